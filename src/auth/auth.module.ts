@@ -1,0 +1,52 @@
+import { Module, type OnModuleInit } from '@nestjs/common';
+import { APP_GUARD } from '@nestjs/core';
+import { JwtModule } from '@nestjs/jwt';
+import { TypeOrmModule } from '@nestjs/typeorm';
+import { Authenticator } from 'passport';
+import { IdentityProviderRegistry } from '../providers/identity-provider.registry.js';
+import { ProvidersModule } from '../providers/providers.module.js';
+import { UsersModule } from '../users/users.module.js';
+import { JwksController } from './controllers/jwks.controller.js';
+import { SessionsController } from './controllers/sessions.controller.js';
+import { TokenExchangeController } from './controllers/token-exchange.controller.js';
+import { JwtAuthGuard } from './guards/jwt-auth.guard.js';
+import { ProviderTokenGuard } from './guards/provider-token.guard.js';
+import { LoginService } from './login.service.js';
+import { NonceService } from './nonce/nonce.service.js';
+import { MemoryOneTimeStore, OneTimeStore } from './nonce/one-time-store.js';
+import { ProviderTokenStrategy } from './strategies/provider-token.strategy.js';
+import { AccessTokenService } from './tokens/access-token.service.js';
+import { RefreshToken } from './tokens/refresh-token.entity.js';
+import { RefreshTokenService } from './tokens/refresh-token.service.js';
+import { SessionLiveness } from './tokens/session-liveness.js';
+import { SigningKeyService } from './tokens/signing-keys.service.js';
+
+@Module({
+  imports: [ProvidersModule, UsersModule, TypeOrmModule.forFeature([RefreshToken]), JwtModule.register({})],
+  controllers: [TokenExchangeController, SessionsController, JwksController],
+  providers: [
+    // A passport instance of this app's own, not the process-wide singleton: two apps in one process
+    // (tests, workers) must not overwrite each other's strategies.
+    { provide: Authenticator, useFactory: () => new Authenticator() },
+    { provide: OneTimeStore, useClass: MemoryOneTimeStore },
+    { provide: APP_GUARD, useClass: JwtAuthGuard },
+    SigningKeyService,
+    AccessTokenService,
+    RefreshTokenService,
+    SessionLiveness,
+    NonceService,
+    LoginService,
+    ProviderTokenGuard,
+  ],
+})
+export class AuthModule implements OnModuleInit {
+  constructor(
+    private readonly authenticator: Authenticator,
+    private readonly registry: IdentityProviderRegistry,
+    private readonly nonces: NonceService,
+  ) {}
+
+  onModuleInit(): void {
+    for (const provider of this.registry.list()) this.authenticator.use(new ProviderTokenStrategy(provider, this.nonces));
+  }
+}

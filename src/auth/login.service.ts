@@ -1,0 +1,61 @@
+import { Injectable } from '@nestjs/common';
+import { AppError } from '../common/errors/app-error.js';
+import { TransactionRunner } from '../database/transaction-runner.js';
+import type { VerifiedIdentity } from '../providers/identity-provider.types.js';
+import { AssociationPipeline } from '../users/association/association.pipeline.js';
+import { toUserDto, type UserDto } from '../users/dto/user.dto.js';
+import type { User } from '../users/entities/user.entity.js';
+import { AccessTokenService } from './tokens/access-token.service.js';
+import { RefreshTokenService, type ClientInfo } from './tokens/refresh-token.service.js';
+
+export interface TokenPairResponse {
+  access_token: string;
+  refresh_token: string;
+  token_type: 'Bearer';
+  expires_in: number;
+  user: UserDto;
+}
+
+export interface LoginResponse extends TokenPairResponse {
+  is_new_user: boolean;
+}
+
+/**
+ * From a verified provider identity to our tokens. The pipeline and the new session are one transaction:
+ * a failure anywhere leaves no user, no social account and no session behind. Provider calls happen before it
+ * (in the strategy), so no transaction waits on the network.
+ */
+@Injectable()
+export class LoginService {
+  constructor(
+    private readonly tx: TransactionRunner,
+    private readonly pipeline: AssociationPipeline,
+    private readonly accessTokens: AccessTokenService,
+    private readonly refreshTokens: RefreshTokenService,
+  ) {}
+
+  async login(identity: VerifiedIdentity, client: ClientInfo): Promise<LoginResponse> {
+    const { user, isNewUser, refresh } = await this.tx.runWithRetryOnConflict(async (manager) => {
+      const context = await this.pipeline.run(identity, manager);
+      if (!context.user.isActive) throw new AppError('account_inactive', 'This account is inactive');
+      const refresh = await this.refreshTokens.issue(manager, context.user.id, client);
+      return { user: context.user, isNewUser: context.isNewUser, refresh };
+    });
+    return { ...this.pair(user, refresh.token, refresh.familyId), is_new_user: isNewUser };
+  }
+
+  async refresh(refreshToken: string, client: ClientInfo): Promise<TokenPairResponse> {
+    const session = await this.refreshTokens.rotate(refreshToken, client);
+    return this.pair(session.user, session.token, session.familyId);
+  }
+
+  private pair(user: User, refreshToken: string, sessionId: string): TokenPairResponse {
+    return {
+      access_token: this.accessTokens.sign(user.id, sessionId),
+      refresh_token: refreshToken,
+      token_type: 'Bearer',
+      expires_in: this.accessTokens.ttlSeconds,
+      user: toUserDto(user),
+    };
+  }
+}

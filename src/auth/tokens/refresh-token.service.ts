@@ -1,0 +1,157 @@
+import { randomUUID } from 'node:crypto';
+import { Inject, Injectable } from '@nestjs/common';
+import { InjectRepository } from '@nestjs/typeorm';
+import { IsNull, MoreThan, type EntityManager, type Repository } from 'typeorm';
+import { randomToken, sha256 } from '../../common/crypto/random.js';
+import { AppError } from '../../common/errors/app-error.js';
+import { APP_CONFIG, type AppConfig } from '../../config/app-config.js';
+import { TransactionRunner } from '../../database/transaction-runner.js';
+import type { User } from '../../users/entities/user.entity.js';
+import { RefreshToken } from './refresh-token.entity.js';
+import { SessionLiveness } from './session-liveness.js';
+
+export interface ClientInfo {
+  device: string | null;
+  ip: string | null;
+}
+
+export interface IssuedRefreshToken {
+  token: string;
+  familyId: string;
+}
+
+export interface RotatedSession extends IssuedRefreshToken {
+  user: User;
+}
+
+type RotationOutcome =
+  | { kind: 'rotated'; session: RotatedSession }
+  | { kind: 'reused' }
+  | { kind: 'superseded' }
+  | { kind: 'invalid'; message: string }
+  | { kind: 'inactive' };
+
+/**
+ * Refresh tokens: opaque, stored as SHA-256 hashes, rotated on every use. A token is spent by a
+ * compare-and-set (`usedAt IS NULL`), so of two refreshes racing with one token exactly one wins, and a
+ * family never forks. Presenting a spent token revokes its whole family (`refresh_token_reused`), unless it was
+ * spent less than `REFRESH_REUSE_GRACE_SECONDS` ago (then `refresh_token_superseded`, no revocation):
+ * see docs/decisions/0003-refresh-token-races.md.
+ */
+@Injectable()
+export class RefreshTokenService {
+  constructor(
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+    @InjectRepository(RefreshToken) private readonly tokens: Repository<RefreshToken>,
+    private readonly tx: TransactionRunner,
+    private readonly liveness: SessionLiveness,
+  ) {}
+
+  /** A new family (a new session), inside the login's transaction. */
+  async issue(manager: EntityManager, userId: string, client: ClientInfo): Promise<IssuedRefreshToken> {
+    const now = new Date();
+    return this.insert(manager, { userId, familyId: randomUUID(), sessionCreatedAt: now, client, now });
+  }
+
+  async rotate(token: string, client: ClientInfo): Promise<RotatedSession> {
+    const outcome = await this.tx.run((manager) => this.tryRotate(manager, token, client));
+    switch (outcome.kind) {
+      case 'rotated':
+        return outcome.session;
+      case 'reused':
+        throw new AppError('refresh_token_reused', 'This refresh token was already used; the session has been ended for safety');
+      case 'superseded':
+        throw new AppError('refresh_token_superseded', 'This refresh token was just rotated by a concurrent request; use the newest one');
+      case 'inactive':
+        throw new AppError('account_inactive', 'This account is inactive');
+      case 'invalid':
+        throw new AppError('invalid_refresh_token', outcome.message);
+    }
+  }
+
+  /** Ends the session the token belongs to. Any token of the family will do, spent or not. */
+  async revokeByToken(token: string): Promise<void> {
+    const row = await this.tokens.findOne({ where: { tokenHash: sha256(token) } });
+    if (!row) throw new AppError('invalid_refresh_token', 'Unknown refresh token');
+    await this.tx.run((manager) => this.revokeFamily(manager, row.familyId, 'logout'));
+  }
+
+  async endSession(userId: string, familyId: string): Promise<void> {
+    const ended = await this.tx.run(async (manager) => {
+      const live = await manager.count(RefreshToken, { where: { userId, familyId, revokedAt: IsNull(), usedAt: IsNull() } });
+      if (live === 0) return false;
+      await this.revokeFamily(manager, familyId, 'logout');
+      return true;
+    });
+    if (!ended) throw new AppError('not_found', 'No such session');
+  }
+
+  async endAllSessions(userId: string): Promise<void> {
+    const families = await this.tokens.find({ select: { familyId: true }, where: { userId, revokedAt: IsNull() } });
+    await this.tx.run((manager) =>
+      manager.update(RefreshToken, { userId, revokedAt: IsNull() }, { revokedAt: new Date(), revokedReason: 'logout_all' }),
+    );
+    for (const { familyId } of families) this.liveness.forget(familyId);
+  }
+
+  /** The user's live sessions: one live token per family. */
+  listSessions(userId: string): Promise<RefreshToken[]> {
+    return this.tokens.find({
+      where: { userId, usedAt: IsNull(), revokedAt: IsNull(), expiresAt: MoreThan(new Date()) },
+      order: { createdAt: 'DESC' },
+    });
+  }
+
+  private async tryRotate(manager: EntityManager, token: string, client: ClientInfo): Promise<RotationOutcome> {
+    const row = await manager.findOne(RefreshToken, { where: { tokenHash: sha256(token) }, relations: { user: true } });
+    if (!row?.user) return { kind: 'invalid', message: 'Unknown refresh token' };
+    if (row.revokedAt) {
+      return row.revokedReason === 'reuse' ? { kind: 'reused' } : { kind: 'invalid', message: 'This session has ended' };
+    }
+    const now = new Date();
+    if (row.usedAt) return this.onReuse(manager, row, now);
+    if (row.expiresAt <= now) return { kind: 'invalid', message: 'The refresh token has expired' };
+    if (!row.user.isActive) {
+      await this.revokeFamily(manager, row.familyId, 'inactive');
+      return { kind: 'inactive' };
+    }
+    const spent = await manager.update(RefreshToken, { id: row.id, usedAt: IsNull(), revokedAt: IsNull() }, { usedAt: now });
+    if (spent.affected !== 1) return this.onReuse(manager, { ...row, usedAt: now }, now);
+    const next = await this.insert(manager, { userId: row.userId, familyId: row.familyId, sessionCreatedAt: row.sessionCreatedAt, client, now });
+    return { kind: 'rotated', session: { ...next, user: row.user } };
+  }
+
+  private async onReuse(manager: EntityManager, row: RefreshToken, now: Date): Promise<RotationOutcome> {
+    const graceMs = this.config.refresh.reuseGraceSeconds * 1000;
+    if (graceMs > 0 && row.usedAt && now.getTime() - row.usedAt.getTime() < graceMs) return { kind: 'superseded' };
+    await this.revokeFamily(manager, row.familyId, 'reuse');
+    return { kind: 'reused' };
+  }
+
+  private async revokeFamily(manager: EntityManager, familyId: string, reason: string): Promise<void> {
+    await manager.update(RefreshToken, { familyId, revokedAt: IsNull() }, { revokedAt: new Date(), revokedReason: reason });
+    this.liveness.forget(familyId);
+  }
+
+  private async insert(
+    manager: EntityManager,
+    args: { userId: string; familyId: string; sessionCreatedAt: Date; client: ClientInfo; now: Date },
+  ): Promise<IssuedRefreshToken> {
+    const token = randomToken();
+    await manager.insert(RefreshToken, {
+      id: randomUUID(),
+      familyId: args.familyId,
+      userId: args.userId,
+      tokenHash: sha256(token),
+      device: args.client.device,
+      ip: args.client.ip,
+      sessionCreatedAt: args.sessionCreatedAt,
+      createdAt: args.now,
+      expiresAt: new Date(args.now.getTime() + this.config.refresh.ttlSeconds * 1000),
+      usedAt: null,
+      revokedAt: null,
+      revokedReason: null,
+    });
+    return { token, familyId: args.familyId };
+  }
+}

@@ -1,0 +1,12 @@
+import { createParamDecorator, type ExecutionContext } from '@nestjs/common';
+
+/** What `JwtAuthGuard` puts on the request after verifying our access token. */
+export interface AuthenticatedUser {
+  userId: string;
+  sessionId: string;
+  tokenId: string;
+}
+
+export const CurrentUser = createParamDecorator(
+  (_data: unknown, ctx: ExecutionContext): AuthenticatedUser => ctx.switchToHttp().getRequest<{ auth: AuthenticatedUser }>().auth,
+);

@@ -1,0 +1,71 @@
+import { Catch, HttpException, Logger, type ArgumentsHost, type ExceptionFilter } from '@nestjs/common';
+import type { FastifyReply } from 'fastify';
+import { AppError } from './app-error.js';
+import type { ErrorCode } from './error-codes.js';
+
+export interface ErrorBody {
+  statusCode: number;
+  code: ErrorCode | string;
+  message: string;
+  details?: Record<string, unknown>;
+}
+
+/** Nest's own HTTP exceptions (404 route, 413 body) mapped onto our codes. */
+const HTTP_STATUS_CODES: Record<number, ErrorCode> = {
+  400: 'validation_failed',
+  401: 'invalid_token',
+  404: 'not_found',
+  413: 'payload_too_large',
+  429: 'rate_limited',
+};
+
+/**
+ * The one place where errors become HTTP. Every body is `{ statusCode, code, message }`;
+ * a 5xx that is not a known provider failure is logged with its cause and answered with nothing internal.
+ */
+@Catch()
+export class HttpErrorFilter implements ExceptionFilter {
+  private readonly logger = new Logger('HttpError');
+
+  catch(exception: unknown, host: ArgumentsHost): void {
+    const reply = host.switchToHttp().getResponse<FastifyReply>();
+    const body = this.toBody(exception);
+    if (body.statusCode >= 500 && body.code === 'internal_error') {
+      this.logger.error(exception instanceof Error ? (exception.stack ?? exception.message) : String(exception));
+    } else if (body.statusCode >= 500) {
+      const cause = exception instanceof Error && exception.cause instanceof Error ? `: ${exception.cause.message}` : '';
+      this.logger.warn(`${body.code}: ${body.message}${cause}`);
+    }
+    void reply.status(body.statusCode).header('content-type', 'application/json; charset=utf-8').send(body);
+  }
+
+  toBody(exception: unknown): ErrorBody {
+    if (exception instanceof AppError) {
+      const body: ErrorBody = { statusCode: exception.status, code: exception.code, message: exception.message };
+      if (exception.details) body.details = exception.details;
+      return body;
+    }
+    if (exception instanceof HttpException) {
+      const status = exception.getStatus();
+      const response = exception.getResponse();
+      const message = typeof response === 'object' && response !== null && 'message' in response
+        ? [response.message].flat().join('; ')
+        : exception.message;
+      if (status >= 500) return this.internal();
+      return { statusCode: status, code: HTTP_STATUS_CODES[status] ?? `http_${status}`, message };
+    }
+    // Fastify's own errors (bad JSON body, body too large) carry a statusCode.
+    if (exception instanceof Error && 'statusCode' in exception && typeof exception.statusCode === 'number') {
+      const status = exception.statusCode;
+      if (status < 500) {
+        const code = HTTP_STATUS_CODES[status] ?? `http_${status}`;
+        return { statusCode: status, code, message: status === 400 ? 'Malformed request body' : exception.message };
+      }
+    }
+    return this.internal();
+  }
+
+  private internal(): ErrorBody {
+    return { statusCode: 500, code: 'internal_error', message: 'Internal server error' };
+  }
+}

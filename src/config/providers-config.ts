@@ -1,0 +1,83 @@
+/**
+ * Built-in providers are switched on by giving them a client id. Every endpoint URL defaults to the real
+ * provider and can be pointed elsewhere (tests, corporate egress proxies).
+ */
+import type { EnvReader } from './env-reader.js';
+
+export interface ProviderClient {
+  id: string;
+  /** Needed where the provider checks tokens with the app's credentials (Facebook, GitHub). */
+  secret?: string;
+}
+
+interface BaseProviderConfig {
+  enabled: boolean;
+  /** Every token must have been issued to one of these (web, iOS, Android apps of one product). */
+  clients: ProviderClient[];
+}
+
+export interface GoogleConfig extends BaseProviderConfig {
+  tokeninfoUrl: string;
+  userinfoUrl: string;
+  jwksUrl: string;
+  issuers: string[];
+}
+
+export interface FacebookConfig extends BaseProviderConfig {
+  graphUrl: string;
+  /** Facebook does not say whether an email was verified; off by default so it never links accounts. */
+  trustEmail: boolean;
+}
+
+export interface GitHubConfig extends BaseProviderConfig {
+  apiUrl: string;
+}
+
+export interface ProvidersConfig {
+  timeoutMs: number;
+  jwksCacheMaxAgeMs: number;
+  jwksCooldownMs: number;
+  google: GoogleConfig;
+  facebook: FacebookConfig;
+  github: GitHubConfig;
+}
+
+function readClients(r: EnvReader, prefix: string, secretRequired: boolean): ProviderClient[] {
+  const ids = r.list(`${prefix}_CLIENT_IDS`, []);
+  const secrets = r.list(`${prefix}_CLIENT_SECRETS`, []);
+  if (ids.length > 0 && secretRequired && secrets.length !== ids.length) {
+    r.problem(`${prefix}_CLIENT_SECRETS`, `must list one secret per client id in ${prefix}_CLIENT_IDS (${ids.length})`);
+  }
+  return ids.map((id, i) => ({ id, secret: secrets[i] }));
+}
+
+export function parseProvidersConfig(r: EnvReader): ProvidersConfig {
+  const google = readClients(r, 'GOOGLE', false);
+  const facebook = readClients(r, 'FACEBOOK', true);
+  const github = readClients(r, 'GITHUB', true);
+  return {
+    timeoutMs: r.int('PROVIDER_TIMEOUT_MS', 5000, { min: 100, max: 60000 }),
+    jwksCacheMaxAgeMs: r.int('PROVIDER_JWKS_CACHE_MAX_AGE_MS', 10 * 60_000, { min: 0 }),
+    jwksCooldownMs: r.int('PROVIDER_JWKS_COOLDOWN_MS', 30_000, { min: 0 }),
+    google: {
+      enabled: google.length > 0,
+      clients: google,
+      tokeninfoUrl: r.url('GOOGLE_TOKENINFO_URL', 'https://oauth2.googleapis.com/tokeninfo'),
+      userinfoUrl: r.url('GOOGLE_USERINFO_URL', 'https://openidconnect.googleapis.com/v1/userinfo'),
+      jwksUrl: r.url('GOOGLE_JWKS_URL', 'https://www.googleapis.com/oauth2/v3/certs'),
+      // Google documents both forms of its issuer: https://developers.google.com/identity/gsi/web/guides/verify-google-id-token
+      issuers: r.list('GOOGLE_ISSUERS', ['https://accounts.google.com', 'accounts.google.com']),
+    },
+    facebook: {
+      enabled: facebook.length > 0,
+      clients: facebook,
+      graphUrl: r.url('FACEBOOK_GRAPH_URL', 'https://graph.facebook.com/v21.0'),
+      trustEmail: r.bool('FACEBOOK_TRUST_EMAIL', false),
+    },
+    github: {
+      enabled: github.length > 0,
+      clients: github,
+      apiUrl: r.url('GITHUB_API_URL', 'https://api.github.com'),
+    },
+  };
+}

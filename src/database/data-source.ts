@@ -1,0 +1,42 @@
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import pg from 'pg';
+import type { DataSourceOptions } from 'typeorm';
+import type { AppConfig } from '../config/app-config.js';
+import { RefreshToken } from '../auth/tokens/refresh-token.entity.js';
+import { SocialAccount } from '../users/entities/social-account.entity.js';
+import { User } from '../users/entities/user.entity.js';
+import { InitialSchema1764000000000 } from './migrations/1764000000000-initial-schema.js';
+
+export const ENTITIES = [User, SocialAccount, RefreshToken];
+export const MIGRATIONS = [InitialSchema1764000000000];
+
+// Timestamps are stored without a zone on PostgreSQL (the type SQLite's `datetime` maps to); read and write them
+// as UTC so instances in different time zones agree. 1114 = timestamp without time zone.
+pg.defaults.parseInputDatesAsUTC = true;
+pg.types.setTypeParser(1114, (value: string) => new Date(`${value.replace(' ', 'T')}Z`));
+
+/** SQLite (better-sqlite3) by default; PostgreSQL when `DATABASE_URL` is set. Schema only through migrations. */
+export function buildDataSourceOptions(database: AppConfig['database']): DataSourceOptions {
+  const common = {
+    entities: ENTITIES,
+    migrations: MIGRATIONS,
+    migrationsRun: database.runMigrationsOnStart,
+    synchronize: false,
+    logging: database.logging ? ('all' as const) : (['error', 'warn'] as const).slice(),
+  };
+  if (database.url) {
+    return { ...common, type: 'postgres', url: database.url, extra: { max: 20 } };
+  }
+  if (database.sqlitePath !== ':memory:') mkdirSync(dirname(database.sqlitePath), { recursive: true });
+  return {
+    ...common,
+    type: 'better-sqlite3',
+    database: database.sqlitePath,
+    prepareDatabase: (db: { pragma(sql: string): unknown }) => {
+      db.pragma('journal_mode = WAL');
+      db.pragma('foreign_keys = ON');
+      db.pragma('busy_timeout = 5000');
+    },
+  };
+}

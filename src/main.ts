@@ -1,0 +1,27 @@
+import 'reflect-metadata';
+import { Logger } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import type { NestFastifyApplication } from '@nestjs/platform-fastify';
+import { AppModule } from './app.module.js';
+import { createHttpAdapter, setupApp } from './app.setup.js';
+import { ConfigError, loadConfig, type AppConfig } from './config/app-config.js';
+
+async function bootstrap(): Promise<void> {
+  let config: AppConfig;
+  try {
+    config = loadConfig();
+  } catch (error) {
+    if (!(error instanceof ConfigError)) throw error;
+    process.stderr.write(`${error.message}\n`);
+    process.exit(1);
+  }
+  const app = await NestFactory.create<NestFastifyApplication>(AppModule.forRoot(config), createHttpAdapter(config), {
+    logger: config.nodeEnv === 'production' ? ['log', 'warn', 'error'] : ['log', 'warn', 'error', 'debug'],
+  });
+  setupApp(app, config);
+  await app.listen(config.http.port, config.http.host);
+  const db = config.database.url ? 'PostgreSQL' : `SQLite at ${config.database.sqlitePath}`;
+  new Logger('Bootstrap').log(`Listening on http://${config.http.host}:${config.http.port} (${config.nodeEnv}, ${db})`);
+}
+
+void bootstrap();

@@ -1,0 +1,39 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { AppError } from '../common/errors/app-error.js';
+import { ProviderHttpClient } from '../common/http/provider-http.client.js';
+import { APP_CONFIG, type AppConfig } from '../config/app-config.js';
+import { FacebookIdentityProvider } from './definitions/facebook.js';
+import { GitHubIdentityProvider } from './definitions/github.js';
+import { GoogleIdentityProvider } from './definitions/google.js';
+import type { IdentityProvider } from './identity-provider.types.js';
+import { RemoteJwks } from './oidc/remote-jwks.js';
+
+/** The enabled identity providers, built once from config at boot. */
+@Injectable()
+export class IdentityProviderRegistry {
+  private readonly providers = new Map<string, IdentityProvider>();
+
+  constructor(@Inject(APP_CONFIG) config: AppConfig, http: ProviderHttpClient) {
+    const p = config.providers;
+    const cache = { maxAgeMs: p.jwksCacheMaxAgeMs, cooldownMs: p.jwksCooldownMs };
+    if (p.google.enabled) {
+      this.add(new GoogleIdentityProvider(p.google, http, new RemoteJwks('google', p.google.jwksUrl, http, cache)));
+    }
+    if (p.facebook.enabled) this.add(new FacebookIdentityProvider(p.facebook, http));
+    if (p.github.enabled) this.add(new GitHubIdentityProvider(p.github, http));
+  }
+
+  add(provider: IdentityProvider): void {
+    this.providers.set(provider.id, provider);
+  }
+
+  get(id: string): IdentityProvider {
+    const provider = this.providers.get(id);
+    if (!provider) throw new AppError('unknown_provider', `No enabled identity provider is called "${id}"`);
+    return provider;
+  }
+
+  list(): IdentityProvider[] {
+    return [...this.providers.values()];
+  }
+}

@@ -1,0 +1,9 @@
+import { Module } from '@nestjs/common';
+import { ProviderHttpClient } from '../common/http/provider-http.client.js';
+import { IdentityProviderRegistry } from './identity-provider.registry.js';
+
+@Module({
+  providers: [ProviderHttpClient, IdentityProviderRegistry],
+  exports: [IdentityProviderRegistry, ProviderHttpClient],
+})
+export class ProvidersModule {}

@@ -1,0 +1,47 @@
+import { Inject, Injectable, type OnModuleInit } from '@nestjs/common';
+import { DiscoveryService, Reflector } from '@nestjs/core';
+import type { EntityManager } from 'typeorm';
+import { APP_CONFIG, type AppConfig } from '../../config/app-config.js';
+import type { VerifiedIdentity } from '../../providers/identity-provider.types.js';
+import { ASSOCIATION_STEP_NAME, type AssociationContext, type PipelineStep } from './association.types.js';
+
+/**
+ * The association pipeline: from a verified provider identity to a user of ours, as the table of steps in
+ * `LOGIN_PIPELINE` (default: `DEFAULT_PIPELINE`). It runs inside the caller's transaction, so a failing step
+ * leaves nothing behind.
+ */
+@Injectable()
+export class AssociationPipeline implements OnModuleInit {
+  private steps: Array<{ name: string; step: PipelineStep }> = [];
+
+  constructor(
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+    private readonly discovery: DiscoveryService,
+    private readonly reflector: Reflector,
+  ) {}
+
+  onModuleInit(): void {
+    const available = new Map<string, PipelineStep>();
+    for (const wrapper of this.discovery.getProviders()) {
+      if (!wrapper.metatype || !wrapper.instance) continue;
+      const name = this.reflector.get<string | undefined>(ASSOCIATION_STEP_NAME, wrapper.metatype);
+      if (name) available.set(name, wrapper.instance as PipelineStep);
+    }
+    const unknown = this.config.login.pipeline.filter((name) => !available.has(name));
+    if (unknown.length > 0) {
+      throw new Error(`LOGIN_PIPELINE names unknown steps: ${unknown.join(', ')} (known: ${[...available.keys()].join(', ')})`);
+    }
+    this.steps = this.config.login.pipeline.map((name) => ({ name, step: available.get(name)! }));
+  }
+
+  get stepNames(): string[] {
+    return this.steps.map((s) => s.name);
+  }
+
+  async run(identity: VerifiedIdentity, manager: EntityManager): Promise<AssociationContext & { user: NonNullable<AssociationContext['user']> }> {
+    const context: AssociationContext = { identity, manager, profile: { ...identity.profile }, isNewUser: false };
+    for (const { step } of this.steps) await step.run(context);
+    if (!context.user) throw new Error(`The login pipeline (${this.stepNames.join(', ')}) ended without a user`);
+    return context as AssociationContext & { user: NonNullable<AssociationContext['user']> };
+  }
+}

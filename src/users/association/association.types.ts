@@ -1,0 +1,30 @@
+import { applyDecorators, Injectable, SetMetadata } from '@nestjs/common';
+import type { EntityManager } from 'typeorm';
+import type { NormalizedProfile, VerifiedIdentity } from '../../providers/identity-provider.types.js';
+import type { SocialAccount } from '../entities/social-account.entity.js';
+import type { User } from '../entities/user.entity.js';
+
+/** What the steps of one login share. Steps read and fill it; the pipeline runs them in config order. */
+export interface AssociationContext {
+  readonly identity: VerifiedIdentity;
+  /** The login's transaction: every read and write of a step goes through it. */
+  readonly manager: EntityManager;
+  profile: NormalizedProfile;
+  uid?: string;
+  username?: string;
+  user?: User;
+  socialAccount?: SocialAccount;
+  isNewUser: boolean;
+}
+
+export interface PipelineStep {
+  run(context: AssociationContext): Promise<void>;
+}
+
+export const ASSOCIATION_STEP_NAME = 'association:step-name';
+
+/**
+ * Marks a class as a pipeline step called `name` (python-social-auth's names for ours). Any module's provider
+ * with this decorator is found at boot; `LOGIN_PIPELINE` decides whether and where it runs.
+ */
+export const AssociationStep = (name: string) => applyDecorators(Injectable(), SetMetadata(ASSOCIATION_STEP_NAME, name));

@@ -1,0 +1,23 @@
+import { randomUUID } from 'node:crypto';
+import { SocialAccount } from '../../entities/social-account.entity.js';
+import { AssociationStep, type AssociationContext, type PipelineStep } from '../association.types.js';
+
+/** associate_user: records that this provider identity belongs to the user. (provider, uid) is unique. */
+@AssociationStep('associate_user')
+export class AssociateUserStep implements PipelineStep {
+  async run(context: AssociationContext): Promise<void> {
+    if (context.socialAccount || !context.user) return;
+    const account = context.manager.create(SocialAccount, {
+      id: randomUUID(),
+      userId: context.user.id,
+      provider: context.identity.provider,
+      uid: context.uid ?? context.profile.uid,
+      extraData: null,
+      accessTokenEncrypted: null,
+      refreshTokenEncrypted: null,
+      tokenExpiresAt: null,
+    });
+    await context.manager.insert(SocialAccount, account);
+    context.socialAccount = account;
+  }
+}

@@ -1,0 +1,36 @@
+import { Like } from 'typeorm';
+import { User } from '../../entities/user.entity.js';
+import { AssociationStep, type AssociationContext, type PipelineStep } from '../association.types.js';
+
+const MAX = 30;
+
+/** Lower-case, URL-safe, no leading or trailing separators. */
+export function slugifyUsername(raw: string): string {
+  return raw
+    .normalize('NFKD')
+    .replace(/[\u0300-\u036f]/g, '')
+    .toLowerCase()
+    .replace(/[^a-z0-9._-]+/g, '-')
+    .replace(/^[._-]+|[._-]+$/g, '')
+    .slice(0, MAX);
+}
+
+/**
+ * get_username: for a new user, a unique slug from the provider's username, the email's local part or the
+ * name, suffixed `-2`, `-3`, ... when taken. Two logins racing for one name meet the unique index and retry.
+ */
+@AssociationStep('get_username')
+export class GetUsernameStep implements PipelineStep {
+  async run(context: AssociationContext): Promise<void> {
+    if (context.user) return;
+    const { username, email, name } = context.profile;
+    const base = slugifyUsername(username ?? email?.split('@')[0] ?? name ?? '') || `user-${context.identity.provider}`;
+    const taken = new Set(
+      (await context.manager.find(User, { select: { username: true }, where: [{ username: base }, { username: Like(`${base}-%`) }] }))
+        .map((u) => u.username),
+    );
+    let candidate = base;
+    for (let n = 2; taken.has(candidate); n++) candidate = `${base}-${n}`;
+    context.username = candidate;
+  }
+}
