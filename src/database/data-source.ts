@@ -23,7 +23,8 @@ export function buildDataSourceOptions(database: AppConfig['database']): DataSou
     migrations: MIGRATIONS,
     migrationsRun: database.runMigrationsOnStart,
     synchronize: false,
-    logging: database.logging ? ('all' as const) : (['error', 'warn'] as const).slice(),
+    // Off by default: TypeORM prints a failed query with its parameters, which can hold token hashes and ciphertexts.
+    logging: database.logging,
   };
   if (database.url) {
     return { ...common, type: 'postgres', url: database.url, extra: { max: 20 } };

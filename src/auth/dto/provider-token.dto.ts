@@ -1,4 +1,4 @@
-import { IsNotEmpty, IsOptional, IsString, MaxLength, ValidateIf } from 'class-validator';
+import { IsDefined, IsNotEmpty, IsOptional, IsString, MaxLength, ValidateIf } from 'class-validator';
 
 /** `POST /auth/{provider}/token`: exactly one of a provider access token or an OpenID Connect ID token. */
 export class ProviderTokenDto {
@@ -13,6 +13,11 @@ export class ProviderTokenDto {
   @IsNotEmpty()
   @MaxLength(8192)
   id_token?: string;
+
+  /** Never sent: fails validation whenever both tokens are, because the two flows verify differently. */
+  @ValidateIf((o: ProviderTokenDto) => o.access_token !== undefined && o.id_token !== undefined)
+  @IsDefined({ message: 'send either access_token or id_token, not both' })
+  readonly one_token_only?: never;
 
   /** Ignored by the server; listed so a frontend that sends its device name is not refused. */
   @IsOptional()

@@ -5,7 +5,7 @@ import { IsNull, MoreThan, type EntityManager, type Repository } from 'typeorm';
 import { randomToken, sha256 } from '../../common/crypto/random.js';
 import { AppError } from '../../common/errors/app-error.js';
 import { APP_CONFIG, type AppConfig } from '../../config/app-config.js';
-import { TransactionRunner } from '../../database/transaction-runner.js';
+import { insertRow, TransactionRunner } from '../../database/transaction-runner.js';
 import type { User } from '../../users/entities/user.entity.js';
 import { RefreshToken } from './refresh-token.entity.js';
 import { SessionLiveness } from './session-liveness.js';
@@ -138,7 +138,7 @@ export class RefreshTokenService {
     args: { userId: string; familyId: string; sessionCreatedAt: Date; client: ClientInfo; now: Date },
   ): Promise<IssuedRefreshToken> {
     const token = randomToken();
-    await manager.insert(RefreshToken, {
+    await insertRow(manager, RefreshToken, {
       id: randomUUID(),
       familyId: args.familyId,
       userId: args.userId,

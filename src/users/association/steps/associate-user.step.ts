@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { insertRow } from '../../../database/transaction-runner.js';
 import { SocialAccount } from '../../entities/social-account.entity.js';
 import { AssociationStep, type AssociationContext, type PipelineStep } from '../association.types.js';
 
@@ -16,8 +17,10 @@ export class AssociateUserStep implements PipelineStep {
       accessTokenEncrypted: null,
       refreshTokenEncrypted: null,
       tokenExpiresAt: null,
+      createdAt: new Date(),
+      updatedAt: new Date(),
     });
-    await context.manager.insert(SocialAccount, account);
+    await insertRow(context.manager, SocialAccount, account);
     context.socialAccount = account;
   }
 }

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { insertRow } from '../../../database/transaction-runner.js';
 import { User } from '../../entities/user.entity.js';
 import { AssociationStep, type AssociationContext, type PipelineStep } from '../association.types.js';
 
@@ -18,8 +19,10 @@ export class CreateUserStep implements PipelineStep {
       lastName: p.lastName ?? null,
       picture: p.picture ?? null,
       isActive: true,
+      createdAt: new Date(),
+      updatedAt: new Date(),
     });
-    await context.manager.insert(User, user);
+    await insertRow(context.manager, User, user);
     context.user = user;
     context.isNewUser = true;
   }

@@ -5,10 +5,12 @@ import { AssociationStep, type AssociationContext, type PipelineStep } from '../
 @AssociationStep('social_user')
 export class SocialUserStep implements PipelineStep {
   async run(context: AssociationContext): Promise<void> {
-    const account = await context.manager.findOne(SocialAccount, {
-      where: { provider: context.identity.provider, uid: context.uid ?? context.profile.uid },
-      relations: { user: true },
-    });
+    // A query builder, not findOne with relations: that adds a DISTINCT pre-query (a second round trip).
+    const account = await context.manager
+      .createQueryBuilder(SocialAccount, 'account')
+      .innerJoinAndSelect('account.user', 'user')
+      .where('account.provider = :provider AND account.uid = :uid', { provider: context.identity.provider, uid: context.uid ?? context.profile.uid })
+      .getOne();
     if (!account) return;
     context.socialAccount = account;
     context.user = account.user;

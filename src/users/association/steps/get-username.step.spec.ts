@@ -1,0 +1,133 @@
+import { randomUUID } from 'node:crypto';
+import { afterEach, beforeEach, describe, expect, it } from '@jest/globals';
+import { DataSource } from 'typeorm';
+import { ENTITIES, MIGRATIONS } from '../../../database/data-source.js';
+import type { NormalizedProfile } from '../../../providers/identity-provider.types.js';
+import { User } from '../../entities/user.entity.js';
+import type { AssociationContext } from '../association.types.js';
+import { GetUsernameStep, slugifyUsername } from './get-username.step.js';
+
+describe(slugifyUsername.name, () => {
+  it('should lower-case and drop accents', () => {
+    expect(slugifyUsername('José Álvarez')).toBe('jose-alvarez');
+  });
+
+  it('should turn runs of other characters into one dash', () => {
+    expect(slugifyUsername('ann  @ home!!')).toBe('ann-home');
+  });
+
+  it('should keep dots, underscores and dashes inside the name', () => {
+    expect(slugifyUsername('j.doe_jr-1')).toBe('j.doe_jr-1');
+  });
+
+  it('should strip leading and trailing separators', () => {
+    expect(slugifyUsername('__.john.__')).toBe('john');
+  });
+
+  it('should cut the name to 30 characters', () => {
+    expect(slugifyUsername('a'.repeat(40))).toBe('a'.repeat(30));
+  });
+
+  it('should give an empty string when nothing usable is left', () => {
+    expect(slugifyUsername('日本語')).toBe('');
+  });
+});
+
+describe(GetUsernameStep.name, () => {
+  let dataSource: DataSource;
+  const sut = new GetUsernameStep();
+
+  beforeEach(async () => {
+    dataSource = new DataSource({ type: 'better-sqlite3', database: ':memory:', entities: ENTITIES, migrations: MIGRATIONS });
+    await dataSource.initialize();
+    await dataSource.runMigrations();
+  });
+  afterEach(async () => {
+    await dataSource.destroy();
+  });
+
+  const profileWith = (fields: Partial<NormalizedProfile> = {}): NormalizedProfile =>
+    ({ uid: 'uid-1', emailVerified: false, emailTrustedForLinking: false, ...fields });
+
+  const contextWith = (profile: NormalizedProfile, extra: Partial<AssociationContext> = {}): AssociationContext => ({
+    identity: { provider: 'github', profile, tokens: {}, extraData: {} },
+    manager: dataSource.manager,
+    profile,
+    isNewUser: false,
+    ...extra,
+  });
+
+  const userNamed = (username: string): User =>
+    dataSource.manager.create(User, { id: randomUUID(), username, email: null, emailVerified: false, isActive: true });
+
+  const existingUsers = (...usernames: string[]) => dataSource.manager.insert(User, usernames.map(userNamed));
+
+  describe('run', () => {
+    it('should take the slug of the provider username when it is free', async () => {
+      const context = contextWith(profileWith({ username: 'Octo Cat', email: 'someone@example.com' }));
+
+      await sut.run(context);
+
+      expect(context.username).toBe('octo-cat');
+    });
+
+    it('should fall back to the local part of the email', async () => {
+      const context = contextWith(profileWith({ email: 'mary.jones@example.com', name: 'Mary' }));
+
+      await sut.run(context);
+
+      expect(context.username).toBe('mary.jones');
+    });
+
+    it('should fall back to the name', async () => {
+      const context = contextWith(profileWith({ name: 'Mary Jones' }));
+
+      await sut.run(context);
+
+      expect(context.username).toBe('mary-jones');
+    });
+
+    it('should fall back to user-<provider> when the profile has nothing usable', async () => {
+      const context = contextWith(profileWith({ name: '日本語' }));
+
+      await sut.run(context);
+
+      expect(context.username).toBe('user-github');
+    });
+
+    it('should suffix -2 when the name is taken', async () => {
+      await existingUsers('octocat');
+      const context = contextWith(profileWith({ username: 'octocat' }));
+
+      await sut.run(context);
+
+      expect(context.username).toBe('octocat-2');
+    });
+
+    it('should suffix -3 when the name and its -2 are taken', async () => {
+      await existingUsers('octocat', 'octocat-2');
+      const context = contextWith(profileWith({ username: 'octocat' }));
+
+      await sut.run(context);
+
+      expect(context.username).toBe('octocat-3');
+    });
+
+    it('should not count names that only start with the same prefix', async () => {
+      await existingUsers('octocat-fan');
+      const context = contextWith(profileWith({ username: 'octocat' }));
+
+      await sut.run(context);
+
+      expect(context.username).toBe('octocat');
+    });
+
+    it('should do nothing when the context already has a user', async () => {
+      const context = contextWith(profileWith({ username: 'octocat' }), { user: userNamed('returning') });
+
+      await sut.run(context);
+
+      expect(context.username).toBeUndefined();
+    });
+  });
+});

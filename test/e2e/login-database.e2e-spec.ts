@@ -1,0 +1,67 @@
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from '@jest/globals';
+import type { Logger, QueryRunner } from 'typeorm';
+import type { FakeGoogle } from '../fakes/google.fake.js';
+import { createAppWithGoogle, GOOGLE_WEB_CLIENT, loginWithGoogle } from '../support/google-login.js';
+import { countRows, type TestApp } from '../support/test-app.js';
+
+/** Records every statement the app sends to the database. */
+class StatementRecorder implements Logger {
+  statements: string[] = [];
+  logQuery(query: string, _parameters?: unknown[], _runner?: QueryRunner): void {
+    this.statements.push(query);
+  }
+  logQueryError(): void {}
+  logQuerySlow(): void {}
+  logSchemaBuild(): void {}
+  logMigration(): void {}
+  log(): void {}
+}
+
+const TRANSACTION_CONTROL = /^(START TRANSACTION|BEGIN|COMMIT|ROLLBACK|SAVEPOINT|RELEASE)/i;
+
+describe('a login and the database', () => {
+  let t: TestApp;
+  let google: FakeGoogle;
+
+  beforeAll(async () => ({ t, google } = await createAppWithGoogle()));
+  afterAll(async () => {
+    await t?.close();
+    await google?.stop();
+  });
+  beforeEach(() => t.reset());
+
+  it('should take at most 3 statements for a returning user (plus BEGIN/COMMIT)', async () => {
+    await loginWithGoogle(t, google, 'g-returning');
+    const recorder = new StatementRecorder();
+    const original = t.dataSource.logger;
+    Object.assign(t.dataSource, { logger: recorder });
+    try {
+      await loginWithGoogle(t, google, 'g-returning');
+    } finally {
+      Object.assign(t.dataSource, { logger: original });
+    }
+    const data = recorder.statements.filter((s) => !TRANSACTION_CONTROL.test(s.trim()));
+    expect(data.map((s) => s.trim().split(/\s+/)[0]!.toUpperCase())).toEqual(['SELECT', 'UPDATE', 'INSERT']);
+    expect(recorder.statements.length - data.length).toBe(2);
+  });
+
+  it('should make exactly one user when the same identity signs in 20 times at once', async () => {
+    const tokens = await Promise.all(Array.from({ length: 20 }, () =>
+      google.signIdToken({ sub: 'g-race', aud: GOOGLE_WEB_CLIENT, email: 'race@gmail.com', email_verified: true })));
+    const results = await Promise.all(tokens.map((id_token) => t.http().post('/auth/google/token').send({ id_token })));
+    expect(results.map((r) => r.status)).toEqual(Array(20).fill(200));
+    expect(new Set(results.map((r) => r.body.user.id)).size).toBe(1);
+    expect(results.filter((r) => r.body.is_new_user)).toHaveLength(1);
+    expect(await countRows(t.dataSource)).toEqual({ users: 1, social_accounts: 1, refresh_tokens: 20 });
+  });
+
+  it('should leave nothing behind when a step fails after the user was inserted', async () => {
+    // An inactive account linked by email: the user row exists, the login must fail without adding a social account.
+    await loginWithGoogle(t, google, 'g-owner', { email: 'shared@gmail.com' });
+    await t.dataSource.query(`UPDATE users SET "isActive" = ${t.dataSource.options.type === 'postgres' ? 'false' : '0'}`);
+    const idToken = await google.signIdToken({ sub: 'g-second', aud: GOOGLE_WEB_CLIENT, email: 'shared@gmail.com', email_verified: true });
+    const res = await t.http().post('/auth/google/token').send({ id_token: idToken }).expect(403);
+    expect(res.body.code).toBe('account_inactive');
+    expect(await countRows(t.dataSource)).toEqual({ users: 1, social_accounts: 1, refresh_tokens: 1 });
+  });
+});
