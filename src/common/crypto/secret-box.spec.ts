@@ -15,6 +15,8 @@ function tamper(ciphertext: string): string {
 }
 
 describe(SecretBox.name, () => {
+  const [oldKey, newKey] = [keyEntry('old'), keyEntry('new')];
+
   describe('encrypt', () => {
     it('should give a ciphertext that decrypts to the plaintext', () => {
       const sut = boxWith(keyEntry('k1'));
@@ -28,18 +30,28 @@ describe(SecretBox.name, () => {
       expect(sut.encrypt('same token')).not.toBe(sut.encrypt('same token'));
     });
 
-    it('should not contain the plaintext', () => {
-      const sut = boxWith(keyEntry('k1'));
+    it('should encrypt with the first configured key after a rotation', () => {
+      const sut = boxWith(newKey, oldKey);
 
-      expect(sut.encrypt('gho_plaintexttoken')).not.toContain('plaintext');
+      const ciphertext = sut.encrypt('stored after rotation');
+
+      expect(ciphertext.split('.')[1]).toBe('new');
+      expect(boxWith(newKey).decrypt(ciphertext)).toBe('stored after rotation');
     });
   });
 
   describe('decrypt', () => {
+    it('should decrypt with a rotated-out key what was encrypted before the rotation', () => {
+      const ciphertext = boxWith(oldKey).encrypt('stored before rotation');
+      const sut = boxWith(newKey, oldKey);
+
+      expect(sut.decrypt(ciphertext)).toBe('stored before rotation');
+    });
+
     it('should fail on a tampered ciphertext', () => {
       const sut = boxWith(keyEntry('k1'));
 
-      expect(() => sut.decrypt(tamper(sut.encrypt('a provider token')))).toThrow();
+      expect(() => sut.decrypt(tamper(sut.encrypt('a provider token')))).toThrow(/unable to authenticate/);
     });
 
     it('should fail on a ciphertext made with an unknown key id', () => {
@@ -53,26 +65,6 @@ describe(SecretBox.name, () => {
       const sut = boxWith(keyEntry('k1'));
 
       expect(() => sut.decrypt('plain-token')).toThrow('Cannot decrypt');
-    });
-  });
-
-  describe('key rotation', () => {
-    const [oldKey, newKey] = [keyEntry('old'), keyEntry('new')];
-
-    it('should decrypt with a rotated-out key what was encrypted before the rotation', () => {
-      const ciphertext = boxWith(oldKey).encrypt('stored before rotation');
-      const sut = boxWith(newKey, oldKey);
-
-      expect(sut.decrypt(ciphertext)).toBe('stored before rotation');
-    });
-
-    it('should encrypt with the first configured key', () => {
-      const sut = boxWith(newKey, oldKey);
-
-      const ciphertext = sut.encrypt('stored after rotation');
-
-      expect(ciphertext.split('.')[1]).toBe('new');
-      expect(boxWith(newKey).decrypt(ciphertext)).toBe('stored after rotation');
     });
   });
 

@@ -82,10 +82,12 @@ export class ProviderHttpClient implements OnModuleDestroy {
   }
 }
 
+const TIMEOUT_NAMES = ['TimeoutError', 'HeadersTimeoutError', 'BodyTimeoutError', 'ConnectTimeoutError'];
+
+/** Walks the cause chain by shape, not `instanceof`: `AbortSignal.timeout` rejects with a DOMException from another realm. */
 function isTimeout(error: unknown): boolean {
-  const names = ['TimeoutError', 'AbortError', 'HeadersTimeoutError', 'BodyTimeoutError', 'ConnectTimeoutError'];
-  for (let e: unknown = error; e instanceof Error; e = e.cause) {
-    if (names.includes(e.name) || ('code' in e && String(e.code).startsWith('UND_ERR_') && /TIMEOUT/.test(String(e.code)))) return true;
+  for (let e = error as { name?: unknown; code?: unknown; cause?: unknown } | null; e && typeof e === 'object'; e = e.cause as typeof e) {
+    if (TIMEOUT_NAMES.includes(String(e.name)) || /^UND_ERR_.*TIMEOUT/.test(String(e.code))) return true;
   }
   return false;
 }

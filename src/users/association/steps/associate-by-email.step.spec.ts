@@ -62,8 +62,10 @@ describe(AssociateByEmailStep.name, () => {
       await existingUser({ emailVerified: false });
       const context = contextWith(profileWith());
 
-      await expect(sut.run(context)).rejects.toBeInstanceOf(AppError);
-      await expect(sut.run(context)).rejects.toMatchObject({ code: 'account_link_required' });
+      const error = await sut.run(context).catch((e: unknown) => e);
+
+      expect(error).toBeInstanceOf(AppError);
+      expect(error).toMatchObject({ code: 'account_link_required' });
       expect(context.user).toBeUndefined();
     });
 

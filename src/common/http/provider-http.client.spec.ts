@@ -1,0 +1,125 @@
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { loadConfig } from '../../config/app-config.js';
+import { AppError } from '../errors/app-error.js';
+import { ProviderHttpClient } from './provider-http.client.js';
+
+const send = (res: ServerResponse, status: number, contentType: string, body: string) =>
+  res.writeHead(status, { 'content-type': contentType }).end(body);
+
+/** A provider with one misbehaviour per path. */
+const timers = new Set<NodeJS.Timeout>();
+const routes: Record<string, (req: IncomingMessage, res: ServerResponse, body: string) => void> = {
+  '/ok': (_req, res) => send(res, 200, 'application/json; charset=utf-8', '{"sub":"123","email":"ann@example.com"}'),
+  '/echo': (req, res, body) => send(res, 200, 'application/json', JSON.stringify({ method: req.method, contentType: req.headers['content-type'], body })),
+  '/rejected': (_req, res) => send(res, 401, 'application/problem+json', '{"error":"invalid_token"}'),
+  '/down': (_req, res) => send(res, 503, 'application/json', '{"error":"maintenance"}'),
+  '/rate-limited': (_req, res) => send(res, 429, 'application/json', '{"error":"slow down"}'),
+  '/html': (_req, res) => send(res, 200, 'text/html', '<html><body>Login</body></html>'),
+  '/malformed': (_req, res) => send(res, 200, 'application/json', '{"sub": "123",'),
+  '/slow': (_req, res) => {
+    const timer = setTimeout(() => send(res, 200, 'application/json', '{}'), 5000);
+    timers.add(timer);
+  },
+};
+
+function listen(server: Server): Promise<string> {
+  return new Promise((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => resolve(`http://127.0.0.1:${(server.address() as AddressInfo).port}`));
+  });
+}
+
+function close(server: Server): Promise<void> {
+  return new Promise((resolve) => {
+    server.close(() => resolve());
+    server.closeAllConnections();
+  });
+}
+
+/** Rejection of `promise`, to assert on; fails the test when it resolves. */
+async function failureOf(promise: Promise<unknown>): Promise<AppError> {
+  const outcome = await promise.then(() => new Error('expected the call to fail'), (error: unknown) => error);
+  if (!(outcome instanceof AppError)) throw outcome;
+  return outcome;
+}
+
+describe(ProviderHttpClient.name, () => {
+  let server: Server;
+  let baseUrl: string;
+  let refusingUrl: string;
+  const sut = new ProviderHttpClient(loadConfig({ NODE_ENV: 'test', PROVIDER_TIMEOUT_MS: '200' }));
+
+  beforeAll(async () => {
+    server = createServer((req, res) => {
+      let body = '';
+      req.on('data', (chunk: Buffer) => (body += chunk.toString()));
+      req.on('end', () => {
+        const route = routes[req.url ?? ''];
+        if (route) route(req, res, body);
+        else send(res, 404, 'application/json', '{}');
+      });
+    });
+    baseUrl = await listen(server);
+    // A port that was just free: nothing listens there any more, so connecting is refused.
+    const gone = createServer();
+    refusingUrl = await listen(gone);
+    await close(gone);
+  });
+
+  afterAll(async () => {
+    for (const timer of timers) clearTimeout(timer);
+    await sut.onModuleDestroy();
+    await close(server);
+  });
+
+  describe('send', () => {
+    it('should return the status and parsed body of a JSON answer', async () => {
+      await expect(sut.send('google', { url: `${baseUrl}/ok` })).resolves.toEqual({ status: 200, json: { sub: '123', email: 'ann@example.com' } });
+    });
+
+    it('should send an object body as JSON', async () => {
+      const { json } = await sut.send('github', { method: 'POST', url: `${baseUrl}/echo`, body: { access_token: 'gho_x' } });
+
+      expect(json).toEqual({ method: 'POST', contentType: 'application/json', body: '{"access_token":"gho_x"}' });
+    });
+
+    it('should return a 4xx JSON answer for the caller to read', async () => {
+      await expect(sut.send('google', { url: `${baseUrl}/rejected` })).resolves.toEqual({ status: 401, json: { error: 'invalid_token' } });
+    });
+
+    it('should fail with provider_unavailable on a 503', async () => {
+      expect(await failureOf(sut.send('google', { url: `${baseUrl}/down` }))).toMatchObject({ code: 'provider_unavailable', status: 502 });
+    });
+
+    it('should fail with provider_unavailable on a 429', async () => {
+      expect(await failureOf(sut.send('google', { url: `${baseUrl}/rate-limited` }))).toMatchObject({ code: 'provider_unavailable' });
+    });
+
+    it('should fail with provider_unavailable on an HTML answer', async () => {
+      const error = await failureOf(sut.send('google', { url: `${baseUrl}/html` }));
+
+      expect(error).toMatchObject({ code: 'provider_unavailable' });
+      expect(error.message).toContain('text/html');
+    });
+
+    it('should fail with provider_unavailable on malformed JSON', async () => {
+      const error = await failureOf(sut.send('google', { url: `${baseUrl}/malformed` }));
+
+      expect(error).toMatchObject({ code: 'provider_unavailable', message: 'google answered malformed JSON' });
+    });
+
+    it('should fail with provider_timeout when the provider is slower than PROVIDER_TIMEOUT_MS', async () => {
+      const error = await failureOf(sut.send('google', { url: `${baseUrl}/slow` }));
+
+      expect(error).toMatchObject({ code: 'provider_timeout', status: 504, message: 'google did not answer within 200 ms' });
+    });
+
+    it('should fail with provider_unavailable when the connection is refused', async () => {
+      const error = await failureOf(sut.send('google', { url: `${refusingUrl}/ok` }));
+
+      expect(error).toMatchObject({ code: 'provider_unavailable', message: 'google could not be reached' });
+    });
+  });
+});

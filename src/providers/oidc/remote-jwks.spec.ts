@@ -1,0 +1,133 @@
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from '@jest/globals';
+import { errors, exportJWK, generateKeyPair, jwtVerify, SignJWT, type JWK, type CryptoKey } from 'jose';
+import { AppError } from '../../common/errors/app-error.js';
+import { ProviderHttpClient } from '../../common/http/provider-http.client.js';
+import { loadConfig } from '../../config/app-config.js';
+import { RemoteJwks, type JwksCachePolicy } from './remote-jwks.js';
+
+interface SigningKey {
+  kid: string;
+  privateKey: CryptoKey;
+  publicJwk: JWK;
+}
+
+async function signingKey(kid: string): Promise<SigningKey> {
+  const { publicKey, privateKey } = await generateKeyPair('RS256');
+  return { kid, privateKey, publicJwk: { ...(await exportJWK(publicKey)), kid, alg: 'RS256', use: 'sig' } };
+}
+
+const idToken = (key: SigningKey, sub = 'user-1') =>
+  new SignJWT({ sub }).setProtectedHeader({ alg: 'RS256', kid: key.kid }).setIssuedAt().setExpirationTime('5m').sign(key.privateKey);
+
+const POLICY: JwksCachePolicy = { maxAgeMs: 600_000, cooldownMs: 30_000 };
+
+describe(RemoteJwks.name, () => {
+  let server: Server;
+  let baseUrl: string;
+  /** What the provider publishes at /jwks, and how often it was asked. */
+  let published: unknown;
+  let jwksRequests: number;
+  let oldKey: SigningKey;
+  let newKey: SigningKey;
+  let now: number;
+  const clock = () => now;
+  const http = new ProviderHttpClient(loadConfig({ NODE_ENV: 'test' }));
+
+  const jwksAt = (path: string, policy = POLICY) => new RemoteJwks('google', `${baseUrl}${path}`, http, policy, clock);
+
+  beforeAll(async () => {
+    [oldKey, newKey] = await Promise.all([signingKey('old-kid'), signingKey('new-kid')]);
+    server = createServer((req, res) => {
+      if (req.url === '/jwks') jwksRequests++;
+      const body = req.url === '/jwks' ? published : { issuer: 'https://accounts.example', jwks_uri: '/jwks' };
+      res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(body));
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  });
+
+  afterAll(async () => {
+    await http.onModuleDestroy();
+    await new Promise<void>((resolve) => {
+      server.close(() => resolve());
+      server.closeAllConnections();
+    });
+  });
+
+  beforeEach(() => {
+    published = { keys: [oldKey.publicJwk] };
+    jwksRequests = 0;
+    now = 1_000_000;
+  });
+
+  describe('getKey', () => {
+    it('should fetch the key set once for many verifications', async () => {
+      const sut = jwksAt('/jwks');
+
+      for (const sub of ['a', 'b', 'c']) {
+        await expect(jwtVerify(await idToken(oldKey, sub), sut.getKey)).resolves.toMatchObject({ payload: { sub } });
+      }
+
+      expect(jwksRequests).toBe(1);
+    });
+
+    it('should fetch once for verifications that start together', async () => {
+      const sut = jwksAt('/jwks');
+      const tokens = await Promise.all([1, 2, 3, 4].map((n) => idToken(oldKey, `user-${n}`)));
+
+      await Promise.all(tokens.map((token) => jwtVerify(token, sut.getKey)));
+
+      expect(jwksRequests).toBe(1);
+    });
+
+    it('should not refetch for an unknown kid within the cooldown', async () => {
+      const sut = jwksAt('/jwks');
+      await jwtVerify(await idToken(oldKey), sut.getKey);
+      now += POLICY.cooldownMs - 1;
+
+      await expect(jwtVerify(await idToken(newKey), sut.getKey)).rejects.toBeInstanceOf(errors.JWKSNoMatchingKey);
+      expect(jwksRequests).toBe(1);
+    });
+
+    it('should refetch once for an unknown kid after the cooldown', async () => {
+      const sut = jwksAt('/jwks');
+      await jwtVerify(await idToken(oldKey), sut.getKey);
+      now += POLICY.cooldownMs + 1;
+
+      await expect(jwtVerify(await idToken(newKey), sut.getKey)).rejects.toBeInstanceOf(errors.JWKSNoMatchingKey);
+      await expect(jwtVerify(await idToken(newKey), sut.getKey)).rejects.toBeInstanceOf(errors.JWKSNoMatchingKey);
+      expect(jwksRequests).toBe(2);
+    });
+
+    it('should pick up a rotated key on refetch', async () => {
+      const sut = jwksAt('/jwks');
+      await jwtVerify(await idToken(oldKey), sut.getKey);
+      published = { keys: [newKey.publicJwk] };
+      now += POLICY.cooldownMs + 1;
+
+      await expect(jwtVerify(await idToken(newKey, 'rotated'), sut.getKey)).resolves.toMatchObject({ payload: { sub: 'rotated' } });
+      expect(jwksRequests).toBe(2);
+    });
+
+    it('should refetch a key set older than maxAgeMs', async () => {
+      const sut = jwksAt('/jwks');
+      await jwtVerify(await idToken(oldKey), sut.getKey);
+      now += POLICY.maxAgeMs + 1;
+
+      await jwtVerify(await idToken(oldKey), sut.getKey);
+
+      expect(jwksRequests).toBe(2);
+    });
+
+    it('should fail with provider_unavailable when the answer is not a key set', async () => {
+      const sut = jwksAt('/.well-known/openid-configuration');
+
+      const error = await jwtVerify(await idToken(oldKey), sut.getKey).catch((e: unknown) => e);
+
+      expect(error).toBeInstanceOf(AppError);
+      expect(error).toMatchObject({ code: 'provider_unavailable', message: 'google published no usable signing keys (HTTP 200)' });
+    });
+  });
+});
