@@ -89,6 +89,12 @@ describe(loadConfig.name, () => {
       expect(problems).toEqual([expect.stringMatching(/^ENCRYPTION_KEYS entry 1 /)]);
     });
 
+    it('should refuse the same key id twice', () => {
+      const problems = problemsOf({ ENCRYPTION_KEYS: `${encryptionEntry(encryptionKey('a'))},${encryptionEntry(encryptionKey('a'))}` });
+
+      expect(problems).toEqual([expect.stringMatching(/^ENCRYPTION_KEYS names key id "a" twice/)]);
+    });
+
     it('should refuse an entry without an id', () => {
       const problems = problemsOf({ ENCRYPTION_KEYS: `${encryptionEntry(encryptionKey('ok'))},${encryptionEntry(encryptionKey(''))}` });
 

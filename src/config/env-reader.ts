@@ -102,11 +102,15 @@ export class EnvReader {
       // Development only: a fixed, public key so a restarted dev server can still read its own rows.
       return [{ id: 'dev', key: createHash('sha256').update('nest-social-auth development key').digest() }];
     }
-    return value.split(',').map((entry, i) => {
+    const keys = value.split(',').map((entry, i) => {
       const [id, b64] = entry.trim().split(':');
       const bytes = Buffer.from(b64 ?? '', 'base64');
       if (!id || bytes.length !== 32) this.problem(key, `entry ${i + 1} must be id:base64 of exactly 32 bytes`);
       return { id: id ?? `k${i}`, key: bytes };
     });
+    const ids = keys.map((k) => k.id);
+    const repeated = ids.filter((id, i) => ids.indexOf(id) !== i);
+    if (repeated.length > 0) this.problem(key, `names key id "${repeated[0]}" twice; ids must be unique`);
+    return keys;
   }
 }

@@ -48,6 +48,14 @@ describe(SecretBox.name, () => {
       expect(sut.decrypt(ciphertext)).toBe('stored before rotation');
     });
 
+    it('should fail on a ciphertext whose tag was cut to 4 bytes', () => {
+      const sut = boxWith(keyEntry('k1'));
+      const parts = sut.encrypt('a provider token').split('.');
+      parts[3] = Buffer.from(parts[3]!, 'base64url').subarray(0, 4).toString('base64url');
+
+      expect(() => sut.decrypt(parts.join('.'))).toThrow();
+    });
+
     it('should fail on a tampered ciphertext', () => {
       const sut = boxWith(keyEntry('k1'));
 

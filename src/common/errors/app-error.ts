@@ -1,6 +1,9 @@
 import { ERROR_STATUS, type ErrorCode } from './error-codes.js';
 
-/** A failure with a stable machine-readable code. The message is shown to clients for 4xx only. */
+/**
+ * A failure with a stable machine-readable code. Its message is shown to clients, so it never holds a token,
+ * a secret or internals; put those in `cause`, which is only logged (by name).
+ */
 export class AppError extends Error {
   readonly status: number;
 

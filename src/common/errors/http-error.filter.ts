@@ -33,7 +33,9 @@ export class HttpErrorFilter implements ExceptionFilter {
     if (body.statusCode >= 500 && body.code === 'internal_error') {
       this.logger.error(exception instanceof Error ? (exception.stack ?? exception.message) : String(exception));
     } else if (body.statusCode >= 500) {
-      const cause = exception instanceof Error && exception.cause instanceof Error ? `: ${exception.cause.message}` : '';
+      // The cause by name and code only: its message can quote a provider's body (JSON.parse does), which may hold a token.
+      const c = exception instanceof Error ? (exception.cause as { name?: string; code?: string } | undefined) : undefined;
+      const cause = c ? ` (cause: ${c.name ?? 'unknown'}${c.code ? ` ${c.code}` : ''})` : '';
       this.logger.warn(`${body.code}: ${body.message}${cause}`);
     }
     void reply.status(body.statusCode).header('content-type', 'application/json; charset=utf-8').send(body);

@@ -91,6 +91,17 @@ describe(RemoteJwks.name, () => {
       expect(jwksRequests).toBe(1);
     });
 
+    it('should not refetch for every unknown kid while the provider is failing', async () => {
+      const sut = jwksAt('/jwks');
+      await jwtVerify(await idToken(oldKey), sut.getKey);
+      now += POLICY.cooldownMs + 1;
+      published = { error: 'down' };
+
+      await expect(jwtVerify(await idToken(newKey), sut.getKey)).rejects.toMatchObject({ code: 'provider_unavailable' });
+      for (let i = 0; i < 3; i++) await expect(jwtVerify(await idToken(newKey), sut.getKey)).rejects.toBeInstanceOf(errors.JWKSNoMatchingKey);
+      expect(jwksRequests).toBe(2);
+    });
+
     it('should refetch once for an unknown kid after the cooldown', async () => {
       const sut = jwksAt('/jwks');
       await jwtVerify(await idToken(oldKey), sut.getKey);

@@ -17,6 +17,8 @@ export interface JwksCachePolicy {
 export class RemoteJwks {
   private keySet: ReturnType<typeof createLocalJWKSet> | undefined;
   private fetchedAt = 0;
+  /** Failed attempts count too: a provider that is down must not be asked again for every junk token. */
+  private attemptedAt = Number.NEGATIVE_INFINITY;
   private inflight: Promise<void> | undefined;
 
   constructor(
@@ -29,17 +31,19 @@ export class RemoteJwks {
 
   /** A jose key resolver: `jwtVerify(token, jwks.getKey, ...)`. */
   readonly getKey = async (header: JWSHeaderParameters, token: FlattenedJWSInput) => {
-    if (!this.keySet || this.now() - this.fetchedAt > this.policy.maxAgeMs) await this.refresh();
+    const stale = !this.keySet || this.now() - this.fetchedAt > this.policy.maxAgeMs;
+    if (stale && (!this.keySet || this.now() - this.attemptedAt >= this.policy.cooldownMs)) await this.refresh();
     try {
       return await this.keySet!(header, token);
     } catch (error) {
-      if (!(error instanceof errors.JWKSNoMatchingKey) || this.now() - this.fetchedAt < this.policy.cooldownMs) throw error;
+      if (!(error instanceof errors.JWKSNoMatchingKey) || this.now() - this.attemptedAt < this.policy.cooldownMs) throw error;
       await this.refresh();
       return this.keySet!(header, token);
     }
   };
 
   private refresh(): Promise<void> {
+    if (!this.inflight) this.attemptedAt = this.now();
     this.inflight ??= this.fetch().finally(() => (this.inflight = undefined));
     return this.inflight;
   }

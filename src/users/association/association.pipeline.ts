@@ -25,7 +25,9 @@ export class AssociationPipeline implements OnModuleInit {
     for (const wrapper of this.discovery.getProviders()) {
       if (!wrapper.metatype || !wrapper.instance) continue;
       const name = this.reflector.get<string | undefined>(ASSOCIATION_STEP_NAME, wrapper.metatype);
-      if (name) available.set(name, wrapper.instance as PipelineStep);
+      if (!name) continue;
+      if (available.has(name)) throw new Error(`Two association steps are named "${name}"; step names must be unique`);
+      available.set(name, wrapper.instance as PipelineStep);
     }
     const unknown = this.config.login.pipeline.filter((name) => !available.has(name));
     if (unknown.length > 0) {

@@ -24,6 +24,10 @@ describe(slugifyUsername.name, () => {
     expect(slugifyUsername('__.john.__')).toBe('john');
   });
 
+  it('should not end on a separator when the cut falls on one', () => {
+    expect(slugifyUsername(`${'a'.repeat(29)} b`)).toBe('a'.repeat(29));
+  });
+
   it('should cut the name to 30 characters', () => {
     expect(slugifyUsername('a'.repeat(40))).toBe('a'.repeat(30));
   });

@@ -11,8 +11,8 @@ export function slugifyUsername(raw: string): string {
     .replace(/[\u0300-\u036f]/g, '')
     .toLowerCase()
     .replace(/[^a-z0-9._-]+/g, '-')
-    .replace(/^[._-]+|[._-]+$/g, '')
-    .slice(0, MAX);
+    .slice(0, MAX)
+    .replace(/^[._-]+|[._-]+$/g, '');
 }
 
 /**
