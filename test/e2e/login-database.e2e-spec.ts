@@ -1,21 +1,8 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from '@jest/globals';
-import type { Logger, QueryRunner } from 'typeorm';
 import type { FakeGoogle } from '../fakes/google.fake.js';
 import { createAppWithGoogle, GOOGLE_WEB_CLIENT, loginWithGoogle } from '../support/google-login.js';
+import { StatementRecorder } from '../support/statement-recorder.js';
 import { countRows, type TestApp } from '../support/test-app.js';
-
-/** Records every statement the app sends to the database. */
-class StatementRecorder implements Logger {
-  statements: string[] = [];
-  logQuery(query: string, _parameters?: unknown[], _runner?: QueryRunner): void {
-    this.statements.push(query);
-  }
-  logQueryError(): void {}
-  logQuerySlow(): void {}
-  logSchemaBuild(): void {}
-  logMigration(): void {}
-  log(): void {}
-}
 
 const TRANSACTION_CONTROL = /^(START TRANSACTION|BEGIN|COMMIT|ROLLBACK|SAVEPOINT|RELEASE)/i;
 
@@ -32,17 +19,10 @@ describe('a login and the database', () => {
 
   it('should take at most 3 statements for a returning user (plus BEGIN/COMMIT)', async () => {
     await loginWithGoogle(t, google, 'g-returning');
-    const recorder = new StatementRecorder();
-    const original = t.dataSource.logger;
-    Object.assign(t.dataSource, { logger: recorder });
-    try {
-      await loginWithGoogle(t, google, 'g-returning');
-    } finally {
-      Object.assign(t.dataSource, { logger: original });
-    }
-    const data = recorder.statements.filter((s) => !TRANSACTION_CONTROL.test(s.trim()));
-    expect(data.map((s) => s.trim().split(/\s+/)[0]!.toUpperCase())).toEqual(['SELECT', 'UPDATE', 'INSERT']);
-    expect(recorder.statements.length - data.length).toBe(2);
+    const statements = (await StatementRecorder.during(t.dataSource, () => loginWithGoogle(t, google, 'g-returning'))).map((s) => s.sql);
+    const data = statements.filter((s) => !TRANSACTION_CONTROL.test(s));
+    expect(data.map((s) => s.split(/\s+/)[0]!.toUpperCase())).toEqual(['SELECT', 'UPDATE', 'INSERT']);
+    expect(statements.length - data.length).toBe(2);
   });
 
   it('should make exactly one user when the same identity signs in 20 times at once', async () => {

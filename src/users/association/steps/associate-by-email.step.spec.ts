@@ -1,8 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import { afterEach, beforeEach, describe, expect, it } from '@jest/globals';
-import { DataSource } from 'typeorm';
+import type { DataSource } from 'typeorm';
+import { associationContext } from '../../../../test/support/association-context.js';
+import { createMigratedSqlite } from '../../../../test/support/sqlite-data-source.js';
 import { AppError } from '../../../common/errors/app-error.js';
-import { ENTITIES, MIGRATIONS } from '../../../database/data-source.js';
 import type { NormalizedProfile } from '../../../providers/identity-provider.types.js';
 import { User } from '../../entities/user.entity.js';
 import type { AssociationContext } from '../association.types.js';
@@ -13,9 +14,7 @@ describe(AssociateByEmailStep.name, () => {
   const sut = new AssociateByEmailStep();
 
   beforeEach(async () => {
-    dataSource = new DataSource({ type: 'better-sqlite3', database: ':memory:', entities: ENTITIES, migrations: MIGRATIONS });
-    await dataSource.initialize();
-    await dataSource.runMigrations();
+    dataSource = await createMigratedSqlite();
   });
   afterEach(async () => {
     await dataSource.destroy();
@@ -24,13 +23,8 @@ describe(AssociateByEmailStep.name, () => {
   const profileWith = (fields: Partial<NormalizedProfile> = {}): NormalizedProfile =>
     ({ uid: 'g-123', email: 'ann@example.com', emailVerified: true, emailTrustedForLinking: true, ...fields });
 
-  const contextWith = (profile: NormalizedProfile, extra: Partial<AssociationContext> = {}): AssociationContext => ({
-    identity: { provider: 'google', profile, tokens: {}, extraData: {} },
-    manager: dataSource.manager,
-    profile,
-    isNewUser: false,
-    ...extra,
-  });
+  const contextWith = (profile: NormalizedProfile, extra: Partial<AssociationContext> = {}): AssociationContext =>
+    associationContext(dataSource.manager, profile, { provider: 'google', ...extra });
 
   async function existingUser(fields: Partial<User> = {}): Promise<User> {
     const user = dataSource.manager.create(User, {

@@ -1,7 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { afterEach, beforeEach, describe, expect, it } from '@jest/globals';
-import { DataSource } from 'typeorm';
-import { ENTITIES, MIGRATIONS } from '../../../database/data-source.js';
+import type { DataSource } from 'typeorm';
+import { associationContext } from '../../../../test/support/association-context.js';
+import { createMigratedSqlite } from '../../../../test/support/sqlite-data-source.js';
 import type { NormalizedProfile } from '../../../providers/identity-provider.types.js';
 import { User } from '../../entities/user.entity.js';
 import type { AssociationContext } from '../association.types.js';
@@ -42,9 +43,7 @@ describe(GetUsernameStep.name, () => {
   const sut = new GetUsernameStep();
 
   beforeEach(async () => {
-    dataSource = new DataSource({ type: 'better-sqlite3', database: ':memory:', entities: ENTITIES, migrations: MIGRATIONS });
-    await dataSource.initialize();
-    await dataSource.runMigrations();
+    dataSource = await createMigratedSqlite();
   });
   afterEach(async () => {
     await dataSource.destroy();
@@ -53,13 +52,8 @@ describe(GetUsernameStep.name, () => {
   const profileWith = (fields: Partial<NormalizedProfile> = {}): NormalizedProfile =>
     ({ uid: 'uid-1', emailVerified: false, emailTrustedForLinking: false, ...fields });
 
-  const contextWith = (profile: NormalizedProfile, extra: Partial<AssociationContext> = {}): AssociationContext => ({
-    identity: { provider: 'github', profile, tokens: {}, extraData: {} },
-    manager: dataSource.manager,
-    profile,
-    isNewUser: false,
-    ...extra,
-  });
+  const contextWith = (profile: NormalizedProfile, extra: Partial<AssociationContext> = {}): AssociationContext =>
+    associationContext(dataSource.manager, profile, { provider: 'github', ...extra });
 
   const userNamed = (username: string): User =>
     dataSource.manager.create(User, { id: randomUUID(), username, email: null, emailVerified: false, isActive: true });

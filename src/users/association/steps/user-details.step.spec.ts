@@ -1,35 +1,22 @@
 import { randomUUID } from 'node:crypto';
 import { afterEach, beforeEach, describe, expect, it } from '@jest/globals';
-import { DataSource, type Logger } from 'typeorm';
+import type { DataSource } from 'typeorm';
+import { StatementRecorder } from '../../../../test/support/statement-recorder.js';
+import { createMigratedSqlite } from '../../../../test/support/sqlite-data-source.js';
 import { loadConfig } from '../../../config/app-config.js';
-import { ENTITIES, MIGRATIONS } from '../../../database/data-source.js';
 import type { NormalizedProfile } from '../../../providers/identity-provider.types.js';
 import { User } from '../../entities/user.entity.js';
 import type { AssociationContext } from '../association.types.js';
 import { UserDetailsStep } from './user-details.step.js';
 
-/** Records the UPDATE statements the database receives. */
-class UpdateRecorder implements Logger {
-  updates: Array<{ query: string; parameters: unknown[] }> = [];
-  logQuery(query: string, parameters: unknown[] = []): void {
-    if (/^\s*UPDATE/i.test(query)) this.updates.push({ query, parameters });
-  }
-  logQueryError(): void {}
-  logQuerySlow(): void {}
-  logSchemaBuild(): void {}
-  logMigration(): void {}
-  log(): void {}
-}
-
 describe(UserDetailsStep.name, () => {
   let dataSource: DataSource;
-  let recorder: UpdateRecorder;
+  let recorder: StatementRecorder;
+  const updates = () => recorder.statements.filter((s) => /^UPDATE/i.test(s.sql));
 
   beforeEach(async () => {
-    dataSource = new DataSource({ type: 'better-sqlite3', database: ':memory:', entities: ENTITIES, migrations: MIGRATIONS });
-    await dataSource.initialize();
-    await dataSource.runMigrations();
-    recorder = new UpdateRecorder();
+    dataSource = await createMigratedSqlite();
+    recorder = new StatementRecorder();
     Object.assign(dataSource, { logger: recorder });
   });
   afterEach(async () => {
@@ -79,9 +66,9 @@ describe(UserDetailsStep.name, () => {
 
       await sut.run(contextWith(user, profileOf(user, { picture: 'https://img.example/new.png' })));
 
-      expect(recorder.updates).toHaveLength(1);
-      expect(recorder.updates[0]!.parameters).toContain('https://img.example/new.png');
-      expect(recorder.updates[0]!.query).not.toMatch(/"(name|firstName|lastName)"/);
+      expect(updates()).toHaveLength(1);
+      expect(updates()[0]!.parameters).toContain('https://img.example/new.png');
+      expect(updates()[0]!.sql).not.toMatch(/"(name|firstName|lastName)"/);
     });
 
     it('should not write when nothing changed', async () => {
@@ -90,7 +77,7 @@ describe(UserDetailsStep.name, () => {
 
       await sut.run(contextWith(user, profileOf(user)));
 
-      expect(recorder.updates).toEqual([]);
+      expect(updates()).toEqual([]);
     });
 
     it('should keep a field the provider did not send', async () => {
@@ -108,7 +95,7 @@ describe(UserDetailsStep.name, () => {
 
       await sut.run(contextWith(user, profileOf(user, { name: 'Someone Else' }), true));
 
-      expect(recorder.updates).toEqual([]);
+      expect(updates()).toEqual([]);
       expect(user.name).toBe('Ann Lee');
     });
 
@@ -127,7 +114,7 @@ describe(UserDetailsStep.name, () => {
 
       await sut.run(contextWith(undefined, profileOf(user, { name: 'Ann Smith' })));
 
-      expect(recorder.updates).toEqual([]);
+      expect(updates()).toEqual([]);
     });
   });
 });
