@@ -26,7 +26,9 @@ describe(loadConfig.name, () => {
       const sut = loadConfig({});
 
       expect(sut.nodeEnv).toBe('development');
-      expect(sut.http).toEqual({ host: '0.0.0.0', port: 3000, corsOrigins: [], trustProxy: false });
+      expect(sut.http).toEqual({ host: '0.0.0.0', port: 3000, corsOrigins: [], trustProxy: false, shutdownTimeoutMs: 10_000 });
+      expect(sut.redis.url).toBeUndefined();
+      expect(sut.metrics).toEqual({ enabled: true, token: undefined, port: undefined });
       expect(sut.jwt).toMatchObject({ algorithm: 'ES256', accessTokenTtlSeconds: 900, privateKeys: [] });
       expect(sut.login.pipeline).toEqual(DEFAULT_PIPELINE);
       expect(sut.providers.timeoutMs).toBe(5000);
@@ -59,15 +61,15 @@ describe(loadConfig.name, () => {
   });
 
   describe('in production', () => {
-    it('should require JWT_PRIVATE_KEYS and ENCRYPTION_KEYS', () => {
+    it('should require JWT_PRIVATE_KEYS, ENCRYPTION_KEYS and a protected /metrics', () => {
       const problems = problemsOf({ NODE_ENV: 'production' });
 
-      expect(keysNamed(problems).sort()).toEqual(['ENCRYPTION_KEYS', 'JWT_PRIVATE_KEYS']);
+      expect(keysNamed(problems).sort()).toEqual(['ENCRYPTION_KEYS', 'JWT_PRIVATE_KEYS', 'METRICS_TOKEN']);
     });
 
     it('should accept a configuration that has both', () => {
       const pem = privateKeyPem();
-      const sut = loadConfig({ NODE_ENV: 'production', JWT_PRIVATE_KEYS: pem, ENCRYPTION_KEYS: encryptionEntry(encryptionKey('k1')) });
+      const sut = loadConfig({ NODE_ENV: 'production', JWT_PRIVATE_KEYS: pem, ENCRYPTION_KEYS: encryptionEntry(encryptionKey('k1')), METRICS_PORT: '9464' });
 
       expect(sut.jwt.privateKeys).toEqual([pem.trim()]);
       expect(sut.database.runMigrationsOnStart).toBe(false);

@@ -8,10 +8,30 @@ import { EnvReader } from './env-reader.js';
 
 export type NodeEnv = 'development' | 'production' | 'test';
 export type SigningAlgorithm = 'ES256' | 'RS256';
+export type LogLevel = 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
 
 export interface AppConfig {
   nodeEnv: NodeEnv;
-  http: { host: string; port: number; corsOrigins: string[]; trustProxy: boolean };
+  http: { host: string; port: number; corsOrigins: string[]; trustProxy: boolean; shutdownTimeoutMs: number };
+  /** Shared state across instances (one-time values, rate-limit counters, session revocations). Absent: in-memory. */
+  redis: { url: string | undefined; keyPrefix: string };
+  logging: { level: LogLevel; pretty: boolean };
+  metrics: {
+    enabled: boolean;
+    /** When set, `GET /metrics` needs `Authorization: Bearer <token>`. */
+    token: string | undefined;
+    /** When set, metrics are served on this port (its own listener) instead of the API port. */
+    port: number | undefined;
+  };
+  rateLimit: {
+    enabled: boolean;
+    /** Requests per window to any /auth/* endpoint from one IP. */
+    authPerIp: number;
+    /** Requests per window for one identity (a user, or a refresh-token family). */
+    authPerIdentity: number;
+    windowSeconds: number;
+  };
+  openapi: { enabled: boolean };
   database: { url: string | undefined; sqlitePath: string; runMigrationsOnStart: boolean; logging: boolean };
   jwt: {
     issuer: string;
@@ -63,7 +83,28 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
       port: r.int('PORT', 3000, { min: 0, max: 65535 }),
       corsOrigins: r.list('CORS_ORIGINS', []),
       trustProxy: r.bool('TRUST_PROXY', false),
+      shutdownTimeoutMs: r.int('SHUTDOWN_TIMEOUT_MS', 10_000, { min: 0, max: 120_000 }),
     },
+    redis: {
+      url: r.optional('REDIS_URL', { pattern: /^rediss?:\/\//, hint: 'a redis:// or rediss:// URL' }),
+      keyPrefix: r.string('REDIS_KEY_PREFIX', 'nsa:'),
+    },
+    logging: {
+      level: r.oneOf('LOG_LEVEL', ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const, nodeEnv === 'test' ? 'silent' : 'info'),
+      pretty: r.bool('LOG_PRETTY', false),
+    },
+    metrics: {
+      enabled: r.bool('METRICS_ENABLED', true),
+      token: r.optional('METRICS_TOKEN'),
+      port: r.raw('METRICS_PORT') === undefined ? undefined : r.int('METRICS_PORT', 9464, { min: 1, max: 65535 }),
+    },
+    rateLimit: {
+      enabled: r.bool('RATE_LIMIT_ENABLED', true),
+      authPerIp: r.int('RATE_LIMIT_AUTH_PER_IP', 60, { min: 1 }),
+      authPerIdentity: r.int('RATE_LIMIT_AUTH_PER_IDENTITY', 20, { min: 1 }),
+      windowSeconds: r.int('RATE_LIMIT_WINDOW_SECONDS', 60, { min: 1, max: 3600 }),
+    },
+    openapi: { enabled: r.bool('OPENAPI_ENABLED', true) },
     database: {
       url: r.optional('DATABASE_URL', { pattern: /^postgres(ql)?:\/\//, hint: 'a postgres:// URL' }),
       sqlitePath: r.string('SQLITE_PATH', './data/nest-social-auth.sqlite'),
@@ -97,6 +138,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
   };
   if (production && config.jwt.privateKeys.length === 0) {
     r.problem('JWT_PRIVATE_KEYS', 'is required in production (generated keys are for development only)');
+  }
+  if (production && config.metrics.enabled && !config.metrics.token && config.metrics.port === undefined) {
+    r.problem('METRICS_TOKEN', 'or METRICS_PORT is required in production, so /metrics is not open on the API port');
   }
   r.throwIfProblems();
   return config;
