@@ -2,7 +2,10 @@ import { Module, type OnModuleInit } from '@nestjs/common';
 import { APP_GUARD } from '@nestjs/core';
 import { JwtModule } from '@nestjs/jwt';
 import { TypeOrmModule } from '@nestjs/typeorm';
+import type { Redis } from 'ioredis';
 import { Authenticator } from 'passport';
+import { APP_CONFIG, type AppConfig } from '../config/app-config.js';
+import { REDIS } from '../redis/redis.module.js';
 import { IdentityProviderRegistry } from '../providers/identity-provider.registry.js';
 import { ProvidersModule } from '../providers/providers.module.js';
 import { UsersModule } from '../users/users.module.js';
@@ -14,6 +17,7 @@ import { ProviderTokenGuard } from './guards/provider-token.guard.js';
 import { LoginService } from './login.service.js';
 import { NonceService } from './nonce/nonce.service.js';
 import { MemoryOneTimeStore, OneTimeStore } from './nonce/one-time-store.js';
+import { RedisOneTimeStore } from './nonce/redis-one-time-store.js';
 import { ProviderTokenStrategy } from './strategies/provider-token.strategy.js';
 import { AccessTokenService } from './tokens/access-token.service.js';
 import { RefreshToken } from './tokens/refresh-token.entity.js';
@@ -28,7 +32,11 @@ import { SigningKeyService } from './tokens/signing-keys.service.js';
     // A passport instance of this app's own, not the process-wide singleton: two apps in one process
     // (tests, workers) must not overwrite each other's strategies.
     { provide: Authenticator, useFactory: () => new Authenticator() },
-    { provide: OneTimeStore, useClass: MemoryOneTimeStore },
+    {
+      provide: OneTimeStore,
+      inject: [REDIS, APP_CONFIG],
+      useFactory: (redis: Redis | null, config: AppConfig) => (redis ? new RedisOneTimeStore(redis, config) : new MemoryOneTimeStore()),
+    },
     { provide: APP_GUARD, useClass: JwtAuthGuard },
     SigningKeyService,
     AccessTokenService,

@@ -1,4 +1,5 @@
 import 'reflect-metadata';
+import { randomUUID } from 'node:crypto';
 import { Test } from '@nestjs/testing';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import request from 'supertest';
@@ -10,6 +11,8 @@ import { TEST_ENCRYPTION_KEY, TEST_SIGNING_KEY_PEM } from '../fixtures/keys.js';
 
 /** PostgreSQL when the environment names one (CI does), SQLite in memory otherwise. */
 export const TEST_DATABASE_URL = process.env.TEST_DATABASE_URL ?? process.env.DATABASE_URL;
+/** Redis when the environment names one (CI's PostgreSQL pass does); in-memory stores otherwise. */
+export const TEST_REDIS_URL = process.env.TEST_REDIS_URL ?? process.env.REDIS_URL;
 
 export interface TestApp {
   app: NestFastifyApplication;
@@ -27,6 +30,9 @@ export function testEnv(env: Record<string, string | undefined> = {}): NodeJS.Pr
     SQLITE_PATH: ':memory:',
     DATABASE_URL: TEST_DATABASE_URL,
     DATABASE_MIGRATE_ON_START: 'false',
+    REDIS_URL: TEST_REDIS_URL,
+    // Every app its own keys, so test files and the apps within one never see each other's state.
+    REDIS_KEY_PREFIX: `test-${randomUUID()}:`,
     JWT_PRIVATE_KEYS: TEST_SIGNING_KEY_PEM,
     JWT_ISSUER: 'http://nest-social-auth.test',
     ENCRYPTION_KEYS: TEST_ENCRYPTION_KEY,

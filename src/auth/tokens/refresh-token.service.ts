@@ -26,10 +26,10 @@ export interface RotatedSession extends IssuedRefreshToken {
 
 type RotationOutcome =
   | { kind: 'rotated'; session: RotatedSession }
-  | { kind: 'reused' }
+  | { kind: 'reused'; endedFamily?: string }
   | { kind: 'superseded' }
   | { kind: 'invalid'; message: string }
-  | { kind: 'inactive' };
+  | { kind: 'inactive'; endedFamily: string };
 
 /**
  * Refresh tokens: opaque, stored as SHA-256 hashes, rotated on every use. A token is spent by a
@@ -55,6 +55,7 @@ export class RefreshTokenService {
 
   async rotate(token: string, client: ClientInfo): Promise<RotatedSession> {
     const outcome = await this.tx.run((manager) => this.tryRotate(manager, token, client));
+    if ('endedFamily' in outcome && outcome.endedFamily) await this.liveness.ended(outcome.endedFamily);
     switch (outcome.kind) {
       case 'rotated':
         return outcome.session;
@@ -74,6 +75,7 @@ export class RefreshTokenService {
     const row = await this.tokens.findOne({ where: { tokenHash: sha256(token) } });
     if (!row) throw new AppError('invalid_refresh_token', 'Unknown refresh token');
     await this.tx.run((manager) => this.revokeFamily(manager, row.familyId, 'logout'));
+    await this.liveness.ended(row.familyId);
   }
 
   async endSession(userId: string, familyId: string): Promise<void> {
@@ -84,6 +86,7 @@ export class RefreshTokenService {
       return true;
     });
     if (!ended) throw new AppError('not_found', 'No such session');
+    await this.liveness.ended(familyId);
   }
 
   async endAllSessions(userId: string): Promise<void> {
@@ -91,7 +94,7 @@ export class RefreshTokenService {
     await this.tx.run((manager) =>
       manager.update(RefreshToken, { userId, revokedAt: IsNull() }, { revokedAt: new Date(), revokedReason: 'logout_all' }),
     );
-    for (const { familyId } of families) this.liveness.forget(familyId);
+    await Promise.all(families.map(({ familyId }) => this.liveness.ended(familyId)));
   }
 
   /** The user's live sessions: one live token per family. */
@@ -113,7 +116,7 @@ export class RefreshTokenService {
     if (row.expiresAt <= now) return { kind: 'invalid', message: 'The refresh token has expired' };
     if (!row.user.isActive) {
       await this.revokeFamily(manager, row.familyId, 'inactive');
-      return { kind: 'inactive' };
+      return { kind: 'inactive', endedFamily: row.familyId };
     }
     const spent = await manager.update(RefreshToken, { id: row.id, usedAt: IsNull(), revokedAt: IsNull() }, { usedAt: now });
     if (spent.affected !== 1) return this.onReuse(manager, { ...row, usedAt: now }, now);
@@ -125,12 +128,12 @@ export class RefreshTokenService {
     const graceMs = this.config.refresh.reuseGraceSeconds * 1000;
     if (graceMs > 0 && row.usedAt && now.getTime() - row.usedAt.getTime() < graceMs) return { kind: 'superseded' };
     await this.revokeFamily(manager, row.familyId, 'reuse');
-    return { kind: 'reused' };
+    return { kind: 'reused', endedFamily: row.familyId };
   }
 
   private async revokeFamily(manager: EntityManager, familyId: string, reason: string): Promise<void> {
+    // Callers announce the end (SessionLiveness.ended) after the commit, so no instance re-reads the row as live.
     await manager.update(RefreshToken, { familyId, revokedAt: IsNull() }, { revokedAt: new Date(), revokedReason: reason });
-    this.liveness.forget(familyId);
   }
 
   private async insert(

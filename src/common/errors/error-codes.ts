@@ -24,6 +24,7 @@ export const ERROR_STATUS = {
   rate_limited: 429,
   internal_error: 500,
   provider_unavailable: 502,
+  service_unavailable: 503,
   provider_timeout: 504,
 } as const;
 
