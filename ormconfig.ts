@@ -1,7 +1,3 @@
-// The DataSource the TypeORM CLI uses (`npm run migration:run`, `migration:revert`, `migration:generate`).
-// Same options as the app: SQLite by default, PostgreSQL when DATABASE_URL is set.
-import { DataSource } from 'typeorm';
-import { loadConfig } from './src/config/app-config.js';
-import { buildDataSourceOptions } from './src/database/data-source.js';
-
-export default new DataSource({ ...buildDataSourceOptions(loadConfig().database), migrationsRun: false });
+// The project's TypeORM data source, for tools that read ormconfig.ts. The npm migration scripts run its
+// compiled twin, dist/database/cli-data-source.js (see package.json), so they work without a TypeScript loader.
+export { default } from './src/database/cli-data-source.js';

@@ -72,6 +72,23 @@ export class ConfigError extends Error {
   }
 }
 
+function readDatabaseConfig(r: EnvReader, production: boolean): AppConfig['database'] {
+  return {
+    url: r.optional('DATABASE_URL', { pattern: /^postgres(ql)?:\/\//, hint: 'a postgres:// URL' }),
+    sqlitePath: r.string('SQLITE_PATH', './data/nest-social-auth.sqlite'),
+    runMigrationsOnStart: r.bool('DATABASE_MIGRATE_ON_START', !production),
+    logging: r.bool('DATABASE_LOGGING', false),
+  };
+}
+
+/** Only the database settings: what the migration commands need, without the rest of a production config. */
+export function loadDatabaseConfig(env: NodeJS.ProcessEnv = process.env): AppConfig['database'] {
+  const r = new EnvReader(env);
+  const database = readDatabaseConfig(r, env.NODE_ENV === 'production');
+  r.throwIfProblems();
+  return database;
+}
+
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
   const r = new EnvReader(env);
   const nodeEnv = r.oneOf('NODE_ENV', ['development', 'production', 'test'] as const, 'development');
@@ -105,12 +122,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
       windowSeconds: r.int('RATE_LIMIT_WINDOW_SECONDS', 60, { min: 1, max: 3600 }),
     },
     openapi: { enabled: r.bool('OPENAPI_ENABLED', true) },
-    database: {
-      url: r.optional('DATABASE_URL', { pattern: /^postgres(ql)?:\/\//, hint: 'a postgres:// URL' }),
-      sqlitePath: r.string('SQLITE_PATH', './data/nest-social-auth.sqlite'),
-      runMigrationsOnStart: r.bool('DATABASE_MIGRATE_ON_START', !production),
-      logging: r.bool('DATABASE_LOGGING', false),
-    },
+    database: readDatabaseConfig(r, production),
     jwt: {
       issuer: r.string('JWT_ISSUER', 'http://localhost:3000'),
       audience: r.string('JWT_AUDIENCE', 'nest-social-auth'),

@@ -63,7 +63,7 @@ export function generateSigningKeyPem(algorithm: SigningAlgorithm): string {
   return privateKey.export({ format: 'pem', type: 'pkcs8' }).toString();
 }
 
-function toSigningKey(pem: string, algorithm: SigningAlgorithm, index: number): SigningKey {
+export function toSigningKey(pem: string, algorithm: SigningAlgorithm, index: number): SigningKey {
   const privateKey = createPrivateKey(pem);
   const fits = algorithm === 'ES256'
     ? privateKey.asymmetricKeyType === 'ec' && privateKey.asymmetricKeyDetails?.namedCurve === 'prime256v1'
