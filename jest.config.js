@@ -2,11 +2,17 @@
 // ts-jest transpiles each file on its own (isolatedModules); `npm run typecheck` type-checks the whole tree.
 const transform = {
   '^.+\\.ts$': ['ts-jest', { useESM: true, tsconfig: 'tsconfig.json', isolatedModules: true }],
+  // @nestjs/throttler is CommonJS requiring ESM-only Nest; see test/support/jest/nest-esm-bridge.transform.js.
+  '/node_modules/@nestjs/throttler/.+\\.js$': '<rootDir>/test/support/jest/nest-esm-bridge.transform.js',
+  // ESM-only, required by CommonJS @fastify/static (Swagger UI assets); see test/support/jest/esm-to-cjs.transform.js.
+  '/node_modules/content-disposition/.+\\.js$': '<rootDir>/test/support/jest/esm-to-cjs.transform.js',
 };
 const common = {
   extensionsToTreatAsEsm: ['.ts'],
   moduleNameMapper: { '^(\\.{1,2}/.*)\\.js$': '$1' },
   transform,
+  transformIgnorePatterns: ['/node_modules/(?!@nestjs/throttler/|content-disposition/)'],
+  setupFiles: ['<rootDir>/test/support/jest/nest-esm-bridge.setup.ts'],
   testEnvironment: 'node',
   // dist/ and dist-bench/ hold compiled copies of the sources; never pick up their modules.
   modulePathIgnorePatterns: ['<rootDir>/dist', '<rootDir>/dist-bench'],
@@ -22,7 +28,9 @@ export default {
       displayName: 'e2e',
       testMatch: ['<rootDir>/test/**/*.e2e-spec.ts'],
       testPathIgnorePatterns: productionParts ? ['/node_modules/'] : ['/node_modules/', '<rootDir>/test/production/'],
-      testTimeout: 30000,
     },
   ],
+  // Global on purpose: Jest 30 ignores testTimeout inside a project. Slow e2e cases (provider timeouts, real
+  // processes) need more than the 5 s default on a loaded 2-core machine.
+  testTimeout: 30000,
 };

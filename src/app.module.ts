@@ -3,7 +3,10 @@ import { AuthModule } from './auth/auth.module.js';
 import { loadConfig, type AppConfig } from './config/app-config.js';
 import { ConfigModule } from './config/config.module.js';
 import { DatabaseModule } from './database/database.module.js';
+import { HealthModule } from './health/health.module.js';
+import { MetricsModule } from './metrics/metrics.module.js';
 import { ProvidersModule } from './providers/providers.module.js';
+import { RateLimitModule } from './rate-limit/rate-limit.module.js';
 import { RedisModule } from './redis/redis.module.js';
 import { UsersModule } from './users/users.module.js';
 
@@ -17,9 +20,13 @@ export class AppModule {
         ConfigModule.forRoot(config),
         DatabaseModule,
         RedisModule,
+        MetricsModule,
         ProvidersModule,
         UsersModule,
         AuthModule,
+        // After AuthModule: its global guard must run after JwtAuthGuard (see AuthRateLimitGuard).
+        RateLimitModule,
+        HealthModule,
       ],
     };
   }

@@ -1,18 +1,38 @@
-import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
+import type { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
 import type { AppConfig } from './config/app-config.js';
 import { HttpErrorFilter } from './common/errors/http-error.filter.js';
+import { createAppLogger, type AppLogger } from './common/logging/app-logger.js';
+import { requestIdFrom, REQUEST_ID_HEADER } from './common/logging/request-context.js';
+import { registerRequestLogging } from './common/logging/request-logging.js';
+import { setupOpenApi } from './common/openapi/openapi.setup.js';
+import { registerHelmet } from './common/security/helmet.js';
+import { GracefulFastifyAdapter } from './common/shutdown/graceful-fastify.adapter.js';
 import { createValidationPipe } from './common/validation/validation.js';
 
 /** Request bodies above this are refused with 413 before any parsing. */
 export const BODY_LIMIT_BYTES = 64 * 1024;
 
-/** Fastify measured 4.9x Express here for the same routes (docs/decisions/0004-http-adapter-and-jwt.md). */
+/**
+ * Fastify measured 4.9x Express here for the same routes (docs/decisions/0004-http-adapter-and-jwt.md).
+ * Its own logger stays off (Nest's `Logger` goes to pino through `AppLogger`); `req.id` is the request id we log and echo.
+ */
 export function createHttpAdapter(config: AppConfig): FastifyAdapter {
-  return new FastifyAdapter({ bodyLimit: BODY_LIMIT_BYTES, trustProxy: config.http.trustProxy });
+  return new GracefulFastifyAdapter(
+    {
+      bodyLimit: BODY_LIMIT_BYTES,
+      trustProxy: config.http.trustProxy,
+      genReqId: (req) => requestIdFrom(req.headers[REQUEST_ID_HEADER]),
+    },
+    config.http.shutdownTimeoutMs,
+  );
 }
 
 /** Everything main.ts and the e2e tests share, so the tests run the app as production does. */
-export function setupApp(app: NestFastifyApplication, config: AppConfig): void {
+export function setupApp(app: NestFastifyApplication, config: AppConfig, logger: AppLogger = createAppLogger(config)): void {
+  app.useLogger(logger);
+  const fastify = app.getHttpAdapter().getInstance();
+  registerRequestLogging(fastify, logger.pino);
+  registerHelmet(fastify, config);
   app.useGlobalPipes(createValidationPipe());
   app.useGlobalFilters(new HttpErrorFilter());
   app.enableCors({
@@ -22,5 +42,6 @@ export function setupApp(app: NestFastifyApplication, config: AppConfig): void {
     allowedHeaders: ['authorization', 'content-type'],
     maxAge: 600,
   });
+  if (config.openapi.enabled) setupOpenApi(app);
   app.enableShutdownHooks();
 }

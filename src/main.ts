@@ -4,6 +4,7 @@ import { NestFactory } from '@nestjs/core';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { AppModule } from './app.module.js';
 import { createHttpAdapter, setupApp } from './app.setup.js';
+import { createAppLogger } from './common/logging/app-logger.js';
 import { ConfigError, loadConfig, type AppConfig } from './config/app-config.js';
 
 async function bootstrap(): Promise<void> {
@@ -15,10 +16,10 @@ async function bootstrap(): Promise<void> {
     process.stderr.write(`${error.message}\n`);
     process.exit(1);
   }
-  const app = await NestFactory.create<NestFastifyApplication>(AppModule.forRoot(config), createHttpAdapter(config), {
-    logger: config.nodeEnv === 'production' ? ['log', 'warn', 'error'] : ['log', 'warn', 'error', 'debug'],
-  });
-  setupApp(app, config);
+  // Created before the app, so boot messages (and a failed boot) are JSON lines too. LOG_LEVEL decides what is written.
+  const logger = createAppLogger(config);
+  const app = await NestFactory.create<NestFastifyApplication>(AppModule.forRoot(config), createHttpAdapter(config), { logger });
+  setupApp(app, config, logger);
   await app.listen(config.http.port, config.http.host);
   const db = config.database.url ? 'PostgreSQL' : `SQLite at ${config.database.sqlitePath}`;
   new Logger('Bootstrap').log(`Listening on http://${config.http.host}:${config.http.port} (${config.nodeEnv}, ${db})`);

@@ -3,22 +3,11 @@ import { AppError } from '../common/errors/app-error.js';
 import { TransactionRunner } from '../database/transaction-runner.js';
 import type { VerifiedIdentity } from '../providers/identity-provider.types.js';
 import { AssociationPipeline } from '../users/association/association.pipeline.js';
-import { toUserDto, type UserDto } from '../users/dto/user.dto.js';
+import { toUserDto } from '../users/dto/user.dto.js';
 import type { User } from '../users/entities/user.entity.js';
+import type { LoginResponse, TokenPairResponse } from './dto/token-pair.response.js';
 import { AccessTokenService } from './tokens/access-token.service.js';
 import { RefreshTokenService, type ClientInfo } from './tokens/refresh-token.service.js';
-
-export interface TokenPairResponse {
-  access_token: string;
-  refresh_token: string;
-  token_type: 'Bearer';
-  expires_in: number;
-  user: UserDto;
-}
-
-export interface LoginResponse extends TokenPairResponse {
-  is_new_user: boolean;
-}
 
 /**
  * From a verified provider identity to our tokens. The pipeline and the new session are one transaction:

@@ -3,6 +3,7 @@
  * provider and can be pointed elsewhere (tests, corporate egress proxies).
  */
 import type { EnvReader } from './env-reader.js';
+import { parseCustomProviders, type CustomProviderConfig } from './providers-file.js';
 
 export interface ProviderClient {
   id: string;
@@ -40,6 +41,8 @@ export interface ProvidersConfig {
   google: GoogleConfig;
   facebook: FacebookConfig;
   github: GitHubConfig;
+  /** Providers declared by configuration (`PROVIDERS_FILE`, `PROVIDERS`): src/config/providers-file.ts. */
+  custom: CustomProviderConfig[];
 }
 
 function readClients(r: EnvReader, prefix: string, secretRequired: boolean): ProviderClient[] {
@@ -79,5 +82,6 @@ export function parseProvidersConfig(r: EnvReader): ProvidersConfig {
       clients: github,
       apiUrl: r.url('GITHUB_API_URL', 'https://api.github.com'),
     },
+    custom: parseCustomProviders(r),
   };
 }

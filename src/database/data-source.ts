@@ -27,7 +27,9 @@ export function buildDataSourceOptions(database: AppConfig['database']): DataSou
     logging: database.logging,
   };
   if (database.url) {
-    return { ...common, type: 'postgres', url: database.url, extra: { max: 20 } };
+    // Timeouts so a database that stops answering (without refusing) fails requests instead of hanging them.
+    const extra = { max: 20, connectionTimeoutMillis: 5000, statement_timeout: 10_000, query_timeout: 15_000 };
+    return { ...common, type: 'postgres', url: database.url, extra };
   }
   if (database.sqlitePath !== ':memory:') mkdirSync(dirname(database.sqlitePath), { recursive: true });
   return {

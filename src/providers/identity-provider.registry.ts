@@ -3,6 +3,7 @@ import { AppError } from '../common/errors/app-error.js';
 import { ProviderHttpClient } from '../common/http/provider-http.client.js';
 import { APP_CONFIG, type AppConfig } from '../config/app-config.js';
 import { FacebookIdentityProvider } from './definitions/facebook.js';
+import { GenericOidcIdentityProvider } from './definitions/generic-oidc.js';
 import { GitHubIdentityProvider } from './definitions/github.js';
 import { GoogleIdentityProvider } from './definitions/google.js';
 import type { IdentityProvider } from './identity-provider.types.js';
@@ -21,6 +22,8 @@ export class IdentityProviderRegistry {
     }
     if (p.facebook.enabled) this.add(new FacebookIdentityProvider(p.facebook, http));
     if (p.github.enabled) this.add(new GitHubIdentityProvider(p.github, http));
+    // Declared by configuration (PROVIDERS_FILE, PROVIDERS); ids were checked unique and distinct from the above.
+    for (const custom of p.custom) if (custom.enabled) this.add(new GenericOidcIdentityProvider(custom, http, cache));
   }
 
   add(provider: IdentityProvider): void {

@@ -94,6 +94,11 @@ describe('POST /auth/google/token', () => {
       expect(res.body.code).toBe('provider_token_audience_mismatch');
     });
 
+    it('should refuse an ID token that is also meant for a client we do not trust (OIDC Core 3.1.3.7 step 3)', async () => {
+      const res = await login({ id_token: await google.signIdToken(claims({ aud: [WEB_CLIENT, 'someone-else'], azp: WEB_CLIENT })) }).expect(401);
+      expect(res.body.code).toBe('provider_token_audience_mismatch');
+    });
+
     it('should refuse an ID token whose azp is not one of our clients', async () => {
       const res = await login({ id_token: await google.signIdToken(claims({ azp: 'someone-else' })) }).expect(401);
       expect(res.body.code).toBe('provider_token_audience_mismatch');

@@ -1,9 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { RequestMethod } from '@nestjs/common';
-import { METHOD_METADATA, PATH_METADATA } from '@nestjs/common/constants.js';
-import { DiscoveryService, MetadataScanner, Reflector } from '@nestjs/core';
-import { IS_PUBLIC } from '../../src/common/decorators/public.decorator.js';
 import { createAppWithGoogle } from '../support/google-login.js';
+import { discoverRoutes, type Route } from '../support/routes.js';
 import type { TestApp } from '../support/test-app.js';
 import type { FakeGoogle } from '../fakes/google.fake.js';
 
@@ -11,32 +8,12 @@ import type { FakeGoogle } from '../fakes/google.fake.js';
 const PUBLIC_ROUTES = [
   'GET /.well-known/jwks.json',
   'GET /auth/:provider/nonce',
+  'GET /health/live',
+  'GET /health/ready',
   'POST /auth/:provider/token',
   'POST /auth/logout',
   'POST /auth/refresh',
 ];
-
-interface Route { method: string; path: string; isPublic: boolean }
-
-function discoverRoutes(t: TestApp): Route[] {
-  const discovery = t.app.get(DiscoveryService, { strict: false });
-  const scanner = t.app.get(MetadataScanner, { strict: false });
-  const reflector = t.app.get(Reflector, { strict: false });
-  const routes: Route[] = [];
-  for (const controller of discovery.getControllers()) {
-    const instance = controller.instance as Record<string, unknown>;
-    const prefix = String(Reflect.getMetadata(PATH_METADATA, controller.metatype as object) ?? '');
-    for (const name of scanner.getAllMethodNames(Object.getPrototypeOf(instance))) {
-      const handler = instance[name] as object;
-      const path = Reflect.getMetadata(PATH_METADATA, handler) as string | undefined;
-      if (path === undefined) continue;
-      const method = RequestMethod[Reflect.getMetadata(METHOD_METADATA, handler) as number]!;
-      const isPublic = reflector.getAllAndOverride<boolean>(IS_PUBLIC, [handler as never, controller.metatype as never]) === true;
-      routes.push({ method, path: `/${[prefix, path].filter((p) => p && p !== '/').join('/')}`.replace(/\/+/g, '/'), isPublic });
-    }
-  }
-  return routes;
-}
 
 describe('routes are guarded by default', () => {
   let t: TestApp;

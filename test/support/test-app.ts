@@ -6,6 +6,7 @@ import request from 'supertest';
 import { DataSource } from 'typeorm';
 import { AppModule } from '../../src/app.module.js';
 import { createHttpAdapter, setupApp } from '../../src/app.setup.js';
+import { createAppLogger } from '../../src/common/logging/app-logger.js';
 import { loadConfig, type AppConfig } from '../../src/config/app-config.js';
 import { TEST_ENCRYPTION_KEY, TEST_SIGNING_KEY_PEM } from '../fixtures/keys.js';
 
@@ -37,16 +38,25 @@ export function testEnv(env: Record<string, string | undefined> = {}): NodeJS.Pr
     JWT_ISSUER: 'http://nest-social-auth.test',
     ENCRYPTION_KEYS: TEST_ENCRYPTION_KEY,
     PROVIDER_TIMEOUT_MS: '1000',
+    // Suites log in many times from one address; test/e2e/rate-limit.e2e-spec.ts sets tight limits of its own.
+    RATE_LIMIT_AUTH_PER_IP: '100000',
+    RATE_LIMIT_AUTH_PER_IDENTITY: '100000',
     ...env,
   };
 }
 
-/** The real app (same setup as main.ts) on a real database with a clean, freshly migrated schema. */
-export async function createTestApp(env: Record<string, string | undefined> = {}): Promise<TestApp> {
+/**
+ * The real app (same setup as main.ts) on a real database with a clean, freshly migrated schema.
+ * `logDestination` receives the app's log lines (set LOG_LEVEL too: logging is silent under NODE_ENV=test).
+ */
+export async function createTestApp(
+  env: Record<string, string | undefined> = {},
+  options: { logDestination?: { write(line: string): void } } = {},
+): Promise<TestApp> {
   const config = loadConfig(testEnv(env));
   const moduleRef = await Test.createTestingModule({ imports: [AppModule.forRoot(config)] }).compile();
   const app = moduleRef.createNestApplication<NestFastifyApplication>(createHttpAdapter(config), { logger: ['error'] });
-  setupApp(app, config);
+  setupApp(app, config, createAppLogger(config, options.logDestination));
   await app.init();
   await app.getHttpAdapter().getInstance().ready();
   const dataSource = app.get(DataSource);

@@ -1,16 +1,23 @@
 import { Body, Controller, Get, HttpCode, Param, Post, Req, UseGuards } from '@nestjs/common';
+import { ApiOkResponse, ApiOperation, ApiParam, ApiTags } from '@nestjs/swagger';
 import { Public } from '../../common/decorators/public.decorator.js';
+import { ApiErrors } from '../../common/errors/api-errors.decorator.js';
+import type { LoginTimer } from '../../metrics/login-timer.js';
 import type { VerifiedIdentity } from '../../providers/identity-provider.types.js';
 import { IdentityProviderRegistry } from '../../providers/identity-provider.registry.js';
 import { Client } from '../client-info.js';
+import { NonceResponse } from '../dto/nonce.response.js';
 import { ProviderTokenDto } from '../dto/provider-token.dto.js';
+import { LoginResponse } from '../dto/token-pair.response.js';
 import { ProviderTokenGuard } from '../guards/provider-token.guard.js';
-import { LoginService, type LoginResponse } from '../login.service.js';
+import { LoginService } from '../login.service.js';
 import { NonceService } from '../nonce/nonce.service.js';
 import type { ClientInfo } from '../tokens/refresh-token.service.js';
 
 /** The client flow: the frontend holds a provider's access token or ID token and trades it for ours. */
 @Public()
+@ApiTags('auth')
+@ApiParam({ name: 'provider', description: 'An enabled provider: google, facebook or github', example: 'google' })
 @Controller('auth/:provider')
 export class TokenExchangeController {
   constructor(
@@ -22,12 +29,27 @@ export class TokenExchangeController {
   @Post('token')
   @HttpCode(200)
   @UseGuards(ProviderTokenGuard)
-  exchange(@Req() req: { user: VerifiedIdentity }, @Body() _body: ProviderTokenDto, @Client() client: ClientInfo): Promise<LoginResponse> {
-    return this.login.login(req.user, client);
+  @ApiOperation({ summary: "Trade a provider's access token or ID token for our tokens" })
+  @ApiOkResponse({ type: LoginResponse })
+  @ApiErrors(
+    'validation_failed', 'invalid_nonce', 'unsupported_grant', 'unknown_provider', 'invalid_provider_token',
+    'provider_token_audience_mismatch', 'account_inactive', 'login_not_allowed', 'email_not_verified',
+    'account_link_required', 'payload_too_large', 'rate_limited', 'provider_unavailable', 'service_unavailable', 'provider_timeout',
+  )
+  exchange(
+    @Req() req: { user: VerifiedIdentity; loginTimer: LoginTimer },
+    @Body() _body: ProviderTokenDto,
+    @Client() client: ClientInfo,
+  ): Promise<LoginResponse> {
+    // Started by ProviderTokenGuard: one metric per login, provider verification included.
+    return req.loginTimer.observe(this.login.login(req.user, client));
   }
 
   @Get('nonce')
-  nonce(@Param('provider') provider: string): Promise<{ nonce: string; expires_in: number }> {
+  @ApiOperation({ summary: "A single-use nonce to put in the provider's sign-in request (ID-token replay protection)" })
+  @ApiOkResponse({ type: NonceResponse })
+  @ApiErrors('unknown_provider', 'rate_limited', 'service_unavailable')
+  nonce(@Param('provider') provider: string): Promise<NonceResponse> {
     return this.nonces.issue(this.registry.get(provider).id);
   }
 }

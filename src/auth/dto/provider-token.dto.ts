@@ -1,13 +1,16 @@
+import { ApiPropertyOptional } from '@nestjs/swagger';
 import { IsDefined, IsNotEmpty, IsOptional, IsString, MaxLength, ValidateIf } from 'class-validator';
 
 /** `POST /auth/{provider}/token`: exactly one of a provider access token or an OpenID Connect ID token. */
 export class ProviderTokenDto {
+  @ApiPropertyOptional({ description: "The provider's OAuth access token (Google, Facebook, GitHub). Send this or id_token", maxLength: 4096 })
   @ValidateIf((o: ProviderTokenDto) => o.id_token === undefined)
   @IsString()
   @IsNotEmpty({ message: 'access_token or id_token is required' })
   @MaxLength(4096)
   access_token?: string;
 
+  @ApiPropertyOptional({ description: 'An OpenID Connect ID token (Google). Send this or access_token', maxLength: 8192 })
   @ValidateIf((o: ProviderTokenDto) => o.access_token === undefined || o.id_token !== undefined)
   @IsString()
   @IsNotEmpty()
@@ -20,6 +23,7 @@ export class ProviderTokenDto {
   readonly one_token_only?: never;
 
   /** Ignored by the server; listed so a frontend that sends its device name is not refused. */
+  @ApiPropertyOptional({ description: 'Ignored (the session shows the User-Agent)', maxLength: 255 })
   @IsOptional()
   @IsString()
   @MaxLength(255)

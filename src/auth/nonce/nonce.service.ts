@@ -2,6 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import { randomToken } from '../../common/crypto/random.js';
 import { AppError } from '../../common/errors/app-error.js';
 import { APP_CONFIG, type AppConfig } from '../../config/app-config.js';
+import type { NonceResponse } from '../dto/nonce.response.js';
 import { OneTimeStore } from './one-time-store.js';
 
 /**
@@ -16,7 +17,7 @@ export class NonceService {
     private readonly store: OneTimeStore,
   ) {}
 
-  async issue(provider: string): Promise<{ nonce: string; expires_in: number }> {
+  async issue(provider: string): Promise<NonceResponse> {
     const nonce = randomToken();
     const ttl = this.config.login.nonceTtlSeconds;
     await this.store.put(key(provider, nonce), ttl);

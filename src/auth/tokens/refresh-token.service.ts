@@ -6,6 +6,7 @@ import { randomToken, sha256 } from '../../common/crypto/random.js';
 import { AppError } from '../../common/errors/app-error.js';
 import { APP_CONFIG, type AppConfig } from '../../config/app-config.js';
 import { insertRow, TransactionRunner } from '../../database/transaction-runner.js';
+import { MetricsService } from '../../metrics/metrics.service.js';
 import type { User } from '../../users/entities/user.entity.js';
 import { RefreshToken } from './refresh-token.entity.js';
 import { SessionLiveness } from './session-liveness.js';
@@ -45,6 +46,7 @@ export class RefreshTokenService {
     @InjectRepository(RefreshToken) private readonly tokens: Repository<RefreshToken>,
     private readonly tx: TransactionRunner,
     private readonly liveness: SessionLiveness,
+    private readonly metrics: MetricsService,
   ) {}
 
   /** A new family (a new session), inside the login's transaction. */
@@ -56,18 +58,15 @@ export class RefreshTokenService {
   async rotate(token: string, client: ClientInfo): Promise<RotatedSession> {
     const outcome = await this.tx.run((manager) => this.tryRotate(manager, token, client));
     if ('endedFamily' in outcome && outcome.endedFamily) await this.liveness.ended(outcome.endedFamily);
-    switch (outcome.kind) {
-      case 'rotated':
-        return outcome.session;
-      case 'reused':
-        throw new AppError('refresh_token_reused', 'This refresh token was already used; the session has been ended for safety');
-      case 'superseded':
-        throw new AppError('refresh_token_superseded', 'This refresh token was just rotated by a concurrent request; use the newest one');
-      case 'inactive':
-        throw new AppError('account_inactive', 'This account is inactive');
-      case 'invalid':
-        throw new AppError('invalid_refresh_token', outcome.message);
+    // A reuse that ended its family just now; the family's other tokens, presented later, count as refreshes only.
+    if (outcome.kind === 'reused' && outcome.endedFamily) this.metrics.refreshTokenReused();
+    if (outcome.kind === 'rotated') {
+      this.metrics.tokenRefreshed('success');
+      return outcome.session;
     }
+    const error = rotationError(outcome);
+    this.metrics.tokenRefreshed(error.code);
+    throw error;
   }
 
   /** Ends the session the token belongs to. Any token of the family will do, spent or not. */
@@ -156,5 +155,18 @@ export class RefreshTokenService {
       revokedReason: null,
     });
     return { token, familyId: args.familyId };
+  }
+}
+
+function rotationError(outcome: Exclude<RotationOutcome, { kind: 'rotated' }>): AppError {
+  switch (outcome.kind) {
+    case 'reused':
+      return new AppError('refresh_token_reused', 'This refresh token was already used; the session has been ended for safety');
+    case 'superseded':
+      return new AppError('refresh_token_superseded', 'This refresh token was just rotated by a concurrent request; use the newest one');
+    case 'inactive':
+      return new AppError('account_inactive', 'This account is inactive');
+    case 'invalid':
+      return new AppError('invalid_refresh_token', outcome.message);
   }
 }

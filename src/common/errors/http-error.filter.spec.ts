@@ -40,8 +40,12 @@ describe(HttpErrorFilter.name, () => {
       expect(sut.toBody(new HttpException('I am a teapot', 418))).toMatchObject({ statusCode: 418, code: 'http_418' });
     });
 
-    it('should hide a Nest 5xx exception behind internal_error', () => {
-      expect(sut.toBody(new ServiceUnavailableException('database pool exhausted'))).toEqual(INTERNAL);
+    it('should keep a Nest 503 as 503 service_unavailable, hiding its message', () => {
+      expect(sut.toBody(new ServiceUnavailableException('database pool exhausted'))).toEqual({ statusCode: 503, code: 'service_unavailable', message: 'Service unavailable' });
+    });
+
+    it('should hide any other Nest 5xx exception behind internal_error', () => {
+      expect(sut.toBody(new HttpException('bad gateway detail', 502))).toEqual(INTERNAL);
     });
 
     it('should answer a plain Error with 500 internal_error and a generic message', () => {

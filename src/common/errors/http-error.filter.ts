@@ -1,14 +1,8 @@
 import { Catch, HttpException, Logger, type ArgumentsHost, type ExceptionFilter } from '@nestjs/common';
 import type { FastifyReply } from 'fastify';
 import { AppError } from './app-error.js';
+import type { ErrorBody } from './error-body.js';
 import type { ErrorCode } from './error-codes.js';
-
-export interface ErrorBody {
-  statusCode: number;
-  code: ErrorCode | string;
-  message: string;
-  details?: Record<string, unknown>;
-}
 
 /** Nest's own HTTP exceptions (404 route, 413 body) mapped onto our codes. */
 const HTTP_STATUS_CODES: Record<number, ErrorCode> = {
@@ -53,7 +47,8 @@ export class HttpErrorFilter implements ExceptionFilter {
       const message = typeof response === 'object' && response !== null && 'message' in response
         ? [response.message].flat().join('; ')
         : exception.message;
-      if (status >= 500) return this.internal();
+      // A 5xx keeps its status (a 503 stays a 503 for load balancers) but never its message.
+      if (status >= 500) return status === 503 ? { statusCode: 503, code: 'service_unavailable', message: 'Service unavailable' } : this.internal();
       return { statusCode: status, code: HTTP_STATUS_CODES[status] ?? `http_${status}`, message };
     }
     // Fastify's own errors (bad JSON body, body too large) carry a statusCode.

@@ -2,6 +2,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { loadConfig } from '../../config/app-config.js';
+import { MetricsService } from '../../metrics/metrics.service.js';
 import { AppError } from '../errors/app-error.js';
 import { ProviderHttpClient } from './provider-http.client.js';
 
@@ -49,7 +50,8 @@ describe(ProviderHttpClient.name, () => {
   let server: Server;
   let baseUrl: string;
   let refusingUrl: string;
-  const sut = new ProviderHttpClient(loadConfig({ NODE_ENV: 'test', PROVIDER_TIMEOUT_MS: '200' }));
+  const metrics = new MetricsService();
+  const sut = new ProviderHttpClient(loadConfig({ NODE_ENV: 'test', PROVIDER_TIMEOUT_MS: '200' }), metrics);
 
   beforeAll(async () => {
     server = createServer((req, res) => {
@@ -121,5 +123,24 @@ describe(ProviderHttpClient.name, () => {
 
       expect(error).toMatchObject({ code: 'provider_unavailable', message: 'google could not be reached' });
     });
+
+    it('should time every call by status class, or as timeout or unavailable when there is no answer', async () => {
+      const before = await callsByOutcome(metrics);
+      await sut.send('facebook', { url: `${baseUrl}/ok` });
+      await sut.send('facebook', { url: `${baseUrl}/rejected` });
+      await failureOf(sut.send('facebook', { url: `${baseUrl}/down` }));
+      await failureOf(sut.send('facebook', { url: `${baseUrl}/slow` }));
+      await failureOf(sut.send('facebook', { url: `${refusingUrl}/ok` }));
+
+      expect(before).toEqual({});
+      expect(await callsByOutcome(metrics)).toEqual({ '2xx': 1, '4xx': 1, '5xx': 1, timeout: 1, unavailable: 1 });
+    });
   });
 });
+
+/** `nsa_provider_request_duration_seconds` observation counts of the `facebook` provider, by outcome. */
+async function callsByOutcome(metrics: MetricsService): Promise<Record<string, number>> {
+  const text = await metrics.registry.getSingleMetricAsString('nsa_provider_request_duration_seconds');
+  const counts = text.matchAll(/^nsa_provider_request_duration_seconds_count\{provider="facebook",outcome="([^"]+)"\} (\d+)$/gm);
+  return Object.fromEntries([...counts].map(([, outcome, n]) => [outcome, Number(n)]));
+}

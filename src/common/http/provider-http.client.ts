@@ -1,6 +1,7 @@
 import { Inject, Injectable, Logger, type OnModuleDestroy } from '@nestjs/common';
 import { Agent, request } from 'undici';
 import { APP_CONFIG, type AppConfig } from '../../config/app-config.js';
+import { MetricsService } from '../../metrics/metrics.service.js';
 import { AppError } from '../errors/app-error.js';
 
 export interface ProviderRequest {
@@ -29,7 +30,10 @@ export class ProviderHttpClient implements OnModuleDestroy {
   private readonly agent = new Agent({ keepAliveTimeout: 10_000, connections: 64 });
   private readonly timeoutMs: number;
 
-  constructor(@Inject(APP_CONFIG) config: AppConfig) {
+  constructor(
+    @Inject(APP_CONFIG) config: AppConfig,
+    private readonly metrics: MetricsService,
+  ) {
     this.timeoutMs = config.providers.timeoutMs;
   }
 
@@ -62,12 +66,17 @@ export class ProviderHttpClient implements OnModuleDestroy {
       contentType = String(res.headers['content-type'] ?? '');
       text = await res.body.text();
     } catch (error) {
-      if (isTimeout(error)) {
+      const timedOut = isTimeout(error);
+      this.metrics.providerRequest(provider, timedOut ? 'timeout' : 'unavailable', (performance.now() - started) / 1000);
+      if (timedOut) {
         throw new AppError('provider_timeout', `${provider} did not answer within ${this.timeoutMs} ms`, { cause: error });
       }
       throw new AppError('provider_unavailable', `${provider} could not be reached`, { cause: error });
     }
-    this.logger.debug(`${provider} ${req.method ?? 'GET'} ${where} -> ${status} in ${(performance.now() - started).toFixed(0)} ms`);
+    const ms = performance.now() - started;
+    // By status class, whatever it means to the caller: a provider answering 4xx or 5xx more often shows here.
+    this.metrics.providerRequest(provider, `${Math.floor(status / 100)}xx`, ms / 1000);
+    this.logger.debug(`${provider} ${req.method ?? 'GET'} ${where} -> ${status} in ${ms.toFixed(0)} ms`);
     if (status >= 500 || status === 429) {
       throw new AppError('provider_unavailable', `${provider} answered ${status}`);
     }

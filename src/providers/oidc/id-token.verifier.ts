@@ -29,6 +29,10 @@ export async function verifyIdToken(token: string, expect: IdTokenExpectations):
   } catch (error) {
     throw toAppError(expect.provider, error);
   }
+  // OIDC Core 3.1.3.7 (3): refuse a token that also lists audiences we do not trust (jose only checks that one is ours).
+  if ([payload.aud].flat().some((aud) => !expect.clientIds.includes(String(aud)))) {
+    throw new AppError('provider_token_audience_mismatch', `${expect.provider} ID token is also meant for other clients`);
+  }
   if (payload.azp !== undefined && !expect.clientIds.includes(String(payload.azp))) {
     throw new AppError('provider_token_audience_mismatch', `${expect.provider} ID token was issued to another client (azp)`);
   }

@@ -5,6 +5,7 @@ import { errors, exportJWK, generateKeyPair, jwtVerify, SignJWT, type JWK, type 
 import { AppError } from '../../common/errors/app-error.js';
 import { ProviderHttpClient } from '../../common/http/provider-http.client.js';
 import { loadConfig } from '../../config/app-config.js';
+import { MetricsService } from '../../metrics/metrics.service.js';
 import { RemoteJwks, type JwksCachePolicy } from './remote-jwks.js';
 
 interface SigningKey {
@@ -33,7 +34,7 @@ describe(RemoteJwks.name, () => {
   let newKey: SigningKey;
   let now: number;
   const clock = () => now;
-  const http = new ProviderHttpClient(loadConfig({ NODE_ENV: 'test' }));
+  const http = new ProviderHttpClient(loadConfig({ NODE_ENV: 'test' }), new MetricsService());
 
   const jwksAt = (path: string, policy = POLICY) => new RemoteJwks('google', `${baseUrl}${path}`, http, policy, clock);
 

@@ -1,24 +1,31 @@
+import { ApiPropertyOptional } from '@nestjs/swagger';
 import { IsOptional, IsString, Matches, MaxLength, MinLength } from 'class-validator';
+
+const USERNAME = /^[a-z0-9](?:[a-z0-9._-]*[a-z0-9])?$/;
 
 /** `PATCH /users/me`: what a person may change about themselves. Email is not here: it comes from providers. */
 export class UpdateMeDto {
+  @ApiPropertyOptional({ minLength: 3, maxLength: 30, pattern: USERNAME.source, example: 'ada' })
   @IsOptional()
   @IsString()
   @MinLength(3)
   @MaxLength(30)
-  @Matches(/^[a-z0-9](?:[a-z0-9._-]*[a-z0-9])?$/, { message: 'username may hold a-z, 0-9, ".", "_" and "-", and starts and ends with a letter or digit' })
+  @Matches(USERNAME, { message: 'username may hold a-z, 0-9, ".", "_" and "-", and starts and ends with a letter or digit' })
   username?: string;
 
+  @ApiPropertyOptional({ maxLength: 200 })
   @IsOptional()
   @IsString()
   @MaxLength(200)
   name?: string;
 
+  @ApiPropertyOptional({ maxLength: 100 })
   @IsOptional()
   @IsString()
   @MaxLength(100)
   first_name?: string;
 
+  @ApiPropertyOptional({ maxLength: 100 })
   @IsOptional()
   @IsString()
   @MaxLength(100)

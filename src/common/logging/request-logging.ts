@@ -1,0 +1,42 @@
+import type { FastifyInstance } from 'fastify';
+import type { Logger } from 'pino';
+import { REQUEST_ID_HEADER, runWithRequestId } from './request-context.js';
+
+/**
+ * The request id and the one "request completed" line, as Fastify hooks rather than a Nest interceptor: hooks
+ * also see what never reaches a controller (404s, 413 bodies, CORS preflights, errors thrown by guards), and
+ * `onResponse` runs exactly once per answered request.
+ *
+ * The id itself is Fastify's `req.id`, made from `X-Request-Id` by `genReqId` (see `createHttpAdapter`).
+ * `onRequest` runs the rest of the request inside the AsyncLocalStorage context; Fastify carries that context
+ * across body parsing itself (an AsyncResource per request in its content-type parser), which
+ * test/e2e/logging.e2e-spec.ts checks with a body sent in several packets.
+ *
+ * The line holds the method, the path without its query string (which may hold a token), the route pattern,
+ * the status and the duration: never headers, never the body.
+ */
+export function registerRequestLogging(fastify: FastifyInstance, logger: Logger): void {
+  fastify.addHook('onRequest', (req, reply, done) => {
+    void reply.header(REQUEST_ID_HEADER, req.id);
+    runWithRequestId(req.id, done);
+  });
+
+  fastify.addHook('onResponse', (req, reply, done) => {
+    const line = {
+      reqId: req.id,
+      method: req.method,
+      url: pathOf(req.url),
+      route: req.routeOptions.url,
+      statusCode: reply.statusCode,
+      durationMs: Math.round(reply.elapsedTime * 10) / 10,
+    };
+    if (reply.statusCode >= 500) logger.error(line, 'request completed');
+    else logger.info(line, 'request completed');
+    done();
+  });
+}
+
+function pathOf(url: string): string {
+  const query = url.indexOf('?');
+  return query === -1 ? url : url.slice(0, query);
+}

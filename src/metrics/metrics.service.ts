@@ -1,0 +1,87 @@
+import { Injectable } from '@nestjs/common';
+import { collectDefaultMetrics, Counter, Histogram, Registry } from 'prom-client';
+import type { RateLimitListener } from '../rate-limit/auth-rate-limit.guard.js';
+import { LoginTimer } from './login-timer.js';
+
+/**
+ * Every metric of one app instance, in a registry of its own rather than prom-client's global one: several apps
+ * in one process (tests, workers) must not share counters or collide on names. Always provided, also when
+ * `/metrics` is disabled, so instrumented code never checks for it.
+ */
+@Injectable()
+export class MetricsService implements RateLimitListener {
+  readonly registry = new Registry();
+
+  private readonly logins = new Counter({
+    name: 'nsa_logins_total',
+    help: 'Logins through POST /auth/{provider}/token, by outcome: success or the error code answered',
+    labelNames: ['provider', 'outcome'] as const,
+    registers: [this.registry],
+  });
+
+  private readonly loginDuration = new Histogram({
+    name: 'nsa_login_duration_seconds',
+    help: 'Time of a whole login: provider verification, association pipeline and the new session',
+    labelNames: ['provider'] as const,
+    registers: [this.registry],
+  });
+
+  private readonly providerRequests = new Histogram({
+    name: 'nsa_provider_request_duration_seconds',
+    help: 'Each call to an identity provider, by outcome: HTTP status class, timeout or unavailable (no answer)',
+    labelNames: ['provider', 'outcome'] as const,
+    registers: [this.registry],
+  });
+
+  private readonly refreshes = new Counter({
+    name: 'nsa_token_refreshes_total',
+    help: 'Refresh-token rotations, by outcome: success or the error code answered',
+    labelNames: ['outcome'] as const,
+    registers: [this.registry],
+  });
+
+  private readonly reuses = new Counter({
+    name: 'nsa_refresh_token_reuse_total',
+    help: 'Spent refresh tokens presented again, each of which ended its session (possible token theft)',
+    registers: [this.registry],
+  });
+
+  private readonly rateLimits = new Counter({
+    name: 'nsa_rate_limit_rejections_total',
+    help: 'Requests refused with 429, by route pattern',
+    labelNames: ['route'] as const,
+    registers: [this.registry],
+  });
+
+  constructor() {
+    collectDefaultMetrics({ register: this.registry });
+  }
+
+  /** Starts timing a login of an enabled provider (never a path value: label values must stay bounded). */
+  startLogin(provider: string): LoginTimer {
+    return new LoginTimer((outcome, seconds) => {
+      this.logins.inc({ provider, outcome });
+      this.loginDuration.observe({ provider }, seconds);
+    });
+  }
+
+  providerRequest(provider: string, outcome: string, seconds: number): void {
+    this.providerRequests.observe({ provider, outcome }, seconds);
+  }
+
+  tokenRefreshed(outcome: string): void {
+    this.refreshes.inc({ outcome });
+  }
+
+  refreshTokenReused(): void {
+    this.reuses.inc();
+  }
+
+  rateLimited(route: string): void {
+    this.rateLimits.inc({ route });
+  }
+
+  async exposition(): Promise<{ contentType: string; body: string }> {
+    return { contentType: this.registry.contentType, body: await this.registry.metrics() };
+  }
+}

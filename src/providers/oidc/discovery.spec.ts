@@ -1,0 +1,98 @@
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from '@jest/globals';
+import { AppError } from '../../common/errors/app-error.js';
+import { ProviderHttpClient } from '../../common/http/provider-http.client.js';
+import { loadConfig } from '../../config/app-config.js';
+import { MetricsService } from '../../metrics/metrics.service.js';
+import { discoveryUrl, idTokenAlgorithms, OidcDiscovery, type OidcDiscoveryDocument } from './discovery.js';
+
+const POLICY = { maxAgeMs: 600_000, cooldownMs: 30_000 };
+
+describe(OidcDiscovery.name, () => {
+  let server: Server;
+  let issuer: string;
+  /** What the provider answers at its well-known URL, and how often it was asked. */
+  let published: { status: number; body: unknown };
+  let fetches: number;
+  let now: number;
+  const http = new ProviderHttpClient(loadConfig({ NODE_ENV: 'test' }), new MetricsService());
+  const document = (extra: Partial<OidcDiscoveryDocument> = {}) => ({ issuer, jwks_uri: `${issuer}/jwks`, id_token_signing_alg_values_supported: ['RS256'], ...extra });
+  const discovery = () => new OidcDiscovery('acme', issuer, http, POLICY, () => now);
+
+  beforeAll(async () => {
+    server = createServer((req, res) => {
+      if (req.url === '/.well-known/openid-configuration') fetches++;
+      res.writeHead(published.status, { 'content-type': 'application/json' }).end(JSON.stringify(published.body));
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    issuer = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  });
+  afterAll(async () => {
+    await http.onModuleDestroy();
+    await new Promise<void>((resolve) => {
+      server.close(() => resolve());
+      server.closeAllConnections();
+    });
+  });
+  beforeEach(() => {
+    published = { status: 200, body: document() };
+    fetches = 0;
+    now = 1_000_000;
+  });
+
+  it('should fetch once and serve the cached document until it is older than the max age', async () => {
+    const sut = discovery();
+
+    await Promise.all([sut.get(), sut.get()]);
+    now += POLICY.maxAgeMs;
+    await sut.get();
+    expect(fetches).toBe(1);
+    now += 1;
+    await sut.get();
+    expect(fetches).toBe(2);
+  });
+
+  it('should refuse a document that names another issuer (OIDC Discovery 4.3)', async () => {
+    published.body = document({ issuer: 'https://evil.example' });
+
+    await expect(discovery().get()).rejects.toMatchObject({ code: 'provider_unavailable', message: expect.stringContaining('"https://evil.example"') });
+  });
+
+  it('should refuse a document whose jwks_uri is plain http on a public host', async () => {
+    published.body = document({ jwks_uri: 'http://keys.example/jwks' });
+
+    await expect(discovery().get()).rejects.toMatchObject({ code: 'provider_unavailable', message: expect.stringContaining('jwks_uri') });
+  });
+
+  it('should not ask a failing provider again within the cooldown', async () => {
+    published.status = 404;
+    const sut = discovery();
+
+    await expect(sut.get()).rejects.toBeInstanceOf(AppError);
+    await expect(sut.get()).rejects.toBeInstanceOf(AppError);
+    expect(fetches).toBe(1);
+    published.status = 200;
+    now += POLICY.cooldownMs;
+    await expect(sut.get()).resolves.toMatchObject({ issuer });
+    expect(fetches).toBe(2);
+  });
+});
+
+describe(idTokenAlgorithms.name, () => {
+  const doc = (algs: string[]) => ({ issuer: 'https://id.example', jwks_uri: 'https://id.example/jwks', id_token_signing_alg_values_supported: algs });
+
+  it('should keep only the advertised algorithms of the safe set', () => {
+    expect(idTokenAlgorithms('acme', doc(['none', 'HS256', 'RS256', 'ES256', 'RS384']))).toEqual(['RS256', 'ES256']);
+  });
+
+  it('should make a provider that signs only with HS256 or none unavailable', () => {
+    expect(() => idTokenAlgorithms('acme', doc(['HS256', 'none']))).toThrow(expect.objectContaining({ code: 'provider_unavailable' }));
+  });
+});
+
+describe('discoveryUrl', () => {
+  it('should drop a terminating slash of the issuer before the well-known path (OIDC Discovery 4)', () => {
+    expect(discoveryUrl('https://id.example/tenant/')).toBe('https://id.example/tenant/.well-known/openid-configuration');
+  });
+});

@@ -1,0 +1,101 @@
+import { AppError } from '../../common/errors/app-error.js';
+import type { ProviderHttpClient } from '../../common/http/provider-http.client.js';
+import { httpsUrlProblem } from '../../config/custom-provider-config.js';
+import type { JwksCachePolicy } from './remote-jwks.js';
+
+/** The members of an OpenID Provider's metadata we use (OIDC Discovery 3). */
+export interface OidcDiscoveryDocument {
+  issuer: string;
+  jwks_uri: string;
+  id_token_signing_alg_values_supported: string[];
+  userinfo_endpoint?: string;
+  introspection_endpoint?: string;
+}
+
+/**
+ * ID-token algorithms we accept from any provider: asymmetric only. `none` is unsigned and HS* would be keyed
+ * with the client secret, which every holder of the secret (and anyone it leaked to) could sign with.
+ */
+export const SAFE_ID_TOKEN_ALGORITHMS = ['RS256', 'PS256', 'ES256', 'EdDSA'];
+
+/** The algorithms the provider says it signs ID tokens with, intersected with our safe set. */
+export function idTokenAlgorithms(provider: string, doc: OidcDiscoveryDocument): string[] {
+  const algorithms = SAFE_ID_TOKEN_ALGORITHMS.filter((alg) => doc.id_token_signing_alg_values_supported.includes(alg));
+  if (algorithms.length === 0) {
+    throw new AppError('provider_unavailable', `${provider} signs ID tokens with none of ${SAFE_ID_TOKEN_ALGORITHMS.join(', ')}`);
+  }
+  return algorithms;
+}
+
+/** OIDC Discovery 4: a terminating "/" of the issuer is removed before appending the well-known path. */
+export const discoveryUrl = (issuer: string) => `${issuer.replace(/\/$/, '')}/.well-known/openid-configuration`;
+
+/**
+ * A provider's discovery document, fetched through `ProviderHttpClient` and cached like its keys
+ * (`RemoteJwks`): reused until older than `maxAgeMs`, and a failed fetch is not retried within `cooldownMs`,
+ * so a provider that is down is not asked again for every login.
+ */
+export class OidcDiscovery {
+  private doc: OidcDiscoveryDocument | undefined;
+  private fetchedAt = 0;
+  private failure: { error: unknown; at: number } | undefined;
+  private inflight: Promise<OidcDiscoveryDocument> | undefined;
+
+  constructor(
+    private readonly provider: string,
+    private readonly issuer: string,
+    private readonly http: ProviderHttpClient,
+    private readonly policy: JwksCachePolicy,
+    private readonly now: () => number = Date.now,
+  ) {}
+
+  /** The last document fetched and accepted, if any; never triggers a fetch. */
+  get current(): OidcDiscoveryDocument | undefined {
+    return this.doc;
+  }
+
+  async get(): Promise<OidcDiscoveryDocument> {
+    if (this.doc && this.now() - this.fetchedAt <= this.policy.maxAgeMs) return this.doc;
+    if (this.failure && this.now() - this.failure.at < this.policy.cooldownMs) throw this.failure.error;
+    this.inflight ??= this.fetch().finally(() => (this.inflight = undefined));
+    return this.inflight;
+  }
+
+  private async fetch(): Promise<OidcDiscoveryDocument> {
+    try {
+      const { status, json } = await this.http.send(this.provider, { url: discoveryUrl(this.issuer) });
+      if (status !== 200) throw this.unavailable(`answered HTTP ${status} for its discovery document`);
+      const doc = this.validate(json);
+      [this.doc, this.fetchedAt, this.failure] = [doc, this.now(), undefined];
+      return doc;
+    } catch (error) {
+      this.failure = { error, at: this.now() };
+      throw error;
+    }
+  }
+
+  private validate(json: unknown): OidcDiscoveryDocument {
+    const doc = (json ?? {}) as Partial<Record<keyof OidcDiscoveryDocument, unknown>>;
+    // OIDC Discovery 4.3: the issuer in the document MUST be identical to the one we asked; otherwise
+    // another issuer's keys and endpoints would be trusted for this one (and its tokens would not match anyway).
+    if (doc.issuer !== this.issuer) {
+      throw this.unavailable(`publishes issuer "${String(doc.issuer).slice(0, 200)}" in its discovery document, not the configured "${this.issuer}" (OIDC Discovery 4.3)`);
+    }
+    const algs = doc.id_token_signing_alg_values_supported;
+    if (!Array.isArray(algs) || !algs.every((a) => typeof a === 'string')) {
+      throw this.unavailable('lists no id_token_signing_alg_values_supported in its discovery document');
+    }
+    for (const key of ['jwks_uri', 'userinfo_endpoint', 'introspection_endpoint'] as const) {
+      const url = doc[key];
+      if (url === undefined && key !== 'jwks_uri') continue;
+      // Keys and tokens travel to these URLs: same rule as the issuer (https, or http on loopback only).
+      const problem = typeof url === 'string' ? httpsUrlProblem(url) : 'is missing';
+      if (problem) throw this.unavailable(`discovery document ${key} ${problem}`);
+    }
+    return doc as OidcDiscoveryDocument;
+  }
+
+  private unavailable(message: string): AppError {
+    return new AppError('provider_unavailable', `${this.provider} ${message}`);
+  }
+}

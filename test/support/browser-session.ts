@@ -1,0 +1,30 @@
+/**
+ * The little a browser does that an authorization-code flow needs: keep cookies between requests (one host,
+ * so domain and path are ignored) and let the caller follow redirects one by one.
+ */
+export class BrowserSession {
+  private readonly cookies = new Map<string, string>();
+
+  get(url: string | URL): Promise<Response> {
+    return this.send(url, { method: 'GET' });
+  }
+
+  /** Submits an HTML form (application/x-www-form-urlencoded), as a browser does. */
+  post(url: string | URL, form: Record<string, string>): Promise<Response> {
+    return this.send(url, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: new URLSearchParams(form).toString() });
+  }
+
+  private async send(url: string | URL, init: RequestInit): Promise<Response> {
+    const cookie = [...this.cookies].map(([name, value]) => `${name}=${value}`).join('; ');
+    const res = await fetch(url, { ...init, redirect: 'manual', headers: { ...(init.headers as Record<string, string>), cookie } });
+    for (const header of res.headers.getSetCookie()) {
+      const [pair = ''] = header.split(';');
+      const eq = pair.indexOf('=');
+      const [name, value] = [pair.slice(0, eq).trim(), pair.slice(eq + 1).trim()];
+      // An emptied cookie (value "" with a past expiry) is how a server deletes it.
+      if (value === '') this.cookies.delete(name);
+      else this.cookies.set(name, value);
+    }
+    return res;
+  }
+}

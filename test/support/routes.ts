@@ -1,0 +1,51 @@
+import { RequestMethod } from '@nestjs/common';
+import { RouteParamtypes } from '@nestjs/common/enums/route-paramtypes.enum.js';
+import { METHOD_METADATA, PATH_METADATA, ROUTE_ARGS_METADATA } from '@nestjs/common/constants.js';
+import { DiscoveryService, MetadataScanner, Reflector } from '@nestjs/core';
+import { IS_PUBLIC } from '../../src/common/decorators/public.decorator.js';
+import type { TestApp } from './test-app.js';
+
+export interface Route {
+  method: string;
+  /** Nest's form: `/auth/:provider/token`. */
+  path: string;
+  isPublic: boolean;
+  /** The class of the `@Body()` parameter, when the handler takes one. */
+  body?: Function;
+}
+
+/**
+ * Every route of the running app, read from the controllers Nest registered (not from a list kept by hand),
+ * so suites that check all routes also check the ones added later.
+ */
+export function discoverRoutes(t: TestApp): Route[] {
+  const discovery = t.app.get(DiscoveryService, { strict: false });
+  const scanner = t.app.get(MetadataScanner, { strict: false });
+  const reflector = t.app.get(Reflector, { strict: false });
+  const routes: Route[] = [];
+  for (const controller of discovery.getControllers()) {
+    const instance = controller.instance as Record<string, unknown>;
+    const prefix = String(Reflect.getMetadata(PATH_METADATA, controller.metatype as object) ?? '');
+    for (const name of scanner.getAllMethodNames(Object.getPrototypeOf(instance))) {
+      const handler = instance[name] as object;
+      const path = Reflect.getMetadata(PATH_METADATA, handler) as string | undefined;
+      if (path === undefined) continue;
+      const method = RequestMethod[Reflect.getMetadata(METHOD_METADATA, handler) as number]!;
+      const isPublic = reflector.getAllAndOverride<boolean>(IS_PUBLIC, [handler as never, controller.metatype as never]) === true;
+      const fullPath = `/${[prefix, path].filter((p) => p && p !== '/').join('/')}`.replace(/\/+/g, '/');
+      routes.push({ method, path: fullPath, isPublic, body: bodyType(controller.metatype as Function, name) });
+    }
+  }
+  return routes;
+}
+
+/** `:param` → `{param}`, as OpenAPI writes path parameters. */
+export const toOpenApiPath = (path: string): string => path.replace(/:([A-Za-z0-9_]+)/g, '{$1}');
+
+function bodyType(controller: Function, method: string): Function | undefined {
+  const args = (Reflect.getMetadata(ROUTE_ARGS_METADATA, controller, method) ?? {}) as Record<string, { index: number }>;
+  const key = Object.keys(args).find((k) => k.split(':')[0] === String(RouteParamtypes.BODY));
+  if (key === undefined) return undefined;
+  const types = Reflect.getMetadata('design:paramtypes', controller.prototype, method) as Function[] | undefined;
+  return types?.[args[key]!.index];
+}
