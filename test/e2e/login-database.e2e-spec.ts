@@ -17,12 +17,23 @@ describe('a login and the database', () => {
   });
   beforeEach(() => t.reset());
 
-  it('should take at most 3 statements for a returning user (plus BEGIN/COMMIT)', async () => {
-    await loginWithGoogle(t, google, 'g-returning');
-    const statements = (await StatementRecorder.during(t.dataSource, () => loginWithGoogle(t, google, 'g-returning'))).map((s) => s.sql);
+  const statementsOf = async (login: () => Promise<unknown>) => {
+    const statements = (await StatementRecorder.during(t.dataSource, login)).map((s) => s.sql);
     const data = statements.filter((s) => !TRANSACTION_CONTROL.test(s));
-    expect(data.map((s) => s.split(/\s+/)[0]!.toUpperCase())).toEqual(['SELECT', 'UPDATE', 'INSERT']);
-    expect(statements.length - data.length).toBe(2);
+    return { kinds: data.map((s) => s.split(/\s+/)[0]!.toUpperCase()), control: statements.length - data.length };
+  };
+
+  it('should take 2 statements for a returning ID-token login (plus BEGIN/COMMIT)', async () => {
+    await loginWithGoogle(t, google, 'g-returning');
+    // Find the identity with its user; insert the refresh token. Nothing changed on the account, so no write.
+    expect(await statementsOf(() => loginWithGoogle(t, google, 'g-returning'))).toEqual({ kinds: ['SELECT', 'INSERT'], control: 2 });
+  });
+
+  it('should take 3 statements for a returning access-token login (plus BEGIN/COMMIT)', async () => {
+    const login = () => t.http().post('/auth/google/token').send({ access_token: google.issueAccessToken({ sub: 'g-at', aud: GOOGLE_WEB_CLIENT }) }).expect(200);
+    await login();
+    // The new provider token is stored (encrypted) on the account: one UPDATE more.
+    expect(await statementsOf(login)).toEqual({ kinds: ['SELECT', 'UPDATE', 'INSERT'], control: 2 });
   });
 
   it('should make exactly one user when the same identity signs in 20 times at once', async () => {

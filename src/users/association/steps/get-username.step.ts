@@ -1,4 +1,5 @@
-import { Like } from 'typeorm';
+import { randomBytes } from 'node:crypto';
+import { In } from 'typeorm';
 import { User } from '../../entities/user.entity.js';
 import { AssociationStep, type AssociationContext, type PipelineStep } from '../association.types.js';
 
@@ -15,9 +16,13 @@ export function slugifyUsername(raw: string): string {
     .replace(/^[._-]+|[._-]+$/g, '');
 }
 
+/** How many numbered variants one indexed lookup tries before falling back to a random suffix. */
+const VARIANTS = 20;
+
 /**
  * get_username: for a new user, a unique slug from the provider's username, the email's local part or the
- * name, suffixed `-2`, `-3`, ... when taken. Two logins racing for one name meet the unique index and retry.
+ * name, suffixed `-2`, `-3`, ... when taken. One `IN (...)` lookup on the unique index (a `LIKE 'base-%'` scan
+ * reads the whole table); past `-20` a random suffix. Two logins racing for one name meet the unique index and retry.
  */
 @AssociationStep('get_username')
 export class GetUsernameStep implements PipelineStep {
@@ -25,12 +30,10 @@ export class GetUsernameStep implements PipelineStep {
     if (context.user) return;
     const { username, email, name } = context.profile;
     const base = slugifyUsername(username ?? email?.split('@')[0] ?? name ?? '') || `user-${context.identity.provider}`;
+    const candidates = [base, ...Array.from({ length: VARIANTS - 1 }, (_, i) => `${base}-${i + 2}`)];
     const taken = new Set(
-      (await context.manager.find(User, { select: { username: true }, where: [{ username: base }, { username: Like(`${base}-%`) }] }))
-        .map((u) => u.username),
+      (await context.manager.find(User, { select: { username: true }, where: { username: In(candidates) } })).map((u) => u.username),
     );
-    let candidate = base;
-    for (let n = 2; taken.has(candidate); n++) candidate = `${base}-${n}`;
-    context.username = candidate;
+    context.username = candidates.find((c) => !taken.has(c)) ?? `${base}-${randomBytes(4).toString('hex')}`;
   }
 }

@@ -20,6 +20,9 @@ export class LoadExtraDataStep implements PipelineStep {
     }
     // A provider sends a refresh token only sometimes (first consent); keep the old one otherwise.
     if (tokens.refreshToken) changes.refreshTokenEncrypted = this.secretBox.encrypt(tokens.refreshToken);
+    // No write when nothing changed (a returning ID-token login): concurrent logins of one person would queue on the row.
+    const unchanged = !tokens.accessToken && !tokens.refreshToken && JSON.stringify(changes.extraData) === JSON.stringify(account.extraData ?? {});
+    if (unchanged) return;
     await context.manager.update(SocialAccount, { id: account.id }, changes);
     Object.assign(account, changes);
   }

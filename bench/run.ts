@@ -1,0 +1,493 @@
+/**
+ * `npm run bench`: throughput of the guarded route and of logins against a bare `node:http` baseline, and the
+ * server's memory after 20,000+ logins. See bench/README.md for what each row means.
+ *
+ * The servers run as child processes (servers.ts), the load comes from autocannon in this process (load.ts), and
+ * Google is the test suite's FakeGoogle, also in this process. Progress goes to stderr, the report to stdout.
+ * Exit code: 0 when every scenario ran without a non-2xx answer or socket error (targets missed are reported,
+ * not fatal), 1 when a scenario was flagged or the bench itself failed.
+ */
+import { randomBytes } from 'node:crypto';
+import { createReadStream, mkdtempSync, rmSync } from 'node:fs';
+import { cpus, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createInterface } from 'node:readline';
+import pg from 'pg';
+import { FakeGoogle } from '../test/fakes/google.fake.js';
+import { DEFAULT_LOAD_SETTINGS, describeLoadSettings, runLoad, type LoadResult, type LoadSettings, type LoadSpec, type PhaseCounts } from './load.js';
+import { cpuSnapshot, interference } from './machine.js';
+import { killAllSync, startAppServers, startBaseline, stopAll, type ChildServer } from './servers.js';
+
+const CLIENT_ID = 'bench-client';
+/** The RSS row is read after at least this many successful logins on the server. */
+const LOGINS_BEFORE_RSS = 20_000;
+const RSS_LIMIT_BYTES = 150 * 1024 * 1024;
+const GUARDED_TARGET_RATIO = 0.3;
+/**
+ * First-login ID tokens are signed before the scenario (~0.35 ms each): enough for warm-up + measured seconds at
+ * the returning-login rate or at POOL_MIN_RATE, whichever is higher, times POOL_MARGIN. First logins can be faster
+ * than returning ones (on PostgreSQL, 50 concurrent logins of one user queue on that user's rows).
+ */
+const POOL_MIN_RATE = 1_500;
+const POOL_MARGIN = 1.3;
+const POOL_MAX = 60_000;
+/**
+ * Server settings besides the ones servers.ts always sets (port, database, keys, fake Google). The /auth rate
+ * limiter would answer 429 after 60 logins a minute from our one IP (20 per identity): its limits are raised out
+ * of reach, so its cost is measured but it never rejects.
+ */
+const SERVER_ENV: Record<string, string> = {
+  NO_COLOR: '1',
+  RATE_LIMIT_AUTH_PER_IP: '1000000000',
+  RATE_LIMIT_AUTH_PER_IDENTITY: '1000000000',
+};
+/** Other processes using more than this many CPUs during a scenario make its numbers suspect. */
+const NOISE_WARN_CPUS = 0.15;
+const MB = 1024 * 1024;
+
+const runId = randomBytes(4).toString('hex');
+/** `JWT_ALGORITHM` and every `BENCH_SERVER_ENV_<NAME>` of the bench's environment, passed to the server as `<NAME>`. */
+const serverEnvOverrides: Record<string, string> = Object.fromEntries([
+  ...(process.env.JWT_ALGORITHM ? [['JWT_ALGORITHM', process.env.JWT_ALGORITHM]] : []),
+  ...Object.entries(process.env)
+    .filter(([key, value]) => key.startsWith('BENCH_SERVER_ENV_') && value !== undefined)
+    .map(([key, value]) => [key.slice('BENCH_SERVER_ENV_'.length), value!]),
+]);
+const settings: LoadSettings = {
+  ...DEFAULT_LOAD_SETTINGS,
+  connections: envInt('BENCH_CONNECTIONS', DEFAULT_LOAD_SETTINGS.connections),
+  warmupSeconds: envInt('BENCH_WARMUP_SECONDS', DEFAULT_LOAD_SETTINGS.warmupSeconds),
+  durationSeconds: envInt('BENCH_DURATION_SECONDS', DEFAULT_LOAD_SETTINGS.durationSeconds),
+};
+
+// ---------------------------------------------------------------------------------------------------------------
+// Results
+
+interface Row {
+  scenario: string;
+  db: string;
+  result: string;
+  ratio: string;
+  target: string;
+  verdict: string;
+  p50: string;
+  p99: string;
+  ok: string;
+  non2xx: string;
+  errors: string;
+  noise: string;
+}
+
+/** A load phase as kept for the table: the quietest of its attempts. */
+interface Measured extends LoadResult {
+  /** CPUs' worth of time other processes on the machine used meanwhile. */
+  otherCpus: number;
+}
+
+/** Problems worth a reader's attention; any of them makes the exit code 1. */
+const flags: string[] = [];
+/** Worth knowing, not a failure. */
+const notes: string[] = [];
+
+interface Database {
+  /** As printed in the table. */
+  label: 'SQLite' | 'PostgreSQL';
+  key: string;
+  url?: string;
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Orchestration
+
+const tmpDir = mkdtempSync(join(tmpdir(), 'nest-social-auth-bench-'));
+const google = new FakeGoogle();
+const disposers: Array<() => Promise<void>> = [];
+
+async function main(): Promise<void> {
+  const rows: Row[] = [];
+  await google.start();
+  progress(`temp dir ${tmpDir}; FakeGoogle at ${google.baseUrl}`);
+
+  const baseline = await measureBaseline();
+  rows.push(throughputRow('1. Baseline: node:http JSON hello', '-', baseline, baseline.okPerSecond, 'req/s'));
+
+  const databases: Database[] = [{ label: 'SQLite', key: 'sqlite' }];
+  if (process.env.DATABASE_URL) databases.push({ label: 'PostgreSQL', key: 'postgres', url: await preparePostgres(process.env.DATABASE_URL) });
+  else notes.push('DATABASE_URL is not set: PostgreSQL rows skipped.');
+
+  for (const db of databases) rows.push(...(await measureServer(db, baseline.okPerSecond)));
+
+  printReport(rows);
+}
+
+async function measureBaseline(): Promise<Measured> {
+  const server = await startBaseline(tmpDir);
+  try {
+    return await scenario(server, 'Baseline (node:http)', { url: `${server.url}/`, settings }, { retryIfNoisy: true });
+  } finally {
+    await server.stop();
+  }
+}
+
+/**
+ * Scenarios 2-5 against one server process, in this order, so that the RSS row covers every login before it.
+ * (`startAppServers(n)` can start several instances for a later load-balanced set-up; this uses one.)
+ */
+async function measureServer(db: Database, baselineRate: number): Promise<Row[]> {
+  const servers = await startAppServers(1, {
+    tmpDir,
+    label: db.key,
+    google: { jwksUrl: google.jwksUrl, tokeninfoUrl: google.tokeninfoUrl, userinfoUrl: google.userinfoUrl },
+    googleClientId: CLIENT_ID,
+    databaseUrl: db.url,
+    extraEnv: { ...SERVER_ENV, ...serverEnvOverrides },
+    nodeArgs: process.env.BENCH_SERVER_NODE_ARGS?.split(/\s+/).filter(Boolean),
+  });
+  const server = servers[0]!;
+  try {
+    const bootRss = server.memory().rssBytes;
+    const rows: Row[] = [];
+    const loginUrl = `${server.url}/auth/google/token`;
+    const jsonPost = { method: 'POST' as const, headers: { 'content-type': 'application/json' } };
+    // A PostgreSQL on this machine works for the server: its CPU time is not "other processes".
+    const alsoUnderTest = db.url && isLoopback(new URL(db.url).hostname) ? ['postgres'] : [];
+    let logins = 0;
+    const countLogins = (r: LoadResult): void => {
+      logins += r.ok + (r.warmup?.ok ?? 0);
+    };
+
+    // One real login first: it creates the returning user and yields the access token for /users/me.
+    const returningBody = JSON.stringify({ id_token: await google.signIdToken(identityClaims('returning')) });
+    const accessToken = await loginOnce(server, returningBody);
+    logins++;
+
+    // 2. The guarded route: JWT verification plus one user lookup.
+    const me = await scenario(server, `GET /users/me (${db.label})`, {
+      url: `${server.url}/users/me`, headers: { authorization: `Bearer ${accessToken}` }, settings, sampleErrorBodies: true,
+      expectInBody: '"username"',
+    }, { retryIfNoisy: true, alsoUnderTest });
+    const meRatio = me.okPerSecond / baselineRate;
+    rows.push(throughputRow('2. GET /users/me (guarded)', db.label, me, baselineRate, 'req/s',
+      `>= ${GUARDED_TARGET_RATIO.toFixed(2)}`, meRatio >= GUARDED_TARGET_RATIO ? 'PASS' : 'MISS'));
+
+    // 3. The same ID token again and again: one existing user logging in (a new session each time).
+    const returning = await scenario(server, `returning-user logins (${db.label})`, {
+      url: loginUrl, ...jsonPost, body: returningBody, settings, sampleErrorBodies: true, expectInBody: '"is_new_user":false',
+    }, { retryIfNoisy: true, onAttempt: countLogins, alsoUnderTest });
+    rows.push(throughputRow('3. Login, returning user', db.label, returning, baselineRate, 'logins/s'));
+
+    // 4. A new identity on every request. Not repeated when noisy: the pre-signed identities would run out.
+    const seconds = settings.warmupSeconds + settings.durationSeconds;
+    const poolSize = Math.min(POOL_MAX, Math.ceil(Math.max(returning.okPerSecond, POOL_MIN_RATE) * seconds * POOL_MARGIN));
+    const pool = await newIdentityPool(poolSize, db.key);
+    const first = await scenario(server, `first logins (${db.label}, ${pool.size} pre-signed identities)`, {
+      url: loginUrl, ...jsonPost, nextBody: pool.next, settings, sampleErrorBodies: true, expectInBody: '"is_new_user":true',
+    }, { onAttempt: countLogins, alsoUnderTest });
+    rows.push(throughputRow('4. Login, first login (new user)', db.label, first, baselineRate, 'logins/s'));
+    if (pool.reused() > 0) {
+      flags.push(`First login (${db.label}): the ${pool.size} pre-signed identities ran out; ${pool.reused()} requests reused one ` +
+        '(returning logins counted as first logins). Raise POOL_MIN_RATE or POOL_MARGIN in bench/run.ts.');
+    }
+
+    // 5. Top up to LOGINS_BEFORE_RSS with returning-user logins, then read the server's memory.
+    for (let round = 0; logins < LOGINS_BEFORE_RSS && round < 3; round++) {
+      const missing = LOGINS_BEFORE_RSS - logins;
+      await scenario(server, `${missing} extra returning-user logins before reading RSS (${db.label})`, {
+        url: loginUrl, ...jsonPost, body: returningBody, amount: Math.max(missing, settings.connections), settings, sampleErrorBodies: true,
+        expectInBody: '"is_new_user":false',
+      }, { onAttempt: countLogins, alsoUnderTest });
+    }
+    const memory = server.memory();
+    rows.push({
+      scenario: `5. Server RSS after ${fmtInt(logins)} logins`,
+      db: db.label,
+      result: `${(memory.rssBytes / MB).toFixed(1)} MB`,
+      ratio: '-',
+      target: `< ${RSS_LIMIT_BYTES / MB} MB`,
+      verdict: logins < LOGINS_BEFORE_RSS ? 'INCOMPLETE' : memory.rssBytes < RSS_LIMIT_BYTES ? 'PASS' : 'MISS',
+      p50: '-', p99: '-', ok: '-', non2xx: '-', errors: '-', noise: '-',
+    });
+    notes.push(`${db.label} server RSS: ${(bootRss / MB).toFixed(1)} MB after boot, ${(memory.rssBytes / MB).toFixed(1)} MB after ` +
+      `${fmtInt(logins)} logins, peak (VmHWM) ${(memory.peakRssBytes / MB).toFixed(1)} MB.`);
+    if (logins < LOGINS_BEFORE_RSS) flags.push(`${db.label}: only ${logins} logins succeeded before the RSS reading (wanted ${LOGINS_BEFORE_RSS}).`);
+    await reportServerLog(db.label, server);
+    return rows;
+  } finally {
+    await Promise.all(servers.map((s) => s.stop()));
+  }
+}
+
+interface ScenarioOptions {
+  /** Run it once more if other processes took more than NOISE_WARN_CPUS meanwhile, and keep the quieter run. */
+  retryIfNoisy?: boolean;
+  /** Sees every attempt, kept or not (to count the logins the server has done). */
+  onAttempt?: (result: LoadResult) => void;
+  /** Names of other processes working for the server (a local `postgres`), not counted as "other CPU". */
+  alsoUnderTest?: string[];
+}
+
+/** Runs one load phase (twice at most, see ScenarioOptions), flags its errors, and checks the server is still alive. */
+async function scenario(server: ChildServer, what: string, spec: Omit<LoadSpec, 'title'>, options: ScenarioOptions = {}): Promise<Measured> {
+  const how = spec.amount !== undefined ? `${spec.amount} requests` : `${settings.warmupSeconds} s warm-up + ${settings.durationSeconds} s`;
+  const attempts = options.retryIfNoisy ? 2 : 1;
+  let kept: Measured | undefined;
+  for (let attempt = 1; attempt <= attempts; attempt++) {
+    const label = attempt > 1 ? `${what} (attempt ${attempt})` : what;
+    progress(`${label}: ${how} ...`);
+    const before = cpuSnapshot([process.pid, server.pid], options.alsoUnderTest);
+    const result = await runLoad({ title: what, ...spec });
+    const { otherCpus } = interference(before, cpuSnapshot([process.pid, server.pid], options.alsoUnderTest));
+    progress(`  ${fmtInt(result.okPerSecond)} 2xx/s, ${result.non2xx} non-2xx, ${result.errors} errors; other processes used ${otherCpus.toFixed(2)} CPUs`);
+    options.onAttempt?.(result);
+    checkForErrors(label, result);
+    const exit = server.exitStatus();
+    if (exit) throw new Error(`${server.name} ${exit} during "${label}"\n--- last lines of its log ---\n${server.logTail()}`);
+    if (!kept || otherCpus < kept.otherCpus) kept = { ...result, otherCpus };
+    if (otherCpus <= NOISE_WARN_CPUS) break;
+    if (attempt < attempts) progress('  the machine was busy with other work: running it again');
+  }
+  if (kept!.otherCpus > NOISE_WARN_CPUS) {
+    notes.push(`WARNING: other processes used ${kept!.otherCpus.toFixed(2)} CPUs during "${what}": its numbers are low by an unknown amount.`);
+  }
+  return kept!;
+}
+
+async function loginOnce(server: ChildServer, body: string): Promise<string> {
+  const response = await fetch(`${server.url}/auth/google/token`, { method: 'POST', headers: { 'content-type': 'application/json' }, body });
+  const text = await response.text();
+  if (response.status !== 200) {
+    throw new Error(`The first login answered ${response.status}: ${text.slice(0, 500)}\n--- last lines of ${server.name}'s log ---\n${server.logTail()}`);
+  }
+  const accessToken = (JSON.parse(text) as { access_token?: unknown }).access_token;
+  if (typeof accessToken !== 'string') throw new Error(`The first login answered 200 without an access_token: ${text.slice(0, 500)}`);
+  const me = await fetch(`${server.url}/users/me`, { headers: { authorization: `Bearer ${accessToken}` } });
+  if (me.status !== 200) throw new Error(`GET /users/me with a fresh access token answered ${me.status}: ${(await me.text()).slice(0, 500)}`);
+  await me.arrayBuffer().catch(() => undefined);
+  return accessToken;
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Identities
+
+function identityClaims(id: string): Record<string, unknown> {
+  return {
+    sub: `bench-${runId}-${id}`,
+    aud: CLIENT_ID,
+    email: `bench.${runId}.${id}@gmail.com`,
+    email_verified: true,
+    name: `Bench User ${id}`,
+  };
+}
+
+/** `size` ID tokens of distinct new users, handed out one per request; wraps around (and counts it) if exhausted. */
+async function newIdentityPool(size: number, prefix: string): Promise<{ size: number; next: () => string; reused: () => number }> {
+  const started = Date.now();
+  progress(`signing ${size} ID tokens for new identities ...`);
+  const bodies: string[] = [];
+  for (let i = 0; i < size; i++) bodies.push(JSON.stringify({ id_token: await google.signIdToken(identityClaims(`${prefix}-${i}`)) }));
+  progress(`  signed in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+  let index = 0;
+  return {
+    size,
+    next: () => bodies[index++ % size]!,
+    reused: () => Math.max(0, index - size),
+  };
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// PostgreSQL: a fresh schema per run in the given database, dropped at the end
+
+async function preparePostgres(databaseUrl: string): Promise<string> {
+  const url = new URL(databaseUrl);
+  const database = decodeURIComponent(url.pathname.replace(/^\//, ''));
+  if (database === 'test') throw new Error('DATABASE_URL names the database "test", which the test suite owns: use another one (e.g. bench)');
+  if (url.searchParams.has('options')) throw new Error('DATABASE_URL already has an `options` parameter; the bench sets search_path through it');
+  const schema = `bench_${runId}`;
+  await withPg(databaseUrl, (client) => client.query(`CREATE SCHEMA "${schema}"`));
+  disposers.push(() => withPg(databaseUrl, (client) => client.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`)).then(() => undefined));
+  url.searchParams.set('options', `-c search_path=${schema}`);
+  notes.push(`PostgreSQL: database "${database}", schema ${schema} made for this run and dropped at the end.`);
+  return url.toString();
+}
+
+async function withPg<T>(connectionString: string, work: (client: pg.Client) => Promise<T>): Promise<T> {
+  const client = new pg.Client({ connectionString });
+  try {
+    await client.connect();
+  } catch (error) {
+    throw new Error(`Cannot connect to DATABASE_URL: ${(error as Error).message}`);
+  }
+  try {
+    return await work(client);
+  } finally {
+    await client.end();
+  }
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Checks
+
+function checkForErrors(what: string, result: LoadResult): void {
+  const phases: Array<[string, PhaseCounts | undefined]> = [['measured', result], ['warm-up', result.warmup]];
+  for (const [phase, counts] of phases) {
+    if (!counts) continue;
+    if (counts.non2xx > 0 || counts.errors > 0) {
+      const codes = Object.entries(counts.statusCodes).map(([code, n]) => `${code}: ${fmtInt(n)}`).join(', ');
+      flags.push(`${what}, ${phase}: ${fmtInt(counts.non2xx)} non-2xx, ${fmtInt(counts.errors)} socket errors ` +
+        `(${fmtInt(counts.timeouts)} timeouts); status codes {${codes}}`);
+    }
+    // Non-2xx answers are mismatches too; only the rest are 2xx answers with an unexpected body.
+    const wrongBodies = counts.mismatches - counts.non2xx;
+    if (wrongBodies > 0) flags.push(`${what}, ${phase}: ${fmtInt(wrongBodies)} answers lacked the expected ${JSON.stringify(result.expectedInBody)}`);
+  }
+  for (const [status, bodies] of Object.entries(result.errorSamples)) {
+    for (const body of new Set(bodies)) flags.push(`  ${what}: sample ${status} body: ${body.replace(/\s+/g, ' ')}`);
+  }
+}
+
+/**
+ * Error and warning lines the server logged (its log is deleted with the temp dir). Streams the file: with request
+ * logging on it holds a line per request. Understands pino JSON lines (`"level":"error"`) and Nest's plain format.
+ */
+async function reportServerLog(label: string, server: ChildServer): Promise<void> {
+  const counts = { lines: 0, error: 0, warn: 0 };
+  const samples = { error: new Set<string>(), warn: new Set<string>() };
+  const lines = createInterface({ input: createReadStream(server.logFile, 'utf8'), crlfDelay: Infinity });
+  for await (const raw of lines) {
+    counts.lines++;
+    const line = raw.replace(/\u001b\[[0-9;]*m/g, '');
+    const level = /"level":"(fatal|error)"/.test(line) || /\bERROR\b/.test(line) ? 'error'
+      : /"level":"warn"/.test(line) || /\bWARN\b/.test(line) ? 'warn' : undefined;
+    if (!level || /Generated a development signing key/.test(line)) continue;
+    counts[level]++;
+    if (samples[level].size < 3) samples[level].add(logMessage(line));
+  }
+  if (counts.error > 0) flags.push(`${label} server logged ${fmtInt(counts.error)} error lines, e.g.: ${[...samples.error].join(' | ')}`);
+  if (counts.warn > 0) notes.push(`${label} server logged ${fmtInt(counts.warn)} warning lines, e.g.: ${[...samples.warn].join(' | ')}`);
+  notes.push(`${label} server wrote ${fmtInt(counts.lines)} log lines in all.`);
+}
+
+function logMessage(line: string): string {
+  try {
+    const entry = JSON.parse(line) as { msg?: unknown; context?: unknown; err?: { message?: unknown } };
+    return [entry.context, entry.msg, entry.err?.message].filter((x) => typeof x === 'string').join(': ').slice(0, 200);
+  } catch {
+    return line.replace(/^.*?\b(ERROR|WARN)\b\s*/, '$1 ').slice(0, 200);
+  }
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Report
+
+function throughputRow(scenario: string, db: string, r: Measured, baselineRate: number, unit: string, target = '-', verdict = '-'): Row {
+  const failed = [r, r.warmup].some((c) => c !== undefined && (c.non2xx > 0 || c.errors > 0 || c.mismatches > c.non2xx));
+  return {
+    scenario,
+    db,
+    result: `${fmtInt(r.okPerSecond)} ${unit}`,
+    ratio: baselineRate > 0 ? (r.okPerSecond / baselineRate).toFixed(2) : '-',
+    target,
+    verdict: failed ? (verdict === '-' ? 'ERRORS' : `${verdict}, ERRORS`) : verdict,
+    p50: fmtMs(r.latencyP50Ms),
+    p99: fmtMs(r.latencyP99Ms),
+    ok: fmtInt(r.ok),
+    non2xx: fmtInt(r.non2xx),
+    errors: fmtInt(r.errors),
+    noise: r.otherCpus.toFixed(2),
+  };
+}
+
+function printReport(rows: Row[]): void {
+  const cpu = cpus();
+  const out: string[] = [];
+  out.push('');
+  out.push(`nest-social-auth benchmark, ${new Date().toISOString()}`);
+  out.push(`Machine: ${cpu.length} CPUs (${cpu[0]?.model.trim() ?? 'unknown'}), Node ${process.version}, ${process.platform}`);
+  out.push(`Load:    ${describeLoadSettings(settings)}`);
+  const overrides = Object.entries(serverEnvOverrides).map(([k, v]) => `${k}=${v}`).join(' ');
+  out.push('Servers: child processes on 127.0.0.1; baseline = bench/baseline-server.ts; app = node dist/main.js with NODE_ENV=development, ' +
+    `defaults otherwise (JWT ES256, LOG_LEVEL info, stdout to a file) except /auth rate limits raised out of reach${overrides ? `; set: ${overrides}` : ''}; ` +
+    'Google = FakeGoogle (RS256 ID tokens) in the bench process');
+  out.push('Result = 2xx answers per measured second; "x baseline" = that / baseline req/s; p50/p99 = latency of 2xx answers; ' +
+    'non-2xx and errors (socket errors + timeouts) are of the measured phase (warm-up problems are listed under Flags); ' +
+    `"other CPU" = CPUs' worth of time other processes on the machine used meanwhile (above ${NOISE_WARN_CPUS} the row is suspect).`);
+  out.push('');
+  const header: Row = {
+    scenario: 'Scenario', db: 'DB', result: 'Result', ratio: 'x baseline', target: 'Target', verdict: 'Verdict',
+    p50: 'p50 ms', p99: 'p99 ms', ok: '2xx', non2xx: 'non-2xx', errors: 'errors', noise: 'other CPU',
+  };
+  const columns = Object.keys(header) as Array<keyof Row>;
+  const rightAligned = new Set<keyof Row>(['result', 'ratio', 'p50', 'p99', 'ok', 'non2xx', 'errors', 'noise']);
+  const widths = columns.map((c) => Math.max(...[header, ...rows].map((r) => r[c].length)));
+  const line = (r: Row): string =>
+    `| ${columns.map((c, i) => (rightAligned.has(c) ? r[c].padStart(widths[i]!) : r[c].padEnd(widths[i]!))).join(' | ')} |`;
+  const rule = `|${widths.map((w) => '-'.repeat(w + 2)).join('|')}|`;
+  out.push(line(header), rule, ...rows.map(line));
+  out.push('');
+  for (const note of notes) out.push(`Note: ${note}`);
+  out.push(flags.length === 0 ? 'Flags: none (no non-2xx answers, no socket errors).' : 'Flags:');
+  for (const flag of flags) out.push(`  ! ${flag}`);
+  process.stdout.write(`${out.join('\n')}\n`);
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Helpers and lifecycle
+
+function progress(message: string): void {
+  process.stderr.write(`[bench] ${message}\n`);
+}
+
+function fmtInt(n: number): string {
+  return Math.round(n).toLocaleString('en-US');
+}
+
+/** autocannon records latency in whole milliseconds. */
+function fmtMs(ms: number): string {
+  return ms < 1 ? '<1' : String(Math.round(ms));
+}
+
+function isLoopback(hostname: string): boolean {
+  return hostname === 'localhost' || hostname.startsWith('127.') || hostname === '[::1]' || hostname === '::1';
+}
+
+function envInt(name: string, fallback: number): number {
+  const raw = process.env[name];
+  if (raw === undefined || raw === '') return fallback;
+  const n = Number(raw);
+  if (!Number.isInteger(n) || n <= 0) throw new Error(`${name} must be a positive integer, got "${raw}"`);
+  return n;
+}
+
+let cleaning: Promise<void> | undefined;
+/** Children, FakeGoogle, the PostgreSQL schema, the temp dir: once, whatever happened. */
+function cleanup(): Promise<void> {
+  cleaning ??= (async () => {
+    await stopAll().catch((e: unknown) => progress(`stopping servers failed: ${String(e)}`));
+    await google.stop().catch(() => undefined);
+    for (const dispose of disposers) await dispose().catch((e: unknown) => progress(`cleanup failed: ${String(e)}`));
+    rmSync(tmpDir, { recursive: true, force: true });
+  })();
+  return cleaning;
+}
+
+for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+  process.once(signal, () => {
+    progress(`${signal}: stopping the servers and cleaning up`);
+    void cleanup().finally(() => process.exit(130));
+  });
+}
+process.once('exit', () => {
+  killAllSync();
+  rmSync(tmpDir, { recursive: true, force: true });
+});
+
+main()
+  .then(() => cleanup())
+  .then(() => {
+    process.exitCode = flags.length > 0 ? 1 : 0;
+  })
+  .catch(async (error: unknown) => {
+    process.stderr.write(`\n[bench] FAILED: ${error instanceof Error ? error.message : String(error)}\n`);
+    await cleanup();
+    process.exitCode = 1;
+  });
