@@ -9,7 +9,9 @@ const configWith = (env: NodeJS.ProcessEnv = {}) =>
 const serviceFor = (config = configWith()) => new AccessTokenService(config, new JwtService(), new SigningKeyService(config));
 
 describe(AccessTokenService.name, () => {
-  afterEach(() => jest.useRealTimers());
+  afterEach(() => {
+    jest.useRealTimers();
+  });
 
   describe('verify', () => {
     it('should answer the same claims for a token it verified before', () => {
