@@ -6,6 +6,7 @@ import { DatabaseModule } from './database/database.module.js';
 import { HealthModule } from './health/health.module.js';
 import { MetricsModule } from './metrics/metrics.module.js';
 import { ProvidersModule } from './providers/providers.module.js';
+import { ProviderTokensModule } from './providers/tokens/provider-tokens.module.js';
 import { RateLimitModule } from './rate-limit/rate-limit.module.js';
 import { RedisModule } from './redis/redis.module.js';
 import { UsersModule } from './users/users.module.js';
@@ -23,6 +24,7 @@ export class AppModule {
         MetricsModule,
         ProvidersModule,
         UsersModule,
+        ProviderTokensModule,
         AuthModule,
         // After AuthModule: its global guard must run after JwtAuthGuard (see AuthRateLimitGuard).
         RateLimitModule,

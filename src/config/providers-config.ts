@@ -22,12 +22,17 @@ export interface GoogleConfig extends BaseProviderConfig {
   userinfoUrl: string;
   jwksUrl: string;
   issuers: string[];
+  /** Refresh-token grant; needs the client's secret in GOOGLE_CLIENT_SECRETS. */
+  tokenUrl: string;
 }
 
 export interface FacebookConfig extends BaseProviderConfig {
   graphUrl: string;
   /** Facebook does not say whether an email was verified; off by default so it never links accounts. */
   trustEmail: boolean;
+  /** Limited Login (iOS): its OIDC-style tokens are verified against these keys and this issuer. */
+  jwksUrl: string;
+  issuer: string;
 }
 
 export interface GitHubConfig extends BaseProviderConfig {
@@ -70,12 +75,16 @@ export function parseProvidersConfig(r: EnvReader): ProvidersConfig {
       jwksUrl: r.url('GOOGLE_JWKS_URL', 'https://www.googleapis.com/oauth2/v3/certs'),
       // Google documents both forms of its issuer: https://developers.google.com/identity/gsi/web/guides/verify-google-id-token
       issuers: r.list('GOOGLE_ISSUERS', ['https://accounts.google.com', 'accounts.google.com']),
+      tokenUrl: r.url('GOOGLE_TOKEN_URL', 'https://oauth2.googleapis.com/token'),
     },
     facebook: {
       enabled: facebook.length > 0,
       clients: facebook,
       graphUrl: r.url('FACEBOOK_GRAPH_URL', 'https://graph.facebook.com/v21.0'),
       trustEmail: r.bool('FACEBOOK_TRUST_EMAIL', false),
+      // https://developers.facebook.com/docs/facebook-login/limited-login/token/validating
+      jwksUrl: r.url('FACEBOOK_JWKS_URL', 'https://limited.facebook.com/.well-known/oauth/openid/jwks/'),
+      issuer: r.string('FACEBOOK_ISSUER', 'https://www.facebook.com'),
     },
     github: {
       enabled: github.length > 0,

@@ -20,7 +20,9 @@ export class IdentityProviderRegistry {
     if (p.google.enabled) {
       this.add(new GoogleIdentityProvider(p.google, http, new RemoteJwks('google', p.google.jwksUrl, http, cache)));
     }
-    if (p.facebook.enabled) this.add(new FacebookIdentityProvider(p.facebook, http));
+    if (p.facebook.enabled) {
+      this.add(new FacebookIdentityProvider(p.facebook, http, new RemoteJwks('facebook', p.facebook.jwksUrl, http, cache)));
+    }
     if (p.github.enabled) this.add(new GitHubIdentityProvider(p.github, http));
     // Declared by configuration (PROVIDERS_FILE, PROVIDERS); ids were checked unique and distinct from the above.
     for (const custom of p.custom) if (custom.enabled) this.add(new GenericOidcIdentityProvider(custom, http, cache));

@@ -44,6 +44,17 @@ export interface IdentityProvider {
   verifyAccessToken?(accessToken: string): Promise<VerifiedIdentity>;
   /** Verifies an OpenID Connect ID token locally (signature against cached JWKS, iss, aud, exp). Returns its `nonce` claim for the caller to check. */
   verifyIdToken?(idToken: string): Promise<{ identity: VerifiedIdentity; nonce: string | undefined }>;
+  /**
+   * Trades a stored refresh token for a new access token (OAuth 2.0, RFC 6749 section 6). Throws
+   * `provider_reauthentication_required` when the provider refuses the grant (revoked, expired).
+   */
+  refreshAccessToken?(refreshToken: string): Promise<ProviderTokens>;
+  /**
+   * For providers without refresh tokens (Facebook): trades a still-valid access token for a longer-lived one,
+   * once it expires within `extendWithinMs`. `extraData` is what the login stored (e.g. the app id).
+   */
+  extendAccessToken?(accessToken: string, extraData: Record<string, unknown>): Promise<ProviderTokens>;
+  readonly extendWithinMs?: number;
 }
 
 export function optionalString(value: unknown): string | undefined {

@@ -4,8 +4,11 @@
  * https://developers.facebook.com/docs/graph-api/reference/debug_token
  * https://developers.facebook.com/docs/graph-api/securing-requests#appsecret_proof
  * https://developers.facebook.com/docs/graph-api/guides/error-handling
+ * Also the long-lived token exchange (`/oauth/access_token?grant_type=fb_exchange_token`) and Limited Login's JWKS.
+ * https://developers.facebook.com/docs/facebook-login/guides/access-tokens/get-long-lived
  */
 import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
+import { FacebookLimitedLogin, type LimitedLoginSignOptions } from './facebook-limited-login.js';
 import { FakeProviderServer, type RouteRequest } from './fake-provider-server.js';
 
 export interface FacebookTokenOptions {
@@ -38,6 +41,7 @@ export class FakeFacebook extends FakeProviderServer {
   readonly graphVersion: string;
   private readonly appSecret: string;
   private tokens = new Map<string, FacebookToken>();
+  private readonly limitedLogin: FacebookLimitedLogin;
 
   constructor(opts: { appId: string; appSecret: string; graphVersion?: string }) {
     super();
@@ -47,6 +51,18 @@ export class FakeFacebook extends FakeProviderServer {
     // Graph answers with or without the version prefix (unversioned = the app's default version).
     this.route('GET', /^(?:\/v\d+\.\d+)?\/debug_token$/, (req, res) => this.debugToken(req, res.json));
     this.route('GET', /^(?:\/v\d+\.\d+)?\/me$/, (req, res) => this.me(req, res.json));
+    this.route('GET', /^(?:\/v\d+\.\d+)?\/oauth\/access_token$/, (req, res) => this.exchange(req, res.json));
+    this.limitedLogin = new FacebookLimitedLogin(this.appId);
+    this.route('GET', '/.well-known/oauth/openid/jwks/', (_req, res) => res.json(200, this.limitedLogin.jwks()));
+  }
+
+  get jwksUrl(): string {
+    return `${this.baseUrl}/.well-known/oauth/openid/jwks/`;
+  }
+
+  /** A Limited Login token of this app: `{ sub, nonce?, name?, email?, ... }`, overriding iss/aud/exp/iat as needed. */
+  signLimitedLoginToken(claims: Record<string, unknown>, opts?: LimitedLoginSignOptions): Promise<string> {
+    return this.limitedLogin.sign(claims, opts);
   }
 
   get graphUrl(): string {
@@ -115,6 +131,21 @@ export class FakeFacebook extends FakeProviderServer {
       },
     };
     json(200, Object.fromEntries(fields.filter((f) => all[f] !== undefined).map((f) => [f, all[f]])));
+  }
+
+  /** A still-valid token of this app becomes a new long-lived one (about 60 days), same user. */
+  private exchange(req: RouteRequest, json: (status: number, body: unknown) => void): void {
+    const q = req.query;
+    if (q.get('grant_type') !== 'fb_exchange_token') return json(400, graphError('Unsupported grant_type', 'OAuthException', 100));
+    if (q.get('client_id') !== this.appId || q.get('client_secret') !== this.appSecret) {
+      return json(400, graphError('Error validating client secret.', 'OAuthException', 1));
+    }
+    const t = this.tokens.get(q.get('fb_exchange_token') ?? '');
+    if (!t || t.valid === false || t.appId !== this.appId || (t.expiresAt !== 0 && t.expiresAt <= now())) {
+      return json(400, graphError('Error validating access token: Session has expired.', 'OAuthException', 190, { error_subcode: 463 }));
+    }
+    const expiresIn = 60 * 86400;
+    json(200, { access_token: this.issueAccessToken({ ...t, expiresAt: now() + expiresIn }), token_type: 'bearer', expires_in: expiresIn });
   }
 
   /** Graph takes the token as `access_token` or as `Authorization: Bearer`. */

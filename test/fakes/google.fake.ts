@@ -6,6 +6,7 @@
 import { generateKeyPairSync, randomBytes, type KeyObject } from 'node:crypto';
 import { SignJWT, type JWTPayload } from 'jose';
 import { FakeProviderServer } from './fake-provider-server.js';
+import { GoogleRefreshTokens } from './google-refresh-tokens.js';
 
 export interface GoogleTokenOptions {
   sub: string;
@@ -51,9 +52,12 @@ export class FakeGoogle extends FakeProviderServer {
   private keys: SigningKey[] = [newKey()];
   private foreignKey: SigningKey | undefined;
   private jwksFetches = 0;
+  /** `POST /token`: `refreshTokens.issue(opts)` hands out a refresh token, `revoke` withdraws it. */
+  readonly refreshTokens = new GoogleRefreshTokens((opts) => this.issueAccessToken(opts));
 
   constructor() {
     super();
+    this.route('POST', '/token', this.refreshTokens.handler);
     this.route('GET', '/tokeninfo', (req, res) => {
       const t = this.liveToken(req.query.get('access_token'));
       if (!t) return res.json(400, { error: 'invalid_token', error_description: 'Invalid Value' });
@@ -87,6 +91,7 @@ export class FakeGoogle extends FakeProviderServer {
   get tokeninfoUrl(): string { return `${this.baseUrl}/tokeninfo`; }
   get userinfoUrl(): string { return `${this.baseUrl}/v1/userinfo`; }
   get jwksUrl(): string { return `${this.baseUrl}/oauth2/v3/certs`; }
+  get tokenUrl(): string { return `${this.baseUrl}/token`; }
   get jwksFetchCount(): number { return this.jwksFetches; }
   get currentKid(): string { return this.currentKey.kid; }
 
@@ -133,6 +138,7 @@ export class FakeGoogle extends FakeProviderServer {
   override reset(): void {
     super.reset();
     this.tokens.clear();
+    this.refreshTokens.clear();
     this.keys = this.keys.slice(0, 1);
     this.jwksFetches = 0;
   }

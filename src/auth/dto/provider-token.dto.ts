@@ -10,7 +10,7 @@ export class ProviderTokenDto {
   @MaxLength(4096)
   access_token?: string;
 
-  @ApiPropertyOptional({ description: 'An OpenID Connect ID token (Google). Send this or access_token', maxLength: 8192 })
+  @ApiPropertyOptional({ description: 'An OpenID Connect ID token (Google; Facebook Limited Login). Send this or access_token', maxLength: 8192 })
   @ValidateIf((o: ProviderTokenDto) => o.access_token === undefined || o.id_token !== undefined)
   @IsString()
   @IsNotEmpty()

@@ -19,6 +19,7 @@ export const ERROR_STATUS = {
   email_not_verified: 409,
   account_link_required: 409,
   conflict: 409,
+  provider_reauthentication_required: 409,
   username_taken: 409,
   payload_too_large: 413,
   rate_limited: 429,

@@ -3,12 +3,16 @@
  * apps; the Graph API is then called with `appsecret_proof`, so a stolen token is useless without our secret.
  * https://developers.facebook.com/docs/facebook-login/guides/access-tokens/debugging
  * https://developers.facebook.com/docs/graph-api/securing-requests#appsecret_proof
+ * Limited Login (iOS) hands out an OIDC-style JWT instead; it is verified locally against Facebook's JWKS:
+ * https://developers.facebook.com/docs/facebook-login/limited-login/token/validating
  */
 import { createHmac } from 'node:crypto';
 import { AppError } from '../../common/errors/app-error.js';
 import type { ProviderHttpClient } from '../../common/http/provider-http.client.js';
 import type { FacebookConfig } from '../../config/providers-config.js';
-import { optionalString, type IdentityProvider, type VerifiedIdentity } from '../identity-provider.types.js';
+import { verifyIdToken } from '../oidc/id-token.verifier.js';
+import type { RemoteJwks } from '../oidc/remote-jwks.js';
+import { optionalString, type IdentityProvider, type NormalizedProfile, type ProviderTokens, type VerifiedIdentity } from '../identity-provider.types.js';
 
 interface DebugTokenData {
   app_id?: string;
@@ -32,11 +36,14 @@ const FIELDS = 'id,name,email,first_name,last_name,picture';
 export class FacebookIdentityProvider implements IdentityProvider {
   readonly id = 'facebook';
   readonly displayName = 'Facebook';
-  readonly flows = ['token'] as const;
+  readonly flows = ['token', 'id_token'] as const;
+  /** Long-lived tokens last about 60 days; renewing in their last week keeps a returning user's token alive. */
+  readonly extendWithinMs = 7 * 86_400_000;
 
   constructor(
     private readonly config: FacebookConfig,
     private readonly http: ProviderHttpClient,
+    private readonly jwks: RemoteJwks,
   ) {}
 
   async verifyAccessToken(accessToken: string): Promise<VerifiedIdentity> {
@@ -62,23 +69,68 @@ export class FacebookIdentityProvider implements IdentityProvider {
     const profile = answer.json as GraphMe;
     if (profile.id !== data.user_id) throw new AppError('provider_unavailable', 'Facebook /me answered for another user than debug_token');
 
-    // Facebook does not tell whether an address was confirmed: trust it only when the deployment says so.
-    const email = optionalString(profile.email)?.toLowerCase();
-    const trusted = email !== undefined && this.config.trustEmail;
+    const picture = profile.picture?.data?.is_silhouette ? undefined : profile.picture?.data?.url;
     return {
       provider: this.id,
-      profile: {
-        uid: profile.id,
-        email,
-        emailVerified: trusted,
-        emailTrustedForLinking: trusted,
-        name: optionalString(profile.name),
-        firstName: optionalString(profile.first_name),
-        lastName: optionalString(profile.last_name),
-        picture: profile.picture?.data?.is_silhouette ? undefined : optionalString(profile.picture?.data?.url),
-      },
+      profile: this.profile(profile.id, profile.email, profile.name, profile.first_name, profile.last_name, picture),
       tokens: { accessToken, expiresAt: data.expires_at ? new Date(data.expires_at * 1000) : undefined },
       extraData: { appId: data.app_id, scopes: data.scopes ?? [] },
+    };
+  }
+
+  /**
+   * Limited Login token: RS256, `iss` https://www.facebook.com, `aud` our app id. Its `sub` is the app-scoped
+   * user id, the same id Graph's /me answers for that app, so both flows land on one social account.
+   */
+  async verifyIdToken(idToken: string): Promise<{ identity: VerifiedIdentity; nonce: string | undefined }> {
+    const claims = await verifyIdToken(idToken, {
+      provider: this.id,
+      jwks: this.jwks,
+      issuers: [this.config.issuer],
+      clientIds: this.config.clients.map((c) => c.id),
+      algorithms: ['RS256'],
+    });
+    const text = (key: string) => optionalString(claims[key]);
+    const profile = this.profile(String(claims.sub), text('email'), text('name'), text('given_name'), text('family_name'), text('picture'));
+    // No access token: a Limited Login token cannot call the Graph API.
+    const identity = { provider: this.id, profile, tokens: {}, extraData: { appId: String([claims.aud].flat()[0]), limitedLogin: true } };
+    return { identity, nonce: text('nonce') };
+  }
+
+  /**
+   * Facebook has no refresh tokens: a still-valid token is exchanged for a long-lived one; once expired, the
+   * user must log in again. https://developers.facebook.com/docs/facebook-login/guides/access-tokens/get-long-lived
+   */
+  async extendAccessToken(accessToken: string, extraData: Record<string, unknown>): Promise<ProviderTokens> {
+    const app = this.config.clients.find((c) => c.id === extraData.appId) ?? this.config.clients[0]!;
+    const url = new URL(`${this.config.graphUrl}/oauth/access_token`);
+    url.search = new URLSearchParams({ grant_type: 'fb_exchange_token', client_id: app.id, client_secret: app.secret ?? '', fb_exchange_token: accessToken }).toString();
+    const answer = await this.http.send(this.id, { url: url.toString() });
+    const body = answer.json as { access_token?: string; expires_in?: number; error?: { code?: number } };
+    // Graph error 190 (OAuthException): the token is expired or was invalidated (password change, logout).
+    if (answer.status === 400 && body.error?.code === 190) {
+      throw new AppError('provider_reauthentication_required', 'Facebook no longer honours the stored token; log in with Facebook again');
+    }
+    if (answer.status !== 200 || !optionalString(body.access_token)) {
+      throw new AppError('provider_unavailable', `Facebook refused the token exchange (HTTP ${answer.status})`);
+    }
+    const expiresAt = typeof body.expires_in === 'number' ? new Date(Date.now() + body.expires_in * 1000) : undefined;
+    return { accessToken: body.access_token, expiresAt };
+  }
+
+  /** Facebook does not tell whether an address was confirmed: trust it only when the deployment says so. */
+  private profile(uid: string, rawEmail?: string, name?: string, firstName?: string, lastName?: string, picture?: string): NormalizedProfile {
+    const email = optionalString(rawEmail)?.toLowerCase();
+    const trusted = email !== undefined && this.config.trustEmail;
+    return {
+      uid,
+      email,
+      emailVerified: trusted,
+      emailTrustedForLinking: trusted,
+      name: optionalString(name),
+      firstName: optionalString(firstName),
+      lastName: optionalString(lastName),
+      picture: optionalString(picture),
     };
   }
 }

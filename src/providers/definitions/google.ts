@@ -9,7 +9,7 @@ import type { ProviderHttpClient } from '../../common/http/provider-http.client.
 import type { GoogleConfig } from '../../config/providers-config.js';
 import { verifyIdToken } from '../oidc/id-token.verifier.js';
 import type { RemoteJwks } from '../oidc/remote-jwks.js';
-import { optionalString, type IdentityProvider, type NormalizedProfile, type VerifiedIdentity } from '../identity-provider.types.js';
+import { optionalString, type IdentityProvider, type NormalizedProfile, type ProviderTokens, type VerifiedIdentity } from '../identity-provider.types.js';
 
 interface GoogleClaims {
   sub?: unknown;
@@ -72,6 +72,36 @@ export class GoogleIdentityProvider implements IdentityProvider {
     return {
       identity: { provider: this.id, profile: this.profile(claims), tokens: {}, extraData: { hd: optionalString(claims.hd) } },
       nonce: optionalString(claims.nonce),
+    };
+  }
+
+  /**
+   * Refresh-token grant: https://developers.google.com/identity/protocols/oauth2/web-server#offline
+   * Google answers 400 `invalid_grant` for a revoked or expired refresh token; it usually sends no new refresh
+   * token, so the caller keeps the old one. The client with a secret is the server-side one that got the grant.
+   */
+  async refreshAccessToken(refreshToken: string): Promise<ProviderTokens> {
+    const client = this.config.clients.find((c) => c.secret !== undefined);
+    if (!client) throw new AppError('provider_unavailable', 'Google refresh needs a client secret in GOOGLE_CLIENT_SECRETS');
+    const form = new URLSearchParams({ grant_type: 'refresh_token', refresh_token: refreshToken, client_id: client.id, client_secret: client.secret! });
+    const answer = await this.http.send(this.id, {
+      method: 'POST',
+      url: this.config.tokenUrl,
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: form.toString(),
+    });
+    const body = answer.json as { access_token?: string; expires_in?: number; refresh_token?: string; error?: string };
+    if (answer.status === 400 && body.error === 'invalid_grant') {
+      throw new AppError('provider_reauthentication_required', 'Google no longer honours the stored grant; sign in with Google again');
+    }
+    if (answer.status !== 200 || !optionalString(body.access_token)) {
+      // invalid_client / unauthorized_client: our configuration, not the user's grant.
+      throw new AppError('provider_unavailable', `Google refused the refresh (HTTP ${answer.status}${body.error ? `, ${body.error}` : ''})`);
+    }
+    return {
+      accessToken: body.access_token,
+      refreshToken: optionalString(body.refresh_token),
+      expiresAt: typeof body.expires_in === 'number' ? new Date(Date.now() + body.expires_in * 1000) : undefined,
     };
   }
 
