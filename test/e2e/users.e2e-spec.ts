@@ -67,6 +67,11 @@ describe('/users/me', () => {
     expect(res.body.code).toBe('not_found');
   });
 
+  it('should answer 415 unsupported_media_type for a body that is not JSON', async () => {
+    const res = await t.http().post('/auth/refresh').set('content-type', 'application/xml').send('<refresh_token>x</refresh_token>').expect(415);
+    expect(res.body).toEqual({ statusCode: 415, code: 'unsupported_media_type', message: expect.any(String) });
+  });
+
   it('should answer 413 for a body over the limit', async () => {
     const res = await t.http().post('/auth/refresh').send({ refresh_token: 'x'.repeat(70 * 1024) }).expect(413);
     expect(res.body.code).toBe('payload_too_large');

@@ -10,6 +10,7 @@ const HTTP_STATUS_CODES: Record<number, ErrorCode> = {
   401: 'invalid_token',
   404: 'not_found',
   413: 'payload_too_large',
+  415: 'unsupported_media_type',
   429: 'rate_limited',
 };
 
