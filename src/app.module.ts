@@ -9,6 +9,7 @@ import { ProvidersModule } from './providers/providers.module.js';
 import { ProviderTokensModule } from './providers/tokens/provider-tokens.module.js';
 import { RateLimitModule } from './rate-limit/rate-limit.module.js';
 import { RedisModule } from './redis/redis.module.js';
+import { SocialAccountsModule } from './users/social-accounts/social-accounts.module.js';
 import { UsersModule } from './users/users.module.js';
 
 @Module({})
@@ -26,6 +27,7 @@ export class AppModule {
         UsersModule,
         ProviderTokensModule,
         AuthModule,
+        SocialAccountsModule,
         // After AuthModule: its global guard must run after JwtAuthGuard (see AuthRateLimitGuard).
         RateLimitModule,
         HealthModule,

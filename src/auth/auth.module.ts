@@ -4,17 +4,22 @@ import { JwtModule } from '@nestjs/jwt';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import type { Redis } from 'ioredis';
 import { Authenticator } from 'passport';
+import { SecretBox } from '../common/crypto/secret-box.js';
 import { APP_CONFIG, type AppConfig } from '../config/app-config.js';
 import { REDIS } from '../redis/redis.module.js';
 import { IdentityProviderRegistry } from '../providers/identity-provider.registry.js';
 import { ProvidersModule } from '../providers/providers.module.js';
 import { UsersModule } from '../users/users.module.js';
 import { JwksController } from './controllers/jwks.controller.js';
+import { ProvidersController } from './controllers/providers.controller.js';
 import { SessionsController } from './controllers/sessions.controller.js';
 import { TokenExchangeController } from './controllers/token-exchange.controller.js';
 import { JwtAuthGuard } from './guards/jwt-auth.guard.js';
 import { ProviderTokenGuard } from './guards/provider-token.guard.js';
 import { LoginService } from './login.service.js';
+import { PendingLoginService } from './pending-login.service.js';
+import { LinkTokenService } from './link-token.service.js';
+import { CompleteLoginController } from './controllers/complete-login.controller.js';
 import { NonceService } from './nonce/nonce.service.js';
 import { MemoryOneTimeStore, OneTimeStore } from './nonce/one-time-store.js';
 import { RedisOneTimeStore } from './nonce/redis-one-time-store.js';
@@ -27,7 +32,7 @@ import { SigningKeyService } from './tokens/signing-keys.service.js';
 
 @Module({
   imports: [ProvidersModule, UsersModule, TypeOrmModule.forFeature([RefreshToken]), JwtModule.register({})],
-  controllers: [TokenExchangeController, SessionsController, JwksController],
+  controllers: [TokenExchangeController, SessionsController, JwksController, ProvidersController, CompleteLoginController],
   providers: [
     // A passport instance of this app's own, not the process-wide singleton: two apps in one process
     // (tests, workers) must not overwrite each other's strategies.
@@ -44,8 +49,13 @@ import { SigningKeyService } from './tokens/signing-keys.service.js';
     SessionLiveness,
     NonceService,
     LoginService,
+    PendingLoginService,
+    LinkTokenService,
+    SecretBox,
     ProviderTokenGuard,
   ],
+  // For /users/me/social-accounts (SocialAccountsModule): verifying a provider token, and redeeming link tokens.
+  exports: [ProviderTokenGuard, Authenticator, LinkTokenService],
 })
 export class AuthModule implements OnModuleInit {
   constructor(

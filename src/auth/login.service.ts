@@ -3,9 +3,13 @@ import { AppError } from '../common/errors/app-error.js';
 import { TransactionRunner } from '../database/transaction-runner.js';
 import type { VerifiedIdentity } from '../providers/identity-provider.types.js';
 import { AssociationPipeline } from '../users/association/association.pipeline.js';
+import { PipelinePause } from '../users/association/pipeline-pause.js';
+import { AccountLinkRequired } from '../users/association/steps/associate-by-email.step.js';
 import { toUserDto } from '../users/dto/user.dto.js';
 import type { User } from '../users/entities/user.entity.js';
 import type { LoginResponse, TokenPairResponse } from './dto/token-pair.response.js';
+import { LinkTokenService } from './link-token.service.js';
+import { PendingLoginService, type SuppliedFields } from './pending-login.service.js';
 import { AccessTokenService } from './tokens/access-token.service.js';
 import { RefreshTokenService, type ClientInfo } from './tokens/refresh-token.service.js';
 
@@ -21,6 +25,8 @@ export class LoginService {
     private readonly pipeline: AssociationPipeline,
     private readonly accessTokens: AccessTokenService,
     private readonly refreshTokens: RefreshTokenService,
+    private readonly pending: PendingLoginService,
+    private readonly linkTokens: LinkTokenService,
   ) {}
 
   async login(identity: VerifiedIdentity, client: ClientInfo): Promise<LoginResponse> {
@@ -29,8 +35,19 @@ export class LoginService {
       if (!context.user.isActive) throw new AppError('account_inactive', 'This account is inactive');
       const refresh = await this.refreshTokens.issue(manager, context.user.id, client);
       return { user: context.user, isNewUser: context.isNewUser, refresh };
+    }).catch(async (error: unknown) => {
+      // A step asked for more (PipelinePause): the transaction has rolled back; the identity waits for /auth/complete.
+      if (error instanceof PipelinePause) throw await this.pending.pause(identity, error);
+      // An account has this email: the identity waits for that account to sign in and confirm the link.
+      if (error instanceof AccountLinkRequired) throw await this.linkTokens.offer(identity, error);
+      throw error;
     });
     return { ...this.pair(user, refresh.token, refresh.familyId), is_new_user: isNewUser };
+  }
+
+  /** `POST /auth/complete`: the paused identity with the user's fields, through the whole pipeline again. */
+  async complete(pendingToken: string, supplied: SuppliedFields, client: ClientInfo): Promise<LoginResponse> {
+    return this.login(await this.pending.resume(pendingToken, supplied), client);
   }
 
   async refresh(refreshToken: string, client: ClientInfo): Promise<TokenPairResponse> {

@@ -54,6 +54,10 @@ export interface AppConfig {
     protectedUserFields: string[];
     nonceRequired: boolean;
     nonceTtlSeconds: number;
+    /** Lifetime of the `pending_token` of a login paused for missing profile fields (`profile_incomplete`). */
+    pendingTtlSeconds: number;
+    /** Lifetime of the `link_token` answered with `account_link_required`. */
+    linkTokenTtlSeconds: number;
   };
   providers: ProvidersConfig;
 }
@@ -145,6 +149,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
       protectedUserFields: r.list('LOGIN_PROTECTED_USER_FIELDS', []),
       nonceRequired: r.bool('LOGIN_NONCE_REQUIRED', false),
       nonceTtlSeconds: r.int('LOGIN_NONCE_TTL_SECONDS', 600, { min: 30, max: 3600 }),
+      pendingTtlSeconds: r.int('LOGIN_PENDING_TTL_SECONDS', 600, { min: 1, max: 3600 }),
+      linkTokenTtlSeconds: r.int('LOGIN_LINK_TOKEN_TTL_SECONDS', 600, { min: 1, max: 3600 }),
     },
     providers: parseProvidersConfig(r),
   };

@@ -15,6 +15,9 @@ interface BaseProviderConfig {
   enabled: boolean;
   /** Every token must have been issued to one of these (web, iOS, Android apps of one product). */
   clients: ProviderClient[];
+  /** What `GET /auth/providers` tells a frontend to start a sign-in with (public values only). */
+  authorizationUrl: string;
+  scopes: string[];
 }
 
 export interface GoogleConfig extends BaseProviderConfig {
@@ -76,6 +79,8 @@ export function parseProvidersConfig(r: EnvReader): ProvidersConfig {
       // Google documents both forms of its issuer: https://developers.google.com/identity/gsi/web/guides/verify-google-id-token
       issuers: r.list('GOOGLE_ISSUERS', ['https://accounts.google.com', 'accounts.google.com']),
       tokenUrl: r.url('GOOGLE_TOKEN_URL', 'https://oauth2.googleapis.com/token'),
+      authorizationUrl: r.url('GOOGLE_AUTHORIZATION_URL', 'https://accounts.google.com/o/oauth2/v2/auth'),
+      scopes: r.list('GOOGLE_SCOPES', ['openid', 'email', 'profile']),
     },
     facebook: {
       enabled: facebook.length > 0,
@@ -85,11 +90,15 @@ export function parseProvidersConfig(r: EnvReader): ProvidersConfig {
       // https://developers.facebook.com/docs/facebook-login/limited-login/token/validating
       jwksUrl: r.url('FACEBOOK_JWKS_URL', 'https://limited.facebook.com/.well-known/oauth/openid/jwks/'),
       issuer: r.string('FACEBOOK_ISSUER', 'https://www.facebook.com'),
+      authorizationUrl: r.url('FACEBOOK_AUTHORIZATION_URL', 'https://www.facebook.com/v21.0/dialog/oauth'),
+      scopes: r.list('FACEBOOK_SCOPES', ['email', 'public_profile']),
     },
     github: {
       enabled: github.length > 0,
       clients: github,
       apiUrl: r.url('GITHUB_API_URL', 'https://api.github.com'),
+      authorizationUrl: r.url('GITHUB_AUTHORIZATION_URL', 'https://github.com/login/oauth/authorize'),
+      scopes: r.list('GITHUB_SCOPES', ['read:user', 'user:email']),
     },
     custom: parseCustomProviders(r),
   };

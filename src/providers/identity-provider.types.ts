@@ -36,10 +36,24 @@ export interface VerifiedIdentity {
 
 export type LoginFlow = 'token' | 'id_token';
 
+/**
+ * What a frontend needs to start a sign-in with a provider (`GET /auth/providers`). Public values only:
+ * this is served to anyone, so never a secret.
+ */
+export interface ProviderDescription {
+  type: 'built-in' | 'oidc';
+  clientIds: string[];
+  scopes: string[];
+  /** Absent when it cannot be known now (a declared provider whose discovery document is unavailable). */
+  authorizationEndpoint?: string;
+}
+
 export interface IdentityProvider {
   readonly id: string;
   readonly displayName: string;
   readonly flows: readonly LoginFlow[];
+  /** Public facts for `GET /auth/providers`; may read cached discovery, never fails. */
+  describe(): Promise<ProviderDescription>;
   /** Checks the token was issued to one of our client ids, then reads the profile. */
   verifyAccessToken?(accessToken: string): Promise<VerifiedIdentity>;
   /** Verifies an OpenID Connect ID token locally (signature against cached JWKS, iss, aud, exp). Returns its `nonce` claim for the caller to check. */

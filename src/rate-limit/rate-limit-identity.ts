@@ -6,6 +6,7 @@ const PRESENTED_TOKENS = [
   { field: 'refresh_token', kind: 'refresh' },
   { field: 'access_token', kind: 'provider' },
   { field: 'id_token', kind: 'provider' },
+  { field: 'pending_token', kind: 'pending' },
 ] as const;
 
 export interface RateLimitedRequest {

@@ -8,9 +8,11 @@ import type { FakeGoogle } from '../fakes/google.fake.js';
 const PUBLIC_ROUTES = [
   'GET /.well-known/jwks.json',
   'GET /auth/:provider/nonce',
+  'GET /auth/providers',
   'GET /health/live',
   'GET /health/ready',
   'POST /auth/:provider/token',
+  'POST /auth/complete',
   'POST /auth/logout',
   'POST /auth/refresh',
 ];

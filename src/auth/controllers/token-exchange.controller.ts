@@ -17,7 +17,7 @@ import type { ClientInfo } from '../tokens/refresh-token.service.js';
 /** The client flow: the frontend holds a provider's access token or ID token and trades it for ours. */
 @Public()
 @ApiTags('auth')
-@ApiParam({ name: 'provider', description: 'An enabled provider: google, facebook or github', example: 'google' })
+@ApiParam({ name: 'provider', description: 'An enabled provider: google, facebook, github, or one declared in PROVIDERS_FILE', example: 'google' })
 @Controller('auth/:provider')
 export class TokenExchangeController {
   constructor(
@@ -34,7 +34,7 @@ export class TokenExchangeController {
   @ApiErrors(
     'validation_failed', 'invalid_nonce', 'unsupported_grant', 'unknown_provider', 'invalid_provider_token',
     'provider_token_audience_mismatch', 'account_inactive', 'login_not_allowed', 'email_not_verified',
-    'account_link_required', 'payload_too_large', 'rate_limited', 'provider_unavailable', 'service_unavailable', 'provider_timeout',
+    'account_link_required', 'profile_incomplete', 'payload_too_large', 'rate_limited', 'provider_unavailable', 'service_unavailable', 'provider_timeout',
   )
   exchange(
     @Req() req: { user: VerifiedIdentity; loginTimer: LoginTimer },

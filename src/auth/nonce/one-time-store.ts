@@ -8,21 +8,34 @@ import { Injectable, type OnModuleDestroy } from '@nestjs/common';
 export abstract class OneTimeStore {
   abstract put(key: string, ttlSeconds: number): Promise<void>;
   abstract take(key: string): Promise<boolean>;
+  /** Like `put`, with a value that `takeValue` hands back once (paused logins). */
+  abstract putValue(key: string, value: string, ttlSeconds: number): Promise<void>;
+  /** The value, at most once and only before it expires; `undefined` otherwise. Atomic like `take`. */
+  abstract takeValue(key: string): Promise<string | undefined>;
 }
 
 @Injectable()
 export class MemoryOneTimeStore extends OneTimeStore implements OnModuleDestroy {
-  private readonly entries = new Map<string, number>();
+  private readonly entries = new Map<string, { expires: number; value: string }>();
   private readonly sweeper = setInterval(() => this.sweep(), 60_000).unref();
 
   async put(key: string, ttlSeconds: number): Promise<void> {
-    this.entries.set(key, Date.now() + ttlSeconds * 1000);
+    await this.putValue(key, '1', ttlSeconds);
   }
 
   async take(key: string): Promise<boolean> {
-    const expires = this.entries.get(key);
+    return (await this.takeValue(key)) !== undefined;
+  }
+
+  async putValue(key: string, value: string, ttlSeconds: number): Promise<void> {
+    this.entries.set(key, { expires: Date.now() + ttlSeconds * 1000, value });
+  }
+
+  // No await between the read and the delete: in one process that is atomic.
+  async takeValue(key: string): Promise<string | undefined> {
+    const entry = this.entries.get(key);
     this.entries.delete(key);
-    return expires !== undefined && expires > Date.now();
+    return entry !== undefined && entry.expires > Date.now() ? entry.value : undefined;
   }
 
   onModuleDestroy(): void {
@@ -31,6 +44,6 @@ export class MemoryOneTimeStore extends OneTimeStore implements OnModuleDestroy 
 
   private sweep(): void {
     const now = Date.now();
-    for (const [key, expires] of this.entries) if (expires <= now) this.entries.delete(key);
+    for (const [key, { expires }] of this.entries) if (expires <= now) this.entries.delete(key);
   }
 }

@@ -21,7 +21,15 @@ export class RedisOneTimeStore extends OneTimeStore {
   }
 
   async take(key: string): Promise<boolean> {
-    return (await this.call(() => this.redis.getdel(redisKey(this.config, 'once', key)))) !== null;
+    return (await this.takeValue(key)) !== undefined;
+  }
+
+  async putValue(key: string, value: string, ttlSeconds: number): Promise<void> {
+    await this.call(() => this.redis.set(redisKey(this.config, 'once', key), value, 'EX', ttlSeconds));
+  }
+
+  async takeValue(key: string): Promise<string | undefined> {
+    return (await this.call(() => this.redis.getdel(redisKey(this.config, 'once', key)))) ?? undefined;
   }
 
   private async call<T>(command: () => Promise<T>): Promise<T> {

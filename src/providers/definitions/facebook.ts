@@ -12,7 +12,7 @@ import type { ProviderHttpClient } from '../../common/http/provider-http.client.
 import type { FacebookConfig } from '../../config/providers-config.js';
 import { verifyIdToken } from '../oidc/id-token.verifier.js';
 import type { RemoteJwks } from '../oidc/remote-jwks.js';
-import { optionalString, type IdentityProvider, type NormalizedProfile, type ProviderTokens, type VerifiedIdentity } from '../identity-provider.types.js';
+import { optionalString, type IdentityProvider, type ProviderDescription, type NormalizedProfile, type ProviderTokens, type VerifiedIdentity } from '../identity-provider.types.js';
 
 interface DebugTokenData {
   app_id?: string;
@@ -45,6 +45,11 @@ export class FacebookIdentityProvider implements IdentityProvider {
     private readonly http: ProviderHttpClient,
     private readonly jwks: RemoteJwks,
   ) {}
+
+  async describe(): Promise<ProviderDescription> {
+    const { clients, scopes, authorizationUrl } = this.config;
+    return { type: 'built-in', clientIds: clients.map((c) => c.id), scopes, authorizationEndpoint: authorizationUrl };
+  }
 
   async verifyAccessToken(accessToken: string): Promise<VerifiedIdentity> {
     const primary = this.config.clients[0]!;

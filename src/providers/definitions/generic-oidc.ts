@@ -7,7 +7,7 @@ import type { JWTPayload } from 'jose';
 import { AppError } from '../../common/errors/app-error.js';
 import type { ProviderHttpClient } from '../../common/http/provider-http.client.js';
 import type { CustomProviderConfig } from '../../config/providers-file.js';
-import { optionalString, type IdentityProvider, type LoginFlow, type NormalizedProfile, type VerifiedIdentity } from '../identity-provider.types.js';
+import { optionalString, type IdentityProvider, type LoginFlow, type NormalizedProfile, type ProviderDescription, type VerifiedIdentity } from '../identity-provider.types.js';
 import { idTokenAlgorithms, OidcDiscovery, type OidcDiscoveryDocument } from '../oidc/discovery.js';
 import { verifyIdToken } from '../oidc/id-token.verifier.js';
 import { RemoteJwks, type JwksCachePolicy } from '../oidc/remote-jwks.js';
@@ -46,6 +46,13 @@ export class GenericOidcIdentityProvider implements IdentityProvider {
   get flows(): readonly LoginFlow[] {
     const introspects = this.verifyAccessToken && this.discovery.current?.introspection_endpoint !== undefined;
     return introspects ? ['token', 'id_token'] : ['id_token'];
+  }
+
+  /** The authorization endpoint comes from (cached) discovery; a provider that is down is still listed, without it. */
+  async describe(): Promise<ProviderDescription> {
+    const doc = await this.discovery.get().catch(() => undefined);
+    const { clientIds, scopes } = this.config;
+    return { type: 'oidc', clientIds, scopes, authorizationEndpoint: doc?.authorization_endpoint };
   }
 
   async verifyIdToken(idToken: string): Promise<{ identity: VerifiedIdentity; nonce: string | undefined }> {

@@ -6,7 +6,7 @@
 import { AppError } from '../../common/errors/app-error.js';
 import type { ProviderHttpClient } from '../../common/http/provider-http.client.js';
 import type { GitHubConfig, ProviderClient } from '../../config/providers-config.js';
-import { optionalString, type IdentityProvider, type VerifiedIdentity } from '../identity-provider.types.js';
+import { optionalString, type IdentityProvider, type ProviderDescription, type VerifiedIdentity } from '../identity-provider.types.js';
 
 interface GitHubUser {
   id?: number;
@@ -30,6 +30,11 @@ export class GitHubIdentityProvider implements IdentityProvider {
     private readonly config: GitHubConfig,
     private readonly http: ProviderHttpClient,
   ) {}
+
+  async describe(): Promise<ProviderDescription> {
+    const { clients, scopes, authorizationUrl } = this.config;
+    return { type: 'built-in', clientIds: clients.map((c) => c.id), scopes, authorizationEndpoint: authorizationUrl };
+  }
 
   async verifyAccessToken(accessToken: string): Promise<VerifiedIdentity> {
     const check = await this.checkToken(accessToken);

@@ -9,7 +9,7 @@ import type { ProviderHttpClient } from '../../common/http/provider-http.client.
 import type { GoogleConfig } from '../../config/providers-config.js';
 import { verifyIdToken } from '../oidc/id-token.verifier.js';
 import type { RemoteJwks } from '../oidc/remote-jwks.js';
-import { optionalString, type IdentityProvider, type NormalizedProfile, type ProviderTokens, type VerifiedIdentity } from '../identity-provider.types.js';
+import { optionalString, type IdentityProvider, type ProviderDescription, type NormalizedProfile, type ProviderTokens, type VerifiedIdentity } from '../identity-provider.types.js';
 
 interface GoogleClaims {
   sub?: unknown;
@@ -34,6 +34,11 @@ export class GoogleIdentityProvider implements IdentityProvider {
     private readonly jwks: RemoteJwks,
   ) {
     this.clientIds = config.clients.map((c) => c.id);
+  }
+
+  async describe(): Promise<ProviderDescription> {
+    const { clients, scopes, authorizationUrl } = this.config;
+    return { type: 'built-in', clientIds: clients.map((c) => c.id), scopes, authorizationEndpoint: authorizationUrl };
   }
 
   async verifyAccessToken(accessToken: string): Promise<VerifiedIdentity> {

@@ -10,6 +10,8 @@ export interface OidcDiscoveryDocument {
   id_token_signing_alg_values_supported: string[];
   userinfo_endpoint?: string;
   introspection_endpoint?: string;
+  /** Only told to frontends (`GET /auth/providers`); we never call it. */
+  authorization_endpoint?: string;
 }
 
 /**
@@ -85,7 +87,7 @@ export class OidcDiscovery {
     if (!Array.isArray(algs) || !algs.every((a) => typeof a === 'string')) {
       throw this.unavailable('lists no id_token_signing_alg_values_supported in its discovery document');
     }
-    for (const key of ['jwks_uri', 'userinfo_endpoint', 'introspection_endpoint'] as const) {
+    for (const key of ['jwks_uri', 'userinfo_endpoint', 'introspection_endpoint', 'authorization_endpoint'] as const) {
       const url = doc[key];
       if (url === undefined && key !== 'jwks_uri') continue;
       // Keys and tokens travel to these URLs: same rule as the issuer (https, or http on loopback only).

@@ -15,13 +15,22 @@ export class AssociateByEmailStep implements PipelineStep {
     if (context.user || !email) return;
     const existing = await context.manager.findOne(User, { where: { email } });
     if (!existing) return;
-    if (!emailTrustedForLinking || !existing.emailVerified) {
-      throw new AppError(
-        'account_link_required',
-        'An account with this email already exists. Sign in to it and connect this provider from there.',
-        { details: { provider: context.identity.provider } },
-      );
-    }
+    if (!emailTrustedForLinking || !existing.emailVerified) throw new AccountLinkRequired(context.identity.provider, existing.id);
     context.user = existing;
+  }
+}
+
+/**
+ * `409 account_link_required`, knowing which account the identity collided with. `existingUserId` is not in the
+ * answer (it would tell strangers who has an account): LoginService binds the `link_token` it offers to it.
+ */
+export class AccountLinkRequired extends AppError {
+  constructor(
+    provider: string,
+    readonly existingUserId: string,
+  ) {
+    super('account_link_required', 'An account with this email already exists. Sign in to it and connect this provider from there.', {
+      details: { provider },
+    });
   }
 }

@@ -4,6 +4,7 @@ import { AuthAllowedStep } from './auth-allowed.step.js';
 import { CreateUserStep } from './create-user.step.js';
 import { GetUsernameStep } from './get-username.step.js';
 import { LoadExtraDataStep } from './load-extra-data.step.js';
+import { RequireEmailStep } from './require-email.step.js';
 import { SocialDetailsStep } from './social-details.step.js';
 import { SocialUidStep } from './social-uid.step.js';
 import { SocialUserStep } from './social-user.step.js';
@@ -13,4 +14,5 @@ import { UserDetailsStep } from './user-details.step.js';
 export const BUILT_IN_STEPS = [
   SocialDetailsStep, SocialUidStep, AuthAllowedStep, SocialUserStep, GetUsernameStep,
   AssociateByEmailStep, CreateUserStep, AssociateUserStep, LoadExtraDataStep, UserDetailsStep,
+  RequireEmailStep, // opt-in: add require_email to LOGIN_PIPELINE
 ];

@@ -1,0 +1,68 @@
+import { Body, Controller, Delete, Get, HttpCode, Param, ParseUUIDPipe, Post, Req, UseGuards } from '@nestjs/common';
+import { ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiParam, ApiTags } from '@nestjs/swagger';
+import { ProviderTokenDto } from '../../auth/dto/provider-token.dto.js';
+import { ProviderTokenGuard } from '../../auth/guards/provider-token.guard.js';
+import { LinkTokenService } from '../../auth/link-token.service.js';
+import { CurrentUser, type AuthenticatedUser } from '../../common/decorators/current-user.decorator.js';
+import { ApiErrors } from '../../common/errors/api-errors.decorator.js';
+import type { VerifiedIdentity } from '../../providers/identity-provider.types.js';
+import { LinkSocialAccountDto, SocialAccountDto, toSocialAccountDto } from './social-account.dto.js';
+import { SocialAccountsService } from './social-accounts.service.js';
+
+/** The signed-in user's provider identities. Every route needs our access token (the global JwtAuthGuard). */
+@ApiTags('users')
+@Controller('users/me/social-accounts')
+export class SocialAccountsController {
+  constructor(
+    private readonly accounts: SocialAccountsService,
+    private readonly linkTokens: LinkTokenService,
+  ) {}
+
+  @Get()
+  @ApiOperation({ summary: "The signed-in user's connected provider accounts (never their tokens)" })
+  @ApiOkResponse({ type: [SocialAccountDto] })
+  @ApiErrors('invalid_token')
+  async list(@CurrentUser() auth: AuthenticatedUser): Promise<SocialAccountDto[]> {
+    return (await this.accounts.list(auth.userId)).map(toSocialAccountDto);
+  }
+
+  /** Static path: Fastify matches it before `:provider`, so no provider can be called `link`. */
+  @Post('link')
+  @HttpCode(200)
+  @ApiOperation({ summary: 'Connect the identity of a login refused with account_link_required, by its link_token' })
+  @ApiOkResponse({ type: SocialAccountDto })
+  @ApiErrors(
+    'validation_failed', 'invalid_link_token', 'invalid_token', 'account_inactive', 'link_token_user_mismatch',
+    'social_account_in_use', 'payload_too_large', 'service_unavailable',
+  )
+  async link(@CurrentUser() auth: AuthenticatedUser, @Body() body: LinkSocialAccountDto): Promise<SocialAccountDto> {
+    const identity = await this.linkTokens.redeem(body.link_token, auth.userId);
+    return toSocialAccountDto(await this.accounts.connect(auth.userId, identity));
+  }
+
+  /** Verified exactly like a login (ProviderTokenGuard: the same strategy, nonce rules included). */
+  @Post(':provider')
+  @HttpCode(200)
+  @UseGuards(ProviderTokenGuard)
+  @ApiOperation({ summary: "Connect a provider account with its access token or ID token (idempotent for one's own)" })
+  @ApiParam({ name: 'provider', description: 'An enabled provider', example: 'github' })
+  @ApiOkResponse({ type: SocialAccountDto })
+  @ApiErrors(
+    'validation_failed', 'invalid_nonce', 'unsupported_grant', 'unknown_provider', 'invalid_token', 'invalid_provider_token',
+    'provider_token_audience_mismatch', 'account_inactive', 'social_account_in_use', 'payload_too_large',
+    'provider_unavailable', 'service_unavailable', 'provider_timeout',
+  )
+  async connect(@CurrentUser() auth: AuthenticatedUser, @Req() req: { user: VerifiedIdentity }, @Body() _body: ProviderTokenDto): Promise<SocialAccountDto> {
+    return toSocialAccountDto(await this.accounts.connect(auth.userId, req.user));
+  }
+
+  @Delete(':id')
+  @HttpCode(204)
+  @ApiOperation({ summary: 'Disconnect one provider account (not the last one: it is the only way to sign in)' })
+  @ApiParam({ name: 'id', format: 'uuid', description: 'An id from `GET /users/me/social-accounts`' })
+  @ApiNoContentResponse({ description: 'Disconnected' })
+  @ApiErrors('validation_failed', 'invalid_token', 'not_found', 'last_login_method')
+  async disconnect(@CurrentUser() auth: AuthenticatedUser, @Param('id', new ParseUUIDPipe()) id: string): Promise<void> {
+    await this.accounts.disconnect(auth.userId, id);
+  }
+}
