@@ -69,6 +69,7 @@ describe(parseCustomProviders.name, () => {
       ['a client secret', { ...ACME, clientSecret: 'x' }, 'providers[1] (id "acme"): clientSecret must not be in the configuration file: set PROVIDER_ACME_CLIENT_SECRET'],
       ['an unknown type', { ...ACME, type: 'saml' }, 'providers[1] (id "acme"): type must be "oidc", got "saml"'],
       ['a built-in id', { ...ACME, id: 'google' }, 'providers[1] (id "google"): id is a built-in provider'],
+      ['an id our routes use', { ...ACME, id: 'link' }, 'providers[1] (id "link"): id is a path our routes use'],
       ['a duplicate id', { ...ACME, id: 'first' }, 'providers[1] (id "first"): id is declared twice'],
       ['an id with capitals', { ...ACME, id: 'Acme' }, 'providers[1] (id "Acme"): id must match'],
       ['no client ids', { ...ACME, clientIds: [] }, 'providers[1] (id "acme"): clientIds must be a non-empty array'],

@@ -10,6 +10,8 @@ import type { EnvReader } from './env-reader.js';
 
 export type { CustomProviderConfig } from './custom-provider-config.js';
 export const BUILT_IN_PROVIDERS = ['google', 'facebook', 'github'];
+/** Path segments our routes use where a provider id could stand (`/users/me/social-accounts/link`, `/auth/refresh`, …). */
+const RESERVED_IDS = ['link', 'refresh', 'logout', 'logout-all', 'sessions', 'providers', 'complete'];
 const ID_PATTERN = /^[a-z0-9][a-z0-9_-]{0,49}$/;
 
 /** `PROVIDER_ACME_*` as the same shape a file entry has; lists are comma separated (scopes: commas or spaces). */
@@ -74,6 +76,7 @@ export function parseCustomProviders(r: EnvReader): CustomProviderConfig[] {
     if (!isObject) report('entry', 'must be an object');
     else if (!ID_PATTERN.test(id)) report('id', `must match ${ID_PATTERN.source}, got ${JSON.stringify(entry.id ?? null)}`);
     else if (BUILT_IN_PROVIDERS.includes(id)) report('id', 'is a built-in provider; choose another id');
+    else if (RESERVED_IDS.includes(id)) report('id', 'is a path our routes use; choose another id');
     // Ids must not share variables either: "acme-eu" and "acme_eu" would both read PROVIDER_ACME_EU_CLIENT_SECRET.
     else if (byPrefix.has(envPrefix(id))) {
       const other = byPrefix.get(envPrefix(id));

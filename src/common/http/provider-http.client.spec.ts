@@ -51,7 +51,7 @@ describe(ProviderHttpClient.name, () => {
   let baseUrl: string;
   let refusingUrl: string;
   const metrics = new MetricsService();
-  const sut = new ProviderHttpClient(loadConfig({ NODE_ENV: 'test', PROVIDER_TIMEOUT_MS: '200' }), metrics);
+  const sut = new ProviderHttpClient(loadConfig({ NODE_ENV: 'test', PROVIDER_TIMEOUT_MS: '1000' }), metrics);
 
   beforeAll(async () => {
     server = createServer((req, res) => {
@@ -115,7 +115,7 @@ describe(ProviderHttpClient.name, () => {
     it('should fail with provider_timeout when the provider is slower than PROVIDER_TIMEOUT_MS', async () => {
       const error = await failureOf(sut.send('google', { url: `${baseUrl}/slow` }));
 
-      expect(error).toMatchObject({ code: 'provider_timeout', status: 504, message: 'google did not answer within 200 ms' });
+      expect(error).toMatchObject({ code: 'provider_timeout', status: 504, message: 'google did not answer within 1000 ms' });
     });
 
     it('should fail with provider_unavailable when the connection is refused', async () => {
