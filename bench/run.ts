@@ -12,6 +12,7 @@ import { createReadStream, mkdtempSync, rmSync } from 'node:fs';
 import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
+import { Redis } from 'ioredis';
 import pg from 'pg';
 import { FakeGoogle } from '../test/fakes/google.fake.js';
 import { DEFAULT_LOAD_SETTINGS, describeLoadSettings, runLoad, type LoadResult, type LoadSettings, type LoadSpec, type PhaseCounts } from './load.js';
@@ -68,6 +69,8 @@ interface Row {
   db: string;
   result: string;
   ratio: string;
+  /** Two-instance result / one-instance result of the same database set-up ('-' on one-instance rows). */
+  vsOne: string;
   target: string;
   verdict: string;
   p50: string;
@@ -90,10 +93,19 @@ const flags: string[] = [];
 const notes: string[] = [];
 
 interface Database {
-  /** As printed in the table. */
-  label: 'SQLite' | 'PostgreSQL';
+  /** As printed in the table: 'SQLite', 'PostgreSQL', 'PostgreSQL+Redis'. */
+  label: string;
   key: string;
   url?: string;
+  /** REDIS_URL and this run's REDIS_KEY_PREFIX for the servers, when Redis is used. */
+  redis?: { url: string; keyPrefix: string };
+}
+
+/** Rows 2-4 of one set-up, for the two-instance comparison. */
+interface SetupResults {
+  me: Measured;
+  returning: Measured;
+  first: Measured;
 }
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -111,11 +123,34 @@ async function main(): Promise<void> {
   const baseline = await measureBaseline();
   rows.push(throughputRow('1. Baseline: node:http JSON hello', '-', baseline, baseline.okPerSecond, 'req/s'));
 
+  const { DATABASE_URL: databaseUrl, REDIS_URL: redisUrl } = process.env;
   const databases: Database[] = [{ label: 'SQLite', key: 'sqlite' }];
-  if (process.env.DATABASE_URL) databases.push({ label: 'PostgreSQL', key: 'postgres', url: await preparePostgres(process.env.DATABASE_URL) });
-  else notes.push('DATABASE_URL is not set: PostgreSQL rows skipped.');
+  if (databaseUrl && redisUrl) {
+    databases.push({ label: 'PostgreSQL+Redis', key: 'postgres', url: await preparePostgres(databaseUrl, ''), redis: await prepareRedis(redisUrl, 'one') });
+  } else if (databaseUrl) {
+    databases.push({ label: 'PostgreSQL', key: 'postgres', url: await preparePostgres(databaseUrl, '') });
+    notes.push('REDIS_URL is not set: PostgreSQL rows run without Redis (in-memory stores), the two-instance set-up is skipped.');
+  } else {
+    notes.push(`DATABASE_URL is not set: PostgreSQL rows${redisUrl ? ' (and Redis)' : ''} and the two-instance set-up skipped.`);
+  }
 
-  for (const db of databases) rows.push(...(await measureServer(db, baseline.okPerSecond)));
+  let last: SetupResults | undefined;
+  for (const db of databases) {
+    const measured = await measureServer(db, baseline.okPerSecond);
+    rows.push(...measured.rows);
+    last = measured.results;
+  }
+
+  if (databaseUrl && redisUrl && last) {
+    // A fresh schema and key prefix, so that row 4 starts from an empty users table as in the one-instance run.
+    const cluster: Database = {
+      label: '2 instances (PostgreSQL+Redis)', key: 'postgres2', url: await preparePostgres(databaseUrl, '_2'), redis: await prepareRedis(redisUrl, 'two'),
+    };
+    rows.push(...(await measureInstances(cluster, 2, baseline.okPerSecond, last)));
+    notes.push('The two-instance rows share 2 CPUs between two server processes, the load generator, PostgreSQL and Redis ' +
+      `(this machine has ${cpus().length}): "x one instance" measures contention for those cores as much as scaling; ` +
+      'on a machine with a core per instance it would be higher.');
+  }
 
   printReport(rows);
 }
@@ -123,7 +158,7 @@ async function main(): Promise<void> {
 async function measureBaseline(): Promise<Measured> {
   const server = await startBaseline(tmpDir);
   try {
-    return await scenario(server, 'Baseline (node:http)', { url: `${server.url}/`, settings }, { retryIfNoisy: true });
+    return await scenario([server], 'Baseline (node:http)', [{ url: `${server.url}/`, settings }], { retryIfNoisy: true });
   } finally {
     await server.stop();
   }
@@ -133,16 +168,8 @@ async function measureBaseline(): Promise<Measured> {
  * Scenarios 2-5 against one server process, in this order, so that the RSS row covers every login before it.
  * (`startAppServers(n)` can start several instances for a later load-balanced set-up; this uses one.)
  */
-async function measureServer(db: Database, baselineRate: number): Promise<Row[]> {
-  const servers = await startAppServers(1, {
-    tmpDir,
-    label: db.key,
-    google: { jwksUrl: google.jwksUrl, tokeninfoUrl: google.tokeninfoUrl, userinfoUrl: google.userinfoUrl },
-    googleClientId: CLIENT_ID,
-    databaseUrl: db.url,
-    extraEnv: { ...SERVER_ENV, ...serverEnvOverrides },
-    nodeArgs: process.env.BENCH_SERVER_NODE_ARGS?.split(/\s+/).filter(Boolean),
-  });
+async function measureServer(db: Database, baselineRate: number): Promise<{ rows: Row[]; results: SetupResults }> {
+  const servers = await startServers(db, 1);
   const server = servers[0]!;
   try {
     const bootRss = server.memory().rssBytes;
@@ -150,7 +177,7 @@ async function measureServer(db: Database, baselineRate: number): Promise<Row[]>
     const loginUrl = `${server.url}/auth/google/token`;
     const jsonPost = { method: 'POST' as const, headers: { 'content-type': 'application/json' } };
     // A PostgreSQL on this machine works for the server: its CPU time is not "other processes".
-    const alsoUnderTest = db.url && isLoopback(new URL(db.url).hostname) ? ['postgres'] : [];
+    const alsoUnderTest = servicesUnderTest(db);
     let logins = 0;
     const countLogins = (r: LoadResult): void => {
       logins += r.ok + (r.warmup?.ok ?? 0);
@@ -162,27 +189,27 @@ async function measureServer(db: Database, baselineRate: number): Promise<Row[]>
     logins++;
 
     // 2. The guarded route: JWT verification plus one user lookup.
-    const me = await scenario(server, `GET /users/me (${db.label})`, {
+    const me = await scenario(servers, `GET /users/me (${db.label})`, [{
       url: `${server.url}/users/me`, headers: { authorization: `Bearer ${accessToken}` }, settings, sampleErrorBodies: true,
       expectInBody: '"username"',
-    }, { retryIfNoisy: true, alsoUnderTest });
+    }], { retryIfNoisy: true, alsoUnderTest });
     const meRatio = me.okPerSecond / baselineRate;
     rows.push(throughputRow('2. GET /users/me (guarded)', db.label, me, baselineRate, 'req/s',
       `>= ${GUARDED_TARGET_RATIO.toFixed(2)}`, meRatio >= GUARDED_TARGET_RATIO ? 'PASS' : 'MISS'));
 
     // 3. The same ID token again and again: one existing user logging in (a new session each time).
-    const returning = await scenario(server, `returning-user logins (${db.label})`, {
+    const returning = await scenario(servers, `returning-user logins (${db.label})`, [{
       url: loginUrl, ...jsonPost, body: returningBody, settings, sampleErrorBodies: true, expectInBody: '"is_new_user":false',
-    }, { retryIfNoisy: true, onAttempt: countLogins, alsoUnderTest });
+    }], { retryIfNoisy: true, onAttempt: countLogins, alsoUnderTest });
     rows.push(throughputRow('3. Login, returning user', db.label, returning, baselineRate, 'logins/s'));
 
     // 4. A new identity on every request. Not repeated when noisy: the pre-signed identities would run out.
     const seconds = settings.warmupSeconds + settings.durationSeconds;
     const poolSize = Math.min(POOL_MAX, Math.ceil(Math.max(returning.okPerSecond, POOL_MIN_RATE) * seconds * POOL_MARGIN));
     const pool = await newIdentityPool(poolSize, db.key);
-    const first = await scenario(server, `first logins (${db.label}, ${pool.size} pre-signed identities)`, {
+    const first = await scenario(servers, `first logins (${db.label}, ${pool.size} pre-signed identities)`, [{
       url: loginUrl, ...jsonPost, nextBody: pool.next, settings, sampleErrorBodies: true, expectInBody: '"is_new_user":true',
-    }, { onAttempt: countLogins, alsoUnderTest });
+    }], { onAttempt: countLogins, alsoUnderTest });
     rows.push(throughputRow('4. Login, first login (new user)', db.label, first, baselineRate, 'logins/s'));
     if (pool.reused() > 0) {
       flags.push(`First login (${db.label}): the ${pool.size} pre-signed identities ran out; ${pool.reused()} requests reused one ` +
@@ -192,10 +219,10 @@ async function measureServer(db: Database, baselineRate: number): Promise<Row[]>
     // 5. Top up to LOGINS_BEFORE_RSS with returning-user logins, then read the server's memory.
     for (let round = 0; logins < LOGINS_BEFORE_RSS && round < 3; round++) {
       const missing = LOGINS_BEFORE_RSS - logins;
-      await scenario(server, `${missing} extra returning-user logins before reading RSS (${db.label})`, {
+      await scenario(servers, `${missing} extra returning-user logins before reading RSS (${db.label})`, [{
         url: loginUrl, ...jsonPost, body: returningBody, amount: Math.max(missing, settings.connections), settings, sampleErrorBodies: true,
         expectInBody: '"is_new_user":false',
-      }, { onAttempt: countLogins, alsoUnderTest });
+      }], { onAttempt: countLogins, alsoUnderTest });
     }
     const memory = server.memory();
     rows.push({
@@ -203,6 +230,7 @@ async function measureServer(db: Database, baselineRate: number): Promise<Row[]>
       db: db.label,
       result: `${(memory.rssBytes / MB).toFixed(1)} MB`,
       ratio: '-',
+      vsOne: '-',
       target: `< ${RSS_LIMIT_BYTES / MB} MB`,
       verdict: logins < LOGINS_BEFORE_RSS ? 'INCOMPLETE' : memory.rssBytes < RSS_LIMIT_BYTES ? 'PASS' : 'MISS',
       p50: '-', p99: '-', ok: '-', non2xx: '-', errors: '-', noise: '-',
@@ -211,10 +239,99 @@ async function measureServer(db: Database, baselineRate: number): Promise<Row[]>
       `${fmtInt(logins)} logins, peak (VmHWM) ${(memory.peakRssBytes / MB).toFixed(1)} MB.`);
     if (logins < LOGINS_BEFORE_RSS) flags.push(`${db.label}: only ${logins} logins succeeded before the RSS reading (wanted ${LOGINS_BEFORE_RSS}).`);
     await reportServerLog(db.label, server);
+    return { rows, results: { me, returning, first } };
+  } finally {
+    await Promise.all(servers.map((s) => s.stop()));
+  }
+}
+
+/**
+ * Rows 2-4 against `count` server processes sharing the database, Redis and the signing key. The load is spread by
+ * running one autocannon per instance at the same time (settings.connections / count connections each, same
+ * warm-up and duration) and summing their results; no balancer process competes for the cores.
+ */
+async function measureInstances(db: Database, count: number, baselineRate: number, single: SetupResults): Promise<Row[]> {
+  const servers = await startServers(db, count);
+  try {
+    const rows: Row[] = [];
+    const perInstance: LoadSettings = { ...settings, connections: Math.max(1, Math.round(settings.connections / count)) };
+    const jsonPost = { method: 'POST' as const, headers: { 'content-type': 'application/json' } };
+    const alsoUnderTest = servicesUnderTest(db);
+    const vsOne = (r: Measured, one: Measured): string => {
+      if (r.otherCpus > NOISE_WARN_CPUS || one.otherCpus > NOISE_WARN_CPUS) {
+        notes.push(`WARNING: "x one instance" of "${r.title}" compares runs during which other processes used ${one.otherCpus.toFixed(2)} ` +
+          `(one instance) and ${r.otherCpus.toFixed(2)} CPUs (two instances): the ratio is unreliable.`);
+      }
+      return one.okPerSecond > 0 ? (r.okPerSecond / one.okPerSecond).toFixed(2) : '-';
+    };
+
+    // One login on the first instance; the access token must work on every instance (shared signing key).
+    const returningBody = JSON.stringify({ id_token: await google.signIdToken(identityClaims(`returning-${db.key}`)) });
+    const accessToken = await loginOnce(servers[0]!, returningBody);
+    for (const server of servers.slice(1)) {
+      const me = await fetch(`${server.url}/users/me`, { headers: { authorization: `Bearer ${accessToken}` } });
+      const text = await me.text();
+      if (me.status !== 200) throw new Error(`${server.name}: GET /users/me with a token of ${servers[0]!.name} answered ${me.status}: ${text.slice(0, 300)}`);
+    }
+
+    const me = await scenario(servers, `GET /users/me (${db.label})`, servers.map((s) => ({
+      url: `${s.url}/users/me`, headers: { authorization: `Bearer ${accessToken}` }, settings: perInstance, sampleErrorBodies: true,
+      expectInBody: '"username"',
+    })), { retryIfNoisy: true, alsoUnderTest });
+    const meRatio = me.okPerSecond / baselineRate;
+    rows.push({ ...throughputRow('2. GET /users/me (guarded)', db.label, me, baselineRate, 'req/s',
+      `>= ${GUARDED_TARGET_RATIO.toFixed(2)}`, meRatio >= GUARDED_TARGET_RATIO ? 'PASS' : 'MISS'), vsOne: vsOne(me, single.me) });
+
+    const returning = await scenario(servers, `returning-user logins (${db.label})`, servers.map((s) => ({
+      url: `${s.url}/auth/google/token`, ...jsonPost, body: returningBody, settings: perInstance, sampleErrorBodies: true,
+      expectInBody: '"is_new_user":false',
+    })), { retryIfNoisy: true, alsoUnderTest });
+    rows.push({ ...throughputRow('3. Login, returning user', db.label, returning, baselineRate, 'logins/s'), vsOne: vsOne(returning, single.returning) });
+
+    const seconds = settings.warmupSeconds + settings.durationSeconds;
+    const poolSize = Math.min(POOL_MAX, Math.ceil(Math.max(returning.okPerSecond, single.first.okPerSecond, POOL_MIN_RATE) * seconds * POOL_MARGIN));
+    const pool = await newIdentityPool(poolSize, db.key);
+    const first = await scenario(servers, `first logins (${db.label}, ${pool.size} pre-signed identities)`, servers.map((s) => ({
+      url: `${s.url}/auth/google/token`, ...jsonPost, nextBody: pool.next, settings: perInstance, sampleErrorBodies: true,
+      expectInBody: '"is_new_user":true',
+    })), { alsoUnderTest });
+    rows.push({ ...throughputRow('4. Login, first login (new user)', db.label, first, baselineRate, 'logins/s'), vsOne: vsOne(first, single.first) });
+    if (pool.reused() > 0) {
+      flags.push(`First login (${db.label}): the ${pool.size} pre-signed identities ran out; ${pool.reused()} requests reused one ` +
+        '(returning logins counted as first logins). Raise POOL_MIN_RATE or POOL_MARGIN in bench/run.ts.');
+    }
+
+    notes.push(`${db.label}: server RSS at the end ${servers.map((s) => `${(s.memory().rssBytes / MB).toFixed(1)} MB`).join(' and ')} ` +
+      `(peak ${servers.map((s) => `${(s.memory().peakRssBytes / MB).toFixed(1)} MB`).join(' and ')}); no RSS row (fewer logins each).`);
+    for (const [i, server] of servers.entries()) await reportServerLog(`${db.label} instance ${i + 1}`, server);
     return rows;
   } finally {
     await Promise.all(servers.map((s) => s.stop()));
   }
+}
+
+function startServers(db: Database, count: number): Promise<ChildServer[]> {
+  return startAppServers(count, {
+    tmpDir,
+    label: db.key,
+    google: { jwksUrl: google.jwksUrl, tokeninfoUrl: google.tokeninfoUrl, userinfoUrl: google.userinfoUrl },
+    googleClientId: CLIENT_ID,
+    databaseUrl: db.url,
+    extraEnv: {
+      ...SERVER_ENV,
+      ...(db.redis && { REDIS_URL: db.redis.url, REDIS_KEY_PREFIX: db.redis.keyPrefix }),
+      ...serverEnvOverrides,
+    },
+    nodeArgs: process.env.BENCH_SERVER_NODE_ARGS?.split(/\s+/).filter(Boolean),
+  });
+}
+
+/** A PostgreSQL and a Redis on this machine work for our server: their CPU time is not "other processes". */
+function servicesUnderTest(db: Database): string[] {
+  return [
+    ...(db.url && isLoopback(new URL(db.url).hostname) ? ['postgres'] : []),
+    ...(db.redis && isLoopback(new URL(db.redis.url).hostname) ? ['redis-server'] : []),
+  ];
 }
 
 interface ScenarioOptions {
@@ -226,22 +343,31 @@ interface ScenarioOptions {
   alsoUnderTest?: string[];
 }
 
-/** Runs one load phase (twice at most, see ScenarioOptions), flags its errors, and checks the server is still alive. */
-async function scenario(server: ChildServer, what: string, spec: Omit<LoadSpec, 'title'>, options: ScenarioOptions = {}): Promise<Measured> {
-  const how = spec.amount !== undefined ? `${spec.amount} requests` : `${settings.warmupSeconds} s warm-up + ${settings.durationSeconds} s`;
+/**
+ * Runs one load phase (twice at most, see ScenarioOptions), flags its errors, and checks the servers are still alive.
+ * Several specs (one per server instance) run at the same time and their results are summed (combineResults).
+ */
+async function scenario(servers: ChildServer[], what: string, specs: Array<Omit<LoadSpec, 'title'>>, options: ScenarioOptions = {}): Promise<Measured> {
+  const spec = specs[0]!;
+  const how = (spec.amount !== undefined ? `${spec.amount} requests` : `${settings.warmupSeconds} s warm-up + ${settings.durationSeconds} s`) +
+    (specs.length > 1 ? `, ${specs.length} autocannon runs at once (${spec.settings?.connections ?? settings.connections} connections each)` : '');
+  const pids = [process.pid, ...servers.map((s) => s.pid)];
   const attempts = options.retryIfNoisy ? 2 : 1;
   let kept: Measured | undefined;
   for (let attempt = 1; attempt <= attempts; attempt++) {
     const label = attempt > 1 ? `${what} (attempt ${attempt})` : what;
     progress(`${label}: ${how} ...`);
-    const before = cpuSnapshot([process.pid, server.pid], options.alsoUnderTest);
-    const result = await runLoad({ title: what, ...spec });
-    const { otherCpus } = interference(before, cpuSnapshot([process.pid, server.pid], options.alsoUnderTest));
+    const before = cpuSnapshot(pids, options.alsoUnderTest);
+    const results = await Promise.all(specs.map((s) => runLoad({ title: what, ...s })));
+    const result = results.length === 1 ? results[0]! : combineResults(results);
+    const { otherCpus } = interference(before, cpuSnapshot(pids, options.alsoUnderTest));
     progress(`  ${fmtInt(result.okPerSecond)} 2xx/s, ${result.non2xx} non-2xx, ${result.errors} errors; other processes used ${otherCpus.toFixed(2)} CPUs`);
     options.onAttempt?.(result);
     checkForErrors(label, result);
-    const exit = server.exitStatus();
-    if (exit) throw new Error(`${server.name} ${exit} during "${label}"\n--- last lines of its log ---\n${server.logTail()}`);
+    for (const server of servers) {
+      const exit = server.exitStatus();
+      if (exit) throw new Error(`${server.name} ${exit} during "${label}"\n--- last lines of its log ---\n${server.logTail()}`);
+    }
     if (!kept || otherCpus < kept.otherCpus) kept = { ...result, otherCpus };
     if (otherCpus <= NOISE_WARN_CPUS) break;
     if (attempt < attempts) progress('  the machine was busy with other work: running it again');
@@ -250,6 +376,37 @@ async function scenario(server: ChildServer, what: string, spec: Omit<LoadSpec, 
     notes.push(`WARNING: other processes used ${kept!.otherCpus.toFixed(2)} CPUs during "${what}": its numbers are low by an unknown amount.`);
   }
   return kept!;
+}
+
+/**
+ * The sum of load phases that ran at the same time against different instances: counts and 2xx/s add up; the
+ * latency percentiles cannot be merged from autocannon's summaries, so the higher of the runs' p50 / p99 is kept.
+ */
+function combineResults(results: LoadResult[]): LoadResult {
+  const sumCounts = (phases: PhaseCounts[]): PhaseCounts => {
+    const statusCodes: Record<string, number> = {};
+    for (const p of phases) for (const [code, n] of Object.entries(p.statusCodes)) statusCodes[code] = (statusCodes[code] ?? 0) + n;
+    const sum = (f: (p: PhaseCounts) => number): number => phases.reduce((acc, p) => acc + f(p), 0);
+    return {
+      seconds: Math.max(...phases.map((p) => p.seconds)),
+      ok: sum((p) => p.ok), non2xx: sum((p) => p.non2xx), errors: sum((p) => p.errors), timeouts: sum((p) => p.timeouts),
+      mismatches: sum((p) => p.mismatches), statusCodes,
+    };
+  };
+  const warmups = results.map((r) => r.warmup).filter((w): w is PhaseCounts => w !== undefined);
+  const errorSamples: Record<string, string[]> = {};
+  for (const r of results) for (const [code, bodies] of Object.entries(r.errorSamples)) (errorSamples[code] ??= []).push(...bodies);
+  return {
+    title: results[0]!.title,
+    expectedInBody: results[0]!.expectedInBody,
+    ...sumCounts(results),
+    okPerSecond: results.reduce((acc, r) => acc + r.okPerSecond, 0),
+    latencyP50Ms: Math.max(...results.map((r) => r.latencyP50Ms)),
+    latencyP99Ms: Math.max(...results.map((r) => r.latencyP99Ms)),
+    latencyMaxMs: Math.max(...results.map((r) => r.latencyMaxMs)),
+    warmup: warmups.length > 0 ? sumCounts(warmups) : undefined,
+    errorSamples,
+  };
 }
 
 async function loginOnce(server: ChildServer, body: string): Promise<string> {
@@ -297,12 +454,12 @@ async function newIdentityPool(size: number, prefix: string): Promise<{ size: nu
 // ---------------------------------------------------------------------------------------------------------------
 // PostgreSQL: a fresh schema per run in the given database, dropped at the end
 
-async function preparePostgres(databaseUrl: string): Promise<string> {
+async function preparePostgres(databaseUrl: string, suffix: string): Promise<string> {
   const url = new URL(databaseUrl);
   const database = decodeURIComponent(url.pathname.replace(/^\//, ''));
   if (database === 'test') throw new Error('DATABASE_URL names the database "test", which the test suite owns: use another one (e.g. bench)');
   if (url.searchParams.has('options')) throw new Error('DATABASE_URL already has an `options` parameter; the bench sets search_path through it');
-  const schema = `bench_${runId}`;
+  const schema = `bench_${runId}${suffix}`;
   await withPg(databaseUrl, (client) => client.query(`CREATE SCHEMA "${schema}"`));
   disposers.push(() => withPg(databaseUrl, (client) => client.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`)).then(() => undefined));
   url.searchParams.set('options', `-c search_path=${schema}`);
@@ -321,6 +478,46 @@ async function withPg<T>(connectionString: string, work: (client: pg.Client) => 
     return await work(client);
   } finally {
     await client.end();
+  }
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Redis: a fresh key prefix per set-up, its keys deleted at the end
+
+async function prepareRedis(redisUrl: string, setup: string): Promise<{ url: string; keyPrefix: string }> {
+  if (!/^rediss?:\/\//.test(redisUrl)) throw new Error(`REDIS_URL must be a redis:// or rediss:// URL, got "${redisUrl}"`);
+  const keyPrefix = `bench-${runId}-${setup}:`;
+  await withRedis(redisUrl, (client) => client.ping());
+  disposers.push(async () => {
+    const deleted = await withRedis(redisUrl, async (client) => {
+      let cursor = '0';
+      let n = 0;
+      do {
+        const [next, keys] = await client.scan(cursor, 'MATCH', `${keyPrefix}*`, 'COUNT', 1000);
+        cursor = next;
+        if (keys.length > 0) n += await client.del(...keys);
+      } while (cursor !== '0');
+      return n;
+    });
+    progress(`Redis: deleted ${deleted} keys with prefix ${keyPrefix}`);
+  });
+  notes.push(`Redis: key prefix ${keyPrefix} for the ${setup === 'one' ? 'one-instance' : 'two-instance'} set-up; its keys are deleted at the end (SCAN + DEL).`);
+  return { url: redisUrl, keyPrefix };
+}
+
+async function withRedis<T>(url: string, work: (client: Redis) => Promise<T>): Promise<T> {
+  const client = new Redis(url, { lazyConnect: true, maxRetriesPerRequest: 1, connectTimeout: 2000, retryStrategy: () => null });
+  client.on('error', () => undefined); // reported through the failing command
+  try {
+    await client.connect();
+  } catch (error) {
+    client.disconnect();
+    throw new Error(`Cannot connect to REDIS_URL: ${(error as Error).message}`);
+  }
+  try {
+    return await work(client);
+  } finally {
+    await client.quit().catch(() => client.disconnect());
   }
 }
 
@@ -386,6 +583,7 @@ function throughputRow(scenario: string, db: string, r: Measured, baselineRate: 
     db,
     result: `${fmtInt(r.okPerSecond)} ${unit}`,
     ratio: baselineRate > 0 ? (r.okPerSecond / baselineRate).toFixed(2) : '-',
+    vsOne: '-',
     target,
     verdict: failed ? (verdict === '-' ? 'ERRORS' : `${verdict}, ERRORS`) : verdict,
     p50: fmtMs(r.latencyP50Ms),
@@ -411,13 +609,21 @@ function printReport(rows: Row[]): void {
   out.push('Result = 2xx answers per measured second; "x baseline" = that / baseline req/s; p50/p99 = latency of 2xx answers; ' +
     'non-2xx and errors (socket errors + timeouts) are of the measured phase (warm-up problems are listed under Flags); ' +
     `"other CPU" = CPUs' worth of time other processes on the machine used meanwhile (above ${NOISE_WARN_CPUS} the row is suspect).`);
+  if (rows.some((r) => r.vsOne !== '-')) {
+    const per = Math.max(1, Math.round(settings.connections / 2));
+    out.push(`2 instances: two app processes sharing the PostgreSQL schema, Redis and the signing key; the load is spread by two autocannon ` +
+      `runs at the same time in the bench process (${per} connections each, same warm-up and duration), their results summed ` +
+      '(no balancer process, which would compete for the same cores); p50/p99 = the higher of the two runs\'; ' +
+      '"x one instance" = two-instance result / one-instance result of PostgreSQL+Redis.');
+  }
   out.push('');
   const header: Row = {
-    scenario: 'Scenario', db: 'DB', result: 'Result', ratio: 'x baseline', target: 'Target', verdict: 'Verdict',
+    scenario: 'Scenario', db: 'DB', result: 'Result', ratio: 'x baseline', vsOne: 'x one instance', target: 'Target', verdict: 'Verdict',
     p50: 'p50 ms', p99: 'p99 ms', ok: '2xx', non2xx: 'non-2xx', errors: 'errors', noise: 'other CPU',
   };
-  const columns = Object.keys(header) as Array<keyof Row>;
-  const rightAligned = new Set<keyof Row>(['result', 'ratio', 'p50', 'p99', 'ok', 'non2xx', 'errors', 'noise']);
+  // The "x one instance" column only when there are two-instance rows, so the one-instance table keeps its format.
+  const columns = (Object.keys(header) as Array<keyof Row>).filter((c) => c !== 'vsOne' || rows.some((r) => r.vsOne !== '-'));
+  const rightAligned = new Set<keyof Row>(['result', 'ratio', 'vsOne', 'p50', 'p99', 'ok', 'non2xx', 'errors', 'noise']);
   const widths = columns.map((c) => Math.max(...[header, ...rows].map((r) => r[c].length)));
   const line = (r: Row): string =>
     `| ${columns.map((c, i) => (rightAligned.has(c) ? r[c].padStart(widths[i]!) : r[c].padEnd(widths[i]!))).join(' | ')} |`;

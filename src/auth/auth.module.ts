@@ -17,6 +17,7 @@ import { TokenExchangeController } from './controllers/token-exchange.controller
 import { JwtAuthGuard } from './guards/jwt-auth.guard.js';
 import { ProviderTokenGuard } from './guards/provider-token.guard.js';
 import { LoginService } from './login.service.js';
+import { SealedTickets } from './nonce/sealed-tickets.js';
 import { PendingLoginService } from './pending-login.service.js';
 import { LinkTokenService } from './link-token.service.js';
 import { CompleteLoginController } from './controllers/complete-login.controller.js';
@@ -49,6 +50,7 @@ import { SigningKeyService } from './tokens/signing-keys.service.js';
     SessionLiveness,
     NonceService,
     LoginService,
+    SealedTickets,
     PendingLoginService,
     LinkTokenService,
     SecretBox,

@@ -1,11 +1,9 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { SecretBox } from '../common/crypto/secret-box.js';
-import { randomToken, sha256 } from '../common/crypto/random.js';
 import { AppError } from '../common/errors/app-error.js';
 import { APP_CONFIG, type AppConfig } from '../config/app-config.js';
-import type { VerifiedIdentity } from '../providers/identity-provider.types.js';
+import { reviveIdentity, type VerifiedIdentity } from '../providers/identity-provider.types.js';
 import type { AccountLinkRequired } from '../users/association/steps/associate-by-email.step.js';
-import { OneTimeStore } from './nonce/one-time-store.js';
+import { SealedTickets } from './nonce/sealed-tickets.js';
 
 interface PendingLink {
   identity: VerifiedIdentity;
@@ -22,29 +20,24 @@ interface PendingLink {
 export class LinkTokenService {
   constructor(
     @Inject(APP_CONFIG) private readonly config: AppConfig,
-    private readonly store: OneTimeStore,
-    private readonly box: SecretBox,
+    private readonly tickets: SealedTickets,
   ) {}
 
   /** The `409 account_link_required` answer, with `details.link_token` added. */
   async offer(identity: VerifiedIdentity, refusal: AccountLinkRequired): Promise<AppError> {
-    const linkToken = randomToken();
     const pending: PendingLink = { identity, userId: refusal.existingUserId };
-    await this.store.putValue(key(linkToken), this.box.encrypt(JSON.stringify(pending)), this.config.login.linkTokenTtlSeconds);
+    const linkToken = await this.tickets.issue(KIND, pending, this.config.login.linkTokenTtlSeconds);
     return new AppError(refusal.code, refusal.message, { details: { ...refusal.details, link_token: linkToken } });
   }
 
   /** Spends the token (whoever presents it) and gives back the identity, for the user it was bound to only. */
   async redeem(linkToken: string, userId: string): Promise<VerifiedIdentity> {
-    const stored = await this.store.takeValue(key(linkToken));
-    if (stored === undefined) throw new AppError('invalid_link_token', 'The link token is unknown, expired or already used; sign in with the provider again');
-    const pending = JSON.parse(this.box.decrypt(stored)) as PendingLink;
+    const pending = await this.tickets.redeem<PendingLink>(KIND, linkToken);
+    if (pending === undefined) throw new AppError('invalid_link_token', 'The link token is unknown, expired or already used; sign in with the provider again');
     // Spent above even on a mismatch: a token shown to the wrong account must not stay usable.
     if (pending.userId !== userId) throw new AppError('link_token_user_mismatch', 'This link token was issued for another account');
-    // JSON turned the expiry into a string.
-    if (pending.identity.tokens.expiresAt) pending.identity.tokens.expiresAt = new Date(pending.identity.tokens.expiresAt);
-    return pending.identity;
+    return reviveIdentity(pending.identity);
   }
 }
 
-const key = (linkToken: string) => `link-token:${sha256(linkToken)}`;
+const KIND = 'link-token';

@@ -71,6 +71,12 @@ export interface IdentityProvider {
   readonly extendWithinMs?: number;
 }
 
+/** An identity back from JSON (a stored ticket): its token expiry is a string again. */
+export function reviveIdentity(identity: VerifiedIdentity): VerifiedIdentity {
+  if (identity.tokens.expiresAt) identity.tokens.expiresAt = new Date(identity.tokens.expiresAt);
+  return identity;
+}
+
 export function optionalString(value: unknown): string | undefined {
   return typeof value === 'string' && value.trim() !== '' ? value.trim() : undefined;
 }
