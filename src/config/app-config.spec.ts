@@ -1,22 +1,13 @@
 import { generateKeyPairSync, randomBytes } from 'node:crypto';
 import { describe, expect, it } from '@jest/globals';
-import { ConfigError, DEFAULT_PIPELINE, loadConfig } from './app-config.js';
+import { problemsOf } from '../../test/support/config-problems.js';
+import { DEFAULT_PIPELINE, loadConfig } from './app-config.js';
 
 const encryptionKey = (id: string, bytes = 32) => ({ id, key: randomBytes(bytes) });
 const encryptionEntry = ({ id, key }: { id: string; key: Buffer }) => `${id}:${key.toString('base64')}`;
 const privateKeyPem = () =>
   generateKeyPairSync('ec', { namedCurve: 'P-256' }).privateKey.export({ type: 'pkcs8', format: 'pem' }).toString();
 
-/** The problems `loadConfig` reports for `env`; fails the test when it accepts the env. */
-function problemsOf(env: NodeJS.ProcessEnv): string[] {
-  try {
-    loadConfig(env);
-  } catch (error) {
-    if (error instanceof ConfigError) return error.problems;
-    throw error;
-  }
-  throw new Error('expected loadConfig to throw a ConfigError');
-}
 
 const keysNamed = (problems: string[]) => problems.map((p) => p.split(' ')[0]);
 

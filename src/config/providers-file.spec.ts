@@ -2,7 +2,8 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from '@jest/globals';
-import { ConfigError, loadConfig } from './app-config.js';
+import { problemsOf } from '../../test/support/config-problems.js';
+import { loadConfig } from './app-config.js';
 import { parseCustomProviders } from './providers-file.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'providers-file-spec-'));
@@ -16,15 +17,6 @@ function withFile(content: unknown, env: NodeJS.ProcessEnv = {}): NodeJS.Process
   return { PROVIDERS_FILE: path, ...env };
 }
 
-function problemsOf(env: NodeJS.ProcessEnv): string[] {
-  try {
-    loadConfig(env);
-  } catch (error) {
-    if (error instanceof ConfigError) return error.problems;
-    throw error;
-  }
-  throw new Error('expected loadConfig to throw a ConfigError');
-}
 
 describe(parseCustomProviders.name, () => {
   afterAll(() => rmSync(dir, { recursive: true, force: true }));

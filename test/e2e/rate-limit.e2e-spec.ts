@@ -1,6 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { randomUUID } from 'node:crypto';
-import { Redis } from 'ioredis';
 import { MetricsService } from '../../src/metrics/metrics.service.js';
 import { AuthRateLimitGuard } from '../../src/rate-limit/auth-rate-limit.guard.js';
 import type { FakeGoogle } from '../fakes/google.fake.js';

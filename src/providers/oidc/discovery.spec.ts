@@ -1,6 +1,5 @@
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from '@jest/globals';
+import { startLoopbackServer } from '../../../test/support/loopback-server.js';
 import { AppError } from '../../common/errors/app-error.js';
 import { ProviderHttpClient } from '../../common/http/provider-http.client.js';
 import { loadConfig } from '../../config/app-config.js';
@@ -10,7 +9,7 @@ import { discoveryUrl, idTokenAlgorithms, OidcDiscovery, type OidcDiscoveryDocum
 const POLICY = { maxAgeMs: 600_000, cooldownMs: 30_000 };
 
 describe(OidcDiscovery.name, () => {
-  let server: Server;
+  let server: Awaited<ReturnType<typeof startLoopbackServer>>;
   let issuer: string;
   /** What the provider answers at its well-known URL, and how often it was asked. */
   let published: { status: number; body: unknown };
@@ -21,19 +20,15 @@ describe(OidcDiscovery.name, () => {
   const discovery = () => new OidcDiscovery('acme', issuer, http, POLICY, () => now);
 
   beforeAll(async () => {
-    server = createServer((req, res) => {
+    server = await startLoopbackServer((req, res) => {
       if (req.url === '/.well-known/openid-configuration') fetches++;
       res.writeHead(published.status, { 'content-type': 'application/json' }).end(JSON.stringify(published.body));
     });
-    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-    issuer = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    issuer = server.url;
   });
   afterAll(async () => {
     await http.onModuleDestroy();
-    await new Promise<void>((resolve) => {
-      server.close(() => resolve());
-      server.closeAllConnections();
-    });
+    await server.close();
   });
   beforeEach(() => {
     published = { status: 200, body: document() };

@@ -1,6 +1,5 @@
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from '@jest/globals';
+import { startLoopbackServer } from '../../../test/support/loopback-server.js';
 import { errors, exportJWK, generateKeyPair, jwtVerify, SignJWT, type JWK, type CryptoKey } from 'jose';
 import { AppError } from '../../common/errors/app-error.js';
 import { ProviderHttpClient } from '../../common/http/provider-http.client.js';
@@ -25,7 +24,7 @@ const idToken = (key: SigningKey, sub = 'user-1') =>
 const POLICY: JwksCachePolicy = { maxAgeMs: 600_000, cooldownMs: 30_000 };
 
 describe(RemoteJwks.name, () => {
-  let server: Server;
+  let server: Awaited<ReturnType<typeof startLoopbackServer>>;
   let baseUrl: string;
   /** What the provider publishes at /jwks, and how often it was asked. */
   let published: unknown;
@@ -40,21 +39,17 @@ describe(RemoteJwks.name, () => {
 
   beforeAll(async () => {
     [oldKey, newKey] = await Promise.all([signingKey('old-kid'), signingKey('new-kid')]);
-    server = createServer((req, res) => {
+    server = await startLoopbackServer((req, res) => {
       if (req.url === '/jwks') jwksRequests++;
       const body = req.url === '/jwks' ? published : { issuer: 'https://accounts.example', jwks_uri: '/jwks' };
       res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(body));
     });
-    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-    baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    baseUrl = server.url;
   });
 
   afterAll(async () => {
     await http.onModuleDestroy();
-    await new Promise<void>((resolve) => {
-      server.close(() => resolve());
-      server.closeAllConnections();
-    });
+    await server.close();
   });
 
   beforeEach(() => {
