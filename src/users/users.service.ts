@@ -1,21 +1,42 @@
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import type { Repository } from 'typeorm';
+import type { ColumnMetadata } from 'typeorm/metadata/ColumnMetadata.js';
 import { AppError } from '../common/errors/app-error.js';
 import { isUniqueViolation, TransactionRunner } from '../database/transaction-runner.js';
 import type { UpdateMeDto } from './dto/update-me.dto.js';
 import { User } from './entities/user.entity.js';
 
+/** One SQL text for "the user with this id", built once from the entity's metadata, and its columns. */
+interface ByIdQuery {
+  sql: string;
+  columns: readonly ColumnMetadata[];
+}
+
 @Injectable()
 export class UsersService {
+  private byId: ByIdQuery | undefined;
+
   constructor(
     @InjectRepository(User) private readonly users: Repository<User>,
     private readonly tx: TransactionRunner,
   ) {}
 
+  /**
+   * The user of a token, read from the database on every call (no cache): a PATCH, or a deactivation made
+   * directly in the database, shows on the next request, on every instance.
+   *
+   * `GET /users/me` runs this on every call, so it is one fixed SQL text (better-sqlite3 keeps it prepared in
+   * TypeORM's statement cache) hydrated by the driver's own column conversion, instead of `findOne`, whose query
+   * builder cost more than the rest of the request (docs/decisions/0006-request-path-performance.md).
+   * users.service.spec.ts checks it returns what `findOne` does.
+   */
   async get(id: string): Promise<User> {
-    const user = await this.users.findOne({ where: { id } });
-    if (!user) throw new AppError('invalid_token', 'The user of this token no longer exists');
+    const query = (this.byId ??= this.buildByIdQuery());
+    const rows = (await this.users.query(query.sql, [id])) as Array<Record<string, unknown>>;
+    const row = rows[0];
+    if (!row) throw new AppError('invalid_token', 'The user of this token no longer exists');
+    const user = this.hydrate(row, query.columns);
     if (!user.isActive) throw new AppError('account_inactive', 'This account is inactive');
     return user;
   }
@@ -36,5 +57,25 @@ export class UsersService {
       }
     }
     return this.get(id);
+  }
+
+  private buildByIdQuery(): ByIdQuery {
+    const { metadata } = this.users;
+    const driver = this.users.manager.connection.driver;
+    const columns = metadata.columns;
+    const table = metadata.schema ? `${driver.escape(metadata.schema)}.${driver.escape(metadata.tableName)}` : driver.escape(metadata.tableName);
+    const [primary, ...more] = metadata.primaryColumns;
+    if (!primary || more.length > 0) throw new Error('UsersService expects one primary column on User');
+    const list = columns.map((c) => driver.escape(c.databaseName)).join(', ');
+    return { sql: `SELECT ${list} FROM ${table} WHERE ${driver.escape(primary.databaseName)} = ${driver.createParameter('id', 0)}`, columns };
+  }
+
+  /** Each column through the driver's conversion (SQLite 0/1 to booleans, date strings to Dates), as `find*` does. */
+  private hydrate(row: Record<string, unknown>, columns: readonly ColumnMetadata[]): User {
+    const driver = this.users.manager.connection.driver;
+    const user = new User();
+    const target = user as unknown as Record<string, unknown>;
+    for (const column of columns) target[column.propertyName] = driver.prepareHydratedValue(row[column.databaseName], column);
+    return user;
   }
 }

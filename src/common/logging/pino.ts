@@ -7,9 +7,6 @@ import { currentRequestId } from './request-context.js';
 /**
  * The process's one pino instance. JSON lines with an ISO time, the level as a word (log pipelines filter on it)
  * and the current request's `reqId` on every line written while a request is handled.
- *
- * Writes synchronously to stdout: Nest's shutdown hook re-raises SIGTERM once the app has closed, which ends the
- * process at once, and an asynchronous buffer would lose the last lines, those about the shutdown.
  * `destination` is for tests, which read what was logged.
  */
 export function createPino(config: AppConfig['logging'], destination?: DestinationStream): Logger {
@@ -24,6 +21,73 @@ export function createPino(config: AppConfig['logging'], destination?: Destinati
         return reqId === undefined ? {} : { reqId };
       },
     },
-    destination ?? (config.pretty ? prettyDestination(process.stdout) : pino.destination({ dest: 1, sync: true })),
+    destination ?? (config.pretty ? prettyDestination(process.stdout) : stdoutLog()),
   );
+}
+
+/** Lines are written once this many bytes are buffered, or by the timer below, whichever comes first. */
+export const LOG_BUFFER_BYTES = 4096;
+/** The longest a line waits in the buffer when traffic is low. */
+export const LOG_FLUSH_INTERVAL_MS = 100;
+/** pino's number for `fatal`. */
+const FATAL = 60;
+
+type SonicBoom = ReturnType<typeof pino.destination>;
+
+/**
+ * stdout, buffered and written asynchronously while the app serves requests, synchronously before it ends.
+ *
+ * A synchronous `write(2)` per line was ~5% of a guarded request (docs/decisions/0006-request-path-performance.md):
+ * lines are buffered (sonic-boom, `LOG_BUFFER_BYTES`) and written off the event loop, at the latest
+ * `LOG_FLUSH_INTERVAL_MS` after they were logged. Nothing is lost on the way out:
+ * - a `fatal` line is written at once, with everything before it (the process is probably about to end);
+ * - shutdown: Nest's shutdown hook re-raises SIGTERM once the app has closed, which ends the process at once
+ *   without an `exit` event. GracefulFastifyAdapter, the first step of Nest's shutdown, calls `writeLogsSynchronously()`:
+ *   from then on every line is written before `logger.x()` returns, the shutdown's own lines included;
+ * - any other exit (`process.exit()`, an uncaught exception): pino writes the buffer out on `exit`.
+ * One per process: every app in it (tests make several) shares it, so there is one buffer to write out.
+ */
+class StdoutLog implements DestinationStream {
+  /** Set by pino before each `write`: the destination asks for it with `Symbol.for('pino.metadata')`. */
+  lastLevel = 0;
+  private synchronous = false;
+  /** Written to since the timer last ran. */
+  private dirty = false;
+  private readonly timer: NodeJS.Timeout;
+
+  constructor(private readonly out: SonicBoom = pino.destination({ dest: 1, sync: false, minLength: LOG_BUFFER_BYTES })) {
+    Object.defineProperty(this, Symbol.for('pino.metadata'), { value: true });
+    this.timer = setInterval(() => this.flush(), LOG_FLUSH_INTERVAL_MS).unref();
+  }
+
+  write(line: string): void {
+    this.out.write(line);
+    this.dirty = true;
+    if (this.synchronous || this.lastLevel >= FATAL) this.out.flushSync();
+  }
+
+  /** Starts an asynchronous write of whatever is buffered (the timer's job). */
+  private flush(): void {
+    if (!this.dirty) return;
+    this.dirty = false;
+    this.out.flush();
+  }
+
+  writeSynchronously(): void {
+    if (this.synchronous) return;
+    this.synchronous = true;
+    clearInterval(this.timer);
+    this.out.flushSync();
+  }
+}
+
+let stdout: StdoutLog | undefined;
+
+function stdoutLog(): StdoutLog {
+  return (stdout ??= new StdoutLog());
+}
+
+/** Writes the buffered lines now and every later line as it is logged: the process is about to end. */
+export function writeLogsSynchronously(): void {
+  stdout?.writeSynchronously();
 }

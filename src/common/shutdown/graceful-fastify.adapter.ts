@@ -2,6 +2,7 @@ import type { Server } from 'node:http';
 import { Logger } from '@nestjs/common';
 import { FastifyAdapter } from '@nestjs/platform-fastify';
 import type { FastifyServerOptions } from 'fastify';
+import { writeLogsSynchronously } from '../logging/pino.js';
 
 /**
  * Drains HTTP first on shutdown (SIGTERM through `enableShutdownHooks()`, or `app.close()`).
@@ -13,6 +14,10 @@ import type { FastifyServerOptions } from 'fastify';
  * 503 to new requests on busy ones, and waits for in-flight requests. After `timeoutMs` the remaining
  * connections are cut, so a stuck request cannot hold the deployment's rollout. Database and Redis close in
  * `onApplicationShutdown`, which Nest runs after this.
+ *
+ * It is also where log lines stop being buffered (`writeLogsSynchronously`, src/common/logging/pino.ts): after
+ * the last shutdown step Nest re-raises SIGTERM, which ends the process without an `exit` event, so every line
+ * from here on, the shutdown's own included, is written before the call that logs it returns.
  */
 export class GracefulFastifyAdapter extends FastifyAdapter {
   private readonly log = new Logger('Shutdown');
@@ -26,11 +31,13 @@ export class GracefulFastifyAdapter extends FastifyAdapter {
   }
 
   override async beforeClose(): Promise<void> {
+    writeLogsSynchronously();
     super.beforeClose();
     await this.drain();
   }
 
   override async close(): Promise<void> {
+    writeLogsSynchronously();
     await this.drain();
     await super.close();
   }
