@@ -1,5 +1,6 @@
 import type { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
 import type { AppConfig } from './config/app-config.js';
+import { registerCallbackFormParser } from './auth/browser/callback-form-parser.js';
 import { HttpErrorFilter } from './common/errors/http-error.filter.js';
 import { createAppLogger, type AppLogger } from './common/logging/app-logger.js';
 import { requestIdFrom, REQUEST_ID_HEADER } from './common/logging/request-context.js';
@@ -8,6 +9,8 @@ import { setupOpenApi } from './common/openapi/openapi.setup.js';
 import { registerHelmet } from './common/security/helmet.js';
 import { GracefulFastifyAdapter } from './common/shutdown/graceful-fastify.adapter.js';
 import { createValidationPipe } from './common/validation/validation.js';
+import { registerDemo } from './demo/demo.routes.js';
+import { registerDevIdp } from './dev-idp/dev-idp.mount.js';
 
 /** Request bodies above this are refused with 413 before any parsing. */
 export const BODY_LIMIT_BYTES = 64 * 1024;
@@ -33,6 +36,9 @@ export function setupApp(app: NestFastifyApplication, config: AppConfig, logger:
   const fastify = app.getHttpAdapter().getInstance();
   registerRequestLogging(fastify, logger.pino);
   registerHelmet(fastify, config);
+  registerDevIdp(fastify, config, logger);
+  registerDemo(fastify, config);
+  registerCallbackFormParser(app);
   app.useGlobalPipes(createValidationPipe());
   app.useGlobalFilters(new HttpErrorFilter());
   app.enableCors({

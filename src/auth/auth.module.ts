@@ -20,6 +20,12 @@ import { LoginService } from './login.service.js';
 import { SealedTickets } from './nonce/sealed-tickets.js';
 import { PendingLoginService } from './pending-login.service.js';
 import { LinkTokenService } from './link-token.service.js';
+import { AuthorizationStates } from './browser/authorization-states.js';
+import { LoginCodes } from './browser/login-codes.js';
+import { RedirectFlowService } from './browser/redirect-flow.service.js';
+import { CodeGrantService } from './code-grant.service.js';
+import { RedirectFlowController } from './controllers/redirect-flow.controller.js';
+import { CodeExchangeController } from './controllers/code-exchange.controller.js';
 import { CompleteLoginController } from './controllers/complete-login.controller.js';
 import { NonceService } from './nonce/nonce.service.js';
 import { MemoryOneTimeStore, OneTimeStore } from './nonce/one-time-store.js';
@@ -33,7 +39,7 @@ import { SigningKeyService } from './tokens/signing-keys.service.js';
 
 @Module({
   imports: [ProvidersModule, UsersModule, TypeOrmModule.forFeature([RefreshToken]), JwtModule.register({})],
-  controllers: [TokenExchangeController, SessionsController, JwksController, ProvidersController, CompleteLoginController],
+  controllers: [TokenExchangeController, CodeExchangeController, RedirectFlowController, SessionsController, JwksController, ProvidersController, CompleteLoginController],
   providers: [
     // A passport instance of this app's own, not the process-wide singleton: two apps in one process
     // (tests, workers) must not overwrite each other's strategies.
@@ -55,6 +61,10 @@ import { SigningKeyService } from './tokens/signing-keys.service.js';
     LinkTokenService,
     SecretBox,
     ProviderTokenGuard,
+    CodeGrantService,
+    AuthorizationStates,
+    LoginCodes,
+    RedirectFlowService,
   ],
   // For /users/me/social-accounts (SocialAccountsModule): verifying a provider token, and redeeming link tokens.
   exports: [ProviderTokenGuard, Authenticator, LinkTokenService],
@@ -64,9 +74,10 @@ export class AuthModule implements OnModuleInit {
     private readonly authenticator: Authenticator,
     private readonly registry: IdentityProviderRegistry,
     private readonly nonces: NonceService,
+    private readonly codeGrants: CodeGrantService,
   ) {}
 
   onModuleInit(): void {
-    for (const provider of this.registry.list()) this.authenticator.use(new ProviderTokenStrategy(provider, this.nonces));
+    for (const provider of this.registry.list()) this.authenticator.use(new ProviderTokenStrategy(provider, this.nonces, this.codeGrants));
   }
 }

@@ -6,7 +6,8 @@ import { AssociationPipeline } from '../users/association/association.pipeline.j
 import { PipelinePause } from '../users/association/pipeline-pause.js';
 import { AccountLinkRequired } from '../users/association/steps/associate-by-email.step.js';
 import { toUserDto } from '../users/dto/user.dto.js';
-import type { User } from '../users/entities/user.entity.js';
+import { User } from '../users/entities/user.entity.js';
+import type { EntityManager } from 'typeorm';
 import type { LoginResponse, TokenPairResponse } from './dto/token-pair.response.js';
 import { LinkTokenService } from './link-token.service.js';
 import { PendingLoginService, type SuppliedFields } from './pending-login.service.js';
@@ -30,11 +31,36 @@ export class LoginService {
   ) {}
 
   async login(identity: VerifiedIdentity, client: ClientInfo): Promise<LoginResponse> {
-    const { user, isNewUser, refresh } = await this.tx.runWithRetryOnConflict(async (manager) => {
+    const { user, isNewUser, refresh } = await this.associate(identity, (manager, user) => this.refreshTokens.issue(manager, user.id, client));
+    return { ...this.pair(user, refresh.token, refresh.familyId), is_new_user: isNewUser };
+  }
+
+  /**
+   * The redirect flow's callback: the pipeline runs now (the user is found or made), the session starts only when
+   * the frontend redeems the login code (`startSession`), so an abandoned code leaves no session behind.
+   */
+  async signIn(identity: VerifiedIdentity): Promise<{ userId: string; isNewUser: boolean }> {
+    const { user, isNewUser } = await this.associate(identity, async () => undefined);
+    return { userId: user.id, isNewUser };
+  }
+
+  /** `POST /auth/login-code`: a session for a user the callback signed in moments ago, unless deactivated since. */
+  async startSession(userId: string, isNewUser: boolean, client: ClientInfo): Promise<LoginResponse> {
+    const { user, refresh } = await this.tx.runWithRetryOnConflict(async (manager) => {
+      const user = await manager.findOneBy(User, { id: userId });
+      if (!user) throw new AppError('invalid_login_code', 'The account of this login code no longer exists');
+      if (!user.isActive) throw new AppError('account_inactive', 'This account is inactive');
+      return { user, refresh: await this.refreshTokens.issue(manager, user.id, client) };
+    });
+    return { ...this.pair(user, refresh.token, refresh.familyId), is_new_user: isNewUser };
+  }
+
+  /** The pipeline and `then` in one transaction: a failure anywhere leaves no user, social account or session. */
+  private async associate<T>(identity: VerifiedIdentity, then: (manager: EntityManager, user: User) => Promise<T>): Promise<{ user: User; isNewUser: boolean; refresh: T }> {
+    return this.tx.runWithRetryOnConflict(async (manager) => {
       const context = await this.pipeline.run(identity, manager);
       if (!context.user.isActive) throw new AppError('account_inactive', 'This account is inactive');
-      const refresh = await this.refreshTokens.issue(manager, context.user.id, client);
-      return { user: context.user, isNewUser: context.isNewUser, refresh };
+      return { user: context.user, isNewUser: context.isNewUser, refresh: await then(manager, context.user) };
     }).catch(async (error: unknown) => {
       // A step asked for more (PipelinePause): the transaction has rolled back; the identity waits for /auth/complete.
       if (error instanceof PipelinePause) throw await this.pending.pause(identity, error);
@@ -42,7 +68,6 @@ export class LoginService {
       if (error instanceof AccountLinkRequired) throw await this.linkTokens.offer(identity, error);
       throw error;
     });
-    return { ...this.pair(user, refresh.token, refresh.familyId), is_new_user: isNewUser };
   }
 
   /** `POST /auth/complete`: the paused identity with the user's fields, through the whole pipeline again. */

@@ -5,6 +5,7 @@
  */
 import { parseProvidersConfig, type ProvidersConfig } from './providers-config.js';
 import { EnvReader } from './env-reader.js';
+import { parseBrowserFlowConfig, type BrowserFlowConfig } from './browser-flow-config.js';
 
 export type NodeEnv = 'development' | 'production' | 'test';
 export type SigningAlgorithm = 'ES256' | 'RS256';
@@ -60,6 +61,8 @@ export interface AppConfig {
     linkTokenTtlSeconds: number;
   };
   providers: ProvidersConfig;
+  /** Code exchange, the redirect flow, the demo page and the development identity provider. */
+  browser: BrowserFlowConfig;
 }
 
 export const APP_CONFIG = Symbol('APP_CONFIG');
@@ -97,11 +100,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
   const r = new EnvReader(env);
   const nodeEnv = r.oneOf('NODE_ENV', ['development', 'production', 'test'] as const, 'development');
   const production = nodeEnv === 'production';
+  const port = r.int('PORT', 3000, { min: 0, max: 65535 });
   const config: AppConfig = {
     nodeEnv,
     http: {
       host: r.string('HOST', '0.0.0.0'),
-      port: r.int('PORT', 3000, { min: 0, max: 65535 }),
+      port,
       corsOrigins: r.list('CORS_ORIGINS', []),
       trustProxy: r.bool('TRUST_PROXY', false),
       shutdownTimeoutMs: r.int('SHUTDOWN_TIMEOUT_MS', 10_000, { min: 0, max: 120_000 }),
@@ -153,6 +157,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
       linkTokenTtlSeconds: r.int('LOGIN_LINK_TOKEN_TTL_SECONDS', 600, { min: 1, max: 3600 }),
     },
     providers: parseProvidersConfig(r),
+    browser: parseBrowserFlowConfig(r, nodeEnv, port),
   };
   if (production && config.jwt.privateKeys.length === 0) {
     r.problem('JWT_PRIVATE_KEYS', 'is required in production (generated keys are for development only)');

@@ -1,15 +1,35 @@
 /**
  * The shape of a provider declared by configuration, and the validation of one declaration, whether it came
- * from `PROVIDERS_FILE` or from `PROVIDER_<ID>_*` variables (src/config/providers-file.ts reads both).
+ * from `PROVIDERS_FILE` or from `PROVIDER_<ID>_*` variables (src/config/providers-file.ts reads both, and fills
+ * in a preset's defaults before this file sees the declaration).
  */
 import type { EnvReader } from './env-reader.js';
+import { redirectUriProblem } from './redirect-uri.js';
 
-export interface CustomProviderConfig {
+/** RFC 6749 2.3.1: Basic is the one servers must support; some providers only read the form. */
+export type TokenAuthMethod = 'client_secret_basic' | 'client_secret_post';
+
+/**
+ * Where an `oauth2` provider's userinfo JSON keeps each profile field: dot paths (`data.id`). There is no path
+ * for anything but these, so a mapping cannot smuggle in an identity of its own choosing.
+ */
+export interface ProfileMapping {
+  /** The provider's stable user id (a string or a number in the JSON). */
+  uid: string;
+  email?: string;
+  /**
+   * A path to a boolean (`true` or `"true"`) saying the email was verified, or `true`: the provider only ever
+   * releases verified addresses (say so only when its documentation does). Absent: never verified.
+   */
+  emailVerified?: string | true;
+  name?: string;
+  username?: string;
+  picture?: string;
+}
+
+interface DeclaredProvider {
   id: string;
-  type: 'oidc';
   displayName: string;
-  /** Exactly as the provider spells it in its discovery document (OIDC Discovery 4.3). */
-  issuer: string;
   /** `aud` of ID tokens / `client_id` of access tokens must be one of these. The first is the confidential one. */
   clientIds: string[];
   /** From `PROVIDER_<ID>_CLIENT_SECRET`, never from the file. */
@@ -17,22 +37,57 @@ export interface CustomProviderConfig {
   scopes: string[];
   redirectUris: string[];
   enabled: boolean;
-  emailVerifiedClaim: string;
-  /** A generic provider does not get to link accounts by email unless the operator says so (docs/email-trust.md). */
+  /** A declared provider does not get to link accounts by email unless the operator says so (docs/email-trust.md). */
   trustEmailForLinking: boolean;
+  /** Declared from a preset (src/providers/presets/): its name, and its own fields as that preset parsed them. */
+  preset?: { name: string; options: unknown };
 }
 
-const CLAIM_PATTERN = /^[A-Za-z0-9_.:-]{1,100}$/;
-/** Field → its `PROVIDER_<ID>_*` suffix; also the list of fields a file entry may have. */
-export const FIELDS = {
-  id: '', type: 'TYPE', displayName: 'DISPLAY_NAME', issuer: 'ISSUER', clientIds: 'CLIENT_IDS', scopes: 'SCOPES',
-  redirectUris: 'REDIRECT_URIS', enabled: 'ENABLED', emailVerifiedClaim: 'EMAIL_VERIFIED_CLAIM', trustEmailForLinking: 'TRUST_EMAIL_FOR_LINKING',
+export interface OidcProviderConfig extends DeclaredProvider {
+  type: 'oidc';
+  /** Exactly as the provider spells it in its discovery document (OIDC Discovery 4.3). */
+  issuer: string;
+  emailVerifiedClaim: string;
+  /** How the code is redeemed; absent: what the discovery document supports, Basic first. */
+  tokenAuthMethod?: TokenAuthMethod;
+}
+
+export interface OAuth2ProviderConfig extends DeclaredProvider {
+  type: 'oauth2';
+  authorizationUrl: string;
+  tokenUrl: string;
+  /** Read with the access token after the code is redeemed; `profile` maps its JSON. */
+  userinfoUrl: string;
+  tokenAuthMethod: TokenAuthMethod;
+  /** RFC 6749 3.3 says a space; some providers want a comma. */
+  scopeSeparator: string;
+  profile: ProfileMapping;
+}
+
+export type CustomProviderConfig = OidcProviderConfig | OAuth2ProviderConfig;
+
+/** How a field is read from `PROVIDER_<ID>_<FIELD>`: as text, a comma list, words (commas or spaces), a boolean, or `PROFILE_<KEY>` variables. */
+export type FieldKind = 'text' | 'list' | 'words' | 'flag' | 'profile';
+
+const COMMON_FIELDS = {
+  id: 'text', type: 'text', preset: 'text', displayName: 'text', clientIds: 'list', scopes: 'words', redirectUris: 'list',
+  enabled: 'flag', trustEmailForLinking: 'flag',
 } as const;
-export type Field = keyof typeof FIELDS;
+const TYPE_FIELDS = {
+  oidc: { issuer: 'text', emailVerifiedClaim: 'text', tokenAuthMethod: 'text' },
+  oauth2: { authorizationUrl: 'text', tokenUrl: 'text', userinfoUrl: 'text', tokenAuthMethod: 'text', scopeSeparator: 'text', profile: 'profile' },
+} as const;
+/** Every field a declaration of any type may have, with how the environment spells it. */
+export const FIELDS: Readonly<Record<string, FieldKind>> = { ...COMMON_FIELDS, ...TYPE_FIELDS.oidc, ...TYPE_FIELDS.oauth2 };
+export const PROFILE_KEYS = ['uid', 'email', 'emailVerified', 'name', 'username', 'picture'] as const;
+
 export type Report = (field: string, message: string) => void;
 
 /** `acme-eu` → `PROVIDER_ACME_EU_`: the prefix of every variable of that provider. */
 export const envPrefix = (id: string) => `PROVIDER_${id.toUpperCase().replace(/[^A-Z0-9]/g, '_')}_`;
+
+/** `clientIds` → `PROVIDER_ACME_CLIENT_IDS`, `profile.uid` → `PROVIDER_ACME_PROFILE_UID`. */
+export const envKey = (id: string, field: string) => `${envPrefix(id)}${field.replace(/([a-z0-9])([A-Z])/g, '$1_$2').replace(/\./g, '_').toUpperCase()}`;
 
 const isLoopback = (host: string) => host === 'localhost' || host === '[::1]' || /^127(\.\d{1,3}){3}$/.test(host);
 
@@ -48,7 +103,7 @@ export function httpsUrlProblem(value: string): string | undefined {
   return `must be an https URL (http only for loopback hosts), got "${value}"`;
 }
 
-function strings(value: unknown, field: string, report: Report, { required = false } = {}): string[] | undefined {
+export function strings(value: unknown, field: string, report: Report, { required = false } = {}): string[] | undefined {
   if (value === undefined) {
     if (required) report(field, 'is required');
     return undefined;
@@ -60,10 +115,18 @@ function strings(value: unknown, field: string, report: Report, { required = fal
   return value.map((v: string) => v.trim());
 }
 
-function text(value: unknown, field: string, report: Report): string | undefined {
+export function text(value: unknown, field: string, report: Report, { required = true } = {}): string | undefined {
   if (typeof value === 'string' && value.trim() !== '') return value.trim();
-  report(field, value === undefined ? 'is required' : 'must be a non-empty string');
+  if (value !== undefined || required) report(field, value === undefined ? 'is required' : 'must be a non-empty string');
   return undefined;
+}
+
+/** An endpoint keys or tokens travel to: https, or http on loopback only. */
+export function httpsUrl(value: unknown, field: string, report: Report, { required = true } = {}): string | undefined {
+  const url = text(value, field, report, { required });
+  const problem = url && httpsUrlProblem(url);
+  if (problem) report(field, problem);
+  return problem ? undefined : url;
 }
 
 function flag(value: unknown, field: string, fallback: boolean, report: Report): boolean {
@@ -73,34 +136,116 @@ function flag(value: unknown, field: string, fallback: boolean, report: Report):
   return fallback;
 }
 
-/** One declared provider, already known to have a well-formed unique id. Problems go to `report`. */
-export function validateCustomProvider(raw: Record<string, unknown>, id: string, r: EnvReader, report: Report): CustomProviderConfig | undefined {
-  const secretVar = `${envPrefix(id)}CLIENT_SECRET`;
+function oneOf<T extends string>(value: unknown, field: string, allowed: readonly T[], report: Report): T | undefined {
+  if (value === undefined || (allowed as readonly unknown[]).includes(value)) return value as T | undefined;
+  report(field, `must be one of ${allowed.map((a) => `"${a}"`).join(', ')}, got ${JSON.stringify(value)}`);
+  return undefined;
+}
+
+/** Secrets and key material live in the environment only: a file is copied, committed and read by more people. */
+export function refuseSecrets(raw: Record<string, unknown>, id: string, report: Report): void {
   for (const key of Object.keys(raw)) {
-    if (/secret/i.test(key)) report(key, `must not be in the configuration file: set ${secretVar} in the environment`);
-    else if (!(key in FIELDS)) report(key, `is not a known field (known: ${Object.keys(FIELDS).join(', ')})`);
+    if (/secret|private.?key/i.test(key)) report(key, `must not be in the configuration file: set ${envKey(id, key)} in the environment`);
   }
-  if (raw.type !== 'oidc') report('type', raw.type === undefined ? 'is required ("oidc")' : `must be "oidc", got ${JSON.stringify(raw.type)}`);
-  const displayName = text(raw.displayName, 'displayName', report);
+}
+
+const CLAIM_PATTERN = /^[A-Za-z0-9_.:-]{1,100}$/;
+const PATH_PATTERN = /^[A-Za-z0-9_@$:-]+(\.[A-Za-z0-9_@$:-]+){0,9}$/;
+
+function profileMapping(value: unknown, report: Report): ProfileMapping | undefined {
+  if (value === null || typeof value !== 'object' || Array.isArray(value)) {
+    report('profile', value === undefined ? 'is required (at least { "uid": "<path to the user id>" })' : 'must be an object of dot paths');
+    return undefined;
+  }
+  const mapping = value as Record<string, unknown>;
+  let ok = true;
+  for (const [key, path] of Object.entries(mapping)) {
+    const field = `profile.${key}`;
+    if (!(PROFILE_KEYS as readonly string[]).includes(key)) report(field, `is not a known profile field (known: ${PROFILE_KEYS.join(', ')})`);
+    else if (key === 'emailVerified' && typeof path === 'boolean') continue;
+    else if (typeof path !== 'string' || !PATH_PATTERN.test(path)) report(field, `must be a dot path like "data.id"${key === 'emailVerified' ? ', or true' : ''}`);
+    else continue;
+    ok = false;
+  }
+  if (mapping.uid === undefined) report('profile.uid', 'is required: the path to the provider\'s stable user id');
+  // `false` is the default spelled out: no address from this provider counts as verified.
+  const { emailVerified, ...rest } = mapping as Omit<ProfileMapping, 'emailVerified'> & { emailVerified?: string | boolean };
+  return ok && mapping.uid !== undefined ? { ...rest, ...(emailVerified !== undefined && emailVerified !== false ? { emailVerified } : {}) } : undefined;
+}
+
+function common(raw: Record<string, unknown>, id: string, r: EnvReader, report: Report) {
+  const redirectUris = strings(raw.redirectUris, 'redirectUris', report) ?? [];
+  for (const uri of redirectUris) {
+    const problem = redirectUriProblem(uri);
+    if (problem) report('redirectUris', problem);
+  }
+  return {
+    id,
+    displayName: text(raw.displayName, 'displayName', report),
+    clientIds: strings(raw.clientIds, 'clientIds', report, { required: true }),
+    clientSecret: r.raw(envKey(id, 'clientSecret')),
+    redirectUris,
+    enabled: flag(raw.enabled, 'enabled', true, report),
+    trustEmailForLinking: flag(raw.trustEmailForLinking, 'trustEmailForLinking', false, report),
+  };
+}
+
+function oidc(raw: Record<string, unknown>, id: string, r: EnvReader, report: Report): OidcProviderConfig | undefined {
+  const base = common(raw, id, r, report);
   const issuer = text(raw.issuer, 'issuer', report);
   const issuerProblem = issuer && (httpsUrlProblem(issuer) ?? (/[?#]/.test(issuer) ? 'must have no query or fragment (OIDC Discovery 4)' : undefined));
   if (issuerProblem) report('issuer', issuerProblem);
-  const clientIds = strings(raw.clientIds, 'clientIds', report, { required: true });
   const scopes = strings(raw.scopes, 'scopes', report) ?? ['openid', 'email', 'profile'];
   if (!scopes.includes('openid')) report('scopes', 'must include "openid" (OIDC Core 3.1.2.1)');
-  const redirectUris = strings(raw.redirectUris, 'redirectUris', report) ?? [];
-  for (const uri of redirectUris) {
-    // https, http on loopback, or a native app's reverse-domain private-use scheme like com.example.app:/cb (RFC 8252 7.1).
-    const privateUse = URL.canParse(uri) && new URL(uri).protocol.slice(0, -1).includes('.');
-    if (!privateUse && httpsUrlProblem(uri)) report('redirectUris', `has "${uri}": each must be https, http on loopback, or a reverse-domain scheme`);
-  }
   const emailVerifiedClaim = raw.emailVerifiedClaim ?? 'email_verified';
   if (typeof emailVerifiedClaim !== 'string' || !CLAIM_PATTERN.test(emailVerifiedClaim)) report('emailVerifiedClaim', 'must be a claim name');
-  const config = {
-    id, type: 'oidc' as const, displayName: displayName!, issuer: issuer!, clientIds: clientIds!, clientSecret: r.raw(secretVar),
-    scopes, redirectUris, enabled: flag(raw.enabled, 'enabled', true, report), emailVerifiedClaim: String(emailVerifiedClaim),
-    trustEmailForLinking: flag(raw.trustEmailForLinking, 'trustEmailForLinking', false, report),
-  };
-  return displayName && issuer && !issuerProblem && clientIds ? config : undefined;
+  const tokenAuthMethod = oneOf(raw.tokenAuthMethod, 'tokenAuthMethod', ['client_secret_basic', 'client_secret_post'], report);
+  const { displayName, clientIds } = base;
+  if (!displayName || !issuer || issuerProblem || !clientIds) return undefined;
+  return { ...base, type: 'oidc', displayName, clientIds, issuer, scopes, emailVerifiedClaim: String(emailVerifiedClaim), tokenAuthMethod };
 }
 
+/**
+ * A plain OAuth 2.0 provider. Its only flows are `code` and `redirect`, which need our client secret: an opaque
+ * access token from a frontend cannot be tied to our client id here (a preset that can, like Discord's, adds `token`).
+ */
+function oauth2(raw: Record<string, unknown>, id: string, r: EnvReader, report: Report, secretOptional: boolean): OAuth2ProviderConfig | undefined {
+  const base = common(raw, id, r, report);
+  const authorizationUrl = httpsUrl(raw.authorizationUrl, 'authorizationUrl', report);
+  const tokenUrl = httpsUrl(raw.tokenUrl, 'tokenUrl', report);
+  const userinfoUrl = httpsUrl(raw.userinfoUrl, 'userinfoUrl', report);
+  const scopes = strings(raw.scopes, 'scopes', report) ?? [];
+  // Not trimmed: the separator is usually a space.
+  const scopeSeparator = raw.scopeSeparator ?? ' ';
+  if (typeof scopeSeparator !== 'string' || !/^[ ,+;]$/.test(scopeSeparator)) report('scopeSeparator', 'must be one of " ", ",", "+", ";"');
+  const tokenAuthMethod = oneOf(raw.tokenAuthMethod, 'tokenAuthMethod', ['client_secret_basic', 'client_secret_post'], report) ?? 'client_secret_basic';
+  const profile = profileMapping(raw.profile, report);
+  if (base.clientSecret === undefined && !secretOptional) {
+    r.problem(envKey(id, 'clientSecret'), `is required: "${id}" is an oauth2 provider, whose only flows redeem codes with our client secret`);
+  }
+  const { displayName, clientIds } = base;
+  if (!displayName || !clientIds || !authorizationUrl || !tokenUrl || !userinfoUrl || !profile) return undefined;
+  return { ...base, type: 'oauth2', displayName, clientIds, authorizationUrl, tokenUrl, userinfoUrl, scopes, scopeSeparator: String(scopeSeparator), tokenAuthMethod, profile };
+}
+
+/**
+ * One declared provider, already known to have a well-formed unique id (and, from a preset, its defaults filled
+ * in). Problems go to `report`. `secretOptional`: a preset that can check access tokens without our secret.
+ */
+export function validateCustomProvider(
+  raw: Record<string, unknown>,
+  id: string,
+  r: EnvReader,
+  report: Report,
+  { secretOptional = false } = {},
+): CustomProviderConfig | undefined {
+  refuseSecrets(raw, id, report);
+  const type = oneOf(raw.type, 'type', ['oidc', 'oauth2'], report);
+  if (raw.type === undefined) report('type', 'is required ("oidc" or "oauth2"), or a "preset"');
+  if (type === undefined) return undefined;
+  const known = { ...COMMON_FIELDS, ...TYPE_FIELDS[type] };
+  for (const key of Object.keys(raw)) {
+    if (!(key in known) && !/secret|private.?key/i.test(key)) report(key, `is not a known field of an ${type} provider (known: ${Object.keys(known).join(', ')})`);
+  }
+  return type === 'oidc' ? oidc(raw, id, r, report) : oauth2(raw, id, r, report, secretOptional);
+}

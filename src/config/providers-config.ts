@@ -4,6 +4,7 @@
  */
 import type { EnvReader } from './env-reader.js';
 import { parseCustomProviders, type CustomProviderConfig } from './providers-file.js';
+import { redirectUriProblem } from './redirect-uri.js';
 
 export interface ProviderClient {
   id: string;
@@ -18,6 +19,8 @@ interface BaseProviderConfig {
   /** What `GET /auth/providers` tells a frontend to start a sign-in with (public values only). */
   authorizationUrl: string;
   scopes: string[];
+  /** Exact allow-list for `POST /auth/{provider}/code` (frontends and native apps); our own callback is always allowed for the redirect flow. */
+  redirectUris: string[];
 }
 
 export interface GoogleConfig extends BaseProviderConfig {
@@ -40,6 +43,8 @@ export interface FacebookConfig extends BaseProviderConfig {
 
 export interface GitHubConfig extends BaseProviderConfig {
   apiUrl: string;
+  /** Code exchange: https://docs.github.com/en/apps/oauth-apps/building-oauth-apps/authorizing-oauth-apps#2-users-are-redirected-back-to-your-site-by-github */
+  tokenUrl: string;
 }
 
 export interface ProvidersConfig {
@@ -62,6 +67,15 @@ function readClients(r: EnvReader, prefix: string, secretRequired: boolean): Pro
   return ids.map((id, i) => ({ id, secret: secrets[i] }));
 }
 
+function readRedirectUris(r: EnvReader, prefix: string): string[] {
+  const uris = r.list(`${prefix}_REDIRECT_URIS`, []);
+  for (const uri of uris) {
+    const problem = redirectUriProblem(uri);
+    if (problem) r.problem(`${prefix}_REDIRECT_URIS`, problem);
+  }
+  return uris;
+}
+
 export function parseProvidersConfig(r: EnvReader): ProvidersConfig {
   const google = readClients(r, 'GOOGLE', false);
   const facebook = readClients(r, 'FACEBOOK', true);
@@ -81,6 +95,7 @@ export function parseProvidersConfig(r: EnvReader): ProvidersConfig {
       tokenUrl: r.url('GOOGLE_TOKEN_URL', 'https://oauth2.googleapis.com/token'),
       authorizationUrl: r.url('GOOGLE_AUTHORIZATION_URL', 'https://accounts.google.com/o/oauth2/v2/auth'),
       scopes: r.list('GOOGLE_SCOPES', ['openid', 'email', 'profile']),
+      redirectUris: readRedirectUris(r, 'GOOGLE'),
     },
     facebook: {
       enabled: facebook.length > 0,
@@ -92,6 +107,7 @@ export function parseProvidersConfig(r: EnvReader): ProvidersConfig {
       issuer: r.string('FACEBOOK_ISSUER', 'https://www.facebook.com'),
       authorizationUrl: r.url('FACEBOOK_AUTHORIZATION_URL', 'https://www.facebook.com/v21.0/dialog/oauth'),
       scopes: r.list('FACEBOOK_SCOPES', ['email', 'public_profile']),
+      redirectUris: readRedirectUris(r, 'FACEBOOK'),
     },
     github: {
       enabled: github.length > 0,
@@ -99,6 +115,8 @@ export function parseProvidersConfig(r: EnvReader): ProvidersConfig {
       apiUrl: r.url('GITHUB_API_URL', 'https://api.github.com'),
       authorizationUrl: r.url('GITHUB_AUTHORIZATION_URL', 'https://github.com/login/oauth/authorize'),
       scopes: r.list('GITHUB_SCOPES', ['read:user', 'user:email']),
+      redirectUris: readRedirectUris(r, 'GITHUB'),
+      tokenUrl: r.url('GITHUB_TOKEN_URL', 'https://github.com/login/oauth/access_token'),
     },
     custom: parseCustomProviders(r),
   };

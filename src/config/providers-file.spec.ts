@@ -1,3 +1,4 @@
+import { generateKeyPairSync } from 'node:crypto';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -11,16 +12,16 @@ let files = 0;
 const ACME = { id: 'acme', type: 'oidc', displayName: 'Acme ID', issuer: 'https://id.acme.example', clientIds: ['acme-web'] };
 
 /** The environment for a PROVIDERS_FILE holding `content` (objects as JSON, strings as they are). */
-function withFile(content: unknown, env: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv {
-  const path = join(dir, `providers-${++files}.json`);
+function withFile(content: unknown, env: NodeJS.ProcessEnv = {}, extension = 'json'): NodeJS.ProcessEnv {
+  const path = join(dir, `providers-${++files}.${extension}`);
   writeFileSync(path, typeof content === 'string' ? content : JSON.stringify(content));
   return { PROVIDERS_FILE: path, ...env };
 }
 
 
-describe(parseCustomProviders.name, () => {
-  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
+describe(parseCustomProviders.name, () => {
   describe('with a valid declaration', () => {
     it('should fill the defaults and read the secret from the environment only', () => {
       const sut = loadConfig(withFile({ providers: [ACME] }, { PROVIDER_ACME_CLIENT_SECRET: 's3cret' }));
@@ -59,7 +60,7 @@ describe(parseCustomProviders.name, () => {
       ['an issuer with a query', { ...ACME, issuer: 'https://id.acme.example/?tenant=1' }, 'providers[1] (id "acme"): issuer must have no query'],
       ['an unknown field', { ...ACME, clientID: 'x' }, 'providers[1] (id "acme"): clientID is not a known field'],
       ['a client secret', { ...ACME, clientSecret: 'x' }, 'providers[1] (id "acme"): clientSecret must not be in the configuration file: set PROVIDER_ACME_CLIENT_SECRET'],
-      ['an unknown type', { ...ACME, type: 'saml' }, 'providers[1] (id "acme"): type must be "oidc", got "saml"'],
+      ['an unknown type', { ...ACME, type: 'saml' }, 'providers[1] (id "acme"): type must be one of "oidc", "oauth2", got "saml"'],
       ['a built-in id', { ...ACME, id: 'google' }, 'providers[1] (id "google"): id is a built-in provider'],
       ['an id our routes use', { ...ACME, id: 'link' }, 'providers[1] (id "link"): id is a path our routes use'],
       ['a duplicate id', { ...ACME, id: 'first' }, 'providers[1] (id "first"): id is declared twice'],
@@ -90,5 +91,125 @@ describe(parseCustomProviders.name, () => {
 
       expect(problems.sort()).toEqual(['PROVIDERS id "github" is a built-in provider; choose another id', 'PROVIDER_ACME_ISSUER is required']);
     });
+  });
+});
+
+describe('a declared oauth2 provider', () => {
+  const ACME_OAUTH = {
+    id: 'acme', type: 'oauth2', displayName: 'Acme', clientIds: ['acme-web'], authorizationUrl: 'https://acme.example/oauth/authorize',
+    tokenUrl: 'https://acme.example/oauth/token', userinfoUrl: 'https://api.acme.example/me', profile: { uid: 'data.id', email: 'data.email' },
+  };
+  const SECRET = { PROVIDER_ACME_CLIENT_SECRET: 's3cret' };
+  const problemOf = (entry: object, env: NodeJS.ProcessEnv = SECRET) => problemsOf(withFile({ providers: [entry] }, env));
+
+  it('should fill the defaults: Basic client authentication, space-separated scopes, emails never verified', () => {
+    const sut = loadConfig(withFile({ providers: [{ ...ACME_OAUTH, profile: { ...ACME_OAUTH.profile, emailVerified: false } }] }, SECRET));
+
+    expect(sut.providers.custom).toEqual([{
+      ...ACME_OAUTH, clientSecret: 's3cret', scopes: [], scopeSeparator: ' ', tokenAuthMethod: 'client_secret_basic', redirectUris: [],
+      enabled: true, trustEmailForLinking: false, profile: { uid: 'data.id', email: 'data.email' },
+    }]);
+  });
+
+  it('should read the same declaration from PROVIDER_<ID>_* variables, the profile from PROFILE_* ones', () => {
+    const sut = loadConfig({
+      PROVIDERS: 'acme', PROVIDER_ACME_TYPE: 'oauth2', PROVIDER_ACME_DISPLAY_NAME: 'Acme', PROVIDER_ACME_CLIENT_IDS: 'acme-web',
+      PROVIDER_ACME_AUTHORIZATION_URL: ACME_OAUTH.authorizationUrl, PROVIDER_ACME_TOKEN_URL: ACME_OAUTH.tokenUrl, PROVIDER_ACME_USERINFO_URL: ACME_OAUTH.userinfoUrl,
+      PROVIDER_ACME_TOKEN_AUTH_METHOD: 'client_secret_post', PROVIDER_ACME_PROFILE_UID: 'data.id', PROVIDER_ACME_PROFILE_EMAIL_VERIFIED: 'true', ...SECRET,
+    });
+
+    expect(sut.providers.custom[0]).toMatchObject({ type: 'oauth2', tokenAuthMethod: 'client_secret_post', profile: { uid: 'data.id', emailVerified: true } });
+  });
+
+  it.each([
+    ['no profile.uid', { ...ACME_OAUTH, profile: { email: 'email' } }, 'profile.uid is required'],
+    ['a profile path that is not a dot path', { ...ACME_OAUTH, profile: { uid: 'data[0].id' } }, 'profile.uid must be a dot path'],
+    ['an unknown profile field', { ...ACME_OAUTH, profile: { uid: 'id', id: 'id' } }, 'profile.id is not a known profile field'],
+    ['an http token URL on a non-loopback host', { ...ACME_OAUTH, tokenUrl: 'http://acme.example/token' }, 'tokenUrl must be an https URL'],
+    ['an unsupported client authentication', { ...ACME_OAUTH, tokenAuthMethod: 'private_key_jwt' }, 'tokenAuthMethod must be one of'],
+    ['a field of the oidc type', { ...ACME_OAUTH, issuer: 'https://acme.example' }, 'issuer is not a known field of an oauth2 provider'],
+  ])('should stop the boot on %s, naming the provider and the field', (_case, entry, expected) => {
+    expect(problemOf(entry)).toEqual([expect.stringContaining(`PROVIDERS_FILE providers[0] (id "acme"): ${expected}`)]);
+  });
+
+  it('should stop the boot without the client secret its only flows need, naming the variable', () => {
+    expect(problemOf(ACME_OAUTH, {})).toEqual([expect.stringMatching(/^PROVIDER_ACME_CLIENT_SECRET is required/)]);
+  });
+});
+
+describe('a YAML providers file', () => {
+  const YAML = ['providers:', '  - id: acme', '    type: oidc', '    displayName: Acme ID', '    issuer: https://id.acme.example', '    clientIds: [acme-web]', ''];
+
+  it('should declare the same provider as the JSON file', () => {
+    const fromYaml = loadConfig(withFile(YAML.join('\n'), {}, 'yaml')).providers.custom;
+
+    expect(fromYaml).toEqual(loadConfig(withFile({ providers: [ACME] })).providers.custom);
+  });
+
+  it('should name the file and the line of a syntax error', () => {
+    const env = withFile([...YAML.slice(0, 4), '   issuer: [https://id.acme.example', ''].join('\n'), {}, 'yml');
+
+    expect(problemsOf(env)).toEqual([expect.stringMatching(new RegExp(`^PROVIDERS_FILE cannot be read as YAML \\(${env.PROVIDERS_FILE}\\): .* at line 5, column \\d+$`))]);
+  });
+
+  it('should refuse a duplicate key or an unknown tag instead of reading something else', () => {
+    expect(problemsOf(withFile([...YAML, '    type: oauth2'].join('\n'), {}, 'yaml'))[0]).toMatch(/Map keys must be unique at line 8/);
+    expect(problemsOf(withFile(YAML.join('\n').replace('Acme ID', '!!js/function Acme'), {}, 'yaml'))[0]).toMatch(/Unresolved tag/);
+  });
+});
+
+describe('a provider declared from a preset', () => {
+  const problemOf = (entry: object, env: NodeJS.ProcessEnv = {}) => problemsOf(withFile({ providers: [entry] }, env));
+  const P256_PEM = generateKeyPairSync('ec', { namedCurve: 'P-256' }).privateKey.export({ type: 'pkcs8', format: 'pem' }).toString();
+
+  it('should fill in the provider\'s declaration and keep the preset\'s own fields', () => {
+    const [sut] = loadConfig(withFile({ providers: [{ id: 'ms', preset: 'microsoft', clientIds: ['app'] }] })).providers.custom;
+
+    expect(sut).toMatchObject({
+      type: 'oidc', displayName: 'Microsoft', issuer: 'https://login.microsoftonline.com/common/v2.0', scopes: ['openid', 'email', 'profile'],
+      trustEmailForLinking: false, preset: { name: 'microsoft', options: { instance: 'https://login.microsoftonline.com', tenant: 'common' } },
+    });
+  });
+
+  it('should let the operator override the endpoints and lay a profile mapping over the preset\'s, key by key', () => {
+    const [sut] = loadConfig(withFile({
+      providers: [{ id: 'x', preset: 'x', clientIds: ['app'], apiUrl: 'http://127.0.0.1:9000', displayName: 'Twitter', profile: { email: 'data.confirmed_email' } }],
+    }, { PROVIDER_X_CLIENT_SECRET: 's' })).providers.custom;
+
+    expect(sut).toMatchObject({
+      type: 'oauth2', displayName: 'Twitter', tokenUrl: 'http://127.0.0.1:9000/2/oauth2/token', authorizationUrl: 'https://x.com/i/oauth2/authorize',
+      profile: { uid: 'data.id', username: 'data.username', email: 'data.confirmed_email' },
+    });
+  });
+
+  it('should read a preset declared by variables, its own fields included', () => {
+    const [sut] = loadConfig({ PROVIDERS: 'ms', PROVIDER_MS_PRESET: 'microsoft', PROVIDER_MS_CLIENT_IDS: 'app', PROVIDER_MS_TENANT: 'organizations' }).providers.custom;
+
+    expect(sut).toMatchObject({ issuer: 'https://login.microsoftonline.com/organizations/v2.0', preset: { options: { tenant: 'organizations' } } });
+  });
+
+  it.each([
+    ['an unknown preset', { id: 'ms', preset: 'azure', clientIds: ['a'] }, 'preset must be one of microsoft, apple, gitlab, discord, linkedin, x, got "azure"'],
+    ['a field the preset derives', { id: 'ms', preset: 'microsoft', clientIds: ['a'], issuer: 'https://login.microsoftonline.com/common/v2.0' }, 'issuer is set by the "microsoft" preset'],
+    ['a tenant that is neither an alias nor a GUID', { id: 'ms', preset: 'microsoft', clientIds: ['a'], tenant: 'contoso.com' }, 'tenant must be common, organizations, consumers or a tenant id'],
+    ['another type than the preset\'s', { id: 'dc', preset: 'discord', type: 'oidc', clientIds: ['a'] }, 'type must be "oauth2" for the "discord" preset'],
+    ['a private key in the file', { id: 'apple', preset: 'apple', clientIds: ['a'], privateKey: 'x' }, 'privateKey must not be in the configuration file: set PROVIDER_APPLE_PRIVATE_KEY'],
+  ])('should stop the boot on %s, naming the provider and the field', (_case, entry, expected) => {
+    expect(problemOf(entry)).toEqual([expect.stringContaining(`PROVIDERS_FILE providers[0] (id "${(entry as { id: string }).id}"): ${expected}`)]);
+  });
+
+  it('should check Apple\'s signing key at boot and name its variable', () => {
+    const apple = { id: 'apple', preset: 'apple', clientIds: ['com.example.web'], teamId: 'TEAM123456', keyId: 'KEY1234567' };
+    const rsa = generateKeyPairSync('rsa', { modulusLength: 2048 }).privateKey.export({ type: 'pkcs8', format: 'pem' }).toString();
+
+    expect(problemOf(apple, { PROVIDER_APPLE_PRIVATE_KEY: rsa })).toEqual(['PROVIDER_APPLE_PRIVATE_KEY must be an EC P-256 private key (the .p8 file)']);
+    expect(problemOf({ ...apple, teamId: undefined }, { PROVIDER_APPLE_PRIVATE_KEY: P256_PEM.replace(/\n/g, '\\n') })).toEqual([expect.stringContaining('teamId is required')]);
+    const [sut] = loadConfig(withFile({ providers: [apple] }, { PROVIDER_APPLE_PRIVATE_KEY: P256_PEM.replace(/\n/g, '\\n') })).providers.custom;
+    expect(sut).toMatchObject({ tokenAuthMethod: 'client_secret_post', preset: { options: { teamId: 'TEAM123456', privateKeyPem: P256_PEM } } });
+  });
+
+  it('should need a client secret for X, whose only flows redeem codes, but not for Discord, which checks access tokens', () => {
+    expect(problemOf({ id: 'x', preset: 'x', clientIds: ['a'] })).toEqual([expect.stringMatching(/^PROVIDER_X_CLIENT_SECRET is required/)]);
+    expect(loadConfig(withFile({ providers: [{ id: 'discord', preset: 'discord', clientIds: ['a'] }] })).providers.custom).toHaveLength(1);
   });
 });

@@ -1,11 +1,15 @@
 /**
- * Providers declared by configuration alone: `PROVIDERS_FILE` (JSON) and/or `PROVIDERS=acme` with
- * `PROVIDER_ACME_*` variables. Both go through one validator, so a bad entry stops the boot with a message
- * naming the provider and the field. Client secrets are only ever read from `PROVIDER_<ID>_CLIENT_SECRET`.
- * JSON only: YAML would need a new dependency.
+ * Providers declared by configuration alone: `PROVIDERS_FILE` (JSON, or YAML when it ends in .yaml/.yml) and/or
+ * `PROVIDERS=acme` with `PROVIDER_ACME_*` variables. Both go through one validator, so a bad entry stops the boot
+ * with a message naming the provider and the field. A `preset` (src/providers/presets/) fills in a well-known
+ * provider's declaration first. Secrets and keys are only ever read from `PROVIDER_<ID>_*` variables.
  */
 import { readFileSync } from 'node:fs';
-import { envPrefix, FIELDS, validateCustomProvider, type CustomProviderConfig, type Field, type Report } from './custom-provider-config.js';
+import { parseDocument } from 'yaml';
+import { PRESETS, presetNamed } from '../providers/presets/index.js';
+import {
+  envKey, envPrefix, FIELDS, PROFILE_KEYS, refuseSecrets, validateCustomProvider, type CustomProviderConfig, type FieldKind, type Report,
+} from './custom-provider-config.js';
 import type { EnvReader } from './env-reader.js';
 
 export type { CustomProviderConfig } from './custom-provider-config.js';
@@ -13,34 +17,64 @@ export const BUILT_IN_PROVIDERS = ['google', 'facebook', 'github'];
 /** Path segments our routes use where a provider id could stand (`/users/me/social-accounts/link`, `/auth/refresh`, …). */
 const RESERVED_IDS = ['link', 'refresh', 'logout', 'logout-all', 'sessions', 'providers', 'complete'];
 const ID_PATTERN = /^[a-z0-9][a-z0-9_-]{0,49}$/;
+/** The development identity provider's id (src/dev-idp/), taken while it is on. */
+export const DEV_IDP_PROVIDER_ID = 'dev';
 
-/** `PROVIDER_ACME_*` as the same shape a file entry has; lists are comma separated (scopes: commas or spaces). */
+/** DEV_IDP_ENABLED as browser-flow-config.ts reads it (default: on in development), without reporting its problems twice. */
+function devIdpEnabled(r: EnvReader): boolean {
+  const value = r.raw('DEV_IDP_ENABLED')?.toLowerCase();
+  return value === undefined ? (r.raw('NODE_ENV') ?? 'development') === 'development' : ['1', 'true', 'yes', 'on'].includes(value);
+}
+
+/**
+ * `PROVIDER_ACME_*` as the same shape a file entry has (a preset's own fields included): lists are comma
+ * separated, scopes commas or spaces, the profile mapping `PROVIDER_ACME_PROFILE_UID` and so on.
+ */
 function fromEnv(r: EnvReader, id: string): Record<string, unknown> {
   const raw: Record<string, unknown> = { id };
-  for (const [field, suffix] of Object.entries(FIELDS) as Array<[Field, string]>) {
-    const key = `${envPrefix(id)}${suffix}`;
-    if (!suffix || r.raw(key) === undefined) continue;
-    if (field === 'enabled' || field === 'trustEmailForLinking') raw[field] = r.bool(key, field === 'enabled');
-    else if (field === 'scopes') raw[field] = r.raw(key)!.split(/[\s,]+/).filter(Boolean);
-    else if (field === 'clientIds' || field === 'redirectUris') raw[field] = r.list(key, []);
+  const fields: Record<string, FieldKind> = { ...FIELDS, ...presetNamed(r.raw(envKey(id, 'preset')))?.fields };
+  for (const [field, kind] of Object.entries(fields)) {
+    const key = envKey(id, field);
+    if (kind === 'profile') {
+      const entries = PROFILE_KEYS.map((k) => [k, r.raw(envKey(id, `profile.${k}`))] as const).filter(([, v]) => v !== undefined);
+      if (entries.length > 0) raw[field] = Object.fromEntries(entries.map(([k, v]) => [k, k === 'emailVerified' && /^(true|false)$/.test(v!) ? v === 'true' : v]));
+    } else if (field === 'id' || r.raw(key) === undefined) continue;
+    else if (kind === 'flag') raw[field] = r.bool(key, false);
+    else if (kind === 'words') raw[field] = r.raw(key)!.split(/[\s,]+/).filter(Boolean);
+    else if (kind === 'list') raw[field] = r.list(key, []);
     else raw[field] = r.raw(key);
   }
   return raw;
 }
 
+/**
+ * YAML: the core schema (no custom tags), a duplicate key is an error, and so is a warning (an unknown tag): the
+ * value it stands for would silently be read as something else. Its errors name the line.
+ */
+function parseFile(path: string): unknown {
+  const content = readFileSync(path, 'utf8');
+  if (!/\.ya?ml$/i.test(path)) return JSON.parse(content);
+  const doc = parseDocument(content, { prettyErrors: true, logLevel: 'silent' });
+  const [problem] = [...doc.errors, ...doc.warnings];
+  if (problem) throw problem;
+  return doc.toJS();
+}
+
 function readFile(r: EnvReader, path: string): unknown[] {
+  const format = /\.ya?ml$/i.test(path) ? 'YAML' : 'JSON';
   let doc: unknown;
   try {
-    doc = JSON.parse(readFileSync(path, 'utf8'));
+    doc = parseFile(path);
   } catch (error) {
-    r.problem('PROVIDERS_FILE', `cannot be read as JSON (${path}): ${(error as Error).message}`);
+    // yaml's message is "… at line 3, column 5:" followed by an excerpt of the file; the first line is enough.
+    r.problem('PROVIDERS_FILE', `cannot be read as ${format} (${path}): ${(error as Error).message.split('\n')[0]!.replace(/:$/, '')}`);
     return [];
   }
   const extra = doc && typeof doc === 'object' ? Object.keys(doc).filter((k) => k !== 'providers') : [];
   if (extra.length > 0) r.problem('PROVIDERS_FILE', `has unknown top-level fields: ${extra.join(', ')}`);
   const list = (doc as { providers?: unknown } | null)?.providers;
   if (Array.isArray(list)) return list;
-  r.problem('PROVIDERS_FILE', 'must be a JSON object { "providers": [ ... ] }');
+  r.problem('PROVIDERS_FILE', `must be a ${format} object with a "providers" list`);
   return [];
 }
 
@@ -59,9 +93,35 @@ function declarations(r: EnvReader): Declared[] {
   const fromVars = r.list('PROVIDERS', []).map((id): Declared => ({
     raw: fromEnv(r, id),
     reporter: () => (field, message) =>
-      field === 'id' ? r.problem('PROVIDERS', `id "${id}" ${message}`) : r.problem(`${envPrefix(id)}${FIELDS[field as Field] ?? field}`, message),
+      field === 'id' ? r.problem('PROVIDERS', `id "${id}" ${message}`) : r.problem(envKey(id, field), message),
   }));
   return [...fromFile, ...fromVars];
+}
+
+/**
+ * One declaration: from scratch, or a preset's declaration with the operator's generic fields laid over it (a
+ * `profile` mapping key by key). The preset's own fields (Entra's `tenant`) are parsed by the preset.
+ */
+function declare(entry: Record<string, unknown>, id: string, r: EnvReader, report: Report): CustomProviderConfig | undefined {
+  const { preset: name, ...fields } = entry;
+  if (name === undefined) return validateCustomProvider(fields, id, r, report);
+  const preset = presetNamed(name);
+  if (!preset) {
+    report('preset', `must be one of ${Object.keys(PRESETS).join(', ')}, got ${JSON.stringify(name)}`);
+    return undefined;
+  }
+  const own = Object.fromEntries(Object.entries(fields).filter(([key]) => key in preset.fields));
+  const generic = Object.fromEntries(Object.entries(fields).filter(([key]) => !(key in preset.fields)));
+  refuseSecrets(own, id, report);
+  for (const key of preset.locked ?? []) if (key in generic) report(key, `is set by the "${name}" preset from its own fields (${Object.keys(preset.fields).join(', ')})`);
+  if (generic.type !== undefined && generic.type !== preset.type) report('type', `must be "${preset.type}" for the "${name}" preset, or left out`);
+  const options = preset.parse(own, { id, report, env: (suffix) => r.raw(`${envPrefix(id)}${suffix}`), envProblem: (suffix, message) => r.problem(`${envPrefix(id)}${suffix}`, message) });
+  if (options === undefined) return undefined;
+  const defaults = preset.defaults(options);
+  const profile = generic.profile !== null && typeof generic.profile === 'object' ? { ...(defaults.profile as object), ...generic.profile } : (generic.profile ?? defaults.profile);
+  const merged = { ...defaults, ...generic, type: preset.type, ...(profile === undefined ? {} : { profile }) };
+  const config = validateCustomProvider(merged, id, r, report, { secretOptional: preset.verifiesAccessTokens });
+  return config && { ...config, preset: { name: String(name), options } };
 }
 
 /** Every provider declared by `PROVIDERS_FILE` and `PROVIDERS`, validated; problems are reported on `r`. */
@@ -77,13 +137,14 @@ export function parseCustomProviders(r: EnvReader): CustomProviderConfig[] {
     else if (!ID_PATTERN.test(id)) report('id', `must match ${ID_PATTERN.source}, got ${JSON.stringify(entry.id ?? null)}`);
     else if (BUILT_IN_PROVIDERS.includes(id)) report('id', 'is a built-in provider; choose another id');
     else if (RESERVED_IDS.includes(id)) report('id', 'is a path our routes use; choose another id');
+    else if (id === DEV_IDP_PROVIDER_ID && devIdpEnabled(r)) report('id', 'is the development identity provider (DEV_IDP_ENABLED); choose another id or turn it off');
     // Ids must not share variables either: "acme-eu" and "acme_eu" would both read PROVIDER_ACME_EU_CLIENT_SECRET.
     else if (byPrefix.has(envPrefix(id))) {
       const other = byPrefix.get(envPrefix(id));
       report('id', other === id ? 'is declared twice; ids must be unique' : `shares ${envPrefix(id)}* with "${other}"; ids must be unique`);
     } else {
       byPrefix.set(envPrefix(id), id);
-      const config = validateCustomProvider(entry, id, r, report);
+      const config = declare(entry, id, r, report);
       if (config) result.push(config);
     }
   }

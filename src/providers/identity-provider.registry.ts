@@ -2,11 +2,12 @@ import { Inject, Injectable } from '@nestjs/common';
 import { AppError } from '../common/errors/app-error.js';
 import { ProviderHttpClient } from '../common/http/provider-http.client.js';
 import { APP_CONFIG, type AppConfig } from '../config/app-config.js';
+import { devIdpProviders } from '../dev-idp/dev-idp.client.js';
 import { FacebookIdentityProvider } from './definitions/facebook.js';
-import { GenericOidcIdentityProvider } from './definitions/generic-oidc.js';
 import { GitHubIdentityProvider } from './definitions/github.js';
 import { GoogleIdentityProvider } from './definitions/google.js';
 import type { IdentityProvider } from './identity-provider.types.js';
+import { createDeclaredProvider } from './presets/index.js';
 import { RemoteJwks } from './oidc/remote-jwks.js';
 
 /** The enabled identity providers, built once from config at boot. */
@@ -24,8 +25,8 @@ export class IdentityProviderRegistry {
       this.add(new FacebookIdentityProvider(p.facebook, http, new RemoteJwks('facebook', p.facebook.jwksUrl, http, cache)));
     }
     if (p.github.enabled) this.add(new GitHubIdentityProvider(p.github, http));
-    // Declared by configuration (PROVIDERS_FILE, PROVIDERS); ids were checked unique and distinct from the above.
-    for (const custom of p.custom) if (custom.enabled) this.add(new GenericOidcIdentityProvider(custom, http, cache));
+    // Declared by configuration (PROVIDERS_FILE, PROVIDERS), plus the dev IdP when on; ids were checked unique and distinct from the above.
+    for (const custom of [...p.custom, ...devIdpProviders(config)]) if (custom.enabled) this.add(createDeclaredProvider(custom, http, cache));
   }
 
   add(provider: IdentityProvider): void {

@@ -55,8 +55,9 @@ describe('GET /auth/providers', () => {
 
   it('should describe the built-in providers with their default scopes and endpoints', async () => {
     expect(await byId('google')).toEqual({
-      id: 'google', display_name: 'Google', type: 'built-in', flows: ['token', 'id_token'], client_ids: ['google-web', 'google-ios'],
+      id: 'google', display_name: 'Google', type: 'built-in', flows: ['token', 'id_token', 'redirect'], client_ids: ['google-web', 'google-ios'],
       scopes: ['openid', 'email', 'profile'], authorization_endpoint: 'https://accounts.google.com/o/oauth2/v2/auth', nonce_endpoint: '/auth/google/nonce',
+      authorize_url: '/auth/google/authorize',
     });
     expect(await byId('facebook')).toMatchObject({
       type: 'built-in', client_ids: ['fb-app'], scopes: ['email', 'public_profile'], authorization_endpoint: 'https://www.facebook.com/v21.0/dialog/oauth',
@@ -65,20 +66,20 @@ describe('GET /auth/providers', () => {
 
   it('should take a configured authorization URL and give no nonce endpoint to a provider without ID tokens', async () => {
     const github = await byId('github');
-    expect(github).toMatchObject({ flows: ['token'], scopes: ['read:user', 'user:email'], authorization_endpoint: 'https://github.example.com/login/oauth/authorize' });
+    expect(github).toMatchObject({ flows: ['token', 'redirect'], scopes: ['read:user', 'user:email'], authorization_endpoint: 'https://github.example.com/login/oauth/authorize' });
     expect(github).not.toHaveProperty('nonce_endpoint');
   });
 
   it('should describe a declared OIDC provider from its discovery document', async () => {
     expect(await byId('acme')).toEqual({
-      id: 'acme', display_name: 'Acme ID', type: 'oidc', flows: ['token', 'id_token'], client_ids: [op.web.id],
-      scopes: ['openid', 'email'], authorization_endpoint: `${op.issuer}/auth`, nonce_endpoint: '/auth/acme/nonce',
+      id: 'acme', display_name: 'Acme ID', type: 'oidc', flows: ['token', 'id_token', 'redirect'], client_ids: [op.web.id],
+      scopes: ['openid', 'email'], authorization_endpoint: `${op.issuer}/auth`, nonce_endpoint: '/auth/acme/nonce', authorize_url: '/auth/acme/authorize',
     });
   });
 
   it('should still list a declared provider whose discovery is down, without its authorization endpoint', async () => {
     const down = await byId('down');
-    expect(down).toMatchObject({ id: 'down', type: 'oidc', flows: ['id_token'], client_ids: ['down-web'] });
+    expect(down).toMatchObject({ id: 'down', type: 'oidc', flows: ['id_token', 'redirect'], client_ids: ['down-web'] });
     expect(down).not.toHaveProperty('authorization_endpoint');
   });
 

@@ -9,6 +9,7 @@
  */
 import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 import { FacebookLimitedLogin, type LimitedLoginSignOptions } from './facebook-limited-login.js';
+import { AuthorizationCodes } from './authorization-codes.js';
 import { FakeProviderServer, type RouteRequest } from './fake-provider-server.js';
 
 export interface FacebookTokenOptions {
@@ -42,6 +43,8 @@ export class FakeFacebook extends FakeProviderServer {
   private readonly appSecret: string;
   private tokens = new Map<string, FacebookToken>();
   private readonly limitedLogin: FacebookLimitedLogin;
+  /** The manual login flow's codes: https://developers.facebook.com/docs/facebook-login/guides/advanced/manual-flow */
+  readonly codes = new AuthorizationCodes<Omit<FacebookTokenOptions, 'appId'>>();
 
   constructor(opts: { appId: string; appSecret: string; graphVersion?: string }) {
     super();
@@ -51,7 +54,9 @@ export class FakeFacebook extends FakeProviderServer {
     // Graph answers with or without the version prefix (unversioned = the app's default version).
     this.route('GET', /^(?:\/v\d+\.\d+)?\/debug_token$/, (req, res) => this.debugToken(req, res.json));
     this.route('GET', /^(?:\/v\d+\.\d+)?\/me$/, (req, res) => this.me(req, res.json));
-    this.route('GET', /^(?:\/v\d+\.\d+)?\/oauth\/access_token$/, (req, res) => this.exchange(req, res.json));
+    this.route('GET', /^(?:\/v\d+\.\d+)?\/oauth\/access_token$/, (req, res) =>
+      req.query.has('code') ? this.redeemCode(req, res.json) : this.exchange(req, res.json),
+    );
     this.limitedLogin = new FacebookLimitedLogin(this.appId);
     this.route('GET', '/.well-known/oauth/openid/jwks/', (_req, res) => res.json(200, this.limitedLogin.jwks()));
   }
@@ -131,6 +136,23 @@ export class FakeFacebook extends FakeProviderServer {
       },
     };
     json(200, Object.fromEntries(fields.filter((f) => all[f] !== undefined).map((f) => [f, all[f]])));
+  }
+
+  /** Code → user access token, with the app secret in the query (as Facebook documents it). */
+  private redeemCode(req: RouteRequest, json: (status: number, body: unknown) => void): void {
+    const q = req.query;
+    if (q.get('client_id') !== this.appId || q.get('client_secret') !== this.appSecret) {
+      return json(400, graphError('Error validating client secret.', 'OAuthException', 1));
+    }
+    const redeemed = this.codes.redeem(q.get('code') ?? '', this.appId, q.get('redirect_uri'), q.get('code_verifier'));
+    if (!redeemed.ok) {
+      const message = redeemed.reason === 'redirect_uri_mismatch'
+        ? 'Error validating verification code. Please make sure your redirect_uri is identical to the one you used in the OAuth dialog request'
+        : 'Invalid verification code format.';
+      return json(400, graphError(message, 'OAuthException', 100));
+    }
+    const expiresIn = 60 * 86400;
+    json(200, { access_token: this.issueAccessToken({ ...redeemed.grant.account, expiresAt: now() + expiresIn }), token_type: 'bearer', expires_in: expiresIn });
   }
 
   /** A still-valid token of this app becomes a new long-lived one (about 60 days), same user. */

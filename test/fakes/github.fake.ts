@@ -6,7 +6,8 @@
  * https://docs.github.com/en/rest/users/emails#list-email-addresses-for-the-authenticated-user
  */
 import { createHash, randomBytes } from 'node:crypto';
-import { FakeProviderServer, type RouteRequest } from './fake-provider-server.js';
+import { AuthorizationCodes } from './authorization-codes.js';
+import { FakeProviderServer, type Responder, type RouteRequest } from './fake-provider-server.js';
 
 export interface GitHubEmail {
   email: string;
@@ -37,6 +38,8 @@ export class FakeGitHub extends FakeProviderServer {
   private readonly clients: Array<{ clientId: string; clientSecret: string }>;
   private tokens = new Map<string, GitHubToken>();
   private nextTokenId = 1;
+  /** The web flow: `GET /login/oauth/authorize` and `POST /login/oauth/access_token` (on github.com, here on this fake). */
+  readonly codes = new AuthorizationCodes<Omit<GitHubTokenOptions, 'clientId'>>();
 
   constructor(opts: { clients: Array<{ clientId: string; clientSecret: string }> }) {
     super();
@@ -68,6 +71,8 @@ export class FakeGitHub extends FakeProviderServer {
         user: this.simpleUser(t),
       });
     });
+    this.route('GET', '/login/oauth/authorize', this.codes.authorizeHandler(() => this.clients.map((c) => c.clientId)));
+    this.route('POST', '/login/oauth/access_token', (req, res) => this.redeemCode(req, res));
     this.route('GET', '/user', (req, res) => this.withToken(req, res.json, (t) => {
       const publicEmail = t.emails?.find((e) => e.visibility === 'public')?.email ?? null;
       res.json(200, { ...this.simpleUser(t), name: t.name ?? null, company: null, blog: '', location: null, email: publicEmail,
@@ -94,9 +99,37 @@ export class FakeGitHub extends FakeProviderServer {
     return token;
   }
 
+  get tokenUrl(): string {
+    return `${this.baseUrl}/login/oauth/access_token`;
+  }
+
   override reset(): void {
     super.reset();
     this.tokens.clear();
+    this.codes.clear();
+  }
+
+  /**
+   * https://docs.github.com/en/apps/oauth-apps/building-oauth-apps/authorizing-oauth-apps#2-users-are-redirected-back-to-your-site-by-github
+   * and its troubleshooting page: errors come back as HTTP 200 with an `error` member.
+   */
+  private redeemCode(req: RouteRequest, res: Responder): void {
+    const form = new URLSearchParams(req.body);
+    const clientId = form.get('client_id') ?? '';
+    const troubleshooting = 'https://docs.github.com/apps/managing-oauth-apps/troubleshooting-oauth-app-access-token-request-errors';
+    if (!this.clients.some((c) => c.clientId === clientId && c.clientSecret === form.get('client_secret'))) {
+      return res.json(200, { error: 'incorrect_client_credentials', error_description: 'The client_id and/or client_secret passed are incorrect.', error_uri: `${troubleshooting}/#incorrect-client-credentials` });
+    }
+    const redeemed = this.codes.redeem(form.get('code') ?? '', clientId, form.get('redirect_uri'), form.get('code_verifier'));
+    if (!redeemed.ok) {
+      if (redeemed.reason === 'redirect_uri_mismatch') {
+        return res.json(200, { error: 'redirect_uri_mismatch', error_description: 'The redirect_uri MUST match the registered callback URL for this application.', error_uri: `${troubleshooting}/#redirect-uri-mismatch2` });
+      }
+      return res.json(200, { error: 'bad_verification_code', error_description: 'The code passed is incorrect or expired.', error_uri: `${troubleshooting}/#bad-verification-code` });
+    }
+    const scopes = ['read:user', 'user:email'];
+    const token = this.issueAccessToken({ ...redeemed.grant.account, clientId, scopes });
+    res.json(200, { access_token: token, token_type: 'bearer', scope: scopes.join(',') });
   }
 
   /** The API takes `Bearer <t>` and the older `token <t>`; no header at all is a different 401 message. */

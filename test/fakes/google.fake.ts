@@ -5,7 +5,8 @@
  */
 import { generateKeyPairSync, randomBytes, type KeyObject } from 'node:crypto';
 import { SignJWT, type JWTPayload } from 'jose';
-import { FakeProviderServer } from './fake-provider-server.js';
+import { AuthorizationCodes } from './authorization-codes.js';
+import { FakeProviderServer, type Responder, type RouteRequest } from './fake-provider-server.js';
 import { GoogleRefreshTokens } from './google-refresh-tokens.js';
 
 export interface GoogleTokenOptions {
@@ -54,10 +55,17 @@ export class FakeGoogle extends FakeProviderServer {
   private jwksFetches = 0;
   /** `POST /token`: `refreshTokens.issue(opts)` hands out a refresh token, `revoke` withdraws it. */
   readonly refreshTokens = new GoogleRefreshTokens((opts) => this.issueAccessToken(opts));
+  /** The code flow: `GET /o/oauth2/v2/auth` and the authorization_code grant of `POST /token`. */
+  readonly codes = new AuthorizationCodes<Omit<GoogleTokenOptions, 'aud'>>();
+  /** Client ids `GET /o/oauth2/v2/auth` knows. */
+  clientIds: string[] = [];
 
   constructor() {
     super();
-    this.route('POST', '/token', this.refreshTokens.handler);
+    this.route('POST', '/token', (req, res) =>
+      new URLSearchParams(req.body).get('grant_type') === 'authorization_code' ? this.redeemCode(req, res) : this.refreshTokens.handler(req, res),
+    );
+    this.route('GET', '/o/oauth2/v2/auth', this.codes.authorizeHandler(() => this.clientIds));
     this.route('GET', '/tokeninfo', (req, res) => {
       const t = this.liveToken(req.query.get('access_token'));
       if (!t) return res.json(400, { error: 'invalid_token', error_description: 'Invalid Value' });
@@ -92,6 +100,7 @@ export class FakeGoogle extends FakeProviderServer {
   get userinfoUrl(): string { return `${this.baseUrl}/v1/userinfo`; }
   get jwksUrl(): string { return `${this.baseUrl}/oauth2/v3/certs`; }
   get tokenUrl(): string { return `${this.baseUrl}/token`; }
+  get authorizationUrl(): string { return `${this.baseUrl}/o/oauth2/v2/auth`; }
   get jwksFetchCount(): number { return this.jwksFetches; }
   get currentKid(): string { return this.currentKey.kid; }
 
@@ -134,11 +143,43 @@ export class FakeGoogle extends FakeProviderServer {
     return this.signIdToken(claims, { alg: 'HS256' });
   }
 
+  /**
+   * https://developers.google.com/identity/protocols/oauth2/web-server#exchange-authorization-code, client
+   * credentials in the form (client_secret_post) or Basic. Google's answers: 400 `invalid_grant` ("Malformed auth
+   * code.", "Invalid code verifier."), 400 `redirect_uri_mismatch`, 401 `invalid_client`.
+   */
+  private async redeemCode(req: RouteRequest, res: Responder): Promise<void> {
+    const form = new URLSearchParams(req.body);
+    const basic = Buffer.from(this.authToken(req, ['basic']) ?? '', 'base64').toString().split(':').map(decodeURIComponent);
+    const [clientId, secret] = basic.length === 2 ? basic : [form.get('client_id') ?? '', form.get('client_secret') ?? ''];
+    if (!this.clientIds.includes(clientId!) || secret !== this.refreshTokens.clientSecret) {
+      return res.json(401, { error: 'invalid_client', error_description: 'Unauthorized' });
+    }
+    const redeemed = this.codes.redeem(form.get('code') ?? '', clientId!, form.get('redirect_uri'), form.get('code_verifier'));
+    if (!redeemed.ok) {
+      if (redeemed.reason === 'redirect_uri_mismatch') return res.json(400, { error: 'redirect_uri_mismatch', error_description: 'Bad Request' });
+      const description = redeemed.reason === 'pkce_mismatch' ? 'Invalid code verifier.' : 'Malformed auth code.';
+      return res.json(400, { error: 'invalid_grant', error_description: description });
+    }
+    const { account, nonce } = redeemed.grant;
+    const opts = { ...account, aud: clientId! };
+    const idToken = await this.signIdToken({
+      sub: account.sub, aud: clientId, azp: clientId, nonce, hd: account.hd, name: account.name, picture: account.picture,
+      given_name: account.givenName, family_name: account.familyName,
+      ...(account.email !== undefined && { email: account.email, email_verified: account.emailVerified ?? true }),
+    });
+    res.json(200, {
+      access_token: this.issueAccessToken(opts), expires_in: 3599, scope: SCOPE, token_type: 'Bearer', id_token: idToken,
+      refresh_token: this.refreshTokens.issue(opts),
+    });
+  }
+
   /** Also forgets rotated keys (the first key stays) and the fetch count. */
   override reset(): void {
     super.reset();
     this.tokens.clear();
     this.refreshTokens.clear();
+    this.codes.clear();
     this.keys = this.keys.slice(0, 1);
     this.jwksFetches = 0;
   }

@@ -6,9 +6,11 @@ import { buildDataSourceOptions } from '../../src/database/data-source.js';
 import { FakeGoogle } from '../fakes/google.fake.js';
 import { TEST_ENCRYPTION_KEY, TEST_SIGNING_KEY_PEM } from '../fixtures/keys.js';
 import { AppProcess, buildOnce, freePort } from '../support/app-process.js';
+import { BrowserSession } from '../support/browser-session.js';
 import { TEST_DATABASE_URL, TEST_REDIS_URL } from '../support/test-app.js';
 
 const CLIENT = 'multi-instance-client';
+const RETURN_TO = 'https://app.example.com/signed-in';
 
 interface Session { access_token: string; refresh_token: string; user: { id: string } }
 const json = <T = Session>(res: Response) => res.json() as Promise<T>;
@@ -45,7 +47,15 @@ describe('two instances behind a load balancer', () => {
       RATE_LIMIT_ENABLED: 'false',
       GOOGLE_CLIENT_IDS: CLIENT,
       GOOGLE_JWKS_URL: google.jwksUrl,
+      // The redirect flow: both instances answer for one public URL (the load balancer's).
+      GOOGLE_CLIENT_SECRETS: 'google-client-secret',
+      GOOGLE_TOKEN_URL: google.tokenUrl,
+      GOOGLE_AUTHORIZATION_URL: google.authorizationUrl,
+      PUBLIC_URL: 'http://lb.example.test',
+      AUTH_RETURN_TO_URLS: RETURN_TO,
+      DEV_IDP_ENABLED: 'false',
     };
+    google.clientIds = [CLIENT];
     a = new AppProcess(await freePort(), env);
     b = new AppProcess(await freePort(), env);
     instances.push(a, b);
@@ -69,6 +79,23 @@ describe('two instances behind a load balancer', () => {
     expect((await me(b, session.access_token)).status).toBe(200);
     const refreshed = await post(b, '/auth/refresh', { refresh_token: session.refresh_token });
     expect(refreshed.status).toBe(200);
+  });
+
+  it('should finish on one instance a redirect flow started on the other, and take its state and login code once', async () => {
+    google.codes.nextAccount = { sub: 'redirect-1', email: 'redirect-1@gmail.com', emailVerified: true };
+    const browser = new BrowserSession();
+    const start = await browser.get(`${a.url}/auth/google/authorize?return_to=${encodeURIComponent(RETURN_TO)}`);
+    const callback = new URL((await browser.get(start.headers.get('location')!)).headers.get('location')!);
+    expect(callback.origin).toBe('http://lb.example.test');
+    const path = `${callback.pathname}${callback.search}`;
+    const cookies = browser.cookieHeader();
+    const onB = await browser.get(`${b.url}${path}`);
+    expect(onB.status).toBe(302);
+    const loginCode = new URLSearchParams(new URL(onB.headers.get('location')!).hash.slice(1)).get('login_code');
+    const replayOnA = await fetch(`${a.url}${path}`, { redirect: 'manual', headers: { cookie: cookies } });
+    expect([replayOnA.status, (await json<{ code: string }>(replayOnA)).code]).toEqual([400, 'invalid_state']);
+    const redeemed = await Promise.all([a, b].map((on) => post(on, '/auth/login-code', { login_code: loginCode })));
+    expect(redeemed.map((r) => r.status).sort()).toEqual([200, 400]);
   });
 
   it('should accept a nonce issued by one instance once on the other, and never twice', async () => {

@@ -7,12 +7,17 @@ import type { FakeGoogle } from '../fakes/google.fake.js';
 /** Making a route public is a decision: it must be listed here, and every other route must refuse anonymous calls. */
 const PUBLIC_ROUTES = [
   'GET /.well-known/jwks.json',
+  'GET /auth/:provider/authorize',
+  'GET /auth/:provider/callback',
   'GET /auth/:provider/nonce',
   'GET /auth/providers',
   'GET /health/live',
   'GET /health/ready',
+  'POST /auth/:provider/callback',
+  'POST /auth/:provider/code',
   'POST /auth/:provider/token',
   'POST /auth/complete',
+  'POST /auth/login-code',
   'POST /auth/logout',
   'POST /auth/refresh',
 ];

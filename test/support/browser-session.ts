@@ -5,6 +5,11 @@
 export class BrowserSession {
   private readonly cookies = new Map<string, string>();
 
+  /** The `Cookie` header this browser would send now. */
+  cookieHeader(): string {
+    return [...this.cookies].map(([name, value]) => `${name}=${value}`).join('; ');
+  }
+
   get(url: string | URL): Promise<Response> {
     return this.send(url, { method: 'GET' });
   }
@@ -15,7 +20,7 @@ export class BrowserSession {
   }
 
   private async send(url: string | URL, init: RequestInit): Promise<Response> {
-    const cookie = [...this.cookies].map(([name, value]) => `${name}=${value}`).join('; ');
+    const cookie = this.cookieHeader();
     const res = await fetch(url, { ...init, redirect: 'manual', headers: { ...(init.headers as Record<string, string>), cookie } });
     for (const header of res.headers.getSetCookie()) {
       const [pair = ''] = header.split(';');

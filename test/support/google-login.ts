@@ -12,6 +12,8 @@ export async function createAppWithGoogle(env: Record<string, string | undefined
     GOOGLE_TOKENINFO_URL: google.tokeninfoUrl,
     GOOGLE_USERINFO_URL: google.userinfoUrl,
     GOOGLE_JWKS_URL: google.jwksUrl,
+    GOOGLE_TOKEN_URL: google.tokenUrl,
+    GOOGLE_AUTHORIZATION_URL: google.authorizationUrl,
     ...env,
   });
   return { t, google };

@@ -2,8 +2,13 @@ import { Strategy } from 'passport-strategy';
 import { AppError } from '../../common/errors/app-error.js';
 import { validateDto } from '../../common/validation/validation.js';
 import type { IdentityProvider, VerifiedIdentity } from '../../providers/identity-provider.types.js';
+import type { CodeGrantService } from '../code-grant.service.js';
+import { ProviderCodeDto } from '../dto/provider-code.dto.js';
 import { ProviderTokenDto } from '../dto/provider-token.dto.js';
 import type { NonceService } from '../nonce/nonce.service.js';
+
+/** What the request body holds: a provider token (`/token`) or an authorization code (`/code`). */
+export type ProviderGrantKind = 'token' | 'code';
 
 export const providerStrategyName = (providerId: string) => `provider-token:${providerId}`;
 
@@ -18,16 +23,22 @@ export class ProviderTokenStrategy extends Strategy {
   constructor(
     private readonly provider: IdentityProvider,
     private readonly nonces: NonceService,
+    private readonly codeGrants: CodeGrantService,
   ) {
     super();
     this.name = providerStrategyName(provider.id);
   }
 
-  override authenticate(req: { body?: unknown }): void {
-    this.verify(req.body).then(
+  override authenticate(req: { body?: unknown }, options?: { grant?: ProviderGrantKind }): void {
+    const verified = options?.grant === 'code' ? this.verifyCode(req.body) : this.verify(req.body);
+    verified.then(
       (identity) => this.success(identity),
       (error: unknown) => this.error(error as Error),
     );
+  }
+
+  private async verifyCode(body: unknown): Promise<VerifiedIdentity> {
+    return this.codeGrants.verifyFrontendCode(this.provider, validateDto(ProviderCodeDto, body ?? {}));
   }
 
   private async verify(body: unknown): Promise<VerifiedIdentity> {

@@ -12,7 +12,11 @@ import type { ProviderHttpClient } from '../../common/http/provider-http.client.
 import type { FacebookConfig } from '../../config/providers-config.js';
 import { verifyIdToken } from '../oidc/id-token.verifier.js';
 import type { RemoteJwks } from '../oidc/remote-jwks.js';
-import { optionalString, type IdentityProvider, type ProviderDescription, type NormalizedProfile, type ProviderTokens, type VerifiedIdentity } from '../identity-provider.types.js';
+import {
+  optionalString, type CodeFlow, type CodeGrant, type IdentityProvider, type NormalizedProfile, type ProviderDescription, type ProviderTokens,
+  type VerifiedIdentity,
+} from '../identity-provider.types.js';
+import { buildAuthorizationUrl } from '../oauth2/authorization-url.js';
 
 interface DebugTokenData {
   app_id?: string;
@@ -39,12 +43,45 @@ export class FacebookIdentityProvider implements IdentityProvider {
   readonly flows = ['token', 'id_token'] as const;
   /** Long-lived tokens last about 60 days; renewing in their last week keeps a returning user's token alive. */
   readonly extendWithinMs = 7 * 86_400_000;
+  readonly codeFlow: CodeFlow;
 
   constructor(
     private readonly config: FacebookConfig,
     private readonly http: ProviderHttpClient,
     private readonly jwks: RemoteJwks,
-  ) {}
+  ) {
+    const app = config.clients[0]!;
+    this.codeFlow = {
+      redirectUris: config.redirectUris,
+      returnsIdToken: false,
+      // Facebook separates scopes with commas: https://developers.facebook.com/docs/facebook-login/guides/advanced/manual-flow
+      authorizationUrl: async (request) => buildAuthorizationUrl(config.authorizationUrl, { clientId: app.id, scopes: config.scopes, scopeSeparator: ',' }, request),
+      exchangeCode: async (grant) => ({ identity: await this.exchangeCode(grant), nonce: undefined }),
+    };
+  }
+
+  /**
+   * https://developers.facebook.com/docs/facebook-login/guides/advanced/manual-flow#exchangecode: a GET with the
+   * app secret (server to Facebook only). The token is then checked like any other, which also fetches the profile.
+   * A refused code is Graph's `400 OAuthException` with code 100.
+   */
+  private async exchangeCode(grant: CodeGrant): Promise<VerifiedIdentity> {
+    const app = this.config.clients[0]!;
+    const url = new URL(`${this.config.graphUrl}/oauth/access_token`);
+    url.searchParams.set('client_id', app.id);
+    url.searchParams.set('client_secret', app.secret ?? '');
+    url.searchParams.set('redirect_uri', grant.redirectUri);
+    url.searchParams.set('code', grant.code);
+    if (grant.codeVerifier !== undefined) url.searchParams.set('code_verifier', grant.codeVerifier);
+    const answer = await this.http.send(this.id, { url: url.toString() });
+    const error = (answer.json as { error?: { type?: string; code?: number } } | undefined)?.error;
+    if (answer.status === 400 && error?.type === 'OAuthException' && error.code === 100) {
+      throw new AppError('invalid_authorization_code', 'Facebook refused the authorization code');
+    }
+    const accessToken = optionalString((answer.json as { access_token?: unknown } | undefined)?.access_token);
+    if (answer.status !== 200 || !accessToken) throw new AppError('provider_unavailable', `Facebook refused the code exchange (HTTP ${answer.status})`);
+    return this.verifyAccessToken(accessToken);
+  }
 
   async describe(): Promise<ProviderDescription> {
     const { clients, scopes, authorizationUrl } = this.config;

@@ -2,12 +2,18 @@
  * Any OpenID Connect provider, declared by configuration (src/config/providers-file.ts): endpoints and keys
  * come from its discovery document, ID tokens are verified locally (OIDC Core 3.1.3.7), and opaque access tokens
  * are only accepted when the provider can tell us whom they were issued to (RFC 7662 introspection).
+ * Presets (src/providers/presets/) extend it through the protected hooks below; each hook's default is the standard.
  */
 import type { JWTPayload } from 'jose';
 import { AppError } from '../../common/errors/app-error.js';
 import type { ProviderHttpClient } from '../../common/http/provider-http.client.js';
-import type { CustomProviderConfig } from '../../config/providers-file.js';
-import { optionalString, type IdentityProvider, type LoginFlow, type NormalizedProfile, type ProviderDescription, type VerifiedIdentity } from '../identity-provider.types.js';
+import type { OidcProviderConfig } from '../../config/custom-provider-config.js';
+import {
+  optionalString, type AuthorizationRequest, type CodeFlow, type CodeGrant, type IdentityProvider, type LoginFlow, type NormalizedProfile,
+  type ProviderDescription, type ProviderTokens, type VerifiedIdentity,
+} from '../identity-provider.types.js';
+import { buildAuthorizationUrl } from '../oauth2/authorization-url.js';
+import { formEncode, providerTokensFrom, redeemAuthorizationCode, redeemRefreshToken, type ConfidentialClient } from '../oauth2/token-endpoint.js';
 import { idTokenAlgorithms, OidcDiscovery, type OidcDiscoveryDocument } from '../oidc/discovery.js';
 import { verifyIdToken } from '../oidc/id-token.verifier.js';
 import { RemoteJwks, type JwksCachePolicy } from '../oidc/remote-jwks.js';
@@ -27,19 +33,34 @@ export class GenericOidcIdentityProvider implements IdentityProvider {
   readonly displayName: string;
   /** Absent without a client secret: the strategy then answers `unsupported_grant` for access tokens. */
   readonly verifyAccessToken?: (accessToken: string) => Promise<VerifiedIdentity>;
-  private readonly discovery: OidcDiscovery;
+  /** Absent without our client's credentials: the code is redeemed by our confidential client (the first client id). */
+  readonly codeFlow?: CodeFlow;
+  readonly refreshAccessToken?: (refreshToken: string) => Promise<ProviderTokens>;
+  protected readonly discovery: OidcDiscovery;
   /** Built from the discovered `jwks_uri`; rebuilt if a refreshed discovery document moves it. */
   private jwks: { uri: string; keys: RemoteJwks } | undefined;
 
   constructor(
-    private readonly config: CustomProviderConfig,
-    private readonly http: ProviderHttpClient,
-    private readonly cache: JwksCachePolicy,
+    protected readonly config: OidcProviderConfig,
+    protected readonly http: ProviderHttpClient,
+    protected readonly cache: JwksCachePolicy,
   ) {
     this.id = config.id;
     this.displayName = config.displayName;
-    this.discovery = new OidcDiscovery(config.id, config.issuer, http, cache);
+    // The hooks called here run before a subclass's own fields exist: they may read `config` only.
+    this.discovery = this.createDiscovery();
     if (config.clientSecret !== undefined) this.verifyAccessToken = (token) => this.verifyOpaqueAccessToken(token);
+    if (this.hasClientCredentials()) {
+      const params = this.authorizationParams();
+      this.codeFlow = {
+        redirectUris: config.redirectUris,
+        returnsIdToken: this.sendsNonce(),
+        responseMode: params.response_mode === 'form_post' ? 'form_post' : 'query',
+        authorizationUrl: (request) => this.authorizationUrl(request, params),
+        exchangeCode: (grant) => this.exchangeCode(grant),
+      };
+      this.refreshAccessToken = (refreshToken) => this.refresh(refreshToken);
+    }
   }
 
   /** `token` needs our client secret and, once discovery is known, an introspection endpoint. */
@@ -56,15 +77,119 @@ export class GenericOidcIdentityProvider implements IdentityProvider {
   }
 
   async verifyIdToken(idToken: string): Promise<{ identity: VerifiedIdentity; nonce: string | undefined }> {
-    const doc = await this.discovery.get();
-    const claims = await verifyIdToken(idToken, {
+    const claims = await this.verifiedClaims(idToken, await this.discovery.get());
+    return { identity: { provider: this.id, profile: this.profile(claims), tokens: {}, extraData: this.extraData(claims) }, nonce: optionalString(claims.nonce) };
+  }
+
+  // Hooks for presets -------------------------------------------------------------------------------------------
+
+  /** Entra's multi-tenant discovery document names an issuer template instead of its own URL. */
+  protected createDiscovery(): OidcDiscovery {
+    return new OidcDiscovery(this.config.id, this.config.issuer, this.http, this.cache);
+  }
+
+  /** Whether we can authenticate at the token endpoint (Apple: a signing key instead of a secret). */
+  protected hasClientCredentials(): boolean {
+    return this.config.clientSecret !== undefined;
+  }
+
+  protected async clientSecret(): Promise<string> {
+    return this.config.clientSecret!;
+  }
+
+  /** Extra authorization-request parameters (Apple's `response_mode=form_post`). */
+  protected authorizationParams(): Record<string, string> {
+    return {};
+  }
+
+  /** Whether the provider puts the authorization request's nonce in its ID token (OIDC Core 3.1.2.1). */
+  protected sendsNonce(): boolean {
+    return true;
+  }
+
+  /** The `iss` this (not yet verified) token must carry: the configured issuer, or Entra's per-tenant one. */
+  protected issuersFor(_idToken: string): string[] {
+    return [this.config.issuer];
+  }
+
+  /**
+   * Email trust: verified per the configured claim, trusted for linking only when the operator opted in.
+   * `grant`: the code grant the claims came from, when they came from one (Apple's first-login name).
+   */
+  protected profile(claims: JWTPayload | Record<string, unknown>, _grant?: CodeGrant): NormalizedProfile {
+    const email = optionalString(claims.email)?.toLowerCase();
+    const flag = claims[this.config.emailVerifiedClaim];
+    const emailVerified = email !== undefined && (flag === true || flag === 'true');
+    return {
+      uid: String(claims.sub),
+      email,
+      emailVerified,
+      emailTrustedForLinking: emailVerified && this.config.trustEmailForLinking,
+      username: optionalString(claims.preferred_username),
+      name: optionalString(claims.name),
+      firstName: optionalString(claims.given_name),
+      lastName: optionalString(claims.family_name),
+      picture: optionalString(claims.picture),
+    };
+  }
+
+  protected extraData(_claims: JWTPayload): VerifiedIdentity['extraData'] {
+    return {};
+  }
+
+  // ------------------------------------------------------------------------------------------------------------
+
+  private verifiedClaims(idToken: string, doc: OidcDiscoveryDocument): Promise<JWTPayload> {
+    return verifyIdToken(idToken, {
       provider: this.id,
       jwks: this.jwksOf(doc),
-      issuers: [this.config.issuer],
+      issuers: this.issuersFor(idToken),
       clientIds: this.config.clientIds,
       algorithms: idTokenAlgorithms(this.id, doc),
     });
-    return { identity: { provider: this.id, profile: this.profile(claims), tokens: {}, extraData: {} }, nonce: optionalString(claims.nonce) };
+  }
+
+  private async authorizationUrl(request: AuthorizationRequest, params: Record<string, string>): Promise<string> {
+    const doc = await this.discovery.get();
+    if (!doc.authorization_endpoint) throw new AppError('provider_unavailable', `${this.id} publishes no authorization_endpoint`);
+    return buildAuthorizationUrl(doc.authorization_endpoint, { clientId: this.config.clientIds[0]!, scopes: this.config.scopes }, request, params);
+  }
+
+  /**
+   * OIDC Core 3.1.3: the code is redeemed by our confidential client, the ID token is verified like any other
+   * (3.1.3.7), and the profile is read from userinfo, whose `sub` must be the ID token's (5.3.2): providers put
+   * few claims in the ID token of a code flow.
+   */
+  private async exchangeCode(grant: CodeGrant): Promise<{ identity: VerifiedIdentity; nonce: string | undefined }> {
+    const doc = await this.discovery.get();
+    const answer = await redeemAuthorizationCode(this.http, this, await this.confidentialClient(doc), grant);
+    if (!answer.id_token) throw new AppError('provider_unavailable', `${this.id} answered the code without an id_token`);
+    const claims = await this.verifiedClaims(answer.id_token, doc);
+    let merged: Record<string, unknown> = claims;
+    if (doc.userinfo_endpoint) {
+      const userinfo = await this.http.send(this.id, { url: doc.userinfo_endpoint, headers: { authorization: `Bearer ${answer.access_token}` } });
+      const info = userinfo.status === 200 ? ((userinfo.json ?? {}) as Record<string, unknown>) : undefined;
+      if (info && info.sub !== claims.sub) throw new AppError('provider_unavailable', `${this.id} userinfo answered for another subject than the ID token`);
+      merged = { ...info, ...claims };
+    }
+    return {
+      identity: { provider: this.id, profile: this.profile(merged, grant), tokens: providerTokensFrom(answer), extraData: { ...this.extraData(claims), scope: answer.scope } },
+      nonce: optionalString(claims.nonce),
+    };
+  }
+
+  private async refresh(refreshToken: string): Promise<ProviderTokens> {
+    const answer = await redeemRefreshToken(this.http, this, await this.confidentialClient(await this.discovery.get()), refreshToken);
+    return providerTokensFrom(answer);
+  }
+
+  private async confidentialClient(doc: OidcDiscoveryDocument): Promise<ConfidentialClient> {
+    if (!doc.token_endpoint) throw new AppError('provider_unavailable', `${this.id} publishes no token_endpoint`);
+    // OIDC Discovery 3: when the list is omitted, client_secret_basic is the default.
+    const methods = doc.token_endpoint_auth_methods_supported ?? ['client_secret_basic'];
+    const discovered = methods.includes('client_secret_basic') || !methods.includes('client_secret_post') ? 'client_secret_basic' : 'client_secret_post';
+    const authMethod = this.config.tokenAuthMethod ?? discovered;
+    return { tokenUrl: doc.token_endpoint, clientId: this.config.clientIds[0]!, clientSecret: await this.clientSecret(), authMethod };
   }
 
   /**
@@ -122,24 +247,4 @@ export class GenericOidcIdentityProvider implements IdentityProvider {
     if (this.jwks?.uri !== doc.jwks_uri) this.jwks = { uri: doc.jwks_uri, keys: new RemoteJwks(this.id, doc.jwks_uri, this.http, this.cache) };
     return this.jwks.keys;
   }
-
-  /** Email trust: verified per the configured claim, trusted for linking only when the operator opted in. */
-  private profile(claims: JWTPayload | Record<string, unknown>): NormalizedProfile {
-    const email = optionalString(claims.email)?.toLowerCase();
-    const flag = claims[this.config.emailVerifiedClaim];
-    const emailVerified = email !== undefined && (flag === true || flag === 'true');
-    return {
-      uid: String(claims.sub),
-      email,
-      emailVerified,
-      emailTrustedForLinking: emailVerified && this.config.trustEmailForLinking,
-      username: optionalString(claims.preferred_username),
-      name: optionalString(claims.name),
-      firstName: optionalString(claims.given_name),
-      lastName: optionalString(claims.family_name),
-      picture: optionalString(claims.picture),
-    };
-  }
 }
-
-const formEncode = (value: string) => encodeURIComponent(value).replace(/%20/g, '+');

@@ -6,7 +6,8 @@
 import { AppError } from '../../common/errors/app-error.js';
 import type { ProviderHttpClient } from '../../common/http/provider-http.client.js';
 import type { GitHubConfig, ProviderClient } from '../../config/providers-config.js';
-import { optionalString, type IdentityProvider, type ProviderDescription, type VerifiedIdentity } from '../identity-provider.types.js';
+import { optionalString, type CodeFlow, type CodeGrant, type IdentityProvider, type ProviderDescription, type VerifiedIdentity } from '../identity-provider.types.js';
+import { buildAuthorizationUrl } from '../oauth2/authorization-url.js';
 
 interface GitHubUser {
   id?: number;
@@ -25,11 +26,21 @@ export class GitHubIdentityProvider implements IdentityProvider {
   readonly id = 'github';
   readonly displayName = 'GitHub';
   readonly flows = ['token'] as const;
+  readonly codeFlow: CodeFlow;
 
   constructor(
     private readonly config: GitHubConfig,
     private readonly http: ProviderHttpClient,
-  ) {}
+  ) {
+    // Every configured GitHub client has its secret (config requires it); the first one redeems codes.
+    const client = config.clients[0]!;
+    this.codeFlow = {
+      redirectUris: config.redirectUris,
+      returnsIdToken: false,
+      authorizationUrl: async (request) => buildAuthorizationUrl(config.authorizationUrl, { clientId: client.id, scopes: config.scopes }, request),
+      exchangeCode: async (grant) => ({ identity: await this.exchangeCode(client, grant), nonce: undefined }),
+    };
+  }
 
   async describe(): Promise<ProviderDescription> {
     const { clients, scopes, authorizationUrl } = this.config;
@@ -37,15 +48,49 @@ export class GitHubIdentityProvider implements IdentityProvider {
   }
 
   async verifyAccessToken(accessToken: string): Promise<VerifiedIdentity> {
-    const check = await this.checkToken(accessToken);
-    const bearer = { authorization: `Bearer ${accessToken}`, 'x-github-api-version': '2022-11-28' };
+    return this.identityOf(accessToken, await this.checkToken(accessToken));
+  }
+
+  /**
+   * https://docs.github.com/en/apps/oauth-apps/building-oauth-apps/authorizing-oauth-apps#2-users-are-redirected-back-to-your-site-by-github
+   * GitHub's quirk: a refused code is HTTP 200 with an `error` member (`bad_verification_code`, `incorrect_client_credentials`).
+   * A token we redeemed ourselves needs no "check a token": it is ours by construction.
+   */
+  private async exchangeCode(client: ProviderClient, grant: CodeGrant): Promise<VerifiedIdentity> {
+    const form = new URLSearchParams({ client_id: client.id, client_secret: client.secret ?? '', code: grant.code, redirect_uri: grant.redirectUri });
+    if (grant.codeVerifier !== undefined) form.set('code_verifier', grant.codeVerifier);
+    const answer = await this.http.send(this.id, {
+      method: 'POST',
+      url: this.config.tokenUrl,
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: form.toString(),
+    });
+    const body = (answer.json ?? {}) as { access_token?: unknown; scope?: unknown; error?: unknown };
+    if (body.error === 'bad_verification_code' || body.error === 'redirect_uri_mismatch') {
+      throw new AppError('invalid_authorization_code', `GitHub refused the authorization code (${String(body.error)})`);
+    }
+    const accessToken = optionalString(body.access_token);
+    if (answer.status !== 200 || !accessToken) {
+      throw new AppError('provider_unavailable', `GitHub refused the code exchange (HTTP ${answer.status}${body.error ? `, ${String(body.error)}` : ''})`);
+    }
+    const scopes = (optionalString(body.scope) ?? '').split(',').filter(Boolean);
+    return this.identityOf(accessToken, { scopes, clientId: client.id });
+  }
+
+  private bearer(accessToken: string): Record<string, string> {
+    return { authorization: `Bearer ${accessToken}`, 'x-github-api-version': '2022-11-28' };
+  }
+
+  /** `check.userId`: whom "check a token" said the token is for; /user must agree. */
+  private async identityOf(accessToken: string, check: { userId?: number; scopes: string[]; clientId: string }): Promise<VerifiedIdentity> {
+    const bearer = this.bearer(accessToken);
     const [user, emails] = await Promise.all([
       this.http.send(this.id, { url: `${this.config.apiUrl}/user`, headers: bearer }),
       this.http.send(this.id, { url: `${this.config.apiUrl}/user/emails`, headers: bearer }),
     ]);
     if (user.status !== 200) throw new AppError('invalid_provider_token', `GitHub refused the access token at /user (HTTP ${user.status})`);
     const profile = user.json as GitHubUser;
-    if (typeof profile.id !== 'number' || profile.id !== check.userId) {
+    if (typeof profile.id !== 'number' || (check.userId !== undefined && profile.id !== check.userId)) {
       throw new AppError('provider_unavailable', 'GitHub /user answered for another user than the token check');
     }
     // Without the user:email scope the list is 404: the user simply has no email for us.

@@ -9,7 +9,12 @@ import type { ProviderHttpClient } from '../../common/http/provider-http.client.
 import type { GoogleConfig } from '../../config/providers-config.js';
 import { verifyIdToken } from '../oidc/id-token.verifier.js';
 import type { RemoteJwks } from '../oidc/remote-jwks.js';
-import { optionalString, type IdentityProvider, type ProviderDescription, type NormalizedProfile, type ProviderTokens, type VerifiedIdentity } from '../identity-provider.types.js';
+import {
+  optionalString, type CodeFlow, type CodeGrant, type IdentityProvider, type NormalizedProfile, type ProviderDescription, type ProviderTokens,
+  type VerifiedIdentity,
+} from '../identity-provider.types.js';
+import { buildAuthorizationUrl } from '../oauth2/authorization-url.js';
+import { providerTokensFrom, redeemAuthorizationCode, redeemRefreshToken, type ConfidentialClient } from '../oauth2/token-endpoint.js';
 
 interface GoogleClaims {
   sub?: unknown;
@@ -26,6 +31,8 @@ export class GoogleIdentityProvider implements IdentityProvider {
   readonly id = 'google';
   readonly displayName = 'Google';
   readonly flows = ['token', 'id_token'] as const;
+  /** With the web client's secret: codes from frontends, native apps and our redirect flow. */
+  readonly codeFlow?: CodeFlow;
   private readonly clientIds: string[];
 
   constructor(
@@ -34,6 +41,17 @@ export class GoogleIdentityProvider implements IdentityProvider {
     private readonly jwks: RemoteJwks,
   ) {
     this.clientIds = config.clients.map((c) => c.id);
+    const web = config.clients.find((c) => c.secret !== undefined);
+    if (web) {
+      const client: ConfidentialClient = { tokenUrl: config.tokenUrl, clientId: web.id, clientSecret: web.secret!, authMethod: 'client_secret_post' };
+      this.codeFlow = {
+        redirectUris: config.redirectUris,
+        returnsIdToken: true,
+        // access_type=offline: a refresh token, so ProviderTokenService can act for the user later.
+        authorizationUrl: async (request) => buildAuthorizationUrl(config.authorizationUrl, { clientId: web.id, scopes: config.scopes }, request, { access_type: 'offline' }),
+        exchangeCode: (grant) => this.exchangeCode(client, grant),
+      };
+    }
   }
 
   async describe(): Promise<ProviderDescription> {
@@ -80,34 +98,27 @@ export class GoogleIdentityProvider implements IdentityProvider {
     };
   }
 
+  /** https://developers.google.com/identity/protocols/oauth2/web-server#exchange-authorization-code: the ID token says who. */
+  private async exchangeCode(client: ConfidentialClient, grant: CodeGrant): Promise<{ identity: VerifiedIdentity; nonce: string | undefined }> {
+    const answer = await redeemAuthorizationCode(this.http, this, client, grant);
+    if (!answer.id_token) throw new AppError('provider_unavailable', 'Google answered the code without an id_token (is "openid" in GOOGLE_SCOPES?)');
+    const { identity, nonce } = await this.verifyIdToken(answer.id_token);
+    // The client that holds the grant: the one a later refresh must use.
+    identity.extraData = { ...identity.extraData, scope: answer.scope, clientId: client.clientId };
+    return { identity: { ...identity, tokens: providerTokensFrom(answer) }, nonce };
+  }
+
   /**
    * Refresh-token grant: https://developers.google.com/identity/protocols/oauth2/web-server#offline
    * Google answers 400 `invalid_grant` for a revoked or expired refresh token; it usually sends no new refresh
-   * token, so the caller keeps the old one. The client with a secret is the server-side one that got the grant.
+   * token, so the caller keeps the old one. The grant belongs to the client that redeemed the code (`extraData.clientId`).
    */
-  async refreshAccessToken(refreshToken: string): Promise<ProviderTokens> {
-    const client = this.config.clients.find((c) => c.secret !== undefined);
+  async refreshAccessToken(refreshToken: string, extraData: Record<string, unknown> = {}): Promise<ProviderTokens> {
+    const withSecret = this.config.clients.filter((c) => c.secret !== undefined);
+    const client = withSecret.find((c) => c.id === extraData.clientId) ?? withSecret[0];
     if (!client) throw new AppError('provider_unavailable', 'Google refresh needs a client secret in GOOGLE_CLIENT_SECRETS');
-    const form = new URLSearchParams({ grant_type: 'refresh_token', refresh_token: refreshToken, client_id: client.id, client_secret: client.secret! });
-    const answer = await this.http.send(this.id, {
-      method: 'POST',
-      url: this.config.tokenUrl,
-      headers: { 'content-type': 'application/x-www-form-urlencoded' },
-      body: form.toString(),
-    });
-    const body = answer.json as { access_token?: string; expires_in?: number; refresh_token?: string; error?: string };
-    if (answer.status === 400 && body.error === 'invalid_grant') {
-      throw new AppError('provider_reauthentication_required', 'Google no longer honours the stored grant; sign in with Google again');
-    }
-    if (answer.status !== 200 || !optionalString(body.access_token)) {
-      // invalid_client / unauthorized_client: our configuration, not the user's grant.
-      throw new AppError('provider_unavailable', `Google refused the refresh (HTTP ${answer.status}${body.error ? `, ${body.error}` : ''})`);
-    }
-    return {
-      accessToken: body.access_token,
-      refreshToken: optionalString(body.refresh_token),
-      expiresAt: typeof body.expires_in === 'number' ? new Date(Date.now() + body.expires_in * 1000) : undefined,
-    };
+    const confidential: ConfidentialClient = { tokenUrl: this.config.tokenUrl, clientId: client.id, clientSecret: client.secret!, authMethod: 'client_secret_post' };
+    return providerTokensFrom(await redeemRefreshToken(this.http, this, confidential, refreshToken));
   }
 
   /**

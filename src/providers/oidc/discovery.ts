@@ -10,8 +10,11 @@ export interface OidcDiscoveryDocument {
   id_token_signing_alg_values_supported: string[];
   userinfo_endpoint?: string;
   introspection_endpoint?: string;
-  /** Only told to frontends (`GET /auth/providers`); we never call it. */
+  /** Told to frontends (`GET /auth/providers`) and where the redirect flow sends the browser. */
   authorization_endpoint?: string;
+  /** The code flow redeems codes here (OIDC Discovery 3: required unless only the implicit flow is used). */
+  token_endpoint?: string;
+  token_endpoint_auth_methods_supported?: string[];
 }
 
 /**
@@ -49,6 +52,12 @@ export class OidcDiscovery {
     private readonly http: ProviderHttpClient,
     private readonly policy: JwksCachePolicy,
     private readonly now: () => number = Date.now,
+    /**
+     * The `issuer` the document must publish: the configured one (OIDC Discovery 4.3), except for multi-tenant
+     * providers whose document publishes a template (Microsoft's `…/{tenantid}/v2.0`); their preset then checks
+     * each token's `iss` against the template itself.
+     */
+    private readonly publishedIssuer: string = issuer,
   ) {}
 
   /** The last document fetched and accepted, if any; never triggers a fetch. */
@@ -80,17 +89,17 @@ export class OidcDiscovery {
     const doc = (json ?? {}) as Partial<Record<keyof OidcDiscoveryDocument, unknown>>;
     // OIDC Discovery 4.3: the issuer in the document MUST be identical to the one we asked; otherwise
     // another issuer's keys and endpoints would be trusted for this one (and its tokens would not match anyway).
-    if (doc.issuer !== this.issuer) {
-      throw this.unavailable(`publishes issuer "${String(doc.issuer).slice(0, 200)}" in its discovery document, not the configured "${this.issuer}" (OIDC Discovery 4.3)`);
+    if (doc.issuer !== this.publishedIssuer) {
+      throw this.unavailable(`publishes issuer "${String(doc.issuer).slice(0, 200)}" in its discovery document, not the expected "${this.publishedIssuer}" (OIDC Discovery 4.3)`);
     }
     const algs = doc.id_token_signing_alg_values_supported;
     if (!Array.isArray(algs) || !algs.every((a) => typeof a === 'string')) {
       throw this.unavailable('lists no id_token_signing_alg_values_supported in its discovery document');
     }
-    for (const key of ['jwks_uri', 'userinfo_endpoint', 'introspection_endpoint', 'authorization_endpoint'] as const) {
+    for (const key of ['jwks_uri', 'userinfo_endpoint', 'introspection_endpoint', 'authorization_endpoint', 'token_endpoint'] as const) {
       const url = doc[key];
       if (url === undefined && key !== 'jwks_uri') continue;
-      // Keys and tokens travel to these URLs: same rule as the issuer (https, or http on loopback only).
+      // Keys, tokens and our client secret travel to these URLs: same rule as the issuer (https, or http on loopback only).
       const problem = typeof url === 'string' ? httpsUrlProblem(url) : 'is missing';
       if (problem) throw this.unavailable(`discovery document ${key} ${problem}`);
     }

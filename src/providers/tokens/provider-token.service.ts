@@ -65,7 +65,7 @@ export class ProviderTokenService {
     let tokens: ProviderTokens;
     try {
       if (refresh !== undefined && provider.refreshAccessToken) {
-        tokens = await provider.refreshAccessToken(refresh);
+        tokens = await provider.refreshAccessToken(refresh, account.extraData ?? {});
       } else if (stillValid && provider.extendAccessToken) {
         tokens = await provider.extendAccessToken(access, account.extraData ?? {}).catch((error: unknown) => {
           // The current token still works: a provider outage must not fail the caller, we retry on the next read.

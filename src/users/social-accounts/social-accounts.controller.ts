@@ -1,7 +1,8 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, ParseUUIDPipe, Post, Req, UseGuards } from '@nestjs/common';
 import { ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiParam, ApiTags } from '@nestjs/swagger';
 import { ProviderTokenDto } from '../../auth/dto/provider-token.dto.js';
-import { ProviderTokenGuard } from '../../auth/guards/provider-token.guard.js';
+import { ProviderCodeDto } from '../../auth/dto/provider-code.dto.js';
+import { ProviderCodeGrant, ProviderTokenGuard } from '../../auth/guards/provider-token.guard.js';
 import { LinkTokenService } from '../../auth/link-token.service.js';
 import { CurrentUser, type AuthenticatedUser } from '../../common/decorators/current-user.decorator.js';
 import { ApiErrors } from '../../common/errors/api-errors.decorator.js';
@@ -53,6 +54,23 @@ export class SocialAccountsController {
     'provider_unavailable', 'service_unavailable', 'provider_timeout',
   )
   async connect(@CurrentUser() auth: AuthenticatedUser, @Req() req: { user: VerifiedIdentity }, @Body() _body: ProviderTokenDto): Promise<SocialAccountDto> {
+    return toSocialAccountDto(await this.accounts.connect(auth.userId, req.user));
+  }
+
+  /** The code flow's way to connect: the code is redeemed with our client secret, and the provider's tokens are kept. */
+  @Post(':provider/code')
+  @HttpCode(200)
+  @ProviderCodeGrant()
+  @UseGuards(ProviderTokenGuard)
+  @ApiOperation({ summary: 'Connect a provider account with an authorization code (+ PKCE verifier), checked like POST /auth/{provider}/code' })
+  @ApiParam({ name: 'provider', description: 'An enabled provider with a client secret', example: 'google' })
+  @ApiOkResponse({ type: SocialAccountDto })
+  @ApiErrors(
+    'validation_failed', 'redirect_uri_not_allowed', 'code_verifier_required', 'invalid_authorization_code', 'invalid_nonce', 'unsupported_grant',
+    'unknown_provider', 'invalid_token', 'invalid_provider_token', 'provider_token_audience_mismatch', 'account_inactive', 'social_account_in_use',
+    'payload_too_large', 'provider_unavailable', 'service_unavailable', 'provider_timeout',
+  )
+  async connectWithCode(@CurrentUser() auth: AuthenticatedUser, @Req() req: { user: VerifiedIdentity }, @Body() _body: ProviderCodeDto): Promise<SocialAccountDto> {
     return toSocialAccountDto(await this.accounts.connect(auth.userId, req.user));
   }
 

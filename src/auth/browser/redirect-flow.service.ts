@@ -1,0 +1,98 @@
+import { Inject, Injectable, Logger } from '@nestjs/common';
+import { AppError } from '../../common/errors/app-error.js';
+import { APP_CONFIG, type AppConfig } from '../../config/app-config.js';
+import { MetricsService } from '../../metrics/metrics.service.js';
+import { IdentityProviderRegistry } from '../../providers/identity-provider.registry.js';
+import { CodeGrantService, codeFlowOf } from '../code-grant.service.js';
+import type { AuthorizeQuery } from '../dto/authorize.query.js';
+import { LoginService } from '../login.service.js';
+import { AuthorizationStates, type AuthorizationState } from './authorization-states.js';
+import type { CookieSpec } from './cookies.js';
+import { LoginCodes } from './login-codes.js';
+import { matchReturnTo } from './url-allow-list.js';
+
+/** What the callback hands the frontend: a login code, or an error code with a readable description. */
+export type CallbackResult = Record<string, string> & ({ login_code: string } | { error: string; error_description: string });
+
+/**
+ * The server redirect flow: `/authorize` sends the browser to the provider with state, PKCE S256 and (OIDC) a
+ * nonce; `/callback` checks them, redeems the code with our client secret, runs the pipeline, and sends the browser
+ * back to an allow-listed `return_to` with a one-time login code. No token ever goes into a URL.
+ */
+@Injectable()
+export class RedirectFlowService {
+  private readonly logger = new Logger(RedirectFlowService.name);
+
+  constructor(
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+    private readonly registry: IdentityProviderRegistry,
+    private readonly states: AuthorizationStates,
+    private readonly codeGrants: CodeGrantService,
+    private readonly loginCodes: LoginCodes,
+    private readonly login: LoginService,
+    private readonly metrics: MetricsService,
+  ) {}
+
+  /** The provider's authorization URL and the browser-binding cookie. Nothing is stored for a refused request. */
+  async start(providerId: string, query: AuthorizeQuery): Promise<{ location: string; cookie: CookieSpec }> {
+    const provider = this.registry.get(providerId);
+    const flow = codeFlowOf(provider);
+    const returnTo = matchReturnTo(this.config.browser.returnToUrls, query.return_to);
+    if (!returnTo) throw new AppError('return_to_not_allowed', 'return_to is not one of the frontend URLs configured in AUTH_RETURN_TO_URLS');
+    const issued = await this.states.issue({
+      provider: provider.id, returnTo, mode: query.mode ?? 'redirect', loginCodeChallenge: query.code_challenge, withNonce: flow.returnsIdToken,
+    });
+    const location = await flow.authorizationUrl({
+      redirectUri: this.callbackUrl(provider.id), state: issued.state, codeChallenge: issued.codeChallenge, nonce: issued.nonce,
+    });
+    const secure = this.config.browser.publicUrl.startsWith('https:');
+    return { location, cookie: { ...issued.cookie, secure, sameSite: flow.responseMode === 'form_post' ? 'none' : 'lax' } };
+  }
+
+  /**
+   * Throws only when the callback cannot be trusted to belong to a sign-in we started (state missing, unknown,
+   * reused, expired, other browser): then there is no `return_to` to go back to. Anything after that, provider
+   * refusals included, is a `CallbackResult` for the frontend.
+   */
+  async finish(providerId: string, params: Record<string, string>, cookies: Record<string, string>): Promise<{ state: AuthorizationState; result: CallbackResult }> {
+    const provider = this.registry.get(providerId);
+    const state = await this.states.take(provider.id, params.state, cookies);
+    if (params.error !== undefined) {
+      const error = /^[a-z_]{1,64}$/.test(params.error) ? params.error : 'invalid';
+      const code = error === 'access_denied' ? 'provider_access_denied' : 'provider_error';
+      return { state, result: { error: code, error_description: `${provider.displayName} answered ${error}` } };
+    }
+    if (!params.code) return { state, result: { error: 'invalid_authorization_code', error_description: `${provider.displayName} sent no code` } };
+    const timer = this.metrics.startLogin(provider.id);
+    try {
+      const signedIn = await timer.observe(
+        (async () => {
+          const grant = { code: params.code!, redirectUri: this.callbackUrl(provider.id), codeVerifier: state.codeVerifier, callbackParams: params };
+          return this.login.signIn(await this.codeGrants.verifyCallbackCode(provider, grant, state.nonce));
+        })(),
+      );
+      const loginCode = await this.loginCodes.issue({ kind: 'signed-in', ...signedIn }, state.loginCodeChallenge);
+      return { state, result: { login_code: loginCode } };
+    } catch (error) {
+      return { state, result: await this.refusal(error, state) };
+    }
+  }
+
+  /** Our callback URL at the provider: the only redirect URI the redirect flow ever uses. */
+  callbackUrl(providerId: string): string {
+    return `${this.config.browser.publicUrl}/auth/${encodeURIComponent(providerId)}/callback`;
+  }
+
+  /** Answers that carry a token of their own (pending_token, link_token) wait behind a login code too. */
+  private async refusal(error: unknown, state: AuthorizationState): Promise<CallbackResult> {
+    if (!(error instanceof AppError)) {
+      this.logger.error('Redirect-flow callback failed', error instanceof Error ? error.stack : String(error));
+      return { error: 'internal_error', error_description: 'The sign-in failed on our side; try again' };
+    }
+    if (error.details && ('pending_token' in error.details || 'link_token' in error.details)) {
+      const outcome = { kind: 'refused' as const, code: error.code, message: error.message, details: error.details };
+      return { login_code: await this.loginCodes.issue(outcome, state.loginCodeChallenge) };
+    }
+    return { error: error.code, error_description: error.message };
+  }
+}

@@ -1,0 +1,37 @@
+/**
+ * How this app sees the development identity provider (src/dev-idp/): one more OpenID Connect provider, `dev`,
+ * declared like any `PROVIDERS_FILE` entry, whose issuer happens to be mounted in this same process.
+ * This file must stay light: the registry imports it on every boot, oidc-provider is loaded only when enabled.
+ */
+import type { AppConfig } from '../config/app-config.js';
+import type { OidcProviderConfig } from '../config/custom-provider-config.js';
+import { DEV_IDP_PROVIDER_ID } from '../config/providers-file.js';
+
+export const DEV_IDP_CLIENT_ID = 'nest-social-auth-dev';
+
+/** `${PUBLIC_URL}/dev-idp`: what its discovery document and ID tokens say, so what we verify against. */
+export const devIdpIssuer = (config: AppConfig): string => `${config.browser.publicUrl}${config.browser.devIdp.path}`;
+
+/** The one callback the dev IdP's client may return to: our redirect flow's (`GET /auth/dev/callback`). */
+export const devIdpRedirectUri = (config: AppConfig): string => `${config.browser.publicUrl}/auth/${DEV_IDP_PROVIDER_ID}/callback`;
+
+export function devIdpProviderConfig(config: AppConfig): OidcProviderConfig {
+  return {
+    id: DEV_IDP_PROVIDER_ID,
+    type: 'oidc',
+    displayName: 'Dev IdP',
+    issuer: devIdpIssuer(config),
+    clientIds: [DEV_IDP_CLIENT_ID],
+    clientSecret: config.browser.devIdp.clientSecret,
+    scopes: ['openid', 'email', 'profile'],
+    // The redirect flow uses our own callback URL; no frontend redeems dev IdP codes itself.
+    redirectUris: [],
+    enabled: true,
+    emailVerifiedClaim: 'email_verified',
+    // Anyone can be anyone here: its emails must never link to an existing account.
+    trustEmailForLinking: false,
+  };
+}
+
+/** What the registry adds to the declared providers: the dev IdP when it is on, nothing otherwise. */
+export const devIdpProviders = (config: AppConfig): OidcProviderConfig[] => (config.browser.devIdp.enabled ? [devIdpProviderConfig(config)] : []);

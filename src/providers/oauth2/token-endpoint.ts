@@ -1,0 +1,104 @@
+/**
+ * The token endpoint every OAuth 2.0 provider shares: the authorization-code grant (RFC 6749 4.1.3 with the
+ * RFC 7636 verifier) and the refresh grant (section 6), with one reading of their answers. A provider's quirks
+ * (GitHub's errors with HTTP 200, Facebook's GET) stay in its own definition.
+ */
+import { AppError } from '../../common/errors/app-error.js';
+import type { ProviderHttpClient } from '../../common/http/provider-http.client.js';
+import { optionalString, type CodeGrant, type ProviderTokens } from '../identity-provider.types.js';
+
+export interface ConfidentialClient {
+  tokenUrl: string;
+  clientId: string;
+  clientSecret: string;
+  /** RFC 6749 2.3.1: Basic is the one servers must support; some providers only read the form. */
+  authMethod?: 'client_secret_basic' | 'client_secret_post';
+}
+
+/** RFC 6749 5.1, plus the OIDC `id_token`. */
+export interface TokenEndpointResponse {
+  access_token: string;
+  token_type?: string;
+  expires_in?: number;
+  refresh_token?: string;
+  id_token?: string;
+  scope?: string;
+}
+
+/** The authorization-code grant. A code the provider refuses (wrong, used, expired, verifier mismatch) is 400 `invalid_authorization_code`. */
+export async function redeemAuthorizationCode(
+  http: ProviderHttpClient,
+  provider: { id: string; displayName: string },
+  client: ConfidentialClient,
+  grant: CodeGrant,
+): Promise<TokenEndpointResponse> {
+  const params: Record<string, string> = { grant_type: 'authorization_code', code: grant.code, redirect_uri: grant.redirectUri };
+  if (grant.codeVerifier !== undefined) params.code_verifier = grant.codeVerifier;
+  const answer = await postForm(http, provider.id, client, params);
+  const error = oauthError(answer.json);
+  // Google answers a redirect_uri that differs from the authorization request's with its own error name.
+  if (answer.status === 400 && (error === 'invalid_grant' || error === 'redirect_uri_mismatch')) {
+    throw new AppError('invalid_authorization_code', `${provider.displayName} refused the authorization code (wrong, used, expired, or the code_verifier does not match)`);
+  }
+  return tokenResponse(provider, answer.status, answer.json, error);
+}
+
+/** The refresh grant. A refused grant means the user must sign in with the provider again. */
+export async function redeemRefreshToken(
+  http: ProviderHttpClient,
+  provider: { id: string; displayName: string },
+  client: ConfidentialClient,
+  refreshToken: string,
+): Promise<TokenEndpointResponse> {
+  const answer = await postForm(http, provider.id, client, { grant_type: 'refresh_token', refresh_token: refreshToken });
+  const error = oauthError(answer.json);
+  if (answer.status === 400 && error === 'invalid_grant') {
+    throw new AppError('provider_reauthentication_required', `${provider.displayName} no longer honours the stored grant; sign in with ${provider.displayName} again`);
+  }
+  return tokenResponse(provider, answer.status, answer.json, error);
+}
+
+/** What we store from a token answer. Providers that send no new refresh token keep the old one (the caller's merge). */
+export function providerTokensFrom(response: TokenEndpointResponse): ProviderTokens {
+  return {
+    accessToken: response.access_token,
+    refreshToken: response.refresh_token,
+    expiresAt: typeof response.expires_in === 'number' && response.expires_in > 0 ? new Date(Date.now() + response.expires_in * 1000) : undefined,
+  };
+}
+
+async function postForm(http: ProviderHttpClient, providerId: string, client: ConfidentialClient, params: Record<string, string>) {
+  const headers: Record<string, string> = { 'content-type': 'application/x-www-form-urlencoded' };
+  const form = new URLSearchParams(params);
+  if (client.authMethod === 'client_secret_post') {
+    form.set('client_id', client.clientId);
+    form.set('client_secret', client.clientSecret);
+  } else {
+    // RFC 6749 2.3.1: id and secret are form-encoded before they are joined for Basic.
+    headers.authorization = `Basic ${Buffer.from(`${formEncode(client.clientId)}:${formEncode(client.clientSecret)}`).toString('base64')}`;
+  }
+  return http.send(providerId, { method: 'POST', url: client.tokenUrl, headers, body: form.toString() });
+}
+
+function tokenResponse(provider: { id: string; displayName: string }, status: number, json: unknown, error: string | undefined): TokenEndpointResponse {
+  const body = (json ?? {}) as Record<string, unknown>;
+  if (status !== 200 || error !== undefined || !optionalString(body.access_token)) {
+    // invalid_client, unauthorized_client, a missing token: our configuration or the provider, not the user's input.
+    throw new AppError('provider_unavailable', `${provider.displayName} token endpoint refused the request (HTTP ${status}${error ? `, ${error}` : ''})`);
+  }
+  const expires = Number(body.expires_in);
+  return {
+    access_token: String(body.access_token),
+    token_type: optionalString(body.token_type),
+    expires_in: Number.isFinite(expires) ? expires : undefined,
+    refresh_token: optionalString(body.refresh_token),
+    id_token: optionalString(body.id_token),
+    scope: optionalString(body.scope),
+  };
+}
+
+function oauthError(json: unknown): string | undefined {
+  return json !== null && typeof json === 'object' ? optionalString((json as { error?: unknown }).error) : undefined;
+}
+
+export const formEncode = (value: string) => encodeURIComponent(value).replace(/%20/g, '+');
