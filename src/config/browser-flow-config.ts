@@ -5,6 +5,7 @@
  */
 import { randomToken } from '../common/crypto/random.js';
 import type { EnvReader } from './env-reader.js';
+import { redirectUriProblem } from './redirect-uri.js';
 
 export interface BrowserFlowConfig {
   /** Our external origin and base path, without a trailing slash: `https://api.example.com`. */
@@ -32,6 +33,11 @@ export interface BrowserFlowConfig {
     path: string;
     /** Generated per boot: the dev IdP and our `dev` provider are the same process. */
     clientSecret: string;
+    /**
+     * Frontend callback URLs (DEV_IDP_REDIRECT_URIS) for trying `POST /auth/dev/code` from an app in development:
+     * registered at the dev IdP and put on our allow-list. Our own callback is always registered.
+     */
+    redirectUris: string[];
   };
 }
 
@@ -51,6 +57,11 @@ export function parseBrowserFlowConfig(r: EnvReader, nodeEnv: 'development' | 'p
   if (production && devIdpEnabled && !forced) {
     r.problem('DEV_IDP_ENABLED', 'is refused in production: the development identity provider signs anyone in (set DEV_IDP_FORCE=true to override)');
   }
+  const devIdpRedirectUris = r.list('DEV_IDP_REDIRECT_URIS', []);
+  for (const uri of devIdpRedirectUris) {
+    const problem = redirectUriProblem(uri);
+    if (problem) r.problem('DEV_IDP_REDIRECT_URIS', problem);
+  }
   return {
     publicUrl,
     returnToUrls,
@@ -58,6 +69,6 @@ export function parseBrowserFlowConfig(r: EnvReader, nodeEnv: 'development' | 'p
     stateTtlSeconds: r.int('AUTH_STATE_TTL_SECONDS', 600, { min: 1, max: 1800 }),
     loginCodeTtlSeconds: r.int('AUTH_LOGIN_CODE_TTL_SECONDS', 30, { min: 1, max: 59 }),
     demo: { enabled: demoEnabled },
-    devIdp: { enabled: devIdpEnabled, forced, path: '/dev-idp', clientSecret: randomToken() },
+    devIdp: { enabled: devIdpEnabled, forced, path: '/dev-idp', clientSecret: randomToken(), redirectUris: devIdpRedirectUris },
   };
 }

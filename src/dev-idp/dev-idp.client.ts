@@ -12,7 +12,7 @@ export const DEV_IDP_CLIENT_ID = 'nest-social-auth-dev';
 /** `${PUBLIC_URL}/dev-idp`: what its discovery document and ID tokens say, so what we verify against. */
 export const devIdpIssuer = (config: AppConfig): string => `${config.browser.publicUrl}${config.browser.devIdp.path}`;
 
-/** The one callback the dev IdP's client may return to: our redirect flow's (`GET /auth/dev/callback`). */
+/** Our redirect flow's callback (`GET /auth/dev/callback`): always one the dev IdP's client may return to. */
 export const devIdpRedirectUri = (config: AppConfig): string => `${config.browser.publicUrl}/auth/${DEV_IDP_PROVIDER_ID}/callback`;
 
 export function devIdpProviderConfig(config: AppConfig): OidcProviderConfig {
@@ -24,8 +24,8 @@ export function devIdpProviderConfig(config: AppConfig): OidcProviderConfig {
     clientIds: [DEV_IDP_CLIENT_ID],
     clientSecret: config.browser.devIdp.clientSecret,
     scopes: ['openid', 'email', 'profile'],
-    // The redirect flow uses our own callback URL; no frontend redeems dev IdP codes itself.
-    redirectUris: [],
+    // The redirect flow uses our own callback URL; these are for a frontend that redeems codes itself.
+    redirectUris: config.browser.devIdp.redirectUris,
     enabled: true,
     emailVerifiedClaim: 'email_verified',
     // Anyone can be anyone here: its emails must never link to an existing account.

@@ -56,7 +56,7 @@ export async function createDevIdpProvider(config: AppConfig, logger: AppLogger)
     const provider = new Provider(issuer, {
       clients: [{
         client_id: DEV_IDP_CLIENT_ID, client_secret: config.browser.devIdp.clientSecret, client_name: 'nest-social-auth',
-        redirect_uris: [devIdpRedirectUri(config)], response_types: ['code'], grant_types: ['authorization_code', 'refresh_token'],
+        redirect_uris: [devIdpRedirectUri(config), ...config.browser.devIdp.redirectUris], response_types: ['code'], grant_types: ['authorization_code', 'refresh_token'],
       }],
       jwks: { keys: [signingKey] },
       findAccount,

@@ -64,4 +64,12 @@ describe('the development identity provider switch', () => {
     });
     expect(config.browser.devIdp.clientSecret.length).toBeGreaterThanOrEqual(32);
   });
+
+  it('should put DEV_IDP_REDIRECT_URIS on the allow-list of POST /auth/dev/code, refusing what a redirect URI cannot be', () => {
+    const uris = 'http://localhost:5173/callback,com.example.app:/oauth2redirect';
+    expect(devIdpProviderConfig(loadConfig(testEnv({ DEV_IDP_ENABLED: 'true', DEV_IDP_REDIRECT_URIS: uris }))).redirectUris)
+      .toEqual(['http://localhost:5173/callback', 'com.example.app:/oauth2redirect']);
+    expect(problemsOf(testEnv({ DEV_IDP_ENABLED: 'true', DEV_IDP_REDIRECT_URIS: 'http://app.example.com/cb' })))
+      .toEqual([expect.stringMatching(/^DEV_IDP_REDIRECT_URIS has "http:\/\/app.example.com\/cb": each must be https/)]);
+  });
 });
