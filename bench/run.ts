@@ -39,6 +39,10 @@ const POOL_MAX = 60_000;
  */
 const SERVER_ENV: Record<string, string> = {
   NO_COLOR: '1',
+  // Development-only tools (NODE_ENV=development switches them on): a deployment never runs them, and the dev
+  // IdP alone loads oidc-provider and Koa (~40 MB of RSS). Override with BENCH_SERVER_ENV_DEV_IDP_ENABLED=true.
+  DEV_IDP_ENABLED: 'false',
+  DEMO_ENABLED: 'false',
   RATE_LIMIT_AUTH_PER_IP: '1000000000',
   RATE_LIMIT_AUTH_PER_IDENTITY: '1000000000',
 };
@@ -604,7 +608,7 @@ function printReport(rows: Row[]): void {
   out.push(`Load:    ${describeLoadSettings(settings)}`);
   const overrides = Object.entries(serverEnvOverrides).map(([k, v]) => `${k}=${v}`).join(' ');
   out.push('Servers: child processes on 127.0.0.1; baseline = bench/baseline-server.ts; app = node dist/main.js with NODE_ENV=development, ' +
-    `defaults otherwise (JWT ES256, LOG_LEVEL info, stdout to a file) except /auth rate limits raised out of reach${overrides ? `; set: ${overrides}` : ''}; ` +
+    `defaults otherwise (JWT ES256, LOG_LEVEL info, stdout to a file) except /auth rate limits raised out of reach and the dev IdP and demo off${overrides ? `; set: ${overrides}` : ''}; ` +
     'Google = FakeGoogle (RS256 ID tokens) in the bench process');
   out.push('Result = 2xx answers per measured second; "x baseline" = that / baseline req/s; p50/p99 = latency of 2xx answers; ' +
     'non-2xx and errors (socket errors + timeouts) are of the measured phase (warm-up problems are listed under Flags); ' +
