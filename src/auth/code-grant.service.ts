@@ -34,7 +34,7 @@ export class CodeGrantService {
     }
     const { identity, nonce } = await flow.exchangeCode({ code: input.code, redirectUri: input.redirect_uri, codeVerifier: input.code_verifier });
     if (input.nonce !== undefined) {
-      if (nonce === undefined || !safeEqual(nonce, input.nonce)) throw new AppError('invalid_nonce', 'The ID token does not carry the nonce of the authorization request');
+      requireNonce(nonce, input.nonce, 'The ID token does not carry the nonce of the authorization request');
     } else {
       await this.nonces.consume(provider.id, nonce);
     }
@@ -45,11 +45,14 @@ export class CodeGrantService {
   async verifyCallbackCode(provider: IdentityProvider, grant: CodeGrant, expectedNonce: string | undefined): Promise<VerifiedIdentity> {
     const flow = codeFlowOf(provider);
     const { identity, nonce } = await flow.exchangeCode(grant);
-    if (expectedNonce !== undefined && (nonce === undefined || !safeEqual(nonce, expectedNonce))) {
-      throw new AppError('invalid_nonce', `The ${provider.displayName} ID token does not carry the nonce of this sign-in`);
-    }
+    if (expectedNonce !== undefined) requireNonce(nonce, expectedNonce, `The ${provider.displayName} ID token does not carry the nonce of this sign-in`);
     return identity;
   }
+}
+
+/** The ID token's nonce must be the one the authorization request sent (compared in constant time). */
+function requireNonce(actual: string | undefined, expected: string, message: string): void {
+  if (actual === undefined || !safeEqual(actual, expected)) throw new AppError('invalid_nonce', message);
 }
 
 export function codeFlowOf(provider: IdentityProvider): CodeFlow {

@@ -2,7 +2,7 @@
  * The demo page: static HTML whose one script (`/demo/app.js`, demo.script.ts) does everything. The inline
  * style is allowed by its hash, so the page's CSP allows no inline script at all.
  */
-import { createHash } from 'node:crypto';
+import { cspHashSource } from '../common/security/helmet.js';
 
 const STYLE = 'body{font:16px system-ui,sans-serif;max-width:46rem;margin:2rem auto;padding:0 1rem}'
   + 'button{font:inherit;padding:.35rem .7rem;margin:.2rem .4rem .2rem 0}pre{background:#f4f4f4;padding:.6rem;overflow:auto;font-size:13px}'
@@ -12,7 +12,7 @@ export const DEMO_CSP_DIRECTIVES = {
   defaultSrc: ["'none'"],
   scriptSrc: ["'self'"],
   connectSrc: ["'self'"],
-  styleSrc: [`'sha256-${createHash('sha256').update(STYLE).digest('base64')}'`],
+  styleSrc: [cspHashSource(STYLE)],
   baseUri: ["'none'"],
   formAction: ["'none'"],
   frameAncestors: ["'none'"],

@@ -2,7 +2,7 @@
  * The dev IdP's two pages, plain HTML with no script: the sign-in form and an error page (used for oidc-provider's
  * errors too). Their one inline style is allowed by its hash, so the CSP stays `default-src 'none'`.
  */
-import { createHash } from 'node:crypto';
+import { cspHashSource } from '../common/security/helmet.js';
 
 const STYLE = 'body{font:16px system-ui,sans-serif;max-width:26rem;margin:3rem auto;padding:0 1rem}'
   + 'input,button{font:inherit;padding:.4rem .6rem}input{width:100%;box-sizing:border-box;margin:.3rem 0 1rem}'
@@ -14,7 +14,7 @@ export const DEV_IDP_CSP_DIRECTIVES = {
   // oidc-provider adds the hash of each inline script it writes (the auto-submitted form of form_post, and of the
   // logout when someone signs in over another account's session) to an existing script-src only.
   scriptSrc: ["'self'"],
-  styleSrc: [`'sha256-${createHash('sha256').update(STYLE).digest('base64')}'`],
+  styleSrc: [cspHashSource(STYLE)],
   baseUri: ["'none'"],
   frameAncestors: ["'none'"],
 };

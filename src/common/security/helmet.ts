@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import type { ServerResponse } from 'node:http';
 import { createRequire } from 'node:module';
 // Types only: the route option `helmet` and the option shapes, as @fastify/helmet declares them for Fastify.
@@ -38,6 +39,11 @@ export function helmetOptions(config: AppConfig): HelmetConfiguration {
     xFrameOptions: { action: 'deny' },
     referrerPolicy: { policy: 'no-referrer' },
   };
+}
+
+/** A CSP source that allows exactly this inline `<style>` (or script) text: `'sha256-…'`, for pages we serve. */
+export function cspHashSource(inline: string): string {
+  return `'sha256-${createHash('sha256').update(inline).digest('base64')}'`;
 }
 
 /**
