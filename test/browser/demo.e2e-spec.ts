@@ -101,11 +101,18 @@ describe(`${registerDemo.name} in Chromium, signing in with the dev IdP`, () => 
   it('should sign in with the popup flow, the popup handing the login code back to the page', async () => {
     await page.goto(`${t.url}/demo`);
     const [popup] = await Promise.all([page.waitForEvent('popup'), page.getByRole('button', { name: 'Sign in with Dev IdP (popup)' }).click()]);
+    // Listened for before signing in: the popup may close before signInAtDevIdp returns.
+    const closed = popup.waitForEvent('close', { timeout: 0 }).then(() => 'closed');
     await signInAtDevIdp(popup, 'Grace Hopper');
     // The callback page closes the popup once it has posted the code; without `window.opener` it would carry on as a redirect.
+    // waitForURL rejects when the popup closes: that rejection is not an outcome, the 'close' event is.
+    const never = new Promise<string>(() => undefined);
     const outcome = await Promise.race([
-      popup.waitForEvent('close', { timeout: 0 }).then(() => 'closed'),
-      popup.waitForURL((url) => url.pathname === '/demo', { timeout: 0 }).then(() => 'the popup lost window.opener and fell back to the redirect: a Cross-Origin-Opener-Policy other than unsafe-none on a response of the sign-in'),
+      closed,
+      popup.waitForURL((url) => url.pathname === '/demo', { timeout: 0 }).then(
+        () => 'the popup lost window.opener and fell back to the redirect: a Cross-Origin-Opener-Policy other than unsafe-none on a response of the sign-in',
+        () => never,
+      ),
     ]);
     expect(outcome).toBe('closed');
 
