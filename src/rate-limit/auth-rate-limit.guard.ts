@@ -37,6 +37,15 @@ export class AuthRateLimitGuard extends ThrottlerGuard {
     super(options, storage, reflector);
   }
 
+  /**
+   * Every request passes here, and most are not /auth requests: those are let through at once, without the
+   * throttler's own chain of awaits (each promise is one more for the request context to carry; see ADR 0006).
+   */
+  override async canActivate(context: ExecutionContext): Promise<boolean> {
+    if (context.getType() === 'http' && !isAuthRoute(routeOf(context.switchToHttp().getRequest<Request>()))) return true;
+    return super.canActivate(context);
+  }
+
   protected override async shouldSkip(context: ExecutionContext): Promise<boolean> {
     if (!this.config.rateLimit.enabled || context.getType() !== 'http') return true;
     const req = context.switchToHttp().getRequest<Request>();

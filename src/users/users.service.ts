@@ -3,13 +3,14 @@ import { InjectRepository } from '@nestjs/typeorm';
 import type { Repository } from 'typeorm';
 import type { ColumnMetadata } from 'typeorm/metadata/ColumnMetadata.js';
 import { AppError } from '../common/errors/app-error.js';
+import { PreparedRead } from '../database/prepared-read.js';
 import { isUniqueViolation, TransactionRunner } from '../database/transaction-runner.js';
 import type { UpdateMeDto } from './dto/update-me.dto.js';
 import { User } from './entities/user.entity.js';
 
-/** One SQL text for "the user with this id", built once from the entity's metadata, and its columns. */
+/** "The user with this id", prepared once from the entity's metadata, and the columns it returns. */
 interface ByIdQuery {
-  sql: string;
+  read: PreparedRead;
   columns: readonly ColumnMetadata[];
 }
 
@@ -26,15 +27,14 @@ export class UsersService {
    * The user of a token, read from the database on every call (no cache): a PATCH, or a deactivation made
    * directly in the database, shows on the next request, on every instance.
    *
-   * `GET /users/me` runs this on every call, so it is one fixed SQL text (better-sqlite3 keeps it prepared in
-   * TypeORM's statement cache) hydrated by the driver's own column conversion, instead of `findOne`, whose query
-   * builder cost more than the rest of the request (docs/decisions/0006-request-path-performance.md).
+   * `GET /users/me` runs this on every call, so it is one prepared statement run on the driver's connection
+   * (PreparedRead) and hydrated by the driver's own column conversion, instead of `findOne`, whose query builder
+   * and query runner cost more than the rest of the request (docs/decisions/0006-request-path-performance.md).
    * users.service.spec.ts checks it returns what `findOne` does.
    */
   async get(id: string): Promise<User> {
     const query = (this.byId ??= this.buildByIdQuery());
-    const rows = (await this.users.query(query.sql, [id])) as Array<Record<string, unknown>>;
-    const row = rows[0];
+    const row = await query.read.one([id]);
     if (!row) throw new AppError('invalid_token', 'The user of this token no longer exists');
     const user = this.hydrate(row, query.columns);
     if (!user.isActive) throw new AppError('account_inactive', 'This account is inactive');
@@ -67,7 +67,8 @@ export class UsersService {
     const [primary, ...more] = metadata.primaryColumns;
     if (!primary || more.length > 0) throw new Error('UsersService expects one primary column on User');
     const list = columns.map((c) => driver.escape(c.databaseName)).join(', ');
-    return { sql: `SELECT ${list} FROM ${table} WHERE ${driver.escape(primary.databaseName)} = ${driver.createParameter('id', 0)}`, columns };
+    const sql = `SELECT ${list} FROM ${table} WHERE ${driver.escape(primary.databaseName)} = ${driver.createParameter('id', 0)}`;
+    return { read: new PreparedRead(this.users.manager.connection, 'users_by_id', sql), columns };
   }
 
   /** Each column through the driver's conversion (SQLite 0/1 to booleans, date strings to Dates), as `find*` does. */

@@ -52,8 +52,9 @@ describe('/users/me', () => {
     expect(after.body.email).toBe('g-1@gmail.com');
   });
 
-  it('should refuse an inactive user with 403 account_inactive', async () => {
+  it('should refuse an inactive user with 403 account_inactive, from the next request on (the user is not cached)', async () => {
     const s = await loginWithGoogle(t, google);
+    await t.http().get('/users/me').set(auth(s.access_token)).expect(200);
     await t.dataSource.query(`UPDATE users SET "isActive" = ${t.dataSource.options.type === 'postgres' ? 'false' : '0'}`);
     expect((await t.http().get('/users/me').set(auth(s.access_token)).expect(403)).body.code).toBe('account_inactive');
     const again = await t.http().post('/auth/google/token').send({
