@@ -146,8 +146,15 @@ describe('POST /auth/google/code', () => {
   it('answers 502 when Google refuses our client secret, and 502/504 when it fails', async () => {
     google.refreshTokens.clientSecret = 'rotated-at-google';
     const v = verifier();
-    expect((await exchange({ code: codeFor(WEB_REDIRECT, v), redirect_uri: WEB_REDIRECT, code_verifier: v }).expect(502)).body.code).toBe('provider_unavailable');
+    const refused = await exchange({ code: codeFor(WEB_REDIRECT, v), redirect_uri: WEB_REDIRECT, code_verifier: v }).expect(502);
+    expect(refused.body).toMatchObject({ code: 'provider_unavailable', message: expect.stringContaining('invalid_client') });
     google.refreshTokens.clientSecret = 'google-client-secret';
+    // An error that is not an OAuth error name is not quoted back.
+    google.setFault({ kind: 'status', status: 400, body: JSON.stringify({ error: 'Bad <b>thing</b> ya29.leaked-token' }), path: '/token' });
+    const garbled = await exchange({ code: codeFor(WEB_REDIRECT, v), redirect_uri: WEB_REDIRECT, code_verifier: v }).expect(502);
+    expect(garbled.body.code).toBe('provider_unavailable');
+    expect(garbled.body.message).toContain('invalid');
+    expect(garbled.body.message).not.toContain('ya29');
     google.setFault({ kind: 'malformed-json', path: '/token' });
     expect((await exchange({ code: codeFor(WEB_REDIRECT, v), redirect_uri: WEB_REDIRECT, code_verifier: v }).expect(502)).body.code).toBe('provider_unavailable');
     google.setFault({ kind: 'slow', delayMs: 1500, path: '/token' });

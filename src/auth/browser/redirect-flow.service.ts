@@ -3,6 +3,7 @@ import { AppError } from '../../common/errors/app-error.js';
 import { APP_CONFIG, type AppConfig } from '../../config/app-config.js';
 import { MetricsService } from '../../metrics/metrics.service.js';
 import { IdentityProviderRegistry } from '../../providers/identity-provider.registry.js';
+import { oauthErrorName } from '../../providers/oauth2/oauth-error.js';
 import { CodeGrantService, codeFlowOf } from '../code-grant.service.js';
 import type { AuthorizeQuery } from '../dto/authorize.query.js';
 import { LoginService } from '../login.service.js';
@@ -58,7 +59,7 @@ export class RedirectFlowService {
     const provider = this.registry.get(providerId);
     const state = await this.states.take(provider.id, params.state, cookies);
     if (params.error !== undefined) {
-      const error = /^[a-z_]{1,64}$/.test(params.error) ? params.error : 'invalid';
+      const error = oauthErrorName(params.error);
       const code = error === 'access_denied' ? 'provider_access_denied' : 'provider_error';
       return { state, result: { error: code, error_description: `${provider.displayName} answered ${error}` } };
     }

@@ -4,6 +4,7 @@
  * (GitHub's errors with HTTP 200, Facebook's GET) stay in its own definition.
  */
 import { AppError } from '../../common/errors/app-error.js';
+import { oauthErrorName } from './oauth-error.js';
 import type { ProviderHttpClient } from '../../common/http/provider-http.client.js';
 import { optionalString, type CodeGrant, type ProviderTokens } from '../identity-provider.types.js';
 
@@ -84,7 +85,8 @@ function tokenResponse(provider: { id: string; displayName: string }, status: nu
   const body = (json ?? {}) as Record<string, unknown>;
   if (status !== 200 || error !== undefined || !optionalString(body.access_token)) {
     // invalid_client, unauthorized_client, a missing token: our configuration or the provider, not the user's input.
-    throw new AppError('provider_unavailable', `${provider.displayName} token endpoint refused the request (HTTP ${status}${error ? `, ${error}` : ''})`);
+    const named = error === undefined ? '' : `, ${oauthErrorName(error)}`;
+    throw new AppError('provider_unavailable', `${provider.displayName} token endpoint refused the request (HTTP ${status}${named})`);
   }
   const expires = Number(body.expires_in);
   return {
