@@ -4,9 +4,9 @@
  * (GitHub's errors with HTTP 200, Facebook's GET) stay in its own definition.
  */
 import { AppError } from '../../common/errors/app-error.js';
-import { oauthErrorName } from './oauth-error.js';
 import type { ProviderHttpClient } from '../../common/http/provider-http.client.js';
 import { optionalString, type CodeGrant, type ProviderTokens } from '../identity-provider.types.js';
+import { oauthErrorName } from './oauth-error.js';
 
 export interface ConfidentialClient {
   tokenUrl: string;
