@@ -1,17 +1,21 @@
 // Jest runs in native ESM mode (NestJS 12 ships ESM only): `node --experimental-vm-modules`.
 // ts-jest transpiles each file on its own (isolatedModules); `npm run typecheck` type-checks the whole tree.
+// Jest can require() an ES module from Node 24.9 on (it then loads content-disposition as ESM itself); before that, a
+// transform rewrites it to CommonJS. Applying the transform on 24.9+ breaks it ("exports is not defined").
+const [major, minor] = process.versions.node.split('.').map(Number);
+const jestRequiresEsm = major > 24 || (major === 24 && minor >= 9);
 const transform = {
   '^.+\\.ts$': ['ts-jest', { useESM: true, tsconfig: 'tsconfig.json', isolatedModules: true }],
   // @nestjs/throttler is CommonJS requiring ESM-only Nest; see test/support/jest/nest-esm-bridge.transform.js.
   '/node_modules/@nestjs/throttler/.+\\.js$': '<rootDir>/test/support/jest/nest-esm-bridge.transform.js',
   // ESM-only, required by CommonJS @fastify/static (Swagger UI assets); see test/support/jest/esm-to-cjs.transform.js.
-  '/node_modules/content-disposition/.+\\.js$': '<rootDir>/test/support/jest/esm-to-cjs.transform.js',
+  ...(jestRequiresEsm ? {} : { '/node_modules/content-disposition/.+\\.js$': '<rootDir>/test/support/jest/esm-to-cjs.transform.js' }),
 };
 const common = {
   extensionsToTreatAsEsm: ['.ts'],
   moduleNameMapper: { '^(\\.{1,2}/.*)\\.js$': '$1' },
   transform,
-  transformIgnorePatterns: ['/node_modules/(?!@nestjs/throttler/|content-disposition/)'],
+  transformIgnorePatterns: [jestRequiresEsm ? '/node_modules/(?!@nestjs/throttler/)' : '/node_modules/(?!@nestjs/throttler/|content-disposition/)'],
   setupFiles: ['<rootDir>/test/support/jest/nest-esm-bridge.setup.ts'],
   testEnvironment: 'node',
   // dist/ and dist-bench/ hold compiled copies of the sources; never pick up their modules.
