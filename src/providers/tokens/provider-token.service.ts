@@ -47,7 +47,7 @@ export class ProviderTokenService {
    * `getAccountAccessToken`.
    */
   async getProviderAccessToken(userId: string, provider: string): Promise<string> {
-    this.registry.get(provider);
+    this.registry.get(provider); // a provider we do not have is unknown_provider, not "no account there"
     const accounts = await this.accounts.find({ where: { userId, provider }, take: 2 });
     if (accounts.length === 0) throw new AppError('not_found', `The user has no ${provider} account connected`);
     if (accounts.length > 1) {
