@@ -1,5 +1,5 @@
 import type { AuthenticatedUser } from '../common/decorators/current-user.decorator.js';
-import { sha256 } from '../common/crypto/random.js';
+import { labelledHash } from '../common/crypto/random.js';
 
 /** Body fields that name who is asking on public auth routes, by the credential presented. */
 const PRESENTED_TOKENS = [
@@ -17,7 +17,8 @@ export interface RateLimitedRequest {
 /**
  * Who a request counts against for `RATE_LIMIT_AUTH_PER_IDENTITY`: the user on authenticated routes (set by
  * JwtAuthGuard); on public ones the refresh token (`/auth/refresh`, `/auth/logout`) or provider token
- * (`/auth/{provider}/token`) presented, as its SHA-256, so no credential becomes a storage key. Read from the
+ * (`/auth/{provider}/token`) presented, as a SHA-256 labelled for this use, so no credential becomes a storage key,
+ * nor the hash the database looks a refresh token up by (`refresh_tokens.tokenHash`). Read from the
  * body by field, not by route, so a new route taking one of these tokens is covered. `undefined` (a nonce
  * request, a body without a token): the per-IP limit alone applies.
  */
@@ -27,7 +28,7 @@ export function rateLimitIdentity(req: RateLimitedRequest): string | undefined {
   if (typeof body !== 'object' || body === null) return undefined;
   for (const { field, kind } of PRESENTED_TOKENS) {
     const value = (body as Record<string, unknown>)[field];
-    if (typeof value === 'string' && value !== '') return `${kind}:${sha256(value)}`;
+    if (typeof value === 'string' && value !== '') return `${kind}:${labelledHash(`rate-limit:${kind}`, value)}`;
   }
   return undefined;
 }

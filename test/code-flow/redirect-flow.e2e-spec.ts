@@ -5,6 +5,7 @@
  */
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from '@jest/globals';
 import { createHash, randomBytes } from 'node:crypto';
+import { OneTimeStore } from '../../src/auth/nonce/one-time-store.js';
 import { FakeGoogle } from '../fakes/google.fake.js';
 import { BrowserSession } from '../support/browser-session.js';
 import { createListeningApp } from '../support/listening-app.js';
@@ -107,6 +108,22 @@ describe('redirect flow: GET /auth/google/authorize and /callback', () => {
       const mine = new BrowserSession();
       const good = fragmentOf(await mine.get(await toCallback(mine, query))).get('login_code');
       await redeem({ login_code: good, code_verifier: verifier }).expect(200);
+    });
+
+    it("cannot be made to redeem another sign-in's outcome copied under it in the store: 400 invalid_login_code", async () => {
+      // Whoever can write the one-time store (Redis) but not forge a seal: moves Ada's sealed outcome under a code of their own.
+      const ada = new BrowserSession();
+      const adaCode = fragmentOf(await ada.get(await toCallback(ada))).get('login_code')!;
+      google.codes.nextAccount = { sub: 'g-mallory', email: 'mallory@gmail.com', emailVerified: true, name: 'Mallory' };
+      const mallory = new BrowserSession();
+      const malloryCode = fragmentOf(await mallory.get(await toCallback(mallory))).get('login_code')!;
+      const store = t.app.get(OneTimeStore);
+      const hash = (code: string) => createHash('sha256').update(code).digest('base64url');
+      const adaOutcome = await store.takeValue(`login-code:${hash(adaCode)}`);
+      await store.takeValue(`login-code:${hash(malloryCode)}`);
+      await store.putValue(`login-code:${hash(malloryCode)}`, adaOutcome!, 60);
+      expect((await redeem({ login_code: malloryCode }).expect(400)).body.code).toBe('invalid_login_code');
+      expect((await countRows(t.dataSource)).refresh_tokens).toBe(0);
     });
 
     it('starts no session until redeemed', async () => {

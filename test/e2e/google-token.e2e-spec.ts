@@ -48,7 +48,7 @@ describe('POST /auth/google/token', () => {
       const token = google.issueAccessToken({ sub: 'g-1', aud: WEB_CLIENT });
       await login({ access_token: token }).expect(200);
       const [row] = await t.dataSource.query('SELECT "accessTokenEncrypted" AS enc FROM social_accounts');
-      expect(row.enc).toMatch(/^v1\.test\./);
+      expect(row.enc).toMatch(/^v2\.test\./);
       expect(row.enc).not.toContain(token);
     });
 

@@ -3,53 +3,66 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from '@jest/glo
 import { SecretBox } from '../../src/common/crypto/secret-box.js';
 import type { AppConfig } from '../../src/config/app-config.js';
 import { ProviderTokenService } from '../../src/providers/tokens/provider-token.service.js';
-import { SocialAccount } from '../../src/users/entities/social-account.entity.js';
+import { SocialAccount, tokenPlace, type TokenColumn } from '../../src/users/entities/social-account.entity.js';
 import { FakeFacebook } from '../fakes/facebook.fake.js';
+import { FakeGitHub } from '../fakes/github.fake.js';
 import { FakeGoogle } from '../fakes/google.fake.js';
 import { GOOGLE_WEB_CLIENT, loginWithGoogle } from '../support/google-login.js';
+import { legacySeal } from '../support/legacy-seal.js';
 import { createTestApp, type TestApp } from '../support/test-app.js';
 
 const key = () => randomBytes(32).toString('base64');
+const CURRENT_KEY = { id: 'current', key: randomBytes(32) };
 const RETIRED_KEY = { id: 'retired', key: Buffer.from(key(), 'base64') };
 const HOUR = 3600_000;
 
 describe('ProviderTokenService.getProviderAccessToken', () => {
   const google = new FakeGoogle();
   const facebook = new FakeFacebook({ appId: 'fb-app', appSecret: 'fb-secret' });
+  const github = new FakeGitHub({ clients: [{ clientId: 'gh-app', clientSecret: 'gh-secret' }] });
   let t: TestApp;
   let tokens: ProviderTokenService;
   let box: SecretBox;
   let userId: string;
+  let userAccessToken: string;
 
   beforeAll(async () => {
-    await Promise.all([google.start(), facebook.start()]);
+    await Promise.all([google.start(), facebook.start(), github.start()]);
     t = await createTestApp({
       GOOGLE_CLIENT_IDS: GOOGLE_WEB_CLIENT, GOOGLE_CLIENT_SECRETS: 'google-client-secret', GOOGLE_JWKS_URL: google.jwksUrl, GOOGLE_TOKEN_URL: google.tokenUrl,
       FACEBOOK_CLIENT_IDS: facebook.appId, FACEBOOK_CLIENT_SECRETS: 'fb-secret', FACEBOOK_GRAPH_URL: facebook.graphUrl,
+      GITHUB_CLIENT_IDS: 'gh-app', GITHUB_CLIENT_SECRETS: 'gh-secret', GITHUB_API_URL: github.apiUrl,
       // The first key encrypts; "retired" only decrypts, as mid-rotation.
-      ENCRYPTION_KEYS: `current:${key()},retired:${RETIRED_KEY.key.toString('base64')}`,
+      ENCRYPTION_KEYS: `current:${CURRENT_KEY.key.toString('base64')},retired:${RETIRED_KEY.key.toString('base64')}`,
     });
     tokens = t.app.get(ProviderTokenService);
     box = t.app.get(SecretBox);
   });
   afterAll(async () => {
     await t?.close();
-    await Promise.all([google.stop(), facebook.stop()]);
+    await Promise.all([google.stop(), facebook.stop(), github.stop()]);
   });
   beforeEach(async () => {
     await t.reset();
-    userId = (await loginWithGoogle(t, google, 'g-1')).user.id;
+    ({ user: { id: userId }, access_token: userAccessToken } = await loginWithGoogle(t, google, 'g-1'));
     google.reset();
     facebook.reset();
+    github.reset();
   });
 
   const accounts = () => t.dataSource.getRepository(SocialAccount);
   const stored = (provider = 'google') => accounts().findOneByOrFail({ userId, provider });
-  /** What a code-flow login will store one day: an access token, its expiry, a refresh token, all encrypted. */
-  const seed = (access: string, expiresInMs: number, refresh?: string, with_ = box) =>
-    accounts().update({ userId, provider: 'google' }, {
-      accessTokenEncrypted: with_.encrypt(access), tokenExpiresAt: new Date(Date.now() + expiresInMs), refreshTokenEncrypted: with_.encryptOptional(refresh),
+  /** What a code-flow login stores: an access token, its expiry, a refresh token, each sealed for its row and column. */
+  const seed = async (access: string, expiresInMs: number, refresh?: string, with_ = box) => {
+    const { id } = await stored();
+    await accounts().update({ id }, {
+      accessTokenEncrypted: with_.seal(access, tokenPlace(id, 'accessTokenEncrypted')),
+      tokenExpiresAt: new Date(Date.now() + expiresInMs),
+      refreshTokenEncrypted: with_.sealOptional(refresh, tokenPlace(id, 'refreshTokenEncrypted')),
     });
+  };
+  /** The plaintext of a stored token, opened where it is stored. */
+  const open = (row: SocialAccount, column: TokenColumn = 'accessTokenEncrypted') => box.open(row[column]!, tokenPlace(row.id, column)).plaintext;
   const grant = () => google.refreshTokens.issue({ sub: 'g-1', aud: GOOGLE_WEB_CLIENT });
   const tokenCalls = () => google.requests.filter((r) => r.path === '/token').length;
 
@@ -69,8 +82,8 @@ describe('ProviderTokenService.getProviderAccessToken', () => {
     expect(Object.fromEntries(form)).toMatchObject({ grant_type: 'refresh_token', refresh_token: refresh, client_id: GOOGLE_WEB_CLIENT });
     const row = await stored();
     expect(row.accessTokenEncrypted).not.toContain(fresh);
-    expect(box.decrypt(row.accessTokenEncrypted!)).toBe(fresh);
-    expect(box.decrypt(row.refreshTokenEncrypted!)).toBe(refresh); // Google sent none: the old one is kept
+    expect(open(row)).toBe(fresh);
+    expect(open(row, 'refreshTokenEncrypted')).toBe(refresh); // Google sent none: the old one is kept
     expect(row.tokenExpiresAt!.getTime()).toBeGreaterThan(Date.now() + HOUR - 60_000);
     await expect(tokens.getProviderAccessToken(userId, 'google')).resolves.toBe(fresh);
     expect(tokenCalls()).toBe(1);
@@ -81,7 +94,7 @@ describe('ProviderTokenService.getProviderAccessToken', () => {
     const results = await Promise.all(Array.from({ length: 20 }, () => tokens.getProviderAccessToken(userId, 'google')));
     expect(tokenCalls()).toBe(1);
     expect(new Set(results).size).toBe(1);
-    expect(box.decrypt((await stored()).accessTokenEncrypted!)).toBe(results[0]);
+    expect(open(await stored())).toBe(results[0]);
   });
 
   it('should answer provider_reauthentication_required and clear the tokens when the refresh token was revoked', async () => {
@@ -111,17 +124,76 @@ describe('ProviderTokenService.getProviderAccessToken', () => {
     await expect(tokens.getProviderAccessToken(userId, 'facebook')).rejects.toMatchObject({ code: 'not_found', status: 404 });
   });
 
-  it('should still read a token encrypted with a retired key, and re-encrypt with the current key on refresh', async () => {
+  it('should still read a token sealed with a retired key, seal it again with the current key on that read, and the refresh token on refresh', async () => {
     const retired = new SecretBox({ encryption: { keys: [RETIRED_KEY] } } as AppConfig);
     const refresh = grant();
     await seed('ya29.old-key', HOUR, refresh, retired);
+    const keyIds = async () => { const row = await stored(); return [row.accessTokenEncrypted, row.refreshTokenEncrypted].map((c) => c?.split('.')[1]); };
     await expect(tokens.getProviderAccessToken(userId, 'google')).resolves.toBe('ya29.old-key');
+    expect(await keyIds()).toEqual(['current', 'retired']);
+    expect(open(await stored())).toBe('ya29.old-key');
     await accounts().update({ userId, provider: 'google' }, { tokenExpiresAt: new Date(Date.now() - HOUR) });
     const fresh = await tokens.getProviderAccessToken(userId, 'google');
+    expect(await keyIds()).toEqual(['current', 'current']);
     const row = await stored();
-    const keyId = (ciphertext: string | null) => ciphertext?.split('.')[1];
-    expect([keyId(row.accessTokenEncrypted), keyId(row.refreshTokenEncrypted)]).toEqual(['current', 'current']);
-    expect([box.decrypt(row.accessTokenEncrypted!), box.decrypt(row.refreshTokenEncrypted!)]).toEqual([fresh, refresh]);
+    expect([open(row), open(row, 'refreshTokenEncrypted')]).toEqual([fresh, refresh]);
+  });
+
+  describe('sealed for their row and column', () => {
+    it('should open a legacy token (sealed before places, key id only) and seal it again for its row and column', async () => {
+      const { id } = await stored();
+      const legacy = legacySeal(CURRENT_KEY.id, CURRENT_KEY.key, 'ya29.legacy');
+      await accounts().update({ id }, { accessTokenEncrypted: legacy, tokenExpiresAt: new Date(Date.now() + HOUR) });
+      await expect(tokens.getProviderAccessToken(userId, 'google')).resolves.toBe('ya29.legacy');
+      const row = await stored();
+      expect(row.accessTokenEncrypted).toMatch(/^v2\.current\./);
+      expect(open(row)).toBe('ya29.legacy');
+      expect(() => box.open(row.accessTokenEncrypted!, tokenPlace('another-row', 'accessTokenEncrypted'))).toThrow();
+    });
+
+    it("should not hand out another user's token copied onto this user's row: 409 provider_reauthentication_required", async () => {
+      await seed('ya29.ada', HOUR);
+      const victim = (await loginWithGoogle(t, google, 'g-2')).user.id;
+      const theirs = await accounts().findOneByOrFail({ userId: victim, provider: 'google' });
+      await accounts().update({ id: theirs.id }, { accessTokenEncrypted: (await stored()).accessTokenEncrypted, tokenExpiresAt: new Date(Date.now() + HOUR) });
+      await expect(tokens.getProviderAccessToken(victim, 'google')).rejects.toMatchObject({ code: 'provider_reauthentication_required', status: 409 });
+    });
+
+    it('should not take an access token copied into the refresh-token column for a refresh token', async () => {
+      await seed('ya29.expired', -HOUR);
+      const row = await stored();
+      await accounts().update({ id: row.id }, { refreshTokenEncrypted: row.accessTokenEncrypted });
+      await expect(tokens.getProviderAccessToken(userId, 'google')).rejects.toMatchObject({ code: 'provider_reauthentication_required', status: 409 });
+      expect(google.requests).toHaveLength(0);
+    });
+  });
+
+  describe('a user with two GitHub accounts', () => {
+    const ghToken = (id: number) => github.issueAccessToken({ clientId: 'gh-app', id, login: `gh${id}`, emails: [{ email: `gh${id}@example.com`, primary: true, verified: true }] });
+    /** Connects a GitHub identity to the signed-in Google user; its social account id. */
+    const connect = async (accessToken: string) =>
+      (await t.http().post('/users/me/social-accounts/github').set('authorization', `Bearer ${userAccessToken}`).send({ access_token: accessToken }).expect(200)).body.id as string;
+
+    it('should give each account its own token, by social account id', async () => {
+      const [first, second] = [ghToken(7), ghToken(8)];
+      const [firstId, secondId] = [await connect(first), await connect(second)];
+      await expect(tokens.getAccountAccessToken(userId, firstId)).resolves.toBe(first);
+      await expect(tokens.getAccountAccessToken(userId, secondId)).resolves.toBe(second);
+    });
+
+    it('should refuse to pick one of them by provider: 409 provider_account_ambiguous', async () => {
+      const only = ghToken(7);
+      await connect(only);
+      await expect(tokens.getProviderAccessToken(userId, 'github')).resolves.toBe(only); // one: the shorthand serves
+      await connect(ghToken(8));
+      await expect(tokens.getProviderAccessToken(userId, 'github')).rejects.toMatchObject({ code: 'provider_account_ambiguous', status: 409 });
+    });
+
+    it("should not give a user another user's social account by its id: not_found", async () => {
+      const theirs = (await t.http().post('/auth/github/token').send({ access_token: ghToken(9) }).expect(200)).body.user.id as string;
+      const [account] = await accounts().findBy({ userId: theirs });
+      await expect(tokens.getAccountAccessToken(userId, account!.id)).rejects.toMatchObject({ code: 'not_found', status: 404 });
+    });
   });
 
   describe('Facebook (no refresh tokens)', () => {
@@ -140,7 +212,7 @@ describe('ProviderTokenService.getProviderAccessToken', () => {
       expect(exchanges()).toHaveLength(1);
       expect(Object.fromEntries(exchanges()[0]!.query)).toMatchObject({ grant_type: 'fb_exchange_token', client_id: 'fb-app', fb_exchange_token: access });
       const row = await stored('facebook');
-      expect(box.decrypt(row.accessTokenEncrypted!)).toBe(fresh);
+      expect(open(row)).toBe(fresh);
       expect(row.tokenExpiresAt!.getTime()).toBeGreaterThan(Date.now() + 59 * 86400_000);
     });
 
@@ -148,7 +220,7 @@ describe('ProviderTokenService.getProviderAccessToken', () => {
       const access = await loginFacebook(2 * 86400);
       facebook.setFault({ kind: 'status', status: 500, path: `/${facebook.graphVersion}/oauth` });
       await expect(tokens.getProviderAccessToken(userId, 'facebook')).resolves.toBe(access);
-      expect(box.decrypt((await stored('facebook')).accessTokenEncrypted!)).toBe(access);
+      expect(open(await stored('facebook'))).toBe(access);
     });
 
     it('should return a token with weeks left as it is', async () => {

@@ -44,7 +44,7 @@ describe('/users/me/social-accounts', () => {
     expect(res.body).toEqual({ id: expect.any(String), provider: 'github', uid: '7', created_at: expect.any(String) });
     expect((await list(ada.access_token)).map((a) => a.provider).sort()).toEqual(['github', 'google']);
     const [row] = await t.dataSource.query(`SELECT "accessTokenEncrypted", "extraData" FROM social_accounts WHERE provider = 'github'`);
-    expect(row.accessTokenEncrypted).toMatch(/^v1\./);
+    expect(row.accessTokenEncrypted).toMatch(/^v2\./);
     expect(row.accessTokenEncrypted).not.toContain(accessToken);
     expect(JSON.parse(row.extraData)).toMatchObject({ login: 'gh7' });
     const login = await t.http().post('/auth/github/token').send({ access_token: accessToken }).expect(200);

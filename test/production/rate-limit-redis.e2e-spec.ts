@@ -1,4 +1,4 @@
-import { randomUUID } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { Redis } from 'ioredis';
 import { expectRateLimited, freshIp } from '../support/rate-limit.js';
@@ -41,6 +41,8 @@ describe('rate limits in Redis', () => {
     const keys = await redis.keys(`${prefix}rate-limit:*`);
     expect(keys.some((k) => k.startsWith(`${prefix}rate-limit:identity:refresh:`))).toBe(true);
     expect(keys.join('\n')).not.toContain('raw-refresh-token-value');
+    // Nor the hash refresh_tokens.tokenHash looks it up by: a Redis reader learns no database lookup key.
+    expect(keys.join('\n')).not.toContain(createHash('sha256').update('raw-refresh-token-value').digest('base64url'));
     expect(Math.min(...(await Promise.all(keys.map((k) => redis.pttl(k)))))).toBeGreaterThan(0);
   });
 });

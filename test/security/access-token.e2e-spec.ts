@@ -27,9 +27,9 @@ describe('access token verification', () => {
   const me = (token: string) => t.http().get('/users/me').set('authorization', `Bearer ${token}`);
   const b64 = (o: object) => Buffer.from(JSON.stringify(o)).toString('base64url');
   const claims = () => ({ sub: session.user.id, sid: 'x', jti: 'j' });
-  const sign = (overrides: { iss?: string; aud?: string; exp?: number; key?: Parameters<SignJWT['sign']>[0]; alg?: string } = {}) =>
+  const sign = (overrides: { iss?: string; aud?: string; exp?: number; key?: Parameters<SignJWT['sign']>[0]; alg?: string; typ?: string | null } = {}) =>
     new SignJWT(claims())
-      .setProtectedHeader({ alg: overrides.alg ?? 'ES256', kid })
+      .setProtectedHeader({ alg: overrides.alg ?? 'ES256', kid, ...(overrides.typ === null ? {} : { typ: overrides.typ ?? 'at+jwt' }) })
       .setIssuer(overrides.iss ?? t.config.jwt.issuer)
       .setAudience(overrides.aud ?? t.config.jwt.audience)
       .setIssuedAt()
@@ -77,6 +77,25 @@ describe('access token verification', () => {
 
   it('should refuse another audience', async () => {
     expect((await me(await sign({ aud: 'another-api' })).expect(401)).body.code).toBe('invalid_token');
+  });
+
+  it('should type our tokens at+jwt (RFC 9068), so no other JWT we sign can pass for one', async () => {
+    const header = JSON.parse(Buffer.from(session.access_token.split('.')[0]!, 'base64url').toString());
+    expect(header).toEqual({ alg: 'ES256', typ: 'at+jwt', kid });
+  });
+
+  it.each([
+    ['typ JWT', 'JWT'],
+    ['no typ', null],
+    ['an ID token\'s typ', 'id_token+jwt'],
+    ['typ at+jwt with a suffix', 'at+jwt2'],
+  ])('should refuse a token of ours with valid claims but %s: 401 invalid_token', async (_, typ) => {
+    const res = await me(await sign({ typ })).expect(401);
+    expect(res.body.code).toBe('invalid_token');
+  });
+
+  it.each(['application/at+jwt', 'AT+JWT'])('should accept typ %s (media types compare case-insensitively, RFC 9068 §4)', async (typ) => {
+    await me(await sign({ typ })).expect(200);
   });
 
   it('should refuse garbage and a missing scheme', async () => {

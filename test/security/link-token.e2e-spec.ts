@@ -80,7 +80,7 @@ describe('link_token', () => {
     try {
       const { fbToken, linkToken } = await collide();
       const [key, value] = putValue.mock.calls.find(([k]) => k.startsWith('link-token:'))!;
-      expect(value).toMatch(/^v1\./);
+      expect(value).toMatch(/^v2\./);
       for (const secret of [fbToken, linkToken, 'ada@gmail.com']) expect(`${key} ${value}`).not.toContain(secret);
     } finally {
       putValue.mockRestore();

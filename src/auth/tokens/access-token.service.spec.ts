@@ -14,6 +14,23 @@ describe(AccessTokenService.name, () => {
   });
 
   describe('verify', () => {
+    /** Our token re-signed with our key under another `typ`: same claims, same kid, only the type differs. */
+    const retyped = (token: string, config: ReturnType<typeof configWith>, typ: string | undefined) => {
+      const { payload, header } = new JwtService().decode(token, { complete: true }) as { payload: object; header: { kid: string } };
+      return new JwtService().sign(payload, { privateKey: config.jwt.privateKeys[0]!, algorithm: 'ES256', header: { alg: 'ES256', kid: header.kid, ...(typ ? { typ } : {}) } });
+    };
+
+    it('should refuse a token of ours typed JWT, or untyped, even after verifying the at+jwt token with the same claims', () => {
+      const config = configWith();
+      const sut = serviceFor(config);
+      const token = sut.sign('user-1', 'session-1');
+      sut.verify(token);
+
+      expect(() => sut.verify(retyped(token, config, 'JWT'))).toThrow('The access token is not valid');
+      expect(() => sut.verify(retyped(token, config, undefined))).toThrow('The access token is not valid');
+      expect(sut.verify(retyped(token, config, 'application/at+jwt'))).toMatchObject({ userId: 'user-1' });
+    });
+
     it('should answer the same claims for a token it verified before', () => {
       const sut = serviceFor();
       const token = sut.sign('user-1', 'session-1');

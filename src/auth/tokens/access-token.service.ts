@@ -16,9 +16,11 @@ interface AccessClaims {
 /**
  * Our access tokens: short-lived JWTs with iss, aud, sub, exp, iat, jti and `sid` (the session, i.e. the
  * refresh-token family). Verification looks the key up by `kid` and pins the algorithm to that key's, so
- * `alg: none` and HS256-with-our-public-key tokens fail.
+ * `alg: none` and HS256-with-our-public-key tokens fail. Typed `at+jwt` (RFC 9068 §2.1) and required to be
+ * (RFC 8725 §3.11): no other JWT signed with our keys (an ID token of ours one day) passes for an access token.
  */
 const VERIFIED_CACHE_SIZE = 5_000;
+const TYP = 'at+jwt';
 
 @Injectable()
 export class AccessTokenService {
@@ -40,6 +42,7 @@ export class AccessTokenService {
       privateKey: key.privateKey as unknown as string,
       algorithm: key.algorithm,
       keyid: key.kid,
+      header: { alg: key.algorithm, typ: TYP },
       issuer: this.config.jwt.issuer,
       audience: this.config.jwt.audience,
       subject: userId,
@@ -51,7 +54,8 @@ export class AccessTokenService {
   /**
    * Verifies an access token. A token that verified once is remembered, by its exact text (signature included),
    * until its own `exp`: the ES256 check costs ~50 µs, more than the rest of a guarded request, and the same
-   * token comes back on every call of a session. Bounded, oldest first out.
+   * token comes back on every call of a session. Bounded, oldest first out. Only tokens that passed every check
+   * (their `typ` too) get in, and the key is the whole text, header included: the cache skips no check.
    */
   verify(token: string): AuthenticatedUser {
     const now = Date.now();
@@ -65,7 +69,11 @@ export class AccessTokenService {
   }
 
   private verifySignatureAndClaims(token: string): { auth: AuthenticatedUser; exp: number } {
-    const key = this.keys.find(readKid(token));
+    const header = readHeader(token);
+    // RFC 9068 §4: "at+jwt" or "application/at+jwt", media types compare case-insensitively (RFC 7515 §4.1.9).
+    const typ = typeof header.typ === 'string' ? header.typ.toLowerCase() : undefined;
+    if (typ !== TYP && typ !== `application/${TYP}`) throw new AppError('invalid_token', 'The access token is not valid');
+    const key = this.keys.find(typeof header.kid === 'string' ? header.kid : undefined);
     if (!key) throw new AppError('invalid_token', 'The access token is not signed by a key of ours');
     let claims: AccessClaims;
     try {
@@ -85,12 +93,13 @@ export class AccessTokenService {
   }
 }
 
-function readKid(token: string): string | undefined {
+/** The JOSE header, unverified (the signature check follows), to pick the key and refuse a wrong `typ` early. */
+function readHeader(token: string): { kid?: unknown; typ?: unknown } {
   const header = token.split('.', 1)[0] ?? '';
   try {
-    const kid: unknown = JSON.parse(Buffer.from(header, 'base64url').toString('utf8')).kid;
-    return typeof kid === 'string' ? kid : undefined;
+    const parsed: unknown = JSON.parse(Buffer.from(header, 'base64url').toString('utf8'));
+    return typeof parsed === 'object' && parsed !== null ? parsed : {};
   } catch {
-    return undefined;
+    return {};
   }
 }

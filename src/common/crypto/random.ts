@@ -10,6 +10,15 @@ export function sha256(value: string): string {
   return createHash('sha256').update(value).digest('base64url');
 }
 
+/**
+ * SHA-256 of a credential for one use other than its own lookup (a rate-limit counter, say), labelled with that
+ * use: the same token hashed for two uses gives unrelated values, so a reader of one store (Redis keys) does not
+ * learn another's lookup keys (`refresh_tokens.tokenHash`, the one-time store's `<kind>:<sha256>`).
+ */
+export function labelledHash(purpose: string, value: string): string {
+  return createHash('sha256').update(`${purpose}\0`).update(value).digest('base64url');
+}
+
 export function safeEqual(a: string, b: string): boolean {
   const ab = Buffer.from(a);
   const bb = Buffer.from(b);

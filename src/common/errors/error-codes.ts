@@ -31,6 +31,7 @@ export const ERROR_STATUS = {
   email_not_verified: 409,
   account_link_required: 409,
   provider_reauthentication_required: 409,
+  provider_account_ambiguous: 409,
   username_taken: 409,
   social_account_in_use: 409,
   last_login_method: 409,

@@ -1,10 +1,10 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import type { Repository } from 'typeorm';
-import { SecretBox } from '../../common/crypto/secret-box.js';
+import { SecretBox, type Opened } from '../../common/crypto/secret-box.js';
 import { AppError } from '../../common/errors/app-error.js';
 import { TransactionRunner } from '../../database/transaction-runner.js';
-import { SocialAccount } from '../../users/entities/social-account.entity.js';
+import { SocialAccount, tokenPlace, type TokenColumn } from '../../users/entities/social-account.entity.js';
 import { IdentityProviderRegistry } from '../identity-provider.registry.js';
 import type { IdentityProvider, ProviderTokens } from '../identity-provider.types.js';
 import { RefreshLock } from './refresh-lock.js';
@@ -14,8 +14,10 @@ const MARGIN_MS = 60_000;
 
 /**
  * The user's provider access token, for backend code that calls the provider on the user's behalf. Stored
- * encrypted on the social account by the login; renewed here when it is about to expire, one renewal per user
- * and provider at a time (`RefreshLock`). Every write re-encrypts with the current `ENCRYPTION_KEYS` key.
+ * encrypted on the social account (one row per provider identity: a user may connect several of one provider)
+ * by the login; renewed here when it is about to expire, one renewal per social account at a time
+ * (`RefreshLock`). Every write seals with the current `ENCRYPTION_KEYS` key, bound to the row and column; a
+ * token read under a retired key or an unbound legacy seal is sealed again on that read.
  */
 @Injectable()
 export class ProviderTokenService {
@@ -29,38 +31,62 @@ export class ProviderTokenService {
     private readonly lock: RefreshLock,
   ) {}
 
-  /** `not_found` without an account at that provider; `provider_reauthentication_required` when only a new sign-in helps. */
-  async getProviderAccessToken(userId: string, provider: string): Promise<string> {
-    const definition = this.registry.get(provider);
-    const usable = this.usable(definition, await this.read(userId, provider));
-    if (usable !== undefined) return usable;
-    return this.lock.run(`${userId}:${provider}`, () => this.renew(definition, userId));
+  /**
+   * The access token of one social account (an id from `GET /users/me/social-accounts`) of this user.
+   * `not_found` when the user has no such account; `provider_reauthentication_required` when only a new sign-in helps.
+   */
+  async getAccountAccessToken(userId: string, socialAccountId: string): Promise<string> {
+    const account = await this.accounts.findOne({ where: { id: socialAccountId, userId } });
+    if (!account) throw new AppError('not_found', 'The user has no such social account');
+    return this.tokenOf(account);
   }
 
-  private async read(userId: string, provider: string): Promise<SocialAccount> {
-    const account = await this.accounts.findOne({ where: { userId, provider } });
-    if (!account) throw new AppError('not_found', `The user has no ${provider} account connected`);
+  /**
+   * Shorthand for a user with one account at `provider`. With several, no account is picked for the caller
+   * (the token of the wrong identity would act as another person): `provider_account_ambiguous`, name one with
+   * `getAccountAccessToken`.
+   */
+  async getProviderAccessToken(userId: string, provider: string): Promise<string> {
+    this.registry.get(provider); // a provider we do not have is unknown_provider, not "no account there"
+    const accounts = await this.accounts.find({ where: { userId, provider }, take: 2 });
+    if (accounts.length === 0) throw new AppError('not_found', `The user has no ${provider} account connected`);
+    if (accounts.length > 1) {
+      throw new AppError('provider_account_ambiguous', `The user has several ${provider} accounts connected; ask for one by its social account id`);
+    }
+    return this.tokenOf(accounts[0]!);
+  }
+
+  private async tokenOf(account: SocialAccount): Promise<string> {
+    const definition = this.registry.get(account.provider);
+    const usable = await this.usable(definition, account);
+    if (usable !== undefined) return usable;
+    return this.lock.run(account.id, () => this.renew(definition, account.id));
+  }
+
+  private async read(accountId: string): Promise<SocialAccount> {
+    const account = await this.accounts.findOne({ where: { id: accountId } });
+    if (!account) throw new AppError('not_found', 'The social account was disconnected');
     return account;
   }
 
   /** The stored access token when it needs no renewal. No expiry (GitHub OAuth app tokens) means it lives until revoked. */
-  private usable(provider: IdentityProvider, account: SocialAccount): string | undefined {
+  private async usable(provider: IdentityProvider, account: SocialAccount): Promise<string | undefined> {
     if (!account.accessTokenEncrypted) return undefined;
     if (account.tokenExpiresAt) {
       const left = account.tokenExpiresAt.getTime() - Date.now();
       if (left <= MARGIN_MS) return undefined;
       if (provider.extendAccessToken && left <= (provider.extendWithinMs ?? 0)) return undefined;
     }
-    return this.decrypt(account.accessTokenEncrypted);
+    return this.open(account, 'accessTokenEncrypted');
   }
 
-  private async renew(provider: IdentityProvider, userId: string): Promise<string> {
+  private async renew(provider: IdentityProvider, accountId: string): Promise<string> {
     // Re-read under the lock: the flight or instance before us may have renewed it already.
-    const account = await this.read(userId, provider.id);
-    const usable = this.usable(provider, account);
+    const account = await this.read(accountId);
+    const usable = await this.usable(provider, account);
     if (usable !== undefined) return usable;
-    const access = account.accessTokenEncrypted ? this.decrypt(account.accessTokenEncrypted) : undefined;
-    const refresh = account.refreshTokenEncrypted ? this.decrypt(account.refreshTokenEncrypted) : undefined;
+    const access = await this.open(account, 'accessTokenEncrypted');
+    const refresh = await this.open(account, 'refreshTokenEncrypted');
     const stillValid = access !== undefined && (account.tokenExpiresAt?.getTime() ?? Infinity) - Date.now() > MARGIN_MS;
     let tokens: ProviderTokens;
     try {
@@ -84,9 +110,9 @@ export class ProviderTokenService {
     }
     const accessToken = tokens.accessToken!;
     await this.store(account.id, {
-      accessTokenEncrypted: this.secretBox.encrypt(accessToken),
-      // Kept when the provider sends none (Google), re-encrypted so a retired key stops being needed.
-      refreshTokenEncrypted: this.secretBox.encryptOptional(tokens.refreshToken ?? refresh),
+      accessTokenEncrypted: this.secretBox.seal(accessToken, tokenPlace(account.id, 'accessTokenEncrypted')),
+      // Kept when the provider sends none (Google), sealed again so a retired key stops being needed.
+      refreshTokenEncrypted: this.secretBox.sealOptional(tokens.refreshToken ?? refresh, tokenPlace(account.id, 'refreshTokenEncrypted')),
       tokenExpiresAt: tokens.expiresAt ?? null,
     });
     return accessToken;
@@ -96,13 +122,27 @@ export class ProviderTokenService {
     await this.tx.run((manager) => manager.update(SocialAccount, { id }, changes));
   }
 
-  /** A ciphertext under a key no longer configured is as good as no token. */
-  private decrypt(ciphertext: string): string {
+  /**
+   * A stored token, sealed again when stale (retired key, or a legacy seal bound to no place). The write is
+   * conditional on the ciphertext read, so it never overwrites a renewal that landed in between. A ciphertext
+   * that does not open here (key no longer configured, or moved from another row or column) is as good as no token.
+   */
+  private async open(account: SocialAccount, column: TokenColumn): Promise<string | undefined> {
+    const ciphertext = account[column];
+    if (!ciphertext) return undefined;
+    const place = tokenPlace(account.id, column);
+    let opened: Opened;
     try {
-      return this.secretBox.decrypt(ciphertext);
+      opened = this.secretBox.open(ciphertext, place);
     } catch (error) {
-      this.logger.warn(`A stored provider token cannot be decrypted: ${(error as Error).message}`);
+      this.logger.warn(`The stored provider token ${column} of social account ${account.id} cannot be decrypted: ${(error as Error).message}`);
       throw new AppError('provider_reauthentication_required', 'The stored provider token is unreadable; sign in with the provider again', { cause: error });
     }
+    if (opened.stale) {
+      const resealed = this.secretBox.seal(opened.plaintext, place);
+      await this.tx.run((manager) => manager.update(SocialAccount, { id: account.id, [column]: ciphertext }, { [column]: resealed }));
+      account[column] = resealed;
+    }
+    return opened.plaintext;
   }
 }

@@ -11,7 +11,7 @@ const RELEASE = "if redis.call('get', KEYS[1]) == ARGV[1] then return redis.call
 const POLL_MS = 50;
 
 /**
- * One refresh per user and provider at a time. In this process, callers of one key share one promise (single
+ * One refresh per social account at a time. In this process, callers of one key share one promise (single
  * flight). Across instances, with Redis, the flight also holds a short `SET NX PX` lock; losers wait for it and
  * then run their own flight, whose first step re-reads the stored token and finds the winner's fresh one.
  * Without Redis the in-process single flight is all there is (one instance, or an accepted duplicate refresh).

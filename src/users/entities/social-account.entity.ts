@@ -1,4 +1,5 @@
 import { Column, CreateDateColumn, Entity, Index, JoinColumn, ManyToOne, PrimaryColumn, UpdateDateColumn } from 'typeorm';
+import type { SealedPlace } from '../../common/crypto/secret-box.js';
 import { User } from './user.entity.js';
 
 export type ExtraData = Record<string, string | number | boolean | null | string[]>;
@@ -28,7 +29,7 @@ export class SocialAccount {
   @Column({ type: 'simple-json', nullable: true })
   extraData: ExtraData | null;
 
-  /** AES-256-GCM ciphertexts (`SecretBox`), never plaintext. */
+  /** AES-256-GCM ciphertexts (`SecretBox`), never plaintext, each sealed for its row and column (`tokenPlace`). */
   @Column({ type: 'text', nullable: true })
   accessTokenEncrypted: string | null;
 
@@ -44,3 +45,8 @@ export class SocialAccount {
   @UpdateDateColumn()
   updatedAt: Date;
 }
+
+export type TokenColumn = 'accessTokenEncrypted' | 'refreshTokenEncrypted';
+
+/** What a stored provider token is sealed for: this column of this row, so it cannot be moved to another. */
+export const tokenPlace = (accountId: string, column: TokenColumn): SealedPlace => ({ purpose: `social_accounts.${column}`, id: accountId });

@@ -1,7 +1,7 @@
 import type { EntityManager } from 'typeorm';
 import { SecretBox } from '../../../common/crypto/secret-box.js';
 import type { VerifiedIdentity } from '../../../providers/identity-provider.types.js';
-import { SocialAccount, type ExtraData } from '../../entities/social-account.entity.js';
+import { SocialAccount, tokenPlace, type ExtraData } from '../../entities/social-account.entity.js';
 import { AssociationStep, type AssociationContext, type PipelineStep } from '../association.types.js';
 
 /** load_extra_data: keeps the provider's extra data and its tokens (encrypted) on the social account. */
@@ -24,11 +24,11 @@ export async function saveProviderData(manager: EntityManager, secretBox: Secret
     extraData: Object.fromEntries(Object.entries(extraData).filter(([, v]) => v !== undefined)) as ExtraData,
   };
   if (tokens.accessToken) {
-    changes.accessTokenEncrypted = secretBox.encrypt(tokens.accessToken);
+    changes.accessTokenEncrypted = secretBox.seal(tokens.accessToken, tokenPlace(account.id, 'accessTokenEncrypted'));
     changes.tokenExpiresAt = tokens.expiresAt ?? null;
   }
   // A provider sends a refresh token only sometimes (first consent); keep the old one otherwise.
-  if (tokens.refreshToken) changes.refreshTokenEncrypted = secretBox.encrypt(tokens.refreshToken);
+  if (tokens.refreshToken) changes.refreshTokenEncrypted = secretBox.seal(tokens.refreshToken, tokenPlace(account.id, 'refreshTokenEncrypted'));
   // No write when nothing changed (a returning ID-token login): concurrent logins of one person would queue on the row.
   const unchanged = !tokens.accessToken && !tokens.refreshToken && JSON.stringify(changes.extraData) === JSON.stringify(account.extraData ?? {});
   if (unchanged) return;
