@@ -13,6 +13,8 @@ export type ProviderFault = (
   | { kind: 'malformed-json' }
   | { kind: 'wrong-content-type' }
   | { kind: 'drop-connection' }
+  /** 10 MB of valid JSON, announced by Content-Length, or streamed in chunks without one (`chunked`). */
+  | { kind: 'huge'; chunked?: boolean }
 ) & { /** Only requests whose path starts with this prefix are affected. */ path?: string };
 
 export interface RecordedRequest {
@@ -138,6 +140,8 @@ export abstract class FakeProviderServer {
         return responder.text(200, '<!DOCTYPE html><html><body><h1>Sign in</h1></body></html>', 'text/html; charset=utf-8');
       case 'drop-connection':
         return void req.socket.destroy();
+      case 'huge':
+        return sendHuge(res, fault.chunked ?? false);
     }
 
     const route = this.routes.find((r) => r.method === info.method && matches(r.path, info.path));
@@ -149,6 +153,26 @@ export abstract class FakeProviderServer {
       responder.json(500, { error: 'fake_handler_failed', message: String(err) });
     }
   }
+}
+
+const HUGE_BYTES = 10 * 1024 * 1024;
+
+/** A valid JSON object of 10 MB, so only a size limit can refuse it. Stops writing once the client hangs up. */
+function sendHuge(res: ServerResponse, chunked: boolean): void {
+  const chunk = 'x'.repeat(64 * 1024);
+  const [head, tail] = ['{"padding":"', '"}'];
+  res.on('error', () => undefined);
+  res.writeHead(200, { 'content-type': 'application/json', ...(chunked ? {} : { 'content-length': String(head.length + HUGE_BYTES + tail.length) }) });
+  res.write(head);
+  let sent = 0;
+  const more = (): void => {
+    while (sent < HUGE_BYTES && !res.destroyed) {
+      sent += chunk.length;
+      if (!res.write(chunk)) return void res.once('drain', more);
+    }
+    if (!res.destroyed) res.end(tail);
+  };
+  more();
 }
 
 function matches(path: string | RegExp, actual: string): boolean {
