@@ -51,6 +51,8 @@ export abstract class FakeProviderServer {
   private server: Server | undefined;
   private base = '';
   private fault: ProviderFault | null = null;
+  /** Members merged into JSON answers of a path: a provider that sends a wrong type or size in one member. */
+  private readonly patches = new Map<string, Record<string, unknown>>();
 
   /** `http://127.0.0.1:PORT`; throws before `start()` so a misconfigured test fails loudly. */
   get baseUrl(): string {
@@ -86,10 +88,16 @@ export abstract class FakeProviderServer {
     this.fault = fault;
   }
 
-  /** Forgets requests and faults; subclasses extend it to forget issued tokens. */
+  /** From now on, JSON object answers at `path` carry `members` too (replacing the real ones), until `reset()`. */
+  patchAnswers(path: string, members: Record<string, unknown>): void {
+    this.patches.set(path, members);
+  }
+
+  /** Forgets requests, faults and patches; subclasses extend it to forget issued tokens. */
   reset(): void {
     this.requests.length = 0;
     this.fault = null;
+    this.patches.clear();
   }
 
   protected route(method: string, path: string | RegExp, handler: RouteHandler): void {
@@ -119,7 +127,11 @@ export abstract class FakeProviderServer {
         if (res.headersSent || res.destroyed) return;
         res.writeHead(status, { 'content-type': contentType, ...headers }).end(body);
       },
-      json: (status, body, headers) => responder.text(status, JSON.stringify(body), 'application/json; charset=utf-8', headers),
+      json: (status, body, headers) => {
+        const patch = this.patches.get(info.path);
+        const patched = patch && body !== null && typeof body === 'object' && !Array.isArray(body) ? { ...body, ...patch } : body;
+        responder.text(status, JSON.stringify(patched), 'application/json; charset=utf-8', headers);
+      },
     };
 
     const fault = this.fault && info.path.startsWith(this.fault.path ?? '') ? this.fault : null;
