@@ -41,8 +41,12 @@ describe('provider identity claims', () => {
         GITHUB_CLIENT_IDS: 'gh-app',
         GITHUB_CLIENT_SECRETS: 'gh-secret',
         GITHUB_API_URL: github.apiUrl,
+        GITHUB_TOKEN_URL: github.tokenUrl,
+        GITHUB_REDIRECT_URIS: REDIRECT_URI,
         PROVIDERS_FILE: file.write([
           { id: 'oidc', preset: 'gitlab', clientIds: [OIDC_APP.id], issuer: gitlab.baseUrl, redirectUris: [REDIRECT_URI] },
+          // The same provider, its discovery document not cached by any other test.
+          { id: 'oidc-fresh', preset: 'gitlab', clientIds: [OIDC_APP.id], issuer: gitlab.baseUrl },
           {
             id: 'acme', type: 'oauth2', displayName: 'Acme', clientIds: [OAUTH2_APP.id], redirectUris: [REDIRECT_URI],
             authorizationUrl: `${acme.baseUrl}/oauth2/authorize`, tokenUrl: `${acme.apiUrl}/oauth2/token`, userinfoUrl: `${acme.apiUrl}/users/@me`,
@@ -214,6 +218,37 @@ describe('provider identity claims', () => {
       expect(res.status).toBe(200);
       const [row] = await t.dataSource.query('SELECT uid FROM social_accounts');
       expect(row.uid).toBe('42');
+    });
+  });
+
+  describe('error bodies', () => {
+    it('should not tell the client what GitHub said about a refused code, only the log', async () => {
+      github.patchAnswers('/login/oauth/access_token', { error: 'bad_verification_code', error_description: 'GitHub-says-this-text' });
+      const res = await loginWithCode(t, 'github', github.codes, { clientId: 'gh-app', account: { id: 7, login: 'ada' } }).then(({ res }) => res);
+
+      expect(res.status).toBe(400);
+      expect(res.body).toEqual({ statusCode: 400, code: 'invalid_authorization_code', message: 'GitHub refused the authorization code' });
+      expect(lines.join('\n')).toContain('GitHub-says-this-text');
+      expect(await countRows(t.dataSource)).toEqual({ users: 0, social_accounts: 0, refresh_tokens: 0 });
+    });
+
+    it('should not quote a discovery document\'s issuer to the client, only to the log', async () => {
+      gitlab.patchAnswers('/.well-known/openid-configuration', { issuer: 'https://issuer-of-someone-else.example' });
+      const res = await t.http().post('/auth/oidc-fresh/token').send({ id_token: 'a.b.c' });
+
+      expect(res.status).toBe(502);
+      expect(res.body).toEqual({ statusCode: 502, code: 'provider_unavailable', message: 'oidc-fresh publishes an unusable discovery document' });
+      expect(lines.join('\n')).toContain('issuer-of-someone-else.example');
+    });
+
+    it('should not quote a provider\'s content type to the client, only to the log', async () => {
+      google.patchAnswers('/v1/userinfo', {});
+      google.setFault({ kind: 'wrong-content-type', path: '/tokeninfo' });
+      const res = await t.http().post('/auth/google/token').send({ access_token: google.issueAccessToken({ sub: 'g-1', aud: 'g-app' }) });
+
+      expect(res.status).toBe(502);
+      expect(JSON.stringify(res.body)).not.toContain('text/html');
+      expect(lines.join('\n')).toContain('text/html');
     });
   });
 });

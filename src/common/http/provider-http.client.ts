@@ -102,7 +102,9 @@ export class ProviderHttpClient implements OnModuleDestroy {
       throw new AppError('provider_unavailable', `${provider} answered ${status}`);
     }
     if (!/[/+]json\b/i.test(contentType)) {
-      throw new AppError('provider_unavailable', `${provider} answered ${status} with content type "${contentType || 'none'}", not JSON`);
+      // The content type is the provider's text: for the log, not for the client.
+      this.logger.warn(`${provider} ${req.method ?? 'GET'} ${where} answered ${status} with content type ${JSON.stringify(contentType.slice(0, 100) || 'none')}, not JSON`);
+      throw new AppError('provider_unavailable', `${provider} answered ${status}, not with JSON`);
     }
     try {
       return { status, json: JSON.parse(text), ...(cacheControl === undefined ? {} : { cacheControl }) };

@@ -15,6 +15,7 @@ import {
 } from '../identity-provider.types.js';
 import { buildAuthorizationUrl } from '../oauth2/authorization-url.js';
 import { checkedProfile, claimText, type ClaimRules } from '../profile-claims.js';
+import { providerError } from '../provider-error.js';
 import { providerTokensFrom, redeemAuthorizationCode, redeemRefreshToken, type ConfidentialClient } from '../oauth2/token-endpoint.js';
 
 interface GoogleClaims {
@@ -106,7 +107,9 @@ export class GoogleIdentityProvider implements IdentityProvider {
   /** https://developers.google.com/identity/protocols/oauth2/web-server#exchange-authorization-code: the ID token says who. */
   private async exchangeCode(client: ConfidentialClient, grant: CodeGrant): Promise<{ identity: VerifiedIdentity; nonce: string | undefined }> {
     const answer = await redeemAuthorizationCode(this.http, this, client, grant);
-    if (!answer.id_token) throw new AppError('provider_unavailable', 'Google answered the code without an id_token (is "openid" in GOOGLE_SCOPES?)');
+    if (!answer.id_token) {
+      throw providerError('provider_unavailable', 'Google answered the code without an ID token', 'google answered the code without an id_token (is "openid" in GOOGLE_SCOPES?)');
+    }
     const { identity, nonce } = await this.verifyIdToken(answer.id_token);
     // The client that holds the grant: the one a later refresh must use.
     identity.extraData = { ...identity.extraData, scope: answer.scope, clientId: client.clientId };
@@ -121,7 +124,7 @@ export class GoogleIdentityProvider implements IdentityProvider {
   async refreshAccessToken(refreshToken: string, extraData: Record<string, unknown> = {}): Promise<ProviderTokens> {
     const withSecret = this.config.clients.filter((c) => c.secret !== undefined);
     const client = withSecret.find((c) => c.id === extraData.clientId) ?? withSecret[0];
-    if (!client) throw new AppError('provider_unavailable', 'Google refresh needs a client secret in GOOGLE_CLIENT_SECRETS');
+    if (!client) throw providerError('provider_unavailable', 'Google tokens cannot be refreshed here', 'google refresh needs a client secret in GOOGLE_CLIENT_SECRETS');
     const confidential: ConfidentialClient = { tokenUrl: this.config.tokenUrl, clientId: client.id, clientSecret: client.secret!, authMethod: 'client_secret_post' };
     return providerTokensFrom(await redeemRefreshToken(this.http, this, confidential, refreshToken));
   }
