@@ -47,6 +47,7 @@ describe('provider identity claims', () => {
           { id: 'oidc', preset: 'gitlab', clientIds: [OIDC_APP.id], issuer: gitlab.baseUrl, redirectUris: [REDIRECT_URI] },
           // The same provider, its discovery document not cached by any other test.
           { id: 'oidc-fresh', preset: 'gitlab', clientIds: [OIDC_APP.id], issuer: gitlab.baseUrl },
+          { id: 'oidc-methods', preset: 'gitlab', clientIds: [OIDC_APP.id], issuer: gitlab.baseUrl, redirectUris: [REDIRECT_URI] },
           {
             id: 'acme', type: 'oauth2', displayName: 'Acme', clientIds: [OAUTH2_APP.id], redirectUris: [REDIRECT_URI],
             authorizationUrl: `${acme.baseUrl}/oauth2/authorize`, tokenUrl: `${acme.apiUrl}/oauth2/token`, userinfoUrl: `${acme.apiUrl}/users/@me`,
@@ -54,6 +55,7 @@ describe('provider identity claims', () => {
           },
         ]),
         PROVIDER_OIDC_CLIENT_SECRET: OIDC_APP.secret,
+        PROVIDER_OIDC_METHODS_CLIENT_SECRET: OIDC_APP.secret,
         PROVIDER_ACME_CLIENT_SECRET: OAUTH2_APP.secret,
       },
       { logDestination: { write: (chunk: string) => void lines.push(...chunk.split('\n').filter(Boolean)) } },
@@ -249,6 +251,61 @@ describe('provider identity claims', () => {
       expect(res.status).toBe(502);
       expect(JSON.stringify(res.body)).not.toContain('text/html');
       expect(lines.join('\n')).toContain('text/html');
+    });
+  });
+
+  describe('token endpoint and discovery answers', () => {
+    const loginOidc = (provider = 'oidc') =>
+      loginWithCode(t, provider, gitlab.codes, { clientId: OIDC_APP.id, account: { sub: '4711', name: 'Ada' } }).then(({ res }) => res);
+    const storedExpiry = async () => ((await t.dataSource.query('SELECT "tokenExpiresAt" AS at FROM social_accounts'))[0] as { at: unknown }).at;
+
+    it.each([
+      ['a refresh_token that is an object', { refresh_token: { value: 'rt' } }],
+      ['an id_token that is a number', { id_token: 42 }],
+      ['an access_token with a line break', { access_token: 'at-1\nX-Injected: 1' }],
+    ])('should answer 502 provider_unavailable to %s, writing nothing', async (_what, members) => {
+      gitlab.patchAnswers('/oauth/token', members);
+      const res = await loginOidc();
+
+      expect(res.status).toBe(502);
+      expect(res.body.code).toBe('provider_unavailable');
+      expect(await countRows(t.dataSource)).toEqual({ users: 0, social_accounts: 0, refresh_tokens: 0 });
+    });
+
+    it.each([
+      ['absurdly large', 1e300],
+      ['an object', { seconds: 3600 }],
+      ['a list', [3600]],
+    ])('should sign in, without an expiry, when expires_in is %s', async (_what, expiresIn) => {
+      gitlab.patchAnswers('/oauth/token', { expires_in: expiresIn });
+      const res = await loginOidc();
+
+      expect(res.status).toBe(200);
+      expect(await storedExpiry()).toBeNull();
+    });
+
+    it('should keep a numeric-string expires_in, as some providers send it', async () => {
+      gitlab.patchAnswers('/oauth/token', { expires_in: '3600' });
+
+      expect((await loginOidc()).status).toBe(200);
+      expect(await storedExpiry()).not.toBeNull();
+    });
+
+    it('should sign in, without an expiry, when Google\'s tokeninfo says a garbage exp', async () => {
+      google.patchAnswers('/tokeninfo', { exp: '99999999999999' });
+      const res = await t.http().post('/auth/google/token').send({ access_token: google.issueAccessToken({ sub: 'g-1', aud: 'g-app' }) });
+
+      expect(res.status).toBe(200);
+      expect(await storedExpiry()).toBeNull();
+    });
+
+    it('should answer 502 provider_unavailable to a discovery document whose auth methods are not a list of strings', async () => {
+      gitlab.patchAnswers('/.well-known/openid-configuration', { token_endpoint_auth_methods_supported: { basic: true } });
+      const res = await loginOidc('oidc-methods');
+
+      expect(res.status).toBe(502);
+      expect(res.body.code).toBe('provider_unavailable');
+      expect(await countRows(t.dataSource)).toEqual({ users: 0, social_accounts: 0, refresh_tokens: 0 });
     });
   });
 });

@@ -17,7 +17,7 @@ import {
   type VerifiedIdentity,
 } from '../identity-provider.types.js';
 import { buildAuthorizationUrl } from '../oauth2/authorization-url.js';
-import { lifetimeSeconds, tokenString } from '../oauth2/token-endpoint.js';
+import { dateFromEpochSeconds, lifetimeSeconds, tokenString } from '../oauth2/token-endpoint.js';
 import { checkedProfile, claimId, claimStrings, type ClaimRules, type RawProfile } from '../profile-claims.js';
 
 interface DebugTokenData {
@@ -119,11 +119,10 @@ export class FacebookIdentityProvider implements IdentityProvider {
     const profile = this.profile({ uid: graph.id, email: graph.email, name: graph.name, firstName: graph.first_name, lastName: graph.last_name, picture });
     if (profile.uid !== userId) throw new AppError('provider_unavailable', 'Facebook /me answered for another user than debug_token');
 
-    const expiresAt = typeof data.expires_at === 'number' && Number.isSafeInteger(data.expires_at) && data.expires_at > 0 ? new Date(data.expires_at * 1000) : undefined;
     return {
       provider: this.id,
       profile,
-      tokens: { accessToken, expiresAt },
+      tokens: { accessToken, expiresAt: dateFromEpochSeconds(data.expires_at) },
       extraData: { appId: app.id, scopes: claimStrings(data.scopes) },
     };
   }

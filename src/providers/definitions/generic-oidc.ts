@@ -14,7 +14,7 @@ import {
 } from '../identity-provider.types.js';
 import { buildAuthorizationUrl } from '../oauth2/authorization-url.js';
 import { checkedProfile, type ClaimRules } from '../profile-claims.js';
-import { formEncode, providerTokensFrom, redeemAuthorizationCode, redeemRefreshToken, type ConfidentialClient } from '../oauth2/token-endpoint.js';
+import { dateFromEpochSeconds, formEncode, providerTokensFrom, redeemAuthorizationCode, redeemRefreshToken, type ConfidentialClient } from '../oauth2/token-endpoint.js';
 import { idTokenAlgorithms, OidcDiscovery, type OidcDiscoveryDocument } from '../oidc/discovery.js';
 import { verifyIdToken } from '../oidc/id-token.verifier.js';
 import { RemoteJwks, type JwksCachePolicy } from '../oidc/remote-jwks.js';
@@ -212,11 +212,10 @@ export class GenericOidcIdentityProvider implements IdentityProvider {
     if (info.sub !== undefined && claims.sub !== info.sub) {
       throw new AppError('provider_unavailable', `${this.id} userinfo answered for another subject than introspection`);
     }
-    const exp = Number(info.exp);
     return {
       provider: this.id,
       profile,
-      tokens: { accessToken, expiresAt: Number.isFinite(exp) && exp > 0 ? new Date(exp * 1000) : undefined },
+      tokens: { accessToken, expiresAt: dateFromEpochSeconds(info.exp) },
       extraData: { scope: optionalString(info.scope), clientId: optionalString(info.client_id) },
     };
   }

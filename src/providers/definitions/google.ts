@@ -16,7 +16,7 @@ import {
 import { buildAuthorizationUrl } from '../oauth2/authorization-url.js';
 import { checkedProfile, claimText, type ClaimRules } from '../profile-claims.js';
 import { providerError } from '../provider-error.js';
-import { providerTokensFrom, redeemAuthorizationCode, redeemRefreshToken, type ConfidentialClient } from '../oauth2/token-endpoint.js';
+import { dateFromEpochSeconds, providerTokensFrom, redeemAuthorizationCode, redeemRefreshToken, type ConfidentialClient } from '../oauth2/token-endpoint.js';
 
 interface GoogleClaims {
   sub?: unknown;
@@ -81,11 +81,10 @@ export class GoogleIdentityProvider implements IdentityProvider {
     if (profile.uid !== tokeninfo.sub) {
       throw new AppError('provider_unavailable', 'Google userinfo answered for another subject than tokeninfo');
     }
-    const exp = Number(tokeninfo.exp);
     return {
       provider: this.id,
       profile,
-      tokens: { accessToken, expiresAt: Number.isFinite(exp) ? new Date(exp * 1000) : undefined },
+      tokens: { accessToken, expiresAt: dateFromEpochSeconds(tokeninfo.exp) },
       extraData: { hd: this.hostedDomain(claims), scope: optionalString(tokeninfo.scope) },
     };
   }

@@ -122,6 +122,18 @@ function shortString(value: unknown): string | undefined {
   return typeof value === 'string' && value.length <= 2000 && !/[\u0000-\u001f\u007f-\u009f]/.test(value) ? optionalString(value) : undefined;
 }
 
+/** Year 9999: any later "expiry" is garbage, and beyond what a JavaScript Date or a SQL timestamp holds. */
+const LAST_EPOCH_SECOND = 253_402_300_799;
+
+/**
+ * A provider's expiry in Unix seconds (tokeninfo's `exp`, introspection's `exp`, debug_token's `expires_at`), as a
+ * number or a numeric string; anything else, or a moment past year 9999, is no expiry rather than a date we cannot store.
+ */
+export function dateFromEpochSeconds(value: unknown): Date | undefined {
+  const n = typeof value === 'number' ? value : typeof value === 'string' && /^\d{1,12}$/.test(value) ? Number(value) : NaN;
+  return Number.isSafeInteger(n) && n > 0 && n <= LAST_EPOCH_SECOND ? new Date(n * 1000) : undefined;
+}
+
 /**
  * `expires_in` (RFC 6749 5.1: a number of seconds; some providers send it as a string). Only an annotation: a value
  * that is no positive whole number of at most ten years is ignored, never a date we cannot store.

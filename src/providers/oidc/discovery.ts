@@ -97,6 +97,10 @@ export class OidcDiscovery {
     if (!Array.isArray(algs) || !algs.every((a) => typeof a === 'string')) {
       throw this.unavailable('lists no id_token_signing_alg_values_supported in its discovery document');
     }
+    const methods = doc.token_endpoint_auth_methods_supported;
+    if (methods !== undefined && (!Array.isArray(methods) || !methods.every((m) => typeof m === 'string'))) {
+      throw this.unavailable('lists token_endpoint_auth_methods_supported that are not strings in its discovery document');
+    }
     for (const key of ['jwks_uri', 'userinfo_endpoint', 'introspection_endpoint', 'authorization_endpoint', 'token_endpoint'] as const) {
       const url = doc[key];
       if (url === undefined && key !== 'jwks_uri') continue;
