@@ -9,6 +9,9 @@ import { ProviderHttpClient } from './provider-http.client.js';
 const send = (res: ServerResponse, status: number, contentType: string, body: string) =>
   res.writeHead(status, { 'content-type': contentType }).end(body);
 
+/** 10 MB of valid JSON, built once (building it per request can outlast the timeout on a busy machine). */
+const HUGE = Buffer.from(JSON.stringify({ padding: 'x'.repeat(10 * 1024 * 1024) }));
+
 /** A provider with one misbehaviour per path. */
 const timers = new Set<NodeJS.Timeout>();
 const routes: Record<string, (req: IncomingMessage, res: ServerResponse, body: string) => void> = {
@@ -21,8 +24,8 @@ const routes: Record<string, (req: IncomingMessage, res: ServerResponse, body: s
   '/malformed': (_req, res) => send(res, 200, 'application/json', '{"sub": "123",'),
   // 10 MB of valid JSON, announced by Content-Length or streamed in chunks without one.
   '/huge': (_req, res) => {
-    const body = JSON.stringify({ padding: 'x'.repeat(10 * 1024 * 1024) });
-    res.writeHead(200, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) }).end(body);
+    res.on('error', () => undefined);
+    res.writeHead(200, { 'content-type': 'application/json', 'content-length': HUGE.length }).end(HUGE);
   },
   '/huge-chunked': (_req, res) => {
     res.writeHead(200, { 'content-type': 'application/json' });
@@ -142,6 +145,13 @@ describe(ProviderHttpClient.name, () => {
       const error = await failureOf(sut.send('google', { url: `${baseUrl}/huge-chunked` }));
 
       expect(error).toMatchObject({ code: 'provider_unavailable', status: 502, message: 'google answered more than we accept' });
+    });
+
+    it('should refuse at boot a PROVIDER_MAX_RESPONSE_BYTES that is no whole number between 16 KiB and 64 MiB', () => {
+      for (const value of ['1mb', '100', String(65 * 1024 * 1024)]) {
+        expect(() => loadConfig({ NODE_ENV: 'test', PROVIDER_MAX_RESPONSE_BYTES: value })).toThrow(/PROVIDER_MAX_RESPONSE_BYTES/);
+      }
+      expect(loadConfig({ NODE_ENV: 'test' }).providers.maxResponseBytes).toBe(1024 * 1024);
     });
 
     it('should read an answer up to PROVIDER_MAX_RESPONSE_BYTES', async () => {
