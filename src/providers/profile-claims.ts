@@ -123,6 +123,14 @@ export function claimUrl(rules: ClaimRules, claim: string, value: unknown): stri
   return value.trim() || undefined;
 }
 
+/**
+ * An ID token's `nonce` (OIDC Core 2): absent is none, and then the caller's nonce policy decides. One of another type
+ * is refused rather than read as absent, so a token carrying a nonce is always held to it (ADR 0002).
+ */
+export function claimNonce(rules: ClaimRules, value: unknown): string | undefined {
+  return value === undefined || value === null ? undefined : claimId(rules, 'nonce', value);
+}
+
 /** A list of short strings (scopes); anything else is no list, since it only annotates the account. */
 export function claimStrings(value: unknown): string[] {
   if (!Array.isArray(value)) return [];

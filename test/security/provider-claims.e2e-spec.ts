@@ -97,6 +97,8 @@ describe('provider identity claims', () => {
       ['name an object', { name: { first: 'Ada' } }, 'name'],
       ['name longer than 1000 characters', { name: 'A'.repeat(1001) }, 'name'],
       ['picture a number', { picture: 42 }, 'picture'],
+      // Read as "no nonce", it would escape the check every token that carries one gets (ADR 0002).
+      ['nonce a number', { nonce: 12345 }, 'nonce'],
     ])('should refuse an ID token with %s', async (_what, claims, claim) => {
       await expectRefused(await loginGoogle(claims), claim);
     });

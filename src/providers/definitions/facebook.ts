@@ -18,7 +18,7 @@ import {
 } from '../identity-provider.types.js';
 import { buildAuthorizationUrl } from '../oauth2/authorization-url.js';
 import { dateFromEpochSeconds, lifetimeSeconds, tokenString } from '../oauth2/token-endpoint.js';
-import { checkedProfile, claimId, claimStrings, type ClaimRules, type RawProfile } from '../profile-claims.js';
+import { claimNonce, checkedProfile, claimId, claimStrings, type ClaimRules, type RawProfile } from '../profile-claims.js';
 
 interface DebugTokenData {
   app_id?: unknown;
@@ -142,7 +142,7 @@ export class FacebookIdentityProvider implements IdentityProvider {
     const profile = this.profile({ uid: claims.sub, email: claims.email, name: claims.name, firstName: claims.given_name, lastName: claims.family_name, picture: claims.picture });
     // No access token: a Limited Login token cannot call the Graph API.
     const identity = { provider: this.id, profile, tokens: {}, extraData: { appId: String([claims.aud].flat()[0]), limitedLogin: true } };
-    return { identity, nonce: optionalString(claims.nonce) };
+    return { identity, nonce: claimNonce(FACEBOOK_CLAIMS, claims.nonce) };
   }
 
   /**

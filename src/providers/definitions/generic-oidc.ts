@@ -13,7 +13,7 @@ import {
   type ProviderDescription, type ProviderTokens, type VerifiedIdentity,
 } from '../identity-provider.types.js';
 import { buildAuthorizationUrl } from '../oauth2/authorization-url.js';
-import { checkedProfile, type ClaimRules } from '../profile-claims.js';
+import { claimNonce, checkedProfile, type ClaimRules } from '../profile-claims.js';
 import { dateFromEpochSeconds, formEncode, providerTokensFrom, redeemAuthorizationCode, redeemRefreshToken, type ConfidentialClient } from '../oauth2/token-endpoint.js';
 import { idTokenAlgorithms, OidcDiscovery, type OidcDiscoveryDocument } from '../oidc/discovery.js';
 import { verifyIdToken } from '../oidc/id-token.verifier.js';
@@ -79,7 +79,7 @@ export class GenericOidcIdentityProvider implements IdentityProvider {
 
   async verifyIdToken(idToken: string): Promise<{ identity: VerifiedIdentity; nonce: string | undefined }> {
     const claims = await this.verifiedClaims(idToken, await this.discovery.get());
-    return { identity: { provider: this.id, profile: this.profile(claims), tokens: {}, extraData: this.extraData(claims) }, nonce: optionalString(claims.nonce) };
+    return { identity: { provider: this.id, profile: this.profile(claims), tokens: {}, extraData: this.extraData(claims) }, nonce: claimNonce(this.claimRules, claims.nonce) };
   }
 
   // Hooks for presets -------------------------------------------------------------------------------------------
@@ -175,7 +175,7 @@ export class GenericOidcIdentityProvider implements IdentityProvider {
     }
     return {
       identity: { provider: this.id, profile: this.profile(merged, grant), tokens: providerTokensFrom(answer), extraData: { ...this.extraData(claims), scope: answer.scope } },
-      nonce: optionalString(claims.nonce),
+      nonce: claimNonce(this.claimRules, claims.nonce),
     };
   }
 

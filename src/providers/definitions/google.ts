@@ -14,7 +14,7 @@ import {
   type VerifiedIdentity,
 } from '../identity-provider.types.js';
 import { buildAuthorizationUrl } from '../oauth2/authorization-url.js';
-import { checkedProfile, claimText, type ClaimRules } from '../profile-claims.js';
+import { claimNonce, checkedProfile, claimText, type ClaimRules } from '../profile-claims.js';
 import { providerError } from '../provider-error.js';
 import { dateFromEpochSeconds, providerTokensFrom, redeemAuthorizationCode, redeemRefreshToken, type ConfidentialClient } from '../oauth2/token-endpoint.js';
 
@@ -99,7 +99,7 @@ export class GoogleIdentityProvider implements IdentityProvider {
     });
     return {
       identity: { provider: this.id, profile: this.profile(claims), tokens: {}, extraData: { hd: this.hostedDomain(claims) } },
-      nonce: optionalString(claims.nonce),
+      nonce: claimNonce(GOOGLE_CLAIMS, claims.nonce),
     };
   }
 
