@@ -9,7 +9,7 @@ import { AppError } from '../../common/errors/app-error.js';
 import type { ProviderHttpClient } from '../../common/http/provider-http.client.js';
 import type { OAuth2ProviderConfig } from '../../config/custom-provider-config.js';
 import {
-  optionalString, type CodeFlow, type CodeGrant, type IdentityProvider, type LoginFlow, type NormalizedProfile, type ProviderDescription,
+  type CodeFlow, type CodeGrant, type IdentityProvider, type LoginFlow, type NormalizedProfile, type ProviderDescription,
   type ProviderTokens, type VerifiedIdentity,
 } from '../identity-provider.types.js';
 import { buildAuthorizationUrl } from '../oauth2/authorization-url.js';

@@ -14,7 +14,7 @@ import { decodeJwt, type JWTPayload } from 'jose';
 import { AppError } from '../../common/errors/app-error.js';
 import { strings, text, type OidcProviderConfig } from '../../config/custom-provider-config.js';
 import { GenericOidcIdentityProvider } from '../definitions/generic-oidc.js';
-import { optionalString, type CodeGrant, type NormalizedProfile, type VerifiedIdentity } from '../identity-provider.types.js';
+import type { CodeGrant, NormalizedProfile, VerifiedIdentity } from '../identity-provider.types.js';
 import { OidcDiscovery } from '../oidc/discovery.js';
 import { providerError } from '../provider-error.js';
 import { claimId } from '../profile-claims.js';
