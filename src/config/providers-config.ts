@@ -49,6 +49,8 @@ export interface GitHubConfig extends BaseProviderConfig {
 
 export interface ProvidersConfig {
   timeoutMs: number;
+  /** A provider answer (JSON, keys, discovery) longer than this is refused unread: `502 provider_unavailable`. */
+  maxResponseBytes: number;
   jwksCacheMaxAgeMs: number;
   jwksCooldownMs: number;
   google: GoogleConfig;
@@ -82,6 +84,8 @@ export function parseProvidersConfig(r: EnvReader): ProvidersConfig {
   const github = readClients(r, 'GITHUB', true);
   return {
     timeoutMs: r.int('PROVIDER_TIMEOUT_MS', 5000, { min: 100, max: 60000 }),
+    // 1 MiB: Google's key set is ~2 KB, a Graph profile far less; the floor leaves room for any real answer.
+    maxResponseBytes: r.int('PROVIDER_MAX_RESPONSE_BYTES', 1024 * 1024, { min: 16 * 1024, max: 64 * 1024 * 1024 }),
     jwksCacheMaxAgeMs: r.int('PROVIDER_JWKS_CACHE_MAX_AGE_MS', 10 * 60_000, { min: 0 }),
     jwksCooldownMs: r.int('PROVIDER_JWKS_COOLDOWN_MS', 30_000, { min: 0 }),
     google: {

@@ -147,14 +147,15 @@ describe('POST /auth/google/code', () => {
     google.refreshTokens.clientSecret = 'rotated-at-google';
     const v = verifier();
     const refused = await exchange({ code: codeFor(WEB_REDIRECT, v), redirect_uri: WEB_REDIRECT, code_verifier: v }).expect(502);
-    expect(refused.body).toMatchObject({ code: 'provider_unavailable', message: expect.stringContaining('invalid_client') });
+    expect(refused.body).toMatchObject({ code: 'provider_unavailable' });
+    // The provider's error name is for our log, not for anonymous clients (issue 11).
+    expect(JSON.stringify(refused.body)).not.toContain('invalid_client');
     google.refreshTokens.clientSecret = 'google-client-secret';
-    // An error that is not an OAuth error name is not quoted back.
+    // Nothing of the provider's error is quoted back (the log names it, as "invalid" when it is no OAuth error name).
     google.setFault({ kind: 'status', status: 400, body: JSON.stringify({ error: 'Bad <b>thing</b> ya29.leaked-token' }), path: '/token' });
     const garbled = await exchange({ code: codeFor(WEB_REDIRECT, v), redirect_uri: WEB_REDIRECT, code_verifier: v }).expect(502);
     expect(garbled.body.code).toBe('provider_unavailable');
-    expect(garbled.body.message).toContain('invalid');
-    expect(garbled.body.message).not.toContain('ya29');
+    expect(garbled.body.message).not.toMatch(/ya29|thing/);
     google.setFault({ kind: 'malformed-json', path: '/token' });
     expect((await exchange({ code: codeFor(WEB_REDIRECT, v), redirect_uri: WEB_REDIRECT, code_verifier: v }).expect(502)).body.code).toBe('provider_unavailable');
     google.setFault({ kind: 'slow', delayMs: 1500, path: '/token' });

@@ -113,7 +113,8 @@ describe('POST /auth/{id}/token with a generic OpenID Connect provider', () => {
 
     it('should answer 502 provider_unavailable when the discovery document names another issuer', async () => {
       const res = await login('acme-slash', { id_token: await idToken() }).expect(502);
-      expect(res.body).toMatchObject({ code: 'provider_unavailable', message: expect.stringContaining('OIDC Discovery 4.3') });
+      // Which issuer it named is for our log only (test/security/provider-claims.e2e-spec.ts).
+      expect(res.body).toEqual({ statusCode: 502, code: 'provider_unavailable', message: 'acme-slash publishes an unusable discovery document' });
     });
   });
 

@@ -17,6 +17,9 @@ const FAULTS: Array<[string, ProviderFault, number, string]> = [
   ['answers malformed JSON', { kind: 'malformed-json' }, 502, 'provider_unavailable'],
   ['answers with the wrong content type', { kind: 'wrong-content-type' }, 502, 'provider_unavailable'],
   ['drops the connection', { kind: 'drop-connection' }, 502, 'provider_unavailable'],
+  // PROVIDER_MAX_RESPONSE_BYTES (1 MiB by default): the answer is valid JSON, only its size is wrong.
+  ['answers 10 MB announced by Content-Length', { kind: 'huge' }, 502, 'provider_unavailable'],
+  ['answers 10 MB in chunks without Content-Length', { kind: 'huge', chunked: true }, 502, 'provider_unavailable'],
 ];
 
 describe('provider faults', () => {

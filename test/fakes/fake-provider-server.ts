@@ -13,6 +13,8 @@ export type ProviderFault = (
   | { kind: 'malformed-json' }
   | { kind: 'wrong-content-type' }
   | { kind: 'drop-connection' }
+  /** 10 MB of valid JSON, announced by Content-Length, or streamed in chunks without one (`chunked`). */
+  | { kind: 'huge'; chunked?: boolean }
 ) & { /** Only requests whose path starts with this prefix are affected. */ path?: string };
 
 export interface RecordedRequest {
@@ -49,6 +51,8 @@ export abstract class FakeProviderServer {
   private server: Server | undefined;
   private base = '';
   private fault: ProviderFault | null = null;
+  /** Members merged into JSON answers of a path: a provider that sends a wrong type or size in one member. */
+  private readonly patches = new Map<string, Record<string, unknown>>();
 
   /** `http://127.0.0.1:PORT`; throws before `start()` so a misconfigured test fails loudly. */
   get baseUrl(): string {
@@ -84,10 +88,16 @@ export abstract class FakeProviderServer {
     this.fault = fault;
   }
 
-  /** Forgets requests and faults; subclasses extend it to forget issued tokens. */
+  /** From now on, JSON object answers at `path` carry `members` too (replacing the real ones), until `reset()`. */
+  patchAnswers(path: string, members: Record<string, unknown>): void {
+    this.patches.set(path, members);
+  }
+
+  /** Forgets requests, faults and patches; subclasses extend it to forget issued tokens. */
   reset(): void {
     this.requests.length = 0;
     this.fault = null;
+    this.patches.clear();
   }
 
   protected route(method: string, path: string | RegExp, handler: RouteHandler): void {
@@ -117,7 +127,11 @@ export abstract class FakeProviderServer {
         if (res.headersSent || res.destroyed) return;
         res.writeHead(status, { 'content-type': contentType, ...headers }).end(body);
       },
-      json: (status, body, headers) => responder.text(status, JSON.stringify(body), 'application/json; charset=utf-8', headers),
+      json: (status, body, headers) => {
+        const patch = this.patches.get(info.path);
+        const patched = patch && body !== null && typeof body === 'object' && !Array.isArray(body) ? { ...body, ...patch } : body;
+        responder.text(status, JSON.stringify(patched), 'application/json; charset=utf-8', headers);
+      },
     };
 
     const fault = this.fault && info.path.startsWith(this.fault.path ?? '') ? this.fault : null;
@@ -138,6 +152,8 @@ export abstract class FakeProviderServer {
         return responder.text(200, '<!DOCTYPE html><html><body><h1>Sign in</h1></body></html>', 'text/html; charset=utf-8');
       case 'drop-connection':
         return void req.socket.destroy();
+      case 'huge':
+        return sendHuge(res, fault.chunked ?? false);
     }
 
     const route = this.routes.find((r) => r.method === info.method && matches(r.path, info.path));
@@ -149,6 +165,26 @@ export abstract class FakeProviderServer {
       responder.json(500, { error: 'fake_handler_failed', message: String(err) });
     }
   }
+}
+
+const HUGE_BYTES = 10 * 1024 * 1024;
+
+/** A valid JSON object of 10 MB, so only a size limit can refuse it. Stops writing once the client hangs up. */
+function sendHuge(res: ServerResponse, chunked: boolean): void {
+  const chunk = 'x'.repeat(64 * 1024);
+  const [head, tail] = ['{"padding":"', '"}'];
+  res.on('error', () => undefined);
+  res.writeHead(200, { 'content-type': 'application/json', ...(chunked ? {} : { 'content-length': String(head.length + HUGE_BYTES + tail.length) }) });
+  res.write(head);
+  let sent = 0;
+  const more = (): void => {
+    while (sent < HUGE_BYTES && !res.destroyed) {
+      sent += chunk.length;
+      if (!res.write(chunk)) return void res.once('drain', more);
+    }
+    if (!res.destroyed) res.end(tail);
+  };
+  more();
 }
 
 function matches(path: string | RegExp, actual: string): boolean {

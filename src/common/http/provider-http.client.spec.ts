@@ -9,6 +9,9 @@ import { ProviderHttpClient } from './provider-http.client.js';
 const send = (res: ServerResponse, status: number, contentType: string, body: string) =>
   res.writeHead(status, { 'content-type': contentType }).end(body);
 
+/** 10 MB of valid JSON, built once (building it per request can outlast the timeout on a busy machine). */
+const HUGE = Buffer.from(JSON.stringify({ padding: 'x'.repeat(10 * 1024 * 1024) }));
+
 /** A provider with one misbehaviour per path. */
 const timers = new Set<NodeJS.Timeout>();
 const routes: Record<string, (req: IncomingMessage, res: ServerResponse, body: string) => void> = {
@@ -19,6 +22,27 @@ const routes: Record<string, (req: IncomingMessage, res: ServerResponse, body: s
   '/rate-limited': (_req, res) => send(res, 429, 'application/json', '{"error":"slow down"}'),
   '/html': (_req, res) => send(res, 200, 'text/html', '<html><body>Login</body></html>'),
   '/malformed': (_req, res) => send(res, 200, 'application/json', '{"sub": "123",'),
+  // 10 MB of valid JSON, announced by Content-Length or streamed in chunks without one.
+  '/huge': (_req, res) => {
+    res.on('error', () => undefined);
+    res.writeHead(200, { 'content-type': 'application/json', 'content-length': HUGE.length }).end(HUGE);
+  },
+  '/huge-chunked': (_req, res) => {
+    res.writeHead(200, { 'content-type': 'application/json' });
+    res.write('{"padding":"');
+    const chunk = 'x'.repeat(64 * 1024);
+    let sent = 0;
+    const more = () => {
+      while (sent < 10 * 1024 * 1024 && !res.destroyed) {
+        sent += chunk.length;
+        if (!res.write(chunk)) return void res.once('drain', more);
+      }
+      if (!res.destroyed) res.end('"}');
+    };
+    res.on('error', () => undefined);
+    more();
+  },
+  '/cached': (_req, res) => res.writeHead(200, { 'content-type': 'application/json', 'cache-control': 'public, max-age=120' }).end('{"keys":[]}'),
   '/slow': (_req, res) => {
     const timer = setTimeout(() => send(res, 200, 'application/json', '{}'), 5000);
     timers.add(timer);
@@ -102,14 +126,47 @@ describe(ProviderHttpClient.name, () => {
     it('should fail with provider_unavailable on an HTML answer', async () => {
       const error = await failureOf(sut.send('google', { url: `${baseUrl}/html` }));
 
-      expect(error).toMatchObject({ code: 'provider_unavailable' });
-      expect(error.message).toContain('text/html');
+      expect(error).toMatchObject({ code: 'provider_unavailable', message: 'google answered 200, not with JSON' });
     });
 
     it('should fail with provider_unavailable on malformed JSON', async () => {
       const error = await failureOf(sut.send('google', { url: `${baseUrl}/malformed` }));
 
       expect(error).toMatchObject({ code: 'provider_unavailable', message: 'google answered malformed JSON' });
+    });
+
+    it('should refuse an answer whose Content-Length is above PROVIDER_MAX_RESPONSE_BYTES', async () => {
+      const error = await failureOf(sut.send('google', { url: `${baseUrl}/huge` }));
+
+      expect(error).toMatchObject({ code: 'provider_unavailable', status: 502, message: 'google answered more than we accept' });
+    });
+
+    it('should abandon a chunked answer without Content-Length once it passes PROVIDER_MAX_RESPONSE_BYTES', async () => {
+      const error = await failureOf(sut.send('google', { url: `${baseUrl}/huge-chunked` }));
+
+      expect(error).toMatchObject({ code: 'provider_unavailable', status: 502, message: 'google answered more than we accept' });
+    });
+
+    it('should refuse at boot a PROVIDER_MAX_RESPONSE_BYTES that is no whole number between 16 KiB and 64 MiB', () => {
+      for (const value of ['1mb', '100', String(65 * 1024 * 1024)]) {
+        expect(() => loadConfig({ NODE_ENV: 'test', PROVIDER_MAX_RESPONSE_BYTES: value })).toThrow(/PROVIDER_MAX_RESPONSE_BYTES/);
+      }
+      expect(loadConfig({ NODE_ENV: 'test' }).providers.maxResponseBytes).toBe(1024 * 1024);
+    });
+
+    it('should read an answer up to PROVIDER_MAX_RESPONSE_BYTES', async () => {
+      const small = new ProviderHttpClient(loadConfig({ NODE_ENV: 'test', PROVIDER_MAX_RESPONSE_BYTES: String(11 * 1024 * 1024) }), metrics);
+      try {
+        const { json } = await small.send('google', { url: `${baseUrl}/huge-chunked` });
+
+        expect((json as { padding: string }).padding).toHaveLength(10 * 1024 * 1024);
+      } finally {
+        await small.onModuleDestroy();
+      }
+    });
+
+    it('should hand the caller the answer\'s Cache-Control', async () => {
+      await expect(sut.send('google', { url: `${baseUrl}/cached` })).resolves.toEqual({ status: 200, json: { keys: [] }, cacheControl: 'public, max-age=120' });
     });
 
     it('should fail with provider_timeout when the provider is slower than PROVIDER_TIMEOUT_MS', async () => {

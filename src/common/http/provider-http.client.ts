@@ -1,5 +1,5 @@
 import { Inject, Injectable, Logger, type OnModuleDestroy } from '@nestjs/common';
-import { Agent, request } from 'undici';
+import { Agent, request, type Dispatcher } from 'undici';
 import { APP_CONFIG, type AppConfig } from '../../config/app-config.js';
 import { MetricsService } from '../../metrics/metrics.service.js';
 import { AppError } from '../errors/app-error.js';
@@ -15,13 +15,23 @@ export interface ProviderRequest {
 export interface ProviderResponse {
   status: number;
   json: unknown;
+  /** The answer's `Cache-Control`, when it sent one (key sets: how long their keys may be cached). */
+  cacheControl?: string;
+}
+
+/** The answer was longer than `PROVIDER_MAX_RESPONSE_BYTES`; `announced` when Content-Length said so before any byte was read. */
+class ResponseTooLarge extends Error {
+  constructor(readonly announced: boolean) {
+    super('provider answer too large');
+  }
 }
 
 /**
  * The one door to identity providers' HTTP APIs. Keep-alive connections (measured 4-5x faster than global
  * fetch here), a hard timeout on every call, and one mapping of failures: no answer in time is
- * `provider_timeout` (504); refused connections, 5xx, 429 and bodies that are not JSON are
- * `provider_unavailable` (502). 4xx JSON answers are returned, because only the caller knows what they mean.
+ * `provider_timeout` (504); refused connections, 5xx, 429, bodies that are not JSON and bodies longer than
+ * `PROVIDER_MAX_RESPONSE_BYTES` (read as a stream and abandoned at the limit, so a hostile or broken provider
+ * cannot make us buffer and parse megabytes) are `provider_unavailable` (502). 4xx JSON answers are returned, because only the caller knows what they mean.
  * Log lines carry the host and path only: query strings hold tokens (Facebook's debug_token).
  */
 @Injectable()
@@ -29,12 +39,14 @@ export class ProviderHttpClient implements OnModuleDestroy {
   private readonly logger = new Logger(ProviderHttpClient.name);
   private readonly agent = new Agent({ keepAliveTimeout: 10_000, connections: 64 });
   private readonly timeoutMs: number;
+  private readonly maxBytes: number;
 
   constructor(
     @Inject(APP_CONFIG) config: AppConfig,
     private readonly metrics: MetricsService,
   ) {
     this.timeoutMs = config.providers.timeoutMs;
+    this.maxBytes = config.providers.maxResponseBytes;
   }
 
   async onModuleDestroy(): Promise<void> {
@@ -53,6 +65,7 @@ export class ProviderHttpClient implements OnModuleDestroy {
     const started = performance.now();
     let status: number;
     let contentType: string;
+    let cacheControl: string | undefined;
     let text: string;
     try {
       const res = await request(url, {
@@ -64,8 +77,16 @@ export class ProviderHttpClient implements OnModuleDestroy {
       });
       status = res.statusCode;
       contentType = String(res.headers['content-type'] ?? '');
-      text = await res.body.text();
+      const cc = res.headers['cache-control'];
+      cacheControl = cc === undefined ? undefined : [cc].flat().join(', ');
+      text = await this.readCapped(res.body, res.headers['content-length']);
     } catch (error) {
+      if (error instanceof ResponseTooLarge) {
+        this.metrics.providerRequest(provider, 'unavailable', (performance.now() - started) / 1000);
+        const how = error.announced ? 'announced' : 'sent';
+        this.logger.warn(`${provider} ${req.method ?? 'GET'} ${where} ${how} an answer longer than PROVIDER_MAX_RESPONSE_BYTES (${this.maxBytes}); refused unread`);
+        throw new AppError('provider_unavailable', `${provider} answered more than we accept`);
+      }
       const timedOut = isTimeout(error);
       this.metrics.providerRequest(provider, timedOut ? 'timeout' : 'unavailable', (performance.now() - started) / 1000);
       if (timedOut) {
@@ -81,13 +102,39 @@ export class ProviderHttpClient implements OnModuleDestroy {
       throw new AppError('provider_unavailable', `${provider} answered ${status}`);
     }
     if (!/[/+]json\b/i.test(contentType)) {
-      throw new AppError('provider_unavailable', `${provider} answered ${status} with content type "${contentType || 'none'}", not JSON`);
+      // The content type is the provider's text: for the log, not for the client.
+      this.logger.warn(`${provider} ${req.method ?? 'GET'} ${where} answered ${status} with content type ${JSON.stringify(contentType.slice(0, 100) || 'none')}, not JSON`);
+      throw new AppError('provider_unavailable', `${provider} answered ${status}, not with JSON`);
     }
     try {
-      return { status, json: JSON.parse(text) };
+      return { status, json: JSON.parse(text), ...(cacheControl === undefined ? {} : { cacheControl }) };
     } catch (error) {
       throw new AppError('provider_unavailable', `${provider} answered malformed JSON`, { cause: error });
     }
+  }
+
+  /**
+   * The body as text, at most `maxBytes` of it: a Content-Length above the limit is refused before reading, and a
+   * body without one (chunked) is abandoned the moment it passes the limit. Destroying the stream closes the
+   * connection rather than returning it to the pool half-read.
+   */
+  private async readCapped(body: Dispatcher.ResponseData['body'], contentLength: string | string[] | undefined): Promise<string> {
+    const announced = Number([contentLength].flat()[0]);
+    if (Number.isFinite(announced) && announced > this.maxBytes) {
+      body.destroy();
+      throw new ResponseTooLarge(true);
+    }
+    const chunks: Buffer[] = [];
+    let length = 0;
+    for await (const chunk of body as AsyncIterable<Buffer>) {
+      length += chunk.length;
+      if (length > this.maxBytes) {
+        body.destroy();
+        throw new ResponseTooLarge(false);
+      }
+      chunks.push(chunk);
+    }
+    return Buffer.concat(chunks, length).toString('utf8');
   }
 }
 

@@ -13,27 +13,32 @@ import type { FacebookConfig } from '../../config/providers-config.js';
 import { verifyIdToken } from '../oidc/id-token.verifier.js';
 import type { RemoteJwks } from '../oidc/remote-jwks.js';
 import {
-  optionalString, type CodeFlow, type CodeGrant, type IdentityProvider, type NormalizedProfile, type ProviderDescription, type ProviderTokens,
+  type CodeFlow, type CodeGrant, type IdentityProvider, type NormalizedProfile, type ProviderDescription, type ProviderTokens,
   type VerifiedIdentity,
 } from '../identity-provider.types.js';
 import { buildAuthorizationUrl } from '../oauth2/authorization-url.js';
+import { dateFromEpochSeconds, lifetimeSeconds, tokenString } from '../oauth2/token-endpoint.js';
+import { claimNonce, checkedProfile, claimId, claimStrings, type ClaimRules, type RawProfile } from '../profile-claims.js';
 
 interface DebugTokenData {
-  app_id?: string;
-  user_id?: string;
-  is_valid?: boolean;
-  expires_at?: number;
-  scopes?: string[];
+  app_id?: unknown;
+  user_id?: unknown;
+  is_valid?: unknown;
+  expires_at?: unknown;
+  scopes?: unknown;
 }
 
 interface GraphMe {
-  id?: string;
-  name?: string;
-  email?: string;
-  first_name?: string;
-  last_name?: string;
-  picture?: { data?: { url?: string; is_silhouette?: boolean } };
+  id?: unknown;
+  name?: unknown;
+  email?: unknown;
+  first_name?: unknown;
+  last_name?: unknown;
+  picture?: { data?: { url?: unknown; is_silhouette?: unknown } };
 }
+
+/** Graph ids are strings (https://developers.facebook.com/docs/graph-api/reference/user/), and so is Limited Login's `sub`. */
+const FACEBOOK_CLAIMS: ClaimRules = { provider: 'facebook' };
 
 const FIELDS = 'id,name,email,first_name,last_name,picture';
 
@@ -78,7 +83,7 @@ export class FacebookIdentityProvider implements IdentityProvider {
     if (answer.status === 400 && error?.type === 'OAuthException' && error.code === 100) {
       throw new AppError('invalid_authorization_code', 'Facebook refused the authorization code');
     }
-    const accessToken = optionalString((answer.json as { access_token?: unknown } | undefined)?.access_token);
+    const accessToken = tokenString((answer.json as { access_token?: unknown } | null)?.access_token);
     if (answer.status !== 200 || !accessToken) throw new AppError('provider_unavailable', `Facebook refused the code exchange (HTTP ${answer.status})`);
     return this.verifyAccessToken(accessToken);
   }
@@ -98,8 +103,9 @@ export class FacebookIdentityProvider implements IdentityProvider {
       // debug_token answers 200 for a bad *user* token; a 4xx means Facebook refused our app credentials.
       throw new AppError('provider_unavailable', `Facebook refused our app credentials at debug_token (HTTP ${checked.status})`);
     }
-    const data = (checked.json as { data?: DebugTokenData }).data;
-    if (!data?.is_valid || !data.user_id) throw new AppError('invalid_provider_token', 'Facebook says the access token is not valid');
+    const data = ((checked.json ?? {}) as { data?: DebugTokenData }).data;
+    if (data?.is_valid !== true || data.user_id === undefined) throw new AppError('invalid_provider_token', 'Facebook says the access token is not valid');
+    const userId = claimId(FACEBOOK_CLAIMS, 'user_id', data.user_id);
     const app = this.config.clients.find((c) => c.id === data.app_id);
     if (!app) throw new AppError('provider_token_audience_mismatch', 'The Facebook access token was issued to another app');
 
@@ -108,15 +114,16 @@ export class FacebookIdentityProvider implements IdentityProvider {
     me.searchParams.set('appsecret_proof', createHmac('sha256', app.secret ?? '').update(accessToken).digest('hex'));
     const answer = await this.http.send(this.id, { url: me.toString(), headers: { authorization: `Bearer ${accessToken}` } });
     if (answer.status !== 200) throw new AppError('invalid_provider_token', `Facebook refused the access token at /me (HTTP ${answer.status})`);
-    const profile = answer.json as GraphMe;
-    if (profile.id !== data.user_id) throw new AppError('provider_unavailable', 'Facebook /me answered for another user than debug_token');
+    const graph = (answer.json ?? {}) as GraphMe;
+    const picture = graph.picture?.data?.is_silhouette === true ? undefined : graph.picture?.data?.url;
+    const profile = this.profile({ uid: graph.id, email: graph.email, name: graph.name, firstName: graph.first_name, lastName: graph.last_name, picture });
+    if (profile.uid !== userId) throw new AppError('provider_unavailable', 'Facebook /me answered for another user than debug_token');
 
-    const picture = profile.picture?.data?.is_silhouette ? undefined : profile.picture?.data?.url;
     return {
       provider: this.id,
-      profile: this.profile(profile.id, profile.email, profile.name, profile.first_name, profile.last_name, picture),
-      tokens: { accessToken, expiresAt: data.expires_at ? new Date(data.expires_at * 1000) : undefined },
-      extraData: { appId: data.app_id, scopes: data.scopes ?? [] },
+      profile,
+      tokens: { accessToken, expiresAt: dateFromEpochSeconds(data.expires_at) },
+      extraData: { appId: app.id, scopes: claimStrings(data.scopes) },
     };
   }
 
@@ -132,11 +139,10 @@ export class FacebookIdentityProvider implements IdentityProvider {
       clientIds: this.config.clients.map((c) => c.id),
       algorithms: ['RS256'],
     });
-    const text = (key: string) => optionalString(claims[key]);
-    const profile = this.profile(String(claims.sub), text('email'), text('name'), text('given_name'), text('family_name'), text('picture'));
+    const profile = this.profile({ uid: claims.sub, email: claims.email, name: claims.name, firstName: claims.given_name, lastName: claims.family_name, picture: claims.picture });
     // No access token: a Limited Login token cannot call the Graph API.
     const identity = { provider: this.id, profile, tokens: {}, extraData: { appId: String([claims.aud].flat()[0]), limitedLogin: true } };
-    return { identity, nonce: text('nonce') };
+    return { identity, nonce: claimNonce(FACEBOOK_CLAIMS, claims.nonce) };
   }
 
   /**
@@ -148,31 +154,23 @@ export class FacebookIdentityProvider implements IdentityProvider {
     const url = new URL(`${this.config.graphUrl}/oauth/access_token`);
     url.search = new URLSearchParams({ grant_type: 'fb_exchange_token', client_id: app.id, client_secret: app.secret ?? '', fb_exchange_token: accessToken }).toString();
     const answer = await this.http.send(this.id, { url: url.toString() });
-    const body = answer.json as { access_token?: string; expires_in?: number; error?: { code?: number } };
+    const body = (answer.json ?? {}) as { access_token?: unknown; expires_in?: unknown; error?: { code?: unknown } };
     // Graph error 190 (OAuthException): the token is expired or was invalidated (password change, logout).
     if (answer.status === 400 && body.error?.code === 190) {
       throw new AppError('provider_reauthentication_required', 'Facebook no longer honours the stored token; log in with Facebook again');
     }
-    if (answer.status !== 200 || !optionalString(body.access_token)) {
+    const extended = tokenString(body.access_token);
+    if (answer.status !== 200 || !extended) {
       throw new AppError('provider_unavailable', `Facebook refused the token exchange (HTTP ${answer.status})`);
     }
-    const expiresAt = typeof body.expires_in === 'number' ? new Date(Date.now() + body.expires_in * 1000) : undefined;
-    return { accessToken: body.access_token, expiresAt };
+    const seconds = lifetimeSeconds(body.expires_in);
+    return { accessToken: extended, expiresAt: seconds === undefined ? undefined : new Date(Date.now() + seconds * 1000) };
   }
 
   /** Facebook does not tell whether an address was confirmed: trust it only when the deployment says so. */
-  private profile(uid: string, rawEmail?: string, name?: string, firstName?: string, lastName?: string, picture?: string): NormalizedProfile {
-    const email = optionalString(rawEmail)?.toLowerCase();
-    const trusted = email !== undefined && this.config.trustEmail;
-    return {
-      uid,
-      email,
-      emailVerified: trusted,
-      emailTrustedForLinking: trusted,
-      name: optionalString(name),
-      firstName: optionalString(firstName),
-      lastName: optionalString(lastName),
-      picture: optionalString(picture),
-    };
+  private profile(raw: Omit<RawProfile, 'emailVerified'>): NormalizedProfile {
+    const profile = checkedProfile(raw, FACEBOOK_CLAIMS);
+    const trusted = profile.email !== undefined && this.config.trustEmail;
+    return { ...profile, emailVerified: trusted, emailTrustedForLinking: trusted };
   }
 }

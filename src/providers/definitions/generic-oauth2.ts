@@ -9,10 +9,12 @@ import { AppError } from '../../common/errors/app-error.js';
 import type { ProviderHttpClient } from '../../common/http/provider-http.client.js';
 import type { OAuth2ProviderConfig } from '../../config/custom-provider-config.js';
 import {
-  optionalString, type CodeFlow, type CodeGrant, type IdentityProvider, type LoginFlow, type NormalizedProfile, type ProviderDescription,
+  type CodeFlow, type CodeGrant, type IdentityProvider, type LoginFlow, type NormalizedProfile, type ProviderDescription,
   type ProviderTokens, type VerifiedIdentity,
 } from '../identity-provider.types.js';
 import { buildAuthorizationUrl } from '../oauth2/authorization-url.js';
+import { checkedProfile, type ClaimRules } from '../profile-claims.js';
+import { providerError } from '../provider-error.js';
 import { providerTokensFrom, redeemAuthorizationCode, redeemRefreshToken, type ConfidentialClient } from '../oauth2/token-endpoint.js';
 
 export type Json = Record<string, unknown>;
@@ -76,21 +78,28 @@ export class GenericOAuth2IdentityProvider implements IdentityProvider {
   /** The declared mapping. Email trust: verified only per `profile.emailVerified`, linked only with `trustEmailForLinking`. */
   protected profile(json: Json): NormalizedProfile {
     const map = this.config.profile;
-    const read = (path: string | undefined) => (path === undefined ? undefined : optionalString(atPath(json, path)));
-    const rawUid = atPath(json, map.uid);
-    const uid = typeof rawUid === 'number' ? String(rawUid) : optionalString(rawUid);
-    if (uid === undefined) throw new AppError('provider_unavailable', `${this.displayName} userinfo has no user id at "${map.uid}"`);
-    const email = read(map.email)?.toLowerCase();
-    const flag = typeof map.emailVerified === 'string' ? atPath(json, map.emailVerified) : map.emailVerified;
-    const emailVerified = email !== undefined && (flag === true || flag === 'true');
-    return {
-      uid,
-      email,
-      emailVerified,
-      emailTrustedForLinking: emailVerified && this.config.trustEmailForLinking,
-      username: read(map.username),
-      name: read(map.name),
-      picture: read(map.picture),
-    };
+    const at = (path: string | undefined) => (path === undefined ? undefined : atPath(json, path));
+    const uid = atPath(json, map.uid);
+    // Nothing there at all is more likely our mapping than the user's token: the hint goes to the operator's log.
+    if (uid === undefined || uid === null) {
+      throw providerError('provider_unavailable', `${this.displayName} answered without a user id`, `${this.id} userinfo has no user id at "${map.uid}" (check the provider's profile mapping)`);
+    }
+    const profile = checkedProfile(
+      {
+        uid,
+        email: at(map.email),
+        emailVerified: typeof map.emailVerified === 'string' ? atPath(json, map.emailVerified) : map.emailVerified,
+        username: at(map.username),
+        name: at(map.name),
+        picture: at(map.picture),
+      },
+      this.claimRules,
+    );
+    return { ...profile, emailTrustedForLinking: profile.emailVerified && this.config.trustEmailForLinking };
+  }
+
+  /** A declared mapping may point at a numeric id, and at a flag some APIs send as "true"/"false"; presets say what their provider documents. */
+  protected get claimRules(): ClaimRules {
+    return { provider: this.id, ids: 'either', verifiedAsString: true };
   }
 }

@@ -13,7 +13,8 @@ import {
   type ProviderDescription, type ProviderTokens, type VerifiedIdentity,
 } from '../identity-provider.types.js';
 import { buildAuthorizationUrl } from '../oauth2/authorization-url.js';
-import { formEncode, providerTokensFrom, redeemAuthorizationCode, redeemRefreshToken, type ConfidentialClient } from '../oauth2/token-endpoint.js';
+import { claimNonce, checkedProfile, type ClaimRules } from '../profile-claims.js';
+import { dateFromEpochSeconds, formEncode, providerTokensFrom, redeemAuthorizationCode, redeemRefreshToken, type ConfidentialClient } from '../oauth2/token-endpoint.js';
 import { idTokenAlgorithms, OidcDiscovery, type OidcDiscoveryDocument } from '../oidc/discovery.js';
 import { verifyIdToken } from '../oidc/id-token.verifier.js';
 import { RemoteJwks, type JwksCachePolicy } from '../oidc/remote-jwks.js';
@@ -78,7 +79,7 @@ export class GenericOidcIdentityProvider implements IdentityProvider {
 
   async verifyIdToken(idToken: string): Promise<{ identity: VerifiedIdentity; nonce: string | undefined }> {
     const claims = await this.verifiedClaims(idToken, await this.discovery.get());
-    return { identity: { provider: this.id, profile: this.profile(claims), tokens: {}, extraData: this.extraData(claims) }, nonce: optionalString(claims.nonce) };
+    return { identity: { provider: this.id, profile: this.profile(claims), tokens: {}, extraData: this.extraData(claims) }, nonce: claimNonce(this.claimRules, claims.nonce) };
   }
 
   // Hooks for presets -------------------------------------------------------------------------------------------
@@ -117,20 +118,19 @@ export class GenericOidcIdentityProvider implements IdentityProvider {
    * `grant`: the code grant the claims came from, when they came from one (Apple's first-login name).
    */
   protected profile(claims: JWTPayload | Record<string, unknown>, _grant?: CodeGrant): NormalizedProfile {
-    const email = optionalString(claims.email)?.toLowerCase();
-    const flag = claims[this.config.emailVerifiedClaim];
-    const emailVerified = email !== undefined && (flag === true || flag === 'true');
-    return {
-      uid: String(claims.sub),
-      email,
-      emailVerified,
-      emailTrustedForLinking: emailVerified && this.config.trustEmailForLinking,
-      username: optionalString(claims.preferred_username),
-      name: optionalString(claims.name),
-      firstName: optionalString(claims.given_name),
-      lastName: optionalString(claims.family_name),
-      picture: optionalString(claims.picture),
-    };
+    const profile = checkedProfile(
+      {
+        uid: claims.sub, email: claims.email, emailVerified: claims[this.config.emailVerifiedClaim], username: claims.preferred_username,
+        name: claims.name, firstName: claims.given_name, lastName: claims.family_name, picture: claims.picture,
+      },
+      this.claimRules,
+    );
+    return { ...profile, emailTrustedForLinking: profile.emailVerified && this.config.trustEmailForLinking };
+  }
+
+  /** OIDC Core 5.1: `sub` is a string; `email_verified` a boolean, though Apple and others send "true"/"false". */
+  protected get claimRules(): ClaimRules {
+    return { provider: this.id, verifiedAsString: true };
   }
 
   protected extraData(_claims: JWTPayload): VerifiedIdentity['extraData'] {
@@ -168,13 +168,14 @@ export class GenericOidcIdentityProvider implements IdentityProvider {
     let merged: Record<string, unknown> = claims;
     if (doc.userinfo_endpoint) {
       const userinfo = await this.http.send(this.id, { url: doc.userinfo_endpoint, headers: { authorization: `Bearer ${answer.access_token}` } });
-      const info = userinfo.status === 200 ? ((userinfo.json ?? {}) as Record<string, unknown>) : undefined;
+      const json = userinfo.json;
+      const info = userinfo.status === 200 && json !== null && typeof json === 'object' && !Array.isArray(json) ? (json as Record<string, unknown>) : undefined;
       if (info && info.sub !== claims.sub) throw new AppError('provider_unavailable', `${this.id} userinfo answered for another subject than the ID token`);
       merged = { ...info, ...claims };
     }
     return {
       identity: { provider: this.id, profile: this.profile(merged, grant), tokens: providerTokensFrom(answer), extraData: { ...this.extraData(claims), scope: answer.scope } },
-      nonce: optionalString(claims.nonce),
+      nonce: claimNonce(this.claimRules, claims.nonce),
     };
   }
 
@@ -206,15 +207,15 @@ export class GenericOidcIdentityProvider implements IdentityProvider {
     const userinfo = await this.http.send(this.id, { url: doc.userinfo_endpoint, headers: { authorization: `Bearer ${accessToken}` } });
     if (userinfo.status !== 200) throw new AppError('invalid_provider_token', `${this.displayName} rejected the access token at userinfo`);
     const claims = (userinfo.json ?? {}) as Record<string, unknown>;
+    const profile = this.profile(claims);
     // OIDC Core 5.3.2: the userinfo `sub` must be the subject the token was issued for.
-    if (!optionalString(claims.sub) || (info.sub !== undefined && claims.sub !== info.sub)) {
+    if (info.sub !== undefined && claims.sub !== info.sub) {
       throw new AppError('provider_unavailable', `${this.id} userinfo answered for another subject than introspection`);
     }
-    const exp = Number(info.exp);
     return {
       provider: this.id,
-      profile: this.profile(claims),
-      tokens: { accessToken, expiresAt: Number.isFinite(exp) && exp > 0 ? new Date(exp * 1000) : undefined },
+      profile,
+      tokens: { accessToken, expiresAt: dateFromEpochSeconds(info.exp) },
       extraData: { scope: optionalString(info.scope), clientId: optionalString(info.client_id) },
     };
   }

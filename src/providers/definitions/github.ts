@@ -8,19 +8,24 @@ import type { ProviderHttpClient } from '../../common/http/provider-http.client.
 import type { GitHubConfig, ProviderClient } from '../../config/providers-config.js';
 import { optionalString, type CodeFlow, type CodeGrant, type IdentityProvider, type ProviderDescription, type VerifiedIdentity } from '../identity-provider.types.js';
 import { buildAuthorizationUrl } from '../oauth2/authorization-url.js';
+import { MAX_TOKEN_LENGTH } from '../oauth2/token-endpoint.js';
+import { providerError, quoted } from '../provider-error.js';
+import { checkedProfile, claimId, claimStrings, type ClaimRules } from '../profile-claims.js';
 
 interface GitHubUser {
-  id?: number;
-  login?: string;
-  name?: string | null;
-  avatar_url?: string;
+  id?: unknown;
+  login?: unknown;
+  name?: unknown;
+  avatar_url?: unknown;
 }
 
 interface GitHubEmail {
-  email: string;
+  email: unknown;
   primary: boolean;
   verified: boolean;
 }
+
+const GITHUB_CLAIMS: ClaimRules = { provider: 'github', ids: 'number' };
 
 export class GitHubIdentityProvider implements IdentityProvider {
   readonly id = 'github';
@@ -65,15 +70,17 @@ export class GitHubIdentityProvider implements IdentityProvider {
       headers: { 'content-type': 'application/x-www-form-urlencoded' },
       body: form.toString(),
     });
-    const body = (answer.json ?? {}) as { access_token?: unknown; scope?: unknown; error?: unknown };
+    const body = (answer.json ?? {}) as { access_token?: unknown; scope?: unknown; error?: unknown; error_description?: unknown };
+    // The provider's own words (error, error_description) go to the log only: they are GitHub's, not our API.
+    const said = `error ${quoted(body.error)}, error_description ${quoted(body.error_description)}`;
     if (body.error === 'bad_verification_code' || body.error === 'redirect_uri_mismatch') {
-      throw new AppError('invalid_authorization_code', `GitHub refused the authorization code (${String(body.error)})`);
+      throw providerError('invalid_authorization_code', 'GitHub refused the authorization code', `github refused the code: ${said}`);
     }
-    const accessToken = optionalString(body.access_token);
+    const accessToken = typeof body.access_token === 'string' && body.access_token !== '' && body.access_token.length <= MAX_TOKEN_LENGTH ? body.access_token : undefined;
     if (answer.status !== 200 || !accessToken) {
-      throw new AppError('provider_unavailable', `GitHub refused the code exchange (HTTP ${answer.status}${body.error ? `, ${String(body.error)}` : ''})`);
+      throw providerError('provider_unavailable', 'GitHub refused the code exchange', `github code exchange answered HTTP ${answer.status} without a usable access_token: ${said}`);
     }
-    const scopes = (optionalString(body.scope) ?? '').split(',').filter(Boolean);
+    const scopes = claimStrings((optionalString(body.scope) ?? '').split(',').filter(Boolean));
     return this.identityOf(accessToken, { scopes, clientId: client.id });
   }
 
@@ -89,27 +96,23 @@ export class GitHubIdentityProvider implements IdentityProvider {
       this.http.send(this.id, { url: `${this.config.apiUrl}/user/emails`, headers: bearer }),
     ]);
     if (user.status !== 200) throw new AppError('invalid_provider_token', `GitHub refused the access token at /user (HTTP ${user.status})`);
-    const profile = user.json as GitHubUser;
-    if (typeof profile.id !== 'number' || (check.userId !== undefined && profile.id !== check.userId)) {
+    const json = (user.json ?? {}) as GitHubUser;
+    // Without the user:email scope the list is 404: the user simply has no email for us.
+    const list: unknown[] = emails.status === 200 && Array.isArray(emails.json) ? emails.json : [];
+    const primary = list.find((e): e is GitHubEmail => (e as GitHubEmail | null)?.primary === true && (e as GitHubEmail).verified === true);
+    // https://docs.github.com/en/rest/users/users#get-the-authenticated-user: `id` is an integer, `login` a string.
+    const profile = checkedProfile(
+      { uid: json.id, email: primary?.email, emailVerified: primary !== undefined, username: json.login, name: json.name, picture: json.avatar_url },
+      GITHUB_CLAIMS,
+    );
+    if (check.userId !== undefined && json.id !== check.userId) {
       throw new AppError('provider_unavailable', 'GitHub /user answered for another user than the token check');
     }
-    // Without the user:email scope the list is 404: the user simply has no email for us.
-    const list = emails.status === 200 && Array.isArray(emails.json) ? (emails.json as GitHubEmail[]) : [];
-    const primary = list.find((e) => e.primary && e.verified);
-    const email = optionalString(primary?.email)?.toLowerCase();
     return {
       provider: this.id,
-      profile: {
-        uid: String(profile.id),
-        email,
-        emailVerified: email !== undefined,
-        emailTrustedForLinking: email !== undefined,
-        username: optionalString(profile.login),
-        name: optionalString(profile.name),
-        picture: optionalString(profile.avatar_url),
-      },
+      profile: { ...profile, emailTrustedForLinking: profile.emailVerified },
       tokens: { accessToken },
-      extraData: { login: profile.login, scopes: check.scopes, clientId: check.clientId },
+      extraData: { login: profile.username, scopes: check.scopes, clientId: check.clientId },
     };
   }
 
@@ -126,11 +129,11 @@ export class GitHubIdentityProvider implements IdentityProvider {
       if (answer.status !== 200) {
         throw new AppError('provider_unavailable', `GitHub refused our OAuth app credentials (HTTP ${answer.status})`);
       }
-      const body = answer.json as { user?: GitHubUser; scopes?: string[]; app?: { client_id?: string } };
-      if (body.app?.client_id !== client.id || typeof body.user?.id !== 'number') {
+      const body = (answer.json ?? {}) as { user?: GitHubUser; scopes?: unknown; app?: { client_id?: unknown } };
+      if (body.app?.client_id !== client.id) {
         throw new AppError('provider_token_audience_mismatch', 'The GitHub token belongs to another OAuth app');
       }
-      return { userId: body.user.id, scopes: body.scopes ?? [], clientId: client.id };
+      return { userId: Number(claimId(GITHUB_CLAIMS, 'user.id', body.user?.id)), scopes: claimStrings(body.scopes), clientId: client.id };
     }
     throw new AppError('invalid_provider_token', 'GitHub says the token is not a live token of our OAuth app');
   }

@@ -14,7 +14,9 @@ import {
   type VerifiedIdentity,
 } from '../identity-provider.types.js';
 import { buildAuthorizationUrl } from '../oauth2/authorization-url.js';
-import { providerTokensFrom, redeemAuthorizationCode, redeemRefreshToken, type ConfidentialClient } from '../oauth2/token-endpoint.js';
+import { claimNonce, checkedProfile, claimText, type ClaimRules } from '../profile-claims.js';
+import { providerError } from '../provider-error.js';
+import { dateFromEpochSeconds, providerTokensFrom, redeemAuthorizationCode, redeemRefreshToken, type ConfidentialClient } from '../oauth2/token-endpoint.js';
 
 interface GoogleClaims {
   sub?: unknown;
@@ -26,6 +28,9 @@ interface GoogleClaims {
   family_name?: unknown;
   picture?: unknown;
 }
+
+/** Google documents `email_verified` as a boolean, and as "true"/"false" in older tokens and tokeninfo. */
+const GOOGLE_CLAIMS: ClaimRules = { provider: 'google', verifiedAsString: true };
 
 export class GoogleIdentityProvider implements IdentityProvider {
   readonly id = 'google';
@@ -64,23 +69,23 @@ export class GoogleIdentityProvider implements IdentityProvider {
     url.searchParams.set('access_token', accessToken);
     const info = await this.http.send(this.id, { url: url.toString() });
     if (info.status !== 200) throw new AppError('invalid_provider_token', 'Google rejected the access token');
-    const tokeninfo = info.json as { aud?: string; azp?: string; sub?: string; exp?: string; scope?: string };
+    const tokeninfo = (info.json ?? {}) as { aud?: unknown; azp?: unknown; sub?: unknown; exp?: unknown; scope?: unknown };
     // The audience check that passport-google-token skips: a token minted for someone else's app must not log in here.
-    if (!this.clientIds.includes(tokeninfo.aud ?? '') && !this.clientIds.includes(tokeninfo.azp ?? '')) {
+    if (!this.clientIds.some((id) => id === tokeninfo.aud || id === tokeninfo.azp)) {
       throw new AppError('provider_token_audience_mismatch', 'The Google access token was issued to another application');
     }
     const userinfo = await this.http.send(this.id, { url: this.config.userinfoUrl, headers: { authorization: `Bearer ${accessToken}` } });
     if (userinfo.status !== 200) throw new AppError('invalid_provider_token', 'Google rejected the access token at userinfo');
-    const claims = userinfo.json as GoogleClaims;
-    if (!optionalString(claims.sub) || claims.sub !== tokeninfo.sub) {
+    const claims = (userinfo.json ?? {}) as GoogleClaims;
+    const profile = this.profile(claims);
+    if (profile.uid !== tokeninfo.sub) {
       throw new AppError('provider_unavailable', 'Google userinfo answered for another subject than tokeninfo');
     }
-    const exp = Number(tokeninfo.exp);
     return {
       provider: this.id,
-      profile: this.profile(claims),
-      tokens: { accessToken, expiresAt: Number.isFinite(exp) ? new Date(exp * 1000) : undefined },
-      extraData: { hd: optionalString(claims.hd), scope: tokeninfo.scope },
+      profile,
+      tokens: { accessToken, expiresAt: dateFromEpochSeconds(tokeninfo.exp) },
+      extraData: { hd: this.hostedDomain(claims), scope: optionalString(tokeninfo.scope) },
     };
   }
 
@@ -93,15 +98,17 @@ export class GoogleIdentityProvider implements IdentityProvider {
       algorithms: ['RS256'],
     });
     return {
-      identity: { provider: this.id, profile: this.profile(claims), tokens: {}, extraData: { hd: optionalString(claims.hd) } },
-      nonce: optionalString(claims.nonce),
+      identity: { provider: this.id, profile: this.profile(claims), tokens: {}, extraData: { hd: this.hostedDomain(claims) } },
+      nonce: claimNonce(GOOGLE_CLAIMS, claims.nonce),
     };
   }
 
   /** https://developers.google.com/identity/protocols/oauth2/web-server#exchange-authorization-code: the ID token says who. */
   private async exchangeCode(client: ConfidentialClient, grant: CodeGrant): Promise<{ identity: VerifiedIdentity; nonce: string | undefined }> {
     const answer = await redeemAuthorizationCode(this.http, this, client, grant);
-    if (!answer.id_token) throw new AppError('provider_unavailable', 'Google answered the code without an id_token (is "openid" in GOOGLE_SCOPES?)');
+    if (!answer.id_token) {
+      throw providerError('provider_unavailable', 'Google answered the code without an ID token', 'google answered the code without an id_token (is "openid" in GOOGLE_SCOPES?)');
+    }
     const { identity, nonce } = await this.verifyIdToken(answer.id_token);
     // The client that holds the grant: the one a later refresh must use.
     identity.extraData = { ...identity.extraData, scope: answer.scope, clientId: client.clientId };
@@ -116,7 +123,7 @@ export class GoogleIdentityProvider implements IdentityProvider {
   async refreshAccessToken(refreshToken: string, extraData: Record<string, unknown> = {}): Promise<ProviderTokens> {
     const withSecret = this.config.clients.filter((c) => c.secret !== undefined);
     const client = withSecret.find((c) => c.id === extraData.clientId) ?? withSecret[0];
-    if (!client) throw new AppError('provider_unavailable', 'Google refresh needs a client secret in GOOGLE_CLIENT_SECRETS');
+    if (!client) throw providerError('provider_unavailable', 'Google tokens cannot be refreshed here', 'google refresh needs a client secret in GOOGLE_CLIENT_SECRETS');
     const confidential: ConfidentialClient = { tokenUrl: this.config.tokenUrl, clientId: client.id, clientSecret: client.secret!, authMethod: 'client_secret_post' };
     return providerTokensFrom(await redeemRefreshToken(this.http, this, confidential, refreshToken));
   }
@@ -127,18 +134,17 @@ export class GoogleIdentityProvider implements IdentityProvider {
    * addresses Google merely saw once may not.
    */
   private profile(claims: GoogleClaims): NormalizedProfile {
-    const email = optionalString(claims.email)?.toLowerCase();
-    const emailVerified = claims.email_verified === true || claims.email_verified === 'true';
-    const googleOwned = email !== undefined && (email.endsWith('@gmail.com') || optionalString(claims.hd) !== undefined);
-    return {
-      uid: String(claims.sub),
-      email,
-      emailVerified,
-      emailTrustedForLinking: emailVerified && googleOwned,
-      name: optionalString(claims.name),
-      firstName: optionalString(claims.given_name),
-      lastName: optionalString(claims.family_name),
-      picture: optionalString(claims.picture),
-    };
+    const profile = checkedProfile(
+      { uid: claims.sub, email: claims.email, emailVerified: claims.email_verified, name: claims.name, firstName: claims.given_name, lastName: claims.family_name, picture: claims.picture },
+      GOOGLE_CLAIMS,
+    );
+    const googleOwned = profile.email !== undefined && (profile.email.endsWith('@gmail.com') || this.hostedDomain(claims) !== undefined);
+    return { ...profile, emailTrustedForLinking: profile.emailVerified && googleOwned };
   }
+
+  /** `hd`: the Workspace domain of the account, absent for personal accounts. */
+  private hostedDomain(claims: GoogleClaims): string | undefined {
+    return claimText(GOOGLE_CLAIMS, 'hd', claims.hd);
+  }
+
 }

@@ -6,7 +6,12 @@
 import { AppError } from '../../common/errors/app-error.js';
 import type { ProviderHttpClient } from '../../common/http/provider-http.client.js';
 import { optionalString, type CodeGrant, type ProviderTokens } from '../identity-provider.types.js';
+import { providerError } from '../provider-error.js';
 import { oauthErrorName } from './oauth-error.js';
+
+/** The longest token we take from a provider (ID tokens with many claims stay far below). */
+export const MAX_TOKEN_LENGTH = 16 * 1024;
+const MAX_LIFETIME_SECONDS = 10 * 365 * 86_400;
 
 export interface ConfidentialClient {
   tokenUrl: string;
@@ -64,7 +69,7 @@ export function providerTokensFrom(response: TokenEndpointResponse): ProviderTok
   return {
     accessToken: response.access_token,
     refreshToken: response.refresh_token,
-    expiresAt: typeof response.expires_in === 'number' && response.expires_in > 0 ? new Date(Date.now() + response.expires_in * 1000) : undefined,
+    expiresAt: response.expires_in === undefined ? undefined : new Date(Date.now() + response.expires_in * 1000),
   };
 }
 
@@ -82,21 +87,60 @@ async function postForm(http: ProviderHttpClient, providerId: string, client: Co
 }
 
 function tokenResponse(provider: { id: string; displayName: string }, status: number, json: unknown, error: string | undefined): TokenEndpointResponse {
-  const body = (json ?? {}) as Record<string, unknown>;
-  if (status !== 200 || error !== undefined || !optionalString(body.access_token)) {
-    // invalid_client, unauthorized_client, a missing token: our configuration or the provider, not the user's input.
+  const body = json !== null && typeof json === 'object' && !Array.isArray(json) ? (json as Record<string, unknown>) : {};
+  // invalid_client, unauthorized_client, a missing token: our configuration or the provider, not the user's input.
+  // What the provider said is for the operator's log; the client learns only that the provider failed us.
+  if (status !== 200 || error !== undefined) {
     const named = error === undefined ? '' : `, ${oauthErrorName(error)}`;
-    throw new AppError('provider_unavailable', `${provider.displayName} token endpoint refused the request (HTTP ${status}${named})`);
+    throw providerError('provider_unavailable', `${provider.displayName} token endpoint refused the request`, `${provider.id} token endpoint answered HTTP ${status}${named}`);
   }
-  const expires = Number(body.expires_in);
+  // RFC 6749 5.1: the tokens are strings. A provider answering anything else is broken; nothing of it is stored.
+  const malformed = (member: string) =>
+    providerError('provider_unavailable', `${provider.displayName} token endpoint answered malformed tokens`, `${provider.id} token endpoint: "${member}" is not a string of 1-${MAX_TOKEN_LENGTH} printable characters`);
+  const accessToken = tokenString(body.access_token);
+  if (accessToken === undefined) throw malformed('access_token');
+  const refreshToken = tokenString(body.refresh_token);
+  if (refreshToken === undefined && body.refresh_token !== undefined && body.refresh_token !== null) throw malformed('refresh_token');
+  const idToken = tokenString(body.id_token);
+  if (idToken === undefined && body.id_token !== undefined && body.id_token !== null) throw malformed('id_token');
   return {
-    access_token: String(body.access_token),
-    token_type: optionalString(body.token_type),
-    expires_in: Number.isFinite(expires) ? expires : undefined,
-    refresh_token: optionalString(body.refresh_token),
-    id_token: optionalString(body.id_token),
-    scope: optionalString(body.scope),
+    access_token: accessToken,
+    token_type: shortString(body.token_type),
+    expires_in: lifetimeSeconds(body.expires_in),
+    refresh_token: refreshToken,
+    id_token: idToken,
+    scope: shortString(body.scope),
   };
+}
+
+/** RFC 6749 A.12: a token is printable ASCII (VSCHAR); bounded, since it is encrypted and stored. */
+export function tokenString(value: unknown): string | undefined {
+  return typeof value === 'string' && value.length > 0 && value.length <= MAX_TOKEN_LENGTH && /^[\x20-\x7e]+$/.test(value) ? value : undefined;
+}
+
+function shortString(value: unknown): string | undefined {
+  return typeof value === 'string' && value.length <= 2000 && !/[\u0000-\u001f\u007f-\u009f]/.test(value) ? optionalString(value) : undefined;
+}
+
+/** Year 9999: any later "expiry" is garbage, and beyond what a JavaScript Date or a SQL timestamp holds. */
+const LAST_EPOCH_SECOND = 253_402_300_799;
+
+/**
+ * A provider's expiry in Unix seconds (tokeninfo's `exp`, introspection's `exp`, debug_token's `expires_at`), as a
+ * number or a numeric string; anything else, or a moment past year 9999, is no expiry rather than a date we cannot store.
+ */
+export function dateFromEpochSeconds(value: unknown): Date | undefined {
+  const n = typeof value === 'number' ? value : typeof value === 'string' && /^\d{1,12}$/.test(value) ? Number(value) : NaN;
+  return Number.isSafeInteger(n) && n > 0 && n <= LAST_EPOCH_SECOND ? new Date(n * 1000) : undefined;
+}
+
+/**
+ * `expires_in` (RFC 6749 5.1: a number of seconds; some providers send it as a string). Only an annotation: a value
+ * that is no positive whole number of at most ten years is ignored, never a date we cannot store.
+ */
+export function lifetimeSeconds(value: unknown): number | undefined {
+  const n = typeof value === 'number' ? value : typeof value === 'string' && /^\d{1,10}$/.test(value) ? Number(value) : NaN;
+  return Number.isSafeInteger(n) && n > 0 && n <= MAX_LIFETIME_SECONDS ? n : undefined;
 }
 
 function oauthError(json: unknown): string | undefined {

@@ -51,13 +51,17 @@ describe(OidcDiscovery.name, () => {
   it('should refuse a document that names another issuer (OIDC Discovery 4.3)', async () => {
     published.body = document({ issuer: 'https://evil.example' });
 
-    await expect(discovery().get()).rejects.toMatchObject({ code: 'provider_unavailable', message: expect.stringContaining('"https://evil.example"') });
+    const error = await discovery().get().catch((e: unknown) => e);
+
+    expect(error).toMatchObject({ code: 'provider_unavailable' });
+    // The provider's value is for our log (test/security/provider-claims.e2e-spec.ts), never for the client.
+    expect((error as Error).message).not.toContain('evil.example');
   });
 
   it('should refuse a document whose jwks_uri is plain http on a public host', async () => {
     published.body = document({ jwks_uri: 'http://keys.example/jwks' });
 
-    await expect(discovery().get()).rejects.toMatchObject({ code: 'provider_unavailable', message: expect.stringContaining('jwks_uri') });
+    await expect(discovery().get()).rejects.toMatchObject({ code: 'provider_unavailable' });
   });
 
   it('should not ask a failing provider again within the cooldown', async () => {

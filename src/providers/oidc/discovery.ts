@@ -1,6 +1,7 @@
-import { AppError } from '../../common/errors/app-error.js';
+import type { AppError } from '../../common/errors/app-error.js';
 import type { ProviderHttpClient } from '../../common/http/provider-http.client.js';
 import { httpsUrlProblem } from '../../config/custom-provider-config.js';
+import { providerError, quoted } from '../provider-error.js';
 import type { JwksCachePolicy } from './remote-jwks.js';
 
 /** The members of an OpenID Provider's metadata we use (OIDC Discovery 3). */
@@ -27,7 +28,7 @@ export const SAFE_ID_TOKEN_ALGORITHMS = ['RS256', 'PS256', 'ES256', 'EdDSA'];
 export function idTokenAlgorithms(provider: string, doc: OidcDiscoveryDocument): string[] {
   const algorithms = SAFE_ID_TOKEN_ALGORITHMS.filter((alg) => doc.id_token_signing_alg_values_supported.includes(alg));
   if (algorithms.length === 0) {
-    throw new AppError('provider_unavailable', `${provider} signs ID tokens with none of ${SAFE_ID_TOKEN_ALGORITHMS.join(', ')}`);
+    throw providerError('provider_unavailable', `${provider} publishes an unusable discovery document`, `${provider} signs ID tokens with none of ${SAFE_ID_TOKEN_ALGORITHMS.join(', ')}`);
   }
   return algorithms;
 }
@@ -90,11 +91,15 @@ export class OidcDiscovery {
     // OIDC Discovery 4.3: the issuer in the document MUST be identical to the one we asked; otherwise
     // another issuer's keys and endpoints would be trusted for this one (and its tokens would not match anyway).
     if (doc.issuer !== this.publishedIssuer) {
-      throw this.unavailable(`publishes issuer "${String(doc.issuer).slice(0, 200)}" in its discovery document, not the expected "${this.publishedIssuer}" (OIDC Discovery 4.3)`);
+      throw this.unavailable(`publishes issuer ${quoted(doc.issuer)} in its discovery document, not the expected "${this.publishedIssuer}" (OIDC Discovery 4.3)`);
     }
     const algs = doc.id_token_signing_alg_values_supported;
     if (!Array.isArray(algs) || !algs.every((a) => typeof a === 'string')) {
       throw this.unavailable('lists no id_token_signing_alg_values_supported in its discovery document');
+    }
+    const methods = doc.token_endpoint_auth_methods_supported;
+    if (methods !== undefined && (!Array.isArray(methods) || !methods.every((m) => typeof m === 'string'))) {
+      throw this.unavailable('lists token_endpoint_auth_methods_supported that are not strings in its discovery document');
     }
     for (const key of ['jwks_uri', 'userinfo_endpoint', 'introspection_endpoint', 'authorization_endpoint', 'token_endpoint'] as const) {
       const url = doc[key];
@@ -106,7 +111,8 @@ export class OidcDiscovery {
     return doc as OidcDiscoveryDocument;
   }
 
-  private unavailable(message: string): AppError {
-    return new AppError('provider_unavailable', `${this.provider} ${message}`);
+  /** What is wrong with the document (the provider's values, our expectations) is for the operator's log only. */
+  private unavailable(detail: string): AppError {
+    return providerError('provider_unavailable', `${this.provider} publishes an unusable discovery document`, `${this.provider} ${detail}`);
   }
 }

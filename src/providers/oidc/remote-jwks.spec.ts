@@ -5,7 +5,7 @@ import { AppError } from '../../common/errors/app-error.js';
 import { ProviderHttpClient } from '../../common/http/provider-http.client.js';
 import { loadConfig } from '../../config/app-config.js';
 import { MetricsService } from '../../metrics/metrics.service.js';
-import { RemoteJwks, type JwksCachePolicy } from './remote-jwks.js';
+import { keySetLifetimeMs, MIN_KEY_SET_LIFETIME_MS, RemoteJwks, type JwksCachePolicy } from './remote-jwks.js';
 
 interface SigningKey {
   kid: string;
@@ -29,6 +29,8 @@ describe(RemoteJwks.name, () => {
   /** What the provider publishes at /jwks, and how often it was asked. */
   let published: unknown;
   let jwksRequests: number;
+  /** The key set's Cache-Control header, if any. */
+  let cacheControl: string | undefined;
   let oldKey: SigningKey;
   let newKey: SigningKey;
   let now: number;
@@ -42,7 +44,8 @@ describe(RemoteJwks.name, () => {
     server = await startLoopbackServer((req, res) => {
       if (req.url === '/jwks') jwksRequests++;
       const body = req.url === '/jwks' ? published : { issuer: 'https://accounts.example', jwks_uri: '/jwks' };
-      res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(body));
+      const headers = req.url === '/jwks' && cacheControl !== undefined ? { 'cache-control': cacheControl } : {};
+      res.writeHead(200, { 'content-type': 'application/json', ...headers }).end(JSON.stringify(body));
     });
     baseUrl = server.url;
   });
@@ -55,6 +58,7 @@ describe(RemoteJwks.name, () => {
   beforeEach(() => {
     published = { keys: [oldKey.publicJwk] };
     jwksRequests = 0;
+    cacheControl = undefined;
     now = 1_000_000;
   });
 
@@ -128,6 +132,35 @@ describe(RemoteJwks.name, () => {
       expect(jwksRequests).toBe(2);
     });
 
+    it('should stop verifying with a removed key once the key set\'s Cache-Control max-age has passed', async () => {
+      const sut = jwksAt('/jwks');
+      cacheControl = 'public, max-age=120, must-revalidate';
+      await jwtVerify(await idToken(oldKey), sut.getKey);
+      published = { keys: [newKey.publicJwk] };
+
+      now += 119_000;
+      await expect(jwtVerify(await idToken(oldKey), sut.getKey)).resolves.toBeDefined();
+      now += 2_000;
+      await expect(jwtVerify(await idToken(oldKey), sut.getKey)).rejects.toBeInstanceOf(errors.JWKSNoMatchingKey);
+      expect(jwksRequests).toBe(2);
+    });
+
+    it('should keep a key set for at least the floor, even when it says no-store', async () => {
+      const sut = jwksAt('/jwks');
+      cacheControl = 'no-store';
+      for (const _ of [1, 2, 3]) await jwtVerify(await idToken(oldKey), sut.getKey);
+      now += MIN_KEY_SET_LIFETIME_MS - 1;
+      await jwtVerify(await idToken(oldKey), sut.getKey);
+
+      expect(jwksRequests).toBe(1);
+    });
+
+    it('should fail with provider_unavailable when the key set holds something other than keys', async () => {
+      published = { keys: [1, 'two'] };
+
+      await expect(jwtVerify(await idToken(oldKey), jwksAt('/jwks').getKey)).rejects.toMatchObject({ code: 'provider_unavailable' });
+    });
+
     it('should fail with provider_unavailable when the answer is not a key set', async () => {
       const sut = jwksAt('/.well-known/openid-configuration');
 
@@ -136,5 +169,26 @@ describe(RemoteJwks.name, () => {
       expect(error).toBeInstanceOf(AppError);
       expect(error).toMatchObject({ code: 'provider_unavailable', message: 'google published no usable signing keys (HTTP 200)' });
     });
+  });
+});
+
+describe(keySetLifetimeMs.name, () => {
+  const CEILING = 600_000;
+
+  it.each([
+    ['nothing said', undefined, CEILING],
+    ['max-age within bounds', 'public, max-age=300', 300_000],
+    ['max-age below the floor', 'max-age=5', MIN_KEY_SET_LIFETIME_MS],
+    ['max-age above our ceiling', 'public, max-age=86400', CEILING],
+    ['no-store', 'no-store', MIN_KEY_SET_LIFETIME_MS],
+    ['no-cache with a max-age', 'max-age=3600, no-cache', MIN_KEY_SET_LIFETIME_MS],
+    ['a malformed max-age', 'max-age=soon', CEILING],
+    ['directives in capitals', 'Public, Max-Age=120', 120_000],
+  ])('should keep a key set for its Cache-Control within bounds: %s', (_what, header, expected) => {
+    expect(keySetLifetimeMs(header, CEILING)).toBe(expected);
+  });
+
+  it('should never keep a key set longer than a ceiling below the floor', () => {
+    expect(keySetLifetimeMs('no-store', 10_000)).toBe(10_000);
   });
 });

@@ -3,10 +3,33 @@ import { AppError } from '../../common/errors/app-error.js';
 import type { ProviderHttpClient } from '../../common/http/provider-http.client.js';
 
 export interface JwksCachePolicy {
-  /** Refetch a key set older than this even when every kid is known (providers rotate every few days). */
+  /**
+   * Refetch a key set older than this even when every kid is known (providers rotate every few days). The ceiling:
+   * a key set whose `Cache-Control` says less is refetched sooner (down to `MIN_KEY_SET_LIFETIME_MS`).
+   */
   maxAgeMs: number;
   /** An unknown kid triggers a refetch at most this often, so garbage tokens cannot make us hammer the provider. */
   cooldownMs: number;
+}
+
+/**
+ * The least time a key set is kept, whatever its `Cache-Control` says (`no-store`, `max-age=0`): a provider, or
+ * whoever answers in its name, must not make us fetch its keys for every token.
+ */
+export const MIN_KEY_SET_LIFETIME_MS = 60_000;
+
+/**
+ * How long a key set may be used, from its answer's `Cache-Control` (RFC 9111 5.2.2): `max-age` within
+ * [MIN_KEY_SET_LIFETIME_MS, maxAgeMs], `no-store`/`no-cache` the floor, nothing said our own `maxAgeMs`. A provider
+ * that removes a key and says its set lives minutes gets the key refused within minutes, not at our ceiling.
+ */
+export function keySetLifetimeMs(cacheControl: string | undefined, maxAgeMs: number): number {
+  const floor = Math.min(MIN_KEY_SET_LIFETIME_MS, maxAgeMs);
+  const directives = (cacheControl ?? '').toLowerCase().split(',').map((d) => d.trim());
+  if (directives.some((d) => d === 'no-store' || d === 'no-cache')) return floor;
+  const maxAge = directives.map((d) => /^max-age\s*=\s*"?(\d+)"?$/.exec(d)).find(Boolean);
+  if (!maxAge) return maxAgeMs;
+  return Math.min(maxAgeMs, Math.max(floor, Number(maxAge[1]) * 1000));
 }
 
 /**
@@ -17,6 +40,8 @@ export interface JwksCachePolicy {
 export class RemoteJwks {
   private keySet: ReturnType<typeof createLocalJWKSet> | undefined;
   private fetchedAt = 0;
+  /** This key set's lifetime, from its `Cache-Control` (keySetLifetimeMs). */
+  private lifetimeMs: number;
   /** Failed attempts count too: a provider that is down must not be asked again for every junk token. */
   private attemptedAt = Number.NEGATIVE_INFINITY;
   private inflight: Promise<void> | undefined;
@@ -27,11 +52,13 @@ export class RemoteJwks {
     private readonly http: ProviderHttpClient,
     private readonly policy: JwksCachePolicy,
     private readonly now: () => number = Date.now,
-  ) {}
+  ) {
+    this.lifetimeMs = policy.maxAgeMs;
+  }
 
   /** A jose key resolver: `jwtVerify(token, jwks.getKey, ...)`. */
   readonly getKey = async (header: JWSHeaderParameters, token: FlattenedJWSInput) => {
-    const stale = !this.keySet || this.now() - this.fetchedAt > this.policy.maxAgeMs;
+    const stale = !this.keySet || this.now() - this.fetchedAt > this.lifetimeMs;
     if (stale && (!this.keySet || this.now() - this.attemptedAt >= this.policy.cooldownMs)) await this.refresh();
     try {
       return await this.keySet!(header, token);
@@ -49,12 +76,18 @@ export class RemoteJwks {
   }
 
   private async fetch(): Promise<void> {
-    const { status, json } = await this.http.send(this.provider, { url: this.url });
+    const { status, json, cacheControl } = await this.http.send(this.provider, { url: this.url });
     const keys = (json as { keys?: unknown } | null)?.keys;
-    if (status !== 200 || !Array.isArray(keys)) {
-      throw new AppError('provider_unavailable', `${this.provider} published no usable signing keys (HTTP ${status})`);
+    let keySet: ReturnType<typeof createLocalJWKSet> | undefined;
+    try {
+      // jose refuses a set whose keys are not objects; such a set is the provider's failure, not the token's.
+      if (status === 200 && Array.isArray(keys)) keySet = createLocalJWKSet({ keys } as JSONWebKeySet);
+    } catch {
+      keySet = undefined;
     }
-    this.keySet = createLocalJWKSet({ keys } as JSONWebKeySet);
+    if (!keySet) throw new AppError('provider_unavailable', `${this.provider} published no usable signing keys (HTTP ${status})`);
+    this.keySet = keySet;
     this.fetchedAt = this.now();
+    this.lifetimeMs = keySetLifetimeMs(cacheControl, this.policy.maxAgeMs);
   }
 }

@@ -17,7 +17,7 @@
 import { text, type OidcProviderConfig } from '../../config/custom-provider-config.js';
 import { GenericOidcIdentityProvider } from '../definitions/generic-oidc.js';
 import type { CodeGrant, NormalizedProfile } from '../identity-provider.types.js';
-import { optionalString } from '../identity-provider.types.js';
+import { displayText, MAX_TEXT_LENGTH } from '../profile-claims.js';
 import { AppleClientSecret, appleKeyProblem } from './apple-client-secret.js';
 import { definePreset, isTrue } from './preset.js';
 
@@ -38,8 +38,10 @@ function nameFrom(user: string | undefined): Pick<NormalizedProfile, 'name' | 'f
   } catch {
     return {};
   }
-  const name = (parsed as { name?: { firstName?: unknown; lastName?: unknown } } | undefined)?.name;
-  const [firstName, lastName] = [optionalString(name?.firstName), optionalString(name?.lastName)];
+  const name = (parsed as { name?: { firstName?: unknown; lastName?: unknown } } | null | undefined)?.name;
+  // Unsigned and sent through the browser: a name that is no bounded string is dropped, not an error.
+  const text = (value: unknown) => (typeof value === 'string' && value.length <= MAX_TEXT_LENGTH ? displayText(value) : undefined);
+  const [firstName, lastName] = [text(name?.firstName), text(name?.lastName)];
   const full = [firstName, lastName].filter(Boolean).join(' ');
   return { firstName, lastName, name: full || undefined };
 }

@@ -11,7 +11,8 @@ import { AppError } from '../../common/errors/app-error.js';
 import type { ProviderHttpClient } from '../../common/http/provider-http.client.js';
 import type { OAuth2ProviderConfig } from '../../config/custom-provider-config.js';
 import { GenericOAuth2IdentityProvider, type Json } from '../definitions/generic-oauth2.js';
-import { optionalString, type LoginFlow, type NormalizedProfile, type VerifiedIdentity } from '../identity-provider.types.js';
+import type { LoginFlow, NormalizedProfile, VerifiedIdentity } from '../identity-provider.types.js';
+import { claimStrings, type ClaimRules } from '../profile-claims.js';
 import { baseUrl, definePreset } from './preset.js';
 
 interface DiscordOptions {
@@ -54,13 +55,18 @@ class DiscordIdentityProvider extends GenericOAuth2IdentityProvider {
       throw new AppError('provider_unavailable', 'Discord /users/@me answered for another user than /oauth2/@me');
     }
     const expires = typeof authorization.expires === 'string' ? new Date(authorization.expires) : undefined;
-    const scopes = Array.isArray(authorization.scopes) ? authorization.scopes.map(String) : [];
+    const scopes = claimStrings(authorization.scopes);
     return { provider: this.id, profile, tokens: { accessToken, expiresAt: expires && !Number.isNaN(expires.getTime()) ? expires : undefined }, extraData: { scopes } };
+  }
+
+  /** https://discord.com/developers/docs/resources/user#user-object: `id` is a snowflake (a string), `verified` a boolean. */
+  protected override get claimRules(): ClaimRules {
+    return { provider: this.id, ids: 'string' };
   }
 
   protected override profile(json: Json): NormalizedProfile {
     const standard = super.profile(json);
-    const avatar = optionalString(json.avatar);
+    const avatar = typeof json.avatar === 'string' && json.avatar.length <= 100 ? json.avatar : undefined;
     return { ...standard, picture: avatar && /^(a_)?[0-9a-f]+$/.test(avatar) ? `${CDN}/avatars/${standard.uid}/${avatar}.png` : undefined };
   }
 }

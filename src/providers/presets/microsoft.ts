@@ -14,8 +14,10 @@ import { decodeJwt, type JWTPayload } from 'jose';
 import { AppError } from '../../common/errors/app-error.js';
 import { strings, text, type OidcProviderConfig } from '../../config/custom-provider-config.js';
 import { GenericOidcIdentityProvider } from '../definitions/generic-oidc.js';
-import { optionalString, type CodeGrant, type NormalizedProfile, type VerifiedIdentity } from '../identity-provider.types.js';
+import type { CodeGrant, NormalizedProfile, VerifiedIdentity } from '../identity-provider.types.js';
 import { OidcDiscovery } from '../oidc/discovery.js';
+import { providerError } from '../provider-error.js';
+import { claimId } from '../profile-claims.js';
 import { baseUrl, definePreset, isTrue } from './preset.js';
 
 interface MicrosoftOptions {
@@ -68,14 +70,17 @@ class MicrosoftIdentityProvider extends GenericOidcIdentityProvider {
 
   protected override profile(claims: Record<string, unknown>, grant?: CodeGrant): NormalizedProfile {
     const standard = super.profile(claims, grant);
-    const oid = optionalString(claims.oid);
-    if (!oid) throw new AppError('invalid_provider_token', 'The Microsoft ID token has no oid claim (ask for the profile scope)');
+    if (claims.oid === undefined) {
+      throw providerError('invalid_provider_token', 'The Microsoft ID token has no oid claim', `${this.id} ID token has no oid claim (is "profile" in the declared scopes?)`);
+    }
+    const oid = claimId(this.claimRules, 'oid', claims.oid);
     const emailVerified = standard.email !== undefined && (standard.emailVerified || isTrue(claims.xms_edov));
     return { ...standard, uid: oid, emailVerified, emailTrustedForLinking: emailVerified && this.config.trustEmailForLinking };
   }
 
   protected override extraData(claims: JWTPayload): VerifiedIdentity['extraData'] {
-    return { tid: optionalString(claims.tid) };
+    // `tid` was checked to be a GUID before the signature (issuersFor).
+    return { tid: typeof claims.tid === 'string' ? claims.tid : undefined };
   }
 }
 
