@@ -6,6 +6,7 @@
 import { parseProvidersConfig, type ProvidersConfig } from './providers-config.js';
 import { EnvReader } from './env-reader.js';
 import { parseBrowserFlowConfig, type BrowserFlowConfig } from './browser-flow-config.js';
+import { readCorsOrigins } from './cors-origins.js';
 
 export type NodeEnv = 'development' | 'production' | 'test';
 export type SigningAlgorithm = 'ES256' | 'RS256';
@@ -33,7 +34,14 @@ export interface AppConfig {
     windowSeconds: number;
   };
   openapi: { enabled: boolean };
-  database: { url: string | undefined; sqlitePath: string; runMigrationsOnStart: boolean; logging: boolean };
+  database: {
+    url: string | undefined;
+    sqlitePath: string;
+    /** Production refuses SQLite (a forgotten DATABASE_URL) unless this says it is meant. */
+    allowSqliteInProduction: boolean;
+    runMigrationsOnStart: boolean;
+    logging: boolean;
+  };
   jwt: {
     issuer: string;
     audience: string;
@@ -79,10 +87,20 @@ export class ConfigError extends Error {
   }
 }
 
+/**
+ * Unset means production: every development convenience (a public encryption key, the dev IdP that signs anyone
+ * in, generated signing keys) must be asked for by name, never reached by forgetting a variable
+ * (docs/decisions/0014-production-by-default.md). `npm start` sets development explicitly.
+ */
+export function readNodeEnv(r: EnvReader): NodeEnv {
+  return r.oneOf('NODE_ENV', ['development', 'production', 'test'] as const, 'production');
+}
+
 function readDatabaseConfig(r: EnvReader, production: boolean): AppConfig['database'] {
   return {
     url: r.optional('DATABASE_URL', { pattern: /^postgres(ql)?:\/\//, hint: 'a postgres:// URL' }),
     sqlitePath: r.string('SQLITE_PATH', './data/nest-social-auth.sqlite'),
+    allowSqliteInProduction: r.bool('DATABASE_ALLOW_SQLITE_IN_PRODUCTION', false),
     runMigrationsOnStart: r.bool('DATABASE_MIGRATE_ON_START', !production),
     logging: r.bool('DATABASE_LOGGING', false),
   };
@@ -91,22 +109,24 @@ function readDatabaseConfig(r: EnvReader, production: boolean): AppConfig['datab
 /** Only the database settings: what the migration commands need, without the rest of a production config. */
 export function loadDatabaseConfig(env: NodeJS.ProcessEnv = process.env): AppConfig['database'] {
   const r = new EnvReader(env);
-  const database = readDatabaseConfig(r, env.NODE_ENV === 'production');
+  const database = readDatabaseConfig(r, readNodeEnv(r) === 'production');
   r.throwIfProblems();
   return database;
 }
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
   const r = new EnvReader(env);
-  const nodeEnv = r.oneOf('NODE_ENV', ['development', 'production', 'test'] as const, 'development');
+  const nodeEnv = readNodeEnv(r);
   const production = nodeEnv === 'production';
   const port = r.int('PORT', 3000, { min: 0, max: 65535 });
   const config: AppConfig = {
     nodeEnv,
     http: {
-      host: r.string('HOST', '0.0.0.0'),
+      // Outside production only this machine can reach us (the dev IdP signs anyone in): HOST=0.0.0.0 to share.
+      // Production listens on every interface, as a container must (docs/deployment.md).
+      host: r.string('HOST', production ? '0.0.0.0' : '127.0.0.1'),
       port,
-      corsOrigins: r.list('CORS_ORIGINS', []),
+      corsOrigins: readCorsOrigins(r, production),
       trustProxy: r.bool('TRUST_PROXY', false),
       shutdownTimeoutMs: r.int('SHUTDOWN_TIMEOUT_MS', 10_000, { min: 0, max: 120_000 }),
     },
@@ -156,7 +176,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
       pendingTtlSeconds: r.int('LOGIN_PENDING_TTL_SECONDS', 600, { min: 1, max: 3600 }),
       linkTokenTtlSeconds: r.int('LOGIN_LINK_TOKEN_TTL_SECONDS', 600, { min: 1, max: 3600 }),
     },
-    providers: parseProvidersConfig(r),
+    providers: parseProvidersConfig(r, production),
     browser: parseBrowserFlowConfig(r, nodeEnv, port),
   };
   if (production && config.jwt.privateKeys.length === 0) {
@@ -164,6 +184,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
   }
   if (production && config.metrics.enabled && !config.metrics.token && config.metrics.port === undefined) {
     r.problem('METRICS_TOKEN', 'or METRICS_PORT is required in production, so /metrics is not open on the API port');
+  }
+  if (production && config.database.url === undefined && !config.database.allowSqliteInProduction) {
+    r.problem('DATABASE_URL', 'is required in production: without it the data would go to a local SQLite file (set DATABASE_ALLOW_SQLITE_IN_PRODUCTION=true if that is meant)');
   }
   r.throwIfProblems();
   return config;
