@@ -21,6 +21,7 @@ describe(loadConfig.name, () => {
       expect(problems).toEqual(expect.arrayContaining([
         expect.stringMatching(/^ENCRYPTION_KEYS is required in production/), expect.stringMatching(/^JWT_PRIVATE_KEYS is required in production/),
       ]));
+      expect(() => loadAnyConfig({})).toThrow(/^Invalid configuration \(NODE_ENV is not set, so production rules apply; `npm start` sets NODE_ENV=development/);
     });
 
     it('should switch off every development convenience once the production settings are there', () => {

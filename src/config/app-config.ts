@@ -81,8 +81,9 @@ export const DEFAULT_PIPELINE = [
 ];
 
 export class ConfigError extends Error {
-  constructor(readonly problems: string[]) {
-    super(`Invalid configuration:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+  /** `note`: one line of context for the whole list (why production rules apply). */
+  constructor(readonly problems: string[], note?: string) {
+    super(`Invalid configuration${note ? ` (${note})` : ''}:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
     this.name = 'ConfigError';
   }
 }
@@ -188,6 +189,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
   if (production && config.database.url === undefined && !config.database.allowSqliteInProduction) {
     r.problem('DATABASE_URL', 'is required in production: without it the data would go to a local SQLite file (set DATABASE_ALLOW_SQLITE_IN_PRODUCTION=true if that is meant)');
   }
-  r.throwIfProblems();
+  r.throwIfProblems(r.raw('NODE_ENV') === undefined ? 'NODE_ENV is not set, so production rules apply; `npm start` sets NODE_ENV=development to try it locally' : undefined);
   return config;
 }
