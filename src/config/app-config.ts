@@ -97,6 +97,11 @@ export function readNodeEnv(r: EnvReader): NodeEnv {
   return r.oneOf('NODE_ENV', ['development', 'production', 'test'] as const, 'production');
 }
 
+/** JWT_ALGORITHM alone, for the key commands (src/cli/keys.ts), which run without the rest of a configuration. */
+export function readSigningAlgorithm(r: EnvReader): SigningAlgorithm {
+  return r.oneOf('JWT_ALGORITHM', ['ES256', 'RS256'] as const, 'ES256');
+}
+
 function readDatabaseConfig(r: EnvReader, production: boolean): AppConfig['database'] {
   return {
     url: r.optional('DATABASE_URL', { pattern: /^postgres(ql)?:\/\//, hint: 'a postgres:// URL' }),
@@ -155,7 +160,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     jwt: {
       issuer: r.string('JWT_ISSUER', 'http://localhost:3000'),
       audience: r.string('JWT_AUDIENCE', 'nest-social-auth'),
-      algorithm: r.oneOf('JWT_ALGORITHM', ['ES256', 'RS256'] as const, 'ES256'),
+      algorithm: readSigningAlgorithm(r),
       accessTokenTtlSeconds: r.int('JWT_ACCESS_TTL_SECONDS', 900, { min: 30, max: 86400 }),
       privateKeys: r.pemList('JWT_PRIVATE_KEYS'),
       keysDir: r.string('JWT_KEYS_DIR', './data/keys'),

@@ -57,6 +57,12 @@ describe('booting the built app', () => {
     expect(app.log).toMatch(/"level":"warn".*Production on SQLite/);
   });
 
+  it('should let `npm run keys` rotate keys with only JWT_PRIVATE_KEYS set, though an unset NODE_ENV is production', () => {
+    const output = execFileSync(process.execPath, ['dist/cli/keys.js', 'list'], { env: { PATH: process.env.PATH, JWT_PRIVATE_KEYS: TEST_SIGNING_KEY_PEM }, encoding: 'utf8' });
+
+    expect(output).toMatch(/ES256/);
+  });
+
   it('should listen on 127.0.0.1 in development when HOST is not set', async () => {
     const port = await freePort();
     app = new AppProcess(port, { NODE_ENV: 'development', HOST: undefined, SQLITE_PATH: join(dir, 'dev.sqlite'), JWT_KEYS_DIR: join(dir, 'keys'), LOG_LEVEL: 'info' });
