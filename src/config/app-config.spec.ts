@@ -111,6 +111,20 @@ describe(loadConfig.name, () => {
     });
   });
 
+  describe('TRUST_PROXY', () => {
+    it('should refuse true in production, where any client could pick its own address with one header', () => {
+      expect(problemsOfAny({ ...PRODUCTION_ENV, TRUST_PROXY: 'true' })).toEqual([expect.stringMatching(/^TRUST_PROXY must not be true in production: it trusts every X-Forwarded-For entry/)]);
+      expect(loadConfig({ TRUST_PROXY: 'true' }).http.trustProxy).toBe(true);
+    });
+
+    it('should take the proxies\' addresses, ranges and proxy-addr\'s named ranges, and refuse anything else', () => {
+      expect(loadAnyConfig({ ...PRODUCTION_ENV, TRUST_PROXY: '10.0.0.0/8, 192.168.1.5,fd00::/8,uniquelocal' }).http.trustProxy).toEqual(['10.0.0.0/8', '192.168.1.5', 'fd00::/8', 'uniquelocal']);
+      expect(problemsOf({ TRUST_PROXY: '10.0.0.0/33' })).toEqual([expect.stringContaining('"10.0.0.0/33" is none of these')]);
+      expect(problemsOf({ TRUST_PROXY: '2' })).toEqual([expect.stringContaining('"2" is none of these')]);
+      expect(loadConfig({}).http.trustProxy).toBe(false);
+    });
+  });
+
   describe('CORS_ORIGINS', () => {
     it.each([
       ['a wildcard', '*', 'no wildcard'],

@@ -7,6 +7,7 @@ import { parseProvidersConfig, type ProvidersConfig } from './providers-config.j
 import { EnvReader } from './env-reader.js';
 import { parseBrowserFlowConfig, type BrowserFlowConfig } from './browser-flow-config.js';
 import { readCorsOrigins } from './cors-origins.js';
+import { readTrustProxy, type TrustProxy } from './trust-proxy.js';
 
 export type NodeEnv = 'development' | 'production' | 'test';
 export type SigningAlgorithm = 'ES256' | 'RS256';
@@ -14,7 +15,14 @@ export type LogLevel = 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' |
 
 export interface AppConfig {
   nodeEnv: NodeEnv;
-  http: { host: string; port: number; corsOrigins: string[]; trustProxy: boolean; shutdownTimeoutMs: number };
+  http: {
+    host: string;
+    port: number;
+    corsOrigins: string[];
+    /** Which X-Forwarded-For entries to believe: none, all (`true`, not in production), or those our proxies (these addresses) wrote. */
+    trustProxy: TrustProxy;
+    shutdownTimeoutMs: number;
+  };
   /** Shared state across instances (one-time values, rate-limit counters, session revocations). Absent: in-memory. */
   redis: { url: string | undefined; keyPrefix: string };
   logging: { level: LogLevel; pretty: boolean };
@@ -133,7 +141,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
       host: r.string('HOST', production ? '0.0.0.0' : '127.0.0.1'),
       port,
       corsOrigins: readCorsOrigins(r, production),
-      trustProxy: r.bool('TRUST_PROXY', false),
+      trustProxy: readTrustProxy(r, production),
       shutdownTimeoutMs: r.int('SHUTDOWN_TIMEOUT_MS', 10_000, { min: 0, max: 120_000 }),
     },
     redis: {
