@@ -35,6 +35,10 @@ async function bootstrap(): Promise<void> {
   if (config.nodeEnv === 'production' && !config.database.url) {
     boot.warn(`Production on SQLite (${config.database.sqlitePath}), as DATABASE_ALLOW_SQLITE_IN_PRODUCTION asks: one instance only, and back that file up`);
   }
+  if (config.nodeEnv === 'production' && !config.redis.url) {
+    // Not refused: one instance on in-memory stores is sound. Several would each accept a nonce, state or login code once.
+    boot.warn('Production without REDIS_URL: nonces, login codes and rate-limit counters live in this process; run one instance only');
+  }
   await app.listen(config.http.port, config.http.host);
   const db = config.database.url ? 'PostgreSQL' : `SQLite at ${config.database.sqlitePath}`;
   boot.log(`Listening on http://${config.http.host}:${config.http.port} (${config.nodeEnv}, ${db})`);

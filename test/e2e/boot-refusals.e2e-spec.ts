@@ -55,6 +55,7 @@ describe('booting the built app', () => {
     await app.start();
 
     expect(app.log).toMatch(/"level":"warn".*Production on SQLite/);
+    expect(app.log).toMatch(/"level":"warn".*Production without REDIS_URL: .*run one instance only/);
   });
 
   it('should let `npm run keys` rotate keys with only JWT_PRIVATE_KEYS set, though an unset NODE_ENV is production', () => {
