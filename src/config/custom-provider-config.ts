@@ -270,7 +270,7 @@ function oauth2(raw: Record<string, unknown>, id: string, r: EnvReader, report: 
   if (profile && isMutableUidPath(profile.uid) && !acknowledgeMutableSubject) {
     report('profile.uid', `maps "${profile.uid}", a value the provider can give to another person later (an address or a name is reassigned `
       + 'when its owner leaves or renames): that person would sign in as this user. Map the provider\'s immutable user id instead, '
-      + 'or set acknowledgeMutableSubject: true if this provider never reassigns it');
+      + `or set acknowledgeMutableSubject: true (${envKey(id, 'acknowledgeMutableSubject')}=true) if this provider never reassigns it`);
   }
   if (base.clientSecret === undefined && !secretOptional) {
     r.problem(envKey(id, 'clientSecret'), `is required: "${id}" is an oauth2 provider, whose only flows redeem codes with our client secret`);
