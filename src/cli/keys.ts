@@ -6,7 +6,7 @@
  * Each prints the next JWT_PRIVATE_KEYS value (reading the current one from the environment). Usage:
  *   npm run keys -- generate [ES256|RS256] | list | stage | promote | retire
  */
-import { loadConfig, type SigningAlgorithm } from '../config/app-config.js';
+import { readSigningAlgorithm, type SigningAlgorithm } from '../config/app-config.js';
 import { EnvReader } from '../config/env-reader.js';
 import { describeKeys, formatKeys, nextKeys } from '../auth/tokens/key-rotation.js';
 import { generateSigningKeyPem } from '../auth/tokens/signing-keys.service.js';
@@ -14,9 +14,11 @@ import { generateSigningKeyPem } from '../auth/tokens/signing-keys.service.js';
 function currentKeys(): { pems: string[]; algorithm: SigningAlgorithm } {
   const r = new EnvReader(process.env);
   const pems = r.pemList('JWT_PRIVATE_KEYS');
+  // Only these two settings: the rest of a production configuration is not needed to rotate keys.
+  const algorithm = readSigningAlgorithm(r);
   r.throwIfProblems();
   if (pems.length === 0) throw new Error('JWT_PRIVATE_KEYS is empty: nothing to rotate (use "generate" for a first key)');
-  return { pems, algorithm: loadConfig({ JWT_ALGORITHM: process.env.JWT_ALGORITHM }).jwt.algorithm };
+  return { pems, algorithm };
 }
 
 function main(argv: string[]): void {

@@ -6,6 +6,8 @@
 import { parseProvidersConfig, type ProvidersConfig } from './providers-config.js';
 import { EnvReader } from './env-reader.js';
 import { parseBrowserFlowConfig, type BrowserFlowConfig } from './browser-flow-config.js';
+import { readCorsOrigins } from './cors-origins.js';
+import { readTrustProxy, type TrustProxy } from './trust-proxy.js';
 
 export type NodeEnv = 'development' | 'production' | 'test';
 export type SigningAlgorithm = 'ES256' | 'RS256';
@@ -13,7 +15,14 @@ export type LogLevel = 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' |
 
 export interface AppConfig {
   nodeEnv: NodeEnv;
-  http: { host: string; port: number; corsOrigins: string[]; trustProxy: boolean; shutdownTimeoutMs: number };
+  http: {
+    host: string;
+    port: number;
+    corsOrigins: string[];
+    /** Which X-Forwarded-For entries to believe: none, all (`true`, not in production), or those our proxies (these addresses) wrote. */
+    trustProxy: TrustProxy;
+    shutdownTimeoutMs: number;
+  };
   /** Shared state across instances (one-time values, rate-limit counters, session revocations). Absent: in-memory. */
   redis: { url: string | undefined; keyPrefix: string };
   logging: { level: LogLevel; pretty: boolean };
@@ -33,7 +42,14 @@ export interface AppConfig {
     windowSeconds: number;
   };
   openapi: { enabled: boolean };
-  database: { url: string | undefined; sqlitePath: string; runMigrationsOnStart: boolean; logging: boolean };
+  database: {
+    url: string | undefined;
+    sqlitePath: string;
+    /** Production refuses SQLite (a forgotten DATABASE_URL) unless this says it is meant. */
+    allowSqliteInProduction: boolean;
+    runMigrationsOnStart: boolean;
+    logging: boolean;
+  };
   jwt: {
     issuer: string;
     audience: string;
@@ -73,16 +89,32 @@ export const DEFAULT_PIPELINE = [
 ];
 
 export class ConfigError extends Error {
-  constructor(readonly problems: string[]) {
-    super(`Invalid configuration:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+  /** `note`: one line of context for the whole list (why production rules apply). */
+  constructor(readonly problems: string[], note?: string) {
+    super(`Invalid configuration${note ? ` (${note})` : ''}:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
     this.name = 'ConfigError';
   }
+}
+
+/**
+ * Unset means production: every development convenience (a public encryption key, the dev IdP that signs anyone
+ * in, generated signing keys) must be asked for by name, never reached by forgetting a variable
+ * (docs/decisions/0014-production-by-default.md). `npm start` sets development explicitly.
+ */
+export function readNodeEnv(r: EnvReader): NodeEnv {
+  return r.oneOf('NODE_ENV', ['development', 'production', 'test'] as const, 'production');
+}
+
+/** JWT_ALGORITHM alone, for the key commands (src/cli/keys.ts), which run without the rest of a configuration. */
+export function readSigningAlgorithm(r: EnvReader): SigningAlgorithm {
+  return r.oneOf('JWT_ALGORITHM', ['ES256', 'RS256'] as const, 'ES256');
 }
 
 function readDatabaseConfig(r: EnvReader, production: boolean): AppConfig['database'] {
   return {
     url: r.optional('DATABASE_URL', { pattern: /^postgres(ql)?:\/\//, hint: 'a postgres:// URL' }),
     sqlitePath: r.string('SQLITE_PATH', './data/nest-social-auth.sqlite'),
+    allowSqliteInProduction: r.bool('DATABASE_ALLOW_SQLITE_IN_PRODUCTION', false),
     runMigrationsOnStart: r.bool('DATABASE_MIGRATE_ON_START', !production),
     logging: r.bool('DATABASE_LOGGING', false),
   };
@@ -91,23 +123,25 @@ function readDatabaseConfig(r: EnvReader, production: boolean): AppConfig['datab
 /** Only the database settings: what the migration commands need, without the rest of a production config. */
 export function loadDatabaseConfig(env: NodeJS.ProcessEnv = process.env): AppConfig['database'] {
   const r = new EnvReader(env);
-  const database = readDatabaseConfig(r, env.NODE_ENV === 'production');
+  const database = readDatabaseConfig(r, readNodeEnv(r) === 'production');
   r.throwIfProblems();
   return database;
 }
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
   const r = new EnvReader(env);
-  const nodeEnv = r.oneOf('NODE_ENV', ['development', 'production', 'test'] as const, 'development');
+  const nodeEnv = readNodeEnv(r);
   const production = nodeEnv === 'production';
   const port = r.int('PORT', 3000, { min: 0, max: 65535 });
   const config: AppConfig = {
     nodeEnv,
     http: {
-      host: r.string('HOST', '0.0.0.0'),
+      // Outside production only this machine can reach us (the dev IdP signs anyone in): HOST=0.0.0.0 to share.
+      // Production listens on every interface, as a container must (docs/deployment.md).
+      host: r.string('HOST', production ? '0.0.0.0' : '127.0.0.1'),
       port,
-      corsOrigins: r.list('CORS_ORIGINS', []),
-      trustProxy: r.bool('TRUST_PROXY', false),
+      corsOrigins: readCorsOrigins(r, production),
+      trustProxy: readTrustProxy(r, production),
       shutdownTimeoutMs: r.int('SHUTDOWN_TIMEOUT_MS', 10_000, { min: 0, max: 120_000 }),
     },
     redis: {
@@ -134,7 +168,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     jwt: {
       issuer: r.string('JWT_ISSUER', 'http://localhost:3000'),
       audience: r.string('JWT_AUDIENCE', 'nest-social-auth'),
-      algorithm: r.oneOf('JWT_ALGORITHM', ['ES256', 'RS256'] as const, 'ES256'),
+      algorithm: readSigningAlgorithm(r),
       accessTokenTtlSeconds: r.int('JWT_ACCESS_TTL_SECONDS', 900, { min: 30, max: 86400 }),
       privateKeys: r.pemList('JWT_PRIVATE_KEYS'),
       keysDir: r.string('JWT_KEYS_DIR', './data/keys'),
@@ -156,7 +190,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
       pendingTtlSeconds: r.int('LOGIN_PENDING_TTL_SECONDS', 600, { min: 1, max: 3600 }),
       linkTokenTtlSeconds: r.int('LOGIN_LINK_TOKEN_TTL_SECONDS', 600, { min: 1, max: 3600 }),
     },
-    providers: parseProvidersConfig(r),
+    providers: parseProvidersConfig(r, production),
     browser: parseBrowserFlowConfig(r, nodeEnv, port),
   };
   if (production && config.jwt.privateKeys.length === 0) {
@@ -165,6 +199,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
   if (production && config.metrics.enabled && !config.metrics.token && config.metrics.port === undefined) {
     r.problem('METRICS_TOKEN', 'or METRICS_PORT is required in production, so /metrics is not open on the API port');
   }
-  r.throwIfProblems();
+  if (production && config.database.url === undefined && !config.database.allowSqliteInProduction) {
+    r.problem('DATABASE_URL', 'is required in production: without it the data would go to a local SQLite file (set DATABASE_ALLOW_SQLITE_IN_PRODUCTION=true if that is meant)');
+  }
+  r.throwIfProblems(r.raw('NODE_ENV') === undefined ? 'NODE_ENV is not set, so production rules apply; `npm start` sets NODE_ENV=development to try it locally' : undefined);
   return config;
 }

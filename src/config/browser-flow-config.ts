@@ -45,6 +45,10 @@ export function parseBrowserFlowConfig(r: EnvReader, nodeEnv: 'development' | 'p
   const production = nodeEnv === 'production';
   const publicUrl = r.url('PUBLIC_URL', `http://localhost:${port}`).replace(/\/+$/, '');
   if (URL.canParse(publicUrl) && /[?#]/.test(publicUrl)) r.problem('PUBLIC_URL', 'must have no query or fragment');
+  // The state cookie's Secure flag and every callback URL we register follow PUBLIC_URL's scheme: in production
+  // an unset or http PUBLIC_URL would send them in clear (and the localhost default is wrong behind any proxy).
+  if (production && r.raw('PUBLIC_URL') === undefined) r.problem('PUBLIC_URL', 'is required in production: the https URL this API is reached at from outside');
+  else if (production && URL.canParse(publicUrl) && new URL(publicUrl).protocol !== 'https:') r.problem('PUBLIC_URL', `must be https in production, got "${publicUrl}"`);
   const demoEnabled = r.bool('DEMO_ENABLED', !production);
   const returnToUrls = r.list('AUTH_RETURN_TO_URLS', []).map((url) => {
     if (!URL.canParse(url) || !/^https?:$/.test(new URL(url).protocol)) r.problem('AUTH_RETURN_TO_URLS', `has "${url}": each must be an http(s) URL`);

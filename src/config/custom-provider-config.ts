@@ -41,6 +41,11 @@ interface DeclaredProvider {
   trustEmailForLinking: boolean;
   /** Declared from a preset (src/providers/presets/): its name, and its own fields as that preset parsed them. */
   preset?: { name: string; options: unknown };
+  /**
+   * Plain http (on loopback hosts only) is accepted for this provider's URLs: always outside production, and in
+   * production only when PROVIDER_INSECURE_HTTP_ALLOWED names it. Set by providers-file.ts, never by a declaration.
+   */
+  insecureHttpAllowed: boolean;
 }
 
 export interface OidcProviderConfig extends DeclaredProvider {
@@ -50,6 +55,12 @@ export interface OidcProviderConfig extends DeclaredProvider {
   emailVerifiedClaim: string;
   /** How the code is redeemed; absent: what the discovery document supports, Basic first. */
   tokenAuthMethod?: TokenAuthMethod;
+  /**
+   * Origins besides the issuer's that its discovery document may send us to (token, userinfo, keys, introspection,
+   * revocation): our client secret and the user's tokens travel there. Presets declare their provider's own
+   * (Microsoft's graph.microsoft.com, LinkedIn's api.linkedin.com); anything else is refused.
+   */
+  trustedEndpointOrigins: string[];
 }
 
 export interface OAuth2ProviderConfig extends DeclaredProvider {
@@ -62,6 +73,11 @@ export interface OAuth2ProviderConfig extends DeclaredProvider {
   /** RFC 6749 3.3 says a space; some providers want a comma. */
   scopeSeparator: string;
   profile: ProfileMapping;
+  /**
+   * The operator's word that `profile.uid` maps a claim that can pass to another person (an email, a username):
+   * refused at boot without it (MUTABLE_UID_NAMES).
+   */
+  acknowledgeMutableSubject: boolean;
 }
 
 export type CustomProviderConfig = OidcProviderConfig | OAuth2ProviderConfig;
@@ -74,8 +90,11 @@ const COMMON_FIELDS = {
   enabled: 'flag', trustEmailForLinking: 'flag',
 } as const;
 const TYPE_FIELDS = {
-  oidc: { issuer: 'text', emailVerifiedClaim: 'text', tokenAuthMethod: 'text' },
-  oauth2: { authorizationUrl: 'text', tokenUrl: 'text', userinfoUrl: 'text', tokenAuthMethod: 'text', scopeSeparator: 'text', profile: 'profile' },
+  oidc: { issuer: 'text', emailVerifiedClaim: 'text', tokenAuthMethod: 'text', trustedEndpointOrigins: 'list' },
+  oauth2: {
+    authorizationUrl: 'text', tokenUrl: 'text', userinfoUrl: 'text', tokenAuthMethod: 'text', scopeSeparator: 'text', profile: 'profile',
+    acknowledgeMutableSubject: 'flag',
+  },
 } as const;
 /** Every field a declaration of any type may have, with how the environment spells it. */
 export const FIELDS: Readonly<Record<string, FieldKind>> = { ...COMMON_FIELDS, ...TYPE_FIELDS.oidc, ...TYPE_FIELDS.oauth2 };
@@ -89,19 +108,33 @@ export const envPrefix = (id: string) => `PROVIDER_${id.toUpperCase().replace(/[
 /** `clientIds` → `PROVIDER_ACME_CLIENT_IDS`, `profile.uid` → `PROVIDER_ACME_PROFILE_UID`. */
 export const envKey = (id: string, field: string) => `${envPrefix(id)}${field.replace(/([a-z0-9])([A-Z])/g, '$1_$2').replace(/\./g, '_').toUpperCase()}`;
 
-const isLoopback = (host: string) => host === 'localhost' || host === '[::1]' || /^127(\.\d{1,3}){3}$/.test(host);
+export const isLoopback = (host: string) => host === 'localhost' || host === '[::1]' || /^127(\.\d{1,3}){3}$/.test(host);
 
-/** Why `value` is not an https URL (http only on loopback, so tests can run an OP locally), or undefined. */
-export function httpsUrlProblem(value: string): string | undefined {
+/**
+ * Why `value` is not an https URL, or undefined. Plain http is for loopback hosts only (tests and development run
+ * an OP locally), and only where `httpAllowed` (in production, a provider PROVIDER_INSECURE_HTTP_ALLOWED names).
+ */
+export function httpsUrlProblem(value: string, httpAllowed = true): string | undefined {
   let url: URL;
   try {
     url = new URL(value);
   } catch {
     return `must be an https URL, got "${value}"`;
   }
-  if (url.protocol === 'https:' || (url.protocol === 'http:' && isLoopback(url.hostname))) return undefined;
-  return `must be an https URL (http only for loopback hosts), got "${value}"`;
+  if (url.protocol === 'https:' || (httpAllowed && url.protocol === 'http:' && isLoopback(url.hostname))) return undefined;
+  return httpAllowed
+    ? `must be an https URL (http only for loopback hosts), got "${value}"`
+    : `must be an https URL in production (http on a loopback host only for providers PROVIDER_INSECURE_HTTP_ALLOWED names), got "${value}"`;
 }
+
+/** Claim and field names whose value can be given to another person later: not an identity (the nOAuth class). */
+export const MUTABLE_UID_NAMES = [
+  'email', 'mail', 'emails', 'email_address', 'emailaddress', 'preferred_username', 'upn', 'unique_name', 'username', 'user_name',
+  'login', 'name', 'nickname', 'screen_name', 'handle', 'display_name', 'displayname', 'phone', 'phone_number',
+];
+
+/** The last segment of a dot path names the field: `data.attributes.email` is an email. */
+export const isMutableUidPath = (path: string) => MUTABLE_UID_NAMES.includes(path.split('.').pop()!.toLowerCase());
 
 export function strings(value: unknown, field: string, report: Report, { required = false } = {}): string[] | undefined {
   if (value === undefined) {
@@ -187,7 +220,19 @@ function common(raw: Record<string, unknown>, id: string, r: EnvReader, report: 
     redirectUris,
     enabled: flag(raw.enabled, 'enabled', true, report),
     trustEmailForLinking: flag(raw.trustEmailForLinking, 'trustEmailForLinking', false, report),
+    // Decided by parseCustomProviders from PROVIDER_INSECURE_HTTP_ALLOWED; the loopback-http rule above is the laxest.
+    insecureHttpAllowed: true,
   };
+}
+
+/** `https://graph.microsoft.com`, each as the origin it is (no path); http only on loopback hosts. */
+function origins(value: unknown, field: string, report: Report): string[] {
+  const list = strings(value, field, report) ?? [];
+  for (const origin of list) {
+    const problem = httpsUrlProblem(origin) ?? (new URL(origin).origin === origin ? undefined : `has "${origin}": each must be an origin, scheme://host[:port] without path or trailing slash`);
+    if (problem) report(field, problem);
+  }
+  return list;
 }
 
 function oidc(raw: Record<string, unknown>, id: string, r: EnvReader, report: Report): OidcProviderConfig | undefined {
@@ -200,9 +245,10 @@ function oidc(raw: Record<string, unknown>, id: string, r: EnvReader, report: Re
   const emailVerifiedClaim = raw.emailVerifiedClaim ?? 'email_verified';
   if (typeof emailVerifiedClaim !== 'string' || !CLAIM_PATTERN.test(emailVerifiedClaim)) report('emailVerifiedClaim', 'must be a claim name');
   const tokenAuthMethod = oneOf(raw.tokenAuthMethod, 'tokenAuthMethod', ['client_secret_basic', 'client_secret_post'], report);
+  const trustedEndpointOrigins = origins(raw.trustedEndpointOrigins, 'trustedEndpointOrigins', report);
   const { displayName, clientIds } = base;
   if (!displayName || !issuer || issuerProblem || !clientIds) return undefined;
-  return { ...base, type: 'oidc', displayName, clientIds, issuer, scopes, emailVerifiedClaim: String(emailVerifiedClaim), tokenAuthMethod };
+  return { ...base, type: 'oidc', displayName, clientIds, issuer, scopes, emailVerifiedClaim: String(emailVerifiedClaim), tokenAuthMethod, trustedEndpointOrigins };
 }
 
 /**
@@ -220,12 +266,21 @@ function oauth2(raw: Record<string, unknown>, id: string, r: EnvReader, report: 
   if (typeof scopeSeparator !== 'string' || !/^[ ,+;]$/.test(scopeSeparator)) report('scopeSeparator', 'must be one of " ", ",", "+", ";"');
   const tokenAuthMethod = oneOf(raw.tokenAuthMethod, 'tokenAuthMethod', ['client_secret_basic', 'client_secret_post'], report) ?? 'client_secret_basic';
   const profile = profileMapping(raw.profile, report);
+  const acknowledgeMutableSubject = flag(raw.acknowledgeMutableSubject, 'acknowledgeMutableSubject', false, report);
+  if (profile && isMutableUidPath(profile.uid) && !acknowledgeMutableSubject) {
+    report('profile.uid', `maps "${profile.uid}", a value the provider can give to another person later (an address or a name is reassigned `
+      + 'when its owner leaves or renames): that person would sign in as this user. Map the provider\'s immutable user id instead, '
+      + `or set acknowledgeMutableSubject: true (${envKey(id, 'acknowledgeMutableSubject')}=true) if this provider never reassigns it`);
+  }
   if (base.clientSecret === undefined && !secretOptional) {
     r.problem(envKey(id, 'clientSecret'), `is required: "${id}" is an oauth2 provider, whose only flows redeem codes with our client secret`);
   }
   const { displayName, clientIds } = base;
   if (!displayName || !clientIds || !authorizationUrl || !tokenUrl || !userinfoUrl || !profile) return undefined;
-  return { ...base, type: 'oauth2', displayName, clientIds, authorizationUrl, tokenUrl, userinfoUrl, scopes, scopeSeparator: String(scopeSeparator), tokenAuthMethod, profile };
+  return {
+    ...base, type: 'oauth2', displayName, clientIds, authorizationUrl, tokenUrl, userinfoUrl, scopes, scopeSeparator: String(scopeSeparator), tokenAuthMethod,
+    profile, acknowledgeMutableSubject,
+  };
 }
 
 /**

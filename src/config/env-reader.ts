@@ -11,8 +11,8 @@ export class EnvReader {
     this.problems.push(`${key} ${message}`);
   }
 
-  throwIfProblems(): void {
-    if (this.problems.length > 0) throw new ConfigError(this.problems);
+  throwIfProblems(note?: string): void {
+    if (this.problems.length > 0) throw new ConfigError(this.problems, note);
   }
 
   raw(key: string): string | undefined {

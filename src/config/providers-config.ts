@@ -3,7 +3,8 @@
  * provider and can be pointed elsewhere (tests, corporate egress proxies).
  */
 import type { EnvReader } from './env-reader.js';
-import { parseCustomProviders, type CustomProviderConfig } from './providers-file.js';
+import { httpsUrlProblem } from './custom-provider-config.js';
+import { BUILT_IN_PROVIDERS, parseCustomProviders, type CustomProviderConfig } from './providers-file.js';
 import { redirectUriProblem } from './redirect-uri.js';
 
 export interface ProviderClient {
@@ -78,10 +79,34 @@ function readRedirectUris(r: EnvReader, prefix: string): string[] {
   return uris;
 }
 
-export function parseProvidersConfig(r: EnvReader): ProvidersConfig {
+/**
+ * A built-in provider's endpoint: https, or http on a loopback host (fakes, sidecars) outside production or for a
+ * provider PROVIDER_INSECURE_HTTP_ALLOWED names. Our client secret and users' tokens travel to these URLs.
+ */
+function endpoint(r: EnvReader, key: string, fallback: string, httpAllowed: boolean): string {
+  const value = r.url(key, fallback);
+  const problem = URL.canParse(value) && /^https?:$/.test(new URL(value).protocol) ? httpsUrlProblem(value, httpAllowed) : undefined;
+  if (problem) r.problem(key, problem);
+  return value;
+}
+
+/** PROVIDER_INSECURE_HTTP_ALLOWED may only name providers that exist: a typo would otherwise go unnoticed. */
+function checkInsecureHttpAllowed(r: EnvReader, ids: string[], declared: string[]): void {
+  const known = [...BUILT_IN_PROVIDERS, ...declared];
+  for (const id of ids.filter((id) => !known.includes(id))) r.problem('PROVIDER_INSECURE_HTTP_ALLOWED', `names "${id}", which is not a configured provider`);
+}
+
+export function parseProvidersConfig(r: EnvReader, production: boolean): ProvidersConfig {
   const google = readClients(r, 'GOOGLE', false);
   const facebook = readClients(r, 'FACEBOOK', true);
   const github = readClients(r, 'GITHUB', true);
+  const insecureHttpAllowed = r.list('PROVIDER_INSECURE_HTTP_ALLOWED', []);
+  const httpAllowed = (id: string) => !production || insecureHttpAllowed.includes(id);
+  const url = (id: string) => (key: string, fallback: string) => endpoint(r, key, fallback, httpAllowed(id));
+  const [googleUrl, facebookUrl, githubUrl] = [url('google'), url('facebook'), url('github')];
+  const declared: string[] = [];
+  const custom = parseCustomProviders(r, { production, insecureHttpAllowed }, declared);
+  checkInsecureHttpAllowed(r, insecureHttpAllowed, declared);
   return {
     timeoutMs: r.int('PROVIDER_TIMEOUT_MS', 5000, { min: 100, max: 60000 }),
     // 1 MiB: Google's key set is ~2 KB, a Graph profile far less; the floor leaves room for any real answer.
@@ -91,37 +116,37 @@ export function parseProvidersConfig(r: EnvReader): ProvidersConfig {
     google: {
       enabled: google.length > 0,
       clients: google,
-      tokeninfoUrl: r.url('GOOGLE_TOKENINFO_URL', 'https://oauth2.googleapis.com/tokeninfo'),
-      userinfoUrl: r.url('GOOGLE_USERINFO_URL', 'https://openidconnect.googleapis.com/v1/userinfo'),
-      jwksUrl: r.url('GOOGLE_JWKS_URL', 'https://www.googleapis.com/oauth2/v3/certs'),
+      tokeninfoUrl: googleUrl('GOOGLE_TOKENINFO_URL', 'https://oauth2.googleapis.com/tokeninfo'),
+      userinfoUrl: googleUrl('GOOGLE_USERINFO_URL', 'https://openidconnect.googleapis.com/v1/userinfo'),
+      jwksUrl: googleUrl('GOOGLE_JWKS_URL', 'https://www.googleapis.com/oauth2/v3/certs'),
       // Google documents both forms of its issuer: https://developers.google.com/identity/gsi/web/guides/verify-google-id-token
       issuers: r.list('GOOGLE_ISSUERS', ['https://accounts.google.com', 'accounts.google.com']),
-      tokenUrl: r.url('GOOGLE_TOKEN_URL', 'https://oauth2.googleapis.com/token'),
-      authorizationUrl: r.url('GOOGLE_AUTHORIZATION_URL', 'https://accounts.google.com/o/oauth2/v2/auth'),
+      tokenUrl: googleUrl('GOOGLE_TOKEN_URL', 'https://oauth2.googleapis.com/token'),
+      authorizationUrl: googleUrl('GOOGLE_AUTHORIZATION_URL', 'https://accounts.google.com/o/oauth2/v2/auth'),
       scopes: r.list('GOOGLE_SCOPES', ['openid', 'email', 'profile']),
       redirectUris: readRedirectUris(r, 'GOOGLE'),
     },
     facebook: {
       enabled: facebook.length > 0,
       clients: facebook,
-      graphUrl: r.url('FACEBOOK_GRAPH_URL', 'https://graph.facebook.com/v21.0'),
+      graphUrl: facebookUrl('FACEBOOK_GRAPH_URL', 'https://graph.facebook.com/v21.0'),
       trustEmail: r.bool('FACEBOOK_TRUST_EMAIL', false),
       // https://developers.facebook.com/docs/facebook-login/limited-login/token/validating
-      jwksUrl: r.url('FACEBOOK_JWKS_URL', 'https://limited.facebook.com/.well-known/oauth/openid/jwks/'),
+      jwksUrl: facebookUrl('FACEBOOK_JWKS_URL', 'https://limited.facebook.com/.well-known/oauth/openid/jwks/'),
       issuer: r.string('FACEBOOK_ISSUER', 'https://www.facebook.com'),
-      authorizationUrl: r.url('FACEBOOK_AUTHORIZATION_URL', 'https://www.facebook.com/v21.0/dialog/oauth'),
+      authorizationUrl: facebookUrl('FACEBOOK_AUTHORIZATION_URL', 'https://www.facebook.com/v21.0/dialog/oauth'),
       scopes: r.list('FACEBOOK_SCOPES', ['email', 'public_profile']),
       redirectUris: readRedirectUris(r, 'FACEBOOK'),
     },
     github: {
       enabled: github.length > 0,
       clients: github,
-      apiUrl: r.url('GITHUB_API_URL', 'https://api.github.com'),
-      authorizationUrl: r.url('GITHUB_AUTHORIZATION_URL', 'https://github.com/login/oauth/authorize'),
+      apiUrl: githubUrl('GITHUB_API_URL', 'https://api.github.com'),
+      authorizationUrl: githubUrl('GITHUB_AUTHORIZATION_URL', 'https://github.com/login/oauth/authorize'),
       scopes: r.list('GITHUB_SCOPES', ['read:user', 'user:email']),
       redirectUris: readRedirectUris(r, 'GITHUB'),
-      tokenUrl: r.url('GITHUB_TOKEN_URL', 'https://github.com/login/oauth/access_token'),
+      tokenUrl: githubUrl('GITHUB_TOKEN_URL', 'https://github.com/login/oauth/access_token'),
     },
-    custom: parseCustomProviders(r),
+    custom,
   };
 }

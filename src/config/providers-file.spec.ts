@@ -3,8 +3,8 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from '@jest/globals';
-import { problemsOf } from '../../test/support/config-problems.js';
-import { loadConfig } from './app-config.js';
+import { keysNamed, PRODUCTION_ENV, problemsOf as problemsOfAny } from '../../test/support/config-problems.js';
+import { loadConfig as loadAnyConfig } from './app-config.js';
 import { parseCustomProviders } from './providers-file.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'providers-file-spec-'));
@@ -19,6 +19,10 @@ function withFile(content: unknown, env: NodeJS.ProcessEnv = {}, extension = 'js
 }
 
 
+// Declarations are checked the same in every environment; production's extra rules have their own cases below.
+const loadConfig = (env: NodeJS.ProcessEnv) => loadAnyConfig({ NODE_ENV: 'development', ...env });
+const problemsOf = (env: NodeJS.ProcessEnv) => problemsOfAny({ NODE_ENV: 'development', ...env });
+
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 describe(parseCustomProviders.name, () => {
@@ -28,7 +32,7 @@ describe(parseCustomProviders.name, () => {
 
       expect(sut.providers.custom).toEqual([{
         ...ACME, clientSecret: 's3cret', scopes: ['openid', 'email', 'profile'], redirectUris: [], enabled: true,
-        emailVerifiedClaim: 'email_verified', trustEmailForLinking: false,
+        emailVerifiedClaim: 'email_verified', trustEmailForLinking: false, insecureHttpAllowed: true, trustedEndpointOrigins: [],
       }]);
     });
 
@@ -107,7 +111,7 @@ describe('a declared oauth2 provider', () => {
 
     expect(sut.providers.custom).toEqual([{
       ...ACME_OAUTH, clientSecret: 's3cret', scopes: [], scopeSeparator: ' ', tokenAuthMethod: 'client_secret_basic', redirectUris: [],
-      enabled: true, trustEmailForLinking: false, profile: { uid: 'data.id', email: 'data.email' },
+      enabled: true, trustEmailForLinking: false, profile: { uid: 'data.id', email: 'data.email' }, insecureHttpAllowed: true, acknowledgeMutableSubject: false,
     }]);
   });
 
@@ -211,5 +215,107 @@ describe('a provider declared from a preset', () => {
   it('should need a client secret for X, whose only flows redeem codes, but not for Discord, which checks access tokens', () => {
     expect(problemOf({ id: 'x', preset: 'x', clientIds: ['a'] })).toEqual([expect.stringMatching(/^PROVIDER_X_CLIENT_SECRET is required/)]);
     expect(loadConfig(withFile({ providers: [{ id: 'discord', preset: 'discord', clientIds: ['a'] }] })).providers.custom).toHaveLength(1);
+  });
+});
+
+describe('provider URLs in production', () => {
+  const LOOPBACK_ACME = { ...ACME, issuer: 'http://127.0.0.1:9000' };
+  const production = (env: NodeJS.ProcessEnv) => ({ ...PRODUCTION_ENV, ...env });
+
+  it('should refuse a plain-http issuer even on loopback, naming the provider and the field', () => {
+    const problems = problemsOfAny(production(withFile({ providers: [LOOPBACK_ACME] })));
+
+    expect(problems).toEqual([expect.stringMatching(/^PROVIDERS_FILE providers\[0\] \(id "acme"\): issuer must be an https URL in production .*PROVIDER_INSECURE_HTTP_ALLOWED/)]);
+  });
+
+  it('should accept it for a provider PROVIDER_INSECURE_HTTP_ALLOWED names, and for that one only', () => {
+    const env = withFile({ providers: [LOOPBACK_ACME, { ...LOOPBACK_ACME, id: 'other' }] });
+
+    expect(problemsOfAny(production({ ...env, PROVIDER_INSECURE_HTTP_ALLOWED: 'acme' }))).toEqual([expect.stringMatching(/^PROVIDERS_FILE providers\[1\] \(id "other"\): issuer must be an https URL in production/)]);
+    const sut = loadAnyConfig(production({ ...withFile({ providers: [LOOPBACK_ACME] }), PROVIDER_INSECURE_HTTP_ALLOWED: 'acme' }));
+    expect(sut.providers.custom[0]).toMatchObject({ issuer: 'http://127.0.0.1:9000', insecureHttpAllowed: true });
+  });
+
+  it('should still refuse plain http to a host off this machine for a provider it names', () => {
+    const problems = problemsOfAny(production({ ...withFile({ providers: [{ ...ACME, issuer: 'http://id.acme.example' }] }), PROVIDER_INSECURE_HTTP_ALLOWED: 'acme' }));
+
+    expect(problems).toEqual([expect.stringContaining('issuer must be an https URL (http only for loopback hosts)')]);
+  });
+
+  it('should name the variable of an environment declaration, and every http URL of an oauth2 one', () => {
+    const problems = problemsOfAny(production({
+      PROVIDERS: 'acme', PROVIDER_ACME_TYPE: 'oauth2', PROVIDER_ACME_DISPLAY_NAME: 'Acme', PROVIDER_ACME_CLIENT_IDS: 'web', PROVIDER_ACME_CLIENT_SECRET: 's',
+      PROVIDER_ACME_AUTHORIZATION_URL: 'https://acme.example/authorize', PROVIDER_ACME_TOKEN_URL: 'http://127.0.0.1:9000/token',
+      PROVIDER_ACME_USERINFO_URL: 'http://localhost:9000/me', PROVIDER_ACME_PROFILE_UID: 'id',
+    }));
+
+    expect(keysNamed(problems).sort()).toEqual(['PROVIDER_ACME_TOKEN_URL', 'PROVIDER_ACME_USERINFO_URL']);
+  });
+
+  it('should check a preset\'s own URL fields too', () => {
+    const problems = problemsOfAny(production({ ...withFile({ providers: [{ id: 'ms', preset: 'microsoft', clientIds: ['a'], instance: 'http://127.0.0.1:9000' }] }) }));
+
+    expect(problems).toEqual(expect.arrayContaining([expect.stringContaining('(id "ms"): instance must be an https URL in production')]));
+  });
+
+  it('should refuse http endpoints of the built-in providers the same way', () => {
+    const env = production({ GOOGLE_CLIENT_IDS: 'web', GOOGLE_JWKS_URL: 'http://127.0.0.1:9000/certs', GITHUB_CLIENT_IDS: 'gh', GITHUB_CLIENT_SECRETS: 's', GITHUB_API_URL: 'http://127.0.0.1:9001' });
+
+    expect(keysNamed(problemsOfAny(env)).sort()).toEqual(['GITHUB_API_URL', 'GOOGLE_JWKS_URL']);
+    expect(keysNamed(problemsOfAny({ ...env, PROVIDER_INSECURE_HTTP_ALLOWED: 'google' }))).toEqual(['GITHUB_API_URL']);
+  });
+
+  it('should refuse a provider name in PROVIDER_INSECURE_HTTP_ALLOWED that is not configured (a typo would go unnoticed)', () => {
+    expect(problemsOfAny(production({ PROVIDER_INSECURE_HTTP_ALLOWED: 'acme' }))).toEqual(['PROVIDER_INSECURE_HTTP_ALLOWED names "acme", which is not a configured provider']);
+  });
+});
+
+describe('trustedEndpointOrigins', () => {
+  it.each([
+    ['a URL with a path', 'https://graph.acme.example/v1', 'each must be an origin'],
+    ['plain http off this machine', 'http://graph.acme.example', 'must be an https URL'],
+  ])('should refuse %s', (_case, origin, expected) => {
+    expect(problemsOf(withFile({ providers: [{ ...ACME, trustedEndpointOrigins: [origin] }] }))).toEqual([expect.stringContaining(`trustedEndpointOrigins ${expected === 'each must be an origin' ? 'has' : 'must'}`)]);
+  });
+
+  it('should be declared by the presets whose discovery documents send us to another origin', () => {
+    const custom = loadConfig(withFile({ providers: [
+      { id: 'ms', preset: 'microsoft', clientIds: ['a'] }, { id: 'li', preset: 'linkedin', clientIds: ['a'] }, { id: 'gl', preset: 'gitlab', clientIds: ['a'] },
+    ] })).providers.custom;
+
+    expect(custom.map((p) => p.type === 'oidc' && p.trustedEndpointOrigins)).toEqual([['https://graph.microsoft.com'], ['https://api.linkedin.com'], []]);
+  });
+});
+
+describe('an oauth2 provider whose user id is a reassignable value (nOAuth)', () => {
+  const ACME_OAUTH = {
+    id: 'acme', type: 'oauth2', displayName: 'Acme', clientIds: ['acme-web'], authorizationUrl: 'https://acme.example/authorize',
+    tokenUrl: 'https://acme.example/token', userinfoUrl: 'https://acme.example/me',
+  };
+  const SECRET = { PROVIDER_ACME_CLIENT_SECRET: 's3cret' };
+
+  it.each(['email', 'data.email', 'preferred_username', 'upn', 'user.login', 'username'])('should stop the boot on profile.uid "%s" and say why', (uid) => {
+    const problems = problemsOf(withFile({ providers: [{ ...ACME_OAUTH, profile: { uid } }] }, SECRET));
+
+    expect(problems).toEqual([expect.stringMatching(new RegExp(`^PROVIDERS_FILE providers\\[0\\] \\(id "acme"\\): profile.uid maps "${uid}", a value the provider can give to another person.*acknowledgeMutableSubject: true`))]);
+  });
+
+  it('should accept it when the operator acknowledges it, and an immutable id without a word', () => {
+    const acknowledged = loadConfig(withFile({ providers: [{ ...ACME_OAUTH, profile: { uid: 'email' }, acknowledgeMutableSubject: true }] }, SECRET));
+    const immutable = loadConfig(withFile({ providers: [{ ...ACME_OAUTH, profile: { uid: 'data.id' } }] }, SECRET));
+
+    expect(acknowledged.providers.custom[0]).toMatchObject({ profile: { uid: 'email' }, acknowledgeMutableSubject: true });
+    expect(immutable.providers.custom[0]).toMatchObject({ profile: { uid: 'data.id' }, acknowledgeMutableSubject: false });
+  });
+
+  it('should name the variables of an environment declaration', () => {
+    const env = {
+      PROVIDERS: 'acme', PROVIDER_ACME_TYPE: 'oauth2', PROVIDER_ACME_DISPLAY_NAME: 'Acme', PROVIDER_ACME_CLIENT_IDS: 'web', ...SECRET,
+      PROVIDER_ACME_AUTHORIZATION_URL: ACME_OAUTH.authorizationUrl, PROVIDER_ACME_TOKEN_URL: ACME_OAUTH.tokenUrl, PROVIDER_ACME_USERINFO_URL: ACME_OAUTH.userinfoUrl,
+      PROVIDER_ACME_PROFILE_UID: 'login',
+    };
+
+    expect(keysNamed(problemsOf(env))).toEqual(['PROVIDER_ACME_PROFILE_UID']);
+    expect(loadConfig({ ...env, PROVIDER_ACME_ACKNOWLEDGE_MUTABLE_SUBJECT: 'true' }).providers.custom).toHaveLength(1);
   });
 });

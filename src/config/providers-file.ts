@@ -8,7 +8,7 @@ import { readFileSync } from 'node:fs';
 import { parseDocument } from 'yaml';
 import { PRESETS, presetNamed } from '../providers/presets/index.js';
 import {
-  envKey, envPrefix, FIELDS, PROFILE_KEYS, refuseSecrets, validateCustomProvider, type CustomProviderConfig, type FieldKind, type Report,
+  envKey, envPrefix, FIELDS, httpsUrlProblem, PROFILE_KEYS, refuseSecrets, validateCustomProvider, type CustomProviderConfig, type FieldKind, type Report,
 } from './custom-provider-config.js';
 import type { EnvReader } from './env-reader.js';
 
@@ -20,10 +20,10 @@ const ID_PATTERN = /^[a-z0-9][a-z0-9_-]{0,49}$/;
 /** The development identity provider's id (src/dev-idp/), taken while it is on. */
 export const DEV_IDP_PROVIDER_ID = 'dev';
 
-/** DEV_IDP_ENABLED as browser-flow-config.ts reads it (default: on in development), without reporting its problems twice. */
+/** DEV_IDP_ENABLED as browser-flow-config.ts reads it (default: on in development only; unset NODE_ENV is production), without reporting its problems twice. */
 function devIdpEnabled(r: EnvReader): boolean {
   const value = r.raw('DEV_IDP_ENABLED')?.toLowerCase();
-  return value === undefined ? (r.raw('NODE_ENV') ?? 'development') === 'development' : ['1', 'true', 'yes', 'on'].includes(value);
+  return value === undefined ? r.raw('NODE_ENV') === 'development' : ['1', 'true', 'yes', 'on'].includes(value);
 }
 
 /**
@@ -124,8 +124,34 @@ function declare(entry: Record<string, unknown>, id: string, r: EnvReader, repor
   return config && { ...config, preset: { name: String(name), options } };
 }
 
-/** Every provider declared by `PROVIDERS_FILE` and `PROVIDERS`, validated; problems are reported on `r`. */
-export function parseCustomProviders(r: EnvReader): CustomProviderConfig[] {
+/**
+ * In production, every URL of the declaration (the preset's own fields included: Microsoft's `instance`) is
+ * https unless PROVIDER_INSECURE_HTTP_ALLOWED names the provider: the client secret and users' tokens go there.
+ * Redirect URIs are the frontends' (loopback http is RFC 8252's native-app rule) and are checked on their own.
+ */
+function refuseHttpUrls(config: CustomProviderConfig, report: Report): void {
+  const { redirectUris: _frontends, preset, ...fields } = config;
+  const own = (preset?.options ?? {}) as Record<string, unknown>;
+  for (const [field, value] of [...Object.entries(fields), ...Object.entries(own)]) {
+    for (const url of [value].flat()) {
+      const problem = typeof url === 'string' && /^http:/i.test(url) ? httpsUrlProblem(url, false) : undefined;
+      if (problem) report(field, problem);
+    }
+  }
+}
+
+/** Where plain http is tolerated: see `insecureHttpAllowed` (custom-provider-config.ts). */
+export interface HttpRule {
+  production: boolean;
+  /** PROVIDER_INSECURE_HTTP_ALLOWED: provider ids. */
+  insecureHttpAllowed: string[];
+}
+
+/**
+ * Every provider declared by `PROVIDERS_FILE` and `PROVIDERS`, validated; problems are reported on `r`. `declaredIds`
+ * receives every well-formed id, valid declaration or not.
+ */
+export function parseCustomProviders(r: EnvReader, http: HttpRule, declaredIds: string[] = []): CustomProviderConfig[] {
   const byPrefix = new Map<string, string>();
   const result: CustomProviderConfig[] = [];
   for (const { raw, reporter } of declarations(r)) {
@@ -144,8 +170,11 @@ export function parseCustomProviders(r: EnvReader): CustomProviderConfig[] {
       report('id', other === id ? 'is declared twice; ids must be unique' : `shares ${envPrefix(id)}* with "${other}"; ids must be unique`);
     } else {
       byPrefix.set(envPrefix(id), id);
+      declaredIds.push(id);
       const config = declare(entry, id, r, report);
-      if (config) result.push(config);
+      const insecureHttpAllowed = !http.production || http.insecureHttpAllowed.includes(id);
+      if (config && !insecureHttpAllowed) refuseHttpUrls(config, report);
+      if (config) result.push({ ...config, insecureHttpAllowed });
     }
   }
   return result;

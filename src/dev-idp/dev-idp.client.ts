@@ -30,6 +30,9 @@ export function devIdpProviderConfig(config: AppConfig): OidcProviderConfig {
     emailVerifiedClaim: 'email_verified',
     // Anyone can be anyone here: its emails must never link to an existing account.
     trustEmailForLinking: false,
+    // Its issuer is our own PUBLIC_URL (https in production, where it only runs with DEV_IDP_FORCE).
+    insecureHttpAllowed: true,
+    trustedEndpointOrigins: [],
   };
 }
 

@@ -76,7 +76,8 @@ export async function createDevIdpProvider(config: AppConfig, logger: AppLogger)
         ctx.body = errorPage(out.error, out.error_description);
       },
     });
-    provider.proxy = config.http.trustProxy;
+    // Koa reads X-Forwarded-Proto/Host behind any trusted proxy (the dev IdP's issuer comes from PUBLIC_URL, not from them).
+    provider.proxy = config.http.trustProxy !== false;
     provider.on('server_error', (_ctx, error) => logger.error(error, 'DevIdp'));
     return provider;
   });

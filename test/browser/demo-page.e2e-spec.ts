@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { registerDemo } from '../../src/demo/demo.routes.js';
-import { createTestApp, type TestApp } from '../support/test-app.js';
+import { createTestApp, PRODUCTION_TEST_ENV, type TestApp } from '../support/test-app.js';
 
 describe(registerDemo.name, () => {
   let t: TestApp;
@@ -36,7 +36,7 @@ describe(registerDemo.name, () => {
   });
 
   it('should not exist in production unless DEMO_ENABLED', async () => {
-    const production = await createTestApp({ NODE_ENV: 'production', METRICS_TOKEN: 'metrics-test-token' });
+    const production = await createTestApp(PRODUCTION_TEST_ENV);
     try {
       await production.http().get('/demo').expect(404);
       await production.http().get('/demo/app.js').expect(404);

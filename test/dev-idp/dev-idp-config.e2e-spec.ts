@@ -2,10 +2,10 @@ import { afterAll, describe, expect, it } from '@jest/globals';
 import { loadConfig } from '../../src/config/app-config.js';
 import { devIdpProviderConfig } from '../../src/dev-idp/dev-idp.client.js';
 import { problemsOf } from '../support/config-problems.js';
-import { createTestApp, testEnv, type TestApp } from '../support/test-app.js';
+import { createTestApp, PRODUCTION_TEST_ENV, testEnv, type TestApp } from '../support/test-app.js';
 
-/** Production needs its keys (testEnv has them) and a guarded /metrics. */
-const production = (env: Record<string, string> = {}) => testEnv({ NODE_ENV: 'production', METRICS_TOKEN: 'metrics-test-token', ...env });
+/** Production needs its keys (testEnv has them), a guarded /metrics and an https PUBLIC_URL. */
+const production = (env: Record<string, string> = {}) => testEnv({ ...PRODUCTION_TEST_ENV, ...env });
 
 describe('the development identity provider switch', () => {
   let app: TestApp | undefined;
@@ -25,13 +25,13 @@ describe('the development identity provider switch', () => {
 
   it('should boot in production with DEV_IDP_FORCE=true, warning that anyone signs in as anyone', async () => {
     const lines: string[] = [];
-    const env = production({ DEV_IDP_ENABLED: 'true', DEV_IDP_FORCE: 'true', LOG_LEVEL: 'warn', PUBLIC_URL: 'http://127.0.0.1:9' });
+    const env = production({ DEV_IDP_ENABLED: 'true', DEV_IDP_FORCE: 'true', LOG_LEVEL: 'warn', PUBLIC_URL: 'https://127.0.0.1:9' });
 
     app = await createTestApp(env, { logDestination: { write: (chunk: string) => void lines.push(...chunk.split('\n').filter(Boolean)) } });
 
     const warnings = lines.map((line) => JSON.parse(line) as { level: string; context?: string; msg: string }).filter((e) => e.context === 'DevIdp');
-    expect(warnings).toEqual([expect.objectContaining({ level: 'warn', msg: expect.stringMatching(/^DEV_IDP_FORCE is set: the development identity provider at http:\/\/127\.0\.0\.1:9\/dev-idp signs anyone in/) })]);
-    expect((await app.http().get('/dev-idp/.well-known/openid-configuration').expect(200)).body.issuer).toBe('http://127.0.0.1:9/dev-idp');
+    expect(warnings).toEqual([expect.objectContaining({ level: 'warn', msg: expect.stringMatching(/^DEV_IDP_FORCE is set: the development identity provider at https:\/\/127\.0\.0\.1:9\/dev-idp signs anyone in/) })]);
+    expect((await app.http().get('/dev-idp/.well-known/openid-configuration').expect(200)).body.issuer).toBe('https://127.0.0.1:9/dev-idp');
   });
 
   it('should be absent when off: no routes under /dev-idp and no "dev" provider', async () => {
@@ -60,7 +60,7 @@ describe('the development identity provider switch', () => {
     expect(devIdpProviderConfig(config)).toEqual({
       id: 'dev', type: 'oidc', displayName: 'Dev IdP', issuer: 'https://api.example.com/dev-idp', clientIds: ['nest-social-auth-dev'],
       clientSecret: config.browser.devIdp.clientSecret, scopes: ['openid', 'email', 'profile'], redirectUris: [], enabled: true,
-      emailVerifiedClaim: 'email_verified', trustEmailForLinking: false,
+      emailVerifiedClaim: 'email_verified', trustEmailForLinking: false, insecureHttpAllowed: true, trustedEndpointOrigins: [],
     });
     expect(config.browser.devIdp.clientSecret.length).toBeGreaterThanOrEqual(32);
   });

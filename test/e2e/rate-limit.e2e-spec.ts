@@ -101,3 +101,19 @@ describe('RATE_LIMIT_ENABLED=false', () => {
     for (let i = 0; i < 5; i++) expect((await t.http().post('/auth/refresh').send({ refresh_token: 'x' })).status).toBe(401);
   });
 });
+
+describe('TRUST_PROXY naming the proxy', () => {
+  let t: TestApp;
+
+  // The test client connects from 127.0.0.1: it plays the load balancer, which appends the address it saw.
+  beforeAll(async () => (t = await createTestApp({ TRUST_PROXY: 'loopback', RATE_LIMIT_AUTH_PER_IP: '3' })));
+  afterAll(() => t?.close());
+
+  it('should count a client by the address our proxy saw, whatever it forges before it', async () => {
+    const real = freshIp();
+    const forged = () => t.http().get('/auth/google/nonce').set('x-forwarded-for', `${freshIp()}, ${real}`);
+
+    for (let i = 0; i < 3; i++) expect((await forged()).status).not.toBe(429);
+    expectRateLimited(await forged());
+  });
+});

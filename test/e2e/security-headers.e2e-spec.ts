@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { registerHelmet } from '../../src/common/security/helmet.js';
-import { createTestApp, type TestApp } from '../support/test-app.js';
+import { createTestApp, PRODUCTION_TEST_ENV, type TestApp } from '../support/test-app.js';
 
 describe(registerHelmet.name, () => {
   let t: TestApp;
@@ -8,7 +8,7 @@ describe(registerHelmet.name, () => {
 
   beforeAll(async () => {
     t = await createTestApp();
-    production = await createTestApp({ NODE_ENV: 'production', METRICS_TOKEN: 'metrics-test-token' });
+    production = await createTestApp(PRODUCTION_TEST_ENV);
   });
   afterAll(async () => {
     await t?.close();

@@ -30,6 +30,11 @@ export class AppProcess {
     this.url = `http://127.0.0.1:${port}`;
   }
 
+  /** What it wrote to stdout and stderr so far. */
+  get log(): string {
+    return this.output;
+  }
+
   async start(timeoutMs = 20_000): Promise<void> {
     this.child = spawn(process.execPath, ['dist/main.js'], {
       env: { PATH: process.env.PATH, HOST: '127.0.0.1', PORT: String(this.port), ...this.env },

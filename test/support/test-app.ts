@@ -25,6 +25,17 @@ export interface TestApp {
   close: () => Promise<void>;
 }
 
+/**
+ * What production needs beyond testEnv: a guarded /metrics, an https PUBLIC_URL, and the opt-in for the SQLite
+ * database the tests run on when no PostgreSQL is named.
+ */
+export const PRODUCTION_TEST_ENV = {
+  NODE_ENV: 'production',
+  METRICS_TOKEN: 'metrics-test-token',
+  PUBLIC_URL: 'https://nest-social-auth.test',
+  DATABASE_ALLOW_SQLITE_IN_PRODUCTION: 'true',
+} as const;
+
 export function testEnv(env: Record<string, string | undefined> = {}): NodeJS.ProcessEnv {
   return {
     NODE_ENV: 'test',

@@ -35,7 +35,7 @@ describe('key rotation', () => {
       const keys = nextKeys('stage', [old], 'ES256');
       const value = formatKeys(keys).replace(/^JWT_PRIVATE_KEYS="|"$/g, '');
       expect(value).not.toContain('\n');
-      expect(loadConfig({ JWT_PRIVATE_KEYS: value }).jwt.privateKeys).toEqual(keys.map((k) => k.trim()));
+      expect(loadConfig({ NODE_ENV: 'test', JWT_PRIVATE_KEYS: value }).jwt.privateKeys).toEqual(keys.map((k) => k.trim()));
     });
   });
 });

@@ -15,7 +15,7 @@ import {
 import { buildAuthorizationUrl } from '../oauth2/authorization-url.js';
 import { claimNonce, checkedProfile, type ClaimRules } from '../profile-claims.js';
 import { dateFromEpochSeconds, formEncode, providerTokensFrom, redeemAuthorizationCode, redeemRefreshToken, type ConfidentialClient } from '../oauth2/token-endpoint.js';
-import { idTokenAlgorithms, OidcDiscovery, type OidcDiscoveryDocument } from '../oidc/discovery.js';
+import { idTokenAlgorithms, OidcDiscovery, type EndpointRule, type OidcDiscoveryDocument } from '../oidc/discovery.js';
 import { verifyIdToken } from '../oidc/id-token.verifier.js';
 import { RemoteJwks, type JwksCachePolicy } from '../oidc/remote-jwks.js';
 
@@ -86,7 +86,12 @@ export class GenericOidcIdentityProvider implements IdentityProvider {
 
   /** Entra's multi-tenant discovery document names an issuer template instead of its own URL. */
   protected createDiscovery(): OidcDiscovery {
-    return new OidcDiscovery(this.config.id, this.config.issuer, this.http, this.cache);
+    return new OidcDiscovery(this.config.id, this.config.issuer, this.http, this.cache, this.endpointRule());
+  }
+
+  /** Where its discovery document may send us (src/providers/oidc/discovery.ts). */
+  protected endpointRule(): EndpointRule {
+    return { httpAllowed: this.config.insecureHttpAllowed, trustedOrigins: this.config.trustedEndpointOrigins };
   }
 
   /** Whether we can authenticate at the token endpoint (Apple: a signing key instead of a secret). */

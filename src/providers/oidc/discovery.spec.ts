@@ -1,10 +1,11 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from '@jest/globals';
+import { afterAll, beforeAll, beforeEach, describe, expect, it, jest } from '@jest/globals';
+import { Logger } from '@nestjs/common';
 import { startLoopbackServer } from '../../../test/support/loopback-server.js';
 import { AppError } from '../../common/errors/app-error.js';
 import { ProviderHttpClient } from '../../common/http/provider-http.client.js';
 import { loadConfig } from '../../config/app-config.js';
 import { MetricsService } from '../../metrics/metrics.service.js';
-import { discoveryUrl, idTokenAlgorithms, OidcDiscovery, type OidcDiscoveryDocument } from './discovery.js';
+import { discoveryUrl, idTokenAlgorithms, OidcDiscovery, type EndpointRule, type OidcDiscoveryDocument } from './discovery.js';
 
 const POLICY = { maxAgeMs: 600_000, cooldownMs: 30_000 };
 
@@ -17,7 +18,8 @@ describe(OidcDiscovery.name, () => {
   let now: number;
   const http = new ProviderHttpClient(loadConfig({ NODE_ENV: 'test' }), new MetricsService());
   const document = (extra: Partial<OidcDiscoveryDocument> = {}) => ({ issuer, jwks_uri: `${issuer}/jwks`, id_token_signing_alg_values_supported: ['RS256'], ...extra });
-  const discovery = () => new OidcDiscovery('acme', issuer, http, POLICY, () => now);
+  const discovery = (endpoints: EndpointRule = { httpAllowed: true, trustedOrigins: [] }) =>
+    new OidcDiscovery('acme', issuer, http, POLICY, endpoints, { now: () => now });
 
   beforeAll(async () => {
     server = await startLoopbackServer((req, res) => {
@@ -62,6 +64,34 @@ describe(OidcDiscovery.name, () => {
     published.body = document({ jwks_uri: 'http://keys.example/jwks' });
 
     await expect(discovery().get()).rejects.toMatchObject({ code: 'provider_unavailable' });
+  });
+
+  it('should refuse plain http even on loopback for a provider whose URLs must be https (production)', async () => {
+    const logged = jest.spyOn(Logger.prototype, 'warn').mockImplementation(() => undefined);
+
+    await expect(discovery({ httpAllowed: false, trustedOrigins: [] }).get()).rejects.toMatchObject({ code: 'provider_unavailable' });
+    // The rule broken is the operator's to read, in the log; the client gets only the stable code.
+    expect(logged.mock.calls.map(([line]) => String(line)).join('\n')).toContain('jwks_uri must be an https URL in production');
+    logged.mockRestore();
+  });
+
+  it.each(['token_endpoint', 'userinfo_endpoint', 'introspection_endpoint', 'revocation_endpoint', 'jwks_uri'] as const)(
+    'should refuse a document whose %s is on another origin, where our secret or a user\'s token would go, without naming it to the client',
+    async (key) => {
+      published.body = document({ [key]: 'https://collector.example/endpoint' });
+
+      const logged = jest.spyOn(Logger.prototype, 'warn').mockImplementation(() => undefined);
+
+      await expect(discovery().get()).rejects.toMatchObject({ code: 'provider_unavailable', message: expect.not.stringContaining('collector.example') });
+      expect(logged.mock.calls.map(([line]) => String(line)).join('\n')).toContain(`${key} is on https://collector.example, neither the issuer's origin`);
+      logged.mockRestore();
+    },
+  );
+
+  it('should accept endpoints on an origin the declaration trusts, and the browser-facing authorization endpoint anywhere https', async () => {
+    published.body = document({ token_endpoint: 'https://api.acme.example/token', authorization_endpoint: 'https://login.acme.example/authorize' });
+
+    await expect(discovery({ httpAllowed: true, trustedOrigins: ['https://api.acme.example'] }).get()).resolves.toMatchObject({ token_endpoint: 'https://api.acme.example/token' });
   });
 
   it('should not ask a failing provider again within the cooldown', async () => {

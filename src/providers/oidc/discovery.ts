@@ -11,6 +11,7 @@ export interface OidcDiscoveryDocument {
   id_token_signing_alg_values_supported: string[];
   userinfo_endpoint?: string;
   introspection_endpoint?: string;
+  revocation_endpoint?: string;
   /** Told to frontends (`GET /auth/providers`) and where the redirect flow sends the browser. */
   authorization_endpoint?: string;
   /** The code flow redeems codes here (OIDC Discovery 3: required unless only the implicit flow is used). */
@@ -33,6 +34,18 @@ export function idTokenAlgorithms(provider: string, doc: OidcDiscoveryDocument):
   return algorithms;
 }
 
+/**
+ * Where the discovery document may send us: the issuer's own origin, plus the origins the declaration trusts
+ * (`trustedEndpointOrigins`), and plain http (loopback only) when the provider's URLs may be http.
+ */
+export interface EndpointRule {
+  httpAllowed: boolean;
+  trustedOrigins: string[];
+}
+
+/** The members our server calls with our client secret or a user's token; the browser-facing authorization endpoint is only checked for https. */
+const SERVER_SIDE_ENDPOINTS = ['jwks_uri', 'token_endpoint', 'userinfo_endpoint', 'introspection_endpoint', 'revocation_endpoint'] as const;
+
 /** OIDC Discovery 4: a terminating "/" of the issuer is removed before appending the well-known path. */
 export const discoveryUrl = (issuer: string) => `${issuer.replace(/\/$/, '')}/.well-known/openid-configuration`;
 
@@ -46,20 +59,27 @@ export class OidcDiscovery {
   private fetchedAt = 0;
   private failure: { error: unknown; at: number } | undefined;
   private inflight: Promise<OidcDiscoveryDocument> | undefined;
+  private readonly now: () => number;
+  /**
+   * The `issuer` the document must publish: the configured one (OIDC Discovery 4.3), except for multi-tenant
+   * providers whose document publishes a template (Microsoft's `…/{tenantid}/v2.0`); their preset then checks
+   * each token's `iss` against the template itself.
+   */
+  private readonly publishedIssuer: string;
+  private readonly allowedOrigins: Set<string>;
 
   constructor(
     private readonly provider: string,
     private readonly issuer: string,
     private readonly http: ProviderHttpClient,
     private readonly policy: JwksCachePolicy,
-    private readonly now: () => number = Date.now,
-    /**
-     * The `issuer` the document must publish: the configured one (OIDC Discovery 4.3), except for multi-tenant
-     * providers whose document publishes a template (Microsoft's `…/{tenantid}/v2.0`); their preset then checks
-     * each token's `iss` against the template itself.
-     */
-    private readonly publishedIssuer: string = issuer,
-  ) {}
+    private readonly endpoints: EndpointRule,
+    options: { now?: () => number; publishedIssuer?: string } = {},
+  ) {
+    this.now = options.now ?? Date.now;
+    this.publishedIssuer = options.publishedIssuer ?? issuer;
+    this.allowedOrigins = new Set([new URL(issuer).origin, ...endpoints.trustedOrigins.map((o) => new URL(o).origin)]);
+  }
 
   /** The last document fetched and accepted, if any; never triggers a fetch. */
   get current(): OidcDiscoveryDocument | undefined {
@@ -101,12 +121,21 @@ export class OidcDiscovery {
     if (methods !== undefined && (!Array.isArray(methods) || !methods.every((m) => typeof m === 'string'))) {
       throw this.unavailable('lists token_endpoint_auth_methods_supported that are not strings in its discovery document');
     }
-    for (const key of ['jwks_uri', 'userinfo_endpoint', 'introspection_endpoint', 'authorization_endpoint', 'token_endpoint'] as const) {
+    for (const key of [...SERVER_SIDE_ENDPOINTS, 'authorization_endpoint'] as const) {
       const url = doc[key];
       if (url === undefined && key !== 'jwks_uri') continue;
-      // Keys, tokens and our client secret travel to these URLs: same rule as the issuer (https, or http on loopback only).
-      const problem = typeof url === 'string' ? httpsUrlProblem(url) : 'is missing';
+      // Keys, tokens and our client secret travel to these URLs: same rule as the issuer (https, or http on loopback only where allowed).
+      const problem = typeof url === 'string' ? httpsUrlProblem(url, this.endpoints.httpAllowed) : 'is missing';
       if (problem) throw this.unavailable(`discovery document ${key} ${problem}`);
+    }
+    for (const key of SERVER_SIDE_ENDPOINTS) {
+      const url = doc[key];
+      // A document that can name any host would make us post our client secret, or a user's token, wherever it
+      // says (server-side request forgery with credentials): only the issuer's origin and the declared ones.
+      if (typeof url === 'string' && !this.allowedOrigins.has(new URL(url).origin)) {
+        throw this.unavailable(`discovery document ${key} is on ${new URL(url).origin}, neither the issuer's origin nor one of `
+          + `its trustedEndpointOrigins (${[...this.allowedOrigins].join(', ')}); refused. Add that origin to trustedEndpointOrigins if the provider documents it.`);
+      }
     }
     return doc as OidcDiscoveryDocument;
   }

@@ -26,6 +26,8 @@ export const linkedin = definePreset<Record<string, never>, OidcProviderConfig>(
   parse: () => ({}),
   defaults: () => ({
     displayName: 'LinkedIn', issuer: 'https://www.linkedin.com/oauth', scopes: ['openid', 'profile', 'email'], tokenAuthMethod: 'client_secret_post',
+    // Its discovery document sends userinfo to the API host: https://www.linkedin.com/oauth/.well-known/openid-configuration
+    trustedEndpointOrigins: ['https://api.linkedin.com'],
   }),
   create: (config, _options, http, cache) => {
     const refused = refusedGrantAsInvalidGrant(/^Unable to retrieve access token/);

@@ -34,6 +34,17 @@ const CONSUMERS_TENANT = '9188040d-6c67-4c5b-b112-36a304b66dad';
 const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 const ALIASES = ['common', 'organizations', 'consumers'];
 
+/**
+ * The discovery document sends userinfo to Microsoft Graph, another origin than the instance's, per national cloud:
+ * https://learn.microsoft.com/en-us/graph/deployments#microsoft-graph-and-graph-explorer-service-root-endpoints
+ * Another instance (a fake, a proxy) declares its own `trustedEndpointOrigins`.
+ */
+const GRAPH_OF_INSTANCE: Readonly<Record<string, string>> = {
+  'https://login.microsoftonline.com': 'https://graph.microsoft.com',
+  'https://login.microsoftonline.us': 'https://graph.microsoft.us',
+  'https://login.chinacloudapi.cn': 'https://microsoftgraph.chinacloudapi.cn',
+};
+
 /** The issuer the tenant's discovery document publishes. */
 function publishedIssuer({ instance, tenant }: MicrosoftOptions): string {
   if (tenant === 'consumers') return `${instance}/${CONSUMERS_TENANT}/v2.0`;
@@ -47,7 +58,7 @@ class MicrosoftIdentityProvider extends GenericOidcIdentityProvider {
 
   /** The document publishes the template (or the consumers tenant's issuer); `issuersFor` holds each token to it. */
   protected override createDiscovery(): OidcDiscovery {
-    return new OidcDiscovery(this.id, this.config.issuer, this.http, this.cache, Date.now, publishedIssuer(this.options));
+    return new OidcDiscovery(this.id, this.config.issuer, this.http, this.cache, this.endpointRule(), { publishedIssuer: publishedIssuer(this.options) });
   }
 
   /** Read before the signature is checked, only to know which `iss` to demand: the verification then holds it to it. */
@@ -99,6 +110,9 @@ export const microsoft = definePreset<MicrosoftOptions, OidcProviderConfig>({
     if (allowedTenants?.some((t) => !GUID.test(t))) report('allowedTenants', 'must be tenant ids (GUIDs)');
     return instance && tenant ? { instance, tenant, allowedTenants } : undefined;
   },
-  defaults: ({ instance, tenant }) => ({ displayName: 'Microsoft', issuer: `${instance}/${tenant}/v2.0`, scopes: ['openid', 'email', 'profile'] }),
+  defaults: ({ instance, tenant }) => ({
+    displayName: 'Microsoft', issuer: `${instance}/${tenant}/v2.0`, scopes: ['openid', 'email', 'profile'],
+    trustedEndpointOrigins: GRAPH_OF_INSTANCE[instance] === undefined ? [] : [GRAPH_OF_INSTANCE[instance]],
+  }),
   create: (config, _options, http, cache) => new MicrosoftIdentityProvider(config, http, cache),
 });

@@ -1,0 +1,75 @@
+import { execFile, execFileSync } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from '@jest/globals';
+import { TEST_ENCRYPTION_KEY, TEST_SIGNING_KEY_PEM } from '../fixtures/keys.js';
+import { AppProcess, buildOnce, freePort } from '../support/app-process.js';
+
+/** `node dist/main.js` as a deployment starts it, run until it exits on its own: its exit code and output. */
+function runToExit(env: NodeJS.ProcessEnv): Promise<{ code: number | null; output: string }> {
+  return new Promise((resolve) => {
+    execFile(process.execPath, ['dist/main.js'], { env: { PATH: process.env.PATH, ...env }, timeout: 25_000 }, (error, stdout, stderr) => {
+      resolve({ code: error ? ((error as { code?: number }).code ?? null) : 0, output: `${stdout}${stderr}` });
+    });
+  });
+}
+
+/** The boot refuses what would otherwise serve insecurely or half-working, with one message saying what to do. */
+describe('booting the built app', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'nsa-boot-'));
+  let files = 0;
+  let app: AppProcess | undefined;
+  const production = () => ({
+    NODE_ENV: 'production', JWT_PRIVATE_KEYS: TEST_SIGNING_KEY_PEM, ENCRYPTION_KEYS: TEST_ENCRYPTION_KEY, METRICS_TOKEN: 'metrics-test-token',
+    PUBLIC_URL: 'https://auth.example.test', DATABASE_ALLOW_SQLITE_IN_PRODUCTION: 'true', SQLITE_PATH: join(dir, `db-${++files}.sqlite`), LOG_LEVEL: 'info',
+  });
+
+  beforeAll(() => buildOnce(), 60_000);
+  afterEach(async () => {
+    await app?.stop();
+    app = undefined;
+  });
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('should take an unset NODE_ENV as production and refuse to start without its keys, saying so', async () => {
+    const { code, output } = await runToExit({ SQLITE_PATH: join(dir, 'never.sqlite') });
+
+    expect(code).toBe(1);
+    expect(output).toContain('NODE_ENV is not set, so production rules apply');
+    expect(output).toMatch(/JWT_PRIVATE_KEYS is required in production[\s\S]*DATABASE_URL is required in production/);
+  });
+
+  it('should refuse to serve a database its migrations have not reached, naming them and the command', async () => {
+    const { code, output } = await runToExit({ ...production(), PORT: String(await freePort()) });
+
+    expect(code).toBe(1);
+    expect(output).toMatch(/Refusing to serve: the database lacks 1 migration\(s\) of this build \(InitialSchema1764000000000\)\. Run `npm run migration:run`/);
+  });
+
+  it('should serve once migrated, warning loudly that production runs on SQLite', async () => {
+    const env = production();
+    execFileSync(process.execPath, ['node_modules/typeorm/cli.js', 'migration:run', '-d', 'dist/database/cli-data-source.js'], { env: { PATH: process.env.PATH, ...env } });
+    app = new AppProcess(await freePort(), env);
+
+    await app.start();
+
+    expect(app.log).toMatch(/"level":"warn".*Production on SQLite/);
+    expect(app.log).toMatch(/"level":"warn".*Production without REDIS_URL: .*run one instance only/);
+  });
+
+  it('should let `npm run keys` rotate keys with only JWT_PRIVATE_KEYS set, though an unset NODE_ENV is production', () => {
+    const output = execFileSync(process.execPath, ['dist/cli/keys.js', 'list'], { env: { PATH: process.env.PATH, JWT_PRIVATE_KEYS: TEST_SIGNING_KEY_PEM }, encoding: 'utf8' });
+
+    expect(output).toMatch(/ES256/);
+  });
+
+  it('should listen on 127.0.0.1 in development when HOST is not set', async () => {
+    const port = await freePort();
+    app = new AppProcess(port, { NODE_ENV: 'development', HOST: undefined, SQLITE_PATH: join(dir, 'dev.sqlite'), JWT_KEYS_DIR: join(dir, 'keys'), LOG_LEVEL: 'info' });
+
+    await app.start();
+
+    expect(app.log).toContain(`Listening on http://127.0.0.1:${port} (development`);
+  });
+});
