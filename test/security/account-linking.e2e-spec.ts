@@ -54,11 +54,12 @@ describe('linking accounts by email', () => {
     expect(await countRows(t.dataSource)).toMatchObject({ users: 2, social_accounts: 2 });
   });
 
-  it('should refuse when the existing account\'s address was never verified', async () => {
-    await viaFacebook('fb-1', 'bob@gmail.com').expect(200);
-    const res = await viaGoogle(409, 'g-1', 'bob@gmail.com', true);
-    expect(res.body).toMatchObject({ statusCode: 409, code: 'account_link_required', details: { provider: 'google' } });
-    expect(await countRows(t.dataSource)).toEqual({ users: 1, social_accounts: 1, refresh_tokens: 1 });
+  it('should not link to an account whose address was never verified, but give the verified sign-in its own', async () => {
+    const squatter = (await viaFacebook('fb-1', 'bob@gmail.com').expect(200)).body;
+    const res = await viaGoogle(200, 'g-1', 'bob@gmail.com', true);
+    expect(res.body).toMatchObject({ is_new_user: true, user: { email: 'bob@gmail.com', email_verified: true } });
+    expect(res.body.user.id).not.toBe(squatter.user.id);
+    expect(await countRows(t.dataSource)).toEqual({ users: 2, social_accounts: 2, refresh_tokens: 2 });
   });
 
   it('should refuse a Google-verified address Google does not own (no gmail, no hd)', async () => {
