@@ -1,7 +1,9 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from '@jest/globals';
+import { FakeDiscord } from '../fakes/discord.fake.js';
 import { FakeFacebook } from '../fakes/facebook.fake.js';
 import { FakeGitHub } from '../fakes/github.fake.js';
 import { FakeGoogle } from '../fakes/google.fake.js';
+import { appWithProviders, loginWithCode, REDIRECT_URI } from '../providers/provider-kit.js';
 import { countRows, createTestApp, type TestApp } from '../support/test-app.js';
 
 const GH = { clientId: 'gh', clientSecret: 'gh-s' };
@@ -112,5 +114,34 @@ describe('an unverified address on an account', () => {
     const res = await t.http().post('/auth/github/token').send({ access_token: token }).expect(200);
 
     expect(res.body).toMatchObject({ is_new_user: false, user: { id: first.user.id, email: 'me@example.com', email_verified: false } });
+  });
+});
+
+/** The same through a plain OAuth 2.0 provider whose profile mapping says nothing about verification. */
+describe('an address from an oauth2 provider without a verified mapping', () => {
+  const APP = { id: 'acme-client', secret: 'acme-secret' };
+  const acme = new FakeDiscord([APP]);
+  const google = new FakeGoogle();
+  beforeAll(() => google.start());
+  afterAll(() => google.stop());
+  const app = appWithProviders(acme, (file) => ({
+    PROVIDERS_FILE: file.write([{
+      id: 'acme', type: 'oauth2', displayName: 'Acme', clientIds: [APP.id], redirectUris: [REDIRECT_URI],
+      authorizationUrl: `${acme.baseUrl}/oauth2/authorize`, tokenUrl: `${acme.apiUrl}/oauth2/token`, userinfoUrl: `${acme.apiUrl}/users/@me`,
+      scopes: ['identify', 'email'], profile: { uid: 'id', email: 'email', username: 'username' }, trustEmailForLinking: true,
+    }]),
+    PROVIDER_ACME_CLIENT_SECRET: APP.secret,
+    GOOGLE_CLIENT_IDS: 'g', GOOGLE_JWKS_URL: google.jwksUrl,
+  }));
+
+  it('should give the owner signing in with Google an account of their own', async () => {
+    const { res: squat } = await loginWithCode(app.t, 'acme', acme.codes, { clientId: APP.id, account: { id: '1', username: 'squatter', email: 'ada@gmail.com', verified: true } });
+    expect([squat.status, squat.body.user?.email_verified]).toEqual([200, false]);
+
+    const res = await app.t.http().post('/auth/google/token').send({ id_token: await google.signIdToken({ sub: 'g-owner', aud: 'g', email: 'ada@gmail.com', email_verified: true }) });
+
+    expect(res.status).toBe(200);
+    expect(res.body).toMatchObject({ is_new_user: true, user: { email: 'ada@gmail.com', email_verified: true } });
+    expect(res.body.user.id).not.toBe(squat.body.user.id);
   });
 });
