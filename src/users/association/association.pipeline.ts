@@ -1,8 +1,8 @@
 import { Inject, Injectable, type OnModuleInit } from '@nestjs/common';
 import { DiscoveryService, Reflector } from '@nestjs/core';
 import type { EntityManager } from 'typeorm';
-import { APP_CONFIG, type AppConfig } from '../../config/app-config.js';
 import { AppError } from '../../common/errors/app-error.js';
+import { APP_CONFIG, type AppConfig } from '../../config/app-config.js';
 import type { VerifiedIdentity } from '../../providers/identity-provider.types.js';
 import { ASSOCIATION_STEP_NAME, type AssociationContext, type PipelineStep } from './association.types.js';
 import { pipelineProblems } from './pipeline-rules.js';
