@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { insertRow } from '../../../database/transaction-runner.js';
 import { User } from '../../entities/user.entity.js';
-import { AccountLinkRequired } from '../account-link-required.js';
+import { AddressTaken } from '../account-link-required.js';
 import { AssociationStep, type AssociationContext, type PipelineStep } from '../association.types.js';
 import { uniqueUsername } from './get-username.step.js';
 
@@ -12,7 +12,9 @@ import { uniqueUsername } from './get-username.step.js';
  * It checks the unique columns itself rather than meet them in the INSERT, whatever ran before it: a trusted
  * address another account owns (`associate_by_email` left out of `LOGIN_PIPELINE`) is `409 account_link_required`
  * (that account signs in to confirm the link), and a username taken since `get_username` chose it gets the next
- * free variant. Concurrent sign-ups still meet the unique indexes; LoginService replays the login then.
+ * free variant. Concurrent sign-ups still meet the unique indexes, or find the address taken by a login that
+ * committed since `social_user` and `associate_by_email` read: either way LoginService replays the login, which
+ * then finds the winner (the same identity, or an account to link).
  */
 @AssociationStep('create_user')
 export class CreateUserStep implements PipelineStep {
@@ -22,7 +24,7 @@ export class CreateUserStep implements PipelineStep {
     const trusted = p.email !== undefined && p.emailTrustedForLinking;
     if (trusted) {
       const holder = await context.manager.findOne(User, { select: { id: true }, where: { email: p.email } });
-      if (holder) throw new AccountLinkRequired(context.identity.provider, holder.id);
+      if (holder) throw new AddressTaken(context.identity.provider, holder.id);
     }
     const user = context.manager.create(User, {
       id: randomUUID(),
