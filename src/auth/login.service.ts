@@ -4,7 +4,7 @@ import { TransactionRunner } from '../database/transaction-runner.js';
 import type { VerifiedIdentity } from '../providers/identity-provider.types.js';
 import { AssociationPipeline } from '../users/association/association.pipeline.js';
 import { PipelinePause } from '../users/association/pipeline-pause.js';
-import { AccountLinkRequired } from '../users/association/steps/associate-by-email.step.js';
+import { AccountLinkRequired } from '../users/association/account-link-required.js';
 import { toUserDto } from '../users/dto/user.dto.js';
 import { User } from '../users/entities/user.entity.js';
 import type { EntityManager } from 'typeorm';

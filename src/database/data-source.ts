@@ -7,9 +7,10 @@ import { RefreshToken } from '../auth/tokens/refresh-token.entity.js';
 import { SocialAccount } from '../users/entities/social-account.entity.js';
 import { User } from '../users/entities/user.entity.js';
 import { InitialSchema1764000000000 } from './migrations/1764000000000-initial-schema.js';
+import { UnverifiedEmail1765000000000 } from './migrations/1765000000000-unverified-email.js';
 
 export const ENTITIES = [User, SocialAccount, RefreshToken];
-export const MIGRATIONS = [InitialSchema1764000000000];
+export const MIGRATIONS = [InitialSchema1764000000000, UnverifiedEmail1765000000000];
 
 // Timestamps are stored without a zone on PostgreSQL (the type SQLite's `datetime` maps to); read and write them
 // as UTC so instances in different time zones agree. 1114 = timestamp without time zone.

@@ -31,10 +31,23 @@ export class TransactionRunner {
       try {
         return await this.run(work);
       } catch (error) {
-        if (attempt >= attempts || !isUniqueViolation(error)) throw error;
+        if (attempt >= attempts || !(isUniqueViolation(error) || isReplayableConflict(error))) throw error;
       }
     }
   }
+}
+
+/**
+ * An error a step throws when it finds a unique value taken that it checked for before writing (so it can
+ * answer a 4xx instead of meeting the index): replayed like a unique violation, since the holder may be a
+ * concurrent login that committed since the step's earlier reads; the last attempt's error is the answer.
+ */
+export interface ReplayableConflict {
+  readonly replayOnConflict: true;
+}
+
+function isReplayableConflict(error: unknown): error is ReplayableConflict {
+  return typeof error === 'object' && error !== null && (error as Partial<ReplayableConflict>).replayOnConflict === true;
 }
 
 export function isUniqueViolation(error: unknown): boolean {

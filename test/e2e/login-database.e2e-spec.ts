@@ -46,6 +46,16 @@ describe('a login and the database', () => {
     expect(await countRows(t.dataSource)).toEqual({ users: 1, social_accounts: 1, refresh_tokens: 20 });
   });
 
+  // create_user finds the address taken by whichever committed first; the login is replayed and links to it.
+  it('should make one user, linked to each, when identities with one trusted address sign up at once', async () => {
+    const tokens = await Promise.all(Array.from({ length: 10 }, (_, i) =>
+      google.signIdToken({ sub: `g-shared-${i}`, aud: GOOGLE_WEB_CLIENT, email: 'shared@gmail.com', email_verified: true })));
+    const results = await Promise.all(tokens.map((id_token) => t.http().post('/auth/google/token').send({ id_token })));
+    expect(results.map((r) => r.status)).toEqual(Array(10).fill(200));
+    expect(new Set(results.map((r) => r.body.user.id)).size).toBe(1);
+    expect(await countRows(t.dataSource)).toEqual({ users: 1, social_accounts: 10, refresh_tokens: 10 });
+  });
+
   it('should leave nothing behind when a step fails after the user was inserted', async () => {
     // An inactive account linked by email: the user row exists, the login must fail without adding a social account.
     await loginWithGoogle(t, google, 'g-owner', { email: 'shared@gmail.com' });

@@ -54,11 +54,12 @@ describe('linking accounts by email', () => {
     expect(await countRows(t.dataSource)).toMatchObject({ users: 2, social_accounts: 2 });
   });
 
-  it('should refuse when the existing account\'s address was never verified', async () => {
-    await viaFacebook('fb-1', 'bob@gmail.com').expect(200);
-    const res = await viaGoogle(409, 'g-1', 'bob@gmail.com', true);
-    expect(res.body).toMatchObject({ statusCode: 409, code: 'account_link_required', details: { provider: 'google' } });
-    expect(await countRows(t.dataSource)).toEqual({ users: 1, social_accounts: 1, refresh_tokens: 1 });
+  it('should not link to an account whose address was never verified, but give the verified sign-in its own', async () => {
+    const squatter = (await viaFacebook('fb-1', 'bob@gmail.com').expect(200)).body;
+    const res = await viaGoogle(200, 'g-1', 'bob@gmail.com', true);
+    expect(res.body).toMatchObject({ is_new_user: true, user: { email: 'bob@gmail.com', email_verified: true } });
+    expect(res.body.user.id).not.toBe(squatter.user.id);
+    expect(await countRows(t.dataSource)).toEqual({ users: 2, social_accounts: 2, refresh_tokens: 2 });
   });
 
   it('should refuse a Google-verified address Google does not own (no gmail, no hd)', async () => {
@@ -92,8 +93,8 @@ describe('LOGIN_ALLOWED_EMAIL_DOMAINS', () => {
     await google.stop();
   });
 
-  const login = async (status: number, email: string | undefined, verified: boolean) =>
-    t.http().post('/auth/google/token').send({ id_token: await google.signIdToken({ sub: `s-${email}`, aud: 'g', email, email_verified: verified, hd: 'corp.example' }) }).expect(status);
+  const login = async (status: number, email: string | undefined, verified: boolean, hd: string | null = 'corp.example') =>
+    t.http().post('/auth/google/token').send({ id_token: await google.signIdToken({ sub: `s-${email}`, aud: 'g', email, email_verified: verified, hd: hd ?? undefined }) }).expect(status);
 
   it('should admit a verified address of an allowed domain', async () => {
     await login(200, 'a@corp.example', true);
@@ -105,6 +106,19 @@ describe('LOGIN_ALLOWED_EMAIL_DOMAINS', () => {
 
   it('should refuse an unverified address with 409 email_not_verified', async () => {
     expect((await login(409, 'b@corp.example', false)).body.code).toBe('email_not_verified');
+  });
+
+  // A personal Google account can be registered with any address, corp.example's included, and Google marks it
+  // verified; only `hd` says corp.example's Workspace manages it. The allow-list trusts what linking trusts.
+  it('should refuse a Google-verified address of an allowed domain without hd, with 409 email_not_verified, writing nothing', async () => {
+    await t.reset();
+    const res = await login(409, 'alice@corp.example', true, null);
+    expect(res.body.code).toBe('email_not_verified');
+    expect(await countRows(t.dataSource)).toEqual({ users: 0, social_accounts: 0, refresh_tokens: 0 });
+  });
+
+  it('should admit that address from the domain\'s Workspace (hd)', async () => {
+    expect((await login(200, 'alice@corp.example', true, 'corp.example')).body.user).toMatchObject({ email: 'alice@corp.example', email_verified: true });
   });
 
   it('should refuse a login without any email', async () => {

@@ -10,6 +10,7 @@ import type { User } from '../entities/user.entity.js';
 import { AssociationPipeline } from './association.pipeline.js';
 import { AssociationStep, type AssociationContext, type PipelineStep } from './association.types.js';
 import { SocialUidStep } from './steps/social-uid.step.js';
+import { SocialUserStep } from './steps/social-user.step.js';
 
 /** What the recording steps saw, in the order they ran. */
 @Injectable()
@@ -72,7 +73,7 @@ describe(AssociationPipeline.name, () => {
   async function pipelineFor(loginPipeline: string): Promise<{ sut: AssociationPipeline; trail: Trail }> {
     const moduleRef = await Test.createTestingModule({
       imports: [ConfigModule.forRoot(loadConfig({ NODE_ENV: 'test', LOGIN_PIPELINE: loginPipeline })), DiscoveryModule, CompanyStepsModule],
-      providers: [AssociationPipeline, SocialUidStep, FirstStep, SecondStep, MakeUserStep],
+      providers: [AssociationPipeline, SocialUidStep, SocialUserStep, FirstStep, SecondStep, MakeUserStep],
     }).compile();
     modules.push(moduleRef);
     await moduleRef.init();
@@ -84,6 +85,10 @@ describe(AssociationPipeline.name, () => {
       const { sut } = await pipelineFor('second,social_uid,first,make_user');
 
       expect(sut.stepNames).toEqual(['second', 'social_uid', 'first', 'make_user']);
+    });
+
+    it('should refuse a pipeline that breaks a rule of the built-in steps, saying which and why', async () => {
+      await expect(pipelineFor('first,make_user,social_user,social_uid')).rejects.toThrow(/social_uid must come before social_user: it looks the identity up/);
     });
 
     it('should fail on an unknown step name, naming it', async () => {
@@ -128,10 +133,10 @@ describe(AssociationPipeline.name, () => {
       expect(context).toMatchObject({ uid: 'g-1', user: { id: 'user-1' }, isNewUser: false });
     });
 
-    it('should fail when the steps end without a user', async () => {
+    it('should refuse with 403 login_not_allowed when the steps end without a user (sign-up closed)', async () => {
       const { sut } = await pipelineFor('first,second');
 
-      await expect(sut.run(identity, manager)).rejects.toThrow('The login pipeline (first, second) ended without a user');
+      await expect(sut.run(identity, manager)).rejects.toMatchObject({ code: 'login_not_allowed', status: 403 });
     });
 
     it('should not change the identity profile', async () => {

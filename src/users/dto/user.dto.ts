@@ -9,10 +9,12 @@ export class UserDto {
   @ApiProperty({ example: 'ada' })
   username: string;
 
-  @ApiProperty({ type: String, nullable: true, example: 'ada@gmail.com' })
+  @ApiProperty({ type: String, nullable: true, example: 'ada@gmail.com', description: 'Verified or not: see `email_verified`' })
   email: string | null;
 
-  @ApiProperty({ description: 'Verified by the provider we last heard it from' })
+  @ApiProperty({
+    description: 'True when a provider we trust for it vouched for `email` (docs/email-trust.md). An unverified address may be on other accounts too: never send it anything that proves identity.',
+  })
   email_verified: boolean;
 
   @ApiProperty({ type: String, nullable: true, example: 'Ada Lovelace' })
@@ -35,8 +37,8 @@ export function toUserDto(user: User): UserDto {
   return {
     id: user.id,
     username: user.username,
-    email: user.email,
-    email_verified: user.emailVerified,
+    email: user.email ?? user.unverifiedEmail,
+    email_verified: user.email !== null && user.emailVerified,
     name: user.name,
     first_name: user.firstName,
     last_name: user.lastName,

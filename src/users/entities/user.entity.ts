@@ -9,13 +9,21 @@ export class User {
   @Column({ type: 'varchar', length: 150, unique: true })
   username: string;
 
-  /** Lower-cased. Unique where present; users without an email are allowed. */
+  /**
+   * Lower-cased, and only an address a provider we trust for linking vouched for: unique, so one account owns it.
+   * An address nobody vouched for never takes this slot (`unverifiedEmail`), or whoever typed someone else's
+   * address first would keep its owner out (docs/email-trust.md, docs/decisions/0010-unverified-email-column.md).
+   */
   @Column({ type: 'varchar', length: 320, nullable: true, unique: true })
   email: string | null;
 
-  /** True only when a provider we trust for linking vouched for this address. */
+  /** True exactly when `email` is set (every address in it was trusted); kept for readers of the table. */
   @Column({ type: 'boolean', default: false })
   emailVerified: boolean;
+
+  /** Lower-cased; an address no trusted provider vouched for (Facebook's, a typed one...). Not unique, never matched. */
+  @Column({ type: 'varchar', length: 320, nullable: true })
+  unverifiedEmail: string | null;
 
   @Column({ type: 'varchar', length: 200, nullable: true })
   name: string | null;

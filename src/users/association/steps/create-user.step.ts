@@ -1,19 +1,37 @@
 import { randomUUID } from 'node:crypto';
 import { insertRow } from '../../../database/transaction-runner.js';
 import { User } from '../../entities/user.entity.js';
+import { AddressTaken } from '../account-link-required.js';
 import { AssociationStep, type AssociationContext, type PipelineStep } from '../association.types.js';
+import { uniqueUsername } from './get-username.step.js';
 
-/** create_user: a new user from the profile. Its email counts as verified only if the provider is trusted for it. */
+/**
+ * create_user: a new user from the profile. A trusted address takes the unique `email`; any other goes to
+ * `unverifiedEmail`, which anyone may share, so an unverified address never keeps its owner out.
+ *
+ * It checks the unique columns itself rather than meet them in the INSERT, whatever ran before it: a trusted
+ * address another account owns (`associate_by_email` left out of `LOGIN_PIPELINE`) is `409 account_link_required`
+ * (that account signs in to confirm the link), and a username taken since `get_username` chose it gets the next
+ * free variant. Concurrent sign-ups still meet the unique indexes, or find the address taken by a login that
+ * committed since `social_user` and `associate_by_email` read: either way LoginService replays the login, which
+ * then finds the winner (the same identity, or an account to link).
+ */
 @AssociationStep('create_user')
 export class CreateUserStep implements PipelineStep {
   async run(context: AssociationContext): Promise<void> {
     if (context.user) return;
     const p = context.profile;
+    const trusted = p.email !== undefined && p.emailTrustedForLinking;
+    if (trusted) {
+      const holder = await context.manager.findOne(User, { select: { id: true }, where: { email: p.email } });
+      if (holder) throw new AddressTaken(context.identity.provider, holder.id);
+    }
     const user = context.manager.create(User, {
       id: randomUUID(),
-      username: context.username ?? `user-${randomUUID().slice(0, 8)}`,
-      email: p.email ?? null,
-      emailVerified: p.email !== undefined && p.emailTrustedForLinking,
+      username: context.username ? await uniqueUsername(context.manager, context.username) : `user-${randomUUID().slice(0, 8)}`,
+      email: trusted ? p.email! : null,
+      emailVerified: trusted,
+      unverifiedEmail: trusted ? null : (p.email ?? null),
       name: p.name ?? null,
       firstName: p.firstName ?? null,
       lastName: p.lastName ?? null,

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { In } from 'typeorm';
+import { In, type EntityManager } from 'typeorm';
 import { User } from '../../entities/user.entity.js';
 import { AssociationStep, type AssociationContext, type PipelineStep } from '../association.types.js';
 
@@ -30,10 +30,13 @@ export class GetUsernameStep implements PipelineStep {
     if (context.user) return;
     const { username, email, name } = context.profile;
     const base = slugifyUsername(username ?? email?.split('@')[0] ?? name ?? '') || `user-${context.identity.provider}`;
-    const candidates = [base, ...Array.from({ length: VARIANTS - 1 }, (_, i) => `${base}-${i + 2}`)];
-    const taken = new Set(
-      (await context.manager.find(User, { select: { username: true }, where: { username: In(candidates) } })).map((u) => u.username),
-    );
-    context.username = candidates.find((c) => !taken.has(c)) ?? `${base}-${randomBytes(4).toString('hex')}`;
+    context.username = await uniqueUsername(context.manager, base);
   }
+}
+
+/** `base` if free, else its first free variant `base-2`...`base-20`, else `base-<random hex>`. Shared with create_user. */
+export async function uniqueUsername(manager: EntityManager, base: string): Promise<string> {
+  const candidates = [base, ...Array.from({ length: VARIANTS - 1 }, (_, i) => `${base}-${i + 2}`)];
+  const taken = new Set((await manager.find(User, { select: { username: true }, where: { username: In(candidates) } })).map((u) => u.username));
+  return candidates.find((c) => !taken.has(c)) ?? `${base}-${randomBytes(4).toString('hex')}`;
 }
