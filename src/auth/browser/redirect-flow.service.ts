@@ -1,5 +1,6 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { AppError } from '../../common/errors/app-error.js';
+import { isStoreOutage } from '../../common/errors/outage.js';
 import { APP_CONFIG, type AppConfig } from '../../config/app-config.js';
 import { MetricsService } from '../../metrics/metrics.service.js';
 import { IdentityProviderRegistry } from '../../providers/identity-provider.registry.js';
@@ -86,6 +87,10 @@ export class RedirectFlowService {
 
   /** Answers that carry a token of their own (pending_token, link_token) wait behind a login code too. */
   private async refusal(error: unknown, state: AuthorizationState): Promise<CallbackResult> {
+    if (isStoreOutage(error)) {
+      this.logger.warn(`Redirect-flow callback: a store is unavailable (${describeError(error)})`);
+      return { error: 'service_unavailable', error_description: 'The service is briefly unavailable; try signing in again shortly' };
+    }
     if (!(error instanceof AppError)) {
       this.logger.error('Redirect-flow callback failed', error instanceof Error ? error.stack : String(error));
       return { error: 'internal_error', error_description: 'The sign-in failed on our side; try again' };
@@ -96,4 +101,10 @@ export class RedirectFlowService {
     }
     return { error: error.code, error_description: error.message };
   }
+}
+
+/** Name and driver code only: a driver's message can quote SQL parameters. */
+function describeError(error: unknown): string {
+  const e = error as { name?: unknown; code?: unknown };
+  return [e.name, e.code].filter((part) => typeof part === 'string').join(' ');
 }

@@ -4,6 +4,7 @@ import { ApiOkResponse, ApiOperation, ApiParam, ApiResponse, ApiTags } from '@ne
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { Public } from '../../common/decorators/public.decorator.js';
 import { ApiErrors } from '../../common/errors/api-errors.decorator.js';
+import { NoStore } from '../../common/http/no-store.js';
 import { AppError } from '../../common/errors/app-error.js';
 import { stateCookieName } from '../browser/authorization-states.js';
 import { readCookies, serializeCookie } from '../browser/cookies.js';
@@ -27,6 +28,7 @@ const NAVIGATION_STEP = { helmet: { crossOriginOpenerPolicy: { policy: 'unsafe-n
 /** The server redirect flow (and its popup variant), and the login-code exchange that finishes it. */
 @Public()
 @ApiTags('auth')
+@NoStore()
 @Controller('auth')
 export class RedirectFlowController {
   constructor(
@@ -43,7 +45,7 @@ export class RedirectFlowController {
   @ApiErrors('validation_failed', 'return_to_not_allowed', 'unsupported_grant', 'unknown_provider', 'rate_limited', 'provider_unavailable', 'service_unavailable', 'provider_timeout')
   async authorize(@Param('provider') provider: string, @Query() query: AuthorizeQuery, @Res() reply: FastifyReply): Promise<void> {
     const { location, cookie } = await this.flow.start(provider, query);
-    await reply.header('set-cookie', serializeCookie(cookie)).header('cache-control', 'no-store').redirect(location, 302);
+    await reply.header('set-cookie', serializeCookie(cookie)).redirect(location, 302);
   }
 
   @Get(':provider/callback')
@@ -83,7 +85,7 @@ export class RedirectFlowController {
     // `take` checked this state's cookie; it has served its purpose.
     const clear = { name: stateCookieName(params.state!), value: '', path: `/auth/${encodeURIComponent(state.provider)}/callback`, maxAgeSeconds: 0, secure: false, sameSite: 'lax' as const };
     const fallback = `${state.returnTo}#${new URLSearchParams(result).toString()}`;
-    reply.header('set-cookie', serializeCookie(clear)).header('cache-control', 'no-store');
+    reply.header('set-cookie', serializeCookie(clear));
     if (state.mode === 'popup') {
       const page = popupPage(new URL(state.returnTo).origin, result, fallback);
       await reply.headers(page.headers).status(200).send(page.html);
