@@ -269,6 +269,20 @@ describe('redirect flow: GET /auth/google/authorize and /callback', () => {
     expect(await countRows(t.dataSource)).toEqual({ users: 0, social_accounts: 0, refresh_tokens: 0 });
   });
 
+  it('marks every step of the flow no-store (RFC 6749 §5.1): the redirects, the popup page and the login-code answers', async () => {
+    const browser = new BrowserSession();
+    const start = await browser.get(`${baseUrl}/auth/google/authorize?return_to=${encodeURIComponent(RETURN_TO)}`);
+    const back = await browser.get(new URL((await browser.get(start.headers.get('location')!)).headers.get('location')!));
+    const popupBrowser = new BrowserSession();
+    const popup = await popupBrowser.get(await toCallback(popupBrowser, `return_to=${encodeURIComponent(RETURN_TO)}&mode=popup`));
+    const caching = (res: Response) => [res.status, res.headers.get('cache-control'), res.headers.get('pragma')];
+    expect([caching(start), caching(back), caching(popup)]).toEqual([[302, 'no-store', 'no-cache'], [302, 'no-store', 'no-cache'], [200, 'no-store', 'no-cache']]);
+    const redeemed = await redeem({ login_code: fragmentOf(back).get('login_code') });
+    const refused = await redeem({ login_code: 'nope' });
+    for (const res of [redeemed, refused]) expect([res.status, res.headers['cache-control'], res.headers.pragma]).toEqual([res.status, 'no-store', 'no-cache']);
+    expect([redeemed.status, refused.status]).toEqual([200, 400]);
+  });
+
   describe('popup mode', () => {
     it('posts the login code to its opener, addressed to the return_to origin only', async () => {
       const browser = new BrowserSession();
