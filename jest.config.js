@@ -6,12 +6,14 @@ const transform = {
   '/node_modules/@nestjs/throttler/.+\\.js$': '<rootDir>/test/support/jest/nest-esm-bridge.transform.js',
   // ESM-only, required by CommonJS @fastify/static (Swagger UI assets); see test/support/jest/esm-to-cjs.transform.js.
   '/node_modules/content-disposition/.+\\.js$': '<rootDir>/test/support/jest/esm-to-cjs.transform.js',
+  // Likewise cookie 2, required by light-my-request (Fastify's inject, which the fuzz test sends requests with).
+  '/node_modules/cookie/.+\\.js$': '<rootDir>/test/support/jest/esm-to-cjs.transform.js',
 };
 const common = {
   extensionsToTreatAsEsm: ['.ts'],
   moduleNameMapper: { '^(\\.{1,2}/.*)\\.js$': '$1' },
   transform,
-  transformIgnorePatterns: ['/node_modules/(?!@nestjs/throttler/|content-disposition/)'],
+  transformIgnorePatterns: ['/node_modules/(?!@nestjs/throttler/|content-disposition/|cookie/)'],
   setupFiles: ['<rootDir>/test/support/jest/nest-esm-bridge.setup.ts'],
   testEnvironment: 'node',
   // dist/ and dist-bench/ hold compiled copies of the sources; never pick up their modules.

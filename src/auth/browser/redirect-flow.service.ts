@@ -7,6 +7,7 @@ import { IdentityProviderRegistry } from '../../providers/identity-provider.regi
 import { oauthErrorName } from '../../providers/oauth2/oauth-error.js';
 import { CodeGrantService, codeFlowOf } from '../code-grant.service.js';
 import type { AuthorizeQuery } from '../dto/authorize.query.js';
+import type { CallbackParams } from '../dto/callback.params.js';
 import { LoginService } from '../login.service.js';
 import { AuthorizationStates, type AuthorizationState } from './authorization-states.js';
 import type { CookieSpec } from './cookies.js';
@@ -56,7 +57,7 @@ export class RedirectFlowService {
    * reused, expired, other browser): then there is no `return_to` to go back to. Anything after that, provider
    * refusals included, is a `CallbackResult` for the frontend.
    */
-  async finish(providerId: string, params: Record<string, string>, cookies: Record<string, string>): Promise<{ state: AuthorizationState; result: CallbackResult }> {
+  async finish(providerId: string, params: CallbackParams, cookies: Record<string, string>): Promise<{ state: AuthorizationState; result: CallbackResult }> {
     const provider = this.registry.get(providerId);
     const state = await this.states.take(provider.id, params.state, cookies);
     if (params.error !== undefined) {
@@ -69,7 +70,7 @@ export class RedirectFlowService {
     try {
       const signedIn = await timer.observe(
         (async () => {
-          const grant = { code: params.code!, redirectUri: this.callbackUrl(provider.id), codeVerifier: state.codeVerifier, callbackParams: params };
+          const grant = { code: params.code!, redirectUri: this.callbackUrl(provider.id), codeVerifier: state.codeVerifier, callbackParams: definedOnly(params) };
           return this.login.signIn(await this.codeGrants.verifyCallbackCode(provider, grant, state.nonce));
         })(),
       );
@@ -108,3 +109,6 @@ function describeError(error: unknown): string {
   const e = error as { name?: unknown; code?: unknown };
   return [e.name, e.code].filter((part) => typeof part === 'string').join(' ');
 }
+
+const definedOnly = (params: CallbackParams): Record<string, string> =>
+  Object.fromEntries(Object.entries(params).filter((entry): entry is [string, string] => typeof entry[1] === 'string'));

@@ -9,6 +9,7 @@ import { IdentityProviderRegistry } from '../../providers/identity-provider.regi
 import { Client } from '../client-info.js';
 import { NonceResponse } from '../dto/nonce.response.js';
 import { ProviderTokenDto } from '../dto/provider-token.dto.js';
+import { ProviderParams } from '../dto/provider.params.js';
 import { LoginResponse } from '../dto/token-pair.response.js';
 import { ProviderTokenGuard } from '../guards/provider-token.guard.js';
 import { LoginService } from '../login.service.js';
@@ -50,8 +51,8 @@ export class TokenExchangeController {
   @Get('nonce')
   @ApiOperation({ summary: "A single-use nonce to put in the provider's sign-in request (ID-token replay protection)" })
   @ApiOkResponse({ type: NonceResponse })
-  @ApiErrors('unknown_provider', 'rate_limited', 'service_unavailable')
-  nonce(@Param('provider') provider: string): Promise<NonceResponse> {
+  @ApiErrors('validation_failed', 'unknown_provider', 'rate_limited', 'service_unavailable')
+  nonce(@Param() { provider }: ProviderParams): Promise<NonceResponse> {
     return this.nonces.issue(this.registry.get(provider).id);
   }
 }

@@ -25,7 +25,9 @@ const wrapped = (driverError: Error) => new QueryFailedError('SELECT 1', [], dri
 
 describe(isStoreOutage.name, () => {
   let dir: string;
-  beforeAll(() => (dir = mkdtempSync(join(tmpdir(), 'outage-'))));
+  beforeAll(() => {
+    dir = mkdtempSync(join(tmpdir(), 'outage-'));
+  });
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
   describe('real driver errors', () => {

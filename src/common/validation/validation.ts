@@ -16,13 +16,16 @@ export function createValidationPipe(): ValidationPipe {
   return new ValidationPipe({ ...OPTIONS, transform: true, exceptionFactory: toAppError });
 }
 
-/** The same rules for code that runs before pipes (guards, passport strategies). */
-export function validateDto<T extends object>(cls: new () => T, plain: unknown): T {
+/**
+ * The same rules for code that runs before pipes (guards, passport strategies) or outside them (parameters
+ * from other parties, where `allowUnknown` drops the fields the class does not list instead of refusing them).
+ */
+export function validateDto<T extends object>(cls: new () => T, plain: unknown, options: { allowUnknown?: boolean } = {}): T {
   if (typeof plain !== 'object' || plain === null || Array.isArray(plain)) {
     throw new AppError('validation_failed', 'The request body must be a JSON object');
   }
   const instance = plainToInstance(cls, plain);
-  const errors = validateSync(instance, OPTIONS);
+  const errors = validateSync(instance, options.allowUnknown ? { ...OPTIONS, forbidNonWhitelisted: false } : OPTIONS);
   if (errors.length > 0) throw toAppError(errors);
   return instance;
 }
