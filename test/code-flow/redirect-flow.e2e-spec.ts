@@ -125,6 +125,20 @@ describe('redirect flow: GET /auth/google/authorize and /callback', () => {
       expect([res.status, ((await res.json()) as { code: string }).code]).toEqual([400, 'invalid_state']);
     });
 
+    it('is one value: repeated, it is refused with 400 and spends nothing (it was a 500)', async () => {
+      const browser = new BrowserSession();
+      const callback = await toCallback(browser);
+      const state = callback.searchParams.get('state')!;
+      callback.searchParams.append('state', state);
+      const res = await browser.get(callback);
+      expect([res.status, ((await res.json()) as { code: string }).code]).toEqual([400, 'validation_failed']);
+      // The state was not spent: the real callback still signs in.
+      callback.searchParams.set('state', state);
+      expect(fragmentOf(await browser.get(callback)).get('login_code')).toBeTruthy();
+      const form = await t.http().post('/auth/google/callback').type('form').send(`state=${state}&code=x&code=y`);
+      expect([form.status, form.body.code]).toEqual([400, 'invalid_state']);
+    });
+
     it('must be one we issued', async () => {
       const browser = new BrowserSession();
       const callback = await toCallback(browser);

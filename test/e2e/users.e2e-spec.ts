@@ -52,6 +52,17 @@ describe('/users/me', () => {
     expect(after.body.email).toBe('g-1@gmail.com');
   });
 
+  it('should refuse control characters in names with 400, NUL included (PostgreSQL refuses NUL in text: a 500 before)', async () => {
+    const s = await loginWithGoogle(t, google, 'g-ctl', { name: 'Ada' });
+    for (const name of ['Ada\u0000', 'Ada\nFake log line', '\u009bAda']) {
+      const res = await t.http().patch('/users/me').set(auth(s.access_token)).send({ name, first_name: 'x' });
+      expect({ name, status: res.status, code: res.body.code }).toEqual({ name, status: 400, code: 'validation_failed' });
+    }
+    expect((await t.http().get('/users/me').set(auth(s.access_token))).body).toMatchObject({ name: 'Ada', first_name: null });
+    // Letters of any script, and spaces, are still names.
+    await t.http().patch('/users/me').set(auth(s.access_token)).send({ name: 'Ада Лавлейс 😀', last_name: "O'Brien-Ünal" }).expect(200);
+  });
+
   it('should refuse an inactive user with 403 account_inactive, from the next request on (the user is not cached)', async () => {
     const s = await loginWithGoogle(t, google);
     await t.http().get('/users/me').set(auth(s.access_token)).expect(200);
