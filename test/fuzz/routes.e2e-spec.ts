@@ -13,6 +13,9 @@ import { fuzzRequest, fuzzSettings, type FuzzRequest } from './routes.fuzz.js';
  * (with a valid access token most of the time), against random and malformed requests: no answer is a 5xx,
  * and a refused request (4xx) changes nothing in the database. Seeded; `npm run test:fuzz` runs longer.
  */
+/** A bound for a slow machine, not an assertion: the runs are counted (FUZZ_RUNS), not timed. */
+const FUZZ_TIMEOUT_MS = 10 * 60_000;
+
 describe('fuzzing every route', () => {
   let t: TestApp;
   let google: FakeGoogle;
@@ -60,5 +63,5 @@ describe('fuzzing every route', () => {
         { numRuns, seed: seed + index },
       );
     }
-  });
+  }, FUZZ_TIMEOUT_MS);
 });
