@@ -6,6 +6,8 @@ import { GOOGLE_WEB_CLIENT, loginWithGoogle, type LoginResult } from '../support
 import { TcpProxy } from '../support/tcp-proxy.js';
 import { countRows, createTestApp, TEST_DATABASE_URL, TEST_REDIS_URL, type TestApp } from '../support/test-app.js';
 
+const RETURN_TO = 'https://app.example.com/signed-in';
+
 const through = (url: string, proxy: TcpProxy) => {
   const u = new URL(url);
   u.host = `127.0.0.1:${proxy.port}`;
@@ -13,38 +15,39 @@ const through = (url: string, proxy: TcpProxy) => {
 };
 
 /**
- * PostgreSQL and Redis taken away for real (behind proxies the test cuts): requests that need them answer
- * `503 service_unavailable` with `Retry-After`, as /health/ready does, and a login cut mid-transaction leaves nothing.
+ * PostgreSQL taken away for real (behind a proxy the test cuts): requests that need it answer
+ * `503 service_unavailable` with `Retry-After`, as /health/ready does, and a login cut mid-transaction leaves
+ * nothing. Redis going away: test/e2e/health.e2e-spec.ts.
  */
-describe('PostgreSQL and Redis outages', () => {
+describe('PostgreSQL outages', () => {
   const google = new FakeGoogle();
   let pgProxy: TcpProxy;
-  let redisProxy: TcpProxy;
   let t: TestApp;
   let session: LoginResult;
 
   beforeAll(async () => {
     await google.start();
     const database = new URL(TEST_DATABASE_URL!);
-    const redis = new URL(TEST_REDIS_URL!);
     pgProxy = new TcpProxy(database.hostname, Number(database.port || 5432));
-    redisProxy = new TcpProxy(redis.hostname, Number(redis.port || 6379));
     await pgProxy.start();
-    await redisProxy.start();
     t = await createTestApp({
       DATABASE_URL: through(TEST_DATABASE_URL!, pgProxy),
-      REDIS_URL: through(TEST_REDIS_URL!, redisProxy),
+      REDIS_URL: TEST_REDIS_URL,
       GOOGLE_CLIENT_IDS: GOOGLE_WEB_CLIENT,
       GOOGLE_JWKS_URL: google.jwksUrl,
       GOOGLE_TOKENINFO_URL: google.tokeninfoUrl,
       GOOGLE_USERINFO_URL: google.userinfoUrl,
+      GOOGLE_CLIENT_SECRETS: 'google-client-secret',
+      GOOGLE_TOKEN_URL: google.tokenUrl,
+      GOOGLE_AUTHORIZATION_URL: google.authorizationUrl,
+      AUTH_RETURN_TO_URLS: RETURN_TO,
     });
+    google.clientIds = [GOOGLE_WEB_CLIENT];
     session = await loginWithGoogle(t, google, 'g-before-outage');
   });
   afterAll(async () => {
     await t?.close();
     await pgProxy?.stop();
-    await redisProxy?.stop();
     await google.stop();
   });
 
@@ -102,13 +105,22 @@ describe('PostgreSQL and Redis outages', () => {
     expect((await t.http().post('/auth/google/token').send({ id_token: again }).expect(200)).body.is_new_user).toBe(true);
   });
 
-  it('should answer 503 and Retry-After when Redis (the one-time stores) is cut', async () => {
-    redisProxy.cut();
+  it('should bring a redirect-flow sign-in that meets a PostgreSQL outage back as service_unavailable, not internal_error', async () => {
+    const before = await countRows(t.dataSource);
+    google.codes.nextAccount = { sub: 'g-redirect-outage', email: 'redirect@gmail.com', emailVerified: true };
+    const start = await t.http().get(`/auth/google/authorize?return_to=${encodeURIComponent(RETURN_TO)}`).expect(302);
+    const cookie = String(start.headers['set-cookie']).split(';')[0]!;
+    const atGoogle = await fetch(start.headers.location!, { redirect: 'manual' });
+    const callback = new URL(atGoogle.headers.get('location')!);
+    pgProxy.cut();
     try {
-      expectUnavailable(await t.http().get('/auth/google/nonce'));
+      const back = await t.http().get(`${callback.pathname}${callback.search}`).set('cookie', cookie).expect(302);
+      const fragment = new URLSearchParams(new URL(back.headers.location!).hash.slice(1));
+      expect(fragment.get('error')).toBe('service_unavailable');
     } finally {
-      redisProxy.restore();
+      pgProxy.restore();
     }
-    await eventually('Redis is back', async () => (await t.http().get('/auth/google/nonce')).status === 200);
+    await eventually('the database is back', async () => (await t.http().get('/health/ready')).status === 200);
+    expect(await countRows(t.dataSource)).toEqual(before);
   });
 });
