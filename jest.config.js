@@ -9,13 +9,17 @@ const transform = {
   // @nestjs/throttler is CommonJS requiring ESM-only Nest; see test/support/jest/nest-esm-bridge.transform.js.
   '/node_modules/@nestjs/throttler/.+\\.js$': '<rootDir>/test/support/jest/nest-esm-bridge.transform.js',
   // ESM-only, required by CommonJS @fastify/static (Swagger UI assets); see test/support/jest/esm-to-cjs.transform.js.
-  ...(jestRequiresEsm ? {} : { '/node_modules/content-disposition/.+\\.js$': '<rootDir>/test/support/jest/esm-to-cjs.transform.js' }),
+  // Likewise cookie 2, required by light-my-request (Fastify's inject, which the fuzz test sends requests with).
+  ...(jestRequiresEsm ? {} : {
+    '/node_modules/content-disposition/.+\\.js$': '<rootDir>/test/support/jest/esm-to-cjs.transform.js',
+    '/node_modules/cookie/.+\\.js$': '<rootDir>/test/support/jest/esm-to-cjs.transform.js',
+  }),
 };
 const common = {
   extensionsToTreatAsEsm: ['.ts'],
   moduleNameMapper: { '^(\\.{1,2}/.*)\\.js$': '$1' },
   transform,
-  transformIgnorePatterns: [jestRequiresEsm ? '/node_modules/(?!@nestjs/throttler/)' : '/node_modules/(?!@nestjs/throttler/|content-disposition/)'],
+  transformIgnorePatterns: [jestRequiresEsm ? '/node_modules/(?!@nestjs/throttler/)' : '/node_modules/(?!@nestjs/throttler/|content-disposition/|cookie/)'],
   setupFiles: ['<rootDir>/test/support/jest/nest-esm-bridge.setup.ts'],
   testEnvironment: 'node',
   // dist/ and dist-bench/ hold compiled copies of the sources; never pick up their modules.

@@ -2,6 +2,7 @@ import type { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fa
 import type { AppConfig } from './config/app-config.js';
 import { registerCallbackFormParser } from './auth/browser/callback-form-parser.js';
 import { HttpErrorFilter } from './common/errors/http-error.filter.js';
+import { registerNoStore } from './common/http/no-store.js';
 import { createAppLogger, type AppLogger } from './common/logging/app-logger.js';
 import { requestIdFrom, REQUEST_ID_HEADER } from './common/logging/request-context.js';
 import { registerRequestLogging } from './common/logging/request-logging.js';
@@ -36,6 +37,7 @@ export function setupApp(app: NestFastifyApplication, config: AppConfig, logger:
   const fastify = app.getHttpAdapter().getInstance();
   registerRequestLogging(fastify, logger.pino);
   registerHelmet(fastify, config);
+  registerNoStore(fastify);
   registerDevIdp(fastify, config, logger);
   registerDemo(fastify, config);
   registerCallbackFormParser(app);

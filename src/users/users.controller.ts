@@ -2,11 +2,13 @@ import { Body, Controller, Get, Patch } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { CurrentUser, type AuthenticatedUser } from '../common/decorators/current-user.decorator.js';
 import { ApiErrors } from '../common/errors/api-errors.decorator.js';
+import { NoStore } from '../common/http/no-store.js';
 import { UpdateMeDto } from './dto/update-me.dto.js';
 import { toUserDto, UserDto } from './dto/user.dto.js';
 import { UsersService } from './users.service.js';
 
 @ApiTags('users')
+@NoStore()
 @Controller('users')
 export class UsersController {
   constructor(private readonly users: UsersService) {}

@@ -49,6 +49,8 @@ describe('POST /auth/google/code', () => {
   it('redeems the code, answers like /token, and keeps the provider tokens encrypted', async () => {
     const v = verifier();
     const res = await exchange({ code: codeFor(WEB_REDIRECT, v), redirect_uri: WEB_REDIRECT, code_verifier: v }).expect(200);
+    // RFC 6749 §5.1: an answer with tokens is never stored by a cache.
+    expect([res.headers['cache-control'], res.headers.pragma]).toEqual(['no-store', 'no-cache']);
     expect(res.body).toMatchObject({ token_type: 'Bearer', is_new_user: true, user: { email: 'ada@gmail.com', email_verified: true, name: 'Ada Lovelace' } });
     const [call] = google.requests.filter((r) => r.path === '/token');
     expect(Object.fromEntries(new URLSearchParams(call!.body))).toMatchObject({ grant_type: 'authorization_code', redirect_uri: WEB_REDIRECT, code_verifier: v, client_id: WEB });

@@ -142,6 +142,20 @@ describe('redirect flow: GET /auth/google/authorize and /callback', () => {
       expect([res.status, ((await res.json()) as { code: string }).code]).toEqual([400, 'invalid_state']);
     });
 
+    it('is one value: repeated, it is refused with 400 and spends nothing (it was a 500)', async () => {
+      const browser = new BrowserSession();
+      const callback = await toCallback(browser);
+      const state = callback.searchParams.get('state')!;
+      callback.searchParams.append('state', state);
+      const res = await browser.get(callback);
+      expect([res.status, ((await res.json()) as { code: string }).code]).toEqual([400, 'validation_failed']);
+      // The state was not spent: the real callback still signs in.
+      callback.searchParams.set('state', state);
+      expect(fragmentOf(await browser.get(callback)).get('login_code')).toBeTruthy();
+      const form = await t.http().post('/auth/google/callback').type('form').send(`state=${state}&code=x&code=y`);
+      expect([form.status, form.body.code]).toEqual([400, 'invalid_state']);
+    });
+
     it('must be one we issued', async () => {
       const browser = new BrowserSession();
       const callback = await toCallback(browser);
@@ -284,6 +298,20 @@ describe('redirect flow: GET /auth/google/authorize and /callback', () => {
     const back = await browser.get(await toCallback(browser));
     expect(fragmentOf(back).get('error')).toBe('provider_unavailable');
     expect(await countRows(t.dataSource)).toEqual({ users: 0, social_accounts: 0, refresh_tokens: 0 });
+  });
+
+  it('marks every step of the flow no-store (RFC 6749 §5.1): the redirects, the popup page and the login-code answers', async () => {
+    const browser = new BrowserSession();
+    const start = await browser.get(`${baseUrl}/auth/google/authorize?return_to=${encodeURIComponent(RETURN_TO)}`);
+    const back = await browser.get(new URL((await browser.get(start.headers.get('location')!)).headers.get('location')!));
+    const popupBrowser = new BrowserSession();
+    const popup = await popupBrowser.get(await toCallback(popupBrowser, `return_to=${encodeURIComponent(RETURN_TO)}&mode=popup`));
+    const caching = (res: Response) => [res.status, res.headers.get('cache-control'), res.headers.get('pragma')];
+    expect([caching(start), caching(back), caching(popup)]).toEqual([[302, 'no-store', 'no-cache'], [302, 'no-store', 'no-cache'], [200, 'no-store', 'no-cache']]);
+    const redeemed = await redeem({ login_code: fragmentOf(back).get('login_code') });
+    const refused = await redeem({ login_code: 'nope' });
+    for (const res of [redeemed, refused]) expect([res.status, res.headers['cache-control'], res.headers.pragma]).toEqual([res.status, 'no-store', 'no-cache']);
+    expect([redeemed.status, refused.status]).toEqual([200, 400]);
   });
 
   describe('popup mode', () => {

@@ -77,6 +77,20 @@ describe(HealthController.name, () => {
       await eventually('readiness recovers', async () => (await ready()).status === 200);
     });
 
+    it('should answer what needs Redis (the one-time stores) with 503 service_unavailable and Retry-After while it is down', async () => {
+      await redis.stop();
+      try {
+        await eventually('readiness fails', async () => (await ready()).status === 503);
+        const res = await t.http().post('/auth/login-code').send({ login_code: 'a-login-code' });
+        expect([res.status, res.body.code]).toEqual([503, 'service_unavailable']);
+        expect(Number(res.headers['retry-after'])).toBeGreaterThan(0);
+      } finally {
+        await redis.start();
+      }
+      await eventually('readiness recovers', async () => (await ready()).status === 200);
+      expect((await t.http().post('/auth/login-code').send({ login_code: 'a-login-code' })).body.code).toBe('invalid_login_code');
+    });
+
     it('should answer 503 within about a second when Redis hangs instead of failing', async () => {
       const admin = new Redis(redis.url);
       await admin.call('CLIENT', 'PAUSE', '3000', 'ALL');

@@ -2,6 +2,7 @@ import { RequestMethod } from '@nestjs/common';
 import { RouteParamtypes } from '@nestjs/common/enums/route-paramtypes.enum.js';
 import { METHOD_METADATA, PATH_METADATA, ROUTE_ARGS_METADATA } from '@nestjs/common/constants.js';
 import { DiscoveryService, MetadataScanner, Reflector } from '@nestjs/core';
+import { getMetadataStorage } from 'class-validator';
 import { IS_PUBLIC } from '../../src/common/decorators/public.decorator.js';
 import type { TestApp } from './test-app.js';
 
@@ -12,6 +13,8 @@ export interface Route {
   isPublic: boolean;
   /** The class of the `@Body()` parameter, when the handler takes one. */
   body?: Function;
+  /** The names of the fields of every DTO class the handler takes (body, query, params, custom parameters). */
+  fields?: string[];
 }
 
 /**
@@ -33,7 +36,7 @@ export function discoverRoutes(t: TestApp): Route[] {
       const method = RequestMethod[Reflect.getMetadata(METHOD_METADATA, handler) as number]!;
       const isPublic = reflector.getAllAndOverride<boolean>(IS_PUBLIC, [handler as never, controller.metatype as never]) === true;
       const fullPath = `/${[prefix, path].filter((p) => p && p !== '/').join('/')}`.replace(/\/+/g, '/');
-      routes.push({ method, path: fullPath, isPublic, body: bodyType(controller.metatype as Function, name) });
+      routes.push({ method, path: fullPath, isPublic, body: bodyType(controller.metatype as Function, name), fields: dtoFields(controller.metatype as Function, name) });
     }
   }
   return routes;
@@ -48,4 +51,12 @@ function bodyType(controller: Function, method: string): Function | undefined {
   if (key === undefined) return undefined;
   const types = Reflect.getMetadata('design:paramtypes', controller.prototype, method) as Function[] | undefined;
   return types?.[args[key]!.index];
+}
+
+/** Field names of the class-validator DTOs among the handler's parameters. */
+function dtoFields(controller: Function, method: string): string[] {
+  const types = (Reflect.getMetadata('design:paramtypes', controller.prototype, method) ?? []) as Function[];
+  const storage = getMetadataStorage();
+  const names = types.flatMap((type) => (typeof type === 'function' ? storage.getTargetValidationMetadatas(type, '', true, false).map((m) => m.propertyName) : []));
+  return [...new Set(names)];
 }

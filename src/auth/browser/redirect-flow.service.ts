@@ -1,11 +1,13 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { AppError } from '../../common/errors/app-error.js';
+import { isStoreOutage } from '../../common/errors/outage.js';
 import { APP_CONFIG, type AppConfig } from '../../config/app-config.js';
 import { MetricsService } from '../../metrics/metrics.service.js';
 import { IdentityProviderRegistry } from '../../providers/identity-provider.registry.js';
 import { oauthErrorName } from '../../providers/oauth2/oauth-error.js';
 import { CodeGrantService, codeFlowOf } from '../code-grant.service.js';
 import type { AuthorizeQuery } from '../dto/authorize.query.js';
+import type { CallbackParams } from '../dto/callback.params.js';
 import { LoginService } from '../login.service.js';
 import { AuthorizationStates, type AuthorizationState } from './authorization-states.js';
 import type { CookieSpec } from './cookies.js';
@@ -55,7 +57,7 @@ export class RedirectFlowService {
    * reused, expired, other browser): then there is no `return_to` to go back to. Anything after that, provider
    * refusals included, is a `CallbackResult` for the frontend.
    */
-  async finish(providerId: string, params: Record<string, string>, cookies: Record<string, string>): Promise<{ state: AuthorizationState; result: CallbackResult }> {
+  async finish(providerId: string, params: CallbackParams, cookies: Record<string, string>): Promise<{ state: AuthorizationState; result: CallbackResult }> {
     const provider = this.registry.get(providerId);
     const state = await this.states.take(provider.id, params.state, cookies);
     if (params.error !== undefined) {
@@ -68,7 +70,7 @@ export class RedirectFlowService {
     try {
       const signedIn = await timer.observe(
         (async () => {
-          const grant = { code: params.code!, redirectUri: this.callbackUrl(provider.id), codeVerifier: state.codeVerifier, callbackParams: params };
+          const grant = { code: params.code!, redirectUri: this.callbackUrl(provider.id), codeVerifier: state.codeVerifier, callbackParams: definedOnly(params) };
           return this.login.signIn(await this.codeGrants.verifyCallbackCode(provider, grant, state.nonce));
         })(),
       );
@@ -86,6 +88,10 @@ export class RedirectFlowService {
 
   /** Answers that carry a token of their own (pending_token, link_token) wait behind a login code too. */
   private async refusal(error: unknown, state: AuthorizationState): Promise<CallbackResult> {
+    if (isStoreOutage(error)) {
+      this.logger.warn(`Redirect-flow callback: a store is unavailable (${describeError(error)})`);
+      return { error: 'service_unavailable', error_description: 'The service is briefly unavailable; try signing in again shortly' };
+    }
     if (!(error instanceof AppError)) {
       this.logger.error('Redirect-flow callback failed', error instanceof Error ? error.stack : String(error));
       return { error: 'internal_error', error_description: 'The sign-in failed on our side; try again' };
@@ -97,3 +103,12 @@ export class RedirectFlowService {
     return { error: error.code, error_description: error.message };
   }
 }
+
+/** Name and driver code only: a driver's message can quote SQL parameters. */
+function describeError(error: unknown): string {
+  const e = error as { name?: unknown; code?: unknown };
+  return [e.name, e.code].filter((part) => typeof part === 'string').join(' ');
+}
+
+const definedOnly = (params: CallbackParams): Record<string, string> =>
+  Object.fromEntries(Object.entries(params).filter((entry): entry is [string, string] => typeof entry[1] === 'string'));

@@ -2,6 +2,7 @@ import { Body, Controller, HttpCode, Post, Req, UseGuards } from '@nestjs/common
 import { ApiOkResponse, ApiOperation, ApiParam, ApiTags } from '@nestjs/swagger';
 import { Public } from '../../common/decorators/public.decorator.js';
 import { ApiErrors } from '../../common/errors/api-errors.decorator.js';
+import { NoStore } from '../../common/http/no-store.js';
 import type { LoginTimer } from '../../metrics/login-timer.js';
 import type { VerifiedIdentity } from '../../providers/identity-provider.types.js';
 import { Client } from '../client-info.js';
@@ -18,6 +19,7 @@ import type { ClientInfo } from '../tokens/refresh-token.service.js';
 @Public()
 @ApiTags('auth')
 @ApiParam({ name: 'provider', description: 'An enabled provider with a client secret configured', example: 'google' })
+@NoStore()
 @Controller('auth/:provider')
 export class CodeExchangeController {
   constructor(private readonly login: LoginService) {}

@@ -2,6 +2,7 @@ import { Body, Controller, HttpCode, Post } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { Public } from '../../common/decorators/public.decorator.js';
 import { ApiErrors } from '../../common/errors/api-errors.decorator.js';
+import { NoStore } from '../../common/http/no-store.js';
 import { Client } from '../client-info.js';
 import { CompleteLoginDto } from '../dto/complete-login.dto.js';
 import { LoginResponse } from '../dto/token-pair.response.js';
@@ -14,6 +15,7 @@ import type { ClientInfo } from '../tokens/refresh-token.service.js';
  */
 @Public()
 @ApiTags('auth')
+@NoStore()
 @Controller('auth')
 export class CompleteLoginController {
   constructor(private readonly login: LoginService) {}

@@ -4,6 +4,7 @@ import { ApiOkResponse, ApiOperation, ApiParam, ApiResponse, ApiTags } from '@ne
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { Public } from '../../common/decorators/public.decorator.js';
 import { ApiErrors } from '../../common/errors/api-errors.decorator.js';
+import { NoStore } from '../../common/http/no-store.js';
 import { AppError } from '../../common/errors/app-error.js';
 import { stateCookieName } from '../browser/authorization-states.js';
 import { readCookies, serializeCookie } from '../browser/cookies.js';
@@ -12,6 +13,8 @@ import { popupPage } from '../browser/popup-page.js';
 import { RedirectFlowService } from '../browser/redirect-flow.service.js';
 import { Client } from '../client-info.js';
 import { AuthorizeQuery, LoginCodeDto } from '../dto/authorize.query.js';
+import { CallbackParams, CallbackQuery } from '../dto/callback.params.js';
+import { ProviderParams } from '../dto/provider.params.js';
 import { LoginResponse } from '../dto/token-pair.response.js';
 import { LoginService } from '../login.service.js';
 import type { ClientInfo } from '../tokens/refresh-token.service.js';
@@ -27,6 +30,7 @@ const NAVIGATION_STEP = { helmet: { crossOriginOpenerPolicy: { policy: 'unsafe-n
 /** The server redirect flow (and its popup variant), and the login-code exchange that finishes it. */
 @Public()
 @ApiTags('auth')
+@NoStore()
 @Controller('auth')
 export class RedirectFlowController {
   constructor(
@@ -41,9 +45,9 @@ export class RedirectFlowController {
   @ApiParam({ name: 'provider', example: 'google' })
   @ApiResponse({ status: 302, description: "To the provider's authorization endpoint; sets the state's browser-binding cookie" })
   @ApiErrors('validation_failed', 'return_to_not_allowed', 'unsupported_grant', 'unknown_provider', 'rate_limited', 'provider_unavailable', 'service_unavailable', 'provider_timeout')
-  async authorize(@Param('provider') provider: string, @Query() query: AuthorizeQuery, @Res() reply: FastifyReply): Promise<void> {
+  async authorize(@Param() { provider }: ProviderParams, @Query() query: AuthorizeQuery, @Res() reply: FastifyReply): Promise<void> {
     const { location, cookie } = await this.flow.start(provider, query);
-    await reply.header('set-cookie', serializeCookie(cookie)).header('cache-control', 'no-store').redirect(location, 302);
+    await reply.header('set-cookie', serializeCookie(cookie)).redirect(location, 302);
   }
 
   @Get(':provider/callback')
@@ -51,9 +55,9 @@ export class RedirectFlowController {
   @ApiOperation({ summary: "The provider's redirect back: 302 to return_to with #login_code=… or #error=…, or the popup page" })
   @ApiParam({ name: 'provider', example: 'google' })
   @ApiResponse({ status: 302, description: 'To return_to, with the login code or an error code in the fragment (never in the query)' })
-  @ApiErrors('invalid_state', 'state_browser_mismatch', 'unknown_provider', 'rate_limited', 'service_unavailable')
-  callback(@Param('provider') provider: string, @Req() req: FastifyRequest, @Res() reply: FastifyReply): Promise<void> {
-    return this.finish(provider, req.query as Record<string, string>, req, reply);
+  @ApiErrors('validation_failed', 'invalid_state', 'state_browser_mismatch', 'unknown_provider', 'rate_limited', 'service_unavailable')
+  callback(@Param() { provider }: ProviderParams, @CallbackQuery() params: CallbackParams, @Req() req: FastifyRequest, @Res() reply: FastifyReply): Promise<void> {
+    return this.finish(provider, params, req, reply);
   }
 
   /** `response_mode=form_post` (Apple): the same callback as a cross-site form POST. */
@@ -62,9 +66,9 @@ export class RedirectFlowController {
   @ApiOperation({ summary: 'The same callback for providers that answer with response_mode=form_post (Apple): a form body' })
   @ApiParam({ name: 'provider', example: 'apple' })
   @ApiResponse({ status: 302, description: 'As the GET callback' })
-  @ApiErrors('invalid_state', 'state_browser_mismatch', 'unknown_provider', 'unsupported_media_type', 'rate_limited', 'service_unavailable')
-  callbackPost(@Param('provider') provider: string, @Req() req: FastifyRequest, @Res() reply: FastifyReply): Promise<void> {
-    return this.finish(provider, (req.body ?? {}) as Record<string, string>, req, reply);
+  @ApiErrors('validation_failed', 'invalid_state', 'state_browser_mismatch', 'unknown_provider', 'unsupported_media_type', 'rate_limited', 'service_unavailable')
+  callbackPost(@Param() { provider }: ProviderParams, @CallbackQuery() params: CallbackParams, @Req() req: FastifyRequest, @Res() reply: FastifyReply): Promise<void> {
+    return this.finish(provider, params, req, reply);
   }
 
   @Post('login-code')
@@ -78,12 +82,12 @@ export class RedirectFlowController {
     return this.login.startSession(outcome.userId, outcome.isNewUser, client);
   }
 
-  private async finish(provider: string, params: Record<string, string>, req: FastifyRequest, reply: FastifyReply): Promise<void> {
+  private async finish(provider: string, params: CallbackParams, req: FastifyRequest, reply: FastifyReply): Promise<void> {
     const { state, result } = await this.flow.finish(provider, params, readCookies(req.headers.cookie));
     // `take` checked this state's cookie; it has served its purpose.
     const clear = { name: stateCookieName(params.state!), value: '', path: `/auth/${encodeURIComponent(state.provider)}/callback`, maxAgeSeconds: 0, secure: false, sameSite: 'lax' as const };
     const fallback = `${state.returnTo}#${new URLSearchParams(result).toString()}`;
-    reply.header('set-cookie', serializeCookie(clear)).header('cache-control', 'no-store');
+    reply.header('set-cookie', serializeCookie(clear));
     if (state.mode === 'popup') {
       const page = popupPage(new URL(state.returnTo).origin, result, fallback);
       await reply.headers(page.headers).status(200).send(page.html);

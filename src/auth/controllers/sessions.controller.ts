@@ -3,6 +3,7 @@ import { ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiParam, ApiTags } 
 import { CurrentUser, type AuthenticatedUser } from '../../common/decorators/current-user.decorator.js';
 import { Public } from '../../common/decorators/public.decorator.js';
 import { ApiErrors } from '../../common/errors/api-errors.decorator.js';
+import { NoStore } from '../../common/http/no-store.js';
 import { Client } from '../client-info.js';
 import { RefreshTokenDto } from '../dto/refresh-token.dto.js';
 import { SessionDto, toSessionDto } from '../dto/session.dto.js';
@@ -12,6 +13,7 @@ import { RefreshTokenService, type ClientInfo } from '../tokens/refresh-token.se
 
 /** Our own tokens after login: refresh, log out, and the list of one's sessions. */
 @ApiTags('auth')
+@NoStore()
 @Controller('auth')
 export class SessionsController {
   constructor(

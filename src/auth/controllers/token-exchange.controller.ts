@@ -2,12 +2,14 @@ import { Body, Controller, Get, HttpCode, Param, Post, Req, UseGuards } from '@n
 import { ApiOkResponse, ApiOperation, ApiParam, ApiTags } from '@nestjs/swagger';
 import { Public } from '../../common/decorators/public.decorator.js';
 import { ApiErrors } from '../../common/errors/api-errors.decorator.js';
+import { NoStore } from '../../common/http/no-store.js';
 import type { LoginTimer } from '../../metrics/login-timer.js';
 import type { VerifiedIdentity } from '../../providers/identity-provider.types.js';
 import { IdentityProviderRegistry } from '../../providers/identity-provider.registry.js';
 import { Client } from '../client-info.js';
 import { NonceResponse } from '../dto/nonce.response.js';
 import { ProviderTokenDto } from '../dto/provider-token.dto.js';
+import { ProviderParams } from '../dto/provider.params.js';
 import { LoginResponse } from '../dto/token-pair.response.js';
 import { ProviderTokenGuard } from '../guards/provider-token.guard.js';
 import { LoginService } from '../login.service.js';
@@ -18,6 +20,7 @@ import type { ClientInfo } from '../tokens/refresh-token.service.js';
 @Public()
 @ApiTags('auth')
 @ApiParam({ name: 'provider', description: 'An enabled provider: google, facebook, github, or one declared in PROVIDERS_FILE', example: 'google' })
+@NoStore()
 @Controller('auth/:provider')
 export class TokenExchangeController {
   constructor(
@@ -48,8 +51,8 @@ export class TokenExchangeController {
   @Get('nonce')
   @ApiOperation({ summary: "A single-use nonce to put in the provider's sign-in request (ID-token replay protection)" })
   @ApiOkResponse({ type: NonceResponse })
-  @ApiErrors('unknown_provider', 'rate_limited', 'service_unavailable')
-  nonce(@Param('provider') provider: string): Promise<NonceResponse> {
+  @ApiErrors('validation_failed', 'unknown_provider', 'rate_limited', 'service_unavailable')
+  nonce(@Param() { provider }: ProviderParams): Promise<NonceResponse> {
     return this.nonces.issue(this.registry.get(provider).id);
   }
 }

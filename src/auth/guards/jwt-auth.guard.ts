@@ -1,5 +1,6 @@
 import { Inject, Injectable, type CanActivate, type ExecutionContext } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
+import type { FastifyReply } from 'fastify';
 import { AppError } from '../../common/errors/app-error.js';
 import type { AuthenticatedUser } from '../../common/decorators/current-user.decorator.js';
 import { IS_PUBLIC } from '../../common/decorators/public.decorator.js';
@@ -22,15 +23,49 @@ export class JwtAuthGuard implements CanActivate {
 
   async canActivate(context: ExecutionContext): Promise<boolean> {
     if (this.reflector.getAllAndOverride<boolean>(IS_PUBLIC, [context.getHandler(), context.getClass()])) return true;
-    const req = context.switchToHttp().getRequest<{ headers: Record<string, string | undefined>; auth?: AuthenticatedUser }>();
-    const header = req.headers.authorization ?? '';
-    const match = /^Bearer ([A-Za-z0-9._~+/-]+=*)$/.exec(header);
-    if (!match) throw new AppError('invalid_token', 'Send an access token: Authorization: Bearer <token>');
-    const auth = this.tokens.verify(match[1]!);
-    if (this.config.jwt.checkSessionOnEachRequest && !(await this.liveness.isLive(auth.sessionId))) {
-      throw new AppError('invalid_token', 'This session has ended');
+    const http = context.switchToHttp();
+    const req = http.getRequest<{ headers: Record<string, string | string[] | undefined>; auth?: AuthenticatedUser }>();
+    const credentials = bearerCredentials(req.headers.authorization);
+    const reply = http.getResponse<FastifyReply>();
+    if (typeof credentials !== 'string') {
+      void reply.header('www-authenticate', bearerChallenge(credentials === MALFORMED ? 'invalid_token' : undefined));
+      throw new AppError('invalid_token', 'Send an access token: Authorization: Bearer <token>');
     }
-    req.auth = auth;
-    return true;
+    try {
+      const auth = this.tokens.verify(credentials);
+      if (this.config.jwt.checkSessionOnEachRequest && !(await this.liveness.isLive(auth.sessionId))) {
+        throw new AppError('invalid_token', 'This session has ended');
+      }
+      req.auth = auth;
+      return true;
+    } catch (error) {
+      if (error instanceof AppError && error.status === 401) void reply.header('www-authenticate', bearerChallenge('invalid_token'));
+      throw error;
+    }
   }
+}
+
+/** Longer than any access token we sign (a few hundred characters); a bigger header is not worth parsing. */
+const MAX_CREDENTIALS_LENGTH = 4096;
+export const MALFORMED = Symbol('malformed bearer credentials');
+/** RFC 6750 §2.1: `Bearer` 1*SP b64token. The scheme is case-insensitive (RFC 9110 §11.1), the token is not. */
+const BEARER = /^Bearer +([A-Za-z0-9._~+/-]+=*) *$/i;
+
+/**
+ * The token of an `Authorization: Bearer` header; `undefined` when no bearer token was sent (no header, another
+ * scheme), `MALFORMED` when the Bearer scheme came with something that cannot be a token (or a huge one).
+ */
+export function bearerCredentials(header: string | string[] | undefined): string | typeof MALFORMED | undefined {
+  if (typeof header !== 'string' || !/^bearer(?: |$)/i.test(header)) return undefined;
+  if (header.length > MAX_CREDENTIALS_LENGTH) return MALFORMED;
+  return BEARER.exec(header)?.[1] ?? MALFORMED;
+}
+
+/**
+ * The challenge of a 401 (RFC 9110 §11.6.1, RFC 6750 §3): an error code only when a bearer token was sent
+ * and refused; a request without one gets the bare challenge. No realm: the API is one protection space
+ * (docs/decisions/0012-http-contract-hardening.md).
+ */
+export function bearerChallenge(error?: 'invalid_token'): string {
+  return error ? `Bearer error="${error}"` : 'Bearer';
 }

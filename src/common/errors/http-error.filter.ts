@@ -3,6 +3,13 @@ import type { FastifyReply } from 'fastify';
 import { AppError } from './app-error.js';
 import type { ErrorBody } from './error-body.js';
 import type { ErrorCode } from './error-codes.js';
+import { isStoreOutage } from './outage.js';
+
+/**
+ * Seconds a client should wait before retrying a 503: about one readiness probe period, long enough for a
+ * database failover or a pool to drain, short enough that a sign-in screen does not feel dead.
+ */
+export const RETRY_AFTER_SECONDS = 5;
 
 /** Nest's own HTTP exceptions (404 route, 413 body) mapped onto our codes. */
 const HTTP_STATUS_CODES: Record<number, ErrorCode> = {
@@ -25,11 +32,14 @@ export class HttpErrorFilter implements ExceptionFilter {
   catch(exception: unknown, host: ArgumentsHost): void {
     const reply = host.switchToHttp().getResponse<FastifyReply>();
     const body = this.toBody(exception);
+    if (body.statusCode === 503) void reply.header('retry-after', String(RETRY_AFTER_SECONDS));
     if (body.statusCode >= 500 && body.code === 'internal_error') {
       this.logger.error(exception instanceof Error ? (exception.stack ?? exception.message) : String(exception));
     } else if (body.statusCode >= 500) {
       // The cause by name and code only: its message can quote a provider's body (JSON.parse does), which may hold a token.
-      const c = exception instanceof Error ? (exception.cause as { name?: string; code?: string } | undefined) : undefined;
+      // An outage is the error itself (not wrapped in an AppError): name it, and its driver code.
+      const source = exception instanceof AppError ? exception.cause : exception;
+      const c = typeof source === 'object' && source !== null ? (source as { name?: string; code?: string }) : undefined;
       const cause = c ? ` (cause: ${c.name ?? 'unknown'}${c.code ? ` ${c.code}` : ''})` : '';
       this.logger.warn(`${body.code}: ${body.message}${cause}`);
     }
@@ -52,6 +62,7 @@ export class HttpErrorFilter implements ExceptionFilter {
       if (status >= 500) return status === 503 ? { statusCode: 503, code: 'service_unavailable', message: 'Service unavailable' } : this.internal();
       return { statusCode: status, code: HTTP_STATUS_CODES[status] ?? `http_${status}`, message };
     }
+    if (isStoreOutage(exception)) return { statusCode: 503, code: 'service_unavailable', message: 'Service temporarily unavailable; try again shortly' };
     // Fastify's own errors (bad JSON body, body too large) carry a statusCode.
     if (exception instanceof Error && 'statusCode' in exception && typeof exception.statusCode === 'number') {
       const status = exception.statusCode;

@@ -1,6 +1,7 @@
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { DocumentBuilder, SwaggerModule, type OpenAPIObject } from '@nestjs/swagger';
 import { ErrorBody } from '../errors/error-body.js';
+import { documentNoStore } from '../http/no-store.js';
 
 export const DOCS_PATH = '/docs';
 export const DOCS_JSON_PATH = '/docs-json';
@@ -36,7 +37,9 @@ function buildDocument(app: NestFastifyApplication): OpenAPIObject {
     // Routes are guarded by default (JwtAuthGuard), so the document is too; `@Public()` sets `security: [{}]`.
     .addSecurityRequirements(BEARER_SCHEME)
     .build();
-  return SwaggerModule.createDocument(app, config, { extraModels: [ErrorBody] });
+  const document = SwaggerModule.createDocument(app, config, { extraModels: [ErrorBody] });
+  documentNoStore(document);
+  return document;
 }
 
 /**

@@ -1,4 +1,4 @@
-import { ValidationPipe, type ValidationError } from '@nestjs/common';
+import { ValidationPipe, type ArgumentMetadata, type ValidationError } from '@nestjs/common';
 import { plainToInstance } from 'class-transformer';
 import { validateSync } from 'class-validator';
 import { AppError } from '../errors/app-error.js';
@@ -11,18 +11,51 @@ function toAppError(errors: ValidationError[]): AppError {
   return new AppError('validation_failed', message, { details: { fields } });
 }
 
-/** The global pipe: DTOs with class-validator; unknown fields refused; failures are `400 validation_failed`. */
-export function createValidationPipe(): ValidationPipe {
-  return new ValidationPipe({ ...OPTIONS, transform: true, exceptionFactory: toAppError });
+/** Deeper than any request of ours; class-transformer recurses, so a 64 KB body of `[[[[…` would overflow its stack. */
+const MAX_DEPTH = 32;
+/** class-transformer throws a TypeError on a nested object with an own `constructor` key (a 500): none is ours. */
+const FORBIDDEN_KEYS = new Set(['__proto__', 'constructor', 'prototype']);
+
+/**
+ * Refuses, with 400, request data that would crash class-transformer before validation could refuse it.
+ * Iterative, so the check itself cannot overflow the stack.
+ */
+export function refuseHostileShapes(value: unknown): void {
+  const stack: Array<[unknown, number]> = [[value, 0]];
+  while (stack.length > 0) {
+    const [current, depth] = stack.pop()!;
+    if (typeof current !== 'object' || current === null) continue;
+    if (depth >= MAX_DEPTH) throw new AppError('validation_failed', 'The request is nested too deeply');
+    for (const key of Object.keys(current)) {
+      if (FORBIDDEN_KEYS.has(key)) throw new AppError('validation_failed', `${key} is not an accepted field name`);
+      stack.push([(current as Record<string, unknown>)[key], depth + 1]);
+    }
+  }
 }
 
-/** The same rules for code that runs before pipes (guards, passport strategies). */
-export function validateDto<T extends object>(cls: new () => T, plain: unknown): T {
+class AppValidationPipe extends ValidationPipe {
+  override transform(value: unknown, metadata: ArgumentMetadata): Promise<unknown> {
+    if (metadata.type !== 'custom') refuseHostileShapes(value);
+    return super.transform(value, metadata);
+  }
+}
+
+/** The global pipe: DTOs with class-validator; unknown fields refused; failures are `400 validation_failed`. */
+export function createValidationPipe(): ValidationPipe {
+  return new AppValidationPipe({ ...OPTIONS, transform: true, exceptionFactory: toAppError });
+}
+
+/**
+ * The same rules for code that runs before pipes (guards, passport strategies) or outside them (parameters
+ * from other parties, where `allowUnknown` drops the fields the class does not list instead of refusing them).
+ */
+export function validateDto<T extends object>(cls: new () => T, plain: unknown, options: { allowUnknown?: boolean } = {}): T {
   if (typeof plain !== 'object' || plain === null || Array.isArray(plain)) {
     throw new AppError('validation_failed', 'The request body must be a JSON object');
   }
+  refuseHostileShapes(plain);
   const instance = plainToInstance(cls, plain);
-  const errors = validateSync(instance, OPTIONS);
+  const errors = validateSync(instance, options.allowUnknown ? { ...OPTIONS, forbidNonWhitelisted: false } : OPTIONS);
   if (errors.length > 0) throw toAppError(errors);
   return instance;
 }

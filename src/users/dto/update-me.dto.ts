@@ -1,10 +1,8 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
 import { IsOptional, IsString, Matches, MaxLength, MinLength } from 'class-validator';
+import { NoControlCharacters } from '../../common/validation/no-control-characters.js';
 
 const USERNAME = /^[a-z0-9](?:[a-z0-9._-]*[a-z0-9])?$/;
-/** No control characters (C0, DEL, C1): PostgreSQL refuses NUL in text, SQLite would keep it, and no name needs one. */
-const PRINTABLE = /^[^\p{Cc}]*$/u;
-const PRINTABLE_MESSAGE = { message: '$property may not hold control characters' };
 
 /** `PATCH /users/me`: what a person may change about themselves. Email is not here: it comes from providers. */
 export class UpdateMeDto {
@@ -20,20 +18,20 @@ export class UpdateMeDto {
   @IsOptional()
   @IsString()
   @MaxLength(200)
-  @Matches(PRINTABLE, PRINTABLE_MESSAGE)
+  @NoControlCharacters()
   name?: string;
 
   @ApiPropertyOptional({ maxLength: 100 })
   @IsOptional()
   @IsString()
   @MaxLength(100)
-  @Matches(PRINTABLE, PRINTABLE_MESSAGE)
+  @NoControlCharacters()
   first_name?: string;
 
   @ApiPropertyOptional({ maxLength: 100 })
   @IsOptional()
   @IsString()
   @MaxLength(100)
-  @Matches(PRINTABLE, PRINTABLE_MESSAGE)
+  @NoControlCharacters()
   last_name?: string;
 }

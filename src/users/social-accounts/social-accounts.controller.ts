@@ -6,12 +6,14 @@ import { ProviderCodeGrant, ProviderTokenGuard } from '../../auth/guards/provide
 import { LinkTokenService } from '../../auth/link-token.service.js';
 import { CurrentUser, type AuthenticatedUser } from '../../common/decorators/current-user.decorator.js';
 import { ApiErrors } from '../../common/errors/api-errors.decorator.js';
+import { NoStore } from '../../common/http/no-store.js';
 import type { VerifiedIdentity } from '../../providers/identity-provider.types.js';
 import { LinkSocialAccountDto, SocialAccountDto, toSocialAccountDto } from './social-account.dto.js';
 import { SocialAccountsService } from './social-accounts.service.js';
 
 /** The signed-in user's provider identities. Every route needs our access token (the global JwtAuthGuard). */
 @ApiTags('users')
+@NoStore()
 @Controller('users/me/social-accounts')
 export class SocialAccountsController {
   constructor(

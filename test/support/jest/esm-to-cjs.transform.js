@@ -1,6 +1,7 @@
 /**
  * Jest transform for ESM-only packages that CommonJS dependencies require() (listed in jest.config.js):
- * content-disposition 3, required by @fastify/static, which serves Swagger UI's assets under /docs.
+ * content-disposition 3, required by @fastify/static, which serves Swagger UI's assets under /docs; cookie 2, required by
+ * light-my-request (Fastify's `inject`).
  * Jest on Node < 24.9 cannot require() an ES module; plain Node >= 20.19 can, so the built app is unaffected.
  * Such a package is plain ES (no TypeScript, no top-level await), so TypeScript's transpiler only rewrites its
  * import/export into require/exports. Unneeded once the tests run on Node >= 24.9.
