@@ -16,6 +16,9 @@ const transform = {
   }),
 };
 const common = {
+  // Inside node_modules, so `npm ci` (CI, a fresh clone) starts with an empty cache: a shared /tmp cache kept a
+  // transform made under another Jest configuration and failed suites with "exports is not defined".
+  cacheDirectory: '<rootDir>/node_modules/.cache/jest',
   extensionsToTreatAsEsm: ['.ts'],
   moduleNameMapper: { '^(\\.{1,2}/.*)\\.js$': '$1' },
   transform,
