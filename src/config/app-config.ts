@@ -6,6 +6,7 @@
 import { parseProvidersConfig, type ProvidersConfig } from './providers-config.js';
 import { EnvReader } from './env-reader.js';
 import { parseBrowserFlowConfig, type BrowserFlowConfig } from './browser-flow-config.js';
+import { issuerProblem, parseOAuthServerConfig, type OAuthServerConfig } from './oauth-server-config.js';
 
 export type NodeEnv = 'development' | 'production' | 'test';
 export type SigningAlgorithm = 'ES256' | 'RS256';
@@ -63,6 +64,8 @@ export interface AppConfig {
   providers: ProvidersConfig;
   /** Code exchange, the redirect flow, the demo page and the development identity provider. */
   browser: BrowserFlowConfig;
+  /** Our own authorization server for third-party applications (src/oauth-server/). */
+  oauthServer: OAuthServerConfig;
 }
 
 export const APP_CONFIG = Symbol('APP_CONFIG');
@@ -158,7 +161,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     },
     providers: parseProvidersConfig(r),
     browser: parseBrowserFlowConfig(r, nodeEnv, port),
+    oauthServer: parseOAuthServerConfig(r),
   };
+  const oauthIssuerProblem = config.oauthServer.enabled ? issuerProblem(config.jwt.issuer) : undefined;
+  if (oauthIssuerProblem) r.problem('JWT_ISSUER', oauthIssuerProblem);
   if (production && config.jwt.privateKeys.length === 0) {
     r.problem('JWT_PRIVATE_KEYS', 'is required in production (generated keys are for development only)');
   }

@@ -1,0 +1,35 @@
+import * as client from 'openid-client';
+import { freePort } from '../support/app-process.js';
+import { createTestApp, type TestApp } from '../support/test-app.js';
+import { ApplicationsService, type ApplicationInput } from '../../src/oauth-server/applications/applications.service.js';
+
+export interface OAuthTestApp extends TestApp {
+  /** `http://127.0.0.1:<port>`: PUBLIC_URL and the issuer (JWT_ISSUER), as a real deployment has them. */
+  url: string;
+  applications: ApplicationsService;
+  register: (input: Partial<ApplicationInput>) => Promise<{ clientId: string; clientSecret?: string }>;
+  /** openid-client's discovery of our issuer, as a client registered with `clientId` (and its secret) does it. */
+  discover: (clientId: string, clientSecret?: string) => Promise<client.Configuration>;
+}
+
+/** The real app listening on 127.0.0.1, issuer = its own URL (discovery requires the two to match). */
+export async function startOAuthApp(env: Record<string, string | undefined> = {}): Promise<OAuthTestApp> {
+  const port = await freePort();
+  const url = `http://127.0.0.1:${port}`;
+  const t = await createTestApp({ PUBLIC_URL: url, JWT_ISSUER: url, ...env });
+  await t.app.listen(port, '127.0.0.1');
+  const applications = t.app.get(ApplicationsService, { strict: false });
+  return {
+    ...t,
+    url,
+    applications,
+    register: async (input) => {
+      const made = await applications.create({ name: 'Example App', type: 'confidential', redirectUris: ['https://app.example.test/callback'], ...input });
+      return { clientId: made.application.clientId, clientSecret: made.clientSecret };
+    },
+    discover: async (clientId, clientSecret) => {
+      const auth = clientSecret ? client.ClientSecretBasic(clientSecret) : client.None();
+      return client.discovery(new URL(url), clientId, undefined, auth, { execute: [client.allowInsecureRequests] });
+    },
+  };
+}
