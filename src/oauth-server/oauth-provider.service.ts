@@ -14,7 +14,7 @@ import { withNoticesLogged } from '../dev-idp/dev-idp.provider.js';
 import { UsersService } from '../users/users.service.js';
 import { latestGrantId, purgeExpired, sha256Hex, typeOrmAdapterFactory } from './adapter.js';
 import { clientSecretMatches } from './applications/application-secrets.js';
-import { ApplicationsService } from './applications/applications.service.js';
+import { ApplicationsService, FIRST_PARTY, SCOPE_CEILING } from './applications/applications.service.js';
 import { CLAIMS_BY_SCOPE, claimsForScopes } from './claims.js';
 import type { KoaContext, OidcClient, ServerGrant, ServerProvider, ServerProviderModule } from './oidc-provider.types.js';
 import { errorPage } from './pages.js';
@@ -23,7 +23,6 @@ import { API_SCOPES, OIDC_SCOPES, SCOPE_NAMES } from './scopes.js';
 /** A non-literal specifier, as in the dev IdP: the module is typed in oidc-provider.types.ts. */
 const OIDC_PROVIDER: string = 'oidc-provider';
 const PURGE_EVERY_MS = 10 * 60_000;
-export const FIRST_PARTY = 'urn:nest-social-auth:first_party';
 
 /** Scopes of our API a token may carry: the API's own, and OpenID's (our userinfo endpoint is part of the API). */
 const RESOURCE_SCOPES = new Set([...Object.keys(API_SCOPES), 'openid', 'profile', 'email']);
@@ -109,7 +108,7 @@ export class OAuthProviderService implements OnModuleDestroy {
         requestObjectSigningAlgValues: [algorithm],
         clientAuthSigningAlgValues: ['ES256', 'RS256'],
       },
-      extraClientMetadata: { properties: [FIRST_PARTY] },
+      extraClientMetadata: { properties: [FIRST_PARTY, SCOPE_CEILING] },
       pkce: { required: (_ctx: unknown, client: OidcClient) => client.clientAuthMethod === 'none' },
       allowOmittingSingleRegisteredRedirectUri: false,
       ttl: {
@@ -146,9 +145,13 @@ export class OAuthProviderService implements OnModuleDestroy {
           enabled: true,
           defaultResource: async () => resource,
           useGrantedResource: async () => true,
-          getResourceServerInfo: async (_ctx: unknown, indicator: string, client: OidcClient) => {
+          getResourceServerInfo: async (ctx: { oidc: { params?: { scope?: unknown } } }, indicator: string, client: OidcClient) => {
             if (indicator !== resource) throw new errors.InvalidTarget('the only resource here is our API');
-            const ceiling = new Set((client.scope ?? '').split(' '));
+            const ceiling = ceilingOf(client);
+            // A scope over the application's ceiling (or unknown here) is refused, not quietly dropped.
+            const asked = typeof ctx.oidc.params?.scope === 'string' ? ctx.oidc.params.scope.split(' ') : [];
+            const over = asked.find((s) => s && !ceiling.has(s));
+            if (over) throw new errors.InvalidScope('requested scope is not allowed', over);
             return {
               scope: [...RESOURCE_SCOPES].filter((s) => ceiling.has(s)).join(' '),
               audience: resource,
@@ -202,7 +205,7 @@ export class OAuthProviderService implements OnModuleDestroy {
       grant ??= new provider_.Grant({ accountId, clientId: client.clientId });
       grant.addOIDCScope([...ctx.oidc.requestParamOIDCScopes].join(' '));
       grant.addOIDCClaims([...ctx.oidc.requestParamClaims]);
-      const ceiling = new Set((client.scope ?? '').split(' '));
+      const ceiling = ceilingOf(client);
       grant.addResourceScope(apiResource(this.config), [...RESOURCE_SCOPES].filter((s) => ceiling.has(s)).join(' '));
       await grant.save();
     }
@@ -213,6 +216,9 @@ export class OAuthProviderService implements OnModuleDestroy {
     return latestGrantId(this.dataSource, this.box, accountId, clientId);
   }
 }
+
+/** Every scope the application may be granted (its registered ceiling). */
+export const ceilingOf = (client: OidcClient): Set<string> => new Set(String(client[SCOPE_CEILING] ?? '').split(' ').filter(Boolean));
 
 interface GrantContext {
   oidc: {

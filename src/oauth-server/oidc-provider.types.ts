@@ -56,5 +56,5 @@ export interface KoaContext {
 
 export interface ServerProviderModule extends Omit<OidcProviderModule, 'default'> {
   default: new (issuer: string, configuration: Record<string, unknown>) => ServerProvider;
-  errors: { InvalidGrant: new (description?: string) => Error; InvalidTarget: new (description?: string) => Error };
+  errors: { InvalidGrant: new (description?: string) => Error; InvalidTarget: new (description?: string) => Error; InvalidScope: new (description: string, scope: string) => Error };
 }

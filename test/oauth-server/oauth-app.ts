@@ -16,7 +16,8 @@ export interface OAuthTestApp extends TestApp {
 export async function startOAuthApp(env: Record<string, string | undefined> = {}): Promise<OAuthTestApp> {
   const port = await freePort();
   const url = `http://127.0.0.1:${port}`;
-  const t = await createTestApp({ PUBLIC_URL: url, JWT_ISSUER: url, ...env });
+  // The dev IdP is the social provider users sign in with at our authorization server's login page.
+  const t = await createTestApp({ PUBLIC_URL: url, JWT_ISSUER: url, DEV_IDP_ENABLED: 'true', ...env });
   await t.app.listen(port, '127.0.0.1');
   const applications = t.app.get(ApplicationsService, { strict: false });
   return {

@@ -9,7 +9,11 @@ import { isNativeRedirectUri } from '../../auth/browser/url-allow-list.js';
 import { TransactionRunner } from '../../database/transaction-runner.js';
 import type { AdapterPayload, OidcAdapter } from '../adapter.js';
 import { OAuthRecord } from '../oauth-record.entity.js';
-import { GRANT_TYPES, SCOPE_NAMES, type GrantType } from '../scopes.js';
+import { GRANT_TYPES, OIDC_SCOPES, SCOPE_NAMES, type GrantType } from '../scopes.js';
+
+/** Our own client metadata (oidc-provider's `extraClientMetadata`). */
+export const FIRST_PARTY = 'urn:nest-social-auth:first_party';
+export const SCOPE_CEILING = 'urn:nest-social-auth:scopes';
 import { Application, type ApplicationType } from './application.entity.js';
 import { hashClientSecret, newClientSecret } from './application-secrets.js';
 
@@ -164,7 +168,9 @@ export function toClientMetadata(application: Application): AdapterPayload {
     redirect_uris: application.redirectUris,
     grant_types: application.grantTypes,
     response_types: usesCode ? ['code'] : [],
-    scope: application.scopes.join(' '),
-    'urn:nest-social-auth:first_party': application.firstParty,
+    // oidc-provider checks `scope` against its OpenID scopes only; the whole ceiling (our API's scopes too) is ours.
+    scope: application.scopes.filter((s) => s in OIDC_SCOPES).join(' '),
+    [SCOPE_CEILING]: application.scopes.join(' '),
+    [FIRST_PARTY]: application.firstParty,
   };
 }
