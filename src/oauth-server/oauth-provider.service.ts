@@ -15,6 +15,7 @@ import { UsersService } from '../users/users.service.js';
 import { latestGrantId, purgeExpired, sha256Hex, typeOrmAdapterFactory } from './adapter.js';
 import { clientSecretMatches } from './applications/application-secrets.js';
 import { ApplicationsService, FIRST_PARTY, SCOPE_CEILING } from './applications/applications.service.js';
+import { GrantLiveness } from './tokens/grant-liveness.js';
 import { CLAIMS_BY_SCOPE, claimsForScopes } from './claims.js';
 import type { KoaContext, OidcClient, ServerGrant, ServerProvider, ServerProviderModule } from './oidc-provider.types.js';
 import { errorPage } from './pages.js';
@@ -55,6 +56,7 @@ export class OAuthProviderService implements OnModuleDestroy {
     private readonly keys: SigningKeyService,
     private readonly users: UsersService,
     private readonly applications: ApplicationsService,
+    private readonly liveness: GrantLiveness,
   ) {}
 
   provider(): Promise<ServerProvider> {
@@ -184,6 +186,8 @@ export class OAuthProviderService implements OnModuleDestroy {
         Object.assign(ctx.body, { jwks_uri: `${config.browser.publicUrl}/.well-known/jwks.json`, userinfo_endpoint: `${config.browser.publicUrl}${settings.path}/userinfo` });
       }
     });
+    // RFC 7009 revocation (and a reused code or refresh token) revokes the grant: its access tokens stop at our API.
+    provider.on('grant.revoked', (_ctx, grantId) => void this.liveness.ended(sha256Hex(String(grantId))));
     provider.on('server_error', (_ctx, error) => this.logger.error(error instanceof Error ? error.stack : String(error)));
     this.purger = setInterval(() => void this.purgeExpired().catch((error: Error) => this.logger.warn(`purge: ${error.message}`)), PURGE_EVERY_MS).unref();
     return provider;

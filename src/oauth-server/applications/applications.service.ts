@@ -9,6 +9,7 @@ import { isNativeRedirectUri } from '../../auth/browser/url-allow-list.js';
 import { TransactionRunner } from '../../database/transaction-runner.js';
 import type { AdapterPayload, OidcAdapter } from '../adapter.js';
 import { OAuthRecord } from '../oauth-record.entity.js';
+import { GrantLiveness } from '../tokens/grant-liveness.js';
 import { GRANT_TYPES, OIDC_SCOPES, SCOPE_NAMES, type GrantType } from '../scopes.js';
 
 /** Our own client metadata (oidc-provider's `extraClientMetadata`). */
@@ -40,18 +41,13 @@ export interface WithSecret {
 @Injectable()
 export class ApplicationsService {
   private readonly cache = new Map<string, { metadata: AdapterPayload | undefined; until: number }>();
-  /** Told when an application is deleted, so its tokens stop at our API at once (GrantLiveness). */
-  private readonly deletedListeners: Array<(clientId: string) => void> = [];
 
   constructor(
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     @InjectRepository(Application) private readonly applications: Repository<Application>,
     private readonly tx: TransactionRunner,
+    private readonly liveness: GrantLiveness,
   ) {}
-
-  onDeleted(listener: (clientId: string) => void): void {
-    this.deletedListeners.push(listener);
-  }
 
   async create(input: ApplicationInput): Promise<WithSecret> {
     const application = Object.assign(new Application(), this.validated(input), { clientId: randomBytes(16).toString('base64url') });
@@ -104,8 +100,7 @@ export class ApplicationsService {
       return hashes;
     }));
     this.cache.delete(clientId);
-    void grantHashes;
-    for (const listener of this.deletedListeners) listener(clientId);
+    for (const hash of grantHashes) await this.liveness.ended(hash);
   }
 
   /** oidc-provider's storage for its `Client` model (`find` only: clients are managed here, not by it). */
