@@ -164,7 +164,8 @@ export function toClientMetadata(application: Application): AdapterPayload {
     grant_types: application.grantTypes,
     response_types: usesCode ? ['code'] : [],
     // oidc-provider checks `scope` against its OpenID scopes only; the whole ceiling (our API's scopes too) is ours.
-    scope: application.scopes.filter((s) => s in OIDC_SCOPES).join(' '),
+    // Never empty: an absent `scope` would let it ask for any of them.
+    scope: application.scopes.filter((s) => s in OIDC_SCOPES).join(' ') || 'openid',
     [SCOPE_CEILING]: application.scopes.join(' '),
     [FIRST_PARTY]: application.firstParty,
   };
