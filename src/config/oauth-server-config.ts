@@ -18,8 +18,6 @@ export interface OAuthServerConfig {
   sessionTtlSeconds: number;
   /** Users (by id) who hold the `admin` role: the admin API for applications. Empty: nobody (the CLI still works). */
   adminUserIds: string[];
-  /** RFC 7591/7592 dynamic client registration, with initial access tokens only. Off by default. */
-  dynamicRegistration: boolean;
   /** How long a registered application is remembered per instance; changes made elsewhere show after at most this. */
   clientCacheMs: number;
 }
@@ -33,7 +31,6 @@ export function parseOAuthServerConfig(r: EnvReader): OAuthServerConfig {
     refreshTokenTtlSeconds: r.int('OAUTH_REFRESH_TOKEN_TTL_SECONDS', 30 * 86400, { min: 60 }),
     sessionTtlSeconds: r.int('OAUTH_SESSION_TTL_SECONDS', 86400, { min: 60, max: 30 * 86400 }),
     adminUserIds: r.list('ADMIN_USER_IDS', []),
-    dynamicRegistration: r.bool('OAUTH_DYNAMIC_REGISTRATION', false),
     clientCacheMs: r.int('OAUTH_CLIENT_CACHE_MS', 5000, { min: 0, max: 300_000 }),
   };
 }

@@ -142,7 +142,8 @@ export class OAuthProviderService implements OnModuleDestroy {
         introspection: { enabled: true },
         revocation: { enabled: true },
         clientCredentials: { enabled: true },
-        registration: { enabled: settings.dynamicRegistration, initialAccessToken: true, idFactory: () => undefined },
+        // Dynamic client registration (RFC 7591) is not offered: applications are registered by an admin.
+        registration: { enabled: false },
         resourceIndicators: {
           enabled: true,
           defaultResource: async () => resource,

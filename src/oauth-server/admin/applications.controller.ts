@@ -1,5 +1,5 @@
 import { Body, Controller, Delete, Get, Header, HttpCode, Param, Patch, Post, UseGuards } from '@nestjs/common';
-import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiCreatedResponse, ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { ApiErrors } from '../../common/errors/api-errors.decorator.js';
 import { ApplicationsService } from '../applications/applications.service.js';
 import { AdminGuard } from './admin.guard.js';
@@ -15,7 +15,7 @@ export class ApplicationsController {
   @Post()
   @Header('cache-control', 'no-store')
   @ApiOperation({ summary: 'Register an application; a confidential one gets its client_secret in this answer only' })
-  @ApiOkResponse({ type: ApplicationDto })
+  @ApiCreatedResponse({ type: ApplicationDto })
   @ApiErrors('validation_failed', 'invalid_token', 'admin_required')
   async create(@Body() dto: CreateApplicationDto): Promise<ApplicationDto> {
     const { application, clientSecret } = await this.applications.create({
@@ -64,6 +64,7 @@ export class ApplicationsController {
   @Delete(':id')
   @HttpCode(204)
   @ApiOperation({ summary: 'Delete an application and everything issued to it; its access tokens stop working at once' })
+  @ApiNoContentResponse({ description: 'Deleted' })
   @ApiErrors('invalid_token', 'admin_required', 'not_found')
   async remove(@Param('id') id: string): Promise<void> {
     await this.applications.remove(id);

@@ -1,5 +1,5 @@
 import { Controller, Delete, Get, HttpCode, Param } from '@nestjs/common';
-import { ApiOkResponse, ApiOperation, ApiProperty, ApiTags } from '@nestjs/swagger';
+import { ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiProperty, ApiTags } from '@nestjs/swagger';
 import { CurrentUser, type AuthenticatedUser } from '../../common/decorators/current-user.decorator.js';
 import { ApiErrors } from '../../common/errors/api-errors.decorator.js';
 import { AuthorizationsService } from '../authorizations.service.js';
@@ -38,6 +38,7 @@ export class AuthorizationsController {
   @Delete(':id')
   @HttpCode(204)
   @ApiOperation({ summary: "Revoke an application's authorization: its tokens stop working at once; next time it asks for consent again" })
+  @ApiNoContentResponse({ description: 'Revoked' })
   @ApiErrors('invalid_token', 'insufficient_scope', 'not_found')
   async revoke(@CurrentUser() auth: AuthenticatedUser, @Param('id') id: string): Promise<void> {
     await this.authorizations.revoke(auth.userId, id);
