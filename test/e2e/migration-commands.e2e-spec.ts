@@ -30,15 +30,18 @@ describe('migration commands', () => {
 
   it('should create the schema with migration:run and list it as applied', () => {
     expect(typeorm('migration:run')).toContain('InitialSchema1764000000000 has been executed successfully');
-    expect(tables()).toEqual(['migrations', 'refresh_tokens', 'social_accounts', 'users']);
+    expect(tables()).toEqual(['migrations', 'oauth_applications', 'oauth_records', 'refresh_tokens', 'social_accounts', 'users']);
     expect(typeorm('migration:show')).toContain('[X] 1 InitialSchema1764000000000');
+    expect(typeorm('migration:show')).toContain('OAuthServer1765200000000');
   });
 
   it('should do nothing on a second run', () => {
     expect(typeorm('migration:run')).toContain('No migrations are pending');
   });
 
-  it('should drop it again with migration:revert', () => {
+  it('should drop it again with migration:revert, one migration at a time', () => {
+    expect(typeorm('migration:revert')).toContain('reverted successfully');
+    expect(tables()).toEqual(['migrations', 'refresh_tokens', 'social_accounts', 'users']);
     expect(typeorm('migration:revert')).toContain('reverted successfully');
     expect(tables()).toEqual(['migrations']);
   });

@@ -13,11 +13,11 @@ export interface OAuthTestApp extends TestApp {
 }
 
 /** The real app listening on 127.0.0.1, issuer = its own URL (discovery requires the two to match). */
-export async function startOAuthApp(env: Record<string, string | undefined> = {}): Promise<OAuthTestApp> {
-  const port = await freePort();
-  const url = `http://127.0.0.1:${port}`;
+export async function startOAuthApp(env: Record<string, string | undefined> = {}, options: { port?: number; url?: string; keepDatabase?: boolean } = {}): Promise<OAuthTestApp> {
+  const port = options.port ?? (await freePort());
+  const url = options.url ?? `http://127.0.0.1:${port}`;
   // The dev IdP is the social provider users sign in with at our authorization server's login page.
-  const t = await createTestApp({ PUBLIC_URL: url, JWT_ISSUER: url, DEV_IDP_ENABLED: 'true', ...env });
+  const t = await createTestApp({ PUBLIC_URL: url, JWT_ISSUER: url, DEV_IDP_ENABLED: 'true', ...env }, { keepDatabase: options.keepDatabase });
   await t.app.listen(port, '127.0.0.1');
   const applications = t.app.get(ApplicationsService, { strict: false });
   return {

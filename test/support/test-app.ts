@@ -51,7 +51,7 @@ export function testEnv(env: Record<string, string | undefined> = {}): NodeJS.Pr
  */
 export async function createTestApp(
   env: Record<string, string | undefined> = {},
-  options: { logDestination?: { write(line: string): void } } = {},
+  options: { logDestination?: { write(line: string): void }; /** A second instance on the same database: leave it as it is. */ keepDatabase?: boolean } = {},
 ): Promise<TestApp> {
   const config = loadConfig(testEnv(env));
   const moduleRef = await Test.createTestingModule({ imports: [AppModule.forRoot(config)] }).compile();
@@ -60,8 +60,10 @@ export async function createTestApp(
   await app.init();
   await app.getHttpAdapter().getInstance().ready();
   const dataSource = app.get(DataSource);
-  await dataSource.dropDatabase();
-  await dataSource.runMigrations();
+  if (!options.keepDatabase) {
+    await dataSource.dropDatabase();
+    await dataSource.runMigrations();
+  }
   return {
     app,
     config,
