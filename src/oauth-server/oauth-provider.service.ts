@@ -16,6 +16,10 @@ import { latestGrantId, purgeExpired, sha256Hex, typeOrmAdapterFactory } from '.
 import { clientSecretMatches } from './applications/application-secrets.js';
 import { ApplicationsService, FIRST_PARTY, SCOPE_CEILING } from './applications/applications.service.js';
 import { GrantLiveness } from './tokens/grant-liveness.js';
+import { TOKEN_EXCHANGE, TOKEN_EXCHANGE_PARAMETERS, tokenExchangeHandler, type TokenExchangeDeps } from './token-exchange.js';
+import { IdentityProviderRegistry } from '../providers/identity-provider.registry.js';
+import { LoginService } from '../auth/login.service.js';
+import { Authenticator } from 'passport';
 import { CLAIMS_BY_SCOPE, claimsForScopes } from './claims.js';
 import type { KoaContext, OidcClient, ServerGrant, ServerProvider, ServerProviderModule } from './oidc-provider.types.js';
 import { errorPage } from './pages.js';
@@ -57,6 +61,9 @@ export class OAuthProviderService implements OnModuleDestroy {
     private readonly users: UsersService,
     private readonly applications: ApplicationsService,
     private readonly liveness: GrantLiveness,
+    private readonly registry: IdentityProviderRegistry,
+    private readonly authenticator: Authenticator,
+    private readonly login: LoginService,
   ) {}
 
   provider(): Promise<ServerProvider> {
@@ -81,6 +88,14 @@ export class OAuthProviderService implements OnModuleDestroy {
     const resource = apiResource(config);
     const secure = config.browser.publicUrl.startsWith('https:');
     const cookieOptions = { httpOnly: true, sameSite: 'lax', secure, signed: true, overwrite: true };
+    /** Our API as a resource server (RFC 8707): RFC 9068 JWTs, at most the application's ceiling. */
+    const resourceServerInfo = (client: OidcClient) => ({
+      scope: [...RESOURCE_SCOPES].filter((s) => ceilingOf(client).has(s)).join(' '),
+      audience: resource,
+      accessTokenTTL: settings.accessTokenTtlSeconds,
+      accessTokenFormat: 'jwt',
+      jwt: { sign: { alg: algorithm } },
+    });
 
     const provider = new Provider(config.jwt.issuer, {
       adapter: typeOrmAdapterFactory({
@@ -155,13 +170,7 @@ export class OAuthProviderService implements OnModuleDestroy {
             const asked = typeof ctx.oidc.params?.scope === 'string' ? ctx.oidc.params.scope.split(' ') : [];
             const over = asked.find((s) => s && !ceiling.has(s));
             if (over) throw new errors.InvalidScope('requested scope is not allowed', over);
-            return {
-              scope: [...RESOURCE_SCOPES].filter((s) => ceiling.has(s)).join(' '),
-              audience: resource,
-              accessTokenTTL: settings.accessTokenTtlSeconds,
-              accessTokenFormat: 'jwt',
-              jwt: { sign: { alg: algorithm } },
-            };
+            return resourceServerInfo(client);
           },
         },
       },
@@ -176,6 +185,10 @@ export class OAuthProviderService implements OnModuleDestroy {
       },
     });
     provider.proxy = config.http.trustProxy;
+    provider.registerGrantType(TOKEN_EXCHANGE, tokenExchangeHandler({
+      registry: this.registry, authenticator: this.authenticator, login: this.login, resource, resourceServerInfo, ceilingOf,
+      latestGrantId: (accountId, clientId) => this.latestGrantId(accountId, clientId), errors: errors as unknown as TokenExchangeDeps['errors'],
+    }), TOKEN_EXCHANGE_PARAMETERS);
     // The stored `client_secret` is the secret's hash (applications/application-secrets.ts).
     provider.Client.prototype.compareClientSecret = async function (this: { clientSecret?: string }, actual: string) {
       return clientSecretMatches(this.clientSecret, actual);

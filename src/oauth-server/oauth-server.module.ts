@@ -4,6 +4,7 @@ import { AuthModule } from '../auth/auth.module.js';
 import { SecretBox } from '../common/crypto/secret-box.js';
 import { THIRD_PARTY_TOKENS } from '../common/decorators/scopes.decorator.js';
 import { UsersModule } from '../users/users.module.js';
+import { ProvidersModule } from '../providers/providers.module.js';
 import { AdminGuard } from './admin/admin.guard.js';
 import { ApplicationsController } from './admin/applications.controller.js';
 import { Application } from './applications/application.entity.js';
@@ -23,7 +24,7 @@ import { ThirdPartyAccessTokens } from './tokens/third-party-tokens.js';
  */
 @Global()
 @Module({
-  imports: [AuthModule, UsersModule, TypeOrmModule.forFeature([Application, OAuthRecord])],
+  imports: [AuthModule, UsersModule, ProvidersModule, TypeOrmModule.forFeature([Application, OAuthRecord])],
   controllers: [ApplicationsController, UserinfoController, AuthorizationsController],
   providers: [
     OAuthProviderService, ApplicationsService, SecretBox, AdminGuard, GrantLiveness, ThirdPartyAccessTokens, AuthorizationsService,

@@ -43,6 +43,7 @@ export interface ServerProvider extends Omit<OidcProvider, 'Grant' | 'interactio
   Client: { prototype: { compareClientSecret(this: { clientSecret?: string }, actual: string): Promise<boolean> | boolean }; find(id: string): Promise<OidcClient | undefined> };
   Grant: { new (init: { accountId: string; clientId: string }): ServerGrant; find(id: string): Promise<ServerGrant | undefined> };
   on(event: string, listener: (...args: unknown[]) => void): void;
+  registerGrantType(name: string, handler: (ctx: never) => Promise<void>, parameters: string[]): void;
 }
 
 export interface KoaContext {
@@ -56,5 +57,5 @@ export interface KoaContext {
 
 export interface ServerProviderModule extends Omit<OidcProviderModule, 'default'> {
   default: new (issuer: string, configuration: Record<string, unknown>) => ServerProvider;
-  errors: { InvalidGrant: new (description?: string) => Error; InvalidTarget: new (description?: string) => Error; InvalidScope: new (description: string, scope: string) => Error };
+  errors: { InvalidRequest: new (description?: string) => Error; InvalidGrant: new (description?: string) => Error; InvalidTarget: new (description?: string) => Error; InvalidScope: new (description: string, scope: string) => Error };
 }
