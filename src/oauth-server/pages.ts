@@ -1,7 +1,7 @@
 /**
  * The authorization server's pages: sign in (our social providers), consent, and errors. Server-rendered HTML with
- * no script; the one inline style is allowed by its hash, so the CSP stays `default-src 'none'`, and forms may only
- * post to ourselves (`form-action 'self'`; a provider's sign-in is a link, not a form).
+ * no script; the one inline style is allowed by its hash, so the CSP stays `default-src 'none'` (a provider's
+ * sign-in is a link, not a form).
  */
 import { cspHashSource } from '../common/security/helmet.js';
 
@@ -24,7 +24,8 @@ export const OAUTH_PAGES_CSP_DIRECTIVES = {
   scriptSrc: ["'self'"],
   styleSrc: [cspHashSource(STYLE)],
   imgSrc: ["'self'"],
-  formAction: ["'self'"],
+  // No `form-action`: Chromium applies it to the redirects after a submission too, and Allow ends at the
+  // application's redirect URI (another origin). Our forms post to absolute paths of ours, written by us.
   baseUri: ["'none'"],
   frameAncestors: ["'none'"],
 };
