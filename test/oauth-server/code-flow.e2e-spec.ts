@@ -154,6 +154,32 @@ describe('authorization code + PKCE with openid-client, signing in with our soci
     await client.authorizationCodeGrant(config, done.callback, { pkceCodeVerifier: done.verifier, expectedState: done.state });
   });
 
+  describe('a public single-page application', () => {
+    const SPA = 'https://spa.example.test';
+    let spaConfig: client.Configuration;
+
+    beforeAll(async () => {
+      const spa = await t.register({ name: 'Example SPA', type: 'public', redirectUris: [`${SPA}/callback`] });
+      spaConfig = await t.discover(spa.clientId);
+    });
+
+    it('should answer CORS at the token endpoint for its own origin only (oidc-provider, per client)', async () => {
+      const preflight = await fetch(`${t.url}/oauth/token`, { method: 'OPTIONS', headers: { origin: SPA, 'access-control-request-method': 'POST', 'access-control-request-headers': 'content-type' } });
+      expect(preflight.status).toBe(204);
+      expect(preflight.headers.get('access-control-allow-origin')).toBe(SPA);
+      const done = await authorize(spaConfig, { redirectUri: `${SPA}/callback`, scope: 'openid profile:read' });
+      const redeem = (origin: string) => fetch(`${t.url}/oauth/token`, {
+        method: 'POST', headers: { origin, 'content-type': 'application/x-www-form-urlencoded' },
+        body: new URLSearchParams({ grant_type: 'authorization_code', code: done.callback.searchParams.get('code')!, redirect_uri: `${SPA}/callback`, code_verifier: done.verifier, client_id: spaConfig.clientMetadata().client_id }),
+      });
+      const other = await redeem('https://evil.test');
+      expect(other.headers.get('access-control-allow-origin')).toBeNull();
+      const own = await redeem(SPA);
+      expect(own.headers.get('access-control-allow-origin')).toBe(SPA);
+      expect((await own.json()).access_token).toBeDefined();
+    });
+  });
+
   describe('a public (native) client', () => {
     let publicConfig: client.Configuration;
 

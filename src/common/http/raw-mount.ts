@@ -58,7 +58,9 @@ export function mountRaw(
     scope.removeAllContentTypeParsers();
     scope.addContentTypeParser('*', (_req, _payload, done) => done(null));
     for (const route of routes) {
-      scope.route({ method: route.methods, url: route.url, ...(helmet ? { helmet } : {}), handler: rawHandOver(callback, mountPath, route.inner) });
+      // `cors: false`: the app answers CORS itself (oidc-provider per client); our API's CORS hook would answer its
+      // preflights with CORS_ORIGINS instead, and any header it set on Fastify's reply is lost with the hijack.
+      scope.route({ method: route.methods, url: route.url, config: { cors: false }, ...(helmet ? { helmet } : {}), handler: rawHandOver(callback, mountPath, route.inner) });
     }
   });
 }
