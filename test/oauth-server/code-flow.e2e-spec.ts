@@ -176,7 +176,7 @@ describe('authorization code + PKCE with openid-client, signing in with our soci
       expect(other.headers.get('access-control-allow-origin')).toBeNull();
       const own = await redeem(SPA);
       expect(own.headers.get('access-control-allow-origin')).toBe(SPA);
-      expect((await own.json()).access_token).toBeDefined();
+      expect(((await own.json()) as { access_token?: string }).access_token).toBeDefined();
     });
   });
 
