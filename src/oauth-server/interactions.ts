@@ -34,6 +34,15 @@ export interface InteractionDeps {
 
 type Req = FastifyRequest<{ Params: { uid: string; provider?: string } }>;
 
+/** A cookie the browser sent is input: a malformed one reads as empty, never as a 500. */
+function safeDecode(value: string): string {
+  try {
+    return decodeURIComponent(value);
+  } catch {
+    return '';
+  }
+}
+
 const html = (reply: FastifyReply, status: number, body: string) =>
   reply.code(status).header('cache-control', 'no-store').type('text/html; charset=utf-8').send(body);
 
@@ -110,7 +119,7 @@ export function registerInteractions(scope: FastifyInstance, deps: InteractionDe
     if (!details) return reply;
     const cookiePath = `${new URL(publicBase).pathname}/${details.uid}/login`;
     reply.header('set-cookie', serializeCookie({ name: INTERACTION_LOGIN_COOKIE, value: '', path: cookiePath, maxAgeSeconds: 0, secure: false, sameSite: 'lax' }));
-    const outcome = new URLSearchParams(decodeURIComponent(readCookies(req.headers.cookie)[INTERACTION_LOGIN_COOKIE] ?? ''));
+    const outcome = new URLSearchParams(safeDecode(readCookies(req.headers.cookie)[INTERACTION_LOGIN_COOKIE] ?? ''));
     const clientName = (await clientNameOf(details)).name;
     const loginCode = outcome.get('login_code');
     if (!loginCode) return showLogin(reply, details, clientName, outcome.get('error_description') ?? 'The sign-in did not finish; try again.', 400);

@@ -75,3 +75,28 @@ describe('OAUTH_SERVER_ENABLED=false', () => {
     await t.http().get('/.well-known/jwks.json').expect(200);
   });
 });
+
+describe('interaction pages refuse what is not theirs', () => {
+  let t: OAuthTestApp;
+
+  beforeAll(async () => {
+    t = await startOAuthApp();
+  });
+  afterAll(async () => {
+    await t?.close();
+  });
+
+  it('should answer 400 pages, never 5xx, for an unknown interaction, a malformed outcome cookie, or a stray consent', async () => {
+    const pages = [
+      t.http().get('/oauth/interaction/nope'),
+      t.http().get('/oauth/interaction/nope/login').set('cookie', 'nsa_interaction_login=%E0%A4%A'),
+      t.http().get('/oauth/interaction/nope/provider/dev'),
+      t.http().post('/oauth/interaction/nope/consent').type('form').send(''),
+      t.http().post('/oauth/interaction/nope/abort').type('form').send(''),
+    ];
+    for (const res of await Promise.all(pages)) {
+      expect({ url: res.req.path, status: res.status }).toEqual({ url: res.req.path, status: 400 });
+      expect(res.headers['content-security-policy']).toMatch(/default-src 'none'/);
+    }
+  });
+});
