@@ -7,12 +7,31 @@
  * A client_secret is printed once, when made; it is stored hashed.
  */
 import 'reflect-metadata';
+import { Module, type DynamicModule } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
-import { AppModule } from '../app.module.js';
+import { TypeOrmModule } from '@nestjs/typeorm';
 import { AppError } from '../common/errors/app-error.js';
-import { loadConfig } from '../config/app-config.js';
+import { loadConfig, type AppConfig } from '../config/app-config.js';
+import { ConfigModule } from '../config/config.module.js';
+import { DatabaseModule } from '../database/database.module.js';
 import { toApplicationDto } from '../oauth-server/admin/application.dto.js';
+import { Application } from '../oauth-server/applications/application.entity.js';
 import { ApplicationsService, type ApplicationInput } from '../oauth-server/applications/applications.service.js';
+import { OAuthRecord } from '../oauth-server/oauth-record.entity.js';
+import { GrantLiveness } from '../oauth-server/tokens/grant-liveness.js';
+import { RedisModule } from '../redis/redis.module.js';
+
+/** Only what registering applications needs: no HTTP server, providers or metrics. */
+@Module({})
+class AppsCliModule {
+  static forRoot(config: AppConfig): DynamicModule {
+    return {
+      module: AppsCliModule,
+      imports: [ConfigModule.forRoot(config), DatabaseModule, RedisModule, TypeOrmModule.forFeature([Application, OAuthRecord])],
+      providers: [ApplicationsService, GrantLiveness],
+    };
+  }
+}
 
 const USAGE = 'Usage: npm run apps -- create --name <name> --type confidential|public [--redirect-uri <uri>]… [--grant <type>]… [--scope <scope>]… [--first-party]\n'
   + '       npm run apps -- list | show <client_id> | rotate-secret <client_id> | delete <client_id>';
@@ -51,7 +70,7 @@ async function main(argv: string[]): Promise<void> {
   }
   const config = loadConfig();
   if (!config.oauthServer.enabled) throw new Error('OAUTH_SERVER_ENABLED=false: the authorization server is off');
-  const app = await NestFactory.createApplicationContext(AppModule.forRoot(config), { logger: ['error'] });
+  const app = await NestFactory.createApplicationContext(AppsCliModule.forRoot(config), { logger: ['error'] });
   try {
     const applications = app.get(ApplicationsService, { strict: false });
     const print = (value: unknown) => process.stdout.write(`${JSON.stringify(value, null, 2)}\n`);

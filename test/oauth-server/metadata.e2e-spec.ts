@@ -94,8 +94,8 @@ describe('interaction pages refuse what is not theirs', () => {
       t.http().post('/oauth/interaction/nope/consent').type('form').send(''),
       t.http().post('/oauth/interaction/nope/abort').type('form').send(''),
     ];
-    for (const res of await Promise.all(pages)) {
-      expect({ url: res.req.path, status: res.status }).toEqual({ url: res.req.path, status: 400 });
+    for (const [i, res] of (await Promise.all(pages)).entries()) {
+      expect({ request: i, status: res.status }).toEqual({ request: i, status: 400 });
       expect(res.headers['content-security-policy']).toMatch(/default-src 'none'/);
     }
   });
