@@ -13,7 +13,9 @@ import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { Redis } from 'ioredis';
+import SqliteDatabase from 'better-sqlite3';
 import pg from 'pg';
+import { hashClientSecret } from '../src/oauth-server/applications/application-secrets.js';
 import { FakeGoogle } from '../test/fakes/google.fake.js';
 import { DEFAULT_LOAD_SETTINGS, describeLoadSettings, runLoad, type LoadResult, type LoadSettings, type LoadSpec, type PhaseCounts } from './load.js';
 import { cpuSnapshot, interference } from './machine.js';
@@ -242,6 +244,16 @@ async function measureServer(db: Database, baselineRate: number): Promise<{ rows
     notes.push(`${db.label} server RSS: ${(bootRss / MB).toFixed(1)} MB after boot, ${(memory.rssBytes / MB).toFixed(1)} MB after ` +
       `${fmtInt(logins)} logins, peak (VmHWM) ${(memory.peakRssBytes / MB).toFixed(1)} MB.`);
     if (logins < LOGINS_BEFORE_RSS) flags.push(`${db.label}: only ${logins} logins succeeded before the RSS reading (wanted ${LOGINS_BEFORE_RSS}).`);
+    // 6. Our authorization server's token endpoint: a machine client's client_credentials grant (client
+    // authentication by hashed secret, an RFC 9068 JWT signed) — a third-party application's hot path.
+    const machine = await registerMachineClient(db);
+    const cc = await scenario(servers, `POST /oauth/token client_credentials (${db.label})`, [{
+      url: `${server.url}/oauth/token`, method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded', authorization: `Basic ${Buffer.from(`${machine.clientId}:${machine.secret}`).toString('base64')}` },
+      body: 'grant_type=client_credentials&scope=profile%3Aread', settings, sampleErrorBodies: true, expectInBody: '"access_token"',
+    }], { retryIfNoisy: true, alsoUnderTest });
+    rows.push(throughputRow('6. Token endpoint, client_credentials', db.label, cc, baselineRate, 'tokens/s'));
+
     await reportServerLog(db.label, server);
     return { rows, results: { me, returning, first } };
   } finally {
@@ -328,6 +340,28 @@ function startServers(db: Database, count: number): Promise<ChildServer[]> {
     },
     nodeArgs: process.env.BENCH_SERVER_NODE_ARGS?.split(/\s+/).filter(Boolean),
   });
+}
+
+/**
+ * A confidential machine client (client_credentials, scope profile:read) written straight into the server's
+ * database, as `npm run apps -- create` would: the secret's hash only (src/oauth-server/applications/application-secrets.ts).
+ */
+async function registerMachineClient(db: Database): Promise<{ clientId: string; secret: string }> {
+  const clientId = `bench-${runId}-${db.key}`;
+  const secret = randomBytes(32).toString('base64url');
+  const values = [clientId, 'Bench machine', 'confidential', hashClientSecret(secret), '[]', '["client_credentials"]', '["profile:read"]'];
+  const columns = '"clientId", "name", "type", "secretHash", "redirectUris", "grantTypes", "scopes"';
+  if (db.url) {
+    await withPg(db.url, (client) => client.query(`INSERT INTO oauth_applications (${columns}) VALUES ($1, $2, $3, $4, $5, $6, $7)`, values));
+  } else {
+    const sqlite = new SqliteDatabase(join(tmpDir, `${db.key}.sqlite`));
+    try {
+      sqlite.prepare(`INSERT INTO oauth_applications (${columns}) VALUES (?, ?, ?, ?, ?, ?, ?)`).run(...values);
+    } finally {
+      sqlite.close();
+    }
+  }
+  return { clientId, secret };
 }
 
 /** A PostgreSQL and a Redis on this machine work for our server: their CPU time is not "other processes". */

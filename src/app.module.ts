@@ -5,6 +5,7 @@ import { ConfigModule } from './config/config.module.js';
 import { DatabaseModule } from './database/database.module.js';
 import { HealthModule } from './health/health.module.js';
 import { MetricsModule } from './metrics/metrics.module.js';
+import { OAuthServerModule } from './oauth-server/oauth-server.module.js';
 import { ProvidersModule } from './providers/providers.module.js';
 import { ProviderTokensModule } from './providers/tokens/provider-tokens.module.js';
 import { RateLimitModule } from './rate-limit/rate-limit.module.js';
@@ -31,6 +32,7 @@ export class AppModule {
         // After AuthModule: its global guard must run after JwtAuthGuard (see AuthRateLimitGuard).
         RateLimitModule,
         HealthModule,
+        ...(config.oauthServer.enabled ? [OAuthServerModule] : []),
       ],
     };
   }

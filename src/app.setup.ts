@@ -12,6 +12,7 @@ import { GracefulFastifyAdapter } from './common/shutdown/graceful-fastify.adapt
 import { createValidationPipe } from './common/validation/validation.js';
 import { registerDemo } from './demo/demo.routes.js';
 import { registerDevIdp } from './dev-idp/dev-idp.mount.js';
+import { registerOAuthServer } from './oauth-server/oauth-server.mount.js';
 
 /** Request bodies above this are refused with 413 before any parsing. */
 export const BODY_LIMIT_BYTES = 64 * 1024;
@@ -39,6 +40,7 @@ export function setupApp(app: NestFastifyApplication, config: AppConfig, logger:
   registerHelmet(fastify, config);
   registerNoStore(fastify);
   registerDevIdp(fastify, config, logger);
+  registerOAuthServer(fastify, app, config);
   registerDemo(fastify, config);
   registerCallbackFormParser(app);
   app.useGlobalPipes(createValidationPipe());

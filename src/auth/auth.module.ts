@@ -67,7 +67,8 @@ import { SigningKeyService } from './tokens/signing-keys.service.js';
     RedirectFlowService,
   ],
   // For /users/me/social-accounts (SocialAccountsModule): verifying a provider token, and redeeming link tokens.
-  exports: [ProviderTokenGuard, Authenticator, LinkTokenService],
+  // SigningKeyService, RedirectFlowService, LoginCodes, LoginService: for the authorization server (src/oauth-server/).
+  exports: [ProviderTokenGuard, Authenticator, LinkTokenService, SigningKeyService, RedirectFlowService, LoginCodes, LoginService],
 })
 export class AuthModule implements OnModuleInit {
   constructor(

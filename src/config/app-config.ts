@@ -8,6 +8,7 @@ import { EnvReader } from './env-reader.js';
 import { parseBrowserFlowConfig, type BrowserFlowConfig } from './browser-flow-config.js';
 import { readCorsOrigins } from './cors-origins.js';
 import { readTrustProxy, type TrustProxy } from './trust-proxy.js';
+import { issuerProblem, parseOAuthServerConfig, type OAuthServerConfig } from './oauth-server-config.js';
 
 export type NodeEnv = 'development' | 'production' | 'test';
 export type SigningAlgorithm = 'ES256' | 'RS256';
@@ -79,6 +80,8 @@ export interface AppConfig {
   providers: ProvidersConfig;
   /** Code exchange, the redirect flow, the demo page and the development identity provider. */
   browser: BrowserFlowConfig;
+  /** Our own authorization server for third-party applications (src/oauth-server/). */
+  oauthServer: OAuthServerConfig;
 }
 
 export const APP_CONFIG = Symbol('APP_CONFIG');
@@ -192,7 +195,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     },
     providers: parseProvidersConfig(r, production),
     browser: parseBrowserFlowConfig(r, nodeEnv, port),
+    oauthServer: parseOAuthServerConfig(r),
   };
+  const oauthIssuerProblem = config.oauthServer.enabled ? issuerProblem(config.jwt.issuer) : undefined;
+  if (oauthIssuerProblem) r.problem('JWT_ISSUER', oauthIssuerProblem);
   if (production && config.jwt.privateKeys.length === 0) {
     r.problem('JWT_PRIVATE_KEYS', 'is required in production (generated keys are for development only)');
   }

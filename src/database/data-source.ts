@@ -8,9 +8,12 @@ import { SocialAccount } from '../users/entities/social-account.entity.js';
 import { User } from '../users/entities/user.entity.js';
 import { InitialSchema1764000000000 } from './migrations/1764000000000-initial-schema.js';
 import { UnverifiedEmail1765000000000 } from './migrations/1765000000000-unverified-email.js';
+import { OAuthServer1765200000000 } from './migrations/1765200000000-oauth-server.js';
+import { OAuthRecord } from '../oauth-server/oauth-record.entity.js';
+import { Application } from '../oauth-server/applications/application.entity.js';
 
-export const ENTITIES = [User, SocialAccount, RefreshToken];
-export const MIGRATIONS = [InitialSchema1764000000000, UnverifiedEmail1765000000000];
+export const ENTITIES = [User, SocialAccount, RefreshToken, Application, OAuthRecord];
+export const MIGRATIONS = [InitialSchema1764000000000, UnverifiedEmail1765000000000, OAuthServer1765200000000];
 
 // Timestamps are stored without a zone on PostgreSQL (the type SQLite's `datetime` maps to); read and write them
 // as UTC so instances in different time zones agree. 1114 = timestamp without time zone.

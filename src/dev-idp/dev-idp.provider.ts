@@ -28,10 +28,10 @@ async function grantWhatIsAsked(ctx: OidcContext) {
 }
 
 /** oidc-provider prints notices (runtime version, in-memory adapter) on the console; they go to our log at debug instead. */
-async function withNoticesLogged<T>(logger: AppLogger, make: () => Promise<T>): Promise<T> {
+export async function withNoticesLogged<T>(logger: Pick<AppLogger, 'debug'>, make: () => Promise<T>, context = 'DevIdp'): Promise<T> {
   const { warn, info } = console;
   const route = (original: typeof warn) => (...args: unknown[]) => {
-    if (String(args[0]).startsWith('oidc-provider ')) logger.debug(String(args[0]), 'DevIdp');
+    if (String(args[0]).startsWith('oidc-provider ')) logger.debug(String(args[0]), context);
     else original(...args);
   };
   [console.warn, console.info] = [route(warn), route(info)];

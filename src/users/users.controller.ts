@@ -3,6 +3,7 @@ import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { CurrentUser, type AuthenticatedUser } from '../common/decorators/current-user.decorator.js';
 import { ApiErrors } from '../common/errors/api-errors.decorator.js';
 import { NoStore } from '../common/http/no-store.js';
+import { Scopes } from '../common/decorators/scopes.decorator.js';
 import { UpdateMeDto } from './dto/update-me.dto.js';
 import { toUserDto, UserDto } from './dto/user.dto.js';
 import { UsersService } from './users.service.js';
@@ -14,6 +15,7 @@ export class UsersController {
   constructor(private readonly users: UsersService) {}
 
   @Get('me')
+  @Scopes('profile:read')
   @ApiOperation({ summary: 'The signed-in user' })
   @ApiOkResponse({ type: UserDto })
   @ApiErrors('invalid_token', 'account_inactive')
@@ -22,6 +24,7 @@ export class UsersController {
   }
 
   @Patch('me')
+  @Scopes('profile:write')
   @ApiOperation({ summary: "Change the signed-in user's username or names (email comes from providers)" })
   @ApiOkResponse({ type: UserDto })
   @ApiErrors('validation_failed', 'invalid_token', 'account_inactive', 'username_taken', 'payload_too_large')

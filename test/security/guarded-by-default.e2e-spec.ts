@@ -7,6 +7,7 @@ import type { FakeGoogle } from '../fakes/google.fake.js';
 /** Making a route public is a decision: it must be listed here, and every other route must refuse anonymous calls. */
 const PUBLIC_ROUTES = [
   'GET /.well-known/jwks.json',
+  'GET /.well-known/oauth-protected-resource',
   'GET /auth/:provider/authorize',
   'GET /auth/:provider/callback',
   'GET /auth/:provider/nonce',

@@ -62,7 +62,7 @@ export function testEnv(env: Record<string, string | undefined> = {}): NodeJS.Pr
  */
 export async function createTestApp(
   env: Record<string, string | undefined> = {},
-  options: { logDestination?: { write(line: string): void } } = {},
+  options: { logDestination?: { write(line: string): void }; /** A second instance on the same database: leave it as it is. */ keepDatabase?: boolean } = {},
 ): Promise<TestApp> {
   const config = loadConfig(testEnv(env));
   const moduleRef = await Test.createTestingModule({ imports: [AppModule.forRoot(config)] }).compile();
@@ -71,8 +71,10 @@ export async function createTestApp(
   await app.init();
   await app.getHttpAdapter().getInstance().ready();
   const dataSource = app.get(DataSource);
-  await dataSource.dropDatabase();
-  await dataSource.runMigrations();
+  if (!options.keepDatabase) {
+    await dataSource.dropDatabase();
+    await dataSource.runMigrations();
+  }
   return {
     app,
     config,
@@ -84,7 +86,7 @@ export async function createTestApp(
 }
 
 export async function resetDatabase(dataSource: DataSource): Promise<void> {
-  for (const table of ['refresh_tokens', 'social_accounts', 'users']) await dataSource.query(`DELETE FROM ${table}`);
+  for (const table of ['oauth_records', 'oauth_applications', 'refresh_tokens', 'social_accounts', 'users']) await dataSource.query(`DELETE FROM ${table}`);
 }
 
 export async function countRows(dataSource: DataSource): Promise<{ users: number; social_accounts: number; refresh_tokens: number }> {

@@ -4,7 +4,8 @@ import { AppError } from '../../common/errors/app-error.js';
 import { APP_CONFIG, type AppConfig } from '../../config/app-config.js';
 import { SealedTickets } from '../nonce/sealed-tickets.js';
 
-export type CompletionMode = 'redirect' | 'popup';
+/** `interaction`: a sign-in for our authorization server's page (src/oauth-server/), never asked for by a frontend. */
+export type CompletionMode = 'redirect' | 'popup' | 'interaction';
 
 /** What a redirect-flow sign-in remembers between `/authorize` and `/callback`, sealed in the one-time store. */
 export interface AuthorizationState {
@@ -76,3 +77,6 @@ export class AuthorizationStates {
 export const stateCookieName = (state: string) => `nsa_state_${sha256(state).slice(0, 16)}`;
 
 const KIND = 'oauth-state';
+
+/** Carries a sign-in's outcome (a login code, or an error) from our callback to the authorization server's page. */
+export const INTERACTION_LOGIN_COOKIE = 'nsa_interaction_login';

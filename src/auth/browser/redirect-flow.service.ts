@@ -38,13 +38,23 @@ export class RedirectFlowService {
 
   /** The provider's authorization URL and the browser-binding cookie. Nothing is stored for a refused request. */
   async start(providerId: string, query: AuthorizeQuery): Promise<{ location: string; cookie: CookieSpec }> {
-    const provider = this.registry.get(providerId);
-    const flow = codeFlowOf(provider);
     const returnTo = matchReturnTo(this.config.browser.returnToUrls, query.return_to);
     if (!returnTo) throw new AppError('return_to_not_allowed', 'return_to is not one of the frontend URLs configured in AUTH_RETURN_TO_URLS');
-    const issued = await this.states.issue({
-      provider: provider.id, returnTo, mode: query.mode ?? 'redirect', loginCodeChallenge: query.code_challenge, withNonce: flow.returnsIdToken,
-    });
+    return this.begin(providerId, returnTo, query.mode ?? 'redirect', query.code_challenge);
+  }
+
+  /**
+   * The same sign-in for our authorization server's sign-in page (src/oauth-server/): it returns to `returnTo`,
+   * a URL we built (so no allow-list), with the outcome in a cookie rather than a fragment the server cannot read.
+   */
+  startForInteraction(providerId: string, returnTo: string, loginCodeChallenge: string): Promise<{ location: string; cookie: CookieSpec }> {
+    return this.begin(providerId, returnTo, 'interaction', loginCodeChallenge);
+  }
+
+  private async begin(providerId: string, returnTo: string, mode: AuthorizationState['mode'], loginCodeChallenge: string | undefined): Promise<{ location: string; cookie: CookieSpec }> {
+    const provider = this.registry.get(providerId);
+    const flow = codeFlowOf(provider);
+    const issued = await this.states.issue({ provider: provider.id, returnTo, mode, loginCodeChallenge, withNonce: flow.returnsIdToken });
     const location = await flow.authorizationUrl({
       redirectUri: this.callbackUrl(provider.id), state: issued.state, codeChallenge: issued.codeChallenge, nonce: issued.nonce,
     });

@@ -6,7 +6,7 @@ import { Public } from '../../common/decorators/public.decorator.js';
 import { ApiErrors } from '../../common/errors/api-errors.decorator.js';
 import { NoStore } from '../../common/http/no-store.js';
 import { AppError } from '../../common/errors/app-error.js';
-import { stateCookieName } from '../browser/authorization-states.js';
+import { INTERACTION_LOGIN_COOKIE, stateCookieName } from '../browser/authorization-states.js';
 import { readCookies, serializeCookie } from '../browser/cookies.js';
 import { LoginCodes } from '../browser/login-codes.js';
 import { popupPage } from '../browser/popup-page.js';
@@ -88,6 +88,12 @@ export class RedirectFlowController {
     const clear = { name: stateCookieName(params.state!), value: '', path: `/auth/${encodeURIComponent(state.provider)}/callback`, maxAgeSeconds: 0, secure: false, sameSite: 'lax' as const };
     const fallback = `${state.returnTo}#${new URLSearchParams(result).toString()}`;
     reply.header('set-cookie', serializeCookie(clear));
+    if (state.mode === 'interaction') {
+      // Back to our authorization server's sign-in (src/oauth-server/): the outcome in a cookie only that page gets.
+      const outcome = { name: INTERACTION_LOGIN_COOKIE, value: encodeURIComponent(new URLSearchParams(result).toString()), path: new URL(state.returnTo).pathname, maxAgeSeconds: 60, secure: state.returnTo.startsWith('https:'), sameSite: 'lax' as const };
+      await reply.header('set-cookie', [serializeCookie(clear), serializeCookie(outcome)]).redirect(state.returnTo, 303);
+      return;
+    }
     if (state.mode === 'popup') {
       const page = popupPage(new URL(state.returnTo).origin, result, fallback);
       await reply.headers(page.headers).status(200).send(page.html);

@@ -1,9 +1,10 @@
-import { Inject, Injectable, type CanActivate, type ExecutionContext } from '@nestjs/common';
+import { Inject, Injectable, Optional, type CanActivate, type ExecutionContext } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import type { FastifyReply } from 'fastify';
 import { AppError } from '../../common/errors/app-error.js';
 import type { AuthenticatedUser } from '../../common/decorators/current-user.decorator.js';
 import { IS_PUBLIC } from '../../common/decorators/public.decorator.js';
+import { REQUIRED_SCOPES, THIRD_PARTY_TOKENS, type ThirdPartyTokenVerifier } from '../../common/decorators/scopes.decorator.js';
 import { APP_CONFIG, type AppConfig } from '../../config/app-config.js';
 import { AccessTokenService } from '../tokens/access-token.service.js';
 import { SessionLiveness } from '../tokens/session-liveness.js';
@@ -19,6 +20,7 @@ export class JwtAuthGuard implements CanActivate {
     private readonly reflector: Reflector,
     private readonly tokens: AccessTokenService,
     private readonly liveness: SessionLiveness,
+    @Optional() @Inject(THIRD_PARTY_TOKENS) private readonly thirdParty?: ThirdPartyTokenVerifier,
   ) {}
 
   async canActivate(context: ExecutionContext): Promise<boolean> {
@@ -31,17 +33,37 @@ export class JwtAuthGuard implements CanActivate {
       void reply.header('www-authenticate', bearerChallenge(credentials === MALFORMED ? 'invalid_token' : undefined));
       throw new AppError('invalid_token', 'Send an access token: Authorization: Bearer <token>');
     }
+    let auth: AuthenticatedUser;
     try {
-      const auth = this.tokens.verify(credentials);
-      if (this.config.jwt.checkSessionOnEachRequest && !(await this.liveness.isLive(auth.sessionId))) {
-        throw new AppError('invalid_token', 'This session has ended');
+      if (this.thirdParty?.accepts(credentials)) {
+        auth = await this.thirdParty.verify(credentials);
+      } else {
+        auth = this.tokens.verify(credentials);
+        if (this.config.jwt.checkSessionOnEachRequest && !(await this.liveness.isLive(auth.sessionId))) {
+          throw new AppError('invalid_token', 'This session has ended');
+        }
       }
-      req.auth = auth;
-      return true;
     } catch (error) {
       if (error instanceof AppError && error.status === 401) void reply.header('www-authenticate', bearerChallenge('invalid_token'));
       throw error;
     }
+    // A third-party token (it names its client) is held to the route's @Scopes(); a first-party one has them all.
+    if (auth.clientId !== undefined) this.checkScopes(context, auth);
+    req.auth = auth;
+    return true;
+  }
+
+  /** A third-party token needs every scope the route names (`@Scopes()`); a route naming none is first-party only. */
+  private checkScopes(context: ExecutionContext, auth: AuthenticatedUser): void {
+    const required = this.reflector.getAllAndOverride<string[] | undefined>(REQUIRED_SCOPES, [context.getHandler(), context.getClass()]);
+    const granted = new Set(auth.scopes ?? []);
+    const missing = required === undefined ? undefined : required.filter((s) => !granted.has(s));
+    if (missing?.length === 0) return;
+    const scope = (required ?? []).join(' ');
+    // RFC 6750 3.1: what the client must ask for, so it can come back with a token that has it.
+    context.switchToHttp().getResponse<{ header(name: string, value: string): unknown }>()
+      .header('www-authenticate', `Bearer error="insufficient_scope"${scope ? `, scope="${scope}"` : ''}, error_description="${required ? 'The access token lacks a scope this needs' : 'Third-party applications cannot use this'}"`);
+    throw new AppError('insufficient_scope', required ? `This needs the scope ${scope}` : 'Third-party applications cannot use this', { details: { scope } });
   }
 }
 

@@ -12,7 +12,7 @@ const TAG_BYTES = 16;
  * Where a ciphertext lives, authenticated with it (GCM additional data): `purpose` is the table and column
  * (`social_accounts.accessTokenEncrypted`) or the ticket kind (`ticket:login-code`), `id` the row id or the
  * ticket's hash. A ciphertext copied to another row, column or kind then fails to open instead of handing its
- * plaintext to the wrong owner. See docs/decisions/0016-bound-encryption-at-rest.md.
+ * plaintext to the wrong owner. See docs/decisions/0016-sealed-for-their-place.md.
  */
 export interface SealedPlace {
   purpose: string;

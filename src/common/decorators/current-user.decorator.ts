@@ -5,6 +5,9 @@ export interface AuthenticatedUser {
   userId: string;
   sessionId: string;
   tokenId: string;
+  /** Set for a third-party application's token (src/oauth-server/): its client, and the scopes the user consented to. */
+  clientId?: string;
+  scopes?: string[];
 }
 
 export const CurrentUser = createParamDecorator(

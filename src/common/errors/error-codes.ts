@@ -26,6 +26,8 @@ export const ERROR_STATUS = {
   refresh_token_reused: 401,
   refresh_token_superseded: 401,
   account_inactive: 403,
+  admin_required: 403,
+  insufficient_scope: 403,
   login_not_allowed: 403,
   link_token_user_mismatch: 403,
   email_not_verified: 409,

@@ -1,0 +1,44 @@
+/**
+ * Our own OAuth 2.1 / OpenID Connect authorization server for third-party applications (src/oauth-server/,
+ * docs/oauth-server.md). Parsed with the rest of the configuration in app-config.ts.
+ */
+import type { EnvReader } from './env-reader.js';
+
+export interface OAuthServerConfig {
+  /** On by default: with no application registered it issues nothing. `OAUTH_SERVER_ENABLED=false` removes every route. */
+  enabled: boolean;
+  /** Where oidc-provider's endpoints live (`/oauth/authorize`, `/oauth/token`…); discovery is at the root. */
+  path: string;
+  /** RFC 9068 access tokens for our API. */
+  accessTokenTtlSeconds: number;
+  /** Authorization codes: one minute (OAuth 2.1 recommends short; the client redeems at once). */
+  codeTtlSeconds: number;
+  refreshTokenTtlSeconds: number;
+  /** Lifetime of a sign-in at /oauth (its cookie): after it, the next authorization asks for a social sign-in again. */
+  sessionTtlSeconds: number;
+  /** Users (by id) who hold the `admin` role: the admin API for applications. Empty: nobody (the CLI still works). */
+  adminUserIds: string[];
+  /** How long a registered application is remembered per instance; changes made elsewhere show after at most this. */
+  clientCacheMs: number;
+}
+
+export function parseOAuthServerConfig(r: EnvReader): OAuthServerConfig {
+  return {
+    enabled: r.bool('OAUTH_SERVER_ENABLED', true),
+    path: '/oauth',
+    accessTokenTtlSeconds: r.int('OAUTH_ACCESS_TOKEN_TTL_SECONDS', 900, { min: 30, max: 86400 }),
+    codeTtlSeconds: 60,
+    refreshTokenTtlSeconds: r.int('OAUTH_REFRESH_TOKEN_TTL_SECONDS', 30 * 86400, { min: 60 }),
+    sessionTtlSeconds: r.int('OAUTH_SESSION_TTL_SECONDS', 86400, { min: 60, max: 30 * 86400 }),
+    adminUserIds: r.list('ADMIN_USER_IDS', []),
+    clientCacheMs: r.int('OAUTH_CLIENT_CACHE_MS', 5000, { min: 0, max: 300_000 }),
+  };
+}
+
+/** oidc-provider refuses an issuer with a query or fragment; ours is JWT_ISSUER, the `iss` of our first-party tokens too. */
+export function issuerProblem(issuer: string): string | undefined {
+  if (!URL.canParse(issuer)) return `must be a URL when the OAuth server is on (it is the server's issuer), got "${issuer}"`;
+  const url = new URL(issuer);
+  if (!/^https?:$/.test(url.protocol) || url.search || url.hash) return 'must be an http(s) URL with no query or fragment when the OAuth server is on';
+  return undefined;
+}

@@ -1,0 +1,172 @@
+import { randomBytes } from 'node:crypto';
+import { Inject, Injectable } from '@nestjs/common';
+import { InjectRepository } from '@nestjs/typeorm';
+import { In, type Repository } from 'typeorm';
+import { AppError } from '../../common/errors/app-error.js';
+import { APP_CONFIG, type AppConfig } from '../../config/app-config.js';
+import { redirectUriProblem } from '../../config/redirect-uri.js';
+import { isNativeRedirectUri } from '../../auth/browser/url-allow-list.js';
+import { TransactionRunner } from '../../database/transaction-runner.js';
+import type { AdapterPayload, OidcAdapter } from '../adapter.js';
+import { OAuthRecord } from '../oauth-record.entity.js';
+import { GrantLiveness } from '../tokens/grant-liveness.js';
+import { GRANT_TYPES, OIDC_SCOPES, SCOPE_NAMES, type GrantType } from '../scopes.js';
+
+/** Our own client metadata (oidc-provider's `extraClientMetadata`). */
+export const FIRST_PARTY = 'urn:nest-social-auth:first_party';
+export const SCOPE_CEILING = 'urn:nest-social-auth:scopes';
+import { Application, type ApplicationType } from './application.entity.js';
+import { hashClientSecret, newClientSecret } from './application-secrets.js';
+
+export interface ApplicationInput {
+  name: string;
+  type: ApplicationType;
+  redirectUris?: string[];
+  grantTypes?: string[];
+  scopes?: string[];
+  firstParty?: boolean;
+}
+
+/** A made (or re-keyed) application and its secret, which is never readable again. */
+export interface WithSecret {
+  application: Application;
+  clientSecret?: string;
+}
+
+/**
+ * Registered third-party applications: the admin API and the CLI write through here, and oidc-provider reads
+ * its `Client` model through `clientAdapter` (cached per instance for OAUTH_CLIENT_CACHE_MS; a change made on
+ * this instance shows at once, on others within that time).
+ */
+@Injectable()
+export class ApplicationsService {
+  private readonly cache = new Map<string, { metadata: AdapterPayload | undefined; until: number }>();
+
+  constructor(
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+    @InjectRepository(Application) private readonly applications: Repository<Application>,
+    private readonly tx: TransactionRunner,
+    private readonly liveness: GrantLiveness,
+  ) {}
+
+  async create(input: ApplicationInput): Promise<WithSecret> {
+    const application = Object.assign(new Application(), this.validated(input), { clientId: randomBytes(16).toString('base64url') });
+    const clientSecret = application.type === 'confidential' ? newClientSecret() : undefined;
+    application.secretHash = clientSecret ? hashClientSecret(clientSecret) : null;
+    await this.tx.run((manager) => manager.insert(Application, application));
+    return { application: await this.get(application.clientId), clientSecret };
+  }
+
+  list(): Promise<Application[]> {
+    return this.applications.find({ order: { createdAt: 'ASC' } });
+  }
+
+  async get(clientId: string): Promise<Application> {
+    const application = await this.applications.findOneBy({ clientId });
+    if (!application) throw new AppError('not_found', 'No application with this client_id');
+    return application;
+  }
+
+  /** The type is fixed at creation: a public client turned confidential would have no secret, and the reverse a stale one. */
+  async update(clientId: string, changes: Partial<Omit<ApplicationInput, 'type'>>): Promise<Application> {
+    const current = await this.get(clientId);
+    const merged = this.validated({
+      name: changes.name ?? current.name, type: current.type, redirectUris: changes.redirectUris ?? current.redirectUris,
+      grantTypes: changes.grantTypes ?? current.grantTypes, scopes: changes.scopes ?? current.scopes, firstParty: changes.firstParty ?? current.firstParty,
+    });
+    await this.tx.run((manager) => manager.update(Application, { clientId }, merged));
+    this.cache.delete(clientId);
+    return this.get(clientId);
+  }
+
+  async rotateSecret(clientId: string): Promise<WithSecret> {
+    const application = await this.get(clientId);
+    if (application.type !== 'confidential') throw new AppError('validation_failed', 'A public application has no secret');
+    const clientSecret = newClientSecret();
+    await this.tx.run((manager) => manager.update(Application, { clientId }, { secretHash: hashClientSecret(clientSecret) }));
+    this.cache.delete(clientId);
+    return { application: await this.get(clientId), clientSecret };
+  }
+
+  /** Deletes the application and everything issued to it (grants, codes, refresh tokens): its access tokens stop too. */
+  async remove(clientId: string): Promise<void> {
+    await this.get(clientId);
+    const grantHashes = (await this.tx.run(async (manager) => {
+      const grants = await manager.find(OAuthRecord, { select: { idHash: true }, where: { model: 'Grant', clientId } });
+      const hashes = grants.map((g) => g.idHash);
+      if (hashes.length > 0) await manager.delete(OAuthRecord, { grantIdHash: In(hashes) });
+      await manager.delete(OAuthRecord, { clientId });
+      await manager.delete(Application, { clientId });
+      return hashes;
+    }));
+    this.cache.delete(clientId);
+    for (const hash of grantHashes) await this.liveness.ended(hash);
+  }
+
+  /** oidc-provider's storage for its `Client` model (`find` only: clients are managed here, not by it). */
+  readonly clientAdapter: OidcAdapter = {
+    find: (id) => this.clientMetadata(id),
+    upsert: async () => { throw new Error('Applications are registered through the admin API or the CLI'); },
+    findByUid: async () => undefined,
+    findByUserCode: async () => undefined,
+    consume: async () => undefined,
+    destroy: async () => undefined,
+    revokeByGrantId: async () => undefined,
+  };
+
+  async clientMetadata(clientId: string): Promise<AdapterPayload | undefined> {
+    const now = Date.now();
+    const hit = this.cache.get(clientId);
+    if (hit && hit.until > now) return hit.metadata;
+    const application = clientId.length <= 64 ? await this.applications.findOneBy({ clientId }) : null;
+    const metadata = application ? toClientMetadata(application) : undefined;
+    if (this.cache.size >= 10_000) this.cache.delete(this.cache.keys().next().value!);
+    this.cache.set(clientId, { metadata, until: now + this.config.oauthServer.clientCacheMs });
+    return metadata;
+  }
+
+  private validated(input: ApplicationInput): Omit<Application, 'clientId' | 'secretHash' | 'createdAt' | 'updatedAt'> {
+    const problems: string[] = [];
+    const name = input.name?.trim() ?? '';
+    if (!name || name.length > 100) problems.push('name must be 1 to 100 characters');
+    if (input.type !== 'confidential' && input.type !== 'public') problems.push('type must be confidential or public');
+    const grantTypes = [...new Set(input.grantTypes ?? ['authorization_code', 'refresh_token'])];
+    for (const grant of grantTypes) if (!(GRANT_TYPES as readonly string[]).includes(grant)) problems.push(`grant type "${grant}" is not one of ${GRANT_TYPES.join(', ')}`);
+    if (grantTypes.length === 0) problems.push('at least one grant type');
+    if (input.type === 'public' && grantTypes.some((g) => g === 'client_credentials' || g.startsWith('urn:'))) {
+      problems.push('a public application cannot use client_credentials or token exchange (it has no secret)');
+    }
+    const redirectUris = [...new Set(input.redirectUris ?? [])];
+    for (const uri of redirectUris) {
+      const problem = redirectUriProblem(uri);
+      if (problem) problems.push(`redirect_uris ${problem}`);
+    }
+    if (grantTypes.includes('authorization_code') && redirectUris.length === 0) problems.push('authorization_code needs at least one redirect URI');
+    const scopes = [...new Set(input.scopes ?? ['openid', 'profile', 'email', 'offline_access', 'profile:read'])];
+    for (const scope of scopes) if (!SCOPE_NAMES.includes(scope)) problems.push(`scope "${scope}" is not one of ${SCOPE_NAMES.join(', ')}`);
+    if (problems.length > 0) throw new AppError('validation_failed', problems.join('; '), { details: { problems } });
+    return { name, type: input.type, redirectUris, grantTypes: grantTypes as GrantType[], scopes, firstParty: input.firstParty ?? false };
+  }
+}
+
+/** What oidc-provider knows of an application: RFC 7591 client metadata, with the secret's hash as `client_secret`. */
+export function toClientMetadata(application: Application): AdapterPayload {
+  const usesCode = application.grantTypes.includes('authorization_code');
+  const native = application.redirectUris.some(isNativeRedirectUri);
+  return {
+    client_id: application.clientId,
+    client_name: application.name,
+    ...(application.type === 'confidential'
+      ? { client_secret: application.secretHash ?? undefined, token_endpoint_auth_method: 'client_secret_basic' }
+      : { token_endpoint_auth_method: 'none' }),
+    application_type: native ? 'native' : 'web',
+    redirect_uris: application.redirectUris,
+    grant_types: application.grantTypes,
+    response_types: usesCode ? ['code'] : [],
+    // oidc-provider checks `scope` against its OpenID scopes only; the whole ceiling (our API's scopes too) is ours.
+    // Never empty: an absent `scope` would let it ask for any of them.
+    scope: application.scopes.filter((s) => s in OIDC_SCOPES).join(' ') || 'openid',
+    [SCOPE_CEILING]: application.scopes.join(' '),
+    [FIRST_PARTY]: application.firstParty,
+  };
+}

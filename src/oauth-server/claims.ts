@@ -1,0 +1,34 @@
+import type { User } from '../users/entities/user.entity.js';
+
+/** OpenID Connect claims per scope (the ID token and our userinfo endpoint answer the same). */
+export const CLAIMS_BY_SCOPE = {
+  openid: ['sub'],
+  profile: ['name', 'preferred_username', 'given_name', 'family_name', 'picture', 'updated_at'],
+  email: ['email', 'email_verified'],
+} as const;
+
+export function userClaims(user: User): Record<string, unknown> {
+  return {
+    sub: user.id,
+    name: user.name ?? undefined,
+    preferred_username: user.username,
+    given_name: user.firstName ?? undefined,
+    family_name: user.lastName ?? undefined,
+    picture: user.picture ?? undefined,
+    updated_at: user.updatedAt ? Math.floor(user.updatedAt.getTime() / 1000) : undefined,
+    email: user.email ?? undefined,
+    // Only an address a linking-trusted provider vouched for is `true` (docs/email-trust.md).
+    email_verified: user.email ? user.emailVerified : undefined,
+  };
+}
+
+/** The claims these scopes allow, of all the user's. */
+export function claimsForScopes(user: User, scopes: ReadonlySet<string>): Record<string, unknown> {
+  const all = userClaims(user);
+  const out: Record<string, unknown> = {};
+  for (const [scope, names] of Object.entries(CLAIMS_BY_SCOPE)) {
+    if (!scopes.has(scope)) continue;
+    for (const name of names) if (all[name] !== undefined) out[name] = all[name];
+  }
+  return out;
+}

@@ -1,0 +1,252 @@
+/**
+ * Our authorization server: one oidc-provider instance, configured from our configuration and storing through
+ * our database (adapter.ts), so any instance serves any step of a flow. Built once, on first use (the module is
+ * heavy and async to load). Its issuer is JWT_ISSUER, the `iss` of our first-party tokens too.
+ */
+import { hkdfSync } from 'node:crypto';
+import { Inject, Injectable, Logger, type OnModuleDestroy } from '@nestjs/common';
+import { DataSource } from 'typeorm';
+import { SecretBox } from '../common/crypto/secret-box.js';
+import { APP_CONFIG, type AppConfig } from '../config/app-config.js';
+import { TransactionRunner } from '../database/transaction-runner.js';
+import { SigningKeyService } from '../auth/tokens/signing-keys.service.js';
+import { withNoticesLogged } from '../dev-idp/dev-idp.provider.js';
+import { UsersService } from '../users/users.service.js';
+import { latestGrantId, purgeExpired, sha256Hex, typeOrmAdapterFactory } from './adapter.js';
+import { clientSecretMatches } from './applications/application-secrets.js';
+import { ApplicationsService, FIRST_PARTY, SCOPE_CEILING } from './applications/applications.service.js';
+import { GrantLiveness } from './tokens/grant-liveness.js';
+import { TOKEN_EXCHANGE, TOKEN_EXCHANGE_PARAMETERS, tokenExchangeHandler, type TokenExchangeDeps } from './token-exchange.js';
+import { IdentityProviderRegistry } from '../providers/identity-provider.registry.js';
+import { LoginService } from '../auth/login.service.js';
+import { Authenticator } from 'passport';
+import { CLAIMS_BY_SCOPE, claimsForScopes } from './claims.js';
+import type { KoaContext, OidcClient, ServerGrant, ServerProvider, ServerProviderModule } from './oidc-provider.types.js';
+import { errorPage } from './pages.js';
+import { API_SCOPES, OIDC_SCOPES, SCOPE_NAMES } from './scopes.js';
+
+/** A non-literal specifier, as in the dev IdP: the module is typed in oidc-provider.types.ts. */
+const OIDC_PROVIDER: string = 'oidc-provider';
+const PURGE_EVERY_MS = 10 * 60_000;
+
+/** Scopes of our API a token may carry: the API's own, and OpenID's (our userinfo endpoint is part of the API). */
+const RESOURCE_SCOPES = new Set([...Object.keys(API_SCOPES), 'openid', 'profile', 'email']);
+
+/** The resource indicator (RFC 8707) naming our API, and the `aud` of the access tokens for it. */
+export const apiResource = (config: AppConfig): string => `${config.browser.publicUrl}/`;
+
+/** The path our own interaction pages live at: `/oauth/interaction/:uid`. */
+export const interactionPath = (config: AppConfig, uid: string): string => `${new URL(config.browser.publicUrl).pathname.replace(/\/$/, '')}${config.oauthServer.path}/interaction/${uid}`;
+
+/**
+ * Cookie keys derived from ENCRYPTION_KEYS (HKDF, one purpose-bound key each, in the same order: the first signs,
+ * all verify), so every instance signs cookies alike and a restart keeps sign-ins; never a key made per process.
+ */
+export function cookieKeys(config: AppConfig): string[] {
+  return config.encryption.keys.map(({ key }) => Buffer.from(hkdfSync('sha256', key, Buffer.alloc(0), 'nest-social-auth oauth-server cookies', 32)).toString('base64url'));
+}
+
+@Injectable()
+export class OAuthProviderService implements OnModuleDestroy {
+  private readonly logger = new Logger('OAuthServer');
+  private providerPromise: Promise<ServerProvider> | undefined;
+  private purger: NodeJS.Timeout | undefined;
+
+  constructor(
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+    private readonly dataSource: DataSource,
+    private readonly tx: TransactionRunner,
+    private readonly box: SecretBox,
+    private readonly keys: SigningKeyService,
+    private readonly users: UsersService,
+    private readonly applications: ApplicationsService,
+    private readonly liveness: GrantLiveness,
+    private readonly registry: IdentityProviderRegistry,
+    private readonly authenticator: Authenticator,
+    private readonly login: LoginService,
+  ) {}
+
+  provider(): Promise<ServerProvider> {
+    this.providerPromise ??= this.create();
+    return this.providerPromise;
+  }
+
+  onModuleDestroy(): void {
+    clearInterval(this.purger);
+  }
+
+  purgeExpired(): Promise<number> {
+    return purgeExpired(this.dataSource, this.tx);
+  }
+
+  private async create(): Promise<ServerProvider> {
+    const config = this.config;
+    const { oauthServer: settings } = config;
+    const oidc = await withNoticesLogged(this.logger, async () => (await import(OIDC_PROVIDER)) as ServerProviderModule, 'OAuthServer');
+    const { default: Provider, errors } = oidc;
+    const algorithm = config.jwt.algorithm;
+    const resource = apiResource(config);
+    const secure = config.browser.publicUrl.startsWith('https:');
+    const cookieOptions = { httpOnly: true, sameSite: 'lax', secure, signed: true, overwrite: true };
+    /** Our API as a resource server (RFC 8707): RFC 9068 JWTs, at most the application's ceiling. */
+    const resourceServerInfo = (client: OidcClient) => ({
+      scope: [...RESOURCE_SCOPES].filter((s) => ceilingOf(client).has(s)).join(' '),
+      audience: resource,
+      accessTokenTTL: settings.accessTokenTtlSeconds,
+      accessTokenFormat: 'jwt',
+      jwt: { sign: { alg: algorithm } },
+    });
+
+    const provider = new Provider(config.jwt.issuer, {
+      adapter: typeOrmAdapterFactory({
+        dataSource: this.dataSource, tx: this.tx, box: this.box, clients: this.applications.clientAdapter,
+        alreadyConsumed: () => new errors.InvalidGrant('grant request is invalid: already used'),
+      }),
+      // Our signing keys, the very ones /.well-known/jwks.json publishes, with the same `kid`s.
+      jwks: { keys: this.keys.jwks.keys.map((jwk) => ({ ...(this.keys.find(jwk.kid)!.privateKey.export({ format: 'jwk' }) as object), kid: jwk.kid, alg: jwk.alg, use: 'sig' })) },
+      cookies: {
+        keys: cookieKeys(config),
+        names: { session: 'oauth_session', interaction: 'oauth_interaction', resume: 'oauth_resume' },
+        long: cookieOptions,
+        short: cookieOptions,
+      },
+      routes: { authorization: '/authorize', token: '/token', revocation: '/revoke', introspection: '/introspect', jwks: '/jwks', registration: '/register', userinfo: '/me', end_session: '/logout' },
+      responseTypes: ['code'],
+      scopes: SCOPE_NAMES.filter((s) => s in OIDC_SCOPES),
+      claims: { ...CLAIMS_BY_SCOPE },
+      clientAuthMethods: ['client_secret_basic', 'client_secret_post', 'none'],
+      clientDefaults: { grant_types: ['authorization_code'], response_types: ['code'], id_token_signed_response_alg: algorithm, token_endpoint_auth_method: 'client_secret_basic' },
+      // No HS*: the client secret we hold is a hash, not a key (and must not become one).
+      enabledJWA: {
+        idTokenSigningAlgValues: [algorithm],
+        userinfoSigningAlgValues: [algorithm],
+        introspectionSigningAlgValues: [algorithm],
+        authorizationSigningAlgValues: [algorithm],
+        requestObjectSigningAlgValues: [algorithm],
+        clientAuthSigningAlgValues: ['ES256', 'RS256'],
+      },
+      extraClientMetadata: { properties: [FIRST_PARTY, SCOPE_CEILING] },
+      pkce: { required: (_ctx: unknown, client: OidcClient) => client.clientAuthMethod === 'none' },
+      allowOmittingSingleRegisteredRedirectUri: false,
+      ttl: {
+        AccessToken: settings.accessTokenTtlSeconds,
+        ClientCredentials: settings.accessTokenTtlSeconds,
+        AuthorizationCode: settings.codeTtlSeconds,
+        IdToken: 3600,
+        RefreshToken: settings.refreshTokenTtlSeconds,
+        Grant: settings.refreshTokenTtlSeconds,
+        Session: settings.sessionTtlSeconds,
+        Interaction: 600,
+      },
+      // Every use of a refresh token rotates it; the used one is consumed (adapter.ts), presenting it again revokes the grant.
+      rotateRefreshToken: true,
+      issueRefreshToken: async (_ctx: unknown, client: OidcClient) => client.grantTypeAllowed('refresh_token'),
+      // Tokens outlive the sign-in at /oauth: that session only spares the user a second social sign-in.
+      expiresWithSession: async () => false,
+      findAccount: async (_ctx: unknown, sub: string) => {
+        const user = await this.users.get(sub).catch(() => undefined);
+        if (!user) return undefined;
+        return { accountId: user.id, claims: async (_use: string, scope: string) => claimsForScopes(user, new Set(scope.split(' '))) };
+      },
+      loadExistingGrant: (ctx: GrantContext) => this.existingGrant(ctx),
+      interactions: { url: async (_ctx: unknown, interaction: { uid: string }) => interactionPath(config, interaction.uid) },
+      features: {
+        devInteractions: { enabled: false },
+        rpInitiatedLogout: { enabled: false },
+        userinfo: { enabled: false },
+        introspection: { enabled: true },
+        revocation: { enabled: true },
+        clientCredentials: { enabled: true },
+        // Dynamic client registration (RFC 7591) is not offered: applications are registered by an admin.
+        registration: { enabled: false },
+        resourceIndicators: {
+          enabled: true,
+          defaultResource: async () => resource,
+          useGrantedResource: async () => true,
+          getResourceServerInfo: async (ctx: { oidc: { params?: { scope?: unknown } } }, indicator: string, client: OidcClient) => {
+            if (indicator !== resource) throw new errors.InvalidTarget('the only resource here is our API');
+            const ceiling = ceilingOf(client);
+            // A scope over the application's ceiling (or unknown here) is refused, not quietly dropped.
+            const asked = typeof ctx.oidc.params?.scope === 'string' ? ctx.oidc.params.scope.split(' ') : [];
+            const over = asked.find((s) => s && !ceiling.has(s));
+            if (over) throw new errors.InvalidScope('requested scope is not allowed', over);
+            return resourceServerInfo(client);
+          },
+        },
+      },
+      // Names the grant in the token (as a hash: the grant id is none of the client's business), so our API
+      // stops the token as soon as the grant is revoked (GrantLiveness).
+      extraTokenClaims: async (_ctx: unknown, token: { grantId?: string; kind: string }) => (token.grantId ? { gid: sha256Hex(token.grantId) } : undefined),
+      clientBasedCORS: (_ctx: unknown, origin: string, client: OidcClient) =>
+        client.clientAuthMethod === 'none' && client.redirectUris.some((uri) => URL.canParse(uri) && new URL(uri).origin === origin),
+      renderError: async (ctx: KoaContext, out: { error: string; error_description?: string }) => {
+        ctx.type = 'html';
+        ctx.body = errorPage(out.error, out.error_description);
+      },
+    });
+    // Koa knows only "behind a proxy or not": with TRUST_PROXY naming our proxies, take X-Forwarded-Proto for the
+    // secure cookies; the issuer is fixed, so a forged X-Forwarded-Host builds no URL.
+    provider.proxy = config.http.trustProxy !== false;
+    provider.registerGrantType(TOKEN_EXCHANGE, tokenExchangeHandler({
+      registry: this.registry, authenticator: this.authenticator, login: this.login, resource, resourceServerInfo, ceilingOf,
+      latestGrantId: (accountId, clientId) => this.latestGrantId(accountId, clientId), errors: errors as unknown as TokenExchangeDeps['errors'],
+    }), TOKEN_EXCHANGE_PARAMETERS);
+    // The stored `client_secret` is the secret's hash (applications/application-secrets.ts).
+    provider.Client.prototype.compareClientSecret = async function (this: { clientSecret?: string }, actual: string) {
+      return clientSecretMatches(this.clientSecret, actual);
+    };
+    provider.use(async (ctx, next) => {
+      await next();
+      // Discovery names the one key set of this app, and our own userinfo endpoint (part of our API).
+      if (ctx.oidc?.route === 'discovery' && ctx.body && typeof ctx.body === 'object') {
+        Object.assign(ctx.body, { jwks_uri: `${config.browser.publicUrl}/.well-known/jwks.json`, userinfo_endpoint: `${config.browser.publicUrl}${settings.path}/userinfo` });
+      }
+    });
+    // RFC 7009 revocation (and a reused code or refresh token) revokes the grant: its access tokens stop at our API.
+    provider.on('grant.revoked', (_ctx, grantId) => void this.liveness.ended(sha256Hex(String(grantId))));
+    provider.on('server_error', (_ctx, error) => this.logger.error(error instanceof Error ? error.stack : String(error)));
+    this.purger = setInterval(() => void this.purgeExpired().catch((error: Error) => this.logger.warn(`purge: ${error.message}`)), PURGE_EVERY_MS).unref();
+    return provider;
+  }
+
+  /**
+   * Consent is remembered per (user, client), across sign-ins: the grant of this session, else the user's latest
+   * grant to this client. A first-party application is granted what it asks within its ceiling, without asking.
+   */
+  private async existingGrant(ctx: GrantContext): Promise<ServerGrant | undefined> {
+    const { provider, client, session, result } = ctx.oidc;
+    const accountId = session.accountId;
+    if (!accountId) return undefined;
+    const provider_ = provider as unknown as ServerProvider;
+    const grantId = result?.consent?.grantId ?? session.grantIdFor(client.clientId) ?? (await this.latestGrantId(accountId, client.clientId));
+    let grant = grantId ? await provider_.Grant.find(grantId) : undefined;
+    if (grant && (grant.accountId !== accountId || grant.clientId !== client.clientId)) grant = undefined;
+    if (client[FIRST_PARTY] === true) {
+      grant ??= new provider_.Grant({ accountId, clientId: client.clientId });
+      grant.addOIDCScope([...ctx.oidc.requestParamOIDCScopes].join(' '));
+      grant.addOIDCClaims([...ctx.oidc.requestParamClaims]);
+      const ceiling = ceilingOf(client);
+      grant.addResourceScope(apiResource(this.config), [...RESOURCE_SCOPES].filter((s) => ceiling.has(s)).join(' '));
+      await grant.save();
+    }
+    return grant;
+  }
+
+  private latestGrantId(accountId: string, clientId: string): Promise<string | undefined> {
+    return latestGrantId(this.dataSource, this.box, accountId, clientId);
+  }
+}
+
+/** Every scope the application may be granted (its registered ceiling). */
+export const ceilingOf = (client: OidcClient): Set<string> => new Set(String(client[SCOPE_CEILING] ?? '').split(' ').filter(Boolean));
+
+interface GrantContext {
+  oidc: {
+    provider: unknown;
+    client: OidcClient;
+    session: { accountId?: string; grantIdFor(clientId: string): string | undefined };
+    result?: { consent?: { grantId?: string } };
+    requestParamOIDCScopes: Set<string>;
+    requestParamClaims: Set<string>;
+  };
+}

@@ -1,0 +1,40 @@
+/**
+ * Mounts the authorization server on our Fastify instance (from setupApp): oidc-provider under `/oauth/*` and
+ * its metadata at the root (`/.well-known/openid-configuration`, and RFC 8414's `oauth-authorization-server`,
+ * the same document), through the raw hand-over the dev IdP uses too; our interaction pages beside it.
+ * Does nothing when OAUTH_SERVER_ENABLED=false.
+ */
+import type { NestFastifyApplication } from '@nestjs/platform-fastify';
+import type { FastifyInstance } from 'fastify';
+import { LoginCodes } from '../auth/browser/login-codes.js';
+import { RedirectFlowService } from '../auth/browser/redirect-flow.service.js';
+import { mountRaw, underPrefix } from '../common/http/raw-mount.js';
+import type { AppConfig } from '../config/app-config.js';
+import { IdentityProviderRegistry } from '../providers/identity-provider.registry.js';
+import { UsersService } from '../users/users.service.js';
+import { registerInteractions } from './interactions.js';
+import { OAuthProviderService } from './oauth-provider.service.js';
+import { OAUTH_PAGES_CSP_DIRECTIVES } from './pages.js';
+
+/** The pages' CSP (hashed style, forms to ourselves only); the rest of our API's headers as they are. */
+const HELMET = { contentSecurityPolicy: { useDefaults: false, directives: OAUTH_PAGES_CSP_DIRECTIVES } } as const;
+
+const DISCOVERY = '/.well-known/openid-configuration';
+
+export function registerOAuthServer(fastify: FastifyInstance, app: NestFastifyApplication, config: AppConfig): void {
+  if (!config.oauthServer.enabled) return;
+  const { path } = config.oauthServer;
+  const get = <T>(type: new (...args: never[]) => T): T => app.get(type, { strict: false });
+  void fastify.register(async (scope) => {
+    const provider = await get(OAuthProviderService).provider();
+    const mountPath = `${new URL(config.browser.publicUrl).pathname.replace(/\/$/, '')}${path}`;
+    mountRaw(scope, provider.callback(), mountPath, [
+      { methods: ['GET', 'POST', 'OPTIONS'], url: `${path}/*`, inner: underPrefix(path) },
+      { methods: ['GET', 'OPTIONS'], url: DISCOVERY, inner: (url) => url },
+      { methods: ['GET', 'OPTIONS'], url: '/.well-known/oauth-authorization-server', inner: (url) => url.replace('/.well-known/oauth-authorization-server', DISCOVERY) },
+    ], HELMET);
+    void scope.register(async (pages) => registerInteractions(pages, {
+      config, provider, registry: get(IdentityProviderRegistry), flow: get(RedirectFlowService), loginCodes: get(LoginCodes), users: get(UsersService),
+    }, HELMET));
+  });
+}

@@ -1,0 +1,81 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { errors as joseErrors, jwtVerify } from 'jose';
+import type { AuthenticatedUser } from '../../common/decorators/current-user.decorator.js';
+import type { ThirdPartyTokenVerifier } from '../../common/decorators/scopes.decorator.js';
+import { AppError } from '../../common/errors/app-error.js';
+import { APP_CONFIG, type AppConfig } from '../../config/app-config.js';
+import { SigningKeyService } from '../../auth/tokens/signing-keys.service.js';
+import { ApplicationsService } from '../applications/applications.service.js';
+import { apiResource } from '../oauth-provider.service.js';
+import { GrantLiveness } from './grant-liveness.js';
+
+interface ThirdPartyClaims {
+  sub?: string;
+  client_id?: string;
+  scope?: string;
+  jti?: string;
+  gid?: string;
+}
+
+/**
+ * RFC 9068 access tokens our authorization server issued to a third-party application, at our API: `typ: at+jwt`
+ * (so an ID token, `typ: JWT`, is never one), our key by `kid` with its algorithm pinned, `iss` = our issuer,
+ * `aud` = our API's resource indicator, unexpired; then its grant must still be live (GrantLiveness), or for a
+ * client_credentials token, its application must still exist.
+ */
+@Injectable()
+export class ThirdPartyAccessTokens implements ThirdPartyTokenVerifier {
+  constructor(
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+    private readonly keys: SigningKeyService,
+    private readonly grants: GrantLiveness,
+    private readonly applications: ApplicationsService,
+  ) {}
+
+  accepts(token: string): boolean {
+    const payload = token.split('.')[1];
+    if (!payload) return false;
+    try {
+      return typeof (JSON.parse(Buffer.from(payload, 'base64url').toString('utf8')) as ThirdPartyClaims).client_id === 'string';
+    } catch {
+      return false;
+    }
+  }
+
+  async verify(token: string): Promise<AuthenticatedUser> {
+    const claims = await this.verifySignatureAndClaims(token);
+    const clientId = claims.client_id!;
+    const live = claims.gid ? await this.grants.isLive(claims.gid) : (await this.applications.clientMetadata(clientId)) !== undefined;
+    if (!live) throw new AppError('invalid_token', 'This authorization has been revoked');
+    return {
+      userId: claims.sub!,
+      sessionId: claims.gid ?? '',
+      tokenId: claims.jti ?? '',
+      clientId,
+      scopes: (claims.scope ?? '').split(' ').filter(Boolean),
+    };
+  }
+
+  private async verifySignatureAndClaims(token: string): Promise<ThirdPartyClaims> {
+    const kid = readHeader(token)?.kid;
+    const key = this.keys.find(typeof kid === 'string' ? kid : undefined);
+    if (!key) throw new AppError('invalid_token', 'The access token is not signed by a key of ours');
+    try {
+      const { payload } = await jwtVerify<ThirdPartyClaims>(token, key.publicKey, {
+        algorithms: [key.algorithm], typ: 'at+jwt', issuer: this.config.jwt.issuer, audience: apiResource(this.config), requiredClaims: ['sub', 'client_id', 'exp', 'jti'],
+      });
+      return payload;
+    } catch (error) {
+      const expired = error instanceof joseErrors.JWTExpired;
+      throw new AppError('invalid_token', expired ? 'The access token has expired' : 'The access token is not valid', { cause: error });
+    }
+  }
+}
+
+function readHeader(token: string): Record<string, unknown> | undefined {
+  try {
+    return JSON.parse(Buffer.from(token.split('.', 1)[0] ?? '', 'base64url').toString('utf8')) as Record<string, unknown>;
+  } catch {
+    return undefined;
+  }
+}
