@@ -1,6 +1,10 @@
 import { describe, expect, it } from '@jest/globals';
-import { problemsOf } from '../../test/support/config-problems.js';
-import { loadConfig } from './app-config.js';
+import { problemsOf as problemsOfAny } from '../../test/support/config-problems.js';
+import { loadConfig as loadAnyConfig } from './app-config.js';
+
+// Development settings, so each case sees only its own problems (unset NODE_ENV is production).
+const loadConfig = (env: NodeJS.ProcessEnv) => loadAnyConfig({ NODE_ENV: 'development', ...env });
+const problemsOf = (env: NodeJS.ProcessEnv) => problemsOfAny({ NODE_ENV: 'development', ...env });
 
 describe('OAuth server configuration', () => {
   it('should be on by default, with nobody admin and 60-second codes', () => {

@@ -16,9 +16,10 @@ export function userClaims(user: User): Record<string, unknown> {
     family_name: user.lastName ?? undefined,
     picture: user.picture ?? undefined,
     updated_at: user.updatedAt ? Math.floor(user.updatedAt.getTime() / 1000) : undefined,
-    email: user.email ?? undefined,
-    // Only an address a linking-trusted provider vouched for is `true` (docs/email-trust.md).
-    email_verified: user.email ? user.emailVerified : undefined,
+    // As /users/me shows it: the trusted address, else the one nobody vouched for, which says `email_verified: false`
+    // (docs/email-trust.md). A client must not treat an unverified address as proof of anything.
+    email: user.email ?? user.unverifiedEmail ?? undefined,
+    email_verified: user.email ? user.emailVerified : user.unverifiedEmail ? false : undefined,
   };
 }
 
