@@ -154,8 +154,12 @@ export class OAuthProviderService implements OnModuleDestroy {
         devInteractions: { enabled: false },
         rpInitiatedLogout: { enabled: false },
         userinfo: { enabled: false },
-        introspection: { enabled: true },
-        revocation: { enabled: true },
+        // A client learns about its own tokens only: by default oidc-provider lets any confidential client introspect
+        // any token, which would tell one partner who uses another's app and with which scopes. Our own API verifies
+        // tokens itself and needs no introspection right over others' (RFC 7662 §4: the server decides who may ask).
+        introspection: { enabled: true, allowedPolicy: async (_ctx: unknown, client: { clientId: string }, token: { clientId?: string }) => token.clientId === client.clientId },
+        // RFC 7009 §2.1: only the client the token was issued to may revoke it (oidc-provider's default rule, stated).
+        revocation: { enabled: true, allowedPolicy: async (_ctx: unknown, client: { clientId: string }, token: { clientId?: string }) => token.clientId === client.clientId },
         clientCredentials: { enabled: true },
         // Dynamic client registration (RFC 7591) is not offered: applications are registered by an admin.
         registration: { enabled: false },

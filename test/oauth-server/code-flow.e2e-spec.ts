@@ -106,6 +106,15 @@ describe('authorization code + PKCE with openid-client, signing in with our soci
     await api(tokens.access_token).expect(401);
   });
 
+  it('should tell another client nothing about this client\'s refresh token, and not let it revoke it', async () => {
+    const { tokens } = await signedIn();
+    const other = await t.register({ name: 'Other App', type: 'confidential', redirectUris: ['https://other.example.test/cb'], scopes: ['openid'] });
+    const otherConfig = await t.discover(other.clientId, other.clientSecret);
+    expect(await client.tokenIntrospection(otherConfig, tokens.refresh_token!)).toEqual({ active: false });
+    await client.tokenRevocation(otherConfig, tokens.refresh_token!).catch(() => undefined);
+    expect(await client.tokenIntrospection(config, tokens.refresh_token!)).toMatchObject({ active: true, client_id: app.clientId });
+  });
+
   it('should let the user list and revoke the authorizations they gave; a revoked one stops its tokens', async () => {
     const { tokens } = await signedIn('openid profile:read offline_access', 'katherine-johnson');
     const own = firstPartyToken(tokens.claims()!.sub);
