@@ -53,5 +53,4 @@ export function setupApp(app: NestFastifyApplication, config: AppConfig, logger:
     maxAge: 600,
   });
   if (config.openapi.enabled) setupOpenApi(app);
-  app.enableShutdownHooks();
 }

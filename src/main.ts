@@ -6,6 +6,7 @@ import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { AppModule } from './app.module.js';
 import { createHttpAdapter, setupApp } from './app.setup.js';
 import { createAppLogger } from './common/logging/app-logger.js';
+import { exitOnSignals } from './common/shutdown/exit-on-signals.js';
 import { ConfigError, loadConfig, type AppConfig } from './config/app-config.js';
 import { pendingMigrations } from './database/pending-migrations.js';
 
@@ -22,6 +23,7 @@ async function bootstrap(): Promise<void> {
   const logger = createAppLogger(config);
   const app = await NestFactory.create<NestFastifyApplication>(AppModule.forRoot(config), createHttpAdapter(config), { logger });
   setupApp(app, config, logger);
+  exitOnSignals(app);
   const boot = new Logger('Bootstrap');
   if (!config.database.runMigrationsOnStart) {
     const pending = await pendingMigrations(app.get(DataSource));

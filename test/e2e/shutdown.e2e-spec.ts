@@ -6,7 +6,7 @@ import { FakeGoogle } from '../fakes/google.fake.js';
 import { GOOGLE_WEB_CLIENT } from '../support/google-login.js';
 import { createTestApp, type TestApp } from '../support/test-app.js';
 
-/** `app.close()` is what SIGTERM runs (`enableShutdownHooks()`), without ending the test process. */
+/** `app.close()` is what SIGTERM runs (`exitOnSignals()`), without ending the test process. */
 describe(GracefulFastifyAdapter.name, () => {
   const google = new FakeGoogle();
   let t: TestApp | undefined;

@@ -26,6 +26,7 @@ export class AppProcess {
   constructor(
     readonly port: number,
     private readonly env: NodeJS.ProcessEnv,
+    private readonly nodeArgs: readonly string[] = [],
   ) {
     this.url = `http://127.0.0.1:${port}`;
   }
@@ -36,7 +37,7 @@ export class AppProcess {
   }
 
   async start(timeoutMs = 20_000): Promise<void> {
-    this.child = spawn(process.execPath, ['dist/main.js'], {
+    this.child = spawn(process.execPath, [...this.nodeArgs, 'dist/main.js'], {
       env: { PATH: process.env.PATH, HOST: '127.0.0.1', PORT: String(this.port), ...this.env },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
@@ -55,13 +56,15 @@ export class AppProcess {
     throw new Error(`app on ${this.port} did not start within ${timeoutMs} ms: ${this.output.slice(-2000)}`);
   }
 
-  async stop(): Promise<void> {
+  /** SIGTERM, then SIGKILL after 10 s; answers how it ended (null when it was not running). */
+  async stop(): Promise<{ code: number | null; signal: NodeJS.Signals | null } | null> {
     const child = this.child;
-    if (!child || child.exitCode !== null) return;
-    const exited = new Promise((resolve) => child.once('exit', resolve));
+    if (!child || child.exitCode !== null) return null;
+    const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => child.once('exit', (code, signal) => resolve({ code, signal })));
     child.kill('SIGTERM');
     const timer = setTimeout(() => child.kill('SIGKILL'), 10_000);
-    await exited;
+    const ended = await exited;
     clearTimeout(timer);
+    return ended;
   }
 }

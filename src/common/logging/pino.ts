@@ -41,9 +41,9 @@ type SonicBoom = ReturnType<typeof pino.destination>;
  * lines are buffered (sonic-boom, `LOG_BUFFER_BYTES`) and written off the event loop, at the latest
  * `LOG_FLUSH_INTERVAL_MS` after they were logged. Nothing is lost on the way out:
  * - a `fatal` line is written at once, with everything before it (the process is probably about to end);
- * - shutdown: Nest's shutdown hook re-raises SIGTERM once the app has closed, which ends the process at once
- *   without an `exit` event. GracefulFastifyAdapter, the first step of Nest's shutdown, calls `writeLogsSynchronously()`:
- *   from then on every line is written before `logger.x()` returns, the shutdown's own lines included;
+ * - shutdown (SIGTERM, `exitOnSignals`): GracefulFastifyAdapter, the first step of Nest's shutdown, calls
+ *   `writeLogsSynchronously()`: from then on every line is written before `logger.x()` returns, the shutdown's own
+ *   lines included;
  * - any other exit (`process.exit()`, an uncaught exception): pino writes the buffer out on `exit`.
  * One per process: every app in it (tests make several) shares it, so there is one buffer to write out.
  */

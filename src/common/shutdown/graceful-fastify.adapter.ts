@@ -5,7 +5,7 @@ import type { FastifyServerOptions } from 'fastify';
 import { writeLogsSynchronously } from '../logging/pino.js';
 
 /**
- * Drains HTTP first on shutdown (SIGTERM through `enableShutdownHooks()`, or `app.close()`).
+ * Drains HTTP first on shutdown (SIGTERM or SIGINT through `exitOnSignals()`, or `app.close()`).
  *
  * Nest closes the HTTP server only after every `onModuleDestroy` and `beforeApplicationShutdown` hook, and
  * some of those take away what an in-flight request still needs (ProviderHttpClient closes its connection pool
@@ -16,8 +16,8 @@ import { writeLogsSynchronously } from '../logging/pino.js';
  * `onApplicationShutdown`, which Nest runs after this.
  *
  * It is also where log lines stop being buffered (`writeLogsSynchronously`, src/common/logging/pino.ts): after
- * the last shutdown step Nest re-raises SIGTERM, which ends the process without an `exit` event, so every line
- * from here on, the shutdown's own included, is written before the call that logs it returns.
+ * the last shutdown step the process exits (`exitOnSignals`), so every line from here on, the shutdown's own
+ * included, is written before the call that logs it returns.
  */
 export class GracefulFastifyAdapter extends FastifyAdapter {
   private readonly log = new Logger('Shutdown');
