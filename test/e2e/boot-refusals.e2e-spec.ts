@@ -1,5 +1,5 @@
-import { execFile, execFileSync } from 'node:child_process';
-import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { execFile, execFileSync, spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from '@jest/globals';
@@ -64,6 +64,22 @@ describe('booting the built app', () => {
     const output = execFileSync(process.execPath, ['dist/cli/keys.js', 'list'], { env: { PATH: process.env.PATH, JWT_PRIVATE_KEYS: TEST_SIGNING_KEY_PEM }, encoding: 'utf8' });
 
     expect(output).toMatch(/ES256/);
+  });
+
+  it('should let `npm run config:check` judge an environment as the boot does, without starting or writing anything', () => {
+    const check = (env: NodeJS.ProcessEnv) => spawnSync(process.execPath, ['dist/cli/config-check.js'], { env: { PATH: process.env.PATH, ...env }, encoding: 'utf8' });
+    const sqlite = join(dir, 'config-check.sqlite');
+
+    const accepted = check({ ...production(), SQLITE_PATH: sqlite, GITHUB_CLIENT_IDS: 'gh-id', GITHUB_CLIENT_SECRETS: 'gh-secret' });
+    expect([accepted.status, accepted.stderr]).toEqual([0, '']);
+    expect(accepted.stdout).toMatch(/^Configuration valid \(NODE_ENV=production\); .*providers: github; OAuth server on$/m);
+    expect(accepted.stdout).not.toContain('gh-secret');
+    expect(existsSync(sqlite)).toBe(false);
+
+    const refused = check({ ...production(), PUBLIC_URL: 'http://auth.example.test', RATE_LIMIT_WINDOW_SECONDS: 'soon' });
+    expect(refused.status).toBe(1);
+    expect(refused.stderr).toMatch(/PUBLIC_URL[\s\S]*RATE_LIMIT_WINDOW_SECONDS|RATE_LIMIT_WINDOW_SECONDS[\s\S]*PUBLIC_URL/);
+    expect(refused.stdout).toBe('');
   });
 
   it('should listen on 127.0.0.1 in development when HOST is not set', async () => {
