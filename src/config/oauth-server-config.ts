@@ -18,6 +18,11 @@ export interface OAuthServerConfig {
   sessionTtlSeconds: number;
   /** Users (by id) who hold the `admin` role: the admin API for applications. Empty: nobody (the CLI still works). */
   adminUserIds: string[];
+  /**
+   * A refresh token re-presented less than this long after it was spent (a retry, two requests racing) gets
+   * `invalid_grant` without revoking the grant; later, reuse revokes it. 0: off (ADR 0023).
+   */
+  refreshReuseGraceSeconds: number;
   /** How long a registered application is remembered per instance; changes made elsewhere show after at most this. */
   clientCacheMs: number;
 }
@@ -31,6 +36,7 @@ export function parseOAuthServerConfig(r: EnvReader): OAuthServerConfig {
     refreshTokenTtlSeconds: r.int('OAUTH_REFRESH_TOKEN_TTL_SECONDS', 30 * 86400, { min: 60 }),
     sessionTtlSeconds: r.int('OAUTH_SESSION_TTL_SECONDS', 86400, { min: 60, max: 30 * 86400 }),
     adminUserIds: r.list('ADMIN_USER_IDS', []),
+    refreshReuseGraceSeconds: r.int('OAUTH_REFRESH_REUSE_GRACE_SECONDS', 0, { min: 0, max: 60 }),
     clientCacheMs: r.int('OAUTH_CLIENT_CACHE_MS', 5000, { min: 0, max: 300_000 }),
   };
 }

@@ -44,6 +44,12 @@ export interface AdapterDependencies {
   alreadyConsumed: () => Error;
   /** The `Client` model's storage: our applications (read-only except for dynamic registration). */
   clients: OidcAdapter;
+  /**
+   * OAUTH_REFRESH_REUSE_GRACE_SECONDS (0 = off): a refresh token spent less than this long ago is not found (a
+   * plain `invalid_grant`, nothing issued, the grant kept) instead of reported consumed (which revokes the grant).
+   * docs/decisions/0023-oauth-refresh-reuse-grace.md.
+   */
+  refreshReuseGraceSeconds?: number;
 }
 
 /**
@@ -88,7 +94,9 @@ export class TypeOrmAdapter implements OidcAdapter {
   }
 
   async find(id: string): Promise<AdapterPayload | undefined> {
-    return this.answer(await this.records.findOneBy({ model: this.model, idHash: sha256Hex(id) }), id);
+    const row = await this.records.findOneBy({ model: this.model, idHash: sha256Hex(id) });
+    if (row && this.inReuseGrace(row)) return undefined;
+    return this.answer(row, id);
   }
 
   async findByUid(uid: string): Promise<AdapterPayload | undefined> {
@@ -114,6 +122,12 @@ export class TypeOrmAdapter implements OidcAdapter {
 
   async revokeByGrantId(grantId: string): Promise<void> {
     await this.deps.tx.run((manager) => manager.delete(OAuthRecord, { model: this.model, grantIdHash: sha256Hex(grantId) }));
+  }
+
+  /** A refresh token spent within the grace window: a racing or retried request, answered as not found (ADR 0023). */
+  private inReuseGrace(row: OAuthRecord): boolean {
+    const grace = this.deps.refreshReuseGraceSeconds ?? 0;
+    return this.model === 'RefreshToken' && grace > 0 && row.consumedAt !== null && Date.now() - row.consumedAt.getTime() < grace * 1000;
   }
 
   private answer(row: OAuthRecord | null, id: string): AdapterPayload | undefined {

@@ -101,6 +101,7 @@ export class OAuthProviderService implements OnModuleDestroy {
       adapter: typeOrmAdapterFactory({
         dataSource: this.dataSource, tx: this.tx, box: this.box, clients: this.applications.clientAdapter,
         alreadyConsumed: () => new errors.InvalidGrant('grant request is invalid: already used'),
+        refreshReuseGraceSeconds: settings.refreshReuseGraceSeconds,
       }),
       // Our signing keys, the very ones /.well-known/jwks.json publishes, with the same `kid`s.
       jwks: { keys: this.keys.jwks.keys.map((jwk) => ({ ...(this.keys.find(jwk.kid)!.privateKey.export({ format: 'jwk' }) as object), kid: jwk.kid, alg: jwk.alg, use: 'sig' })) },
@@ -138,7 +139,8 @@ export class OAuthProviderService implements OnModuleDestroy {
         Session: settings.sessionTtlSeconds,
         Interaction: 600,
       },
-      // Every use of a refresh token rotates it; the used one is consumed (adapter.ts), presenting it again revokes the grant.
+      // Every use of a refresh token rotates it; the used one is consumed (adapter.ts), presenting it again revokes the
+      // grant (after OAUTH_REFRESH_REUSE_GRACE_SECONDS, if set: within it, a plain invalid_grant; ADR 0023).
       rotateRefreshToken: true,
       issueRefreshToken: async (_ctx: unknown, client: OidcClient) => client.grantTypeAllowed('refresh_token'),
       // Tokens outlive the sign-in at /oauth: that session only spares the user a second social sign-in.
