@@ -44,6 +44,8 @@ export interface AdapterDependencies {
   alreadyConsumed: () => Error;
   /** The `Client` model's storage: our applications (read-only except for dynamic registration). */
   clients: OidcAdapter;
+  /** The `InitialAccessToken` model's storage: the configured ones (registration.ts). */
+  initialAccessTokens?: OidcAdapter;
   /**
    * OAUTH_REFRESH_REUSE_GRACE_SECONDS (0 = off): a refresh token spent less than this long ago is not found (a
    * plain `invalid_grant`, nothing issued, the grant kept) instead of reported consumed (which revokes the grant).
@@ -163,7 +165,9 @@ export async function purgeExpired(dataSource: DataSource, tx: TransactionRunner
 export function typeOrmAdapterFactory(deps: AdapterDependencies): new (model: string) => OidcAdapter {
   return class {
     constructor(model: string) {
-      return model === 'Client' ? deps.clients : new TypeOrmAdapter(model, deps);
+      if (model === 'Client') return deps.clients;
+      if (model === 'InitialAccessToken' && deps.initialAccessTokens) return deps.initialAccessTokens;
+      return new TypeOrmAdapter(model, deps);
     }
   } as unknown as new (model: string) => OidcAdapter;
 }
