@@ -39,6 +39,13 @@ export interface LoadSpec {
   body?: string;
   /** A fresh body for every request sent (e.g. one new identity each); replaces `body`. */
   nextBody?: () => string;
+  /**
+   * Bodies made from earlier 2xx answers (a rotating refresh token: every answer carries the next one): each answer's
+   * `next` body is queued and sent once, by whichever connection asks first; `first` when none is queued (a new
+   * chain). Replaces `body` and `nextBody`. (autocannon's per-connection context is reset after every request of a
+   * one-request list, so the chains cannot live there.)
+   */
+  chained?: { first: () => string; next: (answer: string) => string | undefined };
   /** Connections, warm-up and measured seconds (warm-up answers are counted apart); defaults DEFAULT_LOAD_SETTINGS. */
   settings?: LoadSettings;
   /** Send exactly this many requests instead of running for a duration (no warm-up). */
@@ -97,9 +104,17 @@ export async function runLoad(spec: LoadSpec): Promise<LoadResult> {
     // Called once for every request a connection is about to send (and once when the connection is set up).
     request.setupRequest = (req) => ({ ...req, body: nextBody() });
   }
-  if (spec.sampleErrorBodies) {
+  const chained = spec.chained;
+  const queued: string[] = [];
+  if (chained) request.setupRequest = (req) => ({ ...req, body: queued.shift() ?? chained.first() });
+  if (spec.sampleErrorBodies || chained) {
     request.onResponse = (status, body) => {
-      if (status >= 200 && status < 300) return;
+      if (status >= 200 && status < 300) {
+        const next = chained?.next(body);
+        if (next !== undefined) queued.push(next);
+        return;
+      }
+      if (!spec.sampleErrorBodies) return;
       const samples = (errorSamples[status] ??= []);
       if (samples.length < 3) samples.push(body.slice(0, 300));
     };

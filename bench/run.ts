@@ -7,7 +7,7 @@
  * Exit code: 0 when every scenario ran without a non-2xx answer or socket error (targets missed are reported,
  * not fatal), 1 when a scenario was flagged or the bench itself failed.
  */
-import { randomBytes } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import { createReadStream, mkdtempSync, rmSync } from 'node:fs';
 import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -53,6 +53,8 @@ const NOISE_WARN_CPUS = 0.15;
 const MB = 1024 * 1024;
 
 const runId = randomBytes(4).toString('hex');
+/** BENCH_ONLY=token-endpoint: the baseline and the token endpoint rows (6, 7) only, on one instance per database. */
+const TOKEN_ENDPOINT_ONLY = process.env.BENCH_ONLY === 'token-endpoint';
 /** `JWT_ALGORITHM` and every `BENCH_SERVER_ENV_<NAME>` of the bench's environment, passed to the server as `<NAME>`. */
 const serverEnvOverrides: Record<string, string> = Object.fromEntries([
   ...(process.env.JWT_ALGORITHM ? [['JWT_ALGORITHM', process.env.JWT_ALGORITHM]] : []),
@@ -174,7 +176,7 @@ async function measureBaseline(): Promise<Measured> {
  * Scenarios 2-5 against one server process, in this order, so that the RSS row covers every login before it.
  * (`startAppServers(n)` can start several instances for a later load-balanced set-up; this uses one.)
  */
-async function measureServer(db: Database, baselineRate: number): Promise<{ rows: Row[]; results: SetupResults }> {
+async function measureServer(db: Database, baselineRate: number): Promise<{ rows: Row[]; results: SetupResults | undefined }> {
   const servers = await startServers(db, 1);
   const server = servers[0]!;
   try {
@@ -194,59 +196,63 @@ async function measureServer(db: Database, baselineRate: number): Promise<{ rows
     const accessToken = await loginOnce(server, returningBody);
     logins++;
 
-    // 2. The guarded route: JWT verification plus one user lookup.
-    const me = await scenario(servers, `GET /users/me (${db.label})`, [{
-      url: `${server.url}/users/me`, headers: { authorization: `Bearer ${accessToken}` }, settings, sampleErrorBodies: true,
-      expectInBody: '"username"',
-    }], { retryIfNoisy: true, alsoUnderTest });
-    const meRatio = me.okPerSecond / baselineRate;
-    rows.push(throughputRow('2. GET /users/me (guarded)', db.label, me, baselineRate, 'req/s',
-      `>= ${GUARDED_TARGET_RATIO.toFixed(2)}`, meRatio >= GUARDED_TARGET_RATIO ? 'PASS' : 'MISS'));
+    let results: SetupResults | undefined;
+    if (!TOKEN_ENDPOINT_ONLY) {
+      // 2. The guarded route: JWT verification plus one user lookup.
+      const me = await scenario(servers, `GET /users/me (${db.label})`, [{
+        url: `${server.url}/users/me`, headers: { authorization: `Bearer ${accessToken}` }, settings, sampleErrorBodies: true,
+        expectInBody: '"username"',
+      }], { retryIfNoisy: true, alsoUnderTest });
+      const meRatio = me.okPerSecond / baselineRate;
+      rows.push(throughputRow('2. GET /users/me (guarded)', db.label, me, baselineRate, 'req/s',
+        `>= ${GUARDED_TARGET_RATIO.toFixed(2)}`, meRatio >= GUARDED_TARGET_RATIO ? 'PASS' : 'MISS'));
 
-    // 3. The same ID token again and again: one existing user logging in (a new session each time).
-    const returning = await scenario(servers, `returning-user logins (${db.label})`, [{
-      url: loginUrl, ...jsonPost, body: returningBody, settings, sampleErrorBodies: true, expectInBody: '"is_new_user":false',
-    }], { retryIfNoisy: true, onAttempt: countLogins, alsoUnderTest });
-    rows.push(throughputRow('3. Login, returning user', db.label, returning, baselineRate, 'logins/s'));
+      // 3. The same ID token again and again: one existing user logging in (a new session each time).
+      const returning = await scenario(servers, `returning-user logins (${db.label})`, [{
+        url: loginUrl, ...jsonPost, body: returningBody, settings, sampleErrorBodies: true, expectInBody: '"is_new_user":false',
+      }], { retryIfNoisy: true, onAttempt: countLogins, alsoUnderTest });
+      rows.push(throughputRow('3. Login, returning user', db.label, returning, baselineRate, 'logins/s'));
 
-    // 4. A new identity on every request. Not repeated when noisy: the pre-signed identities would run out.
-    const seconds = settings.warmupSeconds + settings.durationSeconds;
-    const poolSize = Math.min(POOL_MAX, Math.ceil(Math.max(returning.okPerSecond, POOL_MIN_RATE) * seconds * POOL_MARGIN));
-    const pool = await newIdentityPool(poolSize, db.key);
-    const first = await scenario(servers, `first logins (${db.label}, ${pool.size} pre-signed identities)`, [{
-      url: loginUrl, ...jsonPost, nextBody: pool.next, settings, sampleErrorBodies: true, expectInBody: '"is_new_user":true',
-    }], { onAttempt: countLogins, alsoUnderTest });
-    rows.push(throughputRow('4. Login, first login (new user)', db.label, first, baselineRate, 'logins/s'));
-    if (pool.reused() > 0) {
-      flags.push(`First login (${db.label}): the ${pool.size} pre-signed identities ran out; ${pool.reused()} requests reused one ` +
-        '(returning logins counted as first logins). Raise POOL_MIN_RATE or POOL_MARGIN in bench/run.ts.');
-    }
-
-    // 5. Top up to LOGINS_BEFORE_RSS with returning-user logins, then read the server's memory.
-    for (let round = 0; logins < LOGINS_BEFORE_RSS && round < 3; round++) {
-      const missing = LOGINS_BEFORE_RSS - logins;
-      await scenario(servers, `${missing} extra returning-user logins before reading RSS (${db.label})`, [{
-        url: loginUrl, ...jsonPost, body: returningBody, amount: Math.max(missing, settings.connections), settings, sampleErrorBodies: true,
-        expectInBody: '"is_new_user":false',
+      // 4. A new identity on every request. Not repeated when noisy: the pre-signed identities would run out.
+      const seconds = settings.warmupSeconds + settings.durationSeconds;
+      const poolSize = Math.min(POOL_MAX, Math.ceil(Math.max(returning.okPerSecond, POOL_MIN_RATE) * seconds * POOL_MARGIN));
+      const pool = await newIdentityPool(poolSize, db.key);
+      const first = await scenario(servers, `first logins (${db.label}, ${pool.size} pre-signed identities)`, [{
+        url: loginUrl, ...jsonPost, nextBody: pool.next, settings, sampleErrorBodies: true, expectInBody: '"is_new_user":true',
       }], { onAttempt: countLogins, alsoUnderTest });
+      rows.push(throughputRow('4. Login, first login (new user)', db.label, first, baselineRate, 'logins/s'));
+      if (pool.reused() > 0) {
+        flags.push(`First login (${db.label}): the ${pool.size} pre-signed identities ran out; ${pool.reused()} requests reused one ` +
+          '(returning logins counted as first logins). Raise POOL_MIN_RATE or POOL_MARGIN in bench/run.ts.');
+      }
+
+      // 5. Top up to LOGINS_BEFORE_RSS with returning-user logins, then read the server's memory.
+      for (let round = 0; logins < LOGINS_BEFORE_RSS && round < 3; round++) {
+        const missing = LOGINS_BEFORE_RSS - logins;
+        await scenario(servers, `${missing} extra returning-user logins before reading RSS (${db.label})`, [{
+          url: loginUrl, ...jsonPost, body: returningBody, amount: Math.max(missing, settings.connections), settings, sampleErrorBodies: true,
+          expectInBody: '"is_new_user":false',
+        }], { onAttempt: countLogins, alsoUnderTest });
+      }
+      const memory = server.memory();
+      rows.push({
+        scenario: `5. Server RSS after ${fmtInt(logins)} logins`,
+        db: db.label,
+        result: `${(memory.rssBytes / MB).toFixed(1)} MB`,
+        ratio: '-',
+        vsOne: '-',
+        target: `< ${RSS_LIMIT_BYTES / MB} MB`,
+        verdict: logins < LOGINS_BEFORE_RSS ? 'INCOMPLETE' : memory.rssBytes < RSS_LIMIT_BYTES ? 'PASS' : 'MISS',
+        p50: '-', p99: '-', ok: '-', non2xx: '-', errors: '-', noise: '-',
+      });
+      notes.push(`${db.label} server RSS: ${(bootRss / MB).toFixed(1)} MB after boot, ${(memory.rssBytes / MB).toFixed(1)} MB after ` +
+        `${fmtInt(logins)} logins, peak (VmHWM) ${(memory.peakRssBytes / MB).toFixed(1)} MB.`);
+      if (logins < LOGINS_BEFORE_RSS) flags.push(`${db.label}: only ${logins} logins succeeded before the RSS reading (wanted ${LOGINS_BEFORE_RSS}).`);
+      results = { me, returning, first };
     }
-    const memory = server.memory();
-    rows.push({
-      scenario: `5. Server RSS after ${fmtInt(logins)} logins`,
-      db: db.label,
-      result: `${(memory.rssBytes / MB).toFixed(1)} MB`,
-      ratio: '-',
-      vsOne: '-',
-      target: `< ${RSS_LIMIT_BYTES / MB} MB`,
-      verdict: logins < LOGINS_BEFORE_RSS ? 'INCOMPLETE' : memory.rssBytes < RSS_LIMIT_BYTES ? 'PASS' : 'MISS',
-      p50: '-', p99: '-', ok: '-', non2xx: '-', errors: '-', noise: '-',
-    });
-    notes.push(`${db.label} server RSS: ${(bootRss / MB).toFixed(1)} MB after boot, ${(memory.rssBytes / MB).toFixed(1)} MB after ` +
-      `${fmtInt(logins)} logins, peak (VmHWM) ${(memory.peakRssBytes / MB).toFixed(1)} MB.`);
-    if (logins < LOGINS_BEFORE_RSS) flags.push(`${db.label}: only ${logins} logins succeeded before the RSS reading (wanted ${LOGINS_BEFORE_RSS}).`);
     // 6. Our authorization server's token endpoint: a machine client's client_credentials grant (client
     // authentication by hashed secret, an RFC 9068 JWT signed) — a third-party application's hot path.
-    const machine = await registerMachineClient(db);
+    const machine = await registerClient(db, 'machine', ['client_credentials'], ['profile:read']);
     const cc = await scenario(servers, `POST /oauth/token client_credentials (${db.label})`, [{
       url: `${server.url}/oauth/token`, method: 'POST',
       headers: { 'content-type': 'application/x-www-form-urlencoded', authorization: `Basic ${Buffer.from(`${machine.clientId}:${machine.secret}`).toString('base64')}` },
@@ -254,8 +260,29 @@ async function measureServer(db: Database, baselineRate: number): Promise<{ rows
     }], { retryIfNoisy: true, alsoUnderTest });
     rows.push(throughputRow('6. Token endpoint, client_credentials', db.label, cc, baselineRate, 'tokens/s'));
 
+    // 7. The refresh_token grant as clients use it: every answer's refresh token is sent once, in a later request
+    // (bench/load.ts `chained`); chains start from refresh tokens stored for the returning user, one grant each.
+    const webApp = await registerClient(db, 'web', ['authorization_code', 'refresh_token'], ['openid', 'offline_access', 'profile:read']);
+    const seeds = await seedRefreshTokens(db, webApp.clientId, subjectOf(accessToken), await resourceOf(server), settings.connections * 4);
+    const basic = `Basic ${Buffer.from(`${webApp.clientId}:${webApp.secret}`).toString('base64')}`;
+    const refreshBody = (token: string) => `grant_type=refresh_token&refresh_token=${encodeURIComponent(token)}`;
+    const refreshed = await scenario(servers, `POST /oauth/token refresh_token (${db.label})`, [{
+      url: `${server.url}/oauth/token`, method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded', authorization: basic },
+      chained: {
+        first: () => refreshBody(seeds.next()),
+        next: (answer) => {
+          const token = (JSON.parse(answer) as { refresh_token?: unknown }).refresh_token;
+          return typeof token === 'string' ? refreshBody(token) : undefined;
+        },
+      },
+      settings, sampleErrorBodies: true, expectInBody: '"refresh_token"',
+    }], { retryIfNoisy: true, alsoUnderTest });
+    rows.push(throughputRow('7. Token endpoint, refresh_token', db.label, refreshed, baselineRate, 'tokens/s'));
+    if (seeds.ranOut()) flags.push(`Refresh tokens (${db.label}): the seeded refresh tokens ran out; some chains reused one (and failed).`);
+
     await reportServerLog(db.label, server);
-    return { rows, results: { me, returning, first } };
+    return { rows, results };
   } finally {
     await Promise.all(servers.map((s) => s.stop()));
   }
@@ -343,25 +370,75 @@ function startServers(db: Database, count: number): Promise<ChildServer[]> {
 }
 
 /**
- * A confidential machine client (client_credentials, scope profile:read) written straight into the server's
- * database, as `npm run apps -- create` would: the secret's hash only (src/oauth-server/applications/application-secrets.ts).
+ * A confidential application written straight into the server's database, as `npm run apps -- create` would: the
+ * secret's hash only (src/oauth-server/applications/application-secrets.ts).
  */
-async function registerMachineClient(db: Database): Promise<{ clientId: string; secret: string }> {
-  const clientId = `bench-${runId}-${db.key}`;
+async function registerClient(db: Database, kind: string, grants: string[], scopes: string[]): Promise<{ clientId: string; secret: string }> {
+  const clientId = `bench-${runId}-${db.key}-${kind}`;
   const secret = randomBytes(32).toString('base64url');
-  const values = [clientId, 'Bench machine', 'confidential', hashClientSecret(secret), '[]', '["client_credentials"]', '["profile:read"]'];
+  const redirectUris = grants.includes('authorization_code') ? ['https://bench.example/callback'] : [];
+  const values = [clientId, `Bench ${kind}`, 'confidential', hashClientSecret(secret), JSON.stringify(redirectUris), JSON.stringify(grants), JSON.stringify(scopes)];
   const columns = '"clientId", "name", "type", "secretHash", "redirectUris", "grantTypes", "scopes"';
+  await insertRows(db, 'oauth_applications', columns, [values]);
+  return { clientId, secret };
+}
+
+/**
+ * `count` refresh tokens, each of its own grant (user `accountId` to `clientId`, `openid profile:read`: a reuse
+ * revokes one chain only), stored as our adapter stores what oidc-provider issues at the end of a code flow
+ * (src/oauth-server/adapter.ts: ids as SHA-256), so a load can start without a browser. Each is handed out once.
+ */
+async function seedRefreshTokens(db: Database, clientId: string, accountId: string, resource: string, count: number): Promise<{ next: () => string; ranOut: () => boolean }> {
+  const sha256 = (value: string) => createHash('sha256').update(value).digest('hex');
+  const now = new Date();
+  const iat = Math.floor(now.getTime() / 1000);
+  const expiresAt = new Date(now.getTime() + 86_400_000);
+  const exp = Math.floor(expiresAt.getTime() / 1000);
+  const at = (date: Date) => (db.url ? date : date.toISOString().replace('T', ' ').replace('Z', ''));
+  const columns = '"model", "idHash", "payload", "grantIdHash", "accountId", "clientId", "expiresAt", "createdAt"';
+  const grant = { iat, exp, accountId, clientId, kind: 'Grant', openid: { scope: 'openid' }, resources: { [resource]: 'openid profile:read' } };
+  const rows: unknown[][] = [];
+  const tokens = Array.from({ length: count }, () => randomBytes(32).toString('base64url'));
+  for (const token of tokens) {
+    const grantId = randomBytes(32).toString('base64url');
+    rows.push(['Grant', sha256(grantId), JSON.stringify(grant), sha256(grantId), accountId, clientId, at(expiresAt), at(now)]);
+    const payload = {
+      iat, exp, accountId, amr: ['fed'], authTime: iat, grantId, gty: 'authorization_code', resource, rotations: 0,
+      scope: 'openid profile:read', kind: 'RefreshToken', clientId, iiat: iat,
+    };
+    rows.push(['RefreshToken', sha256(token), JSON.stringify(payload), sha256(grantId), accountId, clientId, at(expiresAt), at(now)]);
+  }
+  await insertRows(db, 'oauth_records', columns, rows);
+  let handedOut = 0;
+  return { next: () => tokens[handedOut++ % tokens.length]!, ranOut: () => handedOut > tokens.length };
+}
+
+async function insertRows(db: Database, table: string, columns: string, rows: unknown[][]): Promise<void> {
+  const width = rows[0]!.length;
   if (db.url) {
-    await withPg(db.url, (client) => client.query(`INSERT INTO oauth_applications (${columns}) VALUES ($1, $2, $3, $4, $5, $6, $7)`, values));
+    await withPg(db.url, async (client) => {
+      for (const values of rows) await client.query(`INSERT INTO ${table} (${columns}) VALUES (${values.map((_, i) => `$${i + 1}`).join(', ')})`, values);
+    });
   } else {
     const sqlite = new SqliteDatabase(join(tmpDir, `${db.key}.sqlite`));
     try {
-      sqlite.prepare(`INSERT INTO oauth_applications (${columns}) VALUES (?, ?, ?, ?, ?, ?, ?)`).run(...values);
+      const insert = sqlite.prepare(`INSERT INTO ${table} (${columns}) VALUES (${Array(width).fill('?').join(', ')})`);
+      sqlite.transaction(() => rows.forEach((values) => insert.run(...(values as unknown[]))))();
     } finally {
       sqlite.close();
     }
   }
-  return { clientId, secret };
+}
+
+/** The `sub` of our access token (the returning user's id). */
+function subjectOf(accessToken: string): string {
+  return (JSON.parse(Buffer.from(accessToken.split('.')[1]!, 'base64url').toString()) as { sub: string }).sub;
+}
+
+/** Our API's resource indicator, as the server publishes it (RFC 9728): the audience its refresh tokens are for. */
+async function resourceOf(server: ChildServer): Promise<string> {
+  const response = await fetch(`${server.url}/.well-known/oauth-protected-resource`);
+  return ((await response.json()) as { resource: string }).resource;
 }
 
 /** A PostgreSQL and a Redis on this machine work for our server: their CPU time is not "other processes". */

@@ -4,7 +4,9 @@
  *   npm run apps -- create --name "Example App" --type confidential --redirect-uri https://app.example.com/cb
  *                  [--grant authorization_code --grant refresh_token] [--scope openid --scope profile:read] [--first-party]
  *   npm run apps -- list | show <client_id> | rotate-secret <client_id> | delete <client_id>
- * A client_secret is printed once, when made; it is stored hashed.
+ *   npm run apps -- initial-token
+ * A client_secret is printed once, when made; it is stored hashed. `initial-token` makes an initial access token for
+ * dynamic client registration: the token for the registering party, its hash for OAUTH_REGISTRATION_INITIAL_ACCESS_TOKENS.
  */
 import 'reflect-metadata';
 import { Module, type DynamicModule } from '@nestjs/common';
@@ -16,6 +18,7 @@ import { ConfigModule } from '../config/config.module.js';
 import { DatabaseModule } from '../database/database.module.js';
 import { toApplicationDto } from '../oauth-server/admin/application.dto.js';
 import { Application } from '../oauth-server/applications/application.entity.js';
+import { hashClientSecret, newClientSecret } from '../oauth-server/applications/application-secrets.js';
 import { ApplicationsService, type ApplicationInput } from '../oauth-server/applications/applications.service.js';
 import { OAuthRecord } from '../oauth-server/oauth-record.entity.js';
 import { GrantLiveness } from '../oauth-server/tokens/grant-liveness.js';
@@ -34,7 +37,8 @@ class AppsCliModule {
 }
 
 const USAGE = 'Usage: npm run apps -- create --name <name> --type confidential|public [--redirect-uri <uri>]… [--grant <type>]… [--scope <scope>]… [--first-party]\n'
-  + '       npm run apps -- list | show <client_id> | rotate-secret <client_id> | delete <client_id>';
+  + '       npm run apps -- list | show <client_id> | rotate-secret <client_id> | delete <client_id>\n'
+  + '       npm run apps -- initial-token';
 
 /** `--name x --grant a --grant b --first-party` → { name: ['x'], grant: ['a', 'b'], 'first-party': [] }. */
 export function parseFlags(args: string[]): Map<string, string[]> {
@@ -66,6 +70,13 @@ async function main(argv: string[]): Promise<void> {
   const [command, ...rest] = argv;
   if (!command || command === 'help') {
     process.stdout.write(`${USAGE}\n`);
+    return;
+  }
+  if (command === 'initial-token') {
+    // Nothing is stored: the configuration holds the hash, the registering party the token (ADR 0024).
+    const token = newClientSecret();
+    process.stdout.write(`${JSON.stringify({ initial_access_token: token, OAUTH_REGISTRATION_INITIAL_ACCESS_TOKENS: hashClientSecret(token) }, null, 2)}\n`);
+    process.stderr.write('Give initial_access_token to the party that will register (shown this once); add its hash to OAUTH_REGISTRATION_INITIAL_ACCESS_TOKENS.\n');
     return;
   }
   const config = loadConfig();

@@ -18,6 +18,17 @@ export interface OAuthServerConfig {
   sessionTtlSeconds: number;
   /** Users (by id) who hold the `admin` role: the admin API for applications. Empty: nobody (the CLI still works). */
   adminUserIds: string[];
+  /**
+   * A refresh token re-presented less than this long after it was spent (a retry, two requests racing) gets
+   * `invalid_grant` without revoking the grant; later, reuse revokes it. 0: off (ADR 0023).
+   */
+  refreshReuseGraceSeconds: number;
+  /**
+   * Dynamic client registration (RFC 7591) and management (RFC 7592) at `/oauth/register`: off by default. When on,
+   * registering needs an initial access token whose SHA-256 (`sha256:<base64url>`, as `npm run apps -- initial-token`
+   * prints it) is listed here: the configuration holds no usable token (ADR 0024).
+   */
+  dynamicRegistration: { enabled: boolean; initialAccessTokenHashes: string[] };
   /** How long a registered application is remembered per instance; changes made elsewhere show after at most this. */
   clientCacheMs: number;
 }
@@ -31,8 +42,22 @@ export function parseOAuthServerConfig(r: EnvReader): OAuthServerConfig {
     refreshTokenTtlSeconds: r.int('OAUTH_REFRESH_TOKEN_TTL_SECONDS', 30 * 86400, { min: 60 }),
     sessionTtlSeconds: r.int('OAUTH_SESSION_TTL_SECONDS', 86400, { min: 60, max: 30 * 86400 }),
     adminUserIds: r.list('ADMIN_USER_IDS', []),
+    refreshReuseGraceSeconds: r.int('OAUTH_REFRESH_REUSE_GRACE_SECONDS', 0, { min: 0, max: 60 }),
+    dynamicRegistration: parseDynamicRegistration(r),
     clientCacheMs: r.int('OAUTH_CLIENT_CACHE_MS', 5000, { min: 0, max: 300_000 }),
   };
+}
+
+const TOKEN_HASH = /^sha256:[A-Za-z0-9_-]{43}$/;
+
+function parseDynamicRegistration(r: EnvReader): OAuthServerConfig['dynamicRegistration'] {
+  const enabled = r.bool('OAUTH_DYNAMIC_REGISTRATION_ENABLED', false);
+  const initialAccessTokenHashes = r.list('OAUTH_REGISTRATION_INITIAL_ACCESS_TOKENS', []);
+  const bad = initialAccessTokenHashes.find((hash) => !TOKEN_HASH.test(hash));
+  if (bad !== undefined) r.problem('OAUTH_REGISTRATION_INITIAL_ACCESS_TOKENS', 'must list sha256:<base64url> hashes, as `npm run apps -- initial-token` prints them (never the tokens themselves)');
+  // Fail closed: open registration (no initial access token) is not offered.
+  if (enabled && initialAccessTokenHashes.length === 0) r.problem('OAUTH_REGISTRATION_INITIAL_ACCESS_TOKENS', 'is required with OAUTH_DYNAMIC_REGISTRATION_ENABLED=true (registration needs an initial access token)');
+  return { enabled, initialAccessTokenHashes };
 }
 
 /** oidc-provider refuses an issuer with a query or fragment; ours is JWT_ISSUER, the `iss` of our first-party tokens too. */

@@ -44,6 +44,14 @@ export interface AdapterDependencies {
   alreadyConsumed: () => Error;
   /** The `Client` model's storage: our applications (read-only except for dynamic registration). */
   clients: OidcAdapter;
+  /** The `InitialAccessToken` model's storage: the configured ones (registration.ts). */
+  initialAccessTokens?: OidcAdapter;
+  /**
+   * OAUTH_REFRESH_REUSE_GRACE_SECONDS (0 = off): a refresh token spent less than this long ago is not found (a
+   * plain `invalid_grant`, nothing issued, the grant kept) instead of reported consumed (which revokes the grant).
+   * docs/decisions/0023-oauth-refresh-reuse-grace.md.
+   */
+  refreshReuseGraceSeconds?: number;
 }
 
 /**
@@ -88,7 +96,9 @@ export class TypeOrmAdapter implements OidcAdapter {
   }
 
   async find(id: string): Promise<AdapterPayload | undefined> {
-    return this.answer(await this.records.findOneBy({ model: this.model, idHash: sha256Hex(id) }), id);
+    const row = await this.records.findOneBy({ model: this.model, idHash: sha256Hex(id) });
+    if (row && this.inReuseGrace(row)) return undefined;
+    return this.answer(row, id);
   }
 
   async findByUid(uid: string): Promise<AdapterPayload | undefined> {
@@ -114,6 +124,12 @@ export class TypeOrmAdapter implements OidcAdapter {
 
   async revokeByGrantId(grantId: string): Promise<void> {
     await this.deps.tx.run((manager) => manager.delete(OAuthRecord, { model: this.model, grantIdHash: sha256Hex(grantId) }));
+  }
+
+  /** A refresh token spent within the grace window: a racing or retried request, answered as not found (ADR 0023). */
+  private inReuseGrace(row: OAuthRecord): boolean {
+    const grace = this.deps.refreshReuseGraceSeconds ?? 0;
+    return this.model === 'RefreshToken' && grace > 0 && row.consumedAt !== null && Date.now() - row.consumedAt.getTime() < grace * 1000;
   }
 
   private answer(row: OAuthRecord | null, id: string): AdapterPayload | undefined {
@@ -149,7 +165,9 @@ export async function purgeExpired(dataSource: DataSource, tx: TransactionRunner
 export function typeOrmAdapterFactory(deps: AdapterDependencies): new (model: string) => OidcAdapter {
   return class {
     constructor(model: string) {
-      return model === 'Client' ? deps.clients : new TypeOrmAdapter(model, deps);
+      if (model === 'Client') return deps.clients;
+      if (model === 'InitialAccessToken' && deps.initialAccessTokens) return deps.initialAccessTokens;
+      return new TypeOrmAdapter(model, deps);
     }
   } as unknown as new (model: string) => OidcAdapter;
 }

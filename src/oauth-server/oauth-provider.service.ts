@@ -12,8 +12,9 @@ import { TransactionRunner } from '../database/transaction-runner.js';
 import { SigningKeyService } from '../auth/tokens/signing-keys.service.js';
 import { withNoticesLogged } from '../dev-idp/dev-idp.provider.js';
 import { UsersService } from '../users/users.service.js';
-import { latestGrantId, purgeExpired, sha256Hex, typeOrmAdapterFactory } from './adapter.js';
-import { clientSecretMatches } from './applications/application-secrets.js';
+import { latestGrantId, purgeExpired, sha256Hex, typeOrmAdapterFactory, type AdapterPayload } from './adapter.js';
+import { clientSecretMatches, newClientSecret } from './applications/application-secrets.js';
+import { asClientMetadataError, configuredInitialAccessTokens, presentRegisteredClient, registeredInput, REGISTRATION_POLICY, registrationPolicy } from './registration.js';
 import { ApplicationsService, FIRST_PARTY, SCOPE_CEILING } from './applications/applications.service.js';
 import { GrantLiveness } from './tokens/grant-liveness.js';
 import { TOKEN_EXCHANGE, TOKEN_EXCHANGE_PARAMETERS, tokenExchangeHandler, type TokenExchangeDeps } from './token-exchange.js';
@@ -97,10 +98,22 @@ export class OAuthProviderService implements OnModuleDestroy {
       jwt: { sign: { alg: algorithm } },
     });
 
+    const dynamic = settings.dynamicRegistration;
+    const Invalid = errors.InvalidClientMetadata;
+    // With dynamic registration on, oidc-provider writes clients too: as applications, under our rules (registration.ts).
+    const clients = dynamic.enabled
+      ? {
+        ...this.applications.clientAdapter,
+        upsert: (id: string, metadata: AdapterPayload) => asClientMetadataError(Invalid, () => this.applications.saveRegistered(id, registeredInput(metadata), metadata.client_secret as string | undefined)),
+        destroy: (id: string) => this.applications.remove(id),
+      }
+      : this.applications.clientAdapter;
     const provider = new Provider(config.jwt.issuer, {
       adapter: typeOrmAdapterFactory({
-        dataSource: this.dataSource, tx: this.tx, box: this.box, clients: this.applications.clientAdapter,
+        dataSource: this.dataSource, tx: this.tx, box: this.box, clients,
+        initialAccessTokens: configuredInitialAccessTokens(dynamic.enabled ? dynamic.initialAccessTokenHashes : []),
         alreadyConsumed: () => new errors.InvalidGrant('grant request is invalid: already used'),
+        refreshReuseGraceSeconds: settings.refreshReuseGraceSeconds,
       }),
       // Our signing keys, the very ones /.well-known/jwks.json publishes, with the same `kid`s.
       jwks: { keys: this.keys.jwks.keys.map((jwk) => ({ ...(this.keys.find(jwk.kid)!.privateKey.export({ format: 'jwk' }) as object), kid: jwk.kid, alg: jwk.alg, use: 'sig' })) },
@@ -138,7 +151,8 @@ export class OAuthProviderService implements OnModuleDestroy {
         Session: settings.sessionTtlSeconds,
         Interaction: 600,
       },
-      // Every use of a refresh token rotates it; the used one is consumed (adapter.ts), presenting it again revokes the grant.
+      // Every use of a refresh token rotates it; the used one is consumed (adapter.ts), presenting it again revokes the
+      // grant (after OAUTH_REFRESH_REUSE_GRACE_SECONDS, if set: within it, a plain invalid_grant; ADR 0023).
       rotateRefreshToken: true,
       issueRefreshToken: async (_ctx: unknown, client: OidcClient) => client.grantTypeAllowed('refresh_token'),
       // Tokens outlive the sign-in at /oauth: that session only spares the user a second social sign-in.
@@ -161,8 +175,16 @@ export class OAuthProviderService implements OnModuleDestroy {
         // RFC 7009 §2.1: only the client the token was issued to may revoke it (oidc-provider's default rule, stated).
         revocation: { enabled: true, allowedPolicy: async (_ctx: unknown, client: { clientId: string }, token: { clientId?: string }) => token.clientId === client.clientId },
         clientCredentials: { enabled: true },
-        // Dynamic client registration (RFC 7591) is not offered: applications are registered by an admin.
-        registration: { enabled: false },
+        // Dynamic client registration (RFC 7591/7592): off unless OAUTH_DYNAMIC_REGISTRATION_ENABLED, and then only
+        // with a configured initial access token, whose policy holds the client to our rules (ADR 0024).
+        registration: {
+          enabled: dynamic.enabled,
+          initialAccessToken: true,
+          issueRegistrationAccessToken: true,
+          secretFactory: async () => newClientSecret(),
+          policies: { [REGISTRATION_POLICY]: registrationPolicy(this.applications, Invalid) },
+        },
+        registrationManagement: { enabled: dynamic.enabled, rotateRegistrationAccessToken: true },
         resourceIndicators: {
           enabled: true,
           defaultResource: async () => resource,
@@ -201,6 +223,8 @@ export class OAuthProviderService implements OnModuleDestroy {
     };
     provider.use(async (ctx, next) => {
       await next();
+      presentRegisteredClient(ctx);
+
       // Discovery names the one key set of this app, and our own userinfo endpoint (part of our API).
       if (ctx.oidc?.route === 'discovery' && ctx.body && typeof ctx.body === 'object') {
         Object.assign(ctx.body, { jwks_uri: `${config.browser.publicUrl}/.well-known/jwks.json`, userinfo_endpoint: `${config.browser.publicUrl}${settings.path}/userinfo` });

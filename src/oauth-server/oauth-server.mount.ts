@@ -30,6 +30,8 @@ export function registerOAuthServer(fastify: FastifyInstance, app: NestFastifyAp
     const mountPath = `${new URL(config.browser.publicUrl).pathname.replace(/\/$/, '')}${path}`;
     mountRaw(scope, provider.callback(), mountPath, [
       { methods: ['GET', 'POST', 'OPTIONS'], url: `${path}/*`, inner: underPrefix(path) },
+      // RFC 7592 reads, updates and deletes a registered client at /oauth/register/:client_id.
+      ...(config.oauthServer.dynamicRegistration.enabled ? [{ methods: ['PUT', 'DELETE'], url: `${path}/register/:clientId`, inner: underPrefix(path) }] : []),
       { methods: ['GET', 'OPTIONS'], url: DISCOVERY, inner: (url) => url },
       { methods: ['GET', 'OPTIONS'], url: '/.well-known/oauth-authorization-server', inner: (url) => url.replace('/.well-known/oauth-authorization-server', DISCOVERY) },
     ], HELMET);

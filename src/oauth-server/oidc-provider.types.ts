@@ -57,5 +57,5 @@ export interface KoaContext {
 
 export interface ServerProviderModule extends Omit<OidcProviderModule, 'default'> {
   default: new (issuer: string, configuration: Record<string, unknown>) => ServerProvider;
-  errors: { InvalidRequest: new (description?: string) => Error; InvalidGrant: new (description?: string) => Error; InvalidTarget: new (description?: string) => Error; InvalidScope: new (description: string, scope: string) => Error };
+  errors: { InvalidRequest: new (description?: string) => Error; InvalidClientMetadata: new (description: string) => Error; InvalidGrant: new (description?: string) => Error; InvalidTarget: new (description?: string) => Error; InvalidScope: new (description: string, scope: string) => Error };
 }

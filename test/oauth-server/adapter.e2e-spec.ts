@@ -3,6 +3,7 @@ import { DataSource } from 'typeorm';
 import { SecretBox } from '../../src/common/crypto/secret-box.js';
 import { TransactionRunner } from '../../src/database/transaction-runner.js';
 import { purgeExpired, sha256Hex, TypeOrmAdapter, type AdapterDependencies } from '../../src/oauth-server/adapter.js';
+import { OAuthRecord } from '../../src/oauth-server/oauth-record.entity.js';
 import { createTestApp, type TestApp } from '../support/test-app.js';
 
 /** oidc-provider's storage on our database (SQLite here, PostgreSQL with TEST_DATABASE_URL). */
@@ -59,6 +60,22 @@ describe('TypeOrmAdapter', () => {
     await tokens.consume('rt');
     expect(typeof (await tokens.find('rt'))!.consumed).toBe('number');
     await expect(tokens.consume('rt')).rejects.toBeInstanceOf(AlreadyConsumed);
+  });
+
+  it('should hide a refresh token spent within the reuse grace window (ADR 0023), and never a code', async () => {
+    const graced = { ...deps, refreshReuseGraceSeconds: 30 };
+    const tokens = new TypeOrmAdapter('RefreshToken', graced);
+    await tokens.upsert('rt-graced', { kind: 'RefreshToken', grantId: 'g' }, 600);
+    await tokens.consume('rt-graced');
+    expect(await tokens.find('rt-graced')).toBeUndefined();
+    // A code is single-use with no window: its reuse is always seen (and revokes what it issued).
+    const codes = new TypeOrmAdapter('AuthorizationCode', graced);
+    await codes.upsert('code-graced', { kind: 'AuthorizationCode', grantId: 'g' }, 60);
+    await codes.consume('code-graced');
+    expect(typeof (await codes.find('code-graced'))!.consumed).toBe('number');
+    // Once the window has passed (consumedAt moved back, not waited for), the spent token shows as consumed again.
+    await t.dataSource.getRepository(OAuthRecord).update({ model: 'RefreshToken', idHash: sha256Hex('rt-graced') }, { consumedAt: new Date(Date.now() - 31_000) });
+    expect(typeof (await tokens.find('rt-graced'))!.consumed).toBe('number');
   });
 
   it('should let exactly one of two concurrent consumes of the same code win', async () => {

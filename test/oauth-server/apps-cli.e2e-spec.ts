@@ -6,6 +6,8 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import Database from 'better-sqlite3';
 import { TEST_ENCRYPTION_KEY, TEST_SIGNING_KEY_PEM } from '../fixtures/keys.js';
 import { buildOnce } from '../support/app-process.js';
+import { loadConfig } from '../../src/config/app-config.js';
+import { hashClientSecret } from '../../src/oauth-server/applications/application-secrets.js';
 
 /** `npm run apps` is `node dist/cli/apps.js`: this runs the built CLI on a SQLite file, as an operator would. */
 describe('npm run apps', () => {
@@ -34,6 +36,16 @@ describe('npm run apps', () => {
     expect(JSON.parse(apps('list').stdout)).toHaveLength(1);
     expect(apps('delete', app.client_id).status).toBe(0);
     expect(JSON.parse(apps('list').stdout)).toHaveLength(0);
+  });
+
+  it('should make an initial access token for dynamic registration: the token once, and the hash the configuration takes', () => {
+    const made = apps('initial-token');
+    expect(made.status).toBe(0);
+    const out = JSON.parse(made.stdout) as { initial_access_token: string; OAUTH_REGISTRATION_INITIAL_ACCESS_TOKENS: string };
+    expect(out.initial_access_token.length).toBeGreaterThanOrEqual(43);
+    expect(out.OAUTH_REGISTRATION_INITIAL_ACCESS_TOKENS).toBe(hashClientSecret(out.initial_access_token));
+    expect(loadConfig({ NODE_ENV: 'development', OAUTH_DYNAMIC_REGISTRATION_ENABLED: 'true', OAUTH_REGISTRATION_INITIAL_ACCESS_TOKENS: out.OAUTH_REGISTRATION_INITIAL_ACCESS_TOKENS })
+      .oauthServer.dynamicRegistration.initialAccessTokenHashes).toEqual([out.OAUTH_REGISTRATION_INITIAL_ACCESS_TOKENS]);
   });
 
   it('should refuse a bad application with a message and exit code 1, storing nothing', () => {

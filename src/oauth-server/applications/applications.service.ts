@@ -15,6 +15,8 @@ import { GRANT_TYPES, OIDC_SCOPES, SCOPE_NAMES, type GrantType } from '../scopes
 /** Our own client metadata (oidc-provider's `extraClientMetadata`). */
 export const FIRST_PARTY = 'urn:nest-social-auth:first_party';
 export const SCOPE_CEILING = 'urn:nest-social-auth:scopes';
+/** The ceiling of an application registered without `scopes`, and the most a dynamically registered one may ask for. */
+export const DEFAULT_SCOPES = ['openid', 'profile', 'email', 'offline_access', 'profile:read'];
 import { Application, type ApplicationType } from './application.entity.js';
 import { hashClientSecret, newClientSecret } from './application-secrets.js';
 
@@ -103,6 +105,34 @@ export class ApplicationsService {
     for (const hash of grantHashes) await this.liveness.ended(hash);
   }
 
+  /** Our rules for an application, without storing it: throws `validation_failed` listing every problem. */
+  check(input: ApplicationInput): void {
+    this.validated(input);
+  }
+
+  /**
+   * Stores a client registered (RFC 7591) or updated (RFC 7592) through oidc-provider, under our rules and never
+   * first-party. `secret`: the one oidc-provider generated (stored hashed), or on an update the stored hash
+   * handed back. Its type (public or confidential) is fixed at registration, as for the admin API.
+   */
+  async saveRegistered(clientId: string, input: ApplicationInput, secret: string | undefined): Promise<void> {
+    const fields = this.validated({ ...input, firstParty: false });
+    const existing = await this.applications.findOneBy({ clientId });
+    if (existing && existing.type !== fields.type) throw new AppError('validation_failed', 'token_endpoint_auth_method cannot change between none and a secret: register a new client');
+    let secretHash: string | null = null;
+    if (fields.type === 'confidential') {
+      if (!secret) throw new AppError('validation_failed', 'a confidential client needs a secret');
+      // A hash is only ever the stored one, handed back on an update.
+      if (secret.startsWith('sha256:') && secret !== existing?.secretHash) throw new AppError('validation_failed', 'client_secret does not match');
+      secretHash = secret.startsWith('sha256:') ? secret : hashClientSecret(secret);
+    }
+    await this.tx.run(async (manager) => {
+      if (existing) await manager.update(Application, { clientId }, { ...fields, secretHash });
+      else await manager.insert(Application, { ...fields, clientId, secretHash });
+    });
+    this.cache.delete(clientId);
+  }
+
   /** oidc-provider's storage for its `Client` model (`find` only: clients are managed here, not by it). */
   readonly clientAdapter: OidcAdapter = {
     find: (id) => this.clientMetadata(id),
@@ -142,7 +172,7 @@ export class ApplicationsService {
       if (problem) problems.push(`redirect_uris ${problem}`);
     }
     if (grantTypes.includes('authorization_code') && redirectUris.length === 0) problems.push('authorization_code needs at least one redirect URI');
-    const scopes = [...new Set(input.scopes ?? ['openid', 'profile', 'email', 'offline_access', 'profile:read'])];
+    const scopes = [...new Set(input.scopes ?? DEFAULT_SCOPES)];
     for (const scope of scopes) if (!SCOPE_NAMES.includes(scope)) problems.push(`scope "${scope}" is not one of ${SCOPE_NAMES.join(', ')}`);
     if (problems.length > 0) throw new AppError('validation_failed', problems.join('; '), { details: { problems } });
     return { name, type: input.type, redirectUris, grantTypes: grantTypes as GrantType[], scopes, firstParty: input.firstParty ?? false };
