@@ -4,7 +4,7 @@
  * First-party access tokens carry every API scope; third-party ones only what the user consented to.
  */
 export const OIDC_SCOPES = {
-  openid: 'Know who you are (your account id here)',
+  openid: 'Know which account is yours here',
   profile: 'See your name, username and picture',
   email: 'See your email address',
   offline_access: 'Stay signed in (keep access when you are away)',

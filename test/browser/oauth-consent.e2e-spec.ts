@@ -51,6 +51,8 @@ describe('authorization code + PKCE with the consent completed in headless Chrom
     await page.getByLabel('Username').fill('ada-lovelace');
     await page.getByRole('button', { name: 'Sign in', exact: true }).click();
     await page.getByRole('heading', { name: /Example App wants to access your account/ }).waitFor();
+    // What a person sees, kept by CI beside the demo's screenshot (test-artifacts/).
+    await page.screenshot({ path: 'test-artifacts/oauth-consent.png', fullPage: true });
     const consent = await page.locator('main').innerText();
     expect(consent).toContain('Read your profile');
     expect(consent).toContain('See your name, username and picture');
