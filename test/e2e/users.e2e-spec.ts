@@ -52,6 +52,18 @@ describe('/users/me', () => {
     expect(after.body.email).toBe('g-1@gmail.com');
   });
 
+  it('should name the one rule a field broke, not every rule it has, in the usual error body', async () => {
+    const s = await loginWithGoogle(t, google);
+    const res = await t.http().patch('/users/me').set(auth(s.access_token)).send({ username: 'A' }).expect(400); // too short AND not the pattern
+    expect(res.body).toEqual({
+      statusCode: 400, code: 'validation_failed', message: expect.stringMatching(/^username [^;]+$/),
+      details: { fields: { username: [expect.any(String)] } },
+    });
+    // One message per field, each field still reported.
+    const both = await t.http().patch('/users/me').set(auth(s.access_token)).send({ username: 42, name: 'A\u0000' }).expect(400);
+    expect(Object.values(both.body.details.fields).map((m) => (m as string[]).length)).toEqual([1, 1]);
+  });
+
   it('should refuse control characters in names with 400, NUL included (PostgreSQL refuses NUL in text: a 500 before)', async () => {
     const s = await loginWithGoogle(t, google, 'g-ctl', { name: 'Ada' });
     for (const name of ['Ada\u0000', 'Ada\nFake log line', '\u009bAda']) {
