@@ -2,6 +2,7 @@ import type { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fa
 import type { AppConfig } from './config/app-config.js';
 import { registerCallbackFormParser } from './auth/browser/callback-form-parser.js';
 import { HttpErrorFilter } from './common/errors/http-error.filter.js';
+import { refuseTextBodies } from './common/http/json-only.js';
 import { registerNoStore } from './common/http/no-store.js';
 import { createAppLogger, type AppLogger } from './common/logging/app-logger.js';
 import { requestIdFrom, REQUEST_ID_HEADER } from './common/logging/request-context.js';
@@ -42,6 +43,7 @@ export function setupApp(app: NestFastifyApplication, config: AppConfig, logger:
   registerDevIdp(fastify, config, logger);
   registerOAuthServer(fastify, app, config);
   registerDemo(fastify, config);
+  refuseTextBodies(fastify);
   registerCallbackFormParser(app);
   app.useGlobalPipes(createValidationPipe());
   app.useGlobalFilters(new HttpErrorFilter());

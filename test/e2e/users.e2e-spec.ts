@@ -96,6 +96,18 @@ describe('/users/me', () => {
     expect(res.body).toEqual({ statusCode: 415, code: 'unsupported_media_type', message: expect.any(String) });
   });
 
+  it('should answer 415 unsupported_media_type for JSON sent as text/plain, and change nothing', async () => {
+    const s = await loginWithGoogle(t, google, 'g-plain');
+    for (const type of ['text/plain', 'text/plain; charset=utf-8']) {
+      const res = await t.http().patch('/users/me').set(auth(s.access_token)).set('content-type', type).send('{"username":"plain"}');
+      expect({ type, status: res.status, body: res.body }).toEqual({ type, status: 415, body: { statusCode: 415, code: 'unsupported_media_type', message: expect.any(String) } });
+      const refresh = await t.http().post('/auth/refresh').set('content-type', type).send(JSON.stringify({ refresh_token: s.refresh_token }));
+      expect([refresh.status, refresh.body.code]).toEqual([415, 'unsupported_media_type']);
+    }
+    expect((await t.http().get('/users/me').set(auth(s.access_token))).body.username).toBe('g-plain');
+    await t.http().post('/auth/refresh').send({ refresh_token: s.refresh_token }).expect(200);
+  });
+
   it('should answer 413 for a body over the limit', async () => {
     const res = await t.http().post('/auth/refresh').send({ refresh_token: 'x'.repeat(70 * 1024) }).expect(413);
     expect(res.body.code).toBe('payload_too_large');
