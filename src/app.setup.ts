@@ -4,6 +4,7 @@ import { registerCallbackFormParser } from './auth/browser/callback-form-parser.
 import { HttpErrorFilter } from './common/errors/http-error.filter.js';
 import { registerCors } from './common/http/cors.js';
 import { refuseTextBodies } from './common/http/json-only.js';
+import { registerMethodNotAllowed } from './common/http/method-not-allowed.js';
 import { registerNoStore } from './common/http/no-store.js';
 import { createAppLogger, type AppLogger } from './common/logging/app-logger.js';
 import { requestIdFrom, REQUEST_ID_HEADER } from './common/logging/request-context.js';
@@ -41,6 +42,7 @@ export function setupApp(app: NestFastifyApplication, config: AppConfig, logger:
   registerRequestLogging(fastify, logger.pino);
   registerHelmet(fastify, config);
   registerNoStore(fastify);
+  registerMethodNotAllowed(fastify);
   registerDevIdp(fastify, config, logger);
   registerOAuthServer(fastify, app, config);
   registerDemo(fastify, config);
