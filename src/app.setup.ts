@@ -2,6 +2,9 @@ import type { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fa
 import type { AppConfig } from './config/app-config.js';
 import { registerCallbackFormParser } from './auth/browser/callback-form-parser.js';
 import { HttpErrorFilter } from './common/errors/http-error.filter.js';
+import { registerCors } from './common/http/cors.js';
+import { refuseTextBodies } from './common/http/json-only.js';
+import { registerMethodNotAllowed } from './common/http/method-not-allowed.js';
 import { registerNoStore } from './common/http/no-store.js';
 import { createAppLogger, type AppLogger } from './common/logging/app-logger.js';
 import { requestIdFrom, REQUEST_ID_HEADER } from './common/logging/request-context.js';
@@ -39,18 +42,14 @@ export function setupApp(app: NestFastifyApplication, config: AppConfig, logger:
   registerRequestLogging(fastify, logger.pino);
   registerHelmet(fastify, config);
   registerNoStore(fastify);
+  registerMethodNotAllowed(fastify);
   registerDevIdp(fastify, config, logger);
   registerOAuthServer(fastify, app, config);
   registerDemo(fastify, config);
+  refuseTextBodies(fastify);
   registerCallbackFormParser(app);
   app.useGlobalPipes(createValidationPipe());
   app.useGlobalFilters(new HttpErrorFilter());
-  app.enableCors({
-    origin: config.http.corsOrigins,
-    credentials: true,
-    methods: ['GET', 'POST', 'PATCH', 'DELETE'],
-    allowedHeaders: ['authorization', 'content-type'],
-    maxAge: 600,
-  });
+  registerCors(app, config, logger.pino);
   if (config.openapi.enabled) setupOpenApi(app);
 }

@@ -6,6 +6,7 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import { IS_PUBLIC } from '../common/decorators/public.decorator.js';
 import { AppError } from '../common/errors/app-error.js';
 import { APP_CONFIG, type AppConfig } from '../config/app-config.js';
+import { NOT_RATE_LIMITED } from './not-rate-limited.decorator.js';
 import type { RateLimitedRequest } from './rate-limit-identity.js';
 
 /** Told of every rejected request: MetricsService, bound in RateLimitModule. Optional, so the guard stands alone in tests. */
@@ -50,6 +51,7 @@ export class AuthRateLimitGuard extends ThrottlerGuard {
     if (!this.config.rateLimit.enabled || context.getType() !== 'http') return true;
     const req = context.switchToHttp().getRequest<Request>();
     if (!isAuthRoute(routeOf(req))) return true;
+    if (this.reflector.getAllAndOverride<boolean>(NOT_RATE_LIMITED, [context.getHandler(), context.getClass()])) return true;
     const isPublic = this.reflector.getAllAndOverride<boolean>(IS_PUBLIC, [context.getHandler(), context.getClass()]);
     if (!isPublic && !req.auth) throw new Error('AuthRateLimitGuard ran before JwtAuthGuard: import RateLimitModule after AuthModule');
     return false;

@@ -79,6 +79,18 @@ describe.each(STORAGES)(`${AuthRateLimitGuard.name} with $storage storage`, ({ r
     expect((await sessions(ip, bob.access_token)).status).toBe(200);
   });
 
+  it('should not spend the login budget on the reads a SPA makes on every page load (providers, JWKS, metadata)', async () => {
+    const ip = freshIp();
+    const reads = ['/auth/providers', '/.well-known/jwks.json', '/.well-known/openid-configuration'];
+    // More reads than the whole budget of 10: none of them is refused, and none is counted.
+    for (let i = 0; i < 4; i++) {
+      for (const path of reads) expect((await t.http().get(path).set('x-forwarded-for', ip)).status).toBe(200);
+    }
+    for (let i = 0; i < 10; i++) expect((await nonce(ip)).status).toBe(200);
+    expectRateLimited(await t.http().post('/auth/google/token').set('x-forwarded-for', ip).send({ access_token: 'ya29.over-budget' }));
+    expect((await t.http().get('/auth/providers').set('x-forwarded-for', ip)).status).toBe(200);
+  });
+
   it('should leave routes outside /auth alone, even for an IP over its /auth budget', async () => {
     const { access_token } = await loginWithGoogle(t, google, `cy-${randomUUID()}`);
     const ip = freshIp();

@@ -52,6 +52,18 @@ describe('/users/me', () => {
     expect(after.body.email).toBe('g-1@gmail.com');
   });
 
+  it('should name the one rule a field broke, not every rule it has, in the usual error body', async () => {
+    const s = await loginWithGoogle(t, google);
+    const res = await t.http().patch('/users/me').set(auth(s.access_token)).send({ username: 'A' }).expect(400); // too short AND not the pattern
+    expect(res.body).toEqual({
+      statusCode: 400, code: 'validation_failed', message: expect.stringMatching(/^username [^;]+$/),
+      details: { fields: { username: [expect.any(String)] } },
+    });
+    // One message per field, each field still reported.
+    const both = await t.http().patch('/users/me').set(auth(s.access_token)).send({ username: 42, name: 'A\u0000' }).expect(400);
+    expect(Object.values(both.body.details.fields).map((m) => (m as string[]).length)).toEqual([1, 1]);
+  });
+
   it('should refuse control characters in names with 400, NUL included (PostgreSQL refuses NUL in text: a 500 before)', async () => {
     const s = await loginWithGoogle(t, google, 'g-ctl', { name: 'Ada' });
     for (const name of ['Ada\u0000', 'Ada\nFake log line', '\u009bAda']) {
@@ -82,6 +94,18 @@ describe('/users/me', () => {
   it('should answer 415 unsupported_media_type for a body that is not JSON', async () => {
     const res = await t.http().post('/auth/refresh').set('content-type', 'application/xml').send('<refresh_token>x</refresh_token>').expect(415);
     expect(res.body).toEqual({ statusCode: 415, code: 'unsupported_media_type', message: expect.any(String) });
+  });
+
+  it('should answer 415 unsupported_media_type for JSON sent as text/plain, and change nothing', async () => {
+    const s = await loginWithGoogle(t, google, 'g-plain');
+    for (const type of ['text/plain', 'text/plain; charset=utf-8']) {
+      const res = await t.http().patch('/users/me').set(auth(s.access_token)).set('content-type', type).send('{"username":"plain"}');
+      expect({ type, status: res.status, body: res.body }).toEqual({ type, status: 415, body: { statusCode: 415, code: 'unsupported_media_type', message: expect.any(String) } });
+      const refresh = await t.http().post('/auth/refresh').set('content-type', type).send(JSON.stringify({ refresh_token: s.refresh_token }));
+      expect([refresh.status, refresh.body.code]).toEqual([415, 'unsupported_media_type']);
+    }
+    expect((await t.http().get('/users/me').set(auth(s.access_token))).body.username).toBe('g-plain');
+    await t.http().post('/auth/refresh').send({ refresh_token: s.refresh_token }).expect(200);
   });
 
   it('should answer 413 for a body over the limit', async () => {

@@ -55,6 +55,11 @@ describe('fuzzing every route', () => {
           const res = await send(request);
           expect({ request: request.route, status: res.statusCode < 500 ? 'not 5xx' : res.statusCode, body: res.statusCode < 500 ? '' : res.body })
             .toEqual({ request: request.route, status: 'not 5xx', body: '' });
+          // A wrong method on a path that exists is 405 with the methods that would work (RFC 9110 §15.5.6).
+          if (res.statusCode === 405) {
+            expect(String(res.headers.allow ?? '').split(', ')).toEqual(expect.not.arrayContaining([request.method]));
+            expect(res.json()).toEqual({ statusCode: 405, code: 'method_not_allowed', message: expect.any(String) });
+          }
           const after = await snapshotDatabase(t.dataSource);
           // A 2xx may write (PATCH /users/me with a valid name, logout-all): then that is the new baseline.
           if (res.statusCode >= 300) expect(after).toEqual(before);

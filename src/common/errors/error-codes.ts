@@ -7,6 +7,7 @@ export const ERROR_STATUS = {
   invalid_nonce: 400,
   unknown_provider: 404,
   not_found: 404,
+  method_not_allowed: 405,
   unsupported_grant: 400,
   invalid_pending_token: 400,
   invalid_link_token: 400,

@@ -3,7 +3,8 @@ import { plainToInstance } from 'class-transformer';
 import { validateSync } from 'class-validator';
 import { AppError } from '../errors/app-error.js';
 
-const OPTIONS = { whitelist: true, forbidNonWhitelisted: true, forbidUnknownValues: true };
+/** `stopAtFirstError`: a field reports the rule it broke, not every rule it has (`must be a string; must not be empty; …`). */
+const OPTIONS = { whitelist: true, forbidNonWhitelisted: true, forbidUnknownValues: true, stopAtFirstError: true };
 
 function toAppError(errors: ValidationError[]): AppError {
   const fields = Object.fromEntries(errors.map((e) => [e.property, Object.values(e.constraints ?? {})]));
