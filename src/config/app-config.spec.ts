@@ -100,6 +100,11 @@ describe(loadConfig.name, () => {
       expect(loadAnyConfig(production({ DATABASE_URL: undefined, DATABASE_ALLOW_SQLITE_IN_PRODUCTION: 'true' })).database).toMatchObject({ url: undefined, allowSqliteInProduction: true });
     });
 
+    it('should take PUBLIC_URL as the issuer when JWT_ISSUER is not set, never a localhost default', () => {
+      expect(loadAnyConfig(production({ PUBLIC_URL: 'https://auth.example.com/' })).jwt.issuer).toBe('https://auth.example.com');
+      expect(loadAnyConfig(production({ PUBLIC_URL: 'https://auth.example.com', JWT_ISSUER: 'https://issuer.example.com' })).jwt.issuer).toBe('https://issuer.example.com');
+    });
+
     it('should require an https PUBLIC_URL, which the state cookie\'s Secure flag and our callback URLs follow', () => {
       expect(problemsOfAny(production({ PUBLIC_URL: undefined }))).toEqual([expect.stringMatching(/^PUBLIC_URL is required in production/)]);
       expect(problemsOfAny(production({ PUBLIC_URL: 'http://auth.example.com' }))).toEqual(['PUBLIC_URL must be https in production, got "http://auth.example.com"']);

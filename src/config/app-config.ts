@@ -136,6 +136,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
   const nodeEnv = readNodeEnv(r);
   const production = nodeEnv === 'production';
   const port = r.int('PORT', 3000, { min: 0, max: 65535 });
+  const browser = parseBrowserFlowConfig(r, nodeEnv, port);
   const config: AppConfig = {
     nodeEnv,
     http: {
@@ -169,7 +170,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     openapi: { enabled: r.bool('OPENAPI_ENABLED', true) },
     database: readDatabaseConfig(r, production),
     jwt: {
-      issuer: r.string('JWT_ISSUER', 'http://localhost:3000'),
+      // Unset, the issuer is where this API is reached from outside (PUBLIC_URL): a fixed localhost default would
+      // put http://localhost:3000 into a production deployment's tokens and discovery documents.
+      issuer: r.string('JWT_ISSUER', browser.publicUrl),
       audience: r.string('JWT_AUDIENCE', 'nest-social-auth'),
       algorithm: readSigningAlgorithm(r),
       accessTokenTtlSeconds: r.int('JWT_ACCESS_TTL_SECONDS', 900, { min: 30, max: 86400 }),
@@ -194,7 +197,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
       linkTokenTtlSeconds: r.int('LOGIN_LINK_TOKEN_TTL_SECONDS', 600, { min: 1, max: 3600 }),
     },
     providers: parseProvidersConfig(r, production),
-    browser: parseBrowserFlowConfig(r, nodeEnv, port),
+    browser,
     oauthServer: parseOAuthServerConfig(r),
   };
   const oauthIssuerProblem = config.oauthServer.enabled ? issuerProblem(config.jwt.issuer) : undefined;
