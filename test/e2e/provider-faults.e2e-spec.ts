@@ -1,8 +1,6 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from '@jest/globals';
-import { FakeFacebook } from '../fakes/facebook.fake.js';
 import type { FakeProviderServer, ProviderFault } from '../fakes/fake-provider-server.js';
-import { FakeGitHub } from '../fakes/github.fake.js';
-import { FakeGoogle } from '../fakes/google.fake.js';
+import { builtInFakes } from '../support/built-in-fakes.js';
 import { countRows, createTestApp, type TestApp } from '../support/test-app.js';
 
 /**
@@ -23,25 +21,12 @@ const FAULTS: Array<[string, ProviderFault, number, string]> = [
 ];
 
 describe('provider faults', () => {
-  const google = new FakeGoogle();
-  const facebook = new FakeFacebook({ appId: 'fb-app', appSecret: 'fb-secret' });
-  const github = new FakeGitHub({ clients: [{ clientId: 'gh-app', clientSecret: 'gh-secret' }] });
+  const { google, facebook, github, env } = builtInFakes();
   let t: TestApp;
 
   beforeAll(async () => {
     await Promise.all([google.start(), facebook.start(), github.start()]);
-    t = await createTestApp({
-      GOOGLE_CLIENT_IDS: 'g-app',
-      GOOGLE_TOKENINFO_URL: google.tokeninfoUrl,
-      GOOGLE_USERINFO_URL: google.userinfoUrl,
-      GOOGLE_JWKS_URL: google.jwksUrl,
-      FACEBOOK_CLIENT_IDS: 'fb-app',
-      FACEBOOK_CLIENT_SECRETS: 'fb-secret',
-      FACEBOOK_GRAPH_URL: facebook.graphUrl,
-      GITHUB_CLIENT_IDS: 'gh-app',
-      GITHUB_CLIENT_SECRETS: 'gh-secret',
-      GITHUB_API_URL: github.apiUrl,
-    });
+    t = await createTestApp(env());
   });
   afterAll(async () => {
     await t?.close();

@@ -1,11 +1,9 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from '@jest/globals';
 import { FakeDiscord, type DiscordUser } from '../fakes/discord.fake.js';
-import { FakeFacebook } from '../fakes/facebook.fake.js';
-import { FakeGitHub } from '../fakes/github.fake.js';
 import { FakeGitLab } from '../fakes/gitlab.fake.js';
-import { FakeGoogle } from '../fakes/google.fake.js';
 import type { OidcAccount } from '../fakes/oidc-fake.js';
 import { loginWithCode, ProvidersFile, REDIRECT_URI } from '../providers/provider-kit.js';
+import { builtInFakes } from '../support/built-in-fakes.js';
 import { countRows, createTestApp, type TestApp } from '../support/test-app.js';
 
 /**
@@ -14,9 +12,7 @@ import { countRows, createTestApp, type TestApp } from '../support/test-app.js';
  * detail (never the value) in our log only; control characters are refused in ids, removed from names.
  */
 describe('provider identity claims', () => {
-  const google = new FakeGoogle();
-  const facebook = new FakeFacebook({ appId: 'fb-app', appSecret: 'fb-secret' });
-  const github = new FakeGitHub({ clients: [{ clientId: 'gh-app', clientSecret: 'gh-secret' }] });
+  const { google, facebook, github, env } = builtInFakes();
   const OIDC_APP = { id: 'oidc-app', secret: 'oidc-secret' };
   const gitlab = new FakeGitLab([OIDC_APP]);
   const OAUTH2_APP = { id: 'acme-app', secret: 'acme-secret' };
@@ -31,16 +27,7 @@ describe('provider identity claims', () => {
     t = await createTestApp(
       {
         LOG_LEVEL: 'warn',
-        GOOGLE_CLIENT_IDS: 'g-app',
-        GOOGLE_TOKENINFO_URL: google.tokeninfoUrl,
-        GOOGLE_USERINFO_URL: google.userinfoUrl,
-        GOOGLE_JWKS_URL: google.jwksUrl,
-        FACEBOOK_CLIENT_IDS: 'fb-app',
-        FACEBOOK_CLIENT_SECRETS: 'fb-secret',
-        FACEBOOK_GRAPH_URL: facebook.graphUrl,
-        GITHUB_CLIENT_IDS: 'gh-app',
-        GITHUB_CLIENT_SECRETS: 'gh-secret',
-        GITHUB_API_URL: github.apiUrl,
+        ...env(),
         GITHUB_TOKEN_URL: github.tokenUrl,
         GITHUB_REDIRECT_URIS: REDIRECT_URI,
         PROVIDERS_FILE: file.write([
