@@ -35,7 +35,8 @@ export interface BrowserFlowConfig {
     clientSecret: string;
     /**
      * Frontend callback URLs (DEV_IDP_REDIRECT_URIS) for trying `POST /auth/dev/code` from an app in development:
-     * registered at the dev IdP and put on our allow-list. Our own callback is always registered.
+     * registered at the dev IdP and put on our allow-list. Our own callback is always registered, and so is the
+     * demo page (`${publicUrl}/demo`) while DEMO_ENABLED.
      */
     redirectUris: string[];
   };
@@ -66,6 +67,8 @@ export function parseBrowserFlowConfig(r: EnvReader, nodeEnv: 'development' | 'p
     const problem = redirectUriProblem(uri);
     if (problem) r.problem('DEV_IDP_REDIRECT_URIS', problem);
   }
+  // The demo page connects another Dev IdP account by redeeming a code itself (POST /users/me/social-accounts/dev/code).
+  if (demoEnabled) devIdpRedirectUris.push(`${publicUrl}/demo`);
   return {
     publicUrl,
     returnToUrls,

@@ -59,15 +59,21 @@ describe('the development identity provider switch', () => {
 
     expect(devIdpProviderConfig(config)).toEqual({
       id: 'dev', type: 'oidc', displayName: 'Dev IdP', issuer: 'https://api.example.com/dev-idp', clientIds: ['nest-social-auth-dev'],
-      clientSecret: config.browser.devIdp.clientSecret, scopes: ['openid', 'email', 'profile'], redirectUris: [], enabled: true,
+      clientSecret: config.browser.devIdp.clientSecret, scopes: ['openid', 'email', 'profile'], redirectUris: ['https://api.example.com/demo'], enabled: true,
       emailVerifiedClaim: 'email_verified', trustEmailForLinking: false, insecureHttpAllowed: true, trustedEndpointOrigins: [],
     });
     expect(config.browser.devIdp.clientSecret.length).toBeGreaterThanOrEqual(32);
   });
 
+  it('should register the demo page as a redirect URI while DEMO_ENABLED, so it can connect another Dev IdP account', () => {
+    const env = { DEV_IDP_ENABLED: 'true', PUBLIC_URL: 'https://api.example.com', DEV_IDP_REDIRECT_URIS: 'https://app.example.com/cb' };
+    expect(devIdpProviderConfig(loadConfig(testEnv({ ...env, DEMO_ENABLED: 'true' }))).redirectUris).toEqual(['https://app.example.com/cb', 'https://api.example.com/demo']);
+    expect(devIdpProviderConfig(loadConfig(testEnv({ ...env, DEMO_ENABLED: 'false' }))).redirectUris).toEqual(['https://app.example.com/cb']);
+  });
+
   it('should put DEV_IDP_REDIRECT_URIS on the allow-list of POST /auth/dev/code, refusing what a redirect URI cannot be', () => {
     const uris = 'http://localhost:5173/callback,com.example.app:/oauth2redirect';
-    expect(devIdpProviderConfig(loadConfig(testEnv({ DEV_IDP_ENABLED: 'true', DEV_IDP_REDIRECT_URIS: uris }))).redirectUris)
+    expect(devIdpProviderConfig(loadConfig(testEnv({ DEV_IDP_ENABLED: 'true', DEMO_ENABLED: 'false', DEV_IDP_REDIRECT_URIS: uris }))).redirectUris)
       .toEqual(['http://localhost:5173/callback', 'com.example.app:/oauth2redirect']);
     expect(problemsOf(testEnv({ DEV_IDP_ENABLED: 'true', DEV_IDP_REDIRECT_URIS: 'http://app.example.com/cb' })))
       .toEqual([expect.stringMatching(/^DEV_IDP_REDIRECT_URIS has "http:\/\/app.example.com\/cb": each must be https/)]);
