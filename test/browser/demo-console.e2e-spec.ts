@@ -105,6 +105,12 @@ describe(`${registerDemo.name}: the account console in Chromium`, () => {
     await shows(page, 'status', 'Disconnected');
     expect(await accounts.count()).toBe(1);
 
+    // A reload keeps the session (the refresh token in sessionStorage); an answer for a connection this tab never started is refused.
+    await page.goto(`${t.url}/demo?code=forged&state=forged`);
+    expect(await shows(page, 'accounts-error', 'invalid_state')).toBe('invalid_state: This answer is not for a connection this tab started');
+    expect(page.url()).toBe(`${t.url}/demo`);
+    expect(await accounts.count()).toBe(1);
+
     // Log out everywhere: the signed-out state, and what became of the old access token.
     await page.getByRole('button', { name: 'Log out everywhere' }).click();
     expect(await shows(page, 'status', 'Signed out everywhere')).toMatch(/^Signed out everywhere: every session of this user ended \(POST \/auth\/logout-all\)\. The refresh token is gone from this tab\. The old access token still works until it expires at /);

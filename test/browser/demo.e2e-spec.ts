@@ -45,16 +45,19 @@ describe(`${registerDemo.name} in Chromium, signing in with the dev IdP`, () => 
     await at.getByRole('button', { name: 'Sign in', exact: true }).click();
   }
 
-  /** Refresh shows another access token; Log out ends the session at the API and shows the signed-out state. */
+  /** Refresh shows another access token and says so; Log out ends the session at the API and shows the signed-out state. */
   async function refreshThenLogOut(): Promise<void> {
     const before = await text('token-id');
     await page.getByRole('button', { name: 'Refresh' }).click();
     await page.getByTestId('token-id').filter({ hasNotText: before! }).waitFor();
     expect(await text('expires-at')).toMatch(/\d/);
+    expect(await text('status')).toBe(`Refreshed: access token ${before} replaced by ${await text('token-id')}, expiring at ${await text('expires-at')}. The old refresh token no longer works.`);
     expect(await page.getByTestId('error').isHidden()).toBe(true);
 
-    await page.getByRole('button', { name: 'Log out' }).click();
+    await page.getByRole('button', { name: 'Log out', exact: true }).click();
     await page.getByTestId('signed-out').waitFor({ state: 'visible' });
+    await page.getByTestId('status').filter({ hasText: 'Signed out' }).waitFor();
+    expect(await text('status')).toMatch(/^Signed out: this session ended at the API \(POST \/auth\/logout\)\. The refresh token is gone from this tab\. The old access token still works until it expires at /);
     expect(await page.getByTestId('signed-in').isHidden()).toBe(true);
     expect(await page.evaluate('sessionStorage.length')).toBe(0);
   }
@@ -93,7 +96,7 @@ describe(`${registerDemo.name} in Chromium, signing in with the dev IdP`, () => 
       await page.getByRole('button', { name: 'Sign in with Dev IdP', exact: true }).click();
       await signInAtDevIdp(page, name);
       await page.getByTestId('user-name').filter({ hasText: name }).waitFor();
-      await page.getByRole('button', { name: 'Log out' }).click();
+      await page.getByRole('button', { name: 'Log out', exact: true }).click();
     }
     expect(problems).toEqual([]);
   }, BROWSER_TEST_TIMEOUT_MS);
