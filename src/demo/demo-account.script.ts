@@ -24,6 +24,8 @@ export const DEMO_ACCOUNT_SCRIPT = String.raw`
     $('me').textContent = JSON.stringify(me, null, 2);
   }
 
+  // Each action below shows its status after the sections it changed are reloaded: a status means done.
+
   /** Sends only what changed, so an untouched field is never re-validated or overwritten. */
   async function saveProfile() {
     const changes = {};
@@ -43,8 +45,8 @@ export const DEMO_ACCOUNT_SCRIPT = String.raw`
 
   async function unlink(account) {
     await authed('DELETE', '/users/me/social-accounts/' + encodeURIComponent(account.id));
-    showStatus('Disconnected ' + account.provider + ' account ' + account.uid + '.');
     await loadAccounts();
+    showStatus('Disconnected ' + account.provider + ' account ' + account.uid + '.');
   }
 
   /** Providers whose code flow may return to this page: the page redeems the code itself, with our access token. */
@@ -73,8 +75,8 @@ export const DEMO_ACCOUNT_SCRIPT = String.raw`
     if (params.has('error')) throw { code: params.get('error'), message: params.get('error_description') || 'The provider refused' };
     const body = { code: params.get('code'), redirect_uri: returnTo(), code_verifier: pending.verifier };
     const account = await authed('POST', '/users/me/social-accounts/' + encodeURIComponent(pending.provider) + '/code', body);
-    showStatus('Connected ' + account.provider + ' account ' + account.uid + ' (POST /users/me/social-accounts/' + account.provider + '/code).');
     await loadAccounts();
+    showStatus('Connected ' + account.provider + ' account ' + account.uid + ' (POST /users/me/social-accounts/' + account.provider + '/code).');
   }
 
   async function loadSessions() {
@@ -90,8 +92,8 @@ export const DEMO_ACCOUNT_SCRIPT = String.raw`
     const old = session.accessToken;
     await authed('DELETE', '/auth/sessions/' + encodeURIComponent(s.id));
     if (s.current) return afterSessionEnded(old, 'This tab\'s session ended (DELETE /auth/sessions/{id}).');
-    showStatus('Session ended (DELETE /auth/sessions/{id}): its refresh token no longer works.');
     await loadSessions();
+    showStatus('Session ended (DELETE /auth/sessions/{id}): its refresh token no longer works.');
   }
 
   $('profile').addEventListener('submit', (event) => {

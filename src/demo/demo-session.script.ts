@@ -40,8 +40,9 @@ export const DEMO_SESSION_SCRIPT = String.raw`
   async function signedIn(pair) {
     session = { accessToken: pair.access_token, refreshToken: pair.refresh_token, claims: decodeJwt(pair.access_token) };
     sessionStorage.setItem(STORAGE_KEY, pair.refresh_token);
-    renderTokens();
+    // Shown once every section is filled: what the page shows is what the API answered, never half of it.
     await loadAccount();
+    renderTokens();
   }
 
   function signedOut(message) {
@@ -51,13 +52,12 @@ export const DEMO_SESSION_SCRIPT = String.raw`
     if (message) showStatus(message);
   }
 
-  /** Ends this page's session locally, then says whether the API still takes the old access token. */
+  /** After the API ended this page's session: asks whether it still takes the old access token, then signs out here. */
   async function afterSessionEnded(oldAccessToken, what) {
-    signedOut(what + ' The refresh token is gone from this tab.');
-    const still = await api('GET', '/users/me', undefined, oldAccessToken).then(() => null, (error) => error);
+    const refusal = await api('GET', '/users/me', undefined, oldAccessToken).then(() => null, (error) => error);
     const expiry = new Date(decodeJwt(oldAccessToken).payload.exp * 1000).toLocaleTimeString();
-    showStatus($('status').textContent + (still
-      ? ' The old access token is refused now (' + still.code + ').'
+    signedOut(what + ' The refresh token is gone from this tab.' + (refusal
+      ? ' The old access token is refused now (' + refusal.code + ').'
       : ' The old access token still works until it expires at ' + expiry + ' (JWT_CHECK_SESSION=true refuses it at once).'));
   }
 

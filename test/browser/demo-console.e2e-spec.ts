@@ -118,4 +118,15 @@ describe(`${registerDemo.name}: the account console in Chromium`, () => {
     expect(await page.evaluate('sessionStorage.length')).toBe(0);
     expect(problems).toEqual([]);
   }, BROWSER_TEST_TIMEOUT_MS);
+
+  it("should sign the tab out when it ends its own session from the list", async () => {
+    const page = await signedInBrowser('Grace Hopper');
+
+    await page.getByTestId('session').filter({ hasText: 'this tab' }).getByRole('button', { name: 'End' }).click();
+
+    expect(await shows(page, 'status', 'session ended')).toMatch(/^This tab's session ended \(DELETE \/auth\/sessions\/\{id\}\)\. The refresh token is gone from this tab\. /);
+    expect(await page.getByTestId('signed-out').isVisible()).toBe(true);
+    expect(await page.evaluate('sessionStorage.length')).toBe(0);
+    expect(problems).toEqual([]);
+  }, BROWSER_TEST_TIMEOUT_MS);
 });
