@@ -7,12 +7,12 @@ import Database from 'better-sqlite3';
 import { MIGRATIONS } from '../../src/database/data-source.js';
 import { buildOnce } from '../support/app-process.js';
 
-/** `npm run migration:*` run the TypeORM CLI on dist/database/cli-data-source.js; this drives that same CLI. */
+/** `npm run migration:*` build, then run dist/cli/migrations.js, the command a production install runs; this drives it. */
 describe('migration commands', () => {
   const dir = mkdtempSync(join(tmpdir(), 'nsa-migrations-'));
   const sqlitePath = join(dir, 'ops.sqlite');
-  const typeorm = (command: string) =>
-    execFileSync(process.execPath, ['node_modules/typeorm/cli.js', command, '-d', 'dist/database/cli-data-source.js'], {
+  const migrations = (command: string) =>
+    execFileSync(process.execPath, ['dist/cli/migrations.js', command], {
       // Only DATABASE_* variables matter: a production-shaped environment without JWT keys must not stop a migration.
       env: { PATH: process.env.PATH, NODE_ENV: 'production', SQLITE_PATH: sqlitePath },
       encoding: 'utf8',
@@ -29,19 +29,29 @@ describe('migration commands', () => {
   beforeAll(() => buildOnce(), 60_000);
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-  it('should create the schema with migration:run and list it as applied', () => {
-    expect(typeorm('migration:run')).toContain('InitialSchema1764000000000 has been executed successfully');
+  const names = MIGRATIONS.map((migration) => migration.name);
+
+  it('should list every migration as pending on an empty database', () => {
+    expect(migrations('show')).toBe(names.map((name) => `[ ] ${name}\n`).join(''));
+  });
+
+  it('should create the schema with run and list it as applied, oldest first', () => {
+    expect(migrations('run')).toBe(names.map((name) => `Ran ${name}\n`).join(''));
     expect(tables()).toEqual(['migrations', 'oauth_applications', 'oauth_records', 'refresh_tokens', 'social_accounts', 'users']);
-    expect(typeorm('migration:show')).toContain('[X] 1 InitialSchema1764000000000');
-    expect(typeorm('migration:show')).toContain('OAuthServer1765200000000');
+    expect(migrations('show')).toBe(names.map((name) => `[X] ${name}\n`).join(''));
   });
 
   it('should do nothing on a second run', () => {
-    expect(typeorm('migration:run')).toContain('No migrations are pending');
+    expect(migrations('run')).toBe('No migrations are pending\n');
   });
 
-  it('should drop it again with migration:revert, one migration at a time', () => {
-    for (const _ of MIGRATIONS) expect(typeorm('migration:revert')).toContain('reverted successfully');
+  it('should drop it again with revert, one migration at a time, newest first', () => {
+    for (const name of [...names].reverse()) expect(migrations('revert')).toBe(`Reverted ${name}\n`);
     expect(tables()).toEqual(['migrations']);
+    expect(migrations('revert')).toBe('No migration to revert\n');
+  });
+
+  it('should refuse an unknown command with its usage', () => {
+    expect(() => execFileSync(process.execPath, ['dist/cli/migrations.js', 'up'], { stdio: 'pipe' })).toThrow(/Usage: node dist\/cli\/migrations.js run \| show \| revert/);
   });
 });
