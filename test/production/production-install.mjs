@@ -4,7 +4,7 @@
  * package-lock.json in an empty directory, `npm ci --omit=dev`, then the documented commands with a production
  * environment on PostgreSQL and Redis: config check, first signing key, migrations, apps, reseal, the server, its
  * health check and a clean SIGTERM. The commands are those of production-commands.json, which the Dockerfile must
- * use too (test/production/dockerfile.e2e-spec.ts). Run by .ci/run; by hand:
+ * use too (test/deployment/deployment-files.e2e-spec.ts). Run by .ci/run; by hand:
  *   TEST_PG_URL=postgres://… TEST_REDIS_URL=redis://… npm run test:production-install
  * Runs every command on the Node running this script (npm run and npm exec put the repo's Node 24 first on PATH).
  */
