@@ -1,11 +1,15 @@
-import { execFileSync } from 'node:child_process';
+import { execFile, execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import Database from 'better-sqlite3';
 import { MIGRATIONS } from '../../src/database/data-source.js';
-import { buildOnce } from '../support/app-process.js';
+import { buildOnce, freePort } from '../support/app-process.js';
+import { startLoopbackServer } from '../support/loopback-server.js';
+
+// The compiled operator commands, as a production install runs them from dist/ (built once for the whole file).
+beforeAll(() => buildOnce(), 60_000);
 
 /** `npm run migration:*` build, then run dist/cli/migrations.js, the command a production install runs; this drives it. */
 describe('migration commands', () => {
@@ -26,7 +30,6 @@ describe('migration commands', () => {
     }
   };
 
-  beforeAll(() => buildOnce(), 60_000);
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
   const names = MIGRATIONS.map((migration) => migration.name);
@@ -53,5 +56,40 @@ describe('migration commands', () => {
 
   it('should refuse an unknown command with its usage', () => {
     expect(() => execFileSync(process.execPath, ['dist/cli/migrations.js', 'up'], { stdio: 'pipe' })).toThrow(/Usage: node dist\/cli\/migrations.js run \| show \| revert/);
+  });
+});
+
+/** `node dist/cli/health-check.js`, the image's HEALTHCHECK: healthy only when /health/live answers 2xx. */
+describe('health-check command', () => {
+  const healthCheck = (port: string) =>
+    new Promise<{ code: number; stderr: string }>((resolve) => {
+      execFile(process.execPath, ['dist/cli/health-check.js'], { env: { PATH: process.env.PATH, PORT: port } }, (error, _stdout, stderr) =>
+        resolve({ code: error ? Number(error.code) : 0, stderr }));
+    });
+  const serverAnswering = (status: number) =>
+    startLoopbackServer((req, res) => res.writeHead(req.url === '/health/live' ? status : 404).end());
+
+  it('should pass when /health/live answers 200 on PORT', async () => {
+    const server = await serverAnswering(200);
+    try {
+      expect(await healthCheck(new URL(server.url).port)).toEqual({ code: 0, stderr: '' });
+    } finally {
+      await server.close();
+    }
+  });
+
+  it('should fail when /health/live answers an error', async () => {
+    const server = await serverAnswering(503);
+    try {
+      expect(await healthCheck(new URL(server.url).port)).toEqual({ code: 1, stderr: '/health/live answered 503\n' });
+    } finally {
+      await server.close();
+    }
+  });
+
+  it('should fail when nothing listens', async () => {
+    const result = await healthCheck(String(await freePort()));
+    expect(result.code).toBe(1);
+    expect(result.stderr).toMatch(/^\/health\/live did not answer/);
   });
 });
