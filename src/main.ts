@@ -29,7 +29,7 @@ async function bootstrap(): Promise<void> {
     const pending = await pendingMigrations(app.get(DataSource));
     if (pending.length > 0) {
       boot.fatal(`Refusing to serve: the database lacks ${pending.length} migration(s) of this build (${pending.join(', ')}). `
-        + 'Run `npm run migration:run` with the same DATABASE_* settings, or set DATABASE_MIGRATE_ON_START=true.');
+        + 'Run `node dist/cli/migrations.js run` (`npm run migration:run` in a checkout) with the same DATABASE_* settings, or set DATABASE_MIGRATE_ON_START=true.');
       await app.close();
       process.exit(1);
     }

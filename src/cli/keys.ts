@@ -4,7 +4,7 @@
  *   promote → the new key moves first: instances sign with it, the old one still verifies
  *   retire  → once JWT_ACCESS_TTL_SECONDS has passed since promote, the old key is dropped
  * Each prints the next JWT_PRIVATE_KEYS value (reading the current one from the environment). Usage:
- *   npm run keys -- generate [ES256|RS256] | list | stage | promote | retire
+ *   node dist/cli/keys.js generate [ES256|RS256] | list | stage | promote | retire   (npm run keys -- … in a checkout)
  */
 import { readSigningAlgorithm, type SigningAlgorithm } from '../config/app-config.js';
 import { EnvReader } from '../config/env-reader.js';

@@ -1,7 +1,7 @@
 /**
  * Seals every stored provider token again under the first `ENCRYPTION_KEYS` key, bound to its row and column
  * (docs/decisions/0016-sealed-for-their-place.md). Run after putting a new key first, before dropping the old one,
- * and once after upgrading from unbound (`v1`) seals. Reads the app's environment. Usage: npm run reseal
+ * and once after upgrading from unbound (`v1`) seals. Reads the app's environment. Usage: node dist/cli/reseal.js (npm run reseal in a checkout)
  */
 import 'reflect-metadata';
 import { DataSource } from 'typeorm';

@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import { ConfigError } from './app-config.js';
+import { isDeclared } from './settings/index.js';
 
 /** Reads typed values out of the environment and remembers every problem instead of throwing at the first. */
 export class EnvReader {
@@ -16,6 +17,8 @@ export class EnvReader {
   }
 
   raw(key: string): string | undefined {
+    // A programming error, not a configuration one: every variable is declared once, with its default and meaning.
+    if (!isDeclared(key)) throw new Error(`EnvReader: ${key} is not declared in src/config/settings/; add it there (and to the README's configuration table)`);
     const value = this.env[key];
     return value === undefined || value.trim() === '' ? undefined : value.trim();
   }

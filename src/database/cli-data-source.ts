@@ -1,5 +1,6 @@
-// The DataSource of the TypeORM CLI (`npm run migration:run | migration:revert | migration:show | migration:generate`),
-// compiled to dist/database/cli-data-source.js. Same options as the app, reading only the DATABASE_* variables.
+// The DataSource of the TypeORM CLI for `npm run migration:generate` (development), compiled to
+// dist/database/cli-data-source.js. Same options as the app, reading only the DATABASE_* variables. Running
+// migrations goes through our own command, dist/cli/migrations.js, which needs no CLI (ADR 0029).
 import 'reflect-metadata';
 import { DataSource } from 'typeorm';
 import { loadDatabaseConfig } from '../config/app-config.js';

@@ -46,7 +46,7 @@ describe('booting the built app', () => {
     expect(code).toBe(1);
     // Every migration of this build is pending on a new database: their count, the first named, and the command.
     const migrations = readdirSync('src/database/migrations').filter((f) => /^\d+-.+\.ts$/.test(f));
-    expect(output).toMatch(new RegExp(`Refusing to serve: the database lacks ${migrations.length} migration\\(s\\) of this build \\(InitialSchema1764000000000[^)]*\\)\\. Run \`npm run migration:run\``));
+    expect(output).toMatch(new RegExp(`Refusing to serve: the database lacks ${migrations.length} migration\\(s\\) of this build \\(InitialSchema1764000000000[^)]*\\)\\. Run \`node dist/cli/migrations.js run\``));
   });
 
   it('should serve once migrated, warning loudly that production runs on SQLite', async () => {

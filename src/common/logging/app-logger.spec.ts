@@ -1,5 +1,6 @@
 import { describe, expect, it } from '@jest/globals';
 import type { AppConfig } from '../../config/app-config.js';
+import { SECRET_SETTING_NAMES } from '../../config/settings/index.js';
 import { AppLogger, createAppLogger } from './app-logger.js';
 import { formatLine } from './pretty-destination.js';
 import { runWithRequestId } from './request-context.js';
@@ -53,6 +54,17 @@ describe(AppLogger.name, () => {
     expect(raw()).not.toMatch(/"s-[a-z-]+"|Bearer/);
     expect(raw()).toContain('application/json');
     expect(raw()).toContain('[Redacted]');
+  });
+
+  it('should redact every setting the configuration catalogue marks secret, alone or in a logged environment', () => {
+    const { logger, raw } = capture();
+    const env = Object.fromEntries(SECRET_SETTING_NAMES.map((name) => [name, `s-${name.toLowerCase().replace(/_/g, '-')}`]));
+
+    logger.warn({ env: { ...env, PORT: '3000' }, ...env }, 'Test');
+
+    expect(SECRET_SETTING_NAMES).toEqual(expect.arrayContaining(['JWT_PRIVATE_KEYS', 'ENCRYPTION_KEYS', 'DATABASE_URL', 'GOOGLE_CLIENT_SECRETS']));
+    expect(raw()).not.toMatch(/"s-[a-z-]+"/);
+    expect(raw()).toContain('"PORT":"3000"');
   });
 
   it('should write nothing when the level is silent', () => {

@@ -7,6 +7,8 @@
  * (`*.token`) cost 10-40 µs on every line, the request line included (measured with pino 10).
  * A credential under a holder not listed here is NOT redacted: log a new shape of object, add its holder.
  */
+import { SECRET_SETTING_NAMES } from '../../config/settings/index.js';
+
 const SECRET_HEADERS = ['authorization', 'cookie', 'set-cookie', 'x-api-key'];
 
 const SECRET_FIELDS = [
@@ -27,9 +29,14 @@ const FIELD_HOLDERS = [
   'err.body', 'err.response.body', 'error.response.body',
 ];
 
+/** Where environment variables sit: a logged environment (`{ env: process.env }`) or one of its values. */
+const ENV_HOLDERS = ['', 'env'];
+
 export const REDACT_PATHS: string[] = [
   ...HEADER_HOLDERS.flatMap((holder) => SECRET_HEADERS.map((name) => `${holder}["${name}"]`)),
   ...FIELD_HOLDERS.flatMap((holder) => SECRET_FIELDS.map((field) => (holder ? `${holder}.${field}` : field))),
+  // The settings the configuration catalogue marks secret (src/config/settings/): JWT_PRIVATE_KEYS, DATABASE_URL…
+  ...ENV_HOLDERS.flatMap((holder) => SECRET_SETTING_NAMES.map((name) => (holder ? `${holder}.${name}` : name))),
 ];
 
 export const REDACTED = '[Redacted]';
