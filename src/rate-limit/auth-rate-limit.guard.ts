@@ -1,4 +1,4 @@
-import { Inject, Injectable, Optional, type ExecutionContext } from '@nestjs/common';
+import { Inject, Injectable, Optional, type CanActivate, type ExecutionContext } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import { InjectThrottlerOptions, InjectThrottlerStorage, ThrottlerGuard } from '@nestjs/throttler';
 import type { ThrottlerLimitDetail, ThrottlerModuleOptions, ThrottlerStorage } from '@nestjs/throttler';
@@ -17,17 +17,9 @@ export interface RateLimitListener {
 
 type Request = FastifyRequest & RateLimitedRequest;
 
-/**
- * The throttler on `/auth/*` only, answering `429 rate_limited` with `Retry-After` through HttpErrorFilter
- * (throttler's own exception would say `ThrottlerException: Too Many Requests` and name its header `Retry-After-ip`).
- *
- * A global guard: every /auth route is covered, also those added later. It must run after JwtAuthGuard, so that
- * authenticated routes count against the user: Nest runs global guards in the order their modules are
- * imported, which is why RateLimitModule comes after AuthModule in AppModule. A reordering fails every
- * authenticated /auth request loudly instead of silently dropping the per-user limit.
- */
+/** @nestjs/throttler's guard with our skip rules and our 429: what AuthRateLimitGuard (below) runs on /auth routes. */
 @Injectable()
-export class AuthRateLimitGuard extends ThrottlerGuard {
+export class AuthThrottler extends ThrottlerGuard {
   constructor(
     @InjectThrottlerOptions() options: ThrottlerModuleOptions,
     @InjectThrottlerStorage() storage: ThrottlerStorage,
@@ -36,15 +28,6 @@ export class AuthRateLimitGuard extends ThrottlerGuard {
     @Optional() @Inject(RATE_LIMIT_LISTENER) private readonly listener?: RateLimitListener,
   ) {
     super(options, storage, reflector);
-  }
-
-  /**
-   * Every request passes here, and most are not /auth requests: those are let through at once, without the
-   * throttler's own chain of awaits (each promise is one more for the request context to carry; see ADR 0006).
-   */
-  override async canActivate(context: ExecutionContext): Promise<boolean> {
-    if (context.getType() === 'http' && !isAuthRoute(routeOf(context.switchToHttp().getRequest<Request>()))) return true;
-    return super.canActivate(context);
   }
 
   protected override async shouldSkip(context: ExecutionContext): Promise<boolean> {
@@ -63,6 +46,28 @@ export class AuthRateLimitGuard extends ThrottlerGuard {
     void http.getResponse<FastifyReply>().header('retry-after', String(retryAfter));
     this.listener?.rateLimited(routeOf(http.getRequest<Request>()));
     throw new AppError('rate_limited', `Too many requests; retry in ${retryAfter} s`);
+  }
+}
+
+/**
+ * The throttler on `/auth/*` only, answering `429 rate_limited` with `Retry-After` through HttpErrorFilter
+ * (throttler's own exception would say `ThrottlerException: Too Many Requests` and name its header `Retry-After-ip`).
+ *
+ * A global guard: every /auth route is covered, also those added later. It must run after JwtAuthGuard, so that
+ * authenticated routes count against the user: Nest runs global guards in the order their modules are
+ * imported, which is why RateLimitModule comes after AuthModule in AppModule. A reordering fails every
+ * authenticated /auth request loudly instead of silently dropping the per-user limit.
+ *
+ * Every request passes here, and most are not /auth requests: those get `true` at once, a boolean and not a
+ * promise, so a route outside /auth pays nothing for the limiter (Nest awaits a guard's promise; see ADR 0006).
+ */
+@Injectable()
+export class AuthRateLimitGuard implements CanActivate {
+  constructor(private readonly throttler: AuthThrottler) {}
+
+  canActivate(context: ExecutionContext): boolean | Promise<boolean> {
+    if (context.getType() === 'http' && !isAuthRoute(routeOf(context.switchToHttp().getRequest<Request>()))) return true;
+    return this.throttler.canActivate(context);
   }
 }
 

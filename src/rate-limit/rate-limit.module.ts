@@ -5,7 +5,7 @@ import type { Redis } from 'ioredis';
 import { APP_CONFIG, type AppConfig } from '../config/app-config.js';
 import { MetricsService } from '../metrics/metrics.service.js';
 import { REDIS } from '../redis/redis.module.js';
-import { AuthRateLimitGuard, RATE_LIMIT_LISTENER } from './auth-rate-limit.guard.js';
+import { AuthRateLimitGuard, AuthThrottler, RATE_LIMIT_LISTENER } from './auth-rate-limit.guard.js';
 import { rateLimitIdentity, type RateLimitedRequest } from './rate-limit-identity.js';
 import { RedisThrottlerStorage } from './redis-throttler.storage.js';
 
@@ -37,6 +37,7 @@ function throttlerOptions(config: AppConfig, redis: Redis | null): ThrottlerModu
 @Module({
   imports: [ThrottlerModule.forRootAsync({ inject: [APP_CONFIG, REDIS], useFactory: throttlerOptions })],
   providers: [
+    AuthThrottler,
     { provide: APP_GUARD, useClass: AuthRateLimitGuard },
     // MetricsModule is global: rejections are counted in nsa_rate_limit_rejections_total{route}.
     { provide: RATE_LIMIT_LISTENER, useExisting: MetricsService },

@@ -38,6 +38,12 @@ export class AnnouncedCache {
     await this.subscriber?.quit().catch(() => this.subscriber?.disconnect());
   }
 
+  /** The cached answer, if there is a fresh one: lets a caller on every request's path skip a promise. */
+  known(key: string): boolean | undefined {
+    const hit = this.cache.get(key);
+    return hit && hit.until > Date.now() ? hit.live : undefined;
+  }
+
   async get(key: string): Promise<boolean> {
     const now = Date.now();
     const hit = this.cache.get(key);

@@ -23,32 +23,57 @@ export class JwtAuthGuard implements CanActivate {
     @Optional() @Inject(THIRD_PARTY_TOKENS) private readonly thirdParty?: ThirdPartyTokenVerifier,
   ) {}
 
-  async canActivate(context: ExecutionContext): Promise<boolean> {
+  /**
+   * Synchronous (a boolean, no promise) whenever nothing has to be awaited: a public route, a token verified
+   * before (AccessTokenService remembers it), a session whose liveness is cached. Nest awaits a guard's promise
+   * on every request, which a user's own guarded route would pay for nothing (docs/decisions/0006).
+   */
+  canActivate(context: ExecutionContext): boolean | Promise<boolean> {
     if (this.reflector.getAllAndOverride<boolean>(IS_PUBLIC, [context.getHandler(), context.getClass()])) return true;
     const http = context.switchToHttp();
-    const req = http.getRequest<{ headers: Record<string, string | string[] | undefined>; auth?: AuthenticatedUser }>();
+    const req = http.getRequest<GuardedRequest>();
     const credentials = bearerCredentials(req.headers.authorization);
     const reply = http.getResponse<FastifyReply>();
     if (typeof credentials !== 'string') {
       void reply.header('www-authenticate', bearerChallenge(credentials === MALFORMED ? 'invalid_token' : undefined));
       throw new AppError('invalid_token', 'Send an access token: Authorization: Bearer <token>');
     }
+    try {
+      // A token that verified before is one of ours (third-party tokens never enter that cache): no need to look inside.
+      const remembered = this.tokens.remembered(credentials);
+      if (remembered === undefined && this.thirdParty?.accepts(credentials)) return this.admitThirdParty(context, req, reply, credentials);
+      const auth = remembered ?? this.tokens.verify(credentials);
+      if (this.config.jwt.checkSessionOnEachRequest) {
+        const live = this.liveness.known(auth.sessionId);
+        if (live === undefined) return this.admitIfLive(req, reply, auth);
+        if (!live) throw sessionEnded();
+      }
+      req.auth = auth;
+      return true;
+    } catch (error) {
+      throw refused(error, reply);
+    }
+  }
+
+  private async admitThirdParty(context: ExecutionContext, req: GuardedRequest, reply: FastifyReply, credentials: string): Promise<boolean> {
     let auth: AuthenticatedUser;
     try {
-      if (this.thirdParty?.accepts(credentials)) {
-        auth = await this.thirdParty.verify(credentials);
-      } else {
-        auth = this.tokens.verify(credentials);
-        if (this.config.jwt.checkSessionOnEachRequest && !(await this.liveness.isLive(auth.sessionId))) {
-          throw new AppError('invalid_token', 'This session has ended');
-        }
-      }
+      auth = await this.thirdParty!.verify(credentials);
     } catch (error) {
-      if (error instanceof AppError && error.status === 401) void reply.header('www-authenticate', bearerChallenge('invalid_token'));
-      throw error;
+      throw refused(error, reply);
     }
     // A third-party token (it names its client) is held to the route's @Scopes(); a first-party one has them all.
     if (auth.clientId !== undefined) this.checkScopes(context, auth);
+    req.auth = auth;
+    return true;
+  }
+
+  private async admitIfLive(req: GuardedRequest, reply: FastifyReply, auth: AuthenticatedUser): Promise<boolean> {
+    try {
+      if (!(await this.liveness.isLive(auth.sessionId))) throw sessionEnded();
+    } catch (error) {
+      throw refused(error, reply);
+    }
     req.auth = auth;
     return true;
   }
@@ -65,6 +90,18 @@ export class JwtAuthGuard implements CanActivate {
       .header('www-authenticate', `Bearer error="insufficient_scope"${scope ? `, scope="${scope}"` : ''}, error_description="${required ? 'The access token lacks a scope this needs' : 'Third-party applications cannot use this'}"`);
     throw new AppError('insufficient_scope', required ? `This needs the scope ${scope}` : 'Third-party applications cannot use this', { details: { scope } });
   }
+}
+
+type GuardedRequest = { headers: Record<string, string | string[] | undefined>; auth?: AuthenticatedUser };
+
+function sessionEnded(): AppError {
+  return new AppError('invalid_token', 'This session has ended');
+}
+
+/** A refused token's 401 carries the challenge that says so (RFC 6750 §3.1); other errors pass unchanged. */
+function refused(error: unknown, reply: FastifyReply): unknown {
+  if (error instanceof AppError && error.status === 401) void reply.header('www-authenticate', bearerChallenge('invalid_token'));
+  return error;
 }
 
 /** Longer than any access token we sign (a few hundred characters); a bigger header is not worth parsing. */

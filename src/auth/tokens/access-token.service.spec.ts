@@ -68,4 +68,20 @@ describe(AccessTokenService.name, () => {
       expect(() => serviceFor().verify(token)).toThrow();
     });
   });
+
+  describe('remembered', () => {
+    it('should know only a token that passed verify, and forget it once its exp has passed', () => {
+      jest.useFakeTimers({ doNotFake: ['nextTick', 'setImmediate'] });
+      const sut = serviceFor();
+      const token = sut.sign('user-1', 'session-1');
+
+      expect(sut.remembered(token)).toBeUndefined();
+      sut.verify(token);
+      expect(sut.remembered(token)).toMatchObject({ userId: 'user-1', sessionId: 'session-1' });
+
+      jest.setSystemTime(Date.now() + 61_000);
+
+      expect(sut.remembered(token)).toBeUndefined();
+    });
+  });
 });

@@ -37,6 +37,11 @@ export class SessionLiveness implements OnModuleInit, OnModuleDestroy {
     return this.answers.get(familyId);
   }
 
+  /** The cached answer of `isLive`, or `undefined` when it has to be looked up. */
+  known(familyId: string): boolean | undefined {
+    return this.answers.known(familyId);
+  }
+
   /** Called after a session was ended (logout, reuse, logout-all): forget it here and everywhere. */
   ended(familyId: string): Promise<void> {
     return this.answers.ended(familyId);

@@ -24,9 +24,11 @@ export function registerCors(app: NestFastifyApplication, config: AppConfig, log
     allowedHeaders: ['authorization', 'content-type'],
     maxAge: 600,
   };
-  // A delegator rather than static options: it sees the request, and runs in the hook that answers the preflight
-  // (Nest runs that hook first, before any hook of ours could).
-  app.enableCors({ delegator: (req: FastifyRequest, callback: (error: Error | null, corsOptions: typeof options) => void) => {
+  // Static options: @fastify/cors normalizes them once. A delegator (which the warning used to live in) made it
+  // rebuild them on every request, and Nest's hook answers the preflight before any hook of ours can run, so
+  // the warning is given in `onResponse`, which every answer passes once, the preflight's included.
+  app.enableCors(options);
+  app.getHttpAdapter().getInstance().addHook('onResponse', (req: FastifyRequest, _reply: unknown, done: () => void) => {
     const origin = refusedPreflightOrigin(req, allowed);
     if (origin !== undefined && !warned.has(origin) && warned.size <= REMEMBERED_REFUSED_ORIGINS) {
       warned.add(origin);
@@ -36,8 +38,8 @@ export function registerCors(app: NestFastifyApplication, config: AppConfig, log
         logger.warn({ origin }, `CORS preflight from ${JSON.stringify(origin)} refused: it is not in CORS_ORIGINS; add it there if this frontend is yours`);
       }
     }
-    callback(null, options);
-  } });
+    done();
+  });
 }
 
 function refusedPreflightOrigin(req: FastifyRequest, allowed: ReadonlySet<string>): string | undefined {
