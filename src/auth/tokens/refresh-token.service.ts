@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { IsNull, MoreThan, type EntityManager, type Repository } from 'typeorm';
+import { AuditTrail } from '../../audit/audit-trail.service.js';
 import { randomToken, sha256 } from '../../common/crypto/random.js';
 import { AppError } from '../../common/errors/app-error.js';
 import { APP_CONFIG, type AppConfig } from '../../config/app-config.js';
@@ -47,6 +48,7 @@ export class RefreshTokenService {
     private readonly tx: TransactionRunner,
     private readonly liveness: SessionLiveness,
     private readonly metrics: MetricsService,
+    private readonly audit: AuditTrail,
   ) {}
 
   /** A new family (a new session), inside the login's transaction. */
@@ -70,29 +72,34 @@ export class RefreshTokenService {
   }
 
   /** Ends the session the token belongs to. Any token of the family will do, spent or not. */
-  async revokeByToken(token: string): Promise<void> {
+  async revokeByToken(token: string, client: ClientInfo | null = null): Promise<void> {
     const row = await this.tokens.findOne({ where: { tokenHash: sha256(token) } });
     if (!row) throw new AppError('invalid_refresh_token', 'Unknown refresh token');
-    await this.tx.run((manager) => this.revokeFamily(manager, row.familyId, 'logout'));
+    await this.tx.run(async (manager) => {
+      await this.revokeFamily(manager, row.familyId, 'logout');
+      await this.audit.record(manager, { event: 'session_ended', userId: row.userId, client, sessionId: row.familyId, detail: { how: 'logout' } });
+    });
     await this.liveness.ended(row.familyId);
   }
 
-  async endSession(userId: string, familyId: string): Promise<void> {
+  async endSession(userId: string, familyId: string, client: ClientInfo | null = null): Promise<void> {
     const ended = await this.tx.run(async (manager) => {
       const live = await manager.count(RefreshToken, { where: { userId, familyId, revokedAt: IsNull(), usedAt: IsNull() } });
       if (live === 0) return false;
       await this.revokeFamily(manager, familyId, 'logout');
+      await this.audit.record(manager, { event: 'session_ended', userId, client, sessionId: familyId, detail: { how: 'one' } });
       return true;
     });
     if (!ended) throw new AppError('not_found', 'No such session');
     await this.liveness.ended(familyId);
   }
 
-  async endAllSessions(userId: string): Promise<void> {
+  async endAllSessions(userId: string, client: ClientInfo | null = null): Promise<void> {
     const families = await this.tokens.find({ select: { familyId: true }, where: { userId, revokedAt: IsNull() } });
-    await this.tx.run((manager) =>
-      manager.update(RefreshToken, { userId, revokedAt: IsNull() }, { revokedAt: new Date(), revokedReason: 'logout_all' }),
-    );
+    await this.tx.run(async (manager) => {
+      await manager.update(RefreshToken, { userId, revokedAt: IsNull() }, { revokedAt: new Date(), revokedReason: 'logout_all' });
+      await this.audit.record(manager, { event: 'session_ended', userId, client, detail: { how: 'logout_all', sessions: new Set(families.map((f) => f.familyId)).size } });
+    });
     await Promise.all(families.map(({ familyId }) => this.liveness.ended(familyId)));
   }
 
@@ -111,22 +118,24 @@ export class RefreshTokenService {
       return row.revokedReason === 'reuse' ? { kind: 'reused' } : { kind: 'invalid', message: 'This session has ended' };
     }
     const now = new Date();
-    if (row.usedAt) return this.onReuse(manager, row, now);
+    if (row.usedAt) return this.onReuse(manager, row, now, client);
     if (row.expiresAt <= now) return { kind: 'invalid', message: 'The refresh token has expired' };
     if (!row.user.isActive) {
       await this.revokeFamily(manager, row.familyId, 'inactive');
       return { kind: 'inactive', endedFamily: row.familyId };
     }
     const spent = await manager.update(RefreshToken, { id: row.id, usedAt: IsNull(), revokedAt: IsNull() }, { usedAt: now });
-    if (spent.affected !== 1) return this.onReuse(manager, { ...row, usedAt: now }, now);
+    if (spent.affected !== 1) return this.onReuse(manager, { ...row, usedAt: now }, now, client);
     const next = await this.insert(manager, { userId: row.userId, familyId: row.familyId, sessionCreatedAt: row.sessionCreatedAt, client, now });
     return { kind: 'rotated', session: { ...next, user: row.user } };
   }
 
-  private async onReuse(manager: EntityManager, row: RefreshToken, now: Date): Promise<RotationOutcome> {
+  private async onReuse(manager: EntityManager, row: RefreshToken, now: Date, client: ClientInfo): Promise<RotationOutcome> {
     const graceMs = this.config.refresh.reuseGraceSeconds * 1000;
     if (graceMs > 0 && row.usedAt && now.getTime() - row.usedAt.getTime() < graceMs) return { kind: 'superseded' };
     await this.revokeFamily(manager, row.familyId, 'reuse');
+    // The client is whoever presented the spent token: possibly the thief, possibly the user after a theft.
+    await this.audit.record(manager, { event: 'refresh_token_reused', userId: row.userId, client, sessionId: row.familyId, detail: { session_ended: true } });
     return { kind: 'reused', endedFamily: row.familyId };
   }
 

@@ -1,0 +1,97 @@
+import { randomUUID } from 'node:crypto';
+import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
+import { DataSource, LessThan, type EntityManager } from 'typeorm';
+import { APP_CONFIG, type AppConfig } from '../config/app-config.js';
+import { insertRow } from '../database/transaction-runner.js';
+import { AuditEvent, type AuditDetail, type AuditEventName } from './audit-event.entity.js';
+import { summarizeUserAgent } from './user-agent-summary.js';
+
+export interface AuditEntry {
+  event: AuditEventName;
+  userId: string;
+  /** Where the request came from, as sessions record it (`ClientInfo`). */
+  client?: { ip: string | null; device: string | null } | null;
+  provider?: string | null;
+  sessionId?: string | null;
+  detail?: AuditDetail;
+}
+
+/** Where a page of activity ends: the next page starts strictly older than this event. */
+export interface ActivityCursor {
+  createdAt: Date;
+  id: string;
+}
+
+const PRUNE_INTERVAL_MS = 60 * 60 * 1000;
+
+/**
+ * The audit trail: each security event is one row in `audit_events`, written with the manager of the change's own
+ * transaction (so a rolled-back login leaves no "signed in" behind), and one `Audit` log line. Rows older than
+ * `AUDIT_RETENTION_DAYS` are deleted at boot and hourly by each instance: one indexed DELETE, never on a request.
+ */
+@Injectable()
+export class AuditTrail implements OnApplicationBootstrap, OnApplicationShutdown {
+  private readonly logger = new Logger('Audit');
+  private timer: NodeJS.Timeout | undefined;
+
+  constructor(
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+    private readonly dataSource: DataSource,
+  ) {}
+
+  /** One INSERT in `manager`'s transaction; call it last there, so the log line is of a change about to commit. */
+  async record(manager: EntityManager, entry: AuditEntry): Promise<void> {
+    const row = {
+      id: randomUUID(),
+      userId: entry.userId,
+      event: entry.event,
+      provider: entry.provider ?? null,
+      sessionId: entry.sessionId ?? null,
+      ip: entry.client?.ip ?? null,
+      userAgent: summarizeUserAgent(entry.client?.device),
+      detail: entry.detail ?? null,
+      createdAt: new Date(),
+    };
+    await insertRow(manager, AuditEvent, row);
+    const { id: _id, detail, createdAt: _at, ...fields } = row;
+    this.logger.log({ msg: `audit ${row.event}`, ...fields, ...detail });
+  }
+
+  /** A user's events, newest first. */
+  list(userId: string, limit: number, before?: ActivityCursor): Promise<AuditEvent[]> {
+    const query = this.dataSource.getRepository(AuditEvent).createQueryBuilder('e')
+      .where('e.userId = :userId', { userId })
+      .orderBy('e.createdAt', 'DESC').addOrderBy('e.id', 'DESC')
+      .limit(limit);
+    if (before) {
+      query.andWhere('(e.createdAt < :at OR (e.createdAt = :at AND e.id < :id))', { at: before.createdAt, id: before.id });
+    }
+    return query.getMany();
+  }
+
+  /** Deletes the events older than the retention; returns how many went. */
+  async prune(now = new Date()): Promise<number> {
+    const cutoff = new Date(now.getTime() - this.config.audit.retentionDays * 86_400_000);
+    const result = await this.dataSource.getRepository(AuditEvent).delete({ createdAt: LessThan(cutoff) });
+    return result.affected ?? 0;
+  }
+
+  async onApplicationBootstrap(): Promise<void> {
+    await this.pruneAndLog();
+    this.timer = setInterval(() => void this.pruneAndLog(), PRUNE_INTERVAL_MS).unref();
+  }
+
+  onApplicationShutdown(): void {
+    clearInterval(this.timer);
+  }
+
+  private async pruneAndLog(): Promise<void> {
+    try {
+      const deleted = await this.prune();
+      if (deleted > 0) this.logger.log(`Deleted ${deleted} audit event(s) older than ${this.config.audit.retentionDays} days`);
+    } catch (error) {
+      // Pruning is housekeeping: a failure waits for the next hour, it never stops the app.
+      this.logger.warn(`Pruning audit events failed: ${error instanceof Error ? error.message : String(error)}`);
+    }
+  }
+}
