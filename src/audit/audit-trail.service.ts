@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import { DataSource, LessThan, type EntityManager } from 'typeorm';
 import { APP_CONFIG, type AppConfig } from '../config/app-config.js';
-import { insertRow } from '../database/transaction-runner.js';
+import { insertRows, type RowInsert } from '../database/transaction-runner.js';
 import { AuditEvent, type AuditDetail, type AuditEventName } from './audit-event.entity.js';
 import { summarizeUserAgent } from './user-agent-summary.js';
 
@@ -39,8 +39,12 @@ export class AuditTrail implements OnApplicationBootstrap, OnApplicationShutdown
     private readonly dataSource: DataSource,
   ) {}
 
-  /** One INSERT in `manager`'s transaction; call it last there, so the log line is of a change about to commit. */
-  async record(manager: EntityManager, entry: AuditEntry): Promise<void> {
+  /**
+   * One INSERT in `manager`'s transaction; call it last there, so the log line is of a change about to commit.
+   * `alongside`: rows of the change itself to insert in the same statement (the login's new session), so on
+   * PostgreSQL the event costs no round trip of its own (`insertRows`).
+   */
+  async record(manager: EntityManager, entry: AuditEntry, alongside: RowInsert[] = []): Promise<void> {
     const row = {
       id: randomUUID(),
       userId: entry.userId,
@@ -52,7 +56,7 @@ export class AuditTrail implements OnApplicationBootstrap, OnApplicationShutdown
       detail: entry.detail ?? null,
       createdAt: new Date(),
     };
-    await insertRow(manager, AuditEvent, row);
+    await insertRows(manager, [...alongside, { entity: AuditEvent, values: row }]);
     const { id: _id, detail, createdAt: _at, ...fields } = row;
     this.logger.log({ msg: `audit ${row.event}`, ...fields, ...detail });
   }

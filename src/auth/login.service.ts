@@ -81,15 +81,15 @@ export class LoginService {
     return this.login(await this.pending.resume(pendingToken, supplied), client, 'complete');
   }
 
-  /** The new session and its `sign_in` event: the login transaction's last two statements. */
+  /** The new session and its `sign_in` event: the login transaction's last statement (two on SQLite). */
   private async startSessionIn(
     manager: EntityManager, userId: string, client: ClientInfo, how: { provider: string | null; flow: SignInFlow; isNewUser: boolean },
   ): Promise<IssuedRefreshToken> {
-    const refresh = await this.refreshTokens.issue(manager, userId, client);
+    const session = this.refreshTokens.newSession(userId, client);
     await this.audit.record(manager, {
-      event: 'sign_in', userId, client, provider: how.provider, sessionId: refresh.familyId, detail: { flow: how.flow, new_user: how.isNewUser },
-    });
-    return refresh;
+      event: 'sign_in', userId, client, provider: how.provider, sessionId: session.issued.familyId, detail: { flow: how.flow, new_user: how.isNewUser },
+    }, [session.row]);
+    return session.issued;
   }
 
   async refresh(refreshToken: string, client: ClientInfo): Promise<TokenPairResponse> {

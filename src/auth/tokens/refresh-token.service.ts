@@ -6,7 +6,7 @@ import { AuditTrail } from '../../audit/audit-trail.service.js';
 import { randomToken, sha256 } from '../../common/crypto/random.js';
 import { AppError } from '../../common/errors/app-error.js';
 import { APP_CONFIG, type AppConfig } from '../../config/app-config.js';
-import { insertRow, TransactionRunner } from '../../database/transaction-runner.js';
+import { insertRow, TransactionRunner, type RowInsert } from '../../database/transaction-runner.js';
 import { MetricsService } from '../../metrics/metrics.service.js';
 import type { User } from '../../users/entities/user.entity.js';
 import { RefreshToken } from './refresh-token.entity.js';
@@ -24,6 +24,14 @@ export interface IssuedRefreshToken {
 
 export interface RotatedSession extends IssuedRefreshToken {
   user: User;
+}
+
+interface TokenArgs {
+  userId: string;
+  familyId: string;
+  sessionCreatedAt: Date;
+  client: ClientInfo;
+  now: Date;
 }
 
 type RotationOutcome =
@@ -51,10 +59,13 @@ export class RefreshTokenService {
     private readonly audit: AuditTrail,
   ) {}
 
-  /** A new family (a new session), inside the login's transaction. */
-  async issue(manager: EntityManager, userId: string, client: ClientInfo): Promise<IssuedRefreshToken> {
+  /**
+   * A new family (a new session) for the login's transaction to insert: the row, and the token it stands for. The
+   * caller inserts it with the session's audit event (AuditTrail.record), one statement on PostgreSQL.
+   */
+  newSession(userId: string, client: ClientInfo): { row: RowInsert<RefreshToken>; issued: IssuedRefreshToken } {
     const now = new Date();
-    return this.insert(manager, { userId, familyId: randomUUID(), sessionCreatedAt: now, client, now });
+    return this.build({ userId, familyId: randomUUID(), sessionCreatedAt: now, client, now });
   }
 
   async rotate(token: string, client: ClientInfo): Promise<RotatedSession> {
@@ -144,12 +155,15 @@ export class RefreshTokenService {
     await manager.update(RefreshToken, { familyId, revokedAt: IsNull() }, { revokedAt: new Date(), revokedReason: reason });
   }
 
-  private async insert(
-    manager: EntityManager,
-    args: { userId: string; familyId: string; sessionCreatedAt: Date; client: ClientInfo; now: Date },
-  ): Promise<IssuedRefreshToken> {
+  private async insert(manager: EntityManager, args: TokenArgs): Promise<IssuedRefreshToken> {
+    const { row, issued } = this.build(args);
+    await insertRow(manager, row.entity, row.values);
+    return issued;
+  }
+
+  private build(args: TokenArgs): { row: RowInsert<RefreshToken>; issued: IssuedRefreshToken } {
     const token = randomToken();
-    await insertRow(manager, RefreshToken, {
+    const values = {
       id: randomUUID(),
       familyId: args.familyId,
       userId: args.userId,
@@ -162,8 +176,8 @@ export class RefreshTokenService {
       usedAt: null,
       revokedAt: null,
       revokedReason: null,
-    });
-    return { token, familyId: args.familyId };
+    };
+    return { row: { entity: RefreshToken, values }, issued: { token, familyId: args.familyId } };
   }
 }
 
