@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
+import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
 import { DataSource, LessThan, type EntityManager } from 'typeorm';
 import { APP_CONFIG, type AppConfig } from '../config/app-config.js';
 import { insertRows, type RowInsert } from '../database/transaction-runner.js';
@@ -30,9 +30,10 @@ const PRUNE_INTERVAL_MS = 60 * 60 * 1000;
  * `AUDIT_RETENTION_DAYS` are deleted at boot and hourly by each instance: one indexed DELETE, never on a request.
  */
 @Injectable()
-export class AuditTrail implements OnApplicationBootstrap, OnApplicationShutdown {
+export class AuditTrail implements OnApplicationBootstrap, OnModuleDestroy {
   private readonly logger = new Logger('Audit');
   private timer: NodeJS.Timeout | undefined;
+  private pruning: Promise<void> = Promise.resolve();
 
   constructor(
     @Inject(APP_CONFIG) private readonly config: AppConfig,
@@ -81,12 +82,14 @@ export class AuditTrail implements OnApplicationBootstrap, OnApplicationShutdown
   }
 
   async onApplicationBootstrap(): Promise<void> {
-    await this.pruneAndLog();
-    this.timer = setInterval(() => void this.pruneAndLog(), PRUNE_INTERVAL_MS).unref();
+    await (this.pruning = this.pruneAndLog());
+    this.timer = setInterval(() => void (this.pruning = this.pruneAndLog()), PRUNE_INTERVAL_MS).unref();
   }
 
-  onApplicationShutdown(): void {
+  /** Before the database closes (`onApplicationShutdown`): no prune starts, and one under way finishes. */
+  async onModuleDestroy(): Promise<void> {
     clearInterval(this.timer);
+    await this.pruning;
   }
 
   private async pruneAndLog(): Promise<void> {
