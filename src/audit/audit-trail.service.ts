@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
 import { DataSource, LessThan, type EntityManager } from 'typeorm';
 import { APP_CONFIG, type AppConfig } from '../config/app-config.js';
-import { insertRows, type RowInsert } from '../database/transaction-runner.js';
+import { insertRows, TransactionRunner, type RowInsert } from '../database/transaction-runner.js';
 import { AuditEvent, type AuditDetail, type AuditEventName } from './audit-event.entity.js';
 import { summarizeUserAgent } from './user-agent-summary.js';
 
@@ -38,6 +38,7 @@ export class AuditTrail implements OnApplicationBootstrap, OnModuleDestroy {
   constructor(
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     private readonly dataSource: DataSource,
+    private readonly tx: TransactionRunner,
   ) {}
 
   /**
@@ -60,6 +61,11 @@ export class AuditTrail implements OnApplicationBootstrap, OnModuleDestroy {
     await insertRows(manager, [...alongside, { entity: AuditEvent, values: row }]);
     const { id: _id, detail, createdAt: _at, ...fields } = row;
     this.logger.log({ msg: `audit ${row.event}`, ...fields, ...detail });
+  }
+
+  /** For a change made outside our transactions (oidc-provider saved a grant through its adapter): the event alone, after it. */
+  recordAfter(entry: AuditEntry): Promise<void> {
+    return this.tx.run((manager) => this.record(manager, entry));
   }
 
   /** A user's events, newest first. */
