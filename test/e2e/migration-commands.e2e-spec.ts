@@ -31,9 +31,10 @@ describe('migration commands', () => {
 
   it('should create the schema with migration:run and list it as applied', () => {
     expect(typeorm('migration:run')).toContain('InitialSchema1764000000000 has been executed successfully');
-    expect(tables()).toEqual(['migrations', 'oauth_applications', 'oauth_records', 'refresh_tokens', 'social_accounts', 'users']);
+    expect(tables()).toEqual(['audit_events', 'migrations', 'oauth_applications', 'oauth_records', 'refresh_tokens', 'social_accounts', 'users']);
     expect(typeorm('migration:show')).toContain('[X] 1 InitialSchema1764000000000');
     expect(typeorm('migration:show')).toContain('OAuthServer1765200000000');
+    expect(typeorm('migration:show')).toContain('[X] 4 AuditEvents1765400000000');
   });
 
   it('should do nothing on a second run', () => {
