@@ -60,7 +60,8 @@ export class AuditTrail implements OnApplicationBootstrap, OnModuleDestroy {
     };
     await insertRows(manager, [...alongside, { entity: AuditEvent, values: row }]);
     const { id: _id, detail, createdAt: _at, ...fields } = row;
-    this.logger.log({ msg: `audit ${row.event}`, ...fields, ...detail });
+    // The row's own fields last: no detail can pass for a user or session id.
+    this.logger.log({ msg: `audit ${row.event}`, ...detail, ...fields });
   }
 
   /** For a change made outside our transactions (oidc-provider saved a grant through its adapter): the event alone, after it. */
@@ -83,7 +84,8 @@ export class AuditTrail implements OnApplicationBootstrap, OnModuleDestroy {
   /** Deletes the events older than the retention; returns how many went. */
   async prune(now = new Date()): Promise<number> {
     const cutoff = new Date(now.getTime() - this.config.audit.retentionDays * 86_400_000);
-    const result = await this.dataSource.getRepository(AuditEvent).delete({ createdAt: LessThan(cutoff) });
+    // Through the TransactionRunner like every write: on SQLite it must not land inside a login's open transaction.
+    const result = await this.tx.run((manager) => manager.delete(AuditEvent, { createdAt: LessThan(cutoff) }));
     return result.affected ?? 0;
   }
 
