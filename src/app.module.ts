@@ -1,4 +1,5 @@
 import { Module, type DynamicModule } from '@nestjs/common';
+import { AuditModule } from './audit/audit.module.js';
 import { AuthModule } from './auth/auth.module.js';
 import { loadConfig, type AppConfig } from './config/app-config.js';
 import { ConfigModule } from './config/config.module.js';
@@ -24,6 +25,7 @@ export class AppModule {
         DatabaseModule,
         RedisModule,
         MetricsModule,
+        AuditModule,
         ProvidersModule,
         UsersModule,
         ProviderTokensModule,

@@ -15,6 +15,8 @@ import { GracefulFastifyAdapter } from './common/shutdown/graceful-fastify.adapt
 import { createValidationPipe } from './common/validation/validation.js';
 import { registerDemo } from './demo/demo.routes.js';
 import { registerDevIdp } from './dev-idp/dev-idp.mount.js';
+import { MetricsService } from './metrics/metrics.service.js';
+import { registerRequestMetrics } from './metrics/request-metrics.js';
 import { registerOAuthServer } from './oauth-server/oauth-server.mount.js';
 
 /** Request bodies above this are refused with 413 before any parsing. */
@@ -40,6 +42,7 @@ export function setupApp(app: NestFastifyApplication, config: AppConfig, logger:
   app.useLogger(logger);
   const fastify = app.getHttpAdapter().getInstance();
   registerRequestLogging(fastify, logger.pino);
+  registerRequestMetrics(fastify, app.get(MetricsService));
   registerHelmet(fastify, config);
   registerNoStore(fastify);
   registerMethodNotAllowed(fastify);

@@ -6,6 +6,7 @@ import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { AppModule } from './app.module.js';
 import { createHttpAdapter, setupApp } from './app.setup.js';
 import { createAppLogger } from './common/logging/app-logger.js';
+import { startupUrls } from './common/logging/startup-urls.js';
 import { exitOnSignals } from './common/shutdown/exit-on-signals.js';
 import { ConfigError, loadConfig, type AppConfig } from './config/app-config.js';
 import { pendingMigrations } from './database/pending-migrations.js';
@@ -44,6 +45,7 @@ async function bootstrap(): Promise<void> {
   await app.listen(config.http.port, config.http.host);
   const db = config.database.url ? 'PostgreSQL' : `SQLite at ${config.database.sqlitePath}`;
   boot.log(`Listening on http://${config.http.host}:${config.http.port} (${config.nodeEnv}, ${db})`);
+  boot.log(startupUrls(config));
 }
 
 void bootstrap();

@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import { AuditTrail } from '../audit/audit-trail.service.js';
 import { AppError } from '../common/errors/app-error.js';
 import { TransactionRunner } from '../database/transaction-runner.js';
 import type { VerifiedIdentity } from '../providers/identity-provider.types.js';
@@ -12,7 +13,10 @@ import type { LoginResponse, TokenPairResponse } from './dto/token-pair.response
 import { LinkTokenService } from './link-token.service.js';
 import { PendingLoginService, type SuppliedFields } from './pending-login.service.js';
 import { AccessTokenService } from './tokens/access-token.service.js';
-import { RefreshTokenService, type ClientInfo } from './tokens/refresh-token.service.js';
+import { RefreshTokenService, type ClientInfo, type IssuedRefreshToken } from './tokens/refresh-token.service.js';
+
+/** How a session began, for the audit trail: provider token, authorization code, redirect, or a completed paused login. */
+export type SignInFlow = 'token' | 'code' | 'redirect' | 'complete';
 
 /**
  * From a verified provider identity to our tokens. The pipeline and the new session are one transaction:
@@ -28,10 +32,12 @@ export class LoginService {
     private readonly refreshTokens: RefreshTokenService,
     private readonly pending: PendingLoginService,
     private readonly linkTokens: LinkTokenService,
+    private readonly audit: AuditTrail,
   ) {}
 
-  async login(identity: VerifiedIdentity, client: ClientInfo): Promise<LoginResponse> {
-    const { user, isNewUser, refresh } = await this.associate(identity, (manager, user) => this.refreshTokens.issue(manager, user.id, client));
+  async login(identity: VerifiedIdentity, client: ClientInfo, flow: SignInFlow = 'token'): Promise<LoginResponse> {
+    const { user, isNewUser, refresh } = await this.associate(identity, (manager, user, isNewUser) =>
+      this.startSessionIn(manager, user.id, client, { provider: identity.provider, flow, isNewUser }));
     return { ...this.pair(user, refresh.token, refresh.familyId), is_new_user: isNewUser };
   }
 
@@ -45,22 +51,22 @@ export class LoginService {
   }
 
   /** `POST /auth/login-code`: a session for a user the callback signed in moments ago, unless deactivated since. */
-  async startSession(userId: string, isNewUser: boolean, client: ClientInfo): Promise<LoginResponse> {
+  async startSession(userId: string, isNewUser: boolean, client: ClientInfo, provider: string | null = null): Promise<LoginResponse> {
     const { user, refresh } = await this.tx.runWithRetryOnConflict(async (manager) => {
       const user = await manager.findOneBy(User, { id: userId });
       if (!user) throw new AppError('invalid_login_code', 'The account of this login code no longer exists');
       if (!user.isActive) throw new AppError('account_inactive', 'This account is inactive');
-      return { user, refresh: await this.refreshTokens.issue(manager, user.id, client) };
+      return { user, refresh: await this.startSessionIn(manager, user.id, client, { provider, flow: 'redirect', isNewUser }) };
     });
     return { ...this.pair(user, refresh.token, refresh.familyId), is_new_user: isNewUser };
   }
 
   /** The pipeline and `then` in one transaction: a failure anywhere leaves no user, social account or session. */
-  private async associate<T>(identity: VerifiedIdentity, then: (manager: EntityManager, user: User) => Promise<T>): Promise<{ user: User; isNewUser: boolean; refresh: T }> {
+  private async associate<T>(identity: VerifiedIdentity, then: (manager: EntityManager, user: User, isNewUser: boolean) => Promise<T>): Promise<{ user: User; isNewUser: boolean; refresh: T }> {
     return this.tx.runWithRetryOnConflict(async (manager) => {
       const context = await this.pipeline.run(identity, manager);
       if (!context.user.isActive) throw new AppError('account_inactive', 'This account is inactive');
-      return { user: context.user, isNewUser: context.isNewUser, refresh: await then(manager, context.user) };
+      return { user: context.user, isNewUser: context.isNewUser, refresh: await then(manager, context.user, context.isNewUser) };
     }).catch(async (error: unknown) => {
       // A step asked for more (PipelinePause): the transaction has rolled back; the identity waits for /auth/complete.
       if (error instanceof PipelinePause) throw await this.pending.pause(identity, error);
@@ -72,7 +78,18 @@ export class LoginService {
 
   /** `POST /auth/complete`: the paused identity with the user's fields, through the whole pipeline again. */
   async complete(pendingToken: string, supplied: SuppliedFields, client: ClientInfo): Promise<LoginResponse> {
-    return this.login(await this.pending.resume(pendingToken, supplied), client);
+    return this.login(await this.pending.resume(pendingToken, supplied), client, 'complete');
+  }
+
+  /** The new session and its `sign_in` event: the login transaction's last statement (two on SQLite). */
+  private async startSessionIn(
+    manager: EntityManager, userId: string, client: ClientInfo, how: { provider: string | null; flow: SignInFlow; isNewUser: boolean },
+  ): Promise<IssuedRefreshToken> {
+    const session = this.refreshTokens.newSession(userId, client);
+    await this.audit.record(manager, {
+      event: 'sign_in', userId, client, provider: how.provider, sessionId: session.issued.familyId, detail: { flow: how.flow, new_user: how.isNewUser },
+    }, [session.row]);
+    return session.issued;
   }
 
   async refresh(refreshToken: string, client: ClientInfo): Promise<TokenPairResponse> {

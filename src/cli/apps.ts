@@ -12,6 +12,7 @@ import 'reflect-metadata';
 import { Module, type DynamicModule } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { TypeOrmModule } from '@nestjs/typeorm';
+import { AuditTrail } from '../audit/audit-trail.service.js';
 import { AppError } from '../common/errors/app-error.js';
 import { loadConfig, type AppConfig } from '../config/app-config.js';
 import { ConfigModule } from '../config/config.module.js';
@@ -31,7 +32,8 @@ class AppsCliModule {
     return {
       module: AppsCliModule,
       imports: [ConfigModule.forRoot(config), DatabaseModule, RedisModule, TypeOrmModule.forFeature([Application, OAuthRecord])],
-      providers: [ApplicationsService, GrantLiveness],
+      // AuditTrail because ApplicationsService records admin changes; the CLI has no user, so it records none.
+      providers: [ApplicationsService, GrantLiveness, AuditTrail],
     };
   }
 }

@@ -64,6 +64,8 @@ export interface AppConfig {
     sessionCheckCacheMs: number;
   };
   refresh: { ttlSeconds: number; reuseGraceSeconds: number };
+  /** How long `audit_events` rows (`GET /users/me/activity`) are kept. */
+  audit: { retentionDays: number };
   encryption: { keys: Array<{ id: string; key: Buffer }> };
   login: {
     allowedEmailDomains: string[];
@@ -185,6 +187,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
       ttlSeconds: r.int('REFRESH_TTL_SECONDS', 30 * 86400, { min: 60 }),
       reuseGraceSeconds: r.int('REFRESH_REUSE_GRACE_SECONDS', 0, { min: 0, max: 60 }),
     },
+    audit: { retentionDays: r.int('AUDIT_RETENTION_DAYS', 90, { min: 1, max: 3650 }) },
     encryption: { keys: r.encryptionKeys('ENCRYPTION_KEYS', !production) },
     login: {
       allowedEmailDomains: r.list('LOGIN_ALLOWED_EMAIL_DOMAINS', []).map((d) => d.toLowerCase()),

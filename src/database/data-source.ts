@@ -11,9 +11,11 @@ import { UnverifiedEmail1765000000000 } from './migrations/1765000000000-unverif
 import { OAuthServer1765200000000 } from './migrations/1765200000000-oauth-server.js';
 import { OAuthRecord } from '../oauth-server/oauth-record.entity.js';
 import { Application } from '../oauth-server/applications/application.entity.js';
+import { AuditEvent } from '../audit/audit-event.entity.js';
+import { AuditEvents1765400000000 } from './migrations/1765400000000-audit-events.js';
 
-export const ENTITIES = [User, SocialAccount, RefreshToken, Application, OAuthRecord];
-export const MIGRATIONS = [InitialSchema1764000000000, UnverifiedEmail1765000000000, OAuthServer1765200000000];
+export const ENTITIES = [User, SocialAccount, RefreshToken, Application, OAuthRecord, AuditEvent];
+export const MIGRATIONS = [InitialSchema1764000000000, UnverifiedEmail1765000000000, OAuthServer1765200000000, AuditEvents1765400000000];
 
 // Timestamps are stored without a zone on PostgreSQL (the type SQLite's `datetime` maps to); read and write them
 // as UTC so instances in different time zones agree. 1114 = timestamp without time zone.

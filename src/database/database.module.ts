@@ -1,8 +1,25 @@
-import { Global, Module } from '@nestjs/common';
+import { Global, Injectable, Logger, Module, type OnApplicationShutdown } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
+import { DataSource } from 'typeorm';
 import { APP_CONFIG, type AppConfig } from '../config/app-config.js';
 import { buildDataSourceOptions } from './data-source.js';
 import { TransactionRunner } from './transaction-runner.js';
+
+/**
+ * Closes the database itself, to say so in the shutdown log: TypeORM's own shutdown hook (TypeOrmCoreModule) skips a
+ * data source that is closed already, and otherwise closes it silently.
+ */
+@Injectable()
+class DatabaseLifecycle implements OnApplicationShutdown {
+  private readonly logger = new Logger('Database');
+
+  constructor(private readonly dataSource: DataSource) {}
+
+  async onApplicationShutdown(): Promise<void> {
+    if (this.dataSource.isInitialized) await this.dataSource.destroy();
+    this.logger.log(`Database closed (${this.dataSource.options.type === 'postgres' ? 'PostgreSQL' : 'SQLite'})`);
+  }
+}
 
 @Global()
 @Module({
@@ -12,7 +29,7 @@ import { TransactionRunner } from './transaction-runner.js';
       useFactory: (config: AppConfig) => ({ ...buildDataSourceOptions(config.database), retryAttempts: 3, retryDelay: 1000 }),
     }),
   ],
-  providers: [TransactionRunner],
+  providers: [TransactionRunner, DatabaseLifecycle],
   exports: [TransactionRunner],
 })
 export class DatabaseModule {}

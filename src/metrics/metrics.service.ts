@@ -53,8 +53,25 @@ export class MetricsService implements RateLimitListener {
     registers: [this.registry],
   });
 
+  private readonly requestDuration = new Histogram({
+    name: 'http_request_duration_seconds',
+    help: 'Every answered HTTP request, by method, route pattern (not the URL; "unmatched" when no route matched) and status',
+    labelNames: ['method', 'route', 'status_code'] as const,
+    registers: [this.registry],
+  });
+
+  /** route → method → status → the histogram's child: a request finds its series without building a labels object. */
+  private readonly requestSeries = new Map<string, Map<string, Map<number, Observer>>>();
+
   constructor() {
     collectDefaultMetrics({ register: this.registry });
+  }
+
+  requestCompleted(method: string, route: string, statusCode: number, seconds: number): void {
+    const byMethod = this.requestSeries.get(route) ?? setAndReturn(this.requestSeries, route, new Map<string, Map<number, Observer>>());
+    const byStatus = byMethod.get(method) ?? setAndReturn(byMethod, method, new Map<number, Observer>());
+    const series = byStatus.get(statusCode) ?? setAndReturn(byStatus, statusCode, this.requestDuration.labels(method, route, String(statusCode)));
+    series.observe(seconds);
   }
 
   /** Starts timing a login of an enabled provider (never a path value: label values must stay bounded). */
@@ -84,4 +101,13 @@ export class MetricsService implements RateLimitListener {
   async exposition(): Promise<{ contentType: string; body: string }> {
     return { contentType: this.registry.contentType, body: await this.registry.metrics() };
   }
+}
+
+interface Observer {
+  observe(value: number): void;
+}
+
+function setAndReturn<K, V>(map: Map<K, V>, key: K, value: V): V {
+  map.set(key, value);
+  return value;
 }

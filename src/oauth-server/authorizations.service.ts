@@ -1,6 +1,8 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { MoreThan, type Repository } from 'typeorm';
+import type { ClientInfo } from '../auth/tokens/refresh-token.service.js';
+import { AuditTrail } from '../audit/audit-trail.service.js';
 import { AppError } from '../common/errors/app-error.js';
 import { APP_CONFIG, type AppConfig } from '../config/app-config.js';
 import { TransactionRunner } from '../database/transaction-runner.js';
@@ -18,6 +20,7 @@ export class AuthorizationsService {
     private readonly tx: TransactionRunner,
     private readonly applications: ApplicationsService,
     private readonly liveness: GrantLiveness,
+    private readonly audit: AuditTrail,
   ) {}
 
   async list(userId: string) {
@@ -34,11 +37,12 @@ export class AuthorizationsService {
   }
 
   /** The grant and everything issued under it (codes, refresh tokens); its access tokens stop at our API (GrantLiveness). */
-  async revoke(userId: string, id: string): Promise<void> {
+  async revoke(userId: string, id: string, client: ClientInfo | null = null): Promise<void> {
     const removed = await this.tx.run(async (manager) => {
       const grant = await manager.findOneBy(OAuthRecord, { model: 'Grant', idHash: id, accountId: userId });
       if (!grant) return false;
       await manager.delete(OAuthRecord, { grantIdHash: id });
+      await this.audit.record(manager, { event: 'authorization_revoked', userId, client, detail: { client_id: grant.clientId ?? '' } });
       return true;
     });
     if (!removed) throw new AppError('not_found', 'No authorization with this id');

@@ -17,6 +17,8 @@ import { AppError } from '../common/errors/app-error.js';
 import type { AppConfig } from '../config/app-config.js';
 import type { IdentityProviderRegistry } from '../providers/identity-provider.registry.js';
 import type { UsersService } from '../users/users.service.js';
+import { AuditTrail } from '../audit/audit-trail.service.js';
+import { clientInfoOf } from '../auth/client-info.js';
 import { FIRST_PARTY } from './applications/applications.service.js';
 import { apiResource, cookieKeys } from './oauth-provider.service.js';
 import type { ServerInteractionDetails, ServerProvider } from './oidc-provider.types.js';
@@ -30,6 +32,7 @@ export interface InteractionDeps {
   flow: RedirectFlowService;
   loginCodes: LoginCodes;
   users: UsersService;
+  audit: AuditTrail;
 }
 
 type Req = FastifyRequest<{ Params: { uid: string; provider?: string } }>;
@@ -149,6 +152,7 @@ export function registerInteractions(scope: FastifyInstance, deps: InteractionDe
       if (indicator === apiResource(config)) grant.addResourceScope(indicator, scopes.join(' '));
     }
     const grantId = await grant.save();
+    await deps.audit.recordAfter({ event: 'authorization_granted', userId: accountId, client: clientInfoOf(req), detail: { client_id: clientId } });
     const result = { consent: { grantId } };
     return reply.header('cache-control', 'no-store').redirect(await provider.interactionResult(req.raw, reply.raw, result, { mergeWithLastSubmission: true }), 303);
   });

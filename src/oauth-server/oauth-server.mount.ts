@@ -6,6 +6,7 @@
  */
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import type { FastifyInstance } from 'fastify';
+import { AuditTrail } from '../audit/audit-trail.service.js';
 import { LoginCodes } from '../auth/browser/login-codes.js';
 import { RedirectFlowService } from '../auth/browser/redirect-flow.service.js';
 import { mountRaw, underPrefix } from '../common/http/raw-mount.js';
@@ -37,6 +38,7 @@ export function registerOAuthServer(fastify: FastifyInstance, app: NestFastifyAp
     ], HELMET);
     void scope.register(async (pages) => registerInteractions(pages, {
       config, provider, registry: get(IdentityProviderRegistry), flow: get(RedirectFlowService), loginCodes: get(LoginCodes), users: get(UsersService),
+      audit: get(AuditTrail),
     }, HELMET));
   });
 }

@@ -29,7 +29,9 @@ class RedisLifecycle implements OnApplicationShutdown {
   constructor(@Inject(REDIS) private readonly redis: Redis | null) {}
 
   async onApplicationShutdown(): Promise<void> {
-    await this.redis?.quit().catch(() => this.redis?.disconnect());
+    if (!this.redis) return;
+    await this.redis.quit().catch(() => this.redis?.disconnect());
+    new Logger('Redis').log('Redis closed');
   }
 }
 

@@ -84,6 +84,9 @@ describe('redirect flow: GET /auth/google/authorize and /callback', () => {
     const res = await redeem({ login_code: fragment.get('login_code') }).expect(200);
     expect(res.body).toMatchObject({ token_type: 'Bearer', is_new_user: true, user: { email: 'ada@gmail.com', name: 'Ada Lovelace' } });
     await t.http().get('/users/me').set('authorization', `Bearer ${res.body.access_token}`).expect(200);
+    // The session began when the code was redeemed: that is the sign-in the audit trail shows.
+    const activity = await t.http().get('/users/me/activity').set('authorization', `Bearer ${res.body.access_token}`).expect(200);
+    expect(activity.body.events).toEqual([expect.objectContaining({ event: 'sign_in', provider: 'google', detail: { flow: 'redirect', new_user: true } })]);
     // Google's tokens were kept (encrypted) for later calls on the user's behalf.
     const [row] = await t.dataSource.query('SELECT "refreshTokenEncrypted" AS refresh FROM social_accounts');
     expect(row.refresh).toBeTruthy();

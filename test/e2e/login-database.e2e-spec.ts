@@ -23,17 +23,21 @@ describe('a login and the database', () => {
     return { kinds: data.map((s) => s.split(/\s+/)[0]!.toUpperCase()), control: statements.length - data.length };
   };
 
-  it('should take 2 statements for a returning ID-token login (plus BEGIN/COMMIT)', async () => {
+  // The new session and its audit event (`sign_in`): one statement on PostgreSQL (insertRows: the refresh token's
+  // INSERT as a CTE of the event's), so the event costs no round trip; two on SQLite, in process, where none is spent.
+  const sessionAndEvent = () => (t.dataSource.options.type === 'postgres' ? ['WITH'] : ['INSERT', 'INSERT']);
+
+  it('should take 2 round trips for a returning ID-token login (plus BEGIN/COMMIT)', async () => {
     await loginWithGoogle(t, google, 'g-returning');
-    // Find the identity with its user; insert the refresh token. Nothing changed on the account, so no write.
-    expect(await statementsOf(() => loginWithGoogle(t, google, 'g-returning'))).toEqual({ kinds: ['SELECT', 'INSERT'], control: 2 });
+    // Find the identity with its user; insert the session and its event. Nothing changed on the account, so no write.
+    expect(await statementsOf(() => loginWithGoogle(t, google, 'g-returning'))).toEqual({ kinds: ['SELECT', ...sessionAndEvent()], control: 2 });
   });
 
-  it('should take 3 statements for a returning access-token login (plus BEGIN/COMMIT)', async () => {
+  it('should take 3 round trips for a returning access-token login (plus BEGIN/COMMIT)', async () => {
     const login = () => t.http().post('/auth/google/token').send({ access_token: google.issueAccessToken({ sub: 'g-at', aud: GOOGLE_WEB_CLIENT }) }).expect(200);
     await login();
     // The new provider token is stored (encrypted) on the account: one UPDATE more.
-    expect(await statementsOf(login)).toEqual({ kinds: ['SELECT', 'UPDATE', 'INSERT'], control: 2 });
+    expect(await statementsOf(login)).toEqual({ kinds: ['SELECT', 'UPDATE', ...sessionAndEvent()], control: 2 });
   });
 
   it('should make exactly one user when the same identity signs in 20 times at once', async () => {

@@ -68,6 +68,27 @@ describe(MetricsService.name, () => {
       expect(delta('nsa_refresh_token_reuse_total')).toBe(1);
     });
 
+    it('should time every answered request by method, route pattern and status, with one series for unmatched paths', async () => {
+      const before = await scrape();
+      await t.http().get('/.well-known/jwks.json').expect(200);
+      await t.http().get('/.well-known/jwks.json').expect(200);
+      await t.http().post('/auth/path-value-a/token').send({ access_token: 'x' }).expect(404);
+      await t.http().get('/users/me').expect(401);
+      await t.http().get('/scanner/path-value-b').expect(404);
+      await t.http().get('/scanner/path-value-c?x=1').expect(404);
+      const text = (await t.http().get('/metrics').expect(200)).text;
+      const after = (name: string, labels: Record<string, string>) => sampleValue(text, name, labels) ?? 0;
+
+      const delta = (labels: Record<string, string>) => after('http_request_duration_seconds_count', labels) - before('http_request_duration_seconds_count', labels);
+      expect(delta({ method: 'GET', route: '/.well-known/jwks.json', status_code: '200' })).toBe(2);
+      expect(delta({ method: 'POST', route: '/auth/:provider/token', status_code: '404' })).toBe(1);
+      expect(delta({ method: 'GET', route: '/users/me', status_code: '401' })).toBe(1);
+      expect(delta({ method: 'GET', route: 'unmatched', status_code: '404' })).toBe(2);
+      expect(after('http_request_duration_seconds_sum', { method: 'GET', route: '/users/me', status_code: '401' })).toBeGreaterThan(0);
+      // A path (or query) is never a label value: the series are as many as the routes.
+      expect(text).not.toMatch(/path-value|x=1/);
+    });
+
     it('should keep each app its own registry, so apps in one process never share counters', async () => {
       const other = await createTestApp();
       try {

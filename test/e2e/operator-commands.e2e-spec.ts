@@ -40,7 +40,7 @@ describe('migration commands', () => {
 
   it('should create the schema with run and list it as applied, oldest first', () => {
     expect(migrations('run')).toBe(names.map((name) => `Ran ${name}\n`).join(''));
-    expect(tables()).toEqual(['migrations', 'oauth_applications', 'oauth_records', 'refresh_tokens', 'social_accounts', 'users']);
+    expect(tables()).toEqual(['audit_events', 'migrations', 'oauth_applications', 'oauth_records', 'refresh_tokens', 'social_accounts', 'users']);
     expect(migrations('show')).toBe(names.map((name) => `[X] ${name}\n`).join(''));
   });
 

@@ -4,7 +4,7 @@ import { connect as netConnect, type AddressInfo } from 'node:net';
 import { GracefulFastifyAdapter } from '../../src/common/shutdown/graceful-fastify.adapter.js';
 import { FakeGoogle } from '../fakes/google.fake.js';
 import { GOOGLE_WEB_CLIENT } from '../support/google-login.js';
-import { createTestApp, type TestApp } from '../support/test-app.js';
+import { createTestApp, TEST_REDIS_URL, type TestApp } from '../support/test-app.js';
 
 /** `app.close()` is what SIGTERM runs (`exitOnSignals()`), without ending the test process. */
 describe(GracefulFastifyAdapter.name, () => {
@@ -18,8 +18,8 @@ describe(GracefulFastifyAdapter.name, () => {
   });
   afterAll(() => google.stop());
 
-  async function listeningApp(env: Record<string, string>): Promise<number> {
-    t = await createTestApp({ GOOGLE_CLIENT_IDS: GOOGLE_WEB_CLIENT, GOOGLE_TOKENINFO_URL: google.tokeninfoUrl, GOOGLE_USERINFO_URL: google.userinfoUrl, ...env });
+  async function listeningApp(env: Record<string, string>, logDestination?: { write(line: string): void }): Promise<number> {
+    t = await createTestApp({ GOOGLE_CLIENT_IDS: GOOGLE_WEB_CLIENT, GOOGLE_TOKENINFO_URL: google.tokeninfoUrl, GOOGLE_USERINFO_URL: google.userinfoUrl, ...env }, { logDestination });
     await t.app.listen(0, '127.0.0.1');
     return (t.app.getHttpServer().address() as AddressInfo).port;
   }
@@ -85,5 +85,16 @@ describe(GracefulFastifyAdapter.name, () => {
     expect(await inFlight).toBe('ECONNRESET');
     expect(Date.now() - started).toBeLessThan(1000);
     await closing;
+  });
+
+  it('should say in the log when HTTP, then the database and Redis (when configured) are closed', async () => {
+    const lines: string[] = [];
+    await listeningApp({ LOG_LEVEL: 'info' }, { write: (chunk: string) => void lines.push(...chunk.split('\n').filter(Boolean)) });
+    await close();
+
+    const closed = lines.map((line) => String((JSON.parse(line) as { msg?: unknown }).msg)).filter((msg) => / closed/.test(msg));
+    expect(closed[0]).toMatch(/^HTTP closed in \d+ ms$/);
+    // The stores close in Nest's last step (onApplicationShutdown), in no promised order between them.
+    expect(closed.slice(1).sort()).toEqual([expect.stringMatching(/^Database closed \((PostgreSQL|SQLite)\)$/), ...(TEST_REDIS_URL ? ['Redis closed'] : [])]);
   });
 });

@@ -25,6 +25,10 @@ describe('SIGTERM to the built app', () => {
 
     expect(ended).toEqual({ code: 0, signal: null });
     expect(app.log).toMatch(/HTTP closed in \d+ ms/);
+    expect(app.log).toContain('Database closed (SQLite)');
+    // Started: the URLs a person needs, in place of Nest's line per route.
+    expect(app.log).toContain(`"API http://localhost:${app.port} · demo http://localhost:${app.port}/demo · docs http://localhost:${app.port}/docs`);
+    expect(app.log).not.toMatch(/Mapped \{|dependencies initialized/);
     expect(readdirSync(profiles).filter((f) => f.endsWith('.cpuprofile'))).toHaveLength(1);
   });
 });

@@ -50,6 +50,11 @@ describe('applications: admin API (ADMIN_USER_IDS) and client_credentials', () =
     expect(rotated.body.client_secret).not.toBe(made.body.client_secret);
     await as(admin).delete(`/admin/applications/${id}`).expect(204);
     await as(admin).get(`/admin/applications/${id}`).expect(404);
+    // Each change is in the admin's audit trail, newest first, without the secret.
+    const activity = (await as(admin).get('/users/me/activity').expect(200)).body as { events: Array<{ event: string; detail: { client_id?: string } }> };
+    const ofThis = activity.events.filter((e) => e.detail.client_id === id).map((e) => e.event);
+    expect(ofThis).toEqual(['application_deleted', 'application_secret_rotated', 'application_updated', 'application_created']);
+    expect(JSON.stringify(activity)).not.toContain(rotated.body.client_secret);
   });
 
   it('should refuse bad registrations with validation_failed and store nothing', async () => {

@@ -124,6 +124,11 @@ describe('authorization code + PKCE with openid-client, signing in with our soci
     await api(tokens.access_token).expect(401);
     await expect(client.refreshTokenGrant(config, tokens.refresh_token!)).rejects.toMatchObject({ error: 'invalid_grant' });
     expect((await api(own, '/users/me/authorizations').expect(200)).body).toEqual([]);
+    const [revoked, granted] = (await api(own, '/users/me/activity').expect(200)).body.events;
+    expect([revoked, granted]).toEqual([
+      expect.objectContaining({ event: 'authorization_revoked', detail: { client_id: app.clientId } }),
+      expect.objectContaining({ event: 'authorization_granted', detail: { client_id: app.clientId } }),
+    ]);
     await t.http().delete(`/users/me/authorizations/${list.body[0].id}`).set('authorization', `Bearer ${own}`).expect(404);
   });
 
@@ -135,6 +140,7 @@ describe('authorization code + PKCE with openid-client, signing in with our soci
     const sessions = await api(tokens.access_token, '/auth/sessions').expect(403);
     expect(sessions.body.code).toBe('insufficient_scope');
     await api(tokens.access_token, '/users/me/authorizations').expect(403);
+    await api(tokens.access_token, '/users/me/activity').expect(403);
     await api(tokens.access_token, '/admin/applications').expect(403);
   });
 

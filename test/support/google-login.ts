@@ -1,10 +1,12 @@
 import { FakeGoogle } from '../fakes/google.fake.js';
 import { createTestApp, type TestApp } from './test-app.js';
 
+type TestAppOptions = Parameters<typeof createTestApp>[1];
+
 export const GOOGLE_WEB_CLIENT = 'web-client.apps.googleusercontent.com';
 
 /** An app with Google enabled against a started fake, and a one-line login for tests that need a signed-in user. */
-export async function createAppWithGoogle(env: Record<string, string | undefined> = {}): Promise<{ t: TestApp; google: FakeGoogle }> {
+export async function createAppWithGoogle(env: Record<string, string | undefined> = {}, options: TestAppOptions = {}): Promise<{ t: TestApp; google: FakeGoogle }> {
   const google = new FakeGoogle();
   await google.start();
   const t = await createTestApp({
@@ -15,7 +17,7 @@ export async function createAppWithGoogle(env: Record<string, string | undefined
     GOOGLE_TOKEN_URL: google.tokenUrl,
     GOOGLE_AUTHORIZATION_URL: google.authorizationUrl,
     ...env,
-  });
+  }, options);
   return { t, google };
 }
 

@@ -86,7 +86,7 @@ export async function createTestApp(
 }
 
 export async function resetDatabase(dataSource: DataSource): Promise<void> {
-  for (const table of ['oauth_records', 'oauth_applications', 'refresh_tokens', 'social_accounts', 'users']) await dataSource.query(`DELETE FROM ${table}`);
+  for (const table of ['audit_events', 'oauth_records', 'oauth_applications', 'refresh_tokens', 'social_accounts', 'users']) await dataSource.query(`DELETE FROM ${table}`);
 }
 
 export async function countRows(dataSource: DataSource): Promise<{ users: number; social_accounts: number; refresh_tokens: number }> {

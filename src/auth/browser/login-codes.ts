@@ -11,7 +11,7 @@ import { SealedTickets } from '../nonce/sealed-tickets.js';
  * travel in a URL either.
  */
 export type LoginOutcome =
-  | { kind: 'signed-in'; userId: string; isNewUser: boolean }
+  | { kind: 'signed-in'; userId: string; isNewUser: boolean; provider?: string }
   | { kind: 'refused'; code: ErrorCode; message: string; details?: Record<string, unknown> };
 
 interface SealedOutcome {

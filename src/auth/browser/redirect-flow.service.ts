@@ -84,7 +84,7 @@ export class RedirectFlowService {
           return this.login.signIn(await this.codeGrants.verifyCallbackCode(provider, grant, state.nonce));
         })(),
       );
-      const loginCode = await this.loginCodes.issue({ kind: 'signed-in', ...signedIn }, state.loginCodeChallenge);
+      const loginCode = await this.loginCodes.issue({ kind: 'signed-in', ...signedIn, provider: provider.id }, state.loginCodeChallenge);
       return { state, result: { login_code: loginCode } };
     } catch (error) {
       return { state, result: await this.refusal(error, state) };

@@ -41,6 +41,6 @@ export class CodeExchangeController {
     @Body() _body: ProviderCodeDto,
     @Client() client: ClientInfo,
   ): Promise<LoginResponse> {
-    return req.loginTimer.observe(this.login.login(req.user, client));
+    return req.loginTimer.observe(this.login.login(req.user, client, 'code'));
   }
 }

@@ -79,7 +79,7 @@ export class RedirectFlowController {
   async redeem(@Body() body: LoginCodeDto, @Client() client: ClientInfo): Promise<LoginResponse> {
     const outcome = await this.loginCodes.redeem(body.login_code, body.code_verifier);
     if (outcome.kind === 'refused') throw new AppError(outcome.code, outcome.message, { details: outcome.details });
-    return this.login.startSession(outcome.userId, outcome.isNewUser, client);
+    return this.login.startSession(outcome.userId, outcome.isNewUser, client, outcome.provider);
   }
 
   private async finish(provider: string, params: CallbackParams, req: FastifyRequest, reply: FastifyReply): Promise<void> {

@@ -41,8 +41,8 @@ export class SessionsController {
   @ApiOperation({ summary: 'End the session of this refresh token' })
   @ApiNoContentResponse({ description: 'The session has ended' })
   @ApiErrors('validation_failed', 'invalid_refresh_token', 'payload_too_large', 'rate_limited')
-  async logout(@Body() body: RefreshTokenDto): Promise<void> {
-    await this.refreshTokens.revokeByToken(body.refresh_token);
+  async logout(@Body() body: RefreshTokenDto, @Client() client: ClientInfo): Promise<void> {
+    await this.refreshTokens.revokeByToken(body.refresh_token, client);
   }
 
   @Post('logout-all')
@@ -50,8 +50,8 @@ export class SessionsController {
   @ApiOperation({ summary: 'End every session of the signed-in user' })
   @ApiNoContentResponse({ description: 'Every session has ended' })
   @ApiErrors('invalid_token', 'rate_limited')
-  async logoutAll(@CurrentUser() auth: AuthenticatedUser): Promise<void> {
-    await this.refreshTokens.endAllSessions(auth.userId);
+  async logoutAll(@CurrentUser() auth: AuthenticatedUser, @Client() client: ClientInfo): Promise<void> {
+    await this.refreshTokens.endAllSessions(auth.userId, client);
   }
 
   @Get('sessions')
@@ -69,7 +69,7 @@ export class SessionsController {
   @ApiParam({ name: 'id', format: 'uuid', description: 'A session id from `GET /auth/sessions`' })
   @ApiNoContentResponse({ description: 'The session has ended' })
   @ApiErrors('validation_failed', 'invalid_token', 'not_found', 'rate_limited')
-  async endSession(@CurrentUser() auth: AuthenticatedUser, @Param('id', new ParseUUIDPipe()) id: string): Promise<void> {
-    await this.refreshTokens.endSession(auth.userId, id);
+  async endSession(@CurrentUser() auth: AuthenticatedUser, @Param('id', new ParseUUIDPipe()) id: string, @Client() client: ClientInfo): Promise<void> {
+    await this.refreshTokens.endSession(auth.userId, id, client);
   }
 }

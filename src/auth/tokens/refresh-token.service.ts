@@ -2,10 +2,11 @@ import { randomUUID } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { IsNull, MoreThan, type EntityManager, type Repository } from 'typeorm';
+import { AuditTrail } from '../../audit/audit-trail.service.js';
 import { randomToken, sha256 } from '../../common/crypto/random.js';
 import { AppError } from '../../common/errors/app-error.js';
 import { APP_CONFIG, type AppConfig } from '../../config/app-config.js';
-import { insertRow, TransactionRunner } from '../../database/transaction-runner.js';
+import { insertRow, TransactionRunner, type RowInsert } from '../../database/transaction-runner.js';
 import { MetricsService } from '../../metrics/metrics.service.js';
 import type { User } from '../../users/entities/user.entity.js';
 import { RefreshToken } from './refresh-token.entity.js';
@@ -23,6 +24,14 @@ export interface IssuedRefreshToken {
 
 export interface RotatedSession extends IssuedRefreshToken {
   user: User;
+}
+
+interface TokenArgs {
+  userId: string;
+  familyId: string;
+  sessionCreatedAt: Date;
+  client: ClientInfo;
+  now: Date;
 }
 
 type RotationOutcome =
@@ -47,12 +56,16 @@ export class RefreshTokenService {
     private readonly tx: TransactionRunner,
     private readonly liveness: SessionLiveness,
     private readonly metrics: MetricsService,
+    private readonly audit: AuditTrail,
   ) {}
 
-  /** A new family (a new session), inside the login's transaction. */
-  async issue(manager: EntityManager, userId: string, client: ClientInfo): Promise<IssuedRefreshToken> {
+  /**
+   * A new family (a new session) for the login's transaction to insert: the row, and the token it stands for. The
+   * caller inserts it with the session's audit event (AuditTrail.record), one statement on PostgreSQL.
+   */
+  newSession(userId: string, client: ClientInfo): { row: RowInsert<RefreshToken>; issued: IssuedRefreshToken } {
     const now = new Date();
-    return this.insert(manager, { userId, familyId: randomUUID(), sessionCreatedAt: now, client, now });
+    return this.build({ userId, familyId: randomUUID(), sessionCreatedAt: now, client, now });
   }
 
   async rotate(token: string, client: ClientInfo): Promise<RotatedSession> {
@@ -70,29 +83,34 @@ export class RefreshTokenService {
   }
 
   /** Ends the session the token belongs to. Any token of the family will do, spent or not. */
-  async revokeByToken(token: string): Promise<void> {
+  async revokeByToken(token: string, client: ClientInfo | null = null): Promise<void> {
     const row = await this.tokens.findOne({ where: { tokenHash: sha256(token) } });
     if (!row) throw new AppError('invalid_refresh_token', 'Unknown refresh token');
-    await this.tx.run((manager) => this.revokeFamily(manager, row.familyId, 'logout'));
+    await this.tx.run(async (manager) => {
+      await this.revokeFamily(manager, row.familyId, 'logout');
+      await this.audit.record(manager, { event: 'session_ended', userId: row.userId, client, sessionId: row.familyId, detail: { how: 'logout' } });
+    });
     await this.liveness.ended(row.familyId);
   }
 
-  async endSession(userId: string, familyId: string): Promise<void> {
+  async endSession(userId: string, familyId: string, client: ClientInfo | null = null): Promise<void> {
     const ended = await this.tx.run(async (manager) => {
       const live = await manager.count(RefreshToken, { where: { userId, familyId, revokedAt: IsNull(), usedAt: IsNull() } });
       if (live === 0) return false;
       await this.revokeFamily(manager, familyId, 'logout');
+      await this.audit.record(manager, { event: 'session_ended', userId, client, sessionId: familyId, detail: { how: 'one' } });
       return true;
     });
     if (!ended) throw new AppError('not_found', 'No such session');
     await this.liveness.ended(familyId);
   }
 
-  async endAllSessions(userId: string): Promise<void> {
+  async endAllSessions(userId: string, client: ClientInfo | null = null): Promise<void> {
     const families = await this.tokens.find({ select: { familyId: true }, where: { userId, revokedAt: IsNull() } });
-    await this.tx.run((manager) =>
-      manager.update(RefreshToken, { userId, revokedAt: IsNull() }, { revokedAt: new Date(), revokedReason: 'logout_all' }),
-    );
+    await this.tx.run(async (manager) => {
+      await manager.update(RefreshToken, { userId, revokedAt: IsNull() }, { revokedAt: new Date(), revokedReason: 'logout_all' });
+      await this.audit.record(manager, { event: 'session_ended', userId, client, detail: { how: 'logout_all', sessions: new Set(families.map((f) => f.familyId)).size } });
+    });
     await Promise.all(families.map(({ familyId }) => this.liveness.ended(familyId)));
   }
 
@@ -111,22 +129,24 @@ export class RefreshTokenService {
       return row.revokedReason === 'reuse' ? { kind: 'reused' } : { kind: 'invalid', message: 'This session has ended' };
     }
     const now = new Date();
-    if (row.usedAt) return this.onReuse(manager, row, now);
+    if (row.usedAt) return this.onReuse(manager, row, now, client);
     if (row.expiresAt <= now) return { kind: 'invalid', message: 'The refresh token has expired' };
     if (!row.user.isActive) {
       await this.revokeFamily(manager, row.familyId, 'inactive');
       return { kind: 'inactive', endedFamily: row.familyId };
     }
     const spent = await manager.update(RefreshToken, { id: row.id, usedAt: IsNull(), revokedAt: IsNull() }, { usedAt: now });
-    if (spent.affected !== 1) return this.onReuse(manager, { ...row, usedAt: now }, now);
+    if (spent.affected !== 1) return this.onReuse(manager, { ...row, usedAt: now }, now, client);
     const next = await this.insert(manager, { userId: row.userId, familyId: row.familyId, sessionCreatedAt: row.sessionCreatedAt, client, now });
     return { kind: 'rotated', session: { ...next, user: row.user } };
   }
 
-  private async onReuse(manager: EntityManager, row: RefreshToken, now: Date): Promise<RotationOutcome> {
+  private async onReuse(manager: EntityManager, row: RefreshToken, now: Date, client: ClientInfo): Promise<RotationOutcome> {
     const graceMs = this.config.refresh.reuseGraceSeconds * 1000;
     if (graceMs > 0 && row.usedAt && now.getTime() - row.usedAt.getTime() < graceMs) return { kind: 'superseded' };
     await this.revokeFamily(manager, row.familyId, 'reuse');
+    // The client is whoever presented the spent token: possibly the thief, possibly the user after a theft.
+    await this.audit.record(manager, { event: 'refresh_token_reused', userId: row.userId, client, sessionId: row.familyId, detail: { session_ended: true } });
     return { kind: 'reused', endedFamily: row.familyId };
   }
 
@@ -135,12 +155,15 @@ export class RefreshTokenService {
     await manager.update(RefreshToken, { familyId, revokedAt: IsNull() }, { revokedAt: new Date(), revokedReason: reason });
   }
 
-  private async insert(
-    manager: EntityManager,
-    args: { userId: string; familyId: string; sessionCreatedAt: Date; client: ClientInfo; now: Date },
-  ): Promise<IssuedRefreshToken> {
+  private async insert(manager: EntityManager, args: TokenArgs): Promise<IssuedRefreshToken> {
+    const { row, issued } = this.build(args);
+    await insertRow(manager, row.entity, row.values);
+    return issued;
+  }
+
+  private build(args: TokenArgs): { row: RowInsert<RefreshToken>; issued: IssuedRefreshToken } {
     const token = randomToken();
-    await insertRow(manager, RefreshToken, {
+    const values = {
       id: randomUUID(),
       familyId: args.familyId,
       userId: args.userId,
@@ -153,8 +176,8 @@ export class RefreshTokenService {
       usedAt: null,
       revokedAt: null,
       revokedReason: null,
-    });
-    return { token, familyId: args.familyId };
+    };
+    return { row: { entity: RefreshToken, values }, issued: { token, familyId: args.familyId } };
   }
 }
 

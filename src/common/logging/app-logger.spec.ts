@@ -24,6 +24,25 @@ describe(AppLogger.name, () => {
     ]);
   });
 
+  it("should write Nest's per-route and per-module boot lines at debug, so info shows none of them", () => {
+    const { logger, entries } = capture('info');
+
+    logger.log('Mapped {/users/me, GET} route', 'RouterExplorer');
+    logger.log('UsersController {/users}:', 'RoutesResolver');
+    logger.log('UsersModule dependencies initialized', 'InstanceLoader');
+    logger.log('Listening', 'Bootstrap');
+
+    expect(entries().map((e) => e.msg)).toEqual(['Listening']);
+  });
+
+  it('should still write those boot lines at debug', () => {
+    const { logger, entries } = capture('debug');
+
+    logger.log('Mapped {/users/me, GET} route', 'RouterExplorer');
+
+    expect(entries()).toEqual([expect.objectContaining({ level: 'debug', context: 'RouterExplorer', msg: 'Mapped {/users/me, GET} route' })]);
+  });
+
   it('should keep the stack Nest passes to error() apart from the context', () => {
     const { logger, entries } = capture();
 

@@ -3,6 +3,12 @@ import type { DestinationStream, Level, Logger } from 'pino';
 import type { AppConfig } from '../../config/app-config.js';
 import { createPino } from './pino.js';
 
+/**
+ * Nest's boot narration, one line per module and per route (sixty and more): debug, not info. The startup line of
+ * main.ts says what a person needs (the URLs); `LOG_LEVEL=debug` still shows every mapped route.
+ */
+const BOOT_NARRATION = new Set(['InstanceLoader', 'RoutesResolver', 'RouterExplorer']);
+
 /** How Nest's ConsoleLogger recognises a stack passed as the first optional parameter of `error()`. */
 const STACK = /^(.)+\n\s+at .+:\d+:\d+/;
 
@@ -15,7 +21,8 @@ export class AppLogger implements LoggerService {
   constructor(readonly pino: Logger) {}
 
   log(message: unknown, ...params: unknown[]): void {
-    this.write('info', message, params);
+    const context = params.at(-1);
+    this.write(typeof context === 'string' && BOOT_NARRATION.has(context) ? 'debug' : 'info', message, params);
   }
 
   error(message: unknown, ...params: unknown[]): void {

@@ -29,6 +29,8 @@ export const SERVER_SETTINGS: Setting[] = [
   { name: 'DATABASE_MIGRATE_ON_START', group: 'Database', default: 'true except in production', description: 'run pending migrations at boot; when false, a missing migration stops the boot' },
   { name: 'DATABASE_LOGGING', group: 'Database', default: 'false', description: 'log every SQL statement (debugging only: parameters include token hashes)' },
 
+  { name: 'AUDIT_RETENTION_DAYS', group: 'Database', default: '90', description: 'how long security events (GET /users/me/activity) are kept, 1 to 3650 days; older ones are deleted at boot and hourly' },
+
   { name: 'REDIS_URL', group: 'Redis', default: '', secret: true, description: 'redis:// or rediss://: one-time values, rate limits and session ends shared by every instance; without it, in memory' },
   { name: 'REDIS_KEY_PREFIX', group: 'Redis', default: 'nsa:', description: 'prefix of every key, so deployments can share one Redis' },
 ];

@@ -1,5 +1,8 @@
 import { Body, Controller, Delete, Get, Header, HttpCode, Param, Patch, Post, UseGuards } from '@nestjs/common';
 import { ApiCreatedResponse, ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { Client } from '../../auth/client-info.js';
+import type { ClientInfo } from '../../auth/tokens/refresh-token.service.js';
+import { CurrentUser, type AuthenticatedUser } from '../../common/decorators/current-user.decorator.js';
 import { ApiErrors } from '../../common/errors/api-errors.decorator.js';
 import { ApplicationsService } from '../applications/applications.service.js';
 import { AdminGuard } from './admin.guard.js';
@@ -17,10 +20,10 @@ export class ApplicationsController {
   @ApiOperation({ summary: 'Register an application; a confidential one gets its client_secret in this answer only' })
   @ApiCreatedResponse({ type: ApplicationDto })
   @ApiErrors('validation_failed', 'invalid_token', 'admin_required')
-  async create(@Body() dto: CreateApplicationDto): Promise<ApplicationDto> {
+  async create(@Body() dto: CreateApplicationDto, @CurrentUser() auth: AuthenticatedUser, @Client() client: ClientInfo): Promise<ApplicationDto> {
     const { application, clientSecret } = await this.applications.create({
       name: dto.name, type: dto.type, redirectUris: dto.redirect_uris, grantTypes: dto.grant_types, scopes: dto.scopes, firstParty: dto.first_party,
-    });
+    }, { userId: auth.userId, client });
     return toApplicationDto(application, clientSecret);
   }
 
@@ -44,10 +47,10 @@ export class ApplicationsController {
   @ApiOperation({ summary: 'Change an application (its type is fixed)' })
   @ApiOkResponse({ type: ApplicationDto })
   @ApiErrors('validation_failed', 'invalid_token', 'admin_required', 'not_found')
-  async update(@Param('id') id: string, @Body() dto: UpdateApplicationDto): Promise<ApplicationDto> {
+  async update(@Param('id') id: string, @Body() dto: UpdateApplicationDto, @CurrentUser() auth: AuthenticatedUser, @Client() client: ClientInfo): Promise<ApplicationDto> {
     return toApplicationDto(await this.applications.update(id, {
       name: dto.name, redirectUris: dto.redirect_uris, grantTypes: dto.grant_types, scopes: dto.scopes, firstParty: dto.first_party,
-    }));
+    }, { userId: auth.userId, client }));
   }
 
   @Post(':id/secret')
@@ -56,8 +59,8 @@ export class ApplicationsController {
   @ApiOperation({ summary: 'A new client_secret (shown once); the old one stops working at once' })
   @ApiOkResponse({ type: ApplicationDto })
   @ApiErrors('validation_failed', 'invalid_token', 'admin_required', 'not_found')
-  async rotate(@Param('id') id: string): Promise<ApplicationDto> {
-    const { application, clientSecret } = await this.applications.rotateSecret(id);
+  async rotate(@Param('id') id: string, @CurrentUser() auth: AuthenticatedUser, @Client() client: ClientInfo): Promise<ApplicationDto> {
+    const { application, clientSecret } = await this.applications.rotateSecret(id, { userId: auth.userId, client });
     return toApplicationDto(application, clientSecret);
   }
 
@@ -66,7 +69,7 @@ export class ApplicationsController {
   @ApiOperation({ summary: 'Delete an application and everything issued to it; its access tokens stop working at once' })
   @ApiNoContentResponse({ description: 'Deleted' })
   @ApiErrors('invalid_token', 'admin_required', 'not_found')
-  async remove(@Param('id') id: string): Promise<void> {
-    await this.applications.remove(id);
+  async remove(@Param('id') id: string, @CurrentUser() auth: AuthenticatedUser, @Client() client: ClientInfo): Promise<void> {
+    await this.applications.remove(id, { userId: auth.userId, client });
   }
 }

@@ -1,7 +1,10 @@
 import { randomBytes } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
-import { In, type Repository } from 'typeorm';
+import { In, type EntityManager, type Repository } from 'typeorm';
+import type { AuditEventName } from '../../audit/audit-event.entity.js';
+import { AuditTrail } from '../../audit/audit-trail.service.js';
+import type { ClientInfo } from '../../auth/tokens/refresh-token.service.js';
 import { AppError } from '../../common/errors/app-error.js';
 import { APP_CONFIG, type AppConfig } from '../../config/app-config.js';
 import { redirectUriProblem } from '../../config/redirect-uri.js';
@@ -30,6 +33,12 @@ export interface ApplicationInput {
 }
 
 /** A made (or re-keyed) application and its secret, which is never readable again. */
+/** Who made a change through the admin API: recorded in their audit trail. */
+export interface AdminActor {
+  userId: string;
+  client: ClientInfo;
+}
+
 export interface WithSecret {
   application: Application;
   clientSecret?: string;
@@ -49,13 +58,17 @@ export class ApplicationsService {
     @InjectRepository(Application) private readonly applications: Repository<Application>,
     private readonly tx: TransactionRunner,
     private readonly liveness: GrantLiveness,
+    private readonly audit: AuditTrail,
   ) {}
 
-  async create(input: ApplicationInput): Promise<WithSecret> {
+  async create(input: ApplicationInput, actor?: AdminActor): Promise<WithSecret> {
     const application = Object.assign(new Application(), this.validated(input), { clientId: randomBytes(16).toString('base64url') });
     const clientSecret = application.type === 'confidential' ? newClientSecret() : undefined;
     application.secretHash = clientSecret ? hashClientSecret(clientSecret) : null;
-    await this.tx.run((manager) => manager.insert(Application, application));
+    await this.tx.run(async (manager) => {
+      await manager.insert(Application, application);
+      await this.audited(manager, actor, 'application_created', application.clientId);
+    });
     return { application: await this.get(application.clientId), clientSecret };
   }
 
@@ -70,28 +83,34 @@ export class ApplicationsService {
   }
 
   /** The type is fixed at creation: a public client turned confidential would have no secret, and the reverse a stale one. */
-  async update(clientId: string, changes: Partial<Omit<ApplicationInput, 'type'>>): Promise<Application> {
+  async update(clientId: string, changes: Partial<Omit<ApplicationInput, 'type'>>, actor?: AdminActor): Promise<Application> {
     const current = await this.get(clientId);
     const merged = this.validated({
       name: changes.name ?? current.name, type: current.type, redirectUris: changes.redirectUris ?? current.redirectUris,
       grantTypes: changes.grantTypes ?? current.grantTypes, scopes: changes.scopes ?? current.scopes, firstParty: changes.firstParty ?? current.firstParty,
     });
-    await this.tx.run((manager) => manager.update(Application, { clientId }, merged));
+    await this.tx.run(async (manager) => {
+      await manager.update(Application, { clientId }, merged);
+      await this.audited(manager, actor, 'application_updated', clientId);
+    });
     this.cache.delete(clientId);
     return this.get(clientId);
   }
 
-  async rotateSecret(clientId: string): Promise<WithSecret> {
+  async rotateSecret(clientId: string, actor?: AdminActor): Promise<WithSecret> {
     const application = await this.get(clientId);
     if (application.type !== 'confidential') throw new AppError('validation_failed', 'A public application has no secret');
     const clientSecret = newClientSecret();
-    await this.tx.run((manager) => manager.update(Application, { clientId }, { secretHash: hashClientSecret(clientSecret) }));
+    await this.tx.run(async (manager) => {
+      await manager.update(Application, { clientId }, { secretHash: hashClientSecret(clientSecret) });
+      await this.audited(manager, actor, 'application_secret_rotated', clientId);
+    });
     this.cache.delete(clientId);
     return { application: await this.get(clientId), clientSecret };
   }
 
   /** Deletes the application and everything issued to it (grants, codes, refresh tokens): its access tokens stop too. */
-  async remove(clientId: string): Promise<void> {
+  async remove(clientId: string, actor?: AdminActor): Promise<void> {
     await this.get(clientId);
     const grantHashes = (await this.tx.run(async (manager) => {
       const grants = await manager.find(OAuthRecord, { select: { idHash: true }, where: { model: 'Grant', clientId } });
@@ -99,10 +118,16 @@ export class ApplicationsService {
       if (hashes.length > 0) await manager.delete(OAuthRecord, { grantIdHash: In(hashes) });
       await manager.delete(OAuthRecord, { clientId });
       await manager.delete(Application, { clientId });
+      await this.audited(manager, actor, 'application_deleted', clientId);
       return hashes;
     }));
     this.cache.delete(clientId);
     for (const hash of grantHashes) await this.liveness.ended(hash);
+  }
+
+  /** An admin's change is an event of the admin's trail; the CLI (`npm run apps`) has no user, so no event. */
+  private async audited(manager: EntityManager, actor: AdminActor | undefined, event: AuditEventName, clientId: string): Promise<void> {
+    if (actor) await this.audit.record(manager, { event, userId: actor.userId, client: actor.client, detail: { client_id: clientId } });
   }
 
   /** Our rules for an application, without storing it: throws `validation_failed` listing every problem. */

@@ -1,5 +1,7 @@
 import { Controller, Delete, Get, HttpCode, Param } from '@nestjs/common';
 import { ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiProperty, ApiTags } from '@nestjs/swagger';
+import { Client } from '../../auth/client-info.js';
+import type { ClientInfo } from '../../auth/tokens/refresh-token.service.js';
 import { CurrentUser, type AuthenticatedUser } from '../../common/decorators/current-user.decorator.js';
 import { ApiErrors } from '../../common/errors/api-errors.decorator.js';
 import { AuthorizationsService } from '../authorizations.service.js';
@@ -40,7 +42,7 @@ export class AuthorizationsController {
   @ApiOperation({ summary: "Revoke an application's authorization: its tokens stop working at once; next time it asks for consent again" })
   @ApiNoContentResponse({ description: 'Revoked' })
   @ApiErrors('invalid_token', 'insufficient_scope', 'not_found')
-  async revoke(@CurrentUser() auth: AuthenticatedUser, @Param('id') id: string): Promise<void> {
-    await this.authorizations.revoke(auth.userId, id);
+  async revoke(@CurrentUser() auth: AuthenticatedUser, @Param('id') id: string, @Client() client: ClientInfo): Promise<void> {
+    await this.authorizations.revoke(auth.userId, id, client);
   }
 }

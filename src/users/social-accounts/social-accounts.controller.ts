@@ -1,9 +1,11 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, ParseUUIDPipe, Post, Req, UseGuards } from '@nestjs/common';
 import { ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiParam, ApiTags } from '@nestjs/swagger';
+import { Client } from '../../auth/client-info.js';
 import { ProviderTokenDto } from '../../auth/dto/provider-token.dto.js';
 import { ProviderCodeDto } from '../../auth/dto/provider-code.dto.js';
 import { ProviderCodeGrant, ProviderTokenGuard } from '../../auth/guards/provider-token.guard.js';
 import { LinkTokenService } from '../../auth/link-token.service.js';
+import type { ClientInfo } from '../../auth/tokens/refresh-token.service.js';
 import { CurrentUser, type AuthenticatedUser } from '../../common/decorators/current-user.decorator.js';
 import { ApiErrors } from '../../common/errors/api-errors.decorator.js';
 import { NoStore } from '../../common/http/no-store.js';
@@ -38,9 +40,9 @@ export class SocialAccountsController {
     'validation_failed', 'invalid_link_token', 'invalid_token', 'account_inactive', 'link_token_user_mismatch',
     'social_account_in_use', 'payload_too_large', 'service_unavailable',
   )
-  async link(@CurrentUser() auth: AuthenticatedUser, @Body() body: LinkSocialAccountDto): Promise<SocialAccountDto> {
+  async link(@CurrentUser() auth: AuthenticatedUser, @Body() body: LinkSocialAccountDto, @Client() client: ClientInfo): Promise<SocialAccountDto> {
     const identity = await this.linkTokens.redeem(body.link_token, auth.userId);
-    return toSocialAccountDto(await this.accounts.connect(auth.userId, identity));
+    return toSocialAccountDto(await this.accounts.connect(auth.userId, identity, client, 'link_token'));
   }
 
   /** Verified exactly like a login (ProviderTokenGuard: the same strategy, nonce rules included). */
@@ -55,8 +57,8 @@ export class SocialAccountsController {
     'provider_token_audience_mismatch', 'account_inactive', 'social_account_in_use', 'payload_too_large',
     'provider_unavailable', 'service_unavailable', 'provider_timeout',
   )
-  async connect(@CurrentUser() auth: AuthenticatedUser, @Req() req: { user: VerifiedIdentity }, @Body() _body: ProviderTokenDto): Promise<SocialAccountDto> {
-    return toSocialAccountDto(await this.accounts.connect(auth.userId, req.user));
+  async connect(@CurrentUser() auth: AuthenticatedUser, @Req() req: { user: VerifiedIdentity }, @Body() _body: ProviderTokenDto, @Client() client: ClientInfo): Promise<SocialAccountDto> {
+    return toSocialAccountDto(await this.accounts.connect(auth.userId, req.user, client, 'token'));
   }
 
   /** The code flow's way to connect: the code is redeemed with our client secret, and the provider's tokens are kept. */
@@ -72,8 +74,8 @@ export class SocialAccountsController {
     'unknown_provider', 'invalid_token', 'invalid_provider_token', 'provider_token_audience_mismatch', 'account_inactive', 'social_account_in_use',
     'payload_too_large', 'provider_unavailable', 'service_unavailable', 'provider_timeout',
   )
-  async connectWithCode(@CurrentUser() auth: AuthenticatedUser, @Req() req: { user: VerifiedIdentity }, @Body() _body: ProviderCodeDto): Promise<SocialAccountDto> {
-    return toSocialAccountDto(await this.accounts.connect(auth.userId, req.user));
+  async connectWithCode(@CurrentUser() auth: AuthenticatedUser, @Req() req: { user: VerifiedIdentity }, @Body() _body: ProviderCodeDto, @Client() client: ClientInfo): Promise<SocialAccountDto> {
+    return toSocialAccountDto(await this.accounts.connect(auth.userId, req.user, client, 'code'));
   }
 
   @Delete(':id')
@@ -82,7 +84,7 @@ export class SocialAccountsController {
   @ApiParam({ name: 'id', format: 'uuid', description: 'An id from `GET /users/me/social-accounts`' })
   @ApiNoContentResponse({ description: 'Disconnected' })
   @ApiErrors('validation_failed', 'invalid_token', 'not_found', 'last_login_method')
-  async disconnect(@CurrentUser() auth: AuthenticatedUser, @Param('id', new ParseUUIDPipe()) id: string): Promise<void> {
-    await this.accounts.disconnect(auth.userId, id);
+  async disconnect(@CurrentUser() auth: AuthenticatedUser, @Param('id', new ParseUUIDPipe()) id: string, @Client() client: ClientInfo): Promise<void> {
+    await this.accounts.disconnect(auth.userId, id, client);
   }
 }

@@ -1,6 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
+import type { ClientInfo } from '../../auth/tokens/refresh-token.service.js';
+import { AuditTrail } from '../../audit/audit-trail.service.js';
 import { SecretBox } from '../../common/crypto/secret-box.js';
 import { AppError } from '../../common/errors/app-error.js';
 import { insertRow, isUniqueViolation, TransactionRunner } from '../../database/transaction-runner.js';
@@ -15,6 +17,7 @@ export class SocialAccountsService {
   constructor(
     private readonly tx: TransactionRunner,
     private readonly secretBox: SecretBox,
+    private readonly audit: AuditTrail,
   ) {}
 
   list(userId: string): Promise<SocialAccount[]> {
@@ -27,15 +30,18 @@ export class SocialAccountsService {
    * identity at once: the unique (provider, uid) index lets one insert win; the retry shows the loser the
    * winner's row, hence the same 409.
    */
-  async connect(userId: string, identity: VerifiedIdentity): Promise<SocialAccount> {
+  async connect(userId: string, identity: VerifiedIdentity, client: ClientInfo | null = null, via = 'token'): Promise<SocialAccount> {
     const uid = identity.profile.uid?.trim();
     if (!uid || uid.length > 255) throw new AppError('provider_unavailable', `${identity.provider} gave no usable account id`);
     try {
       return await this.tx.runWithRetryOnConflict(async (manager) => {
         await activeUser(manager, userId);
-        const account = (await manager.findOne(SocialAccount, { where: { provider: identity.provider, uid } })) ?? (await this.insert(manager, userId, identity.provider, uid));
+        const existing = await manager.findOne(SocialAccount, { where: { provider: identity.provider, uid } });
+        const account = existing ?? (await this.insert(manager, userId, identity.provider, uid));
         if (account.userId !== userId) throw new AppError('social_account_in_use', 'This provider account is connected to another user');
         await saveProviderData(manager, this.secretBox, account, identity);
+        // Connecting one's own identity again only refreshes its data: not an event.
+        if (!existing) await this.audit.record(manager, { event: 'account_linked', userId, client, provider: identity.provider, detail: { via } });
         return account;
       });
     } catch (error) {
@@ -46,7 +52,7 @@ export class SocialAccountsService {
   }
 
   /** Users have no password: their last social account is their only way in, so it stays. */
-  async disconnect(userId: string, accountId: string): Promise<void> {
+  async disconnect(userId: string, accountId: string, client: ClientInfo | null = null): Promise<void> {
     await this.tx.run(async (manager) => {
       // Two disconnects at once could each count the other account and leave none: on PostgreSQL they queue on
       // the user's row (TransactionRunner already runs SQLite transactions one at a time).
@@ -57,6 +63,7 @@ export class SocialAccountsService {
         throw new AppError('last_login_method', 'This is your only way to sign in; connect another provider first');
       }
       await manager.delete(SocialAccount, { id: account.id, userId });
+      await this.audit.record(manager, { event: 'account_unlinked', userId, client, provider: account.provider });
     });
   }
 
