@@ -20,7 +20,7 @@ import { scenario, type Setup } from './scenario.js';
 import { measureGuarded } from './scenarios/guarded.js';
 import { measureInstances, type SingleResults } from './scenarios/instances.js';
 import { measureLogins } from './scenarios/logins.js';
-import { measureTokenEndpoint } from './scenarios/token-endpoint.js';
+import { prepareTokenEndpoint } from './scenarios/token-endpoint.js';
 import { reportServerLog } from './server-log.js';
 import { killAllSync, startBaseline, stopAll } from './servers.js';
 import { prepareRedis, preparePostgres, servicesUnderTest, type Database } from './stores.js';
@@ -88,6 +88,7 @@ async function measureOneServer(db: Database, node: NodeRuntime, baselineRate: n
     // One real login first: it creates the returning user and yields the access token for the guarded routes.
     const returningBody = await loginBody(`returning-${db.key}`);
     const accessToken = await loginOnce(server, returningBody);
+    const measureTokenEndpoint = await prepareTokenEndpoint(setup, accessToken);
     const counter = new LoginCounter();
     counter.logins = 1;
     const rows: Row[] = [];
@@ -98,7 +99,7 @@ async function measureOneServer(db: Database, node: NodeRuntime, baselineRate: n
       rows.push(...guarded.rows, ...logins.rows, ...(await measureRss(setup, bootRss, returningBody, counter)));
       single = { me: guarded.me, returning: logins.returning, first: logins.first };
     }
-    rows.push(...(await measureTokenEndpoint(setup, accessToken)));
+    rows.push(...(await measureTokenEndpoint()));
     await reportServerLog(`${db.label} ${node.version}`, server);
     return { rows, single };
   } finally {

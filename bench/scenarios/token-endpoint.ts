@@ -13,38 +13,45 @@ import { insertRows, type Database } from '../stores.js';
 
 const FORM = 'application/x-www-form-urlencoded';
 
-export async function measureTokenEndpoint(setup: Setup, accessToken: string): Promise<Row[]> {
+/**
+ * Writes the two applications and the seeded refresh tokens into the database, before any load: a write from the
+ * bench while the server still works off abandoned requests would make SQLite answer SQLITE_BUSY to the server.
+ * Returns the measurement, to run when rows 6 and 7 are due.
+ */
+export async function prepareTokenEndpoint(setup: Setup, accessToken: string): Promise<() => Promise<Row[]>> {
   const { servers, db, where, baselineRate, alsoUnderTest } = setup;
   const server = servers[0]!;
   const basicAuth = (client: { clientId: string; secret: string }) => `Basic ${Buffer.from(`${client.clientId}:${client.secret}`).toString('base64')}`;
-
   const machine = await registerClient(db, 'machine', ['client_credentials'], ['profile:read']);
-  const cc = await scenario(servers, `POST /oauth/token client_credentials (${db.label}, ${where.node.version})`, [{
-    url: `${server.url}/oauth/token`, method: 'POST', headers: { 'content-type': FORM, authorization: basicAuth(machine) },
-    body: 'grant_type=client_credentials&scope=profile%3Aread', settings, sampleErrorBodies: true, expectInBody: '"access_token"',
-  }], { retryIfNoisy: true, alsoUnderTest });
-
   // Chains start from refresh tokens stored for the returning user, one grant each (bench/load.ts `chained`).
   const webApp = await registerClient(db, 'web', ['authorization_code', 'refresh_token'], ['openid', 'offline_access', 'profile:read']);
   const seeds = await seedRefreshTokens(db, webApp.clientId, subjectOf(accessToken), await resourceOf(server), settings.connections * 4);
-  const refreshBody = (token: string) => `grant_type=refresh_token&refresh_token=${encodeURIComponent(token)}`;
-  const refreshed = await scenario(servers, `POST /oauth/token refresh_token (${db.label}, ${where.node.version})`, [{
-    url: `${server.url}/oauth/token`, method: 'POST', headers: { 'content-type': FORM, authorization: basicAuth(webApp) },
-    chained: {
-      first: () => refreshBody(seeds.next()),
-      next: (answer) => {
-        const token = (JSON.parse(answer) as { refresh_token?: unknown }).refresh_token;
-        return typeof token === 'string' ? refreshBody(token) : undefined;
-      },
-    },
-    settings, sampleErrorBodies: true, expectInBody: '"refresh_token"',
-  }], { retryIfNoisy: true, alsoUnderTest });
-  if (seeds.ranOut()) flags.push(`Refresh tokens (${db.label}): the seeded refresh tokens ran out; some chains reused one (and failed).`);
 
-  return [
-    throughputRow('6. Token endpoint, client_credentials', where, cc, baselineRate, 'tokens/s'),
-    throughputRow('7. Token endpoint, refresh_token', where, refreshed, baselineRate, 'tokens/s'),
-  ];
+  return async () => {
+    const cc = await scenario(servers, `POST /oauth/token client_credentials (${db.label}, ${where.node.version})`, [{
+      url: `${server.url}/oauth/token`, method: 'POST', headers: { 'content-type': FORM, authorization: basicAuth(machine) },
+      body: 'grant_type=client_credentials&scope=profile%3Aread', settings, sampleErrorBodies: true, expectInBody: '"access_token"',
+    }], { retryIfNoisy: true, alsoUnderTest });
+
+    const refreshBody = (token: string) => `grant_type=refresh_token&refresh_token=${encodeURIComponent(token)}`;
+    const refreshed = await scenario(servers, `POST /oauth/token refresh_token (${db.label}, ${where.node.version})`, [{
+      url: `${server.url}/oauth/token`, method: 'POST', headers: { 'content-type': FORM, authorization: basicAuth(webApp) },
+      chained: {
+        first: () => refreshBody(seeds.next()),
+        next: (answer) => {
+          const token = (JSON.parse(answer) as { refresh_token?: unknown }).refresh_token;
+          return typeof token === 'string' ? refreshBody(token) : undefined;
+        },
+      },
+      settings, sampleErrorBodies: true, expectInBody: '"refresh_token"',
+    }], { retryIfNoisy: true, alsoUnderTest });
+    if (seeds.ranOut()) flags.push(`Refresh tokens (${db.label}): the seeded refresh tokens ran out; some chains reused one (and failed).`);
+
+    return [
+      throughputRow('6. Token endpoint, client_credentials', where, cc, baselineRate, 'tokens/s'),
+      throughputRow('7. Token endpoint, refresh_token', where, refreshed, baselineRate, 'tokens/s'),
+    ];
+  };
 }
 
 /**
