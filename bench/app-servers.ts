@@ -31,6 +31,9 @@ export function startServers(db: Database, count: number, node: NodeRuntime, ext
     extraEnv: {
       ...SERVER_ENV,
       ...(db.redis && { REDIS_URL: db.redis.url, REDIS_KEY_PREFIX: db.redis.keyPrefix }),
+      // Instances behind a balancer share one public address, hence one JWT issuer (its default): each would
+      // otherwise name its own port and refuse the others' tokens.
+      ...(count > 1 && { PUBLIC_URL: 'http://bench-balancer.localhost:3000' }),
       ...serverEnvOverrides,
     },
     nodeArgs: [...knobs.serverNodeArgs, ...extraNodeArgs],

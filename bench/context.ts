@@ -6,7 +6,7 @@ import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { FakeGoogle } from '../test/fakes/google.fake.js';
 import { DEFAULT_LOAD_SETTINGS, type LoadSettings } from './load.js';
 
@@ -45,7 +45,8 @@ export const knobs = {
   /** BENCH_ONLY=token-endpoint: the baseline and the token endpoint rows (6, 7) only, on one instance per database. */
   tokenEndpointOnly: process.env.BENCH_ONLY === 'token-endpoint',
   /** BENCH_NODES: comma-separated Node binaries for the servers, each a full pass; default the bench's own Node. */
-  nodes: (process.env.BENCH_NODES ?? process.execPath).split(',').map((p) => p.trim()).filter(Boolean).map(nodeRuntime),
+  nodes: (process.env.BENCH_NODES ?? process.execPath).split(',').map((p) => p.trim()).filter(Boolean).map(nodeRuntime)
+    .map((node, i, all) => (all.findIndex((other) => other.tag === node.tag) === i ? node : { ...node, tag: `${node.tag}-${i}` })),
   /** Row 5: RSS read after at least this many logins (BENCH_RSS_LOGINS shortens it for trying the bench out). */
   rssLogins: envInt('BENCH_RSS_LOGINS', 20_000),
   /** BENCH_LEAK=1: row 5a, this many further logins (BENCH_LEAK_LOGINS) then RSS again. */
@@ -89,7 +90,9 @@ function envInt(name: string, fallback: number): number {
   return n;
 }
 
-function nodeRuntime(path: string): NodeRuntime {
+/** `path`: a file (relative to the working directory) or a command on PATH such as `node`. */
+function nodeRuntime(given: string): NodeRuntime {
+  const path = given.includes('/') ? resolve(given) : given;
   let version: string;
   try {
     version = execFileSync(path, ['--version'], { encoding: 'utf8' }).trim();
