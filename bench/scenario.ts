@@ -44,8 +44,9 @@ export interface ScenarioOptions {
  */
 export async function scenario(servers: ChildServer[], what: string, specs: Array<Omit<LoadSpec, 'title'>>, options: ScenarioOptions = {}): Promise<Measured> {
   const spec = specs[0]!;
-  const how = (spec.amount !== undefined ? `${spec.amount} requests` : `${settings.warmupSeconds} s warm-up + ${settings.durationSeconds} s`) +
-    (specs.length > 1 ? `, ${specs.length} autocannon runs at once (${spec.settings?.connections ?? settings.connections} connections each)` : '');
+  const load = spec.settings ?? settings;
+  const how = (spec.amount !== undefined ? `${spec.amount} requests` : `${load.warmupSeconds} s warm-up + ${load.durationSeconds} s`) +
+    (specs.length > 1 ? `, ${specs.length} autocannon runs at once (${load.connections} connections each)` : '');
   const pids = [process.pid, ...servers.map((s) => s.pid)];
   const attempts = options.retryIfNoisy ? 2 : 1;
   let kept: Measured | undefined;
