@@ -41,9 +41,15 @@ export interface NodeRuntime {
   tag: string;
 }
 
+if (![undefined, '', 'token-endpoint', 'soak'].includes(process.env.BENCH_ONLY)) {
+  throw new Error(`BENCH_ONLY must be token-endpoint or soak, got "${process.env.BENCH_ONLY}"`);
+}
+
 export const knobs = {
   /** BENCH_ONLY=token-endpoint: the baseline and the token endpoint rows (6, 7) only, on one instance per database. */
   tokenEndpointOnly: process.env.BENCH_ONLY === 'token-endpoint',
+  /** BENCH_ONLY=soak: the baseline and the soak row (5b) only. */
+  soakOnly: process.env.BENCH_ONLY === 'soak',
   /** BENCH_NODES: comma-separated Node binaries for the servers, each a full pass; default the bench's own Node. */
   nodes: (process.env.BENCH_NODES ?? process.execPath).split(',').map((p) => p.trim()).filter(Boolean).map(nodeRuntime)
     .map((node, i, all) => (all.findIndex((other) => other.tag === node.tag) === i ? node : { ...node, tag: `${node.tag}-${i}` })),
@@ -52,7 +58,7 @@ export const knobs = {
   /** BENCH_LEAK=1: row 5a, this many further logins (BENCH_LEAK_LOGINS) then RSS again. */
   leakLogins: process.env.BENCH_LEAK === '1' ? envInt('BENCH_LEAK_LOGINS', 100_000) : 0,
   /** BENCH_SOAK=1: row 5b, sustained logins for this many seconds on a server with a capped old space. */
-  soakSeconds: process.env.BENCH_SOAK === '1' ? envInt('BENCH_SOAK_SECONDS', 180) : 0,
+  soakSeconds: process.env.BENCH_SOAK === '1' || process.env.BENCH_ONLY === 'soak' ? envInt('BENCH_SOAK_SECONDS', 180) : 0,
   soakMaxOldSpaceMb: envInt('BENCH_SOAK_MAX_OLD_SPACE_MB', 256),
   serverNodeArgs: process.env.BENCH_SERVER_NODE_ARGS?.split(/\s+/).filter(Boolean) ?? [],
 };

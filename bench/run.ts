@@ -54,9 +54,11 @@ async function measureNode(node: NodeRuntime): Promise<Row[]> {
   }
   let single: SingleResults | undefined;
   for (const db of databases) {
-    const measured = await measureOneServer(db, node, baselineRate);
-    rows.push(...measured.rows);
-    single = measured.single;
+    if (!knobs.soakOnly) {
+      const measured = await measureOneServer(db, node, baselineRate);
+      rows.push(...measured.rows);
+      single = measured.single;
+    }
     if (knobs.soakSeconds > 0) rows.push(await measureSoak({ db, where: { node, db: db.label }, baselineRate, alsoUnderTest: servicesUnderTest(db) }));
   }
 
