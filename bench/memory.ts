@@ -46,7 +46,7 @@ export async function measureRss(setup: Setup, bootRss: number, returningBody: s
   if (!complete) flags.push(`${db.label}: only ${counter.logins} logins succeeded before the RSS reading (wanted ${knobs.rssLogins}).`);
   const rows = [plainRow(`5. Server RSS after ${fmtInt(counter.logins)} logins`, where, mb(after.rssBytes),
     `<= ${RSS_GROWTH_LIMIT}x boot (${mb(bootRss)})`,
-    complete ? `${verdict(after.rssBytes <= RSS_GROWTH_LIMIT * bootRss)} (${(after.rssBytes / bootRss).toFixed(2)}x)` : 'INCOMPLETE')];
+    complete ? `${verdict(after.rssBytes / bootRss, RSS_GROWTH_LIMIT)} (${(after.rssBytes / bootRss).toFixed(2)}x)` : 'INCOMPLETE')];
   notes.push(`${db.label} ${where.node.version} server RSS: ${mb(bootRss)} after boot, ${mb(after.rssBytes)} after ` +
     `${fmtInt(counter.logins)} logins, peak (VmHWM) ${mb(after.peakRssBytes)}.`);
 
@@ -56,7 +56,7 @@ export async function measureRss(setup: Setup, bootRss: number, returningBody: s
     const later = server.memory();
     const done = counter.logins - before >= knobs.leakLogins;
     rows.push(plainRow(`5a. Server RSS after ${fmtInt(counter.logins - before)} further logins`, where, mb(later.rssBytes),
-      `<= row 5 (${mb(after.rssBytes)})`, done ? verdict(later.rssBytes <= after.rssBytes) : 'INCOMPLETE'));
+      `<= row 5 (${mb(after.rssBytes)})`, done ? verdict(later.rssBytes, after.rssBytes) : 'INCOMPLETE'));
     notes.push(`${db.label} ${where.node.version} leak row: peak (VmHWM) ${mb(later.peakRssBytes)} after ${fmtInt(counter.logins)} logins in all.`);
   }
   return rows;

@@ -34,8 +34,10 @@ export interface Where {
   db: string;
 }
 
-export function verdict(pass: boolean): string {
-  return pass ? 'PASS' : 'MISS';
+/** PASS or MISS for `value <= limit` (or `>=` with `atLeast`); NO DATA when there is no value (no 2xx answers). */
+export function verdict(value: number, limit: number, atLeast = false): string {
+  if (!Number.isFinite(value)) return 'NO DATA';
+  return (atLeast ? value >= limit : value <= limit) ? 'PASS' : 'MISS';
 }
 
 /** A row without load figures (memory, soak). */

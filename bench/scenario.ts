@@ -64,6 +64,7 @@ export async function scenario(servers: ChildServer[], what: string, specs: Arra
       `${result.errors} errors; other processes used ${otherCpus.toFixed(2)} CPUs`);
     options.onAttempt?.(result);
     checkForErrors(label, result);
+    if (result.ok === 0 && spec.amount === undefined) flags.push(`${label}: no 2xx answer in the measured ${load.durationSeconds} s (too short for this machine's load?)`);
     for (const server of servers) {
       const exit = server.exitStatus();
       if (exit) throw new Error(`${server.name} ${exit} during "${label}"\n--- last lines of its log ---\n${server.logTail()}`);

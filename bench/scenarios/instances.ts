@@ -31,7 +31,7 @@ export async function measureInstances(setup: Setup, single: SingleResults): Pro
     }
     const cpuRatio = r.cpuPerOkMs / one.cpuPerOkMs;
     return {
-      ...throughputRow(scenarioName, where, r, baselineRate, unit, `CPU <= ${INSTANCE_CPU_RATIO.toFixed(2)}x one`, verdict(cpuRatio <= INSTANCE_CPU_RATIO)),
+      ...throughputRow(scenarioName, where, r, baselineRate, unit, `CPU <= ${INSTANCE_CPU_RATIO.toFixed(2)}x one`, verdict(cpuRatio, INSTANCE_CPU_RATIO)),
       vsOne: one.okPerSecond > 0 ? (r.okPerSecond / one.okPerSecond).toFixed(2) : '-',
       cpuVsOne: Number.isFinite(cpuRatio) ? cpuRatio.toFixed(2) : '-',
     };

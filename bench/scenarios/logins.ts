@@ -42,9 +42,9 @@ export async function measureLogins(setup: Setup, returningBody: string, countLo
     first,
     rows: [
       throughputRow('3. Login, returning user', where, returning, baselineRate, 'logins/s',
-        `<= ${RETURNING_LOGIN_CPU_MS} ms CPU`, verdict(returning.cpuPerOkMs <= RETURNING_LOGIN_CPU_MS)),
+        `<= ${RETURNING_LOGIN_CPU_MS} ms CPU`, verdict(returning.cpuPerOkMs, RETURNING_LOGIN_CPU_MS)),
       throughputRow('4. Login, first login (new user)', where, first, baselineRate, 'logins/s',
-        `<= ${FIRST_LOGIN_CPU_MS} ms CPU`, verdict(first.cpuPerOkMs <= FIRST_LOGIN_CPU_MS)),
+        `<= ${FIRST_LOGIN_CPU_MS} ms CPU`, verdict(first.cpuPerOkMs, FIRST_LOGIN_CPU_MS)),
     ],
   };
 }
