@@ -74,7 +74,7 @@ export async function measureSoak(setup: Omit<Setup, 'servers'>): Promise<Row> {
   const server = servers[0]!;
   const target = `no exit under ${knobs.soakSeconds} s of logins with ${flag}`;
   try {
-    const body = await loginBody(`soak-${soakDb.key}`);
+    const body = await loginBody(`soak-${db.kind}`);
     await loginOnce(server, body);
     const soakSettings = { ...settings, warmupSeconds: 0, durationSeconds: knobs.soakSeconds };
     const soak = await scenario(servers, `soak: returning-user logins, ${flag} (${db.label}, ${where.node.version})`, [{

@@ -28,6 +28,18 @@ export interface Row {
   noise: string;
 }
 
+/**
+ * Below this many 2xx answers in the measured phase, CPU per request is mostly work that is not theirs (GC, JIT
+ * compilation, log flushing, answers to warm-up requests): the CPU column shows `~` and CPU verdicts say "few 2xx".
+ */
+export const CPU_MIN_ANSWERS = 500;
+
+/** A verdict on CPU per request (`value` derived from `measured`), qualified when they had too few answers. */
+export function cpuVerdict(value: number, limit: number, ...measured: Measured[]): string {
+  const text = verdict(value, limit);
+  return text !== 'NO DATA' && measured.some((m) => m.ok < CPU_MIN_ANSWERS) ? `${text} (few 2xx)` : text;
+}
+
 /** Where a row ran: the servers' Node and the database set-up's label. */
 export interface Where {
   node: NodeRuntime;
@@ -53,7 +65,7 @@ export function throughputRow(scenario: string, where: Where, r: Measured, basel
   return {
     ...plainRow(scenario, where, `${fmtInt(r.okPerSecond)} ${unit}`, target, failed ? (verdictText === '-' ? 'ERRORS' : `${verdictText}, ERRORS`) : verdictText),
     ratio: baselineRate > 0 ? (r.okPerSecond / baselineRate).toFixed(2) : '-',
-    cpu: fmtCpuMs(r.cpuPerOkMs),
+    cpu: `${r.ok < CPU_MIN_ANSWERS && r.ok > 0 ? '~' : ''}${fmtCpuMs(r.cpuPerOkMs)}`,
     p50: fmtMs(r.latencyP50Ms),
     p99: fmtMs(r.latencyP99Ms),
     ok: fmtInt(r.ok),
@@ -75,7 +87,8 @@ export function printReport(rows: Row[]): void {
     `defaults otherwise (JWT ES256, LOG_LEVEL info, stdout to a file) except /auth rate limits raised out of reach, the dev IdP and demo off and BENCH_ROUTES=true${overrides ? `; set: ${overrides}` : ''}; ` +
     'Google = FakeGoogle (RS256 ID tokens) in the bench process');
   out.push('Result = 2xx answers per measured second; "x baseline" = that / the same Node\'s baseline req/s in this run; "CPU ms" = server CPU ' +
-    '(user + system from /proc/<pid>/stat, all server processes of the row) over the measured seconds / 2xx answers; p50/p99 = latency of 2xx answers; ' +
+    '(user + system from /proc/<pid>/stat, all server processes of the row) over the measured seconds / 2xx answers ' +
+    `(~: fewer than ${CPU_MIN_ANSWERS} answers, dominated by background work); p50/p99 = latency of 2xx answers; ` +
     'non-2xx and errors (socket errors + timeouts) are of the measured phase (warm-up problems are listed under Flags); ' +
     `"other CPU" = CPUs' worth of time other processes on the machine used meanwhile (above ${NOISE_WARN_CPUS} the row is suspect).`);
   const hasInstances = rows.some((r) => r.vsOne !== '-');

@@ -45,10 +45,10 @@ async function measureNode(node: NodeRuntime): Promise<Row[]> {
   const baselineRate = baseline.okPerSecond;
   const rows = [throughputRow('1. Baseline: node:http JSON hello', { node, db: '-' }, baseline, baselineRate, 'req/s')];
 
-  const databases: Database[] = [{ label: 'SQLite', key: `sqlite-${node.tag}` }];
+  const databases: Database[] = [{ label: 'SQLite', key: `sqlite-${node.tag}`, kind: 'sqlite' }];
   if (databaseUrl) {
     databases.push({
-      label: redisUrl ? 'PostgreSQL+Redis' : 'PostgreSQL', key: `postgres-${node.tag}`,
+      label: redisUrl ? 'PostgreSQL+Redis' : 'PostgreSQL', key: `postgres-${node.tag}`, kind: 'postgres',
       url: await preparePostgres(databaseUrl, `_${node.tag}`), redis: redisUrl ? await prepareRedis(redisUrl, `${node.tag}-one`) : undefined,
     });
   }
@@ -65,7 +65,7 @@ async function measureNode(node: NodeRuntime): Promise<Row[]> {
   if (databaseUrl && redisUrl && single) {
     // A fresh schema and key prefix, so that row 4 starts from an empty users table as in the one-instance run.
     const cluster: Database = {
-      label: '2 instances (PostgreSQL+Redis)', key: `postgres2-${node.tag}`,
+      label: '2 instances (PostgreSQL+Redis)', key: `postgres2-${node.tag}`, kind: 'postgres2',
       url: await preparePostgres(databaseUrl, `_${node.tag}_2`), redis: await prepareRedis(redisUrl, `${node.tag}-two`),
     };
     const servers = await startServers(cluster, 2, node);
@@ -88,7 +88,7 @@ async function measureOneServer(db: Database, node: NodeRuntime, baselineRate: n
     const setup: Setup = { servers, db, where: { node, db: db.label }, baselineRate, alsoUnderTest: servicesUnderTest(db) };
     const bootRss = server.memory().rssBytes;
     // One real login first: it creates the returning user and yields the access token for the guarded routes.
-    const returningBody = await loginBody(`returning-${db.key}`);
+    const returningBody = await loginBody(`returning-${db.kind}`);
     const accessToken = await loginOnce(server, returningBody);
     const measureTokenEndpoint = await prepareTokenEndpoint(setup, accessToken);
     const counter = new LoginCounter();

@@ -11,8 +11,13 @@ import { disposers, isLoopback, notes, progress, runId, tmpDir } from './context
 export interface Database {
   /** As printed in the table: 'SQLite', 'PostgreSQL', 'PostgreSQL+Redis'. */
   label: string;
-  /** Unique per set-up in this run: file names, schema and client ids. */
+  /** Unique per set-up in this run: file names and client ids. */
   key: string;
+  /**
+   * The set-up without the Node: prefix of the login identities. Short on purpose: usernames are made from the
+   * email's local part cut to 30 characters, and longer prefixes would make first logins share (and race for) them.
+   */
+  kind: 'sqlite' | 'postgres' | 'postgres2';
   url?: string;
   /** REDIS_URL and this run's REDIS_KEY_PREFIX for the servers, when Redis is used. */
   redis?: { url: string; keyPrefix: string };

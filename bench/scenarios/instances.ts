@@ -7,7 +7,7 @@
 import { flags, NOISE_WARN_CPUS, notes, settings, MB } from '../context.js';
 import { loginOnce } from '../app-servers.js';
 import { loginBody, newIdentityPool, poolRanOut } from '../identities.js';
-import { throughputRow, verdict, type Row } from '../report.js';
+import { cpuVerdict, throughputRow, type Row } from '../report.js';
 import { scenario, type Measured, type Setup } from '../scenario.js';
 import { reportServerLog } from '../server-log.js';
 import { JSON_POST } from './logins.js';
@@ -31,14 +31,14 @@ export async function measureInstances(setup: Setup, single: SingleResults): Pro
     }
     const cpuRatio = r.cpuPerOkMs / one.cpuPerOkMs;
     return {
-      ...throughputRow(scenarioName, where, r, baselineRate, unit, `CPU <= ${INSTANCE_CPU_RATIO.toFixed(2)}x one`, verdict(cpuRatio, INSTANCE_CPU_RATIO)),
+      ...throughputRow(scenarioName, where, r, baselineRate, unit, `CPU <= ${INSTANCE_CPU_RATIO.toFixed(2)}x one`, cpuVerdict(cpuRatio, INSTANCE_CPU_RATIO, r, one)),
       vsOne: one.okPerSecond > 0 ? (r.okPerSecond / one.okPerSecond).toFixed(2) : '-',
       cpuVsOne: Number.isFinite(cpuRatio) ? cpuRatio.toFixed(2) : '-',
     };
   };
 
   // One login on the first instance; the access token must work on every instance (shared signing key).
-  const returningBody = await loginBody(`returning-${db.key}`);
+  const returningBody = await loginBody(`returning-${db.kind}`);
   const accessToken = await loginOnce(servers[0]!, returningBody);
   for (const server of servers.slice(1)) {
     const me = await fetch(`${server.url}/users/me`, { headers: { authorization: `Bearer ${accessToken}` } });
@@ -56,7 +56,7 @@ export async function measureInstances(setup: Setup, single: SingleResults): Pro
     expectInBody: '"is_new_user":false',
   })), { retryIfNoisy: true, alsoUnderTest });
   const rate = Math.max(returning.okPerSecond, single.first.okPerSecond);
-  const pool = await newIdentityPool(rate, settings.warmupSeconds + settings.durationSeconds, db.key);
+  const pool = await newIdentityPool(rate, settings.warmupSeconds + settings.durationSeconds, db.kind);
   const first = await scenario(servers, what(`first logins, ${pool.size} pre-signed identities`), servers.map((s) => ({
     url: `${s.url}/auth/google/token`, ...JSON_POST, nextBody: pool.next, settings: perInstance, sampleErrorBodies: true,
     expectInBody: '"is_new_user":true',

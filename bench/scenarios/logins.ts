@@ -6,7 +6,7 @@
 import { flags, settings } from '../context.js';
 import { newIdentityPool, poolRanOut } from '../identities.js';
 import type { LoadResult } from '../load.js';
-import { throughputRow, verdict, type Row } from '../report.js';
+import { cpuVerdict, throughputRow, type Row } from '../report.js';
 import { scenario, type Measured, type Setup } from '../scenario.js';
 
 /** Issue 14: server CPU per returning login and per first login, ms. */
@@ -30,7 +30,7 @@ export async function measureLogins(setup: Setup, returningBody: string, countLo
   }], { retryIfNoisy: true, onAttempt: countLogins, alsoUnderTest });
 
   // Not repeated when noisy: the pre-signed identities would run out.
-  const pool = await newIdentityPool(returning.okPerSecond, settings.warmupSeconds + settings.durationSeconds, db.key);
+  const pool = await newIdentityPool(returning.okPerSecond, settings.warmupSeconds + settings.durationSeconds, db.kind);
   const first = await scenario(servers, `first logins (${db.label}, ${where.node.version}, ${pool.size} pre-signed identities)`, [{
     url: loginUrl, ...JSON_POST, nextBody: pool.next, settings, sampleErrorBodies: true, expectInBody: '"is_new_user":true',
   }], { onAttempt: countLogins, alsoUnderTest });
@@ -42,9 +42,9 @@ export async function measureLogins(setup: Setup, returningBody: string, countLo
     first,
     rows: [
       throughputRow('3. Login, returning user', where, returning, baselineRate, 'logins/s',
-        `<= ${RETURNING_LOGIN_CPU_MS} ms CPU`, verdict(returning.cpuPerOkMs, RETURNING_LOGIN_CPU_MS)),
+        `<= ${RETURNING_LOGIN_CPU_MS} ms CPU`, cpuVerdict(returning.cpuPerOkMs, RETURNING_LOGIN_CPU_MS, returning)),
       throughputRow('4. Login, first login (new user)', where, first, baselineRate, 'logins/s',
-        `<= ${FIRST_LOGIN_CPU_MS} ms CPU`, verdict(first.cpuPerOkMs, FIRST_LOGIN_CPU_MS)),
+        `<= ${FIRST_LOGIN_CPU_MS} ms CPU`, cpuVerdict(first.cpuPerOkMs, FIRST_LOGIN_CPU_MS, first)),
     ],
   };
 }
