@@ -54,6 +54,8 @@ export interface LoadSpec {
   sampleErrorBodies?: boolean;
   /** Every answer's body must contain this; the others are counted as `mismatches` (non-2xx answers included). */
   expectInBody?: string;
+  /** Called when the measured phase starts (after the warm-up): e.g. to read the server's CPU time. */
+  onMeasuredStart?: () => void;
 }
 
 export interface PhaseCounts {
@@ -135,7 +137,10 @@ export async function runLoad(spec: LoadSpec): Promise<LoadResult> {
     ...(warmupSeconds > 0 && { warmup: { duration: warmupSeconds, connections } }),
   };
 
-  const result = (await autocannon(options)) as autocannon.Result & { warmup?: autocannon.Result };
+  // The returned promise is also autocannon's tracker; with a warm-up it emits 'start' only for the measured run.
+  const run = autocannon(options) as Promise<autocannon.Result & { warmup?: autocannon.Result }> & { on(event: 'start', listener: () => void): void };
+  if (spec.onMeasuredStart) run.on('start', spec.onMeasuredStart);
+  const result = await run;
   const measured = counts(result);
   return {
     title: spec.title,

@@ -21,7 +21,8 @@ export interface CpuInterference {
   stealCpus: number;
 }
 
-const USER_HZ = 100;
+/** Clock ticks per second of /proc's CPU times (sysconf(_SC_CLK_TCK), 100 on Linux). */
+export const USER_HZ = 100;
 
 /**
  * `pids`: the bench's own processes. `commands`: process names that belong to the system under test too
@@ -60,8 +61,8 @@ function pidsOf(commands: string[]): number[] {
   return pids;
 }
 
-/** utime + stime of a process (0 if it is gone). */
-function processJiffies(pid: number): number {
+/** utime + stime of a process, every thread included, in USER_HZ ticks (0 if it is gone). */
+export function processJiffies(pid: number): number {
   try {
     const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
     // Fields after the parenthesised command name, which may itself contain spaces.

@@ -62,17 +62,20 @@ export interface AppServerOptions {
   extraEnv?: Record<string, string>;
   /** Node flags for the server process, e.g. ['--prof'] or ['--max-old-space-size=96']. */
   nodeArgs?: string[];
+  /** The Node binary to run the server on; default the bench's own. */
+  node?: string;
 }
 
 /** The bare `node:http` hello-world server the scenarios are compared with. */
-export async function startBaseline(tmpDir: string): Promise<ChildServer> {
+export async function startBaseline(tmpDir: string, node?: string): Promise<ChildServer> {
   const port = await freePort();
   return spawnServer({
     name: 'baseline',
+    node,
     script: join(PROJECT_ROOT, 'dist-bench', 'bench', 'baseline-server.js'),
     env: { ...baseEnv(), PORT: String(port), HOST },
     port,
-    logFile: join(tmpDir, 'baseline.log'),
+    logFile: join(tmpDir, `baseline-${port}.log`),
   });
 }
 
@@ -110,6 +113,7 @@ export async function startAppServer(options: AppServerOptions, index = 0): Prom
   return spawnServer({
     name: `server-${options.label}-${index}`,
     script,
+    node: options.node,
     nodeArgs: options.nodeArgs,
     env,
     port,
@@ -165,6 +169,7 @@ export function readMemory(pid: number): MemoryUsage {
 interface SpawnOptions {
   name: string;
   script: string;
+  node?: string;
   nodeArgs?: string[];
   env: NodeJS.ProcessEnv;
   port: number;
@@ -175,7 +180,7 @@ async function spawnServer(opts: SpawnOptions): Promise<ChildServer> {
   const logFd = openSync(opts.logFile, 'a');
   let child: ChildProcess;
   try {
-    child = spawn(process.execPath, [...(opts.nodeArgs ?? []), opts.script], { cwd: PROJECT_ROOT, env: opts.env, stdio: ['ignore', logFd, logFd] });
+    child = spawn(opts.node ?? process.execPath, [...(opts.nodeArgs ?? []), opts.script], { cwd: PROJECT_ROOT, env: opts.env, stdio: ['ignore', logFd, logFd] });
   } finally {
     closeSync(logFd); // the child has its own copy
   }

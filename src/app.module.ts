@@ -1,6 +1,7 @@
 import { Module, type DynamicModule } from '@nestjs/common';
 import { AuditModule } from './audit/audit.module.js';
 import { AuthModule } from './auth/auth.module.js';
+import { BenchNotesModule } from './bench-routes/bench-notes.module.js';
 import { loadConfig, type AppConfig } from './config/app-config.js';
 import { ConfigModule } from './config/config.module.js';
 import { DatabaseModule } from './database/database.module.js';
@@ -35,6 +36,7 @@ export class AppModule {
         RateLimitModule,
         HealthModule,
         ...(config.oauthServer.enabled ? [OAuthServerModule] : []),
+        ...(config.benchRoutes ? [BenchNotesModule] : []),
       ],
     };
   }

@@ -43,6 +43,8 @@ export interface AppConfig {
     windowSeconds: number;
   };
   openapi: { enabled: boolean };
+  /** BENCH_ROUTES: the benchmark's stand-in user routes (src/bench-routes/), off unless set; never in a deployment. */
+  benchRoutes: boolean;
   database: {
     url: string | undefined;
     sqlitePath: string;
@@ -170,6 +172,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
       windowSeconds: r.int('RATE_LIMIT_WINDOW_SECONDS', 60, { min: 1, max: 3600 }),
     },
     openapi: { enabled: r.bool('OPENAPI_ENABLED', true) },
+    benchRoutes: r.bool('BENCH_ROUTES', false),
     database: readDatabaseConfig(r, production),
     jwt: {
       // Unset, the issuer is where this API is reached from outside (PUBLIC_URL): a fixed localhost default would

@@ -10,6 +10,7 @@ export const SERVER_SETTINGS: Setting[] = [
   { name: 'TRUST_PROXY', group: 'Server', default: 'false', example: '10.0.0.0/8', description: "the addresses or CIDR ranges of the proxies whose X-Forwarded-For entries tell the client's IP (true is refused in production)" },
   { name: 'SHUTDOWN_TIMEOUT_MS', group: 'Server', default: '10000', description: 'on SIGTERM, how long requests in flight may finish' },
   { name: 'OPENAPI_ENABLED', group: 'Server', default: 'true', description: 'serve Swagger UI at /docs and the OpenAPI document at /docs-json' },
+  { name: 'BENCH_ROUTES', group: 'Server', default: 'false', description: 'true adds GET /bench/notes (guarded) and GET /bench/public-notes, stand-ins for your own routes that npm run bench measures; never in a deployment' },
 
   { name: 'LOG_LEVEL', group: 'Logging and metrics', default: 'info (silent under NODE_ENV=test)', description: 'fatal, error, warn, info, debug, trace or silent' },
   { name: 'LOG_PRETTY', group: 'Logging and metrics', default: 'false', description: 'one readable line per entry instead of JSON (development)' },
