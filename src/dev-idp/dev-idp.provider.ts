@@ -79,10 +79,15 @@ export async function createDevIdpProvider(config: AppConfig, logger: AppLogger)
       loadExistingGrant: grantWhatIsAsked,
       interactions: { url: async (_ctx: unknown, interaction: { uid: string }) => `${new URL(issuer).pathname}/interaction/${interaction.uid}`, policy },
       features: { devInteractions: { enabled: false }, rpInitiatedLogout: { enabled: false } },
+      // The ID token carries the granted profile and email claims, as Google's does: a frontend that hands us only
+      // its ID token (the token flow) still gives a name and an address. oidc-provider's default puts them in userinfo only.
+      conformIdTokenClaims: false,
       // Names of our own, so they cannot meet another cookie of this origin; keys random per boot like everything else.
       cookies: { keys: [randomBytes(32).toString('base64url')], names: { session: 'dev_idp_session', interaction: 'dev_idp_interaction', resume: 'dev_idp_resume' } },
       ttl: { AccessToken: 3600, AuthorizationCode: 60, IdToken: 3600, RefreshToken: 14 * 86_400, Interaction: 600, Session: 3600, Grant: 14 * 86_400 },
-      clientBasedCORS: () => false,
+      // A browser app of DEV_IDP_CLIENTS without a secret redeems its own code from its page (CORS from its redirect URIs' origins); nobody else.
+      clientBasedCORS: (_ctx: unknown, origin: string, client: { clientAuthMethod: string; redirectUris: string[] }) =>
+        client.clientAuthMethod === 'none' && client.redirectUris.some((uri) => URL.canParse(uri) && new URL(uri).origin === origin),
       renderError: async (ctx: OidcContext, out: { error: string; error_description?: string }) => {
         ctx.type = 'html';
         ctx.body = errorPage(out.error, out.error_description);
