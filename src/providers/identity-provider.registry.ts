@@ -35,7 +35,7 @@ export class IdentityProviderRegistry {
 
   get(id: string): IdentityProvider {
     const provider = this.providers.get(id);
-    if (!provider) throw unknownProvider(id, [...this.providers.keys()], this.config);
+    if (!provider) throw unknownProvider(id, [...this.providers.keys()], this.config.providers.custom.map((custom) => custom.id));
     return provider;
   }
 
