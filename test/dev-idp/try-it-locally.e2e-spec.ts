@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { signInThroughDevIdp } from '../../src/cli/dev-idp-sign-in.js';
 import { SocialAccount } from '../../src/users/entities/social-account.entity.js';
-import { docSection, exportedVariables, fencedBlock } from '../support/doc-snippets.js';
+import { docSection, exportedVariables, fencedBlocks } from '../support/doc-snippets.js';
 import { startAppWithDevIdp, type ListeningApp } from './dev-idp-app.js';
 import { startAuthorization, submitLogin } from './dev-idp-flow.js';
 
@@ -13,7 +13,7 @@ import { startAuthorization, submitLogin } from './dev-idp-flow.js';
  * the page, with only the origin changed (this app listens on a free port, not 3000); then the redirect flow by the
  * function behind `npm run dev:login`, and the code and token flows as its frontend steps say.
  */
-const section = docSection('docs/adding-a-provider.md', 'Try it locally');
+const section = docSection('docs/adding-a-provider.md', '## Try it locally');
 const DOC_ORIGIN = 'http://localhost:3000';
 const SPA_CALLBACK = 'http://localhost:5173/callback';
 
@@ -22,10 +22,10 @@ describe('docs/adding-a-provider.md "Try it locally": a declared oidc provider a
   const dir = mkdtempSync(join(tmpdir(), 'try-it-locally-'));
 
   beforeAll(async () => {
-    const exported = exportedVariables(fencedBlock(section, 'bash'));
+    const exported = exportedVariables(fencedBlocks(section, 'bash')[0]!);
     t = await startAppWithDevIdp((url) => {
       const here = (text: string) => text.replaceAll(DOC_ORIGIN, url);
-      writeFileSync(join(dir, exported.PROVIDERS_FILE!), here(fencedBlock(section, 'yaml')));
+      writeFileSync(join(dir, exported.PROVIDERS_FILE!), here(fencedBlocks(section, 'yaml')[0]!));
       const env = Object.fromEntries(Object.entries(exported).map(([key, value]) => [key, here(value)]));
       return { ...env, PROVIDERS_FILE: join(dir, exported.PROVIDERS_FILE!) };
     });
