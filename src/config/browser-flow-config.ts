@@ -4,6 +4,7 @@
  * identity provider. Parsed with the rest of the configuration in app-config.ts.
  */
 import { randomToken } from '../common/crypto/random.js';
+import { readDevIdpClients, type DevIdpClient } from './dev-idp-clients.js';
 import type { EnvReader } from './env-reader.js';
 import { redirectUriProblem } from './redirect-uri.js';
 
@@ -39,6 +40,8 @@ export interface BrowserFlowConfig {
      * demo page (`${publicUrl}/demo`) while DEMO_ENABLED.
      */
     redirectUris: string[];
+    /** DEV_IDP_CLIENTS: other apps registered at the dev IdP, for declared providers pointed at it. */
+    clients: DevIdpClient[];
   };
 }
 
@@ -76,6 +79,6 @@ export function parseBrowserFlowConfig(r: EnvReader, nodeEnv: 'development' | 'p
     stateTtlSeconds: r.int('AUTH_STATE_TTL_SECONDS', 600, { min: 1, max: 1800 }),
     loginCodeTtlSeconds: r.int('AUTH_LOGIN_CODE_TTL_SECONDS', 30, { min: 1, max: 59 }),
     demo: { enabled: demoEnabled },
-    devIdp: { enabled: devIdpEnabled, forced, path: '/dev-idp', clientSecret: randomToken(), redirectUris: devIdpRedirectUris },
+    devIdp: { enabled: devIdpEnabled, forced, path: '/dev-idp', clientSecret: randomToken(), redirectUris: devIdpRedirectUris, clients: readDevIdpClients(r, devIdpEnabled) },
   };
 }

@@ -5,9 +5,10 @@
  */
 import type { AppConfig } from '../config/app-config.js';
 import type { OidcProviderConfig } from '../config/custom-provider-config.js';
+import { DEV_IDP_CLIENT_ID } from '../config/dev-idp-clients.js';
 import { DEV_IDP_PROVIDER_ID } from '../config/providers-file.js';
 
-export const DEV_IDP_CLIENT_ID = 'nest-social-auth-dev';
+export { DEV_IDP_CLIENT_ID };
 
 /** `${PUBLIC_URL}/dev-idp`: what its discovery document and ID tokens say, so what we verify against. */
 export const devIdpIssuer = (config: AppConfig): string => `${config.browser.publicUrl}${config.browser.devIdp.path}`;

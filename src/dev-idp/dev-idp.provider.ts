@@ -1,12 +1,13 @@
 /**
- * The development identity provider itself: `oidc-provider` (a certified OpenID Provider) configured with one
- * confidential client, our own, and keys made at boot. Nothing survives a restart (in-memory adapter, random
+ * The development identity provider itself: `oidc-provider` (a certified OpenID Provider) configured with our own
+ * confidential client, the apps of DEV_IDP_CLIENTS, and keys made at boot. Nothing survives a restart (in-memory adapter, random
  * keys and secret), which is what a development IdP should do.
  */
 import { randomBytes } from 'node:crypto';
 import { exportJWK, generateKeyPair } from 'jose';
 import type { AppLogger } from '../common/logging/app-logger.js';
 import type { AppConfig } from '../config/app-config.js';
+import type { DevIdpClient } from '../config/dev-idp-clients.js';
 import { findAccount } from './dev-idp.accounts.js';
 import { DEV_IDP_CLIENT_ID, devIdpIssuer, devIdpRedirectUri } from './dev-idp.client.js';
 import { errorPage } from './dev-idp.pages.js';
@@ -15,7 +16,7 @@ import type { OidcContext, OidcProvider, OidcProviderModule } from './oidc-provi
 /** A non-literal specifier: the module is typed in oidc-provider.types.ts and loaded only when the dev IdP is on (it is heavy). */
 const OIDC_PROVIDER: string = 'oidc-provider';
 
-/** Our own first-party client: consent is implied, as a company IdP does for its own apps; the grant covers what was asked. */
+/** Every client is first-party here (ours, and the developer's own from DEV_IDP_CLIENTS): consent is implied, as a company IdP does for its own apps; the grant covers what was asked. */
 async function grantWhatIsAsked(ctx: OidcContext) {
   const { provider, client, account, session, result, requestParamOIDCScopes, requestParamClaims } = ctx.oidc;
   const grantId = result?.consent?.grantId ?? session.grantIdFor(client.clientId);
@@ -25,6 +26,17 @@ async function grantWhatIsAsked(ctx: OidcContext) {
   grant.addOIDCClaims([...requestParamClaims]);
   await grant.save();
   return grant;
+}
+
+/** A DEV_IDP_CLIENTS entry (src/config/dev-idp-clients.ts) as oidc-provider's client metadata. */
+function clientMetadata(client: DevIdpClient): Record<string, unknown> {
+  // A native app's private-use scheme (com.example.app:/cb) is refused for a web client (RFC 8252 7.1).
+  const native = client.redirectUris.some((uri) => new URL(uri).protocol.slice(0, -1).includes('.'));
+  return {
+    client_id: client.clientId, redirect_uris: client.redirectUris, response_types: client.responseTypes, grant_types: client.grantTypes,
+    ...(client.clientSecret === undefined ? { token_endpoint_auth_method: 'none' } : { client_secret: client.clientSecret }),
+    ...(native ? { application_type: 'native' } : {}),
+  };
 }
 
 /** oidc-provider prints notices (runtime version, in-memory adapter) on the console; they go to our log at debug instead. */
@@ -57,7 +69,7 @@ export async function createDevIdpProvider(config: AppConfig, logger: AppLogger)
       clients: [{
         client_id: DEV_IDP_CLIENT_ID, client_secret: config.browser.devIdp.clientSecret, client_name: 'nest-social-auth',
         redirect_uris: [devIdpRedirectUri(config), ...config.browser.devIdp.redirectUris], response_types: ['code'], grant_types: ['authorization_code', 'refresh_token'],
-      }],
+      }, ...config.browser.devIdp.clients.map(clientMetadata)],
       jwks: { keys: [signingKey] },
       findAccount,
       claims: { openid: ['sub'], email: ['email', 'email_verified'], profile: ['name', 'preferred_username'] },
@@ -67,10 +79,15 @@ export async function createDevIdpProvider(config: AppConfig, logger: AppLogger)
       loadExistingGrant: grantWhatIsAsked,
       interactions: { url: async (_ctx: unknown, interaction: { uid: string }) => `${new URL(issuer).pathname}/interaction/${interaction.uid}`, policy },
       features: { devInteractions: { enabled: false }, rpInitiatedLogout: { enabled: false } },
+      // The ID token carries the granted profile and email claims, as Google's does: a frontend that hands us only
+      // its ID token (the token flow) still gives a name and an address. oidc-provider's default puts them in userinfo only.
+      conformIdTokenClaims: false,
       // Names of our own, so they cannot meet another cookie of this origin; keys random per boot like everything else.
       cookies: { keys: [randomBytes(32).toString('base64url')], names: { session: 'dev_idp_session', interaction: 'dev_idp_interaction', resume: 'dev_idp_resume' } },
       ttl: { AccessToken: 3600, AuthorizationCode: 60, IdToken: 3600, RefreshToken: 14 * 86_400, Interaction: 600, Session: 3600, Grant: 14 * 86_400 },
-      clientBasedCORS: () => false,
+      // A browser app of DEV_IDP_CLIENTS without a secret redeems its own code from its page (CORS from its redirect URIs' origins); nobody else.
+      clientBasedCORS: (_ctx: unknown, origin: string, client: { clientAuthMethod: string; redirectUris: string[] }) =>
+        client.clientAuthMethod === 'none' && client.redirectUris.some((uri) => URL.canParse(uri) && new URL(uri).origin === origin),
       renderError: async (ctx: OidcContext, out: { error: string; error_description?: string }) => {
         ctx.type = 'html';
         ctx.body = errorPage(out.error, out.error_description);

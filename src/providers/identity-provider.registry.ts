@@ -1,5 +1,4 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { AppError } from '../common/errors/app-error.js';
 import { ProviderHttpClient } from '../common/http/provider-http.client.js';
 import { APP_CONFIG, type AppConfig } from '../config/app-config.js';
 import { devIdpProviders } from '../dev-idp/dev-idp.client.js';
@@ -9,13 +8,14 @@ import { GoogleIdentityProvider } from './definitions/google.js';
 import type { IdentityProvider } from './identity-provider.types.js';
 import { createDeclaredProvider } from './presets/index.js';
 import { RemoteJwks } from './oidc/remote-jwks.js';
+import { unknownProvider } from './unknown-provider.js';
 
 /** The enabled identity providers, built once from config at boot. */
 @Injectable()
 export class IdentityProviderRegistry {
   private readonly providers = new Map<string, IdentityProvider>();
 
-  constructor(@Inject(APP_CONFIG) config: AppConfig, http: ProviderHttpClient) {
+  constructor(@Inject(APP_CONFIG) private readonly config: AppConfig, http: ProviderHttpClient) {
     const p = config.providers;
     const cache = { maxAgeMs: p.jwksCacheMaxAgeMs, cooldownMs: p.jwksCooldownMs };
     if (p.google.enabled) {
@@ -35,7 +35,7 @@ export class IdentityProviderRegistry {
 
   get(id: string): IdentityProvider {
     const provider = this.providers.get(id);
-    if (!provider) throw new AppError('unknown_provider', `No enabled identity provider is called "${id}"`);
+    if (!provider) throw unknownProvider(id, [...this.providers.keys()], this.config.providers.custom.map((custom) => custom.id));
     return provider;
   }
 

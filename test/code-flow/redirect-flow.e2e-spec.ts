@@ -7,7 +7,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from '@jest/glo
 import { createHash, randomBytes } from 'node:crypto';
 import { OneTimeStore } from '../../src/auth/nonce/one-time-store.js';
 import { FakeGoogle } from '../fakes/google.fake.js';
-import { BrowserSession } from '../support/browser-session.js';
+import { BrowserSession } from '../../src/cli/browser-session.js';
 import { createListeningApp } from '../support/listening-app.js';
 import { countRows, type TestApp } from '../support/test-app.js';
 

@@ -1,5 +1,7 @@
 import { createHash, randomBytes } from 'node:crypto';
-import { BrowserSession } from '../support/browser-session.js';
+import { BrowserSession, formAction } from '../../src/cli/browser-session.js';
+
+export { formAction };
 
 /** What a relying party of the dev IdP keeps between sending the browser there and redeeming the code. */
 export interface AuthorizationAttempt {
@@ -35,23 +37,16 @@ export async function follow(browser: BrowserSession, start: URL, redirectUri: s
 }
 
 /** RFC 6749 4.1.1 with PKCE (RFC 7636); `withoutPkce` leaves the challenge out. Answers the login page's request. */
-export async function startAuthorization(issuer: string, clientId: string, redirectUri: string, options: { browser?: BrowserSession; withoutPkce?: boolean } = {}) {
+export async function startAuthorization(issuer: string, clientId: string, redirectUri: string, options: { browser?: BrowserSession; withoutPkce?: boolean; nonce?: string } = {}) {
   const attempt: AuthorizationAttempt = {
     browser: options.browser ?? new BrowserSession(), verifier: randomBytes(32).toString('base64url'), state: randomBytes(8).toString('hex'), redirectUri,
   };
   const authorize = new URL(`${issuer}/auth`);
   authorize.search = new URLSearchParams({
-    client_id: clientId, redirect_uri: redirectUri, response_type: 'code', scope: 'openid email profile', state: attempt.state, nonce: 'n-0S6_WzA2Mj',
+    client_id: clientId, redirect_uri: redirectUri, response_type: 'code', scope: 'openid email profile', state: attempt.state, nonce: options.nonce ?? 'n-0S6_WzA2Mj',
     ...(options.withoutPkce ? {} : { code_challenge: createHash('sha256').update(attempt.verifier).digest('base64url'), code_challenge_method: 'S256' }),
   }).toString();
   return { attempt, ...(await follow(attempt.browser, authorize, redirectUri)) };
-}
-
-/** The login form's action (its first form), resolved against the page's URL. */
-export function formAction(page: string, pageUrl: URL): URL {
-  const action = /<form[^>]* action="([^"]+)"/.exec(page)?.[1];
-  if (!action) throw new Error(`no form on the page: ${page.slice(0, 300)}`);
-  return new URL(action.replace(/&amp;/g, '&'), pageUrl);
 }
 
 /** Submits a username on the login page and follows the IdP back to the redirect URI: that last `Location`'s parameters. */

@@ -1,5 +1,5 @@
 import * as client from 'openid-client';
-import { BrowserSession } from '../support/browser-session.js';
+import { BrowserSession } from '../../src/cli/browser-session.js';
 
 export interface Authorized {
   /** The redirect back to the client, with `code`, `state` and `iss` (or an error). */

@@ -6,7 +6,7 @@ import { buildDataSourceOptions } from '../../src/database/data-source.js';
 import { FakeGoogle } from '../fakes/google.fake.js';
 import { TEST_ENCRYPTION_KEY, TEST_SIGNING_KEY_PEM } from '../fixtures/keys.js';
 import { AppProcess, buildOnce, freePort } from '../support/app-process.js';
-import { BrowserSession } from '../support/browser-session.js';
+import { BrowserSession } from '../../src/cli/browser-session.js';
 import { TEST_DATABASE_URL, TEST_REDIS_URL } from '../support/test-app.js';
 
 const CLIENT = 'multi-instance-client';

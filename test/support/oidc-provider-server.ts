@@ -8,7 +8,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { exportJWK, generateKeyPair, SignJWT, type CryptoKey, type JWK, type JWTPayload } from 'jose';
 import type Provider from 'oidc-provider';
-import { BrowserSession } from './browser-session.js';
+import { BrowserSession } from '../../src/cli/browser-session.js';
 
 export interface OidcTestClient {
   id: string;

@@ -42,4 +42,6 @@ export const AUTH_SETTINGS: Setting[] = [
   { name: 'DEV_IDP_ENABLED', group: 'Development', default: 'true in development only', description: 'the development identity provider, which signs anyone in (refused in production)' },
   { name: 'DEV_IDP_FORCE', group: 'Development', default: 'false', description: 'let production boot with the development identity provider' },
   { name: 'DEV_IDP_REDIRECT_URIS', group: 'Development', default: '', description: "your frontend's callback URLs, registered at the development identity provider" },
+  // Holds the clients' secrets.
+  { name: 'DEV_IDP_CLIENTS', group: 'Development', default: '', secret: true, description: 'other apps registered at the development identity provider, a JSON list (client_id, client_secret, redirect_uris, response_types, grant_types)' },
 ];

@@ -1,6 +1,7 @@
 /**
  * The little a browser does that an authorization-code flow needs: keep cookies between requests (one host,
- * so domain and path are ignored) and let the caller follow redirects one by one.
+ * so domain and path are ignored) and let the caller follow redirects one by one. `npm run dev:login` signs in
+ * with it, and the tests drive the browser flows with it.
  */
 export class BrowserSession {
   private readonly cookies = new Map<string, string>();
@@ -32,4 +33,11 @@ export class BrowserSession {
     }
     return res;
   }
+}
+
+/** The first form's action on an HTML page, resolved against the page's URL. */
+export function formAction(page: string, pageUrl: URL): URL {
+  const action = /<form[^>]* action="([^"]+)"/.exec(page)?.[1];
+  if (!action) throw new Error(`no form on the page: ${page.slice(0, 300)}`);
+  return new URL(action.replace(/&amp;/g, '&'), pageUrl);
 }
