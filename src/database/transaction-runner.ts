@@ -1,6 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { DataSource, QueryFailedError, type EntityManager, type EntityTarget, type ObjectLiteral } from 'typeorm';
-import type { QueryDeepPartialEntity } from 'typeorm/query-builder/QueryPartialEntity.js';
+import { DataSource, QueryFailedError, type EntityManager } from 'typeorm';
 
 /**
  * Runs work as one database transaction, the only way this codebase writes.
@@ -54,12 +53,4 @@ export function isUniqueViolation(error: unknown): boolean {
   if (!(error instanceof QueryFailedError)) return false;
   const code = String((error.driverError as { code?: unknown } | undefined)?.code ?? '');
   return code === '23505' || code === 'SQLITE_CONSTRAINT_UNIQUE' || code === 'SQLITE_CONSTRAINT_PRIMARYKEY';
-}
-
-/**
- * INSERT without TypeORM's follow-up SELECT of generated columns (it does one on SQLite after every `insert`).
- * Callers set every column themselves, so there is nothing to read back.
- */
-export async function insertRow<T extends ObjectLiteral>(manager: EntityManager, entity: EntityTarget<T>, values: QueryDeepPartialEntity<T>): Promise<void> {
-  await manager.createQueryBuilder().insert().into(entity).values(values).updateEntity(false).execute();
 }

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { insertRow } from '../../../database/transaction-runner.js';
+import { insertRow } from '../../../database/entity-rows.js';
 import { User } from '../../entities/user.entity.js';
 import { AddressTaken } from '../account-link-required.js';
 import { AssociationStep, type AssociationContext, type PipelineStep } from '../association.types.js';
