@@ -86,3 +86,9 @@ function insertStatementOf(dataSource: DataSource, metadata: EntityMetadata): In
   }
   return insert;
 }
+
+/** `SELECT <every column> FROM <table> WHERE <where>`, `where` in the driver's placeholders: rows for `hydrate`. */
+export function selectWhere(dataSource: DataSource, entity: EntityTarget<ObjectLiteral>, where: string): PreparedStatement {
+  const metadata = dataSource.getMetadata(entity);
+  return PreparedStatement.for(dataSource, `SELECT ${selectList(dataSource, entity, 't', '')} FROM ${tableOf(dataSource, metadata)} t WHERE ${where}`);
+}

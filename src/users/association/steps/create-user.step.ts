@@ -3,6 +3,7 @@ import { insertRow } from '../../../database/entity-rows.js';
 import { User } from '../../entities/user.entity.js';
 import { AddressTaken } from '../account-link-required.js';
 import { AssociationStep, type AssociationContext, type PipelineStep } from '../association.types.js';
+import { userByEmail } from './associate-by-email.step.js';
 import { uniqueUsername } from './get-username.step.js';
 
 /**
@@ -23,8 +24,8 @@ export class CreateUserStep implements PipelineStep {
     const p = context.profile;
     const trusted = p.email !== undefined && p.emailTrustedForLinking;
     if (trusted) {
-      const holder = await context.manager.findOne(User, { select: { id: true }, where: { email: p.email } });
-      if (holder) throw new AddressTaken(context.identity.provider, holder.id);
+      const holder = await userByEmail(context.manager.connection).one([p.email], context.manager);
+      if (holder) throw new AddressTaken(context.identity.provider, String(holder.id));
     }
     const user = context.manager.create(User, {
       id: randomUUID(),
