@@ -27,7 +27,7 @@ export class CreateUserStep implements PipelineStep {
       const holder = await userByEmail(context.manager.connection).one([p.email], context.manager);
       if (holder) throw new AddressTaken(context.identity.provider, String(holder.id));
     }
-    const user = context.manager.create(User, {
+    const user = Object.assign(new User(), {
       id: randomUUID(),
       username: context.username ? await uniqueUsername(context.manager, context.username) : `user-${randomUUID().slice(0, 8)}`,
       email: trusted ? p.email! : null,
