@@ -66,4 +66,18 @@ describe('entity-rows', () => {
     expect(error).toBeInstanceOf(QueryFailedError);
     expect(isUniqueViolation(error)).toBe(true);
   });
+
+  it('should prepare its statements again when the DataSource is initialized again', async () => {
+    const other = await createMigratedSqlite();
+    await insertRow(other.manager, User, newUser());
+    await other.destroy();
+    await other.initialize();
+    await other.runMigrations();
+    const user = newUser();
+
+    await insertRow(other.manager, User, user);
+
+    expect(await other.manager.countBy(User, { id: user.id })).toBe(1);
+    await other.destroy();
+  });
 });

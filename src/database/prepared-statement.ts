@@ -66,9 +66,13 @@ export class PreparedStatement {
   private prepare(): Runner {
     const { driver, options } = this.dataSource;
     if (options.type === 'better-sqlite3') {
-      const statement = (driver as unknown as { databaseConnection: SqliteConnection }).databaseConnection.prepare(this.sql);
+      const sqlite = driver as unknown as { databaseConnection: SqliteConnection };
+      // Prepared on the connection of the moment; again if the DataSource was destroyed and initialized since.
+      let connection: SqliteConnection | undefined;
+      let statement: SqliteStatement;
       return (params) => {
         try {
+          if (sqlite.databaseConnection !== connection) statement = (connection = sqlite.databaseConnection).prepare(this.sql);
           if (statement.reader) return Promise.resolve(statement.all(...params));
           statement.run(...params);
           return Promise.resolve([]);
@@ -78,10 +82,10 @@ export class PreparedStatement {
       };
     }
     if (options.type === 'postgres') {
-      const pool = (driver as unknown as { master: PgQueryable }).master;
+      const pg = driver as unknown as { master: PgQueryable };
       return async (params, manager) => {
         // In a transaction: its connection (TypeORM connected it at BEGIN); elsewhere any pooled connection.
-        const client = (manager?.queryRunner as { databaseConnection?: PgQueryable } | undefined)?.databaseConnection ?? pool;
+        const client = (manager?.queryRunner as { databaseConnection?: PgQueryable } | undefined)?.databaseConnection ?? pg.master;
         try {
           return (await client.query({ name: this.name, text: this.sql, values: params })).rows;
         } catch (error) {
