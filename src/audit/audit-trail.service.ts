@@ -2,7 +2,8 @@ import { randomUUID } from 'node:crypto';
 import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
 import { DataSource, LessThan, type EntityManager } from 'typeorm';
 import { APP_CONFIG, type AppConfig } from '../config/app-config.js';
-import { insertRows, TransactionRunner, type RowInsert } from '../database/transaction-runner.js';
+import { insertRows, type RowInsert } from '../database/entity-rows.js';
+import { TransactionRunner } from '../database/transaction-runner.js';
 import { AuditEvent, type AuditDetail, type AuditEventName } from './audit-event.entity.js';
 import { summarizeUserAgent } from './user-agent-summary.js';
 

@@ -1,6 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { DataSource, QueryFailedError, type EntityManager, type EntityTarget, type ObjectLiteral } from 'typeorm';
-import type { QueryDeepPartialEntity } from 'typeorm/query-builder/QueryPartialEntity.js';
+import { DataSource, QueryFailedError, type EntityManager } from 'typeorm';
 
 /**
  * Runs work as one database transaction, the only way this codebase writes.
@@ -54,41 +53,4 @@ export function isUniqueViolation(error: unknown): boolean {
   if (!(error instanceof QueryFailedError)) return false;
   const code = String((error.driverError as { code?: unknown } | undefined)?.code ?? '');
   return code === '23505' || code === 'SQLITE_CONSTRAINT_UNIQUE' || code === 'SQLITE_CONSTRAINT_PRIMARYKEY';
-}
-
-/** One row for `insertRows`. */
-export interface RowInsert<T extends ObjectLiteral = ObjectLiteral> {
-  entity: EntityTarget<T>;
-  values: QueryDeepPartialEntity<T>;
-}
-
-/**
- * Several rows, into one table or several, as one statement on PostgreSQL: each INSERT but the last becomes a
- * data-modifying CTE (`WITH w0 AS (INSERT …) INSERT …`), which PostgreSQL runs in full, so N rows cost one round
- * trip instead of N. SQLite has no such CTEs, and runs in this process where a statement costs no round trip: one
- * `insertRow` each there.
- */
-export async function insertRows(manager: EntityManager, rows: RowInsert[]): Promise<void> {
-  if (manager.connection.options.type !== 'postgres' || rows.length < 2) {
-    for (const row of rows) await insertRow(manager, row.entity, row.values);
-    return;
-  }
-  const parameters: unknown[] = [];
-  const statements = rows.map(({ entity, values }) => {
-    const [sql, own] = manager.createQueryBuilder().insert().into(entity).values(values).updateEntity(false).getQueryAndParameters();
-    const offset = parameters.length;
-    parameters.push(...own);
-    // Placeholders are numbered per statement ($1…); identifiers are quoted and values are parameters, so `$n` is never data.
-    return sql.replace(/\$(\d+)/g, (_, n: string) => `$${Number(n) + offset}`);
-  });
-  const last = statements.pop()!;
-  await manager.query(`WITH ${statements.map((sql, i) => `w${i} AS (${sql})`).join(', ')} ${last}`, parameters);
-}
-
-/**
- * INSERT without TypeORM's follow-up SELECT of generated columns (it does one on SQLite after every `insert`).
- * Callers set every column themselves, so there is nothing to read back.
- */
-export async function insertRow<T extends ObjectLiteral>(manager: EntityManager, entity: EntityTarget<T>, values: QueryDeepPartialEntity<T>): Promise<void> {
-  await manager.createQueryBuilder().insert().into(entity).values(values).updateEntity(false).execute();
 }

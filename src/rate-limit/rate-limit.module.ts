@@ -6,6 +6,7 @@ import { APP_CONFIG, type AppConfig } from '../config/app-config.js';
 import { MetricsService } from '../metrics/metrics.service.js';
 import { REDIS } from '../redis/redis.module.js';
 import { AuthRateLimitGuard, AuthThrottler, RATE_LIMIT_LISTENER } from './auth-rate-limit.guard.js';
+import { MemoryThrottlerStorage } from './memory-throttler.storage.js';
 import { rateLimitIdentity, type RateLimitedRequest } from './rate-limit-identity.js';
 import { RedisThrottlerStorage } from './redis-throttler.storage.js';
 
@@ -13,13 +14,13 @@ import { RedisThrottlerStorage } from './redis-throttler.storage.js';
  * Two limits per window of `RATE_LIMIT_WINDOW_SECONDS` on every /auth route: `ip` (RATE_LIMIT_AUTH_PER_IP) and
  * `identity` (RATE_LIMIT_AUTH_PER_IDENTITY, only when the request names one, see rateLimitIdentity).
  * Each is one bucket across all /auth routes (the key is the throttler and the tracker, not the route), so
- * spreading requests over endpoints gains nothing. Counters live in Redis when configured, else in memory.
+ * spreading requests over endpoints gains nothing. Counters live in Redis when configured, else in memory; both count a fixed window per key.
  */
 function throttlerOptions(config: AppConfig, redis: Redis | null): ThrottlerModuleOptions {
   const ttl = config.rateLimit.windowSeconds * 1000;
   return {
     setHeaders: false,
-    storage: redis ? new RedisThrottlerStorage(redis, config) : undefined,
+    storage: redis ? new RedisThrottlerStorage(redis, config) : new MemoryThrottlerStorage(),
     generateKey: (_context, tracker, name) => `${name}:${tracker}`,
     throttlers: [
       { name: 'ip', ttl, limit: config.rateLimit.authPerIp },

@@ -60,6 +60,20 @@ describe('a login and the database', () => {
     expect(await countRows(t.dataSource)).toEqual({ users: 1, social_accounts: 10, refresh_tokens: 10 });
   });
 
+  // Every one of them asks for the username "same": on PostgreSQL they race for it (and for same-2...), and the
+  // losers take a random suffix instead of each aborting their transaction and replaying (500 after 3 attempts).
+  it('should sign up many new users at once whose emails share a local part, each under a username of its own', async () => {
+    const tokens = await Promise.all(Array.from({ length: 24 }, (_, i) =>
+      google.signIdToken({ sub: `g-same-${i}`, aud: GOOGLE_WEB_CLIENT, email: `same@domain-${i}.example`, email_verified: true })));
+    const results = await Promise.all(tokens.map((id_token) => t.http().post('/auth/google/token').send({ id_token })));
+    expect(results.map((r) => r.status)).toEqual(Array(24).fill(200));
+    const usernames = results.map((r) => r.body.user.username as string);
+    expect(new Set(usernames).size).toBe(24);
+    expect(usernames).toContain('same');
+    for (const username of usernames) expect(username).toMatch(/^same(-\d+)*(-[0-9a-f]{8})?$/);
+    expect(await countRows(t.dataSource)).toEqual({ users: 24, social_accounts: 24, refresh_tokens: 24 });
+  });
+
   it('should leave nothing behind when a step fails after the user was inserted', async () => {
     // An inactive account linked by email: the user row exists, the login must fail without adding a social account.
     await loginWithGoogle(t, google, 'g-owner', { email: 'shared@gmail.com' });

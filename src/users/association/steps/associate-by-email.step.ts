@@ -1,3 +1,4 @@
+import { hydrate, perDataSource, selectWhere } from '../../../database/entity-rows.js';
 import { User } from '../../entities/user.entity.js';
 import { AccountLinkRequired } from '../account-link-required.js';
 import { AssociationStep, type AssociationContext, type PipelineStep } from '../association.types.js';
@@ -10,13 +11,17 @@ import { AssociationStep, type AssociationContext, type PipelineStep } from '../
  * account's address is `409 account_link_required` with nothing created, or anyone could claim an account by
  * signing up somewhere that does not verify emails.
  */
+/** The user holding a (trusted) address: prepared once, as every first login with an email runs it. */
+export const userByEmail = perDataSource((dataSource) => selectWhere(dataSource, User, `t.${dataSource.driver.escape('email')} = ${dataSource.driver.createParameter('email', 0)}`));
+
 @AssociationStep('associate_by_email')
 export class AssociateByEmailStep implements PipelineStep {
   async run(context: AssociationContext): Promise<void> {
     const { email, emailTrustedForLinking } = context.profile;
     if (context.user || !email) return;
-    const existing = await context.manager.findOne(User, { where: { email } });
-    if (!existing) return;
+    const row = await userByEmail(context.manager.connection).one([email], context.manager);
+    if (!row) return;
+    const existing = hydrate(context.manager.connection, User, row);
     if (!emailTrustedForLinking || !existing.emailVerified) throw new AccountLinkRequired(context.identity.provider, existing.id);
     context.user = existing;
   }

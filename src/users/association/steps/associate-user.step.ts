@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { insertRow } from '../../../database/transaction-runner.js';
+import { insertRow } from '../../../database/entity-rows.js';
 import { SocialAccount } from '../../entities/social-account.entity.js';
 import { AssociationStep, type AssociationContext, type PipelineStep } from '../association.types.js';
 
@@ -8,7 +8,7 @@ import { AssociationStep, type AssociationContext, type PipelineStep } from '../
 export class AssociateUserStep implements PipelineStep {
   async run(context: AssociationContext): Promise<void> {
     if (context.socialAccount || !context.user) return;
-    const account = context.manager.create(SocialAccount, {
+    const account = Object.assign(new SocialAccount(), {
       id: randomUUID(),
       userId: context.user.id,
       provider: context.identity.provider,

@@ -1,8 +1,9 @@
-import { randomUUID } from 'node:crypto';
-import { insertRow } from '../../../database/transaction-runner.js';
+import { randomBytes, randomUUID } from 'node:crypto';
+import { insertRow, insertRowUnlessTaken } from '../../../database/entity-rows.js';
 import { User } from '../../entities/user.entity.js';
 import { AddressTaken } from '../account-link-required.js';
 import { AssociationStep, type AssociationContext, type PipelineStep } from '../association.types.js';
+import { userByEmail } from './associate-by-email.step.js';
 import { uniqueUsername } from './get-username.step.js';
 
 /**
@@ -12,9 +13,12 @@ import { uniqueUsername } from './get-username.step.js';
  * It checks the unique columns itself rather than meet them in the INSERT, whatever ran before it: a trusted
  * address another account owns (`associate_by_email` left out of `LOGIN_PIPELINE`) is `409 account_link_required`
  * (that account signs in to confirm the link), and a username taken since `get_username` chose it gets the next
- * free variant. Concurrent sign-ups still meet the unique indexes, or find the address taken by a login that
- * committed since `social_user` and `associate_by_email` read: either way LoginService replays the login, which
- * then finds the winner (the same identity, or an account to link).
+ * free variant. A username taken by a sign-up that commits while this one runs (many new users from one email
+ * local part at once) is not met as a unique violation, which would abort the transaction and cost a replay each:
+ * the INSERT skips it and the user gets a random suffix instead. Concurrent sign-ups of one identity or one trusted
+ * address still meet the unique indexes, or find the address taken by a login that committed since `social_user`
+ * and `associate_by_email` read: LoginService then replays the login, which finds the winner (the same identity,
+ * or an account to link).
  */
 @AssociationStep('create_user')
 export class CreateUserStep implements PipelineStep {
@@ -23,10 +27,10 @@ export class CreateUserStep implements PipelineStep {
     const p = context.profile;
     const trusted = p.email !== undefined && p.emailTrustedForLinking;
     if (trusted) {
-      const holder = await context.manager.findOne(User, { select: { id: true }, where: { email: p.email } });
-      if (holder) throw new AddressTaken(context.identity.provider, holder.id);
+      const holder = await userByEmail(context.manager.connection).one([p.email], context.manager);
+      if (holder) throw new AddressTaken(context.identity.provider, String(holder.id));
     }
-    const user = context.manager.create(User, {
+    const user = Object.assign(new User(), {
       id: randomUUID(),
       username: context.username ? await uniqueUsername(context.manager, context.username) : `user-${randomUUID().slice(0, 8)}`,
       email: trusted ? p.email! : null,
@@ -40,7 +44,10 @@ export class CreateUserStep implements PipelineStep {
       createdAt: new Date(),
       updatedAt: new Date(),
     });
-    await insertRow(context.manager, User, user);
+    if (!(await insertRowUnlessTaken(context.manager, User, user, 'username'))) {
+      user.username = `${user.username.slice(0, 140)}-${randomBytes(4).toString('hex')}`;
+      await insertRow(context.manager, User, user);
+    }
     context.user = user;
     context.isNewUser = true;
   }

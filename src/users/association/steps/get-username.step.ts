@@ -1,5 +1,7 @@
 import { randomBytes } from 'node:crypto';
-import { In, type EntityManager } from 'typeorm';
+import type { EntityManager } from 'typeorm';
+import { perDataSource, tableOf } from '../../../database/entity-rows.js';
+import { PreparedStatement } from '../../../database/prepared-statement.js';
 import { User } from '../../entities/user.entity.js';
 import { AssociationStep, type AssociationContext, type PipelineStep } from '../association.types.js';
 
@@ -34,9 +36,17 @@ export class GetUsernameStep implements PipelineStep {
   }
 }
 
+/** Which of VARIANTS usernames are taken: one statement on the unique index, prepared once. */
+const takenUsernames = perDataSource((dataSource) => {
+  const { driver } = dataSource;
+  const placeholders = Array.from({ length: VARIANTS }, (_, i) => driver.createParameter(`u${i}`, i)).join(', ');
+  const column = driver.escape('username');
+  return PreparedStatement.for(dataSource, `SELECT ${column} FROM ${tableOf(dataSource, dataSource.getMetadata(User))} WHERE ${column} IN (${placeholders})`);
+});
+
 /** `base` if free, else its first free variant `base-2`...`base-20`, else `base-<random hex>`. Shared with create_user. */
 export async function uniqueUsername(manager: EntityManager, base: string): Promise<string> {
   const candidates = [base, ...Array.from({ length: VARIANTS - 1 }, (_, i) => `${base}-${i + 2}`)];
-  const taken = new Set((await manager.find(User, { select: { username: true }, where: { username: In(candidates) } })).map((u) => u.username));
+  const taken = new Set((await takenUsernames(manager.connection).rows(candidates, manager)).map((row) => row.username));
   return candidates.find((c) => !taken.has(c)) ?? `${base}-${randomBytes(4).toString('hex')}`;
 }

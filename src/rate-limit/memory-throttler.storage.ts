@@ -1,0 +1,55 @@
+import type { ThrottlerStorage } from '@nestjs/throttler';
+
+/** Not exported by @nestjs/throttler's index; this is its shape. */
+type ThrottlerStorageRecord = Awaited<ReturnType<ThrottlerStorage['increment']>>;
+
+interface Counter {
+  hits: number;
+  /** When the window (or, once over the limit, the block) ends, in ms since the epoch. */
+  endsAt: number;
+}
+
+/** Expired counters are dropped at most this often, in one pass over the map. */
+const SWEEP_EVERY_MS = 10_000;
+
+/**
+ * `ThrottlerStorage` in this process's memory, for deployments without `REDIS_URL`: one counter per key and fixed
+ * window, the same rule as RedisThrottlerStorage's script (the first hit starts the window, the first hit over
+ * the limit starts the block, until then every hit only counts), so a limit behaves alike with and without Redis.
+ *
+ * It replaces @nestjs/throttler's own storage, which keeps the expiry time of every hit in the window in an array
+ * per key and filters that array on every request: with the per-IP key of a busy address that is O(hits) per hit and
+ * about 100 MB after 20,000 logins (docs/decisions/0006-request-path-performance.md). Here a hit is O(1), a key costs
+ * one small object, and counters whose window ended are swept while hits arrive.
+ */
+export class MemoryThrottlerStorage implements ThrottlerStorage {
+  private readonly counters = new Map<string, Counter>();
+  private nextSweepAt = 0;
+
+  constructor(private readonly now: () => number = Date.now) {}
+
+  /** Live counters, for tests. */
+  get size(): number {
+    return this.counters.size;
+  }
+
+  increment(key: string, ttl: number, limit: number, blockDuration: number): Promise<ThrottlerStorageRecord> {
+    const now = this.now();
+    if (now >= this.nextSweepAt) this.sweep(now);
+    let counter = this.counters.get(key);
+    if (!counter || counter.endsAt <= now) {
+      counter = { hits: 0, endsAt: now + ttl };
+      this.counters.set(key, counter);
+    }
+    counter.hits++;
+    if (counter.hits === limit + 1) counter.endsAt = now + blockDuration;
+    const seconds = Math.max(1, Math.ceil((counter.endsAt - now) / 1000));
+    const isBlocked = counter.hits > limit;
+    return Promise.resolve({ totalHits: counter.hits, timeToExpire: seconds, isBlocked, timeToBlockExpire: isBlocked ? seconds : 0 });
+  }
+
+  private sweep(now: number): void {
+    for (const [key, counter] of this.counters) if (counter.endsAt <= now) this.counters.delete(key);
+    this.nextSweepAt = now + SWEEP_EVERY_MS;
+  }
+}
