@@ -39,6 +39,9 @@ export const PRODUCTION_TEST_ENV = {
 export function testEnv(env: Record<string, string | undefined> = {}): NodeJS.ProcessEnv {
   return {
     NODE_ENV: 'test',
+    // Silent under NODE_ENV=test anyway; said here so an app in production mode (PRODUCTION_TEST_ENV) does not write
+    // JSON lines into the test output. A test that reads the log sets LOG_LEVEL and gives a logDestination.
+    LOG_LEVEL: 'silent',
     SQLITE_PATH: ':memory:',
     DATABASE_URL: TEST_DATABASE_URL,
     DATABASE_MIGRATE_ON_START: 'false',
