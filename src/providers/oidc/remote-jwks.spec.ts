@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from '@jest/globals';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, jest } from '@jest/globals';
 import { startLoopbackServer } from '../../../test/support/loopback-server.js';
 import { errors, exportJWK, generateKeyPair, jwtVerify, SignJWT, type JWK, type CryptoKey } from 'jose';
 import { AppError } from '../../common/errors/app-error.js';
@@ -33,11 +33,12 @@ describe(RemoteJwks.name, () => {
   let cacheControl: string | undefined;
   let oldKey: SigningKey;
   let newKey: SigningKey;
+  /** jose's key cache reads `Date.now`: the tests move it instead of waiting. */
   let now: number;
   const clock = () => now;
   const http = new ProviderHttpClient(loadConfig({ NODE_ENV: 'test' }), new MetricsService());
 
-  const jwksAt = (path: string, policy = POLICY) => new RemoteJwks('google', `${baseUrl}${path}`, http, policy, clock);
+  const jwksAt = (path: string, policy = POLICY) => new RemoteJwks('google', `${baseUrl}${path}`, http, policy);
 
   beforeAll(async () => {
     [oldKey, newKey] = await Promise.all([signingKey('old-kid'), signingKey('new-kid')]);
@@ -60,6 +61,11 @@ describe(RemoteJwks.name, () => {
     jwksRequests = 0;
     cacheControl = undefined;
     now = 1_000_000;
+    jest.spyOn(Date, 'now').mockImplementation(clock);
+  });
+
+  afterEach(() => {
+    jest.restoreAllMocks();
   });
 
   describe('getKey', () => {

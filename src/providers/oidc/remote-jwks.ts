@@ -1,4 +1,4 @@
-import { createLocalJWKSet, errors, type JSONWebKeySet, type JWSHeaderParameters, type FlattenedJWSInput } from 'jose';
+import { createLocalJWKSet, createRemoteJWKSet, customFetch, jwksCache, type FlattenedJWSInput, type JWKSCacheInput, type JWSHeaderParameters, type RemoteJWKSet } from 'jose';
 import { AppError } from '../../common/errors/app-error.js';
 import type { ProviderHttpClient } from '../../common/http/provider-http.client.js';
 
@@ -33,61 +33,67 @@ export function keySetLifetimeMs(cacheControl: string | undefined, maxAgeMs: num
 }
 
 /**
- * A provider's published signing keys, cached. Same policy as jose's createRemoteJWKSet (cache, refetch on
- * unknown `kid` with a cooldown), but fetched through `ProviderHttpClient` so timeouts and failures map to
- * our 502/504 codes like every other provider call.
+ * A provider's published signing keys: jose's `createRemoteJWKSet` (cached, one fetch for concurrent callers, an
+ * unknown `kid` refetched at most once per cooldown), fetched through `ProviderHttpClient` (its `customFetch`) so
+ * timeouts, the size cap, metrics and the 502/504 mapping are those of every other provider call. jose's cache
+ * age is fixed per set, so when an answer's `Cache-Control` gives the keys another lifetime, or a fetch fails, the
+ * set is re-created over the same cache (`jwksCache`: no refetch) with that lifetime (ADR 0032).
  */
 export class RemoteJwks {
-  private keySet: ReturnType<typeof createLocalJWKSet> | undefined;
-  private fetchedAt = 0;
-  /** This key set's lifetime, from its `Cache-Control` (keySetLifetimeMs). */
-  private lifetimeMs: number;
-  /** Failed attempts count too: a provider that is down must not be asked again for every junk token. */
-  private attemptedAt = Number.NEGATIVE_INFINITY;
-  private inflight: Promise<void> | undefined;
+  /** The last good key set and when it came (jose's `uat`), shared by every set re-created here. */
+  private readonly cache: JWKSCacheInput = {};
+  private keys: RemoteJWKSet;
+  /** The lifetime to re-create the set with, once the fetch that decided it is over. */
+  private retimeMs: number | undefined;
 
   constructor(
     private readonly provider: string,
     private readonly url: string,
     private readonly http: ProviderHttpClient,
     private readonly policy: JwksCachePolicy,
-    private readonly now: () => number = Date.now,
   ) {
-    this.lifetimeMs = policy.maxAgeMs;
+    this.keys = this.keySet(policy.maxAgeMs);
   }
 
   /** A jose key resolver: `jwtVerify(token, jwks.getKey, ...)`. */
   readonly getKey = async (header: JWSHeaderParameters, token: FlattenedJWSInput) => {
-    const stale = !this.keySet || this.now() - this.fetchedAt > this.lifetimeMs;
-    if (stale && (!this.keySet || this.now() - this.attemptedAt >= this.policy.cooldownMs)) await this.refresh();
     try {
-      return await this.keySet!(header, token);
-    } catch (error) {
-      if (!(error instanceof errors.JWKSNoMatchingKey) || this.now() - this.attemptedAt < this.policy.cooldownMs) throw error;
-      await this.refresh();
-      return this.keySet!(header, token);
+      return await this.keys(header, token);
+    } finally {
+      if (this.retimeMs !== undefined) this.keys = this.keySet(this.retimeMs);
+      this.retimeMs = undefined;
     }
   };
 
-  private refresh(): Promise<void> {
-    if (!this.inflight) this.attemptedAt = this.now();
-    this.inflight ??= this.fetch().finally(() => (this.inflight = undefined));
-    return this.inflight;
+  private keySet(cacheMaxAge: number): RemoteJWKSet {
+    const fetchKeys = () => this.fetch();
+    return createRemoteJWKSet(new URL(this.url), { cacheMaxAge, cooldownDuration: this.policy.cooldownMs, [jwksCache]: this.cache, [customFetch]: fetchKeys });
   }
 
-  private async fetch(): Promise<void> {
-    const { status, json, cacheControl } = await this.http.send(this.provider, { url: this.url });
-    const keys = (json as { keys?: unknown } | null)?.keys;
-    let keySet: ReturnType<typeof createLocalJWKSet> | undefined;
+  private async fetch(): Promise<Response> {
     try {
-      // jose refuses a set whose keys are not objects; such a set is the provider's failure, not the token's.
-      if (status === 200 && Array.isArray(keys)) keySet = createLocalJWKSet({ keys } as JSONWebKeySet);
-    } catch {
-      keySet = undefined;
+      const { status, json, cacheControl } = await this.http.send(this.provider, { url: this.url });
+      if (status !== 200 || !isKeySet(json)) throw new AppError('provider_unavailable', `${this.provider} published no usable signing keys (HTTP ${status})`);
+      this.retimeMs = keySetLifetimeMs(cacheControl, this.policy.maxAgeMs);
+      return Response.json(json);
+    } catch (error) {
+      // Failed attempts count too: a provider that is down is not asked again for every junk token within the
+      // cooldown; the keys we hold answer meanwhile.
+      if ('uat' in this.cache) {
+        this.cache.uat = Date.now();
+        this.retimeMs = this.policy.cooldownMs;
+      }
+      throw error;
     }
-    if (!keySet) throw new AppError('provider_unavailable', `${this.provider} published no usable signing keys (HTTP ${status})`);
-    this.keySet = keySet;
-    this.fetchedAt = this.now();
-    this.lifetimeMs = keySetLifetimeMs(cacheControl, this.policy.maxAgeMs);
+  }
+}
+
+/** What jose accepts as a key set; anything else is the provider's failure, not the token's. */
+function isKeySet(json: unknown): boolean {
+  try {
+    createLocalJWKSet(json as Parameters<typeof createLocalJWKSet>[0]);
+    return true;
+  } catch {
+    return false;
   }
 }
