@@ -4,7 +4,7 @@ import { JwtService } from '@nestjs/jwt';
 import { AppError } from '../../common/errors/app-error.js';
 import type { AuthenticatedUser } from '../../common/decorators/current-user.decorator.js';
 import { APP_CONFIG, type AppConfig } from '../../config/app-config.js';
-import { SigningKeyService } from './signing-keys.service.js';
+import { SigningKeyService, unverifiedHeader } from './signing-keys.service.js';
 
 interface AccessClaims {
   sub: string;
@@ -79,7 +79,7 @@ export class AccessTokenService {
   }
 
   private verifySignatureAndClaims(token: string): { auth: AuthenticatedUser; exp: number } {
-    const header = readHeader(token);
+    const header = unverifiedHeader(token);
     // RFC 9068 §4: "at+jwt" or "application/at+jwt", media types compare case-insensitively (RFC 7515 §4.1.9).
     const typ = typeof header.typ === 'string' ? header.typ.toLowerCase() : undefined;
     if (typ !== TYP && typ !== `application/${TYP}`) throw new AppError('invalid_token', 'The access token is not valid');
@@ -100,16 +100,5 @@ export class AccessTokenService {
     }
     if (typeof claims.sub !== 'string' || typeof claims.sid !== 'string' || typeof claims.exp !== 'number') throw new AppError('invalid_token', 'The access token is not valid');
     return { auth: { userId: claims.sub, sessionId: claims.sid, tokenId: claims.jti }, exp: claims.exp };
-  }
-}
-
-/** The JOSE header, unverified (the signature check follows), to pick the key and refuse a wrong `typ` early. */
-function readHeader(token: string): { kid?: unknown; typ?: unknown } {
-  const header = token.split('.', 1)[0] ?? '';
-  try {
-    const parsed: unknown = JSON.parse(Buffer.from(header, 'base64url').toString('utf8'));
-    return typeof parsed === 'object' && parsed !== null ? parsed : {};
-  } catch {
-    return {};
   }
 }

@@ -2,6 +2,7 @@ import { createHash, createPrivateKey, createPublicKey, generateKeyPairSync, typ
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Inject, Injectable, Logger } from '@nestjs/common';
+import { decodeProtectedHeader, type ProtectedHeaderParameters } from 'jose';
 import { APP_CONFIG, type AppConfig, type SigningAlgorithm } from '../../config/app-config.js';
 
 export interface SigningKey {
@@ -83,4 +84,13 @@ function thumbprint(publicKey: KeyObject): string {
 function publicJwk(key: SigningKey): PublicJwk {
   const jwk = key.publicKey.export({ format: 'jwk' }) as Record<string, string>;
   return { ...jwk, kid: key.kid, alg: key.algorithm, use: 'sig' } as PublicJwk;
+}
+
+/** A token's JOSE header, unverified (the signature check follows): which of our keys, what `typ`. `{}` when unreadable. */
+export function unverifiedHeader(token: string): ProtectedHeaderParameters {
+  try {
+    return decodeProtectedHeader(token);
+  } catch {
+    return {};
+  }
 }

@@ -1,10 +1,10 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { errors as joseErrors, jwtVerify } from 'jose';
+import { decodeJwt, errors as joseErrors, jwtVerify } from 'jose';
 import type { AuthenticatedUser } from '../../common/decorators/current-user.decorator.js';
 import type { ThirdPartyTokenVerifier } from '../../common/decorators/scopes.decorator.js';
 import { AppError } from '../../common/errors/app-error.js';
 import { APP_CONFIG, type AppConfig } from '../../config/app-config.js';
-import { SigningKeyService } from '../../auth/tokens/signing-keys.service.js';
+import { SigningKeyService, unverifiedHeader } from '../../auth/tokens/signing-keys.service.js';
 import { ApplicationsService } from '../applications/applications.service.js';
 import { apiResource } from '../oauth-provider.service.js';
 import { GrantLiveness } from './grant-liveness.js';
@@ -33,10 +33,8 @@ export class ThirdPartyAccessTokens implements ThirdPartyTokenVerifier {
   ) {}
 
   accepts(token: string): boolean {
-    const payload = token.split('.')[1];
-    if (!payload) return false;
     try {
-      return typeof (JSON.parse(Buffer.from(payload, 'base64url').toString('utf8')) as ThirdPartyClaims).client_id === 'string';
+      return typeof decodeJwt<ThirdPartyClaims>(token).client_id === 'string';
     } catch {
       return false;
     }
@@ -57,7 +55,7 @@ export class ThirdPartyAccessTokens implements ThirdPartyTokenVerifier {
   }
 
   private async verifySignatureAndClaims(token: string): Promise<ThirdPartyClaims> {
-    const kid = readHeader(token)?.kid;
+    const { kid } = unverifiedHeader(token);
     const key = this.keys.find(typeof kid === 'string' ? kid : undefined);
     if (!key) throw new AppError('invalid_token', 'The access token is not signed by a key of ours');
     try {
@@ -69,13 +67,5 @@ export class ThirdPartyAccessTokens implements ThirdPartyTokenVerifier {
       const expired = error instanceof joseErrors.JWTExpired;
       throw new AppError('invalid_token', expired ? 'The access token has expired' : 'The access token is not valid', { cause: error });
     }
-  }
-}
-
-function readHeader(token: string): Record<string, unknown> | undefined {
-  try {
-    return JSON.parse(Buffer.from(token.split('.', 1)[0] ?? '', 'base64url').toString('utf8')) as Record<string, unknown>;
-  } catch {
-    return undefined;
   }
 }
