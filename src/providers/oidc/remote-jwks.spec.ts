@@ -161,6 +161,17 @@ describe(RemoteJwks.name, () => {
       expect(jwksRequests).toBe(1);
     });
 
+    it('should count a key set fetched before the clock stepped back from now, not from the future', async () => {
+      const sut = jwksAt('/jwks', { ...POLICY, cooldownMs: 0 });
+      now += 2 * 3600_000;
+      await jwtVerify(await idToken(oldKey), sut.getKey);
+      now -= 2 * 3600_000;
+      published = { keys: [newKey.publicJwk] };
+
+      await expect(jwtVerify(await idToken(newKey, 'rotated'), sut.getKey)).resolves.toMatchObject({ payload: { sub: 'rotated' } });
+      expect(jwksRequests).toBe(2);
+    });
+
     it('should fail with provider_unavailable when the key set holds something other than keys', async () => {
       published = { keys: [1, 'two'] };
 

@@ -1,4 +1,4 @@
-import { createLocalJWKSet, createRemoteJWKSet, customFetch, jwksCache, type FlattenedJWSInput, type JWKSCacheInput, type JWSHeaderParameters, type RemoteJWKSet } from 'jose';
+import { createLocalJWKSet, createRemoteJWKSet, customFetch, jwksCache, type ExportedJWKSCache, type FlattenedJWSInput, type JWKSCacheInput, type JWSHeaderParameters, type RemoteJWKSet } from 'jose';
 import { AppError } from '../../common/errors/app-error.js';
 import type { ProviderHttpClient } from '../../common/http/provider-http.client.js';
 
@@ -41,10 +41,11 @@ export function keySetLifetimeMs(cacheControl: string | undefined, maxAgeMs: num
  */
 export class RemoteJwks {
   /** The last good key set and when it came (jose's `uat`), shared by every set re-created here. */
-  private readonly cache: JWKSCacheInput = {};
+  private readonly cache: Partial<ExportedJWKSCache> = {};
+  private lifetimeMs: number;
   private keys: RemoteJWKSet;
-  /** The lifetime to re-create the set with, once the fetch that decided it is over. */
-  private retimeMs: number | undefined;
+  /** A fetch decided another lifetime: the set is re-created once that fetch is over (jose fills `cache` then). */
+  private retimed = false;
 
   constructor(
     private readonly provider: string,
@@ -52,39 +53,52 @@ export class RemoteJwks {
     private readonly http: ProviderHttpClient,
     private readonly policy: JwksCachePolicy,
   ) {
-    this.keys = this.keySet(policy.maxAgeMs);
+    this.lifetimeMs = policy.maxAgeMs;
+    this.keys = this.keySet();
   }
 
   /** A jose key resolver: `jwtVerify(token, jwks.getKey, ...)`. */
   readonly getKey = async (header: JWSHeaderParameters, token: FlattenedJWSInput) => {
+    // jose trusts the wall clock: keys fetched before it stepped back would stay fresh, and an unknown kid
+    // cooling down, until the clock caught up. They count from now instead.
+    const now = Date.now();
+    if (this.cache.uat !== undefined && this.cache.uat > now) {
+      this.cache.uat = now;
+      this.keys = this.keySet();
+    }
     try {
       return await this.keys(header, token);
     } finally {
-      if (this.retimeMs !== undefined) this.keys = this.keySet(this.retimeMs);
-      this.retimeMs = undefined;
+      if (this.retimed) this.keys = this.keySet();
+      this.retimed = false;
     }
   };
 
-  private keySet(cacheMaxAge: number): RemoteJWKSet {
-    const fetchKeys = () => this.fetch();
-    return createRemoteJWKSet(new URL(this.url), { cacheMaxAge, cooldownDuration: this.policy.cooldownMs, [jwksCache]: this.cache, [customFetch]: fetchKeys });
+  private keySet(): RemoteJWKSet {
+    const cache = this.cache as JWKSCacheInput;
+    return createRemoteJWKSet(new URL(this.url), { cacheMaxAge: this.lifetimeMs, cooldownDuration: this.policy.cooldownMs, [jwksCache]: cache, [customFetch]: () => this.fetch() });
   }
 
   private async fetch(): Promise<Response> {
     try {
       const { status, json, cacheControl } = await this.http.send(this.provider, { url: this.url });
       if (status !== 200 || !isKeySet(json)) throw new AppError('provider_unavailable', `${this.provider} published no usable signing keys (HTTP ${status})`);
-      this.retimeMs = keySetLifetimeMs(cacheControl, this.policy.maxAgeMs);
+      this.retime(keySetLifetimeMs(cacheControl, this.policy.maxAgeMs));
       return Response.json(json);
     } catch (error) {
       // Failed attempts count too: a provider that is down is not asked again for every junk token within the
       // cooldown; the keys we hold answer meanwhile.
-      if ('uat' in this.cache) {
+      if (this.cache.jwks !== undefined) {
         this.cache.uat = Date.now();
-        this.retimeMs = this.policy.cooldownMs;
+        this.retime(this.policy.cooldownMs);
       }
       throw error;
     }
+  }
+
+  private retime(lifetimeMs: number): void {
+    this.lifetimeMs = lifetimeMs;
+    this.retimed = true;
   }
 }
 
