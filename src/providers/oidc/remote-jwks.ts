@@ -1,4 +1,4 @@
-import { createLocalJWKSet, createRemoteJWKSet, customFetch, jwksCache, type ExportedJWKSCache, type FlattenedJWSInput, type JWKSCacheInput, type JWSHeaderParameters, type RemoteJWKSet } from 'jose';
+import { createRemoteJWKSet, customFetch, jwksCache, type ExportedJWKSCache, type FlattenedJWSInput, type JWKSCacheInput, type JWSHeaderParameters, type RemoteJWKSet } from 'jose';
 import { AppError } from '../../common/errors/app-error.js';
 import type { ProviderHttpClient } from '../../common/http/provider-http.client.js';
 
@@ -44,8 +44,8 @@ export class RemoteJwks {
   private readonly cache: Partial<ExportedJWKSCache> = {};
   private lifetimeMs: number;
   private keys: RemoteJWKSet;
-  /** A fetch decided another lifetime: the set is re-created once that fetch is over (jose fills `cache` then). */
-  private retimed = false;
+  /** A fetch decided another lifetime: the set is re-created with it once that fetch is over (jose fills `cache` then). */
+  private nextLifetimeMs: number | undefined;
 
   constructor(
     private readonly provider: string,
@@ -69,45 +69,34 @@ export class RemoteJwks {
     try {
       return await this.keys(header, token);
     } finally {
-      if (this.retimed) this.keys = this.keySet();
-      this.retimed = false;
+      if (this.nextLifetimeMs !== undefined) this.keys = this.keySet(this.nextLifetimeMs);
+      this.nextLifetimeMs = undefined;
     }
   };
 
-  private keySet(): RemoteJWKSet {
+  private keySet(lifetimeMs = this.lifetimeMs): RemoteJWKSet {
+    this.lifetimeMs = lifetimeMs;
     const cache = this.cache as JWKSCacheInput;
-    return createRemoteJWKSet(new URL(this.url), { cacheMaxAge: this.lifetimeMs, cooldownDuration: this.policy.cooldownMs, [jwksCache]: cache, [customFetch]: () => this.fetch() });
+    return createRemoteJWKSet(new URL(this.url), { cacheMaxAge: lifetimeMs, cooldownDuration: this.policy.cooldownMs, [jwksCache]: cache, [customFetch]: () => this.fetch() });
   }
 
   private async fetch(): Promise<Response> {
     try {
       const { status, json, cacheControl } = await this.http.send(this.provider, { url: this.url });
-      if (status !== 200 || !isKeySet(json)) throw new AppError('provider_unavailable', `${this.provider} published no usable signing keys (HTTP ${status})`);
-      this.retime(keySetLifetimeMs(cacheControl, this.policy.maxAgeMs));
+      // What jose takes for a key set (its isJwkSet); anything else is the provider's failure, not the token's.
+      const keys = (json as { keys?: unknown } | null)?.keys;
+      const usable = status === 200 && Array.isArray(keys) && keys.every((k) => typeof k === 'object' && k !== null && !Array.isArray(k));
+      if (!usable) throw new AppError('provider_unavailable', `${this.provider} published no usable signing keys (HTTP ${status})`);
+      this.nextLifetimeMs = keySetLifetimeMs(cacheControl, this.policy.maxAgeMs);
       return Response.json(json);
     } catch (error) {
       // Failed attempts count too: a provider that is down is not asked again for every junk token within the
       // cooldown; the keys we hold answer meanwhile.
       if (this.cache.jwks !== undefined) {
         this.cache.uat = Date.now();
-        this.retime(this.policy.cooldownMs);
+        this.nextLifetimeMs = this.policy.cooldownMs;
       }
       throw error;
     }
-  }
-
-  private retime(lifetimeMs: number): void {
-    this.lifetimeMs = lifetimeMs;
-    this.retimed = true;
-  }
-}
-
-/** What jose accepts as a key set; anything else is the provider's failure, not the token's. */
-function isKeySet(json: unknown): boolean {
-  try {
-    createLocalJWKSet(json as Parameters<typeof createLocalJWKSet>[0]);
-    return true;
-  } catch {
-    return false;
   }
 }
