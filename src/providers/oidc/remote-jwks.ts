@@ -1,4 +1,4 @@
-import { createRemoteJWKSet, customFetch, jwksCache, type ExportedJWKSCache, type FlattenedJWSInput, type JWKSCacheInput, type JWSHeaderParameters, type RemoteJWKSet } from 'jose';
+import { createRemoteJWKSet, customFetch, jwksCache, type ExportedJWKSCache, type FlattenedJWSInput, type JSONWebKeySet, type JWKSCacheInput, type JWSHeaderParameters, type RemoteJWKSet } from 'jose';
 import { AppError } from '../../common/errors/app-error.js';
 import type { ProviderHttpClient } from '../../common/http/provider-http.client.js';
 
@@ -36,16 +36,14 @@ export function keySetLifetimeMs(cacheControl: string | undefined, maxAgeMs: num
  * A provider's published signing keys: jose's `createRemoteJWKSet` (cached, one fetch for concurrent callers, an
  * unknown `kid` refetched at most once per cooldown), fetched through `ProviderHttpClient` (its `customFetch`) so
  * timeouts, the size cap, metrics and the 502/504 mapping are those of every other provider call. jose's cache
- * age is fixed per set, so when an answer's `Cache-Control` gives the keys another lifetime, or a fetch fails, the
- * set is re-created over the same cache (`jwksCache`: no refetch) with that lifetime (ADR 0032).
+ * age is fixed per set, so each fetch, whose `Cache-Control` gives its keys their lifetime, or failure, after which
+ * the keys we hold serve for the cooldown, makes a new set seeded with the keys (`jwksCache`: no refetch): ADR 0032.
  */
 export class RemoteJwks {
-  /** The last good key set and when it came (jose's `uat`), shared by every set re-created here. */
+  /** The keys we hold and since when (jose's `uat`), seeding every set created here. */
   private readonly cache: Partial<ExportedJWKSCache> = {};
   private lifetimeMs: number;
   private keys: RemoteJWKSet;
-  /** A fetch decided another lifetime: the set is re-created with it once that fetch is over (jose fills `cache` then). */
-  private nextLifetimeMs: number | undefined;
 
   constructor(
     private readonly provider: string,
@@ -58,26 +56,23 @@ export class RemoteJwks {
   }
 
   /** A jose key resolver: `jwtVerify(token, jwks.getKey, ...)`. */
-  readonly getKey = async (header: JWSHeaderParameters, token: FlattenedJWSInput) => {
+  readonly getKey = (header: JWSHeaderParameters, token: FlattenedJWSInput) => {
     // jose trusts the wall clock: keys fetched before it stepped back would stay fresh, and an unknown kid
     // cooling down, until the clock caught up. They count from now instead.
-    const now = Date.now();
-    if (this.cache.uat !== undefined && this.cache.uat > now) {
-      this.cache.uat = now;
-      this.keys = this.keySet();
-    }
-    try {
-      return await this.keys(header, token);
-    } finally {
-      if (this.nextLifetimeMs !== undefined) this.keys = this.keySet(this.nextLifetimeMs);
-      this.nextLifetimeMs = undefined;
-    }
+    if (this.cache.jwks !== undefined && this.cache.uat! > Date.now()) this.hold(this.cache.jwks, this.lifetimeMs);
+    return this.keys(header, token);
   };
 
-  private keySet(lifetimeMs = this.lifetimeMs): RemoteJWKSet {
+  private keySet(): RemoteJWKSet {
+    const options = { cacheMaxAge: this.lifetimeMs, cooldownDuration: this.policy.cooldownMs, [jwksCache]: this.cache as JWKSCacheInput };
+    return createRemoteJWKSet(new URL(this.url), { ...options, [customFetch]: () => this.fetch() });
+  }
+
+  /** Verify with these keys from now on, for this long: a new set seeded with them (jose's cache age is fixed per set). */
+  private hold(jwks: JSONWebKeySet, lifetimeMs: number): void {
+    Object.assign(this.cache, { jwks, uat: Date.now() });
     this.lifetimeMs = lifetimeMs;
-    const cache = this.cache as JWKSCacheInput;
-    return createRemoteJWKSet(new URL(this.url), { cacheMaxAge: lifetimeMs, cooldownDuration: this.policy.cooldownMs, [jwksCache]: cache, [customFetch]: () => this.fetch() });
+    this.keys = this.keySet();
   }
 
   private async fetch(): Promise<Response> {
@@ -87,15 +82,12 @@ export class RemoteJwks {
       const keys = (json as { keys?: unknown } | null)?.keys;
       const usable = status === 200 && Array.isArray(keys) && keys.every((k) => typeof k === 'object' && k !== null && !Array.isArray(k));
       if (!usable) throw new AppError('provider_unavailable', `${this.provider} published no usable signing keys (HTTP ${status})`);
-      this.nextLifetimeMs = keySetLifetimeMs(cacheControl, this.policy.maxAgeMs);
+      this.hold(json as JSONWebKeySet, keySetLifetimeMs(cacheControl, this.policy.maxAgeMs));
       return Response.json(json);
     } catch (error) {
       // Failed attempts count too: a provider that is down is not asked again for every junk token within the
       // cooldown; the keys we hold answer meanwhile.
-      if (this.cache.jwks !== undefined) {
-        this.cache.uat = Date.now();
-        this.nextLifetimeMs = this.policy.cooldownMs;
-      }
+      if (this.cache.jwks !== undefined) this.hold(this.cache.jwks, this.policy.cooldownMs);
       throw error;
     }
   }
