@@ -15,7 +15,7 @@ describe('Google key set lifetime from Cache-Control', () => {
   let t: TestApp;
 
   beforeAll(async () => {
-    // Before the app exists: the key cache captures the clock when the providers are built.
+    // Before the app exists, so every clock read of the app (jose's key cache's among them) sees the skew.
     jest.spyOn(Date, 'now').mockImplementation(() => realNow() + skewMs);
     await google.start();
     t = await createTestApp({ GOOGLE_CLIENT_IDS: 'g-app', GOOGLE_TOKENINFO_URL: google.tokeninfoUrl, GOOGLE_USERINFO_URL: google.userinfoUrl, GOOGLE_JWKS_URL: google.jwksUrl });
