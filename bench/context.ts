@@ -45,6 +45,9 @@ if (![undefined, '', 'token-endpoint', 'soak', 'guarded'].includes(process.env.B
   throw new Error(`BENCH_ONLY must be token-endpoint, soak or guarded, got "${process.env.BENCH_ONLY}"`);
 }
 
+/** The Node flags `npm start` and the Dockerfile (NODE_OPTIONS) run the server with (docs/deployment.md, "Memory"). */
+export const SERVER_NODE_ARGS = ['--max-semi-space-size=32'];
+
 export const knobs = {
   /** BENCH_ONLY=token-endpoint: the baseline and the token endpoint rows (6, 7) only, on one instance per database. */
   tokenEndpointOnly: process.env.BENCH_ONLY === 'token-endpoint',
