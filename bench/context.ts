@@ -41,15 +41,20 @@ export interface NodeRuntime {
   tag: string;
 }
 
-if (![undefined, '', 'token-endpoint', 'soak'].includes(process.env.BENCH_ONLY)) {
-  throw new Error(`BENCH_ONLY must be token-endpoint or soak, got "${process.env.BENCH_ONLY}"`);
+if (![undefined, '', 'token-endpoint', 'soak', 'guarded'].includes(process.env.BENCH_ONLY)) {
+  throw new Error(`BENCH_ONLY must be token-endpoint, soak or guarded, got "${process.env.BENCH_ONLY}"`);
 }
+
+/** The Node flags `npm start` and the Dockerfile (NODE_OPTIONS) run the server with (docs/deployment.md, "Memory"). */
+export const SERVER_NODE_ARGS = ['--max-semi-space-size=32'];
 
 export const knobs = {
   /** BENCH_ONLY=token-endpoint: the baseline and the token endpoint rows (6, 7) only, on one instance per database. */
   tokenEndpointOnly: process.env.BENCH_ONLY === 'token-endpoint',
   /** BENCH_ONLY=soak: the baseline and the soak row (5b) only. */
   soakOnly: process.env.BENCH_ONLY === 'soak',
+  /** BENCH_ONLY=guarded: the baseline and rows 2, 2a, 2b only (a quick loop for the request path). */
+  guardedOnly: process.env.BENCH_ONLY === 'guarded',
   /** BENCH_NODES: comma-separated Node binaries for the servers, each a full pass; default the bench's own Node. */
   nodes: (process.env.BENCH_NODES ?? process.execPath).split(',').map((p) => p.trim()).filter(Boolean).map(nodeRuntime)
     .map((node, i, all) => (all.findIndex((other) => other.tag === node.tag) === i ? node : { ...node, tag: `${node.tag}-${i}` })),

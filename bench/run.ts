@@ -90,6 +90,7 @@ async function measureOneServer(db: Database, node: NodeRuntime, baselineRate: n
     // One real login first: it creates the returning user and yields the access token for the guarded routes.
     const returningBody = await loginBody(`returning-${db.kind}`);
     const accessToken = await loginOnce(server, returningBody);
+    if (knobs.guardedOnly) return { rows: (await measureGuarded(setup, accessToken)).rows, single: undefined };
     const measureTokenEndpoint = await prepareTokenEndpoint(setup, accessToken);
     const counter = new LoginCounter();
     counter.logins = 1;

@@ -1,5 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
+import { accessLineWriter } from './access-line.js';
 import { REQUEST_ID_HEADER, runWithRequestId } from './request-context.js';
 
 /**
@@ -16,6 +17,7 @@ import { REQUEST_ID_HEADER, runWithRequestId } from './request-context.js';
  * the status and the duration: never headers, never the body.
  */
 export function registerRequestLogging(fastify: FastifyInstance, logger: Logger): void {
+  const writeAccessLine = accessLineWriter(logger);
   fastify.addHook('onRequest', (req, reply, done) => {
     void reply.header(REQUEST_ID_HEADER, req.id);
     runWithRequestId(req.id, done);
@@ -31,7 +33,7 @@ export function registerRequestLogging(fastify: FastifyInstance, logger: Logger)
       durationMs: Math.round(reply.elapsedTime * 10) / 10,
     };
     if (reply.statusCode >= 500) logger.error(line, 'request completed');
-    else logger.info(line, 'request completed');
+    else writeAccessLine(line);
     done();
   });
 }
