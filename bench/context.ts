@@ -41,8 +41,8 @@ export interface NodeRuntime {
   tag: string;
 }
 
-if (![undefined, '', 'token-endpoint', 'soak'].includes(process.env.BENCH_ONLY)) {
-  throw new Error(`BENCH_ONLY must be token-endpoint or soak, got "${process.env.BENCH_ONLY}"`);
+if (![undefined, '', 'token-endpoint', 'soak', 'logins'].includes(process.env.BENCH_ONLY)) {
+  throw new Error(`BENCH_ONLY must be token-endpoint, soak or logins, got "${process.env.BENCH_ONLY}"`);
 }
 
 export const knobs = {
@@ -50,6 +50,8 @@ export const knobs = {
   tokenEndpointOnly: process.env.BENCH_ONLY === 'token-endpoint',
   /** BENCH_ONLY=soak: the baseline and the soak row (5b) only. */
   soakOnly: process.env.BENCH_ONLY === 'soak',
+  /** BENCH_ONLY=logins: the baseline and the login and memory rows (3-5a) only, on one instance per database. */
+  loginsOnly: process.env.BENCH_ONLY === 'logins',
   /** BENCH_NODES: comma-separated Node binaries for the servers, each a full pass; default the bench's own Node. */
   nodes: (process.env.BENCH_NODES ?? process.execPath).split(',').map((p) => p.trim()).filter(Boolean).map(nodeRuntime)
     .map((node, i, all) => (all.findIndex((other) => other.tag === node.tag) === i ? node : { ...node, tag: `${node.tag}-${i}` })),
