@@ -26,5 +26,5 @@ USER node
 EXPOSE 3000
 # Node, not curl (slim images have none); it probes /health/live on this container's PORT.
 HEALTHCHECK --interval=30s --timeout=5s --start-period=30s --retries=3 CMD ["node", "dist/cli/health-check.js"]
-# --max-semi-space-size: V8's young generation capped (docs/deployment.md, "Memory"); the flags of CI's start command.
-CMD ["node", "--max-semi-space-size=16", "dist/main.js"]
+# V8's young generation and old space capped (docs/deployment.md, "Memory"): the flags of CI's start command.
+CMD ["node", "--max-semi-space-size=16", "--max-old-space-size=192", "dist/main.js"]

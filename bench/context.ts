@@ -9,6 +9,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { FakeGoogle } from '../test/fakes/google.fake.js';
 import { DEFAULT_LOAD_SETTINGS, type LoadSettings } from './load.js';
+import { SHIPPED_NODE_ARGS } from './servers.js';
 
 export const CLIENT_ID = 'bench-client';
 export const MB = 1024 * 1024;
@@ -61,7 +62,8 @@ export const knobs = {
   leakLogins: process.env.BENCH_LEAK === '1' ? envInt('BENCH_LEAK_LOGINS', 100_000) : 0,
   /** BENCH_SOAK=1: row 5b, sustained logins for this many seconds on a server with a capped old space. */
   soakSeconds: process.env.BENCH_SOAK === '1' || process.env.BENCH_ONLY === 'soak' ? envInt('BENCH_SOAK_SECONDS', 180) : 0,
-  soakMaxOldSpaceMb: envInt('BENCH_SOAK_MAX_OLD_SPACE_MB', 256),
+  /** Row 5b's cap: by default the shipped one (production-commands.json's start command). */
+  soakMaxOldSpaceMb: envInt('BENCH_SOAK_MAX_OLD_SPACE_MB', shippedOldSpaceMb() ?? 256),
   serverNodeArgs: process.env.BENCH_SERVER_NODE_ARGS?.split(/\s+/).filter(Boolean) ?? [],
 };
 
@@ -88,6 +90,11 @@ export function fmtMs(ms: number): string {
 
 export function isLoopback(hostname: string): boolean {
   return hostname === 'localhost' || hostname.startsWith('127.') || hostname === '[::1]' || hostname === '::1';
+}
+
+function shippedOldSpaceMb(): number | undefined {
+  const flag = SHIPPED_NODE_ARGS.map((arg) => /^--max-old-space-size=(\d+)$/.exec(arg)).find(Boolean);
+  return flag ? Number(flag[1]) : undefined;
 }
 
 function envInt(name: string, fallback: number): number {

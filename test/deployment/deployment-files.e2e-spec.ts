@@ -70,8 +70,8 @@ describe('Node flags of the server', () => {
   const shipped = (commands.start as string[]).filter((arg) => arg.startsWith('--'));
   const scripts = (JSON.parse(readFileSync('package.json', 'utf8')) as { scripts: Record<string, string> }).scripts;
 
-  it('should cap V8\'s young generation, which Node 24 sizes from the machine\'s memory (docs/deployment.md, "Memory")', () => {
-    expect(shipped).toEqual(expect.arrayContaining([expect.stringMatching(/^--max-semi-space-size=\d+$/)]));
+  it('should cap V8\'s young generation (Node 24 sizes it from the machine\'s memory) and old space (docs/deployment.md, "Memory")', () => {
+    expect(shipped).toEqual(expect.arrayContaining([expect.stringMatching(/^--max-semi-space-size=\d+$/), expect.stringMatching(/^--max-old-space-size=\d+$/)]));
   });
 
   it.each(['start', 'start:dev', 'profile'])('should start the server with the same flags in npm run %s', (name) => {
