@@ -1,6 +1,6 @@
 /** The app under test as the bench starts it: its settings, and the first login that every set-up begins with. */
-import { CLIENT_ID, google, knobs, SERVER_NODE_ARGS, serverEnvOverrides, tmpDir, type NodeRuntime } from './context.js';
-import { startAppServers, type ChildServer } from './servers.js';
+import { CLIENT_ID, google, knobs, serverEnvOverrides, tmpDir, type NodeRuntime } from './context.js';
+import { SHIPPED_NODE_ARGS, startAppServers, type ChildServer } from './servers.js';
 import type { Database } from './stores.js';
 
 /**
@@ -36,7 +36,7 @@ export function startServers(db: Database, count: number, node: NodeRuntime, ext
       ...(count > 1 && { PUBLIC_URL: 'http://bench-balancer.localhost:3000' }),
       ...serverEnvOverrides,
     },
-    nodeArgs: [...SERVER_NODE_ARGS, ...knobs.serverNodeArgs, ...extraNodeArgs],
+    nodeArgs: [...SHIPPED_NODE_ARGS, ...knobs.serverNodeArgs, ...extraNodeArgs],
   });
 }
 

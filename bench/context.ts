@@ -9,6 +9,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { FakeGoogle } from '../test/fakes/google.fake.js';
 import { DEFAULT_LOAD_SETTINGS, type LoadSettings } from './load.js';
+import { SHIPPED_NODE_ARGS } from './servers.js';
 
 export const CLIENT_ID = 'bench-client';
 export const MB = 1024 * 1024;
@@ -41,12 +42,9 @@ export interface NodeRuntime {
   tag: string;
 }
 
-if (![undefined, '', 'token-endpoint', 'soak', 'guarded'].includes(process.env.BENCH_ONLY)) {
-  throw new Error(`BENCH_ONLY must be token-endpoint, soak or guarded, got "${process.env.BENCH_ONLY}"`);
+if (![undefined, '', 'token-endpoint', 'soak', 'guarded', 'logins'].includes(process.env.BENCH_ONLY)) {
+  throw new Error(`BENCH_ONLY must be token-endpoint, soak, guarded or logins, got "${process.env.BENCH_ONLY}"`);
 }
-
-/** The Node flags `npm start` and the Dockerfile (NODE_OPTIONS) run the server with (docs/deployment.md, "Memory"). */
-export const SERVER_NODE_ARGS = ['--max-semi-space-size=32'];
 
 export const knobs = {
   /** BENCH_ONLY=token-endpoint: the baseline and the token endpoint rows (6, 7) only, on one instance per database. */
@@ -55,6 +53,8 @@ export const knobs = {
   soakOnly: process.env.BENCH_ONLY === 'soak',
   /** BENCH_ONLY=guarded: the baseline and rows 2, 2a, 2b only (a quick loop for the request path). */
   guardedOnly: process.env.BENCH_ONLY === 'guarded',
+  /** BENCH_ONLY=logins: the baseline and the login and memory rows (3-5a) only, on one instance per database. */
+  loginsOnly: process.env.BENCH_ONLY === 'logins',
   /** BENCH_NODES: comma-separated Node binaries for the servers, each a full pass; default the bench's own Node. */
   nodes: (process.env.BENCH_NODES ?? process.execPath).split(',').map((p) => p.trim()).filter(Boolean).map(nodeRuntime)
     .map((node, i, all) => (all.findIndex((other) => other.tag === node.tag) === i ? node : { ...node, tag: `${node.tag}-${i}` })),
@@ -64,7 +64,8 @@ export const knobs = {
   leakLogins: process.env.BENCH_LEAK === '1' ? envInt('BENCH_LEAK_LOGINS', 100_000) : 0,
   /** BENCH_SOAK=1: row 5b, sustained logins for this many seconds on a server with a capped old space. */
   soakSeconds: process.env.BENCH_SOAK === '1' || process.env.BENCH_ONLY === 'soak' ? envInt('BENCH_SOAK_SECONDS', 180) : 0,
-  soakMaxOldSpaceMb: envInt('BENCH_SOAK_MAX_OLD_SPACE_MB', 256),
+  /** Row 5b's cap: by default the shipped one (production-commands.json's start command). */
+  soakMaxOldSpaceMb: envInt('BENCH_SOAK_MAX_OLD_SPACE_MB', shippedOldSpaceMb() ?? 256),
   serverNodeArgs: process.env.BENCH_SERVER_NODE_ARGS?.split(/\s+/).filter(Boolean) ?? [],
 };
 
@@ -91,6 +92,11 @@ export function fmtMs(ms: number): string {
 
 export function isLoopback(hostname: string): boolean {
   return hostname === 'localhost' || hostname.startsWith('127.') || hostname === '[::1]' || hostname === '::1';
+}
+
+function shippedOldSpaceMb(): number | undefined {
+  const flag = SHIPPED_NODE_ARGS.map((arg) => /^--max-old-space-size=(\d+)$/.exec(arg)).find(Boolean);
+  return flag ? Number(flag[1]) : undefined;
 }
 
 function envInt(name: string, fallback: number): number {

@@ -36,6 +36,23 @@ async function topUp(setup: Setup, returningBody: string, counter: LoginCounter,
   }
 }
 
+/**
+ * Where the RSS is, from the server's own `/metrics` (prom-client's default metrics): V8's heap spaces (committed
+ * size) and the external (off-heap) memory, so a reader can tell the young generation, the old space and native
+ * memory apart. Empty when the endpoint does not answer.
+ */
+async function heapBreakdown(url: string): Promise<string> {
+  const text = await fetch(`${url}/metrics`).then((r) => (r.ok ? r.text() : ''), () => '');
+  const sizes = [...text.matchAll(/^nodejs_heap_space_size_total_bytes\{space="(\w+)"\} (\d+)/gm)]
+    .filter(([, , bytes]) => Number(bytes) >= MB / 10).map(([, space, bytes]) => `${space} ${mb(Number(bytes))}`);
+  const external = /^nodejs_external_memory_bytes (\d+)/m.exec(text);
+  // Time in GC since boot, by kind: what a smaller heap costs in collections.
+  const gc = [...text.matchAll(/^nodejs_gc_duration_seconds_sum\{kind="(\w+)"\} ([\d.e+-]+)/gm)]
+    .filter(([, , seconds]) => Number(seconds) > 0).map(([, kind, seconds]) => `${kind} ${Number(seconds).toFixed(2)} s`);
+  return sizes.length === 0 ? '' : `; V8 heap spaces (committed): ${sizes.join(', ')}${external ? `; external ${mb(Number(external[1]))}` : ''}` +
+    (gc.length > 0 ? `; time in GC since boot: ${gc.join(', ')}` : '');
+}
+
 /** Rows 5 and (BENCH_LEAK=1) 5a, on the set-up's one server after the login rows. */
 export async function measureRss(setup: Setup, bootRss: number, returningBody: string, counter: LoginCounter): Promise<Row[]> {
   const { servers, db, where } = setup;
@@ -48,7 +65,7 @@ export async function measureRss(setup: Setup, bootRss: number, returningBody: s
     `<= ${RSS_GROWTH_LIMIT}x boot (${mb(bootRss)})`,
     complete ? `${verdict(after.rssBytes / bootRss, RSS_GROWTH_LIMIT)} (${(after.rssBytes / bootRss).toFixed(2)}x)` : 'INCOMPLETE')];
   notes.push(`${db.label} ${where.node.version} server RSS: ${mb(bootRss)} after boot, ${mb(after.rssBytes)} after ` +
-    `${fmtInt(counter.logins)} logins, peak (VmHWM) ${mb(after.peakRssBytes)}.`);
+    `${fmtInt(counter.logins)} logins, peak (VmHWM) ${mb(after.peakRssBytes)}${await heapBreakdown(server.url)}.`);
 
   if (knobs.leakLogins > 0) {
     const before = counter.logins;
@@ -57,13 +74,13 @@ export async function measureRss(setup: Setup, bootRss: number, returningBody: s
     const done = counter.logins - before >= knobs.leakLogins;
     rows.push(plainRow(`5a. Server RSS after ${fmtInt(counter.logins - before)} further logins`, where, mb(later.rssBytes),
       `<= row 5 (${mb(after.rssBytes)})`, done ? verdict(later.rssBytes, after.rssBytes) : 'INCOMPLETE'));
-    notes.push(`${db.label} ${where.node.version} leak row: peak (VmHWM) ${mb(later.peakRssBytes)} after ${fmtInt(counter.logins)} logins in all.`);
+    notes.push(`${db.label} ${where.node.version} leak row: peak (VmHWM) ${mb(later.peakRssBytes)} after ${fmtInt(counter.logins)} logins in all${await heapBreakdown(server.url)}.`);
   }
   return rows;
 }
 
 /**
- * Row 5b (BENCH_SOAK=1): a fresh server with `--max-old-space-size=BENCH_SOAK_MAX_OLD_SPACE_MB` (256 by default,
+ * Row 5b (BENCH_SOAK=1): a fresh server with `--max-old-space-size=BENCH_SOAK_MAX_OLD_SPACE_MB` (the shipped cap by default,
  * the setting docs/deployment.md gives for a 2-core instance) under returning-user logins for BENCH_SOAK_SECONDS.
  */
 export async function measureSoak(setup: Omit<Setup, 'servers'>): Promise<Row> {

@@ -1,9 +1,10 @@
 /** The table `npm run bench` prints: a row per scenario, its target and verdict, then notes and flags. */
 import { cpus } from 'node:os';
-import { flags, fmtInt, fmtMs, NOISE_WARN_CPUS, notes, SERVER_NODE_ARGS, serverEnvOverrides, settings, type NodeRuntime } from './context.js';
+import { flags, fmtInt, fmtMs, knobs, NOISE_WARN_CPUS, notes, serverEnvOverrides, settings, type NodeRuntime } from './context.js';
 import { fmtCpuMs } from './cpu.js';
 import { describeLoadSettings } from './load.js';
 import type { Measured } from './scenario.js';
+import { SHIPPED_NODE_ARGS } from './servers.js';
 
 export interface Row {
   scenario: string;
@@ -83,7 +84,8 @@ export function printReport(rows: Row[]): void {
   out.push(`Machine: ${cpu.length} CPUs (${cpu[0]?.model.trim() ?? 'unknown'}), bench process on Node ${process.version}, ${process.platform}`);
   out.push(`Load:    ${describeLoadSettings(settings)}`);
   const overrides = Object.entries(serverEnvOverrides).map(([k, v]) => `${k}=${v}`).join(' ');
-  out.push(`Servers: child processes on 127.0.0.1 running on the Node of their row; baseline = bench/baseline-server.ts; app = node ${SERVER_NODE_ARGS.join(' ')} dist/main.js (as npm start and the Dockerfile) with NODE_ENV=development, ` +
+  out.push('Servers: child processes on 127.0.0.1 running on the Node of their row; baseline = bench/baseline-server.ts; ' +
+    `app = node ${[...SHIPPED_NODE_ARGS, ...knobs.serverNodeArgs].map((a) => `${a} `).join('')}dist/main.js with NODE_ENV=development, ` +
     `defaults otherwise (JWT ES256, LOG_LEVEL info, stdout to a file) except /auth rate limits raised out of reach, the dev IdP and demo off and BENCH_ROUTES=true${overrides ? `; set: ${overrides}` : ''}; ` +
     'Google = FakeGoogle (RS256 ID tokens) in the bench process');
   out.push('Result = 2xx answers per measured second; "x baseline" = that / the same Node\'s baseline req/s in this run; "CPU ms" = server CPU ' +

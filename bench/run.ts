@@ -62,7 +62,7 @@ async function measureNode(node: NodeRuntime): Promise<Row[]> {
     if (knobs.soakSeconds > 0) rows.push(await measureSoak({ db, where: { node, db: db.label }, baselineRate, alsoUnderTest: servicesUnderTest(db) }));
   }
 
-  if (databaseUrl && redisUrl && single) {
+  if (databaseUrl && redisUrl && single && !knobs.loginsOnly) {
     // A fresh schema and key prefix, so that row 4 starts from an empty users table as in the one-instance run.
     const cluster: Database = {
       label: '2 instances (PostgreSQL+Redis)', key: `postgres2-${node.tag}`, kind: 'postgres2',
@@ -91,16 +91,16 @@ async function measureOneServer(db: Database, node: NodeRuntime, baselineRate: n
     const returningBody = await loginBody(`returning-${db.kind}`);
     const accessToken = await loginOnce(server, returningBody);
     if (knobs.guardedOnly) return { rows: (await measureGuarded(setup, accessToken)).rows, single: undefined };
-    const measureTokenEndpoint = await prepareTokenEndpoint(setup, accessToken);
+    const measureTokenEndpoint = knobs.loginsOnly ? async () => [] : await prepareTokenEndpoint(setup, accessToken);
     const counter = new LoginCounter();
     counter.logins = 1;
     const rows: Row[] = [];
     let single: SingleResults | undefined;
     if (!knobs.tokenEndpointOnly) {
-      const guarded = await measureGuarded(setup, accessToken);
+      const guarded = knobs.loginsOnly ? undefined : await measureGuarded(setup, accessToken);
       const logins = await measureLogins(setup, returningBody, counter.count);
-      rows.push(...guarded.rows, ...logins.rows, ...(await measureRss(setup, bootRss, returningBody, counter)));
-      single = { me: guarded.me, returning: logins.returning, first: logins.first };
+      rows.push(...(guarded?.rows ?? []), ...logins.rows, ...(await measureRss(setup, bootRss, returningBody, counter)));
+      single = guarded && { me: guarded.me, returning: logins.returning, first: logins.first };
     }
     rows.push(...(await measureTokenEndpoint()));
     await reportServerLog(`${db.label} ${node.version}`, server);

@@ -13,6 +13,15 @@ import { fileURLToPath } from 'node:url';
 
 /** dist-bench/bench/servers.js -> the project root. */
 export const PROJECT_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
+/**
+ * The Node flags the server is shipped with: those of the start command in test/production/production-commands.json,
+ * which the Dockerfile's CMD and `npm start` run too (test/deployment/deployment-files.e2e-spec.ts keeps them in
+ * step). Every app server of the bench runs with them, before BENCH_SERVER_NODE_ARGS (a later flag wins in V8, so
+ * `--max-semi-space-size=0` there measures V8's own default): what is measured is what is shipped.
+ */
+export const SHIPPED_NODE_ARGS: readonly string[] = (
+  JSON.parse(readFileSync(join(PROJECT_ROOT, 'test', 'production', 'production-commands.json'), 'utf8')) as { start: string[] }
+).start.filter((arg) => arg.startsWith('--'));
 const HOST = '127.0.0.1';
 const READY_TIMEOUT_MS = 30_000;
 const STOP_GRACE_MS = 5_000;

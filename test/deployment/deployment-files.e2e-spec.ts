@@ -65,6 +65,22 @@ describe('Dockerfile', () => {
   });
 });
 
+describe('Node flags of the server', () => {
+  // One list: the start command CI runs (and the Dockerfile's CMD, above); the bench's servers read it too (bench/servers.ts).
+  const shipped = (commands.start as string[]).filter((arg) => arg.startsWith('--'));
+  const scripts = (JSON.parse(readFileSync('package.json', 'utf8')) as { scripts: Record<string, string> }).scripts;
+
+  it('should cap V8\'s young generation (Node 24 sizes it from the machine\'s memory) and old space (docs/deployment.md, "Memory")', () => {
+    expect(shipped).toEqual(expect.arrayContaining([expect.stringMatching(/^--max-semi-space-size=\d+$/), expect.stringMatching(/^--max-old-space-size=\d+$/)]));
+  });
+
+  it.each(['start', 'start:dev', 'profile'])('should start the server with the same flags in npm run %s', (name) => {
+    const node = /\bnode ((?:--\S+ )*)dist\/main\.js/.exec(scripts[name]!);
+    expect(node).not.toBeNull();
+    expect(node![1]!.trim().split(' ')).toEqual(expect.arrayContaining(shipped));
+  });
+});
+
 describe('compose.yaml', () => {
   const compose = parse(readFileSync('compose.yaml', 'utf8'), { merge: true }) as {
     services: Record<string, { command?: string[]; environment?: Record<string, string>; depends_on?: Record<string, { condition: string }>; image?: string }>;
