@@ -5,7 +5,7 @@ import { APP_CONFIG, type AppConfig } from '../config/app-config.js';
 import type { CodeFlow, CodeGrant, IdentityProvider, VerifiedIdentity } from '../providers/identity-provider.types.js';
 import { matchRedirectUri } from './browser/url-allow-list.js';
 import type { ProviderCodeDto } from './dto/provider-code.dto.js';
-import { NonceService } from './nonce/nonce.service.js';
+import { NonceService } from './nonce.service.js';
 
 /**
  * Authorization codes, from a frontend (`POST /auth/{provider}/code`) or from our redirect flow's callback: every

@@ -2,8 +2,8 @@ import { Inject, Injectable } from '@nestjs/common';
 import { AppError } from '../common/errors/app-error.js';
 import { APP_CONFIG, type AppConfig } from '../config/app-config.js';
 import { reviveIdentity, type VerifiedIdentity } from '../providers/identity-provider.types.js';
-import type { AccountLinkRequired } from '../users/association/account-link-required.js';
-import { SealedTickets } from './nonce/sealed-tickets.js';
+import type { AccountLinkRequired } from '../users/association/login-outcomes.js';
+import { SealedTickets } from '../one-time/sealed-tickets.js';
 
 interface PendingLink {
   identity: VerifiedIdentity;

@@ -2,8 +2,8 @@ import { Inject, Injectable } from '@nestjs/common';
 import { AppError } from '../common/errors/app-error.js';
 import { APP_CONFIG, type AppConfig } from '../config/app-config.js';
 import { reviveIdentity, type VerifiedIdentity } from '../providers/identity-provider.types.js';
-import type { PipelinePause } from '../users/association/pipeline-pause.js';
-import { SealedTickets } from './nonce/sealed-tickets.js';
+import type { PipelinePause } from '../users/association/login-outcomes.js';
+import { SealedTickets } from '../one-time/sealed-tickets.js';
 
 /** What the user supplies to resume a paused login; one optional member per field a step may ask for. */
 export interface SuppliedFields {

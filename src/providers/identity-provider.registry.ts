@@ -1,5 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { ProviderHttpClient } from '../common/http/provider-http.client.js';
+import { ProviderHttpClient } from './http/provider-http.client.js';
 import { APP_CONFIG, type AppConfig } from '../config/app-config.js';
 import { devIdpProviders } from '../dev-idp/dev-idp.client.js';
 import { FacebookIdentityProvider } from './definitions/facebook.js';

@@ -1,5 +1,5 @@
 import { Module } from '@nestjs/common';
-import { ProviderHttpClient } from '../common/http/provider-http.client.js';
+import { ProviderHttpClient } from './http/provider-http.client.js';
 import { IdentityProviderRegistry } from './identity-provider.registry.js';
 
 @Module({

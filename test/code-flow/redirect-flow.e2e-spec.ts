@@ -5,7 +5,7 @@
  */
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from '@jest/globals';
 import { createHash, randomBytes } from 'node:crypto';
-import { OneTimeStore } from '../../src/auth/nonce/one-time-store.js';
+import { OneTimeStore } from '../../src/one-time/one-time-store.js';
 import { FakeGoogle } from '../fakes/google.fake.js';
 import { BrowserSession } from '../../src/cli/browser-session.js';
 import { createListeningApp } from '../support/listening-app.js';

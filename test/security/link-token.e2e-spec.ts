@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it, jest } from '@jest/globals';
-import { OneTimeStore } from '../../src/auth/nonce/one-time-store.js';
+import { OneTimeStore } from '../../src/one-time/one-time-store.js';
 import { FakeFacebook } from '../fakes/facebook.fake.js';
 import type { FakeGoogle } from '../fakes/google.fake.js';
 import { createAppWithGoogle, loginWithGoogle } from '../support/google-login.js';

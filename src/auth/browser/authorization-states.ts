@@ -2,7 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import { randomToken, safeEqual, sha256 } from '../../common/crypto/random.js';
 import { AppError } from '../../common/errors/app-error.js';
 import { APP_CONFIG, type AppConfig } from '../../config/app-config.js';
-import { SealedTickets } from '../nonce/sealed-tickets.js';
+import { SealedTickets } from '../../one-time/sealed-tickets.js';
 
 /** `interaction`: a sign-in for our authorization server's page (src/oauth-server/), never asked for by a frontend. */
 export type CompletionMode = 'redirect' | 'popup' | 'interaction';

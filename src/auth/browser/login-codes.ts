@@ -3,7 +3,7 @@ import { safeEqual, sha256 } from '../../common/crypto/random.js';
 import { AppError } from '../../common/errors/app-error.js';
 import type { ErrorCode } from '../../common/errors/error-codes.js';
 import { APP_CONFIG, type AppConfig } from '../../config/app-config.js';
-import { SealedTickets } from '../nonce/sealed-tickets.js';
+import { SealedTickets } from '../../one-time/sealed-tickets.js';
 
 /**
  * How a redirect-flow sign-in ended, waiting for the frontend: signed in, or an answer that carries a token of its

@@ -13,7 +13,7 @@ import { ProviderParams } from '../dto/provider.params.js';
 import { LoginResponse } from '../dto/token-pair.response.js';
 import { ProviderTokenGuard } from '../guards/provider-token.guard.js';
 import { LoginService } from '../login.service.js';
-import { NonceService } from '../nonce/nonce.service.js';
+import { NonceService } from '../nonce.service.js';
 import type { ClientInfo } from '../tokens/refresh-token.service.js';
 
 /** The client flow: the frontend holds a provider's access token or ID token and trades it for ours. */

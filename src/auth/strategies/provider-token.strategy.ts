@@ -5,7 +5,7 @@ import type { IdentityProvider, VerifiedIdentity } from '../../providers/identit
 import type { CodeGrantService } from '../code-grant.service.js';
 import { ProviderCodeDto } from '../dto/provider-code.dto.js';
 import { ProviderTokenDto } from '../dto/provider-token.dto.js';
-import type { NonceService } from '../nonce/nonce.service.js';
+import type { NonceService } from '../nonce.service.js';
 
 /** What the request body holds: a provider token (`/token`) or an authorization code (`/code`). */
 export type ProviderGrantKind = 'token' | 'code';

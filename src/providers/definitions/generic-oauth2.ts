@@ -6,7 +6,7 @@
  * adds one). Presets extend it through the protected hooks.
  */
 import { AppError } from '../../common/errors/app-error.js';
-import type { ProviderHttpClient } from '../../common/http/provider-http.client.js';
+import type { ProviderHttpClient } from '../http/provider-http.client.js';
 import type { OAuth2ProviderConfig } from '../../config/custom-provider-config.js';
 import {
   type CodeFlow, type CodeGrant, type IdentityProvider, type LoginFlow, type NormalizedProfile, type ProviderDescription,

@@ -6,7 +6,7 @@
  */
 import type { JWTPayload } from 'jose';
 import { AppError } from '../../common/errors/app-error.js';
-import type { ProviderHttpClient } from '../../common/http/provider-http.client.js';
+import type { ProviderHttpClient } from '../http/provider-http.client.js';
 import type { OidcProviderConfig } from '../../config/custom-provider-config.js';
 import {
   optionalString, type AuthorizationRequest, type CodeFlow, type CodeGrant, type IdentityProvider, type LoginFlow, type NormalizedProfile,

@@ -4,7 +4,7 @@
  * is the primary one *and* verified, from /user/emails. https://docs.github.com/en/rest/apps/oauth-applications#check-a-token
  */
 import { AppError } from '../../common/errors/app-error.js';
-import type { ProviderHttpClient } from '../../common/http/provider-http.client.js';
+import type { ProviderHttpClient } from '../http/provider-http.client.js';
 import type { GitHubConfig, ProviderClient } from '../../config/providers-config.js';
 import { optionalString, type CodeFlow, type CodeGrant, type IdentityProvider, type ProviderDescription, type VerifiedIdentity } from '../identity-provider.types.js';
 import { buildAuthorizationUrl } from '../oauth2/authorization-url.js';

@@ -5,7 +5,7 @@
  */
 import type { JWTPayload } from 'jose';
 import { AppError } from '../../common/errors/app-error.js';
-import type { ProviderHttpClient } from '../../common/http/provider-http.client.js';
+import type { ProviderHttpClient } from '../http/provider-http.client.js';
 import type { GoogleConfig } from '../../config/providers-config.js';
 import { verifyIdToken } from '../oidc/id-token.verifier.js';
 import type { RemoteJwks } from '../oidc/remote-jwks.js';

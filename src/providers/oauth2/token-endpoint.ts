@@ -4,7 +4,7 @@
  * (GitHub's errors with HTTP 200, Facebook's GET) stay in its own definition.
  */
 import { AppError } from '../../common/errors/app-error.js';
-import type { ProviderHttpClient } from '../../common/http/provider-http.client.js';
+import type { ProviderHttpClient } from '../http/provider-http.client.js';
 import { optionalString, type CodeGrant, type ProviderTokens } from '../identity-provider.types.js';
 import { providerError } from '../provider-error.js';
 import { oauthErrorName } from './oauth-error.js';

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it, jest } from '@je
 import { Logger } from '@nestjs/common';
 import { startLoopbackServer } from '../../../test/support/loopback-server.js';
 import { AppError } from '../../common/errors/app-error.js';
-import { ProviderHttpClient } from '../../common/http/provider-http.client.js';
+import { ProviderHttpClient } from '../http/provider-http.client.js';
 import { loadConfig } from '../../config/app-config.js';
 import { MetricsService } from '../../metrics/metrics.service.js';
 import { discoveryUrl, idTokenAlgorithms, OidcDiscovery, type EndpointRule, type OidcDiscoveryDocument } from './discovery.js';

@@ -1,5 +1,5 @@
 import type { AppError } from '../../common/errors/app-error.js';
-import type { ProviderHttpClient } from '../../common/http/provider-http.client.js';
+import type { ProviderHttpClient } from '../http/provider-http.client.js';
 import { httpsUrlProblem } from '../../config/custom-provider-config.js';
 import { providerError, quoted } from '../provider-error.js';
 import type { JwksCachePolicy } from './remote-jwks.js';

@@ -2,7 +2,7 @@ import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, jest 
 import { startLoopbackServer } from '../../../test/support/loopback-server.js';
 import { errors, exportJWK, generateKeyPair, jwtVerify, SignJWT, type JWK, type CryptoKey } from 'jose';
 import { AppError } from '../../common/errors/app-error.js';
-import { ProviderHttpClient } from '../../common/http/provider-http.client.js';
+import { ProviderHttpClient } from '../http/provider-http.client.js';
 import { loadConfig } from '../../config/app-config.js';
 import { MetricsService } from '../../metrics/metrics.service.js';
 import { keySetLifetimeMs, MIN_KEY_SET_LIFETIME_MS, RemoteJwks, type JwksCachePolicy } from './remote-jwks.js';

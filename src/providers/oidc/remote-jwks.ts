@@ -1,6 +1,6 @@
 import { createRemoteJWKSet, customFetch, jwksCache, type ExportedJWKSCache, type FlattenedJWSInput, type JSONWebKeySet, type JWKSCacheInput, type JWSHeaderParameters, type RemoteJWKSet } from 'jose';
 import { AppError } from '../../common/errors/app-error.js';
-import type { ProviderHttpClient } from '../../common/http/provider-http.client.js';
+import type { ProviderHttpClient } from '../http/provider-http.client.js';
 
 export interface JwksCachePolicy {
   /**

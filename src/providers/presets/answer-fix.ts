@@ -1,4 +1,4 @@
-import type { ProviderHttpClient, ProviderRequest, ProviderResponse } from '../../common/http/provider-http.client.js';
+import type { ProviderHttpClient, ProviderRequest, ProviderResponse } from '../http/provider-http.client.js';
 
 /**
  * The provider HTTP client with the answers to some requests corrected first: how a preset makes one

@@ -8,7 +8,7 @@
  *   `application`, so a frontend's access token is accepted (`token` flow) once that is one of our client ids.
  */
 import { AppError } from '../../common/errors/app-error.js';
-import type { ProviderHttpClient } from '../../common/http/provider-http.client.js';
+import type { ProviderHttpClient } from '../http/provider-http.client.js';
 import type { OAuth2ProviderConfig } from '../../config/custom-provider-config.js';
 import { GenericOAuth2IdentityProvider, type Json } from '../definitions/generic-oauth2.js';
 import type { LoginFlow, NormalizedProfile, VerifiedIdentity } from '../identity-provider.types.js';

@@ -2,7 +2,7 @@
  * The presets a declaration may name (`"preset": "microsoft"`), and the one place a declared provider becomes a
  * definition: from its preset, or from the generic type it declares.
  */
-import type { ProviderHttpClient } from '../../common/http/provider-http.client.js';
+import type { ProviderHttpClient } from '../http/provider-http.client.js';
 import type { CustomProviderConfig } from '../../config/custom-provider-config.js';
 import { GenericOAuth2IdentityProvider } from '../definitions/generic-oauth2.js';
 import { GenericOidcIdentityProvider } from '../definitions/generic-oidc.js';

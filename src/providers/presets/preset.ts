@@ -4,7 +4,7 @@
  * fills in what the provider documents (issuer, endpoints, mapping, email rule), the operator's own generic
  * fields override that (endpoint base URLs for tests and egress proxies), and `create` builds the definition.
  */
-import type { ProviderHttpClient } from '../../common/http/provider-http.client.js';
+import type { ProviderHttpClient } from '../http/provider-http.client.js';
 import { httpsUrl, type CustomProviderConfig, type FieldKind, type Report } from '../../config/custom-provider-config.js';
 import type { IdentityProvider } from '../identity-provider.types.js';
 import type { JwksCachePolicy } from '../oidc/remote-jwks.js';

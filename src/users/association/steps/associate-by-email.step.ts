@@ -1,6 +1,6 @@
 import { hydrate, perDataSource, selectWhere } from '../../../database/entity-rows.js';
 import { User } from '../../entities/user.entity.js';
-import { AccountLinkRequired } from '../account-link-required.js';
+import { AccountLinkRequired } from '../login-outcomes.js';
 import { AssociationStep, type AssociationContext, type PipelineStep } from '../association.types.js';
 
 /**

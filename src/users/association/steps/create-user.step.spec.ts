@@ -5,7 +5,7 @@ import { associationContext } from '../../../../test/support/association-context
 import { createMigratedSqlite } from '../../../../test/support/sqlite-data-source.js';
 import type { NormalizedProfile } from '../../../providers/identity-provider.types.js';
 import { User } from '../../entities/user.entity.js';
-import { AccountLinkRequired } from '../account-link-required.js';
+import { AccountLinkRequired } from '../login-outcomes.js';
 import type { AssociationContext } from '../association.types.js';
 import { CreateUserStep } from './create-user.step.js';
 

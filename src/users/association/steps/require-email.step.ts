@@ -1,5 +1,5 @@
 import { AssociationStep, type AssociationContext, type PipelineStep } from '../association.types.js';
-import { PipelinePause } from '../pipeline-pause.js';
+import { PipelinePause } from '../login-outcomes.js';
 
 /**
  * require_email (not in the default pipeline): a login whose provider gave no email pauses until the user

@@ -1,9 +1,9 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { randomToken } from '../../common/crypto/random.js';
-import { AppError } from '../../common/errors/app-error.js';
-import { APP_CONFIG, type AppConfig } from '../../config/app-config.js';
-import type { NonceResponse } from '../dto/nonce.response.js';
-import { OneTimeStore } from './one-time-store.js';
+import { randomToken } from '../common/crypto/random.js';
+import { AppError } from '../common/errors/app-error.js';
+import { APP_CONFIG, type AppConfig } from '../config/app-config.js';
+import type { NonceResponse } from './dto/nonce.response.js';
+import { OneTimeStore } from '../one-time/one-time-store.js';
 
 /**
  * Server-issued ID-token nonces against replay. The frontend asks for one, puts it in the provider's sign-in

@@ -1,7 +1,7 @@
 import type { Redis } from 'ioredis';
-import { AppError } from '../../common/errors/app-error.js';
-import type { AppConfig } from '../../config/app-config.js';
-import { redisKey } from '../../redis/redis.module.js';
+import { AppError } from '../common/errors/app-error.js';
+import type { AppConfig } from '../config/app-config.js';
+import { redisKey } from '../redis/redis.module.js';
 import { OneTimeStore } from './one-time-store.js';
 
 /**

@@ -1,6 +1,6 @@
 import { Injectable, Logger } from '@nestjs/common';
-import { randomToken, sha256 } from '../../common/crypto/random.js';
-import { SecretBox, type SealedPlace } from '../../common/crypto/secret-box.js';
+import { randomToken, sha256 } from '../common/crypto/random.js';
+import { SecretBox, type SealedPlace } from '../common/crypto/secret-box.js';
 import { OneTimeStore } from './one-time-store.js';
 
 /**

@@ -1,9 +1,9 @@
 import { randomBytes } from 'node:crypto';
 import { afterEach, describe, expect, it } from '@jest/globals';
-import { legacySeal } from '../../../test/support/legacy-seal.js';
-import { sha256 } from '../../common/crypto/random.js';
-import { SecretBox } from '../../common/crypto/secret-box.js';
-import { loadConfig } from '../../config/app-config.js';
+import { legacySeal } from '../../test/support/legacy-seal.js';
+import { sha256 } from '../common/crypto/random.js';
+import { SecretBox } from '../common/crypto/secret-box.js';
+import { loadConfig } from '../config/app-config.js';
 import { MemoryOneTimeStore } from './one-time-store.js';
 import { SealedTickets } from './sealed-tickets.js';
 
