@@ -16,8 +16,8 @@ import {
   type CodeFlow, type CodeGrant, type IdentityProvider, type NormalizedProfile, type ProviderDescription, type ProviderTokens,
   type VerifiedIdentity,
 } from '../identity-provider.types.js';
-import { buildAuthorizationUrl } from '../oauth2/authorization-url.js';
-import { dateFromEpochSeconds, lifetimeSeconds, tokenString } from '../oauth2/token-endpoint.js';
+import { buildAuthorizationUrl } from '../oauth2/relying-party.js';
+import { dateFromEpochSeconds, lifetimeSeconds, tokenString } from '../oauth2/token-values.js';
 import { claimNonce, checkedProfile, claimId, claimStrings, type ClaimRules, type RawProfile } from '../profile-claims.js';
 
 interface DebugTokenData {

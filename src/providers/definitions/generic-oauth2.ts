@@ -12,10 +12,10 @@ import {
   type CodeFlow, type CodeGrant, type IdentityProvider, type LoginFlow, type NormalizedProfile, type ProviderDescription,
   type ProviderTokens, type VerifiedIdentity,
 } from '../identity-provider.types.js';
-import { buildAuthorizationUrl } from '../oauth2/authorization-url.js';
 import { checkedProfile, type ClaimRules } from '../profile-claims.js';
 import { providerError } from '../provider-error.js';
-import { providerTokensFrom, redeemAuthorizationCode, redeemRefreshToken, type ConfidentialClient } from '../oauth2/token-endpoint.js';
+import { buildAuthorizationUrl, redeemAuthorizationCode, redeemRefreshToken, type ConfidentialClient } from '../oauth2/relying-party.js';
+import { providerTokensFrom } from '../oauth2/token-values.js';
 
 export type Json = Record<string, unknown>;
 

@@ -12,22 +12,12 @@ import {
   optionalString, type AuthorizationRequest, type CodeFlow, type CodeGrant, type IdentityProvider, type LoginFlow, type NormalizedProfile,
   type ProviderDescription, type ProviderTokens, type VerifiedIdentity,
 } from '../identity-provider.types.js';
-import { buildAuthorizationUrl } from '../oauth2/authorization-url.js';
 import { claimNonce, checkedProfile, type ClaimRules } from '../profile-claims.js';
-import { dateFromEpochSeconds, formEncode, providerTokensFrom, redeemAuthorizationCode, redeemRefreshToken, type ConfidentialClient } from '../oauth2/token-endpoint.js';
+import { buildAuthorizationUrl, fetchUserinfo, introspect, redeemAuthorizationCode, redeemRefreshToken, type ConfidentialClient } from '../oauth2/relying-party.js';
+import { dateFromEpochSeconds, providerTokensFrom } from '../oauth2/token-values.js';
 import { idTokenAlgorithms, OidcDiscovery, type EndpointRule, type OidcDiscoveryDocument } from '../oidc/discovery.js';
 import { verifyIdToken } from '../oidc/id-token.verifier.js';
 import { RemoteJwks, type JwksCachePolicy } from '../oidc/remote-jwks.js';
-
-/** RFC 7662 2.2; `aud` may be a string or a list. */
-interface Introspection {
-  active?: unknown;
-  client_id?: unknown;
-  aud?: unknown;
-  sub?: unknown;
-  exp?: unknown;
-  scope?: unknown;
-}
 
 export class GenericOidcIdentityProvider implements IdentityProvider {
   readonly id: string;
@@ -171,11 +161,13 @@ export class GenericOidcIdentityProvider implements IdentityProvider {
     if (!answer.id_token) throw new AppError('provider_unavailable', `${this.id} answered the code without an id_token`);
     const claims = await this.verifiedClaims(answer.id_token, doc);
     let merged: Record<string, unknown> = claims;
-    if (doc.userinfo_endpoint) {
-      const userinfo = await this.http.send(this.id, { url: doc.userinfo_endpoint, headers: { authorization: `Bearer ${answer.access_token}` } });
-      const json = userinfo.json;
-      const info = userinfo.status === 200 && json !== null && typeof json === 'object' && !Array.isArray(json) ? (json as Record<string, unknown>) : undefined;
-      if (info && info.sub !== claims.sub) throw new AppError('provider_unavailable', `${this.id} userinfo answered for another subject than the ID token`);
+    // A `sub` that is no string is refused by `profile`, which names the claim in the log; userinfo is not asked then.
+    if (doc.userinfo_endpoint && typeof claims.sub === 'string') {
+      // A userinfo endpoint that refuses the token leaves the ID token's claims (OIDC Core 5.3.2 still holds for an answer).
+      const info = await fetchUserinfo(this.http, this, { issuer: doc.issuer, userinfo_endpoint: doc.userinfo_endpoint }, this.config.clientIds[0]!, answer.access_token, {
+        subject: claims.sub,
+        against: 'the ID token',
+      });
       merged = { ...info, ...claims };
     }
     return {
@@ -207,38 +199,9 @@ export class GenericOidcIdentityProvider implements IdentityProvider {
     if (!doc.introspection_endpoint) {
       throw new AppError('unsupported_grant', `${this.displayName} cannot introspect access tokens; send an id_token`);
     }
-    const info = await this.introspect(doc.introspection_endpoint, accessToken);
-    if (!doc.userinfo_endpoint) throw new AppError('provider_unavailable', `${this.id} publishes no userinfo_endpoint`);
-    const userinfo = await this.http.send(this.id, { url: doc.userinfo_endpoint, headers: { authorization: `Bearer ${accessToken}` } });
-    if (userinfo.status !== 200) throw new AppError('invalid_provider_token', `${this.displayName} rejected the access token at userinfo`);
-    const claims = (userinfo.json ?? {}) as Record<string, unknown>;
-    const profile = this.profile(claims);
-    // OIDC Core 5.3.2: the userinfo `sub` must be the subject the token was issued for.
-    if (info.sub !== undefined && claims.sub !== info.sub) {
-      throw new AppError('provider_unavailable', `${this.id} userinfo answered for another subject than introspection`);
-    }
-    return {
-      provider: this.id,
-      profile,
-      tokens: { accessToken, expiresAt: dateFromEpochSeconds(info.exp) },
-      extraData: { scope: optionalString(info.scope), clientId: optionalString(info.client_id) },
-    };
-  }
-
-  private async introspect(endpoint: string, accessToken: string): Promise<Introspection> {
     const [clientId] = this.config.clientIds;
-    // RFC 6749 2.3.1: id and secret are form-encoded before they are joined for Basic.
-    const basic = Buffer.from(`${formEncode(clientId!)}:${formEncode(this.config.clientSecret!)}`).toString('base64');
-    const answer = await this.http.send(this.id, {
-      method: 'POST',
-      url: endpoint,
-      headers: { authorization: `Basic ${basic}`, 'content-type': 'application/x-www-form-urlencoded' },
-      body: new URLSearchParams({ token: accessToken, token_type_hint: 'access_token' }).toString(),
-    });
-    if (answer.status !== 200) {
-      throw new AppError('provider_unavailable', `${this.id} refused our client credentials at its introspection endpoint (HTTP ${answer.status})`);
-    }
-    const info = (answer.json ?? {}) as Introspection;
+    const endpoints = { issuer: doc.issuer, introspection_endpoint: doc.introspection_endpoint };
+    const info = await introspect(this.http, this, endpoints, { clientId: clientId!, clientSecret: this.config.clientSecret! }, accessToken);
     if (info.active !== true) throw new AppError('invalid_provider_token', `${this.displayName} says the access token is not active`);
     // The audience check of the token flow: a token the user gave another app must not log in here.
     // `client_id` says who the token was issued to; only without it do we fall back to `aud`.
@@ -246,7 +209,19 @@ export class GenericOidcIdentityProvider implements IdentityProvider {
     if (!audiences.some((aud) => this.config.clientIds.includes(String(aud)))) {
       throw new AppError('provider_token_audience_mismatch', `The ${this.displayName} access token was issued to another application`);
     }
-    return info;
+    if (!doc.userinfo_endpoint) throw new AppError('provider_unavailable', `${this.id} publishes no userinfo_endpoint`);
+    // OIDC Core 5.3.2: the userinfo `sub` must be the subject the token was issued for.
+    const claims = await fetchUserinfo(this.http, this, { issuer: doc.issuer, userinfo_endpoint: doc.userinfo_endpoint }, clientId!, accessToken, {
+      subject: typeof info.sub === 'string' ? info.sub : undefined,
+      against: 'introspection',
+    });
+    if (!claims) throw new AppError('invalid_provider_token', `${this.displayName} rejected the access token at userinfo`);
+    return {
+      provider: this.id,
+      profile: this.profile(claims),
+      tokens: { accessToken, expiresAt: dateFromEpochSeconds(info.exp) },
+      extraData: { scope: optionalString(info.scope), clientId: optionalString(info.client_id) },
+    };
   }
 
   private jwksOf(doc: OidcDiscoveryDocument): RemoteJwks {

@@ -7,8 +7,8 @@ import { AppError } from '../../common/errors/app-error.js';
 import type { ProviderHttpClient } from '../http/provider-http.client.js';
 import type { GitHubConfig, ProviderClient } from '../../config/providers-config.js';
 import { optionalString, type CodeFlow, type CodeGrant, type IdentityProvider, type ProviderDescription, type VerifiedIdentity } from '../identity-provider.types.js';
-import { buildAuthorizationUrl } from '../oauth2/authorization-url.js';
-import { MAX_TOKEN_LENGTH } from '../oauth2/token-endpoint.js';
+import { buildAuthorizationUrl } from '../oauth2/relying-party.js';
+import { MAX_TOKEN_LENGTH } from '../oauth2/token-values.js';
 import { providerError, quoted } from '../provider-error.js';
 import { checkedProfile, claimId, claimStrings, type ClaimRules } from '../profile-claims.js';
 

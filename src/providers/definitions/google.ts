@@ -13,10 +13,10 @@ import {
   optionalString, type CodeFlow, type CodeGrant, type IdentityProvider, type NormalizedProfile, type ProviderDescription, type ProviderTokens,
   type VerifiedIdentity,
 } from '../identity-provider.types.js';
-import { buildAuthorizationUrl } from '../oauth2/authorization-url.js';
 import { claimNonce, checkedProfile, claimText, type ClaimRules } from '../profile-claims.js';
 import { providerError } from '../provider-error.js';
-import { dateFromEpochSeconds, providerTokensFrom, redeemAuthorizationCode, redeemRefreshToken, type ConfidentialClient } from '../oauth2/token-endpoint.js';
+import { buildAuthorizationUrl, redeemAuthorizationCode, redeemRefreshToken, type ConfidentialClient } from '../oauth2/relying-party.js';
+import { dateFromEpochSeconds, providerTokensFrom } from '../oauth2/token-values.js';
 
 interface GoogleClaims {
   sub?: unknown;

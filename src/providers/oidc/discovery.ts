@@ -1,6 +1,8 @@
+import { allowInsecureRequests, ClientError, customFetch, discovery } from 'openid-client';
 import type { AppError } from '../../common/errors/app-error.js';
 import type { ProviderHttpClient } from '../http/provider-http.client.js';
 import { httpsUrlProblem } from '../../config/custom-provider-config.js';
+import { appErrorIn, providerFetch } from '../oauth2/relying-party.js';
 import { providerError, quoted } from '../provider-error.js';
 import type { JwksCachePolicy } from './remote-jwks.js';
 
@@ -45,6 +47,9 @@ export interface EndpointRule {
 
 /** The members our server calls with our client secret or a user's token; the browser-facing authorization endpoint is only checked for https. */
 const SERVER_SIDE_ENDPOINTS = ['jwks_uri', 'token_endpoint', 'userinfo_endpoint', 'introspection_endpoint', 'revocation_endpoint'] as const;
+
+/** openid-client wants a client id; the Configuration discovery returns is only read for its metadata. */
+const DISCOVERY_ONLY = 'discovery-only';
 
 /** OIDC Discovery 4: a terminating "/" of the issuer is removed before appending the well-known path. */
 export const discoveryUrl = (issuer: string) => `${issuer.replace(/\/$/, '')}/.well-known/openid-configuration`;
@@ -93,11 +98,20 @@ export class OidcDiscovery {
     return this.inflight;
   }
 
+  /**
+   * openid-client fetches and parses the document over our HTTP client. It is given the well-known URL itself, so it
+   * leaves the issuer to `validate`: OIDC Discovery 4.3 wants the very string (openid-client compares normalized
+   * URLs), and Entra's multi-tenant document publishes a template.
+   */
   private async fetch(): Promise<OidcDiscoveryDocument> {
     try {
-      const { status, json } = await this.http.send(this.provider, { url: discoveryUrl(this.issuer) });
-      if (status !== 200) throw this.unavailable(`answered HTTP ${status} for its discovery document`);
-      const doc = this.validate(json);
+      const execute = this.endpoints.httpAllowed || this.issuer.startsWith('http:') ? [allowInsecureRequests] : [];
+      const config = await discovery(new URL(discoveryUrl(this.issuer)), DISCOVERY_ONLY, undefined, undefined, { [customFetch]: providerFetch(this.http, this.provider), execute })
+        .catch((error: unknown) => {
+          const status = error instanceof ClientError && error.cause instanceof Response ? error.cause.status : undefined;
+          throw appErrorIn(error) ?? this.unavailable(status === undefined ? `answered an unreadable discovery document (${(error as Error).message})` : `answered HTTP ${status} for its discovery document`);
+        });
+      const doc = this.validate(config.serverMetadata());
       [this.doc, this.fetchedAt, this.failure] = [doc, this.now(), undefined];
       return doc;
     } catch (error) {
