@@ -6,17 +6,13 @@
  * Each prints the next JWT_PRIVATE_KEYS value (reading the current one from the environment). Usage:
  *   node dist/cli/keys.js generate [ES256|RS256] | list | stage | promote | retire   (npm run keys -- … in a checkout)
  */
-import { readSigningAlgorithm, type SigningAlgorithm } from '../config/app-config.js';
-import { EnvReader } from '../config/env-reader.js';
+import { loadSigningKeys, type SigningAlgorithm } from '../config/app-config.js';
 import { describeKeys, formatKeys, nextKeys } from '../auth/tokens/key-rotation.js';
 import { generateSigningKeyPem } from '../auth/tokens/signing-keys.service.js';
 
 function currentKeys(): { pems: string[]; algorithm: SigningAlgorithm } {
-  const r = new EnvReader(process.env);
-  const pems = r.pemList('JWT_PRIVATE_KEYS');
   // Only these two settings: the rest of a production configuration is not needed to rotate keys.
-  const algorithm = readSigningAlgorithm(r);
-  r.throwIfProblems();
+  const { pems, algorithm } = loadSigningKeys();
   if (pems.length === 0) throw new Error('JWT_PRIVATE_KEYS is empty: nothing to rotate (use "generate" for a first key)');
   return { pems, algorithm };
 }

@@ -116,6 +116,14 @@ describe(loadConfig.name, () => {
     });
   });
 
+  describe('a bad value in production', () => {
+    it('should be named once, for what is wrong with it, not also as missing', () => {
+      expect(problemsOfAny({ ...PRODUCTION_ENV, ENCRYPTION_KEYS: 'k1:c2hvcnQ=' })).toEqual(['ENCRYPTION_KEYS entry 1 must be id:base64 of exactly 32 bytes']);
+      expect(problemsOfAny({ ...PRODUCTION_ENV, PUBLIC_URL: 'auth.example.com' })).toEqual(['PUBLIC_URL must be an http(s) URL, got "auth.example.com"']);
+      expect(problemsOfAny({ ...PRODUCTION_ENV, JWT_PRIVATE_KEYS: 'not a key' })).toEqual(['JWT_PRIVATE_KEYS must hold one or more PEM private keys']);
+    });
+  });
+
   describe('TRUST_PROXY', () => {
     it('should refuse true in production, where any client could pick its own address with one header', () => {
       expect(problemsOfAny({ ...PRODUCTION_ENV, TRUST_PROXY: 'true' })).toEqual([expect.stringMatching(/^TRUST_PROXY must not be true in production: it trusts every X-Forwarded-For entry/)]);

@@ -5,24 +5,23 @@
  * anyone can make), and in production so is plain http off this machine: a network attacker who can write into
  * such a page would read our answers with the user's credentials.
  */
-import type { EnvReader } from './env-reader.js';
 import { isLoopback } from './custom-provider-config.js';
+import { list } from './settings/setting.js';
 
-function originProblem(value: string, production: boolean): string | undefined {
+function originProblem(value: string): string | undefined {
   if (value === '*' || value.toLowerCase() === 'null') return `has "${value}": list each origin by name (credentials are sent, so no wildcard and no "null")`;
   const url = URL.canParse(value) ? new URL(value) : undefined;
   if (!url || !/^https?:$/.test(url.protocol) || url.origin !== value) {
     return `has "${value}": each must be an origin, scheme://host[:port] without path or trailing slash`;
   }
-  if (production && url.protocol === 'http:' && !isLoopback(url.hostname)) return `has "${value}": must be https in production (http only for loopback hosts)`;
   return undefined;
 }
 
-export function readCorsOrigins(r: EnvReader, production: boolean): string[] {
-  const origins = r.list('CORS_ORIGINS', []);
-  for (const origin of origins) {
-    const problem = originProblem(origin, production);
-    if (problem) r.problem('CORS_ORIGINS', problem);
-  }
-  return origins;
+export const corsOrigins = list([], originProblem);
+
+/** Production's rule, applied by app-config.ts to origins `corsOrigins` accepted. */
+export function productionOriginProblem(origin: string): string | undefined {
+  const url = new URL(origin);
+  if (url.protocol === 'http:' && !isLoopback(url.hostname)) return `has "${origin}": must be https in production (http only for loopback hosts)`;
+  return undefined;
 }

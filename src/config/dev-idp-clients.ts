@@ -7,6 +7,7 @@
  */
 import type { EnvReader } from './env-reader.js';
 import { redirectUriProblem } from './redirect-uri.js';
+import { variable, type Report } from './settings/setting.js';
 
 export const DEV_IDP_RESPONSE_TYPES = ['code', 'id_token', 'code id_token'] as const;
 export type DevIdpResponseType = (typeof DEV_IDP_RESPONSE_TYPES)[number];
@@ -33,7 +34,7 @@ function grantTypesFor(responseTypes: string[]): string[] {
 
 const isStringList = (value: unknown): value is string[] => Array.isArray(value) && value.every((item) => typeof item === 'string');
 
-function parseClient(entry: unknown, at: string, problem: (message: string) => void): DevIdpClient | undefined {
+function parseClient(entry: unknown, at: string, problem: Report): DevIdpClient | undefined {
   if (entry === null || typeof entry !== 'object' || Array.isArray(entry)) return void problem(`${at} must be an object`);
   const fields = entry as Record<string, unknown>;
   const unknown = Object.keys(fields).filter((key) => !FIELDS.includes(key));
@@ -69,25 +70,30 @@ function parseClient(entry: unknown, at: string, problem: (message: string) => v
   };
 }
 
-/** Problems are reported on `r` under DEV_IDP_CLIENTS. */
-export function readDevIdpClients(r: EnvReader, enabled: boolean): DevIdpClient[] {
+/** The JSON list, each client checked; whether the dev IdP is on is `readDevIdpClients`'s question. */
+export const devIdpClients = variable<DevIdpClient[]>([], (value, problem: Report) => {
   const reservedIds = [DEV_IDP_CLIENT_ID];
-  const value = r.raw('DEV_IDP_CLIENTS');
-  if (value === undefined) return [];
-  const problem = (message: string): [] => (r.problem('DEV_IDP_CLIENTS', message), []);
-  if (!enabled) return problem('has no effect while the dev IdP is off: set DEV_IDP_ENABLED=true (it is on by default under `npm start`)');
   let list: unknown;
   try {
     list = JSON.parse(value);
   } catch {
     // JSON.parse's message quotes the text around the error, which may be a secret.
-    return problem('must be JSON: a list of clients, [{"client_id": …, "redirect_uris": […]}], and it does not parse');
+    return (problem('must be JSON: a list of clients, [{"client_id": …, "redirect_uris": […]}], and it does not parse'), []);
   }
-  if (!Array.isArray(list)) return problem('must be a JSON list of clients, [{"client_id": …, "redirect_uris": […]}]');
+  if (!Array.isArray(list)) return (problem('must be a JSON list of clients, [{"client_id": …, "redirect_uris": […]}]'), []);
   const clients = list.map((entry, i) => parseClient(entry, `[${i}]`, problem)).filter((client) => client !== undefined);
   const ids = [...reservedIds, ...clients.map((client) => client.clientId)];
   for (const id of new Set(ids.filter((id, i) => ids.indexOf(id) !== i))) {
     problem(`names client_id "${id}" twice${reservedIds.includes(id) ? ' (it is the dev IdP\'s own client for the "dev" provider)' : ''}; ids must be unique`);
   }
   return clients;
+});
+
+/** Problems are reported on `r` under DEV_IDP_CLIENTS. */
+export function readDevIdpClients(r: EnvReader, enabled: boolean): DevIdpClient[] {
+  if (!enabled && r.raw('DEV_IDP_CLIENTS') !== undefined) {
+    r.problem('DEV_IDP_CLIENTS', 'has no effect while the dev IdP is off: set DEV_IDP_ENABLED=true (it is on by default under `npm start`)');
+    return [];
+  }
+  return r.read('DEV_IDP_CLIENTS', devIdpClients);
 }

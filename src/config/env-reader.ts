@@ -1,8 +1,21 @@
-import { createHash } from 'node:crypto';
-import { ConfigError } from './app-config.js';
+import { z } from 'zod';
 import { isDeclared } from './settings/index.js';
+import { bool, int, list, string, type Variable } from './settings/setting.js';
 
-/** Reads typed values out of the environment and remembers every problem instead of throwing at the first. */
+/** The one boot error: every bad key, each problem on its own line, named by its variable. */
+export class ConfigError extends Error {
+  /** `note`: one line of context for the whole list (why production rules apply). */
+  constructor(readonly problems: string[], note?: string) {
+    super(`Invalid configuration${note ? ` (${note})` : ''}:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+    this.name = 'ConfigError';
+  }
+}
+
+/**
+ * Runs variables through their schemas (src/config/settings/) and remembers every problem instead of throwing at
+ * the first, so one `ConfigError` names every bad key. Families of variables (`PROVIDER_<ID>_*`), which no fixed
+ * schema lists, are read by name here too.
+ */
 export class EnvReader {
   private readonly problems: string[] = [];
 
@@ -10,6 +23,10 @@ export class EnvReader {
 
   problem(key: string, message: string): void {
     this.problems.push(`${key} ${message}`);
+  }
+
+  hasProblem(key: string): boolean {
+    return this.problems.some((problem) => problem.startsWith(`${key} `));
   }
 
   throwIfProblems(note?: string): void {
@@ -23,97 +40,39 @@ export class EnvReader {
     return value === undefined || value.trim() === '' ? undefined : value.trim();
   }
 
-  string(key: string, fallback: string): string {
-    return this.raw(key) ?? fallback;
+  /** `key` through its schema; a value with problems reports each (zod's issues, named by `key`) and reads as unset. */
+  read<T>(key: string, schema: Variable<T>): T {
+    const result = schema.safeParse(this.raw(key));
+    if (result.success) return result.data;
+    for (const issue of result.error.issues) this.problem(key, issue.message);
+    return schema.parse(undefined);
   }
 
-  optional(key: string, rule?: { pattern: RegExp; hint: string }): string | undefined {
-    const value = this.raw(key);
-    if (value !== undefined && rule && !rule.pattern.test(value)) this.problem(key, `must be ${rule.hint}`);
-    return value;
+  /** Every variable of a group (or of several: `z.object({ ...A.shape, ...B.shape })`), typed by its schema. */
+  readAll<S extends Record<string, Variable>>(schema: z.ZodObject<S>): z.output<z.ZodObject<S>> {
+    return Object.fromEntries(Object.entries(schema.shape).map(([key, variable]) => [key, this.read(key, variable)])) as z.output<z.ZodObject<S>>;
+  }
+
+  // Shorthands for variables read by name (families, the providers' own prefixes), with the catalogue's parsers.
+  string(key: string, fallback: string): string {
+    return this.read(key, string(fallback));
   }
 
   int(key: string, fallback: number, range: { min?: number; max?: number } = {}): number {
-    const value = this.raw(key);
-    if (value === undefined) return fallback;
-    const n = Number(value);
-    if (!Number.isInteger(n)) {
-      this.problem(key, `must be a whole number, got "${value}"`);
-      return fallback;
-    }
-    if ((range.min !== undefined && n < range.min) || (range.max !== undefined && n > range.max)) {
-      this.problem(key, `must be between ${range.min ?? '-∞'} and ${range.max ?? '∞'}, got ${n}`);
-    }
-    return n;
+    return this.read(key, int(fallback, range));
   }
 
   bool(key: string, fallback: boolean): boolean {
-    const value = this.raw(key)?.toLowerCase();
-    if (value === undefined) return fallback;
-    if (['1', 'true', 'yes', 'on'].includes(value)) return true;
-    if (['0', 'false', 'no', 'off'].includes(value)) return false;
-    this.problem(key, `must be true or false, got "${value}"`);
-    return fallback;
-  }
-
-  oneOf<T extends string>(key: string, allowed: readonly T[], fallback: T): T {
-    const value = this.raw(key);
-    if (value === undefined) return fallback;
-    if ((allowed as readonly string[]).includes(value)) return value as T;
-    this.problem(key, `must be one of ${allowed.join(', ')}, got "${value}"`);
-    return fallback;
+    return this.read(key, bool(fallback));
   }
 
   list(key: string, fallback: string[]): string[] {
-    const value = this.raw(key);
-    if (value === undefined) return fallback;
-    return value.split(',').map((s) => s.trim()).filter(Boolean);
+    return this.read(key, list(fallback));
   }
 
   url(key: string, fallback: string): string {
     const value = this.string(key, fallback);
-    try {
-      const parsed = new URL(value);
-      if (parsed.protocol !== 'https:' && parsed.protocol !== 'http:') throw new Error('scheme');
-    } catch {
-      this.problem(key, `must be an http(s) URL, got "${value}"`);
-    }
+    if (!URL.canParse(value) || !/^https?:$/.test(new URL(value).protocol)) this.problem(key, `must be an http(s) URL, got "${value}"`);
     return value;
-  }
-
-  /** PEM keys separated by blank lines or given with literal "\n" (one-line env files). */
-  pemList(key: string): string[] {
-    const value = this.raw(key);
-    if (value === undefined) return [];
-    const text = value.replace(/\\n/g, '\n');
-    const keys = text.match(/-----BEGIN [A-Z ]*PRIVATE KEY-----[\s\S]+?-----END [A-Z ]*PRIVATE KEY-----/g) ?? [];
-    if (keys.length === 0) this.problem(key, 'must hold one or more PEM private keys');
-    return keys;
-  }
-
-  /**
-   * `ENCRYPTION_KEYS=id1:base64key,id2:base64key`: the first encrypts, all decrypt, so a key can be rotated
-   * without re-encrypting old rows at once. Keys are 32 bytes (AES-256-GCM).
-   */
-  encryptionKeys(key: string, allowDevDefault: boolean): Array<{ id: string; key: Buffer }> {
-    const value = this.raw(key);
-    if (value === undefined) {
-      if (!allowDevDefault) {
-        this.problem(key, 'is required in production (id:base64-of-32-bytes, comma separated)');
-        return [];
-      }
-      // Development only: a fixed, public key so a restarted dev server can still read its own rows.
-      return [{ id: 'dev', key: createHash('sha256').update('nest-social-auth development key').digest() }];
-    }
-    const keys = value.split(',').map((entry, i) => {
-      const [id, b64] = entry.trim().split(':');
-      const bytes = Buffer.from(b64 ?? '', 'base64');
-      if (!id || bytes.length !== 32) this.problem(key, `entry ${i + 1} must be id:base64 of exactly 32 bytes`);
-      return { id: id ?? `k${i}`, key: bytes };
-    });
-    const ids = keys.map((k) => k.id);
-    const repeated = ids.filter((id, i) => ids.indexOf(id) !== i);
-    if (repeated.length > 0) this.problem(key, `names key id "${repeated[0]}" twice; ids must be unique`);
-    return keys;
   }
 }

@@ -7,7 +7,7 @@
  * takes them. (A number of hops is not offered: Fastify 5 trusts no peer for one, since it cannot check who sent it.)
  */
 import { isIP } from 'node:net';
-import type { EnvReader } from './env-reader.js';
+import { variable } from './settings/setting.js';
 
 export type TrustProxy = boolean | string[];
 
@@ -22,18 +22,15 @@ const isAddressOrCidr = (entry: string) => {
   return bits === undefined || (/^\d{1,3}$/.test(bits) && Number(bits) <= (version === 4 ? 32 : 128));
 };
 
-export function readTrustProxy(r: EnvReader, production: boolean): TrustProxy {
-  const value = r.raw('TRUST_PROXY');
-  if (value === undefined || /^(false|0|no|off)$/i.test(value)) return false;
-  if (/^(true|1|yes|on)$/i.test(value)) {
-    if (production) {
-      r.problem('TRUST_PROXY', 'must not be true in production: it trusts every X-Forwarded-For entry, which clients write themselves '
-        + '(so any client picks its own address for the per-IP rate limit). Give the addresses of the proxies in front of this API instead (TRUST_PROXY=10.0.0.0/8, or uniquelocal)');
-    }
-    return true;
-  }
+/** Parsed without NODE_ENV: `true` is refused in production by app-config.ts (TRUST_PROXY_TRUE_REFUSED). */
+export const trustProxy = variable<TrustProxy>(false, (value, report) => {
+  if (/^(false|0|no|off)$/i.test(value)) return false;
+  if (/^(true|1|yes|on)$/i.test(value)) return true;
   const entries = value.split(',').map((s) => s.trim()).filter(Boolean);
   const bad = entries.filter((entry) => !isAddressOrCidr(entry));
-  if (bad.length > 0) r.problem('TRUST_PROXY', `must be false, or the proxies' IP addresses / CIDR ranges (or loopback, linklocal, uniquelocal); "${bad[0]}" is none of these`);
+  if (bad.length > 0) report(`must be false, or the proxies' IP addresses / CIDR ranges (or loopback, linklocal, uniquelocal); "${bad[0]}" is none of these`);
   return entries;
-}
+});
+
+export const TRUST_PROXY_TRUE_REFUSED = 'must not be true in production: it trusts every X-Forwarded-For entry, which clients write themselves '
+  + '(so any client picks its own address for the per-IP rate limit). Give the addresses of the proxies in front of this API instead (TRUST_PROXY=10.0.0.0/8, or uniquelocal)';

@@ -1,47 +1,90 @@
-import type { Setting } from './setting.js';
+import { devIdpClients } from '../dev-idp-clients.js';
+import { returnToUrls } from '../browser-flow-config.js';
+import { initialAccessTokenHashes } from '../oauth-server-config.js';
+import { redirectUriProblem } from '../redirect-uri.js';
+import { bool, group, int, list, oneOf, string, variable } from './setting.js';
+
+export const DEFAULT_PIPELINE = [
+  'social_details', 'social_uid', 'auth_allowed', 'social_user', 'get_username',
+  'associate_by_email', 'create_user', 'associate_user', 'load_extra_data', 'user_details',
+];
+
+/** PEM keys separated by blank lines or given with literal "\n" (one-line env files). */
+const pemList = variable<string[]>([], (value, report) => {
+  const keys = value.replace(/\\n/g, '\n').match(/-----BEGIN [A-Z ]*PRIVATE KEY-----[\s\S]+?-----END [A-Z ]*PRIVATE KEY-----/g) ?? [];
+  if (keys.length === 0) report('must hold one or more PEM private keys');
+  return keys;
+});
+
+/**
+ * `id1:base64key,id2:base64key`: the first encrypts, all decrypt, so a key can be rotated without re-encrypting old
+ * rows at once. Keys are 32 bytes (AES-256-GCM). Unset: app-config.ts requires it in production, else a dev key.
+ */
+const encryptionKeys = variable<Array<{ id: string; key: Buffer }> | undefined>(undefined, (value, report) => {
+  const keys = value.split(',').map((entry, i) => {
+    const [id, b64] = entry.trim().split(':');
+    const bytes = Buffer.from(b64 ?? '', 'base64');
+    if (!id || bytes.length !== 32) report(`entry ${i + 1} must be id:base64 of exactly 32 bytes`);
+    return { id: id ?? `k${i}`, key: bytes };
+  });
+  const ids = keys.map((k) => k.id);
+  const repeated = ids.filter((id, i) => ids.indexOf(id) !== i);
+  if (repeated.length > 0) report(`names key id "${repeated[0]}" twice; ids must be unique`);
+  return keys;
+});
+
+const lowercaseList = list().transform((entries) => entries.map((entry) => entry.toLowerCase()));
 
 /** Our tokens and keys, the login rules, the browser flows, the authorization server and the development helpers. */
-export const AUTH_SETTINGS: Setting[] = [
-  { name: 'JWT_PRIVATE_KEYS', group: 'Tokens and keys', default: 'generated in development', secret: true, description: 'PEM private keys, \\n escapes allowed; the first signs, all verify. Make one with: node dist/cli/keys.js generate', production: true },
-  { name: 'ENCRYPTION_KEYS', group: 'Tokens and keys', default: 'a fixed development key', secret: true, description: 'id:base64(32 bytes)[,id:key…] sealing provider tokens at rest; the first encrypts, all decrypt', production: true },
-  { name: 'JWT_ISSUER', group: 'Tokens and keys', default: 'PUBLIC_URL', example: 'https://auth.example.com', description: "iss of our access tokens, and our authorization server's issuer" },
-  { name: 'JWT_AUDIENCE', group: 'Tokens and keys', default: 'nest-social-auth', description: 'aud of our access tokens' },
-  { name: 'JWT_ALGORITHM', group: 'Tokens and keys', default: 'ES256', description: 'ES256 (P-256) or RS256 (RSA 2048 or more)' },
-  { name: 'JWT_KEYS_DIR', group: 'Tokens and keys', default: './data/keys', description: 'where a development key is generated and kept when JWT_PRIVATE_KEYS is empty' },
-  { name: 'JWT_ACCESS_TTL_SECONDS', group: 'Tokens and keys', default: '900', description: 'access-token lifetime' },
-  { name: 'JWT_CHECK_SESSION', group: 'Tokens and keys', default: 'false', description: "check on every request that the token's session is still live" },
-  { name: 'JWT_SESSION_CHECK_CACHE_MS', group: 'Tokens and keys', default: '5000', description: 'how long one such check is cached' },
-  { name: 'REFRESH_TTL_SECONDS', group: 'Tokens and keys', default: '2592000', description: 'refresh-token lifetime (30 days)' },
-  { name: 'REFRESH_REUSE_GRACE_SECONDS', group: 'Tokens and keys', default: '0', description: 'a refresh token re-presented this soon after rotation is refused without ending the session (ADR 0003)' },
+export const TOKENS_AND_KEYS = group('Tokens and keys', {
+  JWT_PRIVATE_KEYS: pemList.meta({ default: 'generated in development', secret: true, description: 'PEM private keys, \\n escapes allowed; the first signs, all verify. Make one with: node dist/cli/keys.js generate', production: true }),
+  ENCRYPTION_KEYS: encryptionKeys.meta({ default: 'a fixed development key', secret: true, description: 'id:base64(32 bytes)[,id:key…] sealing provider tokens at rest; the first encrypts, all decrypt', production: true }),
+  JWT_ISSUER: string(undefined).meta({ default: 'PUBLIC_URL', example: 'https://auth.example.com', description: "iss of our access tokens, and our authorization server's issuer" }),
+  JWT_AUDIENCE: string('nest-social-auth').meta({ description: 'aud of our access tokens' }),
+  JWT_ALGORITHM: oneOf(['ES256', 'RS256'], 'ES256').meta({ description: 'ES256 (P-256) or RS256 (RSA 2048 or more)' }),
+  JWT_KEYS_DIR: string('./data/keys').meta({ description: 'where a development key is generated and kept when JWT_PRIVATE_KEYS is empty' }),
+  JWT_ACCESS_TTL_SECONDS: int(900, { min: 30, max: 86400 }).meta({ description: 'access-token lifetime' }),
+  JWT_CHECK_SESSION: bool(false).meta({ description: "check on every request that the token's session is still live" }),
+  JWT_SESSION_CHECK_CACHE_MS: int(5000, { min: 0, max: 300000 }).meta({ description: 'how long one such check is cached' }),
+  REFRESH_TTL_SECONDS: int(30 * 86400, { min: 60 }).meta({ description: 'refresh-token lifetime (30 days)' }),
+  REFRESH_REUSE_GRACE_SECONDS: int(0, { min: 0, max: 60 }).meta({ description: 'a refresh token re-presented this soon after rotation is refused without ending the session (ADR 0003)' }),
+});
 
-  { name: 'LOGIN_PIPELINE', group: 'Login', default: 'the ten built-in steps', description: 'the association steps, in order' },
-  { name: 'LOGIN_ALLOWED_EMAIL_DOMAINS', group: 'Login', default: '', example: 'example.com', description: 'admit only verified emails of these domains' },
-  { name: 'LOGIN_ALLOWED_EMAILS', group: 'Login', default: '', description: 'admit only these verified email addresses' },
-  { name: 'LOGIN_PROTECTED_USER_FIELDS', group: 'Login', default: '', example: 'name,picture', description: 'profile fields a provider may not overwrite' },
-  { name: 'LOGIN_NONCE_REQUIRED', group: 'Login', default: 'false', description: 'refuse ID tokens without one of our nonces' },
-  { name: 'LOGIN_NONCE_TTL_SECONDS', group: 'Login', default: '600', description: 'nonce lifetime' },
-  { name: 'LOGIN_PENDING_TTL_SECONDS', group: 'Login', default: '600', description: 'lifetime of the pending_token of a paused login' },
-  { name: 'LOGIN_LINK_TOKEN_TTL_SECONDS', group: 'Login', default: '600', description: 'lifetime of the link_token of an account_link_required answer' },
+export const LOGIN = group('Login', {
+  LOGIN_PIPELINE: list(DEFAULT_PIPELINE).meta({ default: 'the ten built-in steps', description: 'the association steps, in order' }),
+  LOGIN_ALLOWED_EMAIL_DOMAINS: lowercaseList.meta({ example: 'example.com', description: 'admit only verified emails of these domains' }),
+  LOGIN_ALLOWED_EMAILS: lowercaseList.meta({ description: 'admit only these verified email addresses' }),
+  LOGIN_PROTECTED_USER_FIELDS: list().meta({ example: 'name,picture', description: 'profile fields a provider may not overwrite' }),
+  LOGIN_NONCE_REQUIRED: bool(false).meta({ description: 'refuse ID tokens without one of our nonces' }),
+  LOGIN_NONCE_TTL_SECONDS: int(600, { min: 30, max: 3600 }).meta({ description: 'nonce lifetime' }),
+  LOGIN_PENDING_TTL_SECONDS: int(600, { min: 1, max: 3600 }).meta({ description: 'lifetime of the pending_token of a paused login' }),
+  LOGIN_LINK_TOKEN_TTL_SECONDS: int(600, { min: 1, max: 3600 }).meta({ description: 'lifetime of the link_token of an account_link_required answer' }),
+});
 
-  { name: 'AUTH_RETURN_TO_URLS', group: 'Browser sign-in', default: '', example: 'https://app.example.com/signed-in', description: 'exact allow-list of frontend URLs the redirect flow may return to' },
-  { name: 'AUTH_CODE_PKCE_REQUIRED', group: 'Browser sign-in', default: 'true', description: 'POST /auth/{provider}/code needs a code_verifier' },
-  { name: 'AUTH_STATE_TTL_SECONDS', group: 'Browser sign-in', default: '600', description: "lifetime of a redirect flow's state and its cookie" },
-  { name: 'AUTH_LOGIN_CODE_TTL_SECONDS', group: 'Browser sign-in', default: '30', description: 'lifetime of the one-time login code (at most 59)' },
+export const BROWSER_SIGN_IN = group('Browser sign-in', {
+  AUTH_RETURN_TO_URLS: returnToUrls.meta({ example: 'https://app.example.com/signed-in', description: 'exact allow-list of frontend URLs the redirect flow may return to' }),
+  AUTH_CODE_PKCE_REQUIRED: bool(true).meta({ description: 'POST /auth/{provider}/code needs a code_verifier' }),
+  AUTH_STATE_TTL_SECONDS: int(600, { min: 1, max: 1800 }).meta({ description: "lifetime of a redirect flow's state and its cookie" }),
+  AUTH_LOGIN_CODE_TTL_SECONDS: int(30, { min: 1, max: 59 }).meta({ description: 'lifetime of the one-time login code (at most 59)' }),
+});
 
-  { name: 'OAUTH_SERVER_ENABLED', group: 'Authorization server', default: 'true', description: 'our OAuth 2.1 / OpenID Connect server for third-party applications at /oauth' },
-  { name: 'ADMIN_USER_IDS', group: 'Authorization server', default: '', description: 'user ids holding the admin role (the applications admin API)' },
-  { name: 'OAUTH_ACCESS_TOKEN_TTL_SECONDS', group: 'Authorization server', default: '900', description: 'third-party access-token lifetime' },
-  { name: 'OAUTH_REFRESH_TOKEN_TTL_SECONDS', group: 'Authorization server', default: '2592000', description: 'third-party refresh-token (and grant) lifetime' },
-  { name: 'OAUTH_SESSION_TTL_SECONDS', group: 'Authorization server', default: '86400', description: 'lifetime of a sign-in at /oauth' },
-  { name: 'OAUTH_REFRESH_REUSE_GRACE_SECONDS', group: 'Authorization server', default: '0', description: 'a refresh token re-presented this soon after it was spent does not revoke the grant (ADR 0023)' },
-  { name: 'OAUTH_DYNAMIC_REGISTRATION_ENABLED', group: 'Authorization server', default: 'false', description: 'dynamic client registration at /oauth/register (ADR 0024)' },
-  { name: 'OAUTH_REGISTRATION_INITIAL_ACCESS_TOKENS', group: 'Authorization server', default: '', description: 'sha256:… hashes of the initial access tokens that may register a client (node dist/cli/apps.js initial-token)' },
-  { name: 'OAUTH_CLIENT_CACHE_MS', group: 'Authorization server', default: '5000', description: "how long an instance remembers an application's registration" },
+export const AUTHORIZATION_SERVER = group('Authorization server', {
+  OAUTH_SERVER_ENABLED: bool(true).meta({ description: 'our OAuth 2.1 / OpenID Connect server for third-party applications at /oauth' }),
+  ADMIN_USER_IDS: list().meta({ description: 'user ids holding the admin role (the applications admin API)' }),
+  OAUTH_ACCESS_TOKEN_TTL_SECONDS: int(900, { min: 30, max: 86400 }).meta({ description: 'third-party access-token lifetime' }),
+  OAUTH_REFRESH_TOKEN_TTL_SECONDS: int(30 * 86400, { min: 60 }).meta({ description: 'third-party refresh-token (and grant) lifetime' }),
+  OAUTH_SESSION_TTL_SECONDS: int(86400, { min: 60, max: 30 * 86400 }).meta({ description: 'lifetime of a sign-in at /oauth' }),
+  OAUTH_REFRESH_REUSE_GRACE_SECONDS: int(0, { min: 0, max: 60 }).meta({ description: 'a refresh token re-presented this soon after it was spent does not revoke the grant (ADR 0023)' }),
+  OAUTH_DYNAMIC_REGISTRATION_ENABLED: bool(false).meta({ description: 'dynamic client registration at /oauth/register (ADR 0024)' }),
+  OAUTH_REGISTRATION_INITIAL_ACCESS_TOKENS: initialAccessTokenHashes.meta({ description: 'sha256:… hashes of the initial access tokens that may register a client (node dist/cli/apps.js initial-token)' }),
+  OAUTH_CLIENT_CACHE_MS: int(5000, { min: 0, max: 300_000 }).meta({ description: "how long an instance remembers an application's registration" }),
+});
 
-  { name: 'DEMO_ENABLED', group: 'Development', default: 'true except in production', description: 'serve the demo page at /demo' },
-  { name: 'DEV_IDP_ENABLED', group: 'Development', default: 'true in development only', description: 'the development identity provider, which signs anyone in (refused in production)' },
-  { name: 'DEV_IDP_FORCE', group: 'Development', default: 'false', description: 'let production boot with the development identity provider' },
-  { name: 'DEV_IDP_REDIRECT_URIS', group: 'Development', default: '', description: "your frontend's callback URLs, registered at the development identity provider" },
+export const DEVELOPMENT = group('Development', {
+  DEMO_ENABLED: bool(undefined).meta({ default: 'true except in production', description: 'serve the demo page at /demo' }),
+  DEV_IDP_ENABLED: bool(undefined).meta({ default: 'true in development only', description: 'the development identity provider, which signs anyone in (refused in production)' }),
+  DEV_IDP_FORCE: bool(false).meta({ description: 'let production boot with the development identity provider' }),
+  DEV_IDP_REDIRECT_URIS: list([], redirectUriProblem).meta({ description: "your frontend's callback URLs, registered at the development identity provider" }),
   // Holds the clients' secrets.
-  { name: 'DEV_IDP_CLIENTS', group: 'Development', default: '', secret: true, description: 'other apps registered at the development identity provider, a JSON list (client_id, client_secret, redirect_uris, response_types, grant_types)' },
-];
+  DEV_IDP_CLIENTS: devIdpClients.meta({ secret: true, description: 'other apps registered at the development identity provider, a JSON list (client_id, client_secret, redirect_uris, response_types, grant_types)' }),
+});

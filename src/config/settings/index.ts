@@ -1,12 +1,22 @@
-import { AUTH_SETTINGS } from './auth.settings.js';
+import { z } from 'zod';
+import { AUTHORIZATION_SERVER, BROWSER_SIGN_IN, DEVELOPMENT, LOGIN, TOKENS_AND_KEYS } from './auth.settings.js';
 import { PROVIDER_SETTINGS } from './providers.settings.js';
-import { SERVER_SETTINGS } from './server.settings.js';
-import { isFamily, settingPattern, type Setting } from './setting.js';
+import { DATABASE, LOGGING_AND_METRICS, RATE_LIMITS, REDIS, SERVER } from './server.settings.js';
+import { isFamily, settingPattern, settingsOf, type Setting } from './setting.js';
 
 export type { Setting, SettingGroup } from './setting.js';
+export { AUTHORIZATION_SERVER, BROWSER_SIGN_IN, DATABASE, DEVELOPMENT, LOGGING_AND_METRICS, LOGIN, RATE_LIMITS, REDIS, SERVER, TOKENS_AND_KEYS };
+
+const GROUPS = [SERVER, LOGGING_AND_METRICS, RATE_LIMITS, DATABASE, REDIS, TOKENS_AND_KEYS, LOGIN, BROWSER_SIGN_IN, AUTHORIZATION_SERVER, DEVELOPMENT];
+
+/** Every variable with a fixed name outside the providers', in one schema: what `loadConfig` reads. */
+export const ENV = z.object({
+  ...SERVER.shape, ...LOGGING_AND_METRICS.shape, ...RATE_LIMITS.shape, ...DATABASE.shape, ...REDIS.shape,
+  ...TOKENS_AND_KEYS.shape, ...LOGIN.shape, ...BROWSER_SIGN_IN.shape, ...AUTHORIZATION_SERVER.shape, ...DEVELOPMENT.shape,
+});
 
 /** Every environment variable the app reads, in the order `.env.example` lists them. */
-export const SETTINGS: readonly Setting[] = [...SERVER_SETTINGS, ...AUTH_SETTINGS, ...PROVIDER_SETTINGS];
+export const SETTINGS: readonly Setting[] = [...GROUPS.flatMap(settingsOf), ...PROVIDER_SETTINGS];
 
 const NAMES = new Set(SETTINGS.filter((s) => !isFamily(s)).map((s) => s.name));
 const FAMILIES = SETTINGS.filter(isFamily).map((s) => settingPattern(s.name));
@@ -16,5 +26,5 @@ export function isDeclared(key: string): boolean {
   return NAMES.has(key) || FAMILIES.some((pattern) => pattern.test(key));
 }
 
-/** Plain names of the variables that hold credentials (families have no fixed name to list). */
+/** Plain names of the variables whose schema is marked secret: the log redaction list (families have no fixed name). */
 export const SECRET_SETTING_NAMES: readonly string[] = SETTINGS.filter((s) => s.secret && !isFamily(s)).map((s) => s.name);

@@ -1,9 +1,11 @@
 /**
- * One environment variable the app reads: the catalogue in this folder lists every one of them. It is plain data so
- * that it can become the validation schema later (issue 13); today the parsers in src/config/ still validate, and
- * the catalogue is made authoritative by what reads it: EnvReader refuses an undeclared key, `.env.example` and the
- * log redaction list are generated from it, and tests hold the README's table and the parsers' reads to it.
+ * The catalogue of environment variables IS the validation schema (ADR 0028, ADR 0035): each group is a zod object
+ * whose fields are the variables, each field parsing the variable's text and carrying in its `.meta()` what the
+ * catalogue says of it (description, secret, production requirement, an example). `SETTINGS`, `.env.example`, the
+ * log redaction list and the README's table (by a test) all come from these schemas; `loadConfig` parses them.
  */
+import { z } from 'zod';
+
 export type SettingGroup =
   | 'Server' | 'Logging and metrics' | 'Rate limits' | 'Database' | 'Redis' | 'Tokens and keys' | 'Login'
   | 'Browser sign-in' | 'Authorization server' | 'Providers' | 'Google' | 'Facebook' | 'GitHub'
@@ -23,6 +25,85 @@ export interface Setting {
   example?: string;
   /** Required when NODE_ENV=production: `.env.example` lists it uncommented, for the operator to fill in. */
   production?: true;
+}
+
+/** What a variable's `.meta()` holds; `default` only where the parsed default does not say it (it depends on NODE_ENV…). */
+export type SettingMeta = Omit<Setting, 'name' | 'group' | 'default'> & { default?: string };
+
+/** A variable's schema: its text (or nothing) in, its typed value out. */
+export type Variable<T = unknown> = z.ZodType<T, string | undefined>;
+
+/** Reports one problem of a variable; the message follows the variable's name in the boot error. */
+export type Report = (message: string) => void;
+
+/**
+ * A variable parsed by `parse` from its trimmed text; unset or blank is `fallback` (`undefined` when the default
+ * depends on other settings, and app-config.ts applies it). A value with problems reports each and parses to
+ * `fallback`, so every bad key is named in one boot message (EnvReader.read).
+ */
+export function variable<T>(fallback: T, parse: (value: string, report: Report) => T): Variable<T> {
+  return z.string().optional().transform((raw, ctx): T => {
+    const value = raw?.trim();
+    if (value === undefined || value === '') return Array.isArray(fallback) ? ([...fallback] as T) : fallback;
+    return parse(value, (message) => void ctx.issues.push({ code: 'custom', message, input: raw }));
+  });
+}
+
+export const string = <F extends string | undefined>(fallback: F) => variable<string | F>(fallback, (value) => value);
+
+export const pattern = (shape: RegExp, hint: string) =>
+  variable<string | undefined>(undefined, (value, report) => (shape.test(value) || report(`must be ${hint}`), value));
+
+export const int = <F extends number | undefined>(fallback: F, range: { min?: number; max?: number } = {}) =>
+  variable<number | F>(fallback, (value, report) => {
+    const n = Number(value);
+    if (!Number.isInteger(n)) return (report(`must be a whole number, got "${value}"`), n);
+    if ((range.min !== undefined && n < range.min) || (range.max !== undefined && n > range.max)) {
+      report(`must be between ${range.min ?? '-∞'} and ${range.max ?? '∞'}, got ${n}`);
+    }
+    return n;
+  });
+
+const [TRUE, FALSE] = [['1', 'true', 'yes', 'on'], ['0', 'false', 'no', 'off']];
+
+export const bool = <F extends boolean | undefined>(fallback: F) =>
+  variable<boolean | F>(fallback, (value, report) => {
+    const lower = value.toLowerCase();
+    if (!TRUE.includes(lower) && !FALSE.includes(lower)) report(`must be true or false, got "${lower}"`);
+    return TRUE.includes(lower);
+  });
+
+export const oneOf = <const T extends string, F extends T | undefined>(allowed: readonly T[], fallback: F) =>
+  variable<T | F>(fallback, (value, report) => {
+    if (!(allowed as readonly string[]).includes(value)) report(`must be one of ${allowed.join(', ')}, got "${value}"`);
+    return value as T;
+  });
+
+/** Comma-separated; each entry trimmed, empty ones dropped, each checked by `check` (its problem, or undefined). */
+export const list = (fallback: readonly string[] = [], check?: (entry: string) => string | undefined) =>
+  variable<string[]>(fallback as string[], (value, report) => {
+    const entries = value.split(',').map((s) => s.trim()).filter(Boolean);
+    for (const problem of entries.map((entry) => check?.(entry))) if (problem) report(problem);
+    return entries;
+  });
+
+/** A group of the catalogue: its variables, in the order `.env.example` and the README list them. */
+export const group = <S extends Record<string, Variable>>(name: SettingGroup, shape: S) => z.object(shape).meta({ title: name });
+
+/** What an unset variable means, as documented: the meta's `default`, or what the schema parses nothing into. */
+function documentedDefault(schema: Variable, meta: SettingMeta): string {
+  if (meta.default !== undefined) return meta.default;
+  const fallback = schema.parse(undefined);
+  return fallback === undefined ? '' : Array.isArray(fallback) ? fallback.join(',') : String(fallback);
+}
+
+/** The catalogue entries of a group, read off its schema. */
+export function settingsOf(schema: z.ZodObject<Record<string, Variable>>): Setting[] {
+  const group = schema.meta()!.title as SettingGroup;
+  return Object.entries(schema.shape).map(([name, variable]) => {
+    const meta = (variable.meta() ?? {}) as SettingMeta;
+    return { name, group, ...meta, default: documentedDefault(variable, meta) };
+  });
 }
 
 /** `PROVIDER_<ID>_CLIENT_SECRET` → /^PROVIDER_[A-Z0-9_]+_CLIENT_SECRET$/; a plain name matches only itself. */
