@@ -6,6 +6,7 @@ import { registerCors } from './common/http/cors.js';
 import { refuseTextBodies } from './common/http/json-only.js';
 import { registerMethodNotAllowed } from './common/http/method-not-allowed.js';
 import { registerNoStore } from './common/http/no-store.js';
+import { PerRequestHooks } from './common/http/per-request-hooks.js';
 import { createAppLogger, type AppLogger } from './common/logging/app-logger.js';
 import { requestIdFrom, REQUEST_ID_HEADER } from './common/logging/request-context.js';
 import { registerRequestLogging } from './common/logging/request-logging.js';
@@ -41,10 +42,12 @@ export function createHttpAdapter(config: AppConfig): FastifyAdapter {
 export function setupApp(app: NestFastifyApplication, config: AppConfig, logger: AppLogger = createAppLogger(config)): void {
   app.useLogger(logger);
   const fastify = app.getHttpAdapter().getInstance();
-  registerRequestLogging(fastify, logger.pino);
-  registerRequestMetrics(fastify, app.get(MetricsService));
-  registerHelmet(fastify, config);
-  registerNoStore(fastify);
+  // One onRequest and one onResponse hook for all of our per-request work; their steps run in this order.
+  const hooks = new PerRequestHooks(fastify);
+  registerRequestLogging(hooks, logger.pino);
+  registerRequestMetrics(hooks, app.get(MetricsService));
+  registerHelmet(fastify, hooks, config);
+  registerNoStore(hooks);
   registerMethodNotAllowed(fastify);
   registerDevIdp(fastify, config, logger);
   registerOAuthServer(fastify, app, config);
@@ -53,6 +56,6 @@ export function setupApp(app: NestFastifyApplication, config: AppConfig, logger:
   registerCallbackFormParser(app);
   app.useGlobalPipes(createValidationPipe());
   app.useGlobalFilters(new HttpErrorFilter());
-  registerCors(app, config, logger.pino);
+  registerCors(app, hooks, config, logger.pino);
   if (config.openapi.enabled) setupOpenApi(app);
 }

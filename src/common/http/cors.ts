@@ -1,5 +1,6 @@
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import type { FastifyRequest } from 'fastify';
+import type { MatchedRoute, PerRequestHooks } from './per-request-hooks.js';
 import type { Logger } from 'pino';
 import type { AppConfig } from '../../config/app-config.js';
 
@@ -14,7 +15,7 @@ export const REMEMBERED_REFUSED_ORIGINS = 1000;
  * themselves (`cors: false`, see raw-mount.ts) are left out. Past REMEMBERED_REFUSED_ORIGINS origins, one more
  * warning says so and later ones are not logged: one log line per forged origin would be a log flood on demand.
  */
-export function registerCors(app: NestFastifyApplication, config: AppConfig, logger: Logger): void {
+export function registerCors(app: NestFastifyApplication, hooks: PerRequestHooks, config: AppConfig, logger: Logger): void {
   const allowed = new Set(config.http.corsOrigins);
   const warned = new Set<string>();
   const options = {
@@ -26,10 +27,10 @@ export function registerCors(app: NestFastifyApplication, config: AppConfig, log
   };
   // Static options: @fastify/cors normalizes them once. A delegator (which the warning used to live in) made it
   // rebuild them on every request, and Nest's hook answers the preflight before any hook of ours can run, so
-  // the warning is given in `onResponse`, which every answer passes once, the preflight's included.
+  // the warning is given in `onResponse` (a step of our one hook), which every answer passes once, the preflight's included.
   app.enableCors(options);
-  app.getHttpAdapter().getInstance().addHook('onResponse', (req: FastifyRequest, _reply: unknown, done: () => void) => {
-    const origin = refusedPreflightOrigin(req, allowed);
+  hooks.onResponse((req, _reply, route) => {
+    const origin = refusedPreflightOrigin(req, route, allowed);
     if (origin !== undefined && !warned.has(origin) && warned.size <= REMEMBERED_REFUSED_ORIGINS) {
       warned.add(origin);
       if (warned.size > REMEMBERED_REFUSED_ORIGINS) {
@@ -38,14 +39,13 @@ export function registerCors(app: NestFastifyApplication, config: AppConfig, log
         logger.warn({ origin }, `CORS preflight from ${JSON.stringify(origin)} refused: it is not in CORS_ORIGINS; add it there if this frontend is yours`);
       }
     }
-    done();
   });
 }
 
-function refusedPreflightOrigin(req: FastifyRequest, allowed: ReadonlySet<string>): string | undefined {
+function refusedPreflightOrigin(req: FastifyRequest, route: MatchedRoute, allowed: ReadonlySet<string>): string | undefined {
   if (req.method !== 'OPTIONS' || req.headers['access-control-request-method'] === undefined) return undefined;
   const origin = req.headers.origin;
-  if (origin === undefined || allowed.has(origin) || (req.routeOptions.config as { cors?: unknown } | undefined)?.cors === false) return undefined;
+  if (origin === undefined || allowed.has(origin) || (route.config as { cors?: unknown } | undefined)?.cors === false) return undefined;
   // Bounded, so a forged header cannot make a huge log line (origins are short).
   return origin.slice(0, 200);
 }

@@ -3,7 +3,7 @@ import { METHOD_METADATA } from '@nestjs/common/constants.js';
 import { FASTIFY_ROUTE_CONFIG_METADATA } from '@nestjs/platform-fastify/constants.js';
 import { ApiExtension } from '@nestjs/swagger';
 import type { OpenAPIObject } from '@nestjs/swagger';
-import type { FastifyInstance } from 'fastify';
+import type { PerRequestHooks } from './per-request-hooks.js';
 
 /** The route option (Fastify `config`) that marks an answer as never to be stored. */
 export const NO_STORE_ROUTE_OPTION = 'noStore';
@@ -14,7 +14,7 @@ export const NO_STORE_EXTENSION = 'x-no-store';
  * Every answer of this controller (or route) gets `Cache-Control: no-store` and `Pragma: no-cache`, errors
  * included: the answers carry our tokens, login codes, or the pending/link tokens of a 409/422 (RFC 6749 §5.1).
  *
- * It is a Fastify route option, set by an `onRequest` hook (`registerNoStore`) before any guard, pipe or parser
+ * It is a Fastify route option, set in our `onRequest` hook (`registerNoStore`, PerRequestHooks) before any guard, pipe or parser
  * runs, rather than an interceptor: an interceptor would miss the answers of errors thrown before it.
  * A class decorator: it is merged into each handler's route config (Nest reads that per handler), keeping any
  * `@RouteConfig` the handler already has (method decorators run before class ones).
@@ -33,12 +33,11 @@ export function NoStore(): ClassDecorator {
 }
 
 /** The hook behind `@NoStore()`. Must run before the routes are registered (in `setupApp`, before `app.init()`). */
-export function registerNoStore(fastify: FastifyInstance): void {
-  fastify.addHook('onRequest', (req, reply, done) => {
-    if ((req.routeOptions.config as unknown as Record<string, unknown> | undefined)?.[NO_STORE_ROUTE_OPTION] === true) {
+export function registerNoStore(hooks: PerRequestHooks): void {
+  hooks.onRequest((_req, reply, route) => {
+    if ((route.config as unknown as Record<string, unknown> | undefined)?.[NO_STORE_ROUTE_OPTION] === true) {
       void reply.header('cache-control', 'no-store').header('pragma', 'no-cache');
     }
-    done();
   });
 }
 

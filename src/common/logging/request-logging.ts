@@ -1,4 +1,4 @@
-import type { FastifyInstance } from 'fastify';
+import type { PerRequestHooks } from '../http/per-request-hooks.js';
 import type { Logger } from 'pino';
 import { accessLineWriter } from './access-line.js';
 import { REQUEST_ID_HEADER, runWithRequestId } from './request-context.js';
@@ -15,26 +15,26 @@ import { REQUEST_ID_HEADER, runWithRequestId } from './request-context.js';
  *
  * The line holds the method, the path without its query string (which may hold a token), the route pattern,
  * the status and the duration: never headers, never the body.
+ * Both are steps of our one `onRequest` / `onResponse` hook (PerRequestHooks).
  */
-export function registerRequestLogging(fastify: FastifyInstance, logger: Logger): void {
+export function registerRequestLogging(hooks: PerRequestHooks, logger: Logger): void {
   const writeAccessLine = accessLineWriter(logger);
-  fastify.addHook('onRequest', (req, reply, done) => {
+  hooks.onRequest((req, reply) => {
     void reply.header(REQUEST_ID_HEADER, req.id);
-    runWithRequestId(req.id, done);
   });
+  hooks.runRestWithin((req, done) => runWithRequestId(req.id, done));
 
-  fastify.addHook('onResponse', (req, reply, done) => {
+  hooks.onResponse((req, reply, route) => {
     const line = {
       reqId: req.id,
       method: req.method,
       url: pathOf(req.url),
-      route: req.routeOptions.url,
+      route: route.url,
       statusCode: reply.statusCode,
       durationMs: Math.round(reply.elapsedTime * 10) / 10,
     };
     if (reply.statusCode >= 500) logger.error(line, 'request completed');
     else writeAccessLine(line);
-    done();
   });
 }
 

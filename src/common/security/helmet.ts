@@ -5,6 +5,7 @@ import { createRequire } from 'node:module';
 import type { FastifyHelmetOptions } from '@fastify/helmet';
 import type { FastifyInstance, RouteOptions } from 'fastify';
 import type { AppConfig } from '../../config/app-config.js';
+import type { PerRequestHooks } from '../http/per-request-hooks.js';
 
 /** helmet's options without @fastify/helmet's own two. */
 type HelmetConfiguration = Omit<FastifyHelmetOptions, 'global' | 'enableCSPNonces'>;
@@ -84,10 +85,10 @@ export function computeSecurityHeaders(options: HelmetConfiguration): SecurityHe
  * which cost ~7% of a guarded request (docs/decisions/0006-request-path-performance.md).
  *
  * Set on the raw response, as helmet does, so they also go out on answers that bypass Fastify's reply
- * (`reply.hijack()`) and on errors answered before any controller. `onRequest` runs before routing's 404 and
- * before body parsing, so every answer carries them.
+ * (`reply.hijack()`) and on errors answered before any controller. Our `onRequest` hook (PerRequestHooks) runs
+ * before routing's 404 and before body parsing, so every answer carries them.
  */
-export function registerHelmet(fastify: FastifyInstance, config: AppConfig): void {
+export function registerHelmet(fastify: FastifyInstance, hooks: PerRequestHooks, config: AppConfig): void {
   const global = helmetOptions(config);
   const globalHeaders = computeSecurityHeaders(global);
   const skip: SecurityHeaders = { set: [], remove: [] };
@@ -113,11 +114,10 @@ export function registerHelmet(fastify: FastifyInstance, config: AppConfig): voi
     route.config = Object.assign(route.config ?? {}, { helmet: route.helmet });
   });
 
-  fastify.addHook('onRequest', (req, reply, done) => {
-    const { set, remove } = headersOf(req.routeOptions.config as { helmet?: RouteHelmet } | undefined);
+  hooks.onRequest((_req, reply, route) => {
+    const { set, remove } = headersOf(route.config as { helmet?: RouteHelmet } | undefined);
     const res = reply.raw;
     for (let i = 0; i < set.length; i++) res.setHeader(set[i]![0], set[i]![1]);
     for (let i = 0; i < remove.length; i++) res.removeHeader(remove[i]!);
-    done();
   });
 }
