@@ -4,6 +4,7 @@
  * so an operator fixes a deployment in one pass instead of one crash per variable.
  */
 import { parseProvidersConfig, type ProvidersConfig } from './providers-config.js';
+import type { PresetCatalog } from './preset-spec.js';
 import { EnvReader } from './env-reader.js';
 import { parseBrowserFlowConfig, type BrowserFlowConfig } from './browser-flow-config.js';
 import { readCorsOrigins } from './cors-origins.js';
@@ -135,7 +136,8 @@ export function loadDatabaseConfig(env: NodeJS.ProcessEnv = process.env): AppCon
   return database;
 }
 
-export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
+/** `presets`: the provider presets declarations may name; the app passes src/providers/presets/ (ADR 0034). */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env, presets: PresetCatalog = {}): AppConfig {
   const r = new EnvReader(env);
   const nodeEnv = readNodeEnv(r);
   const production = nodeEnv === 'production';
@@ -202,7 +204,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
       pendingTtlSeconds: r.int('LOGIN_PENDING_TTL_SECONDS', 600, { min: 1, max: 3600 }),
       linkTokenTtlSeconds: r.int('LOGIN_LINK_TOKEN_TTL_SECONDS', 600, { min: 1, max: 3600 }),
     },
-    providers: parseProvidersConfig(r, production),
+    providers: parseProvidersConfig(r, production, presets),
     browser,
     oauthServer: parseOAuthServerConfig(r),
   };

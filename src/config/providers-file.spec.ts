@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from '@jest/globals';
 import { keysNamed, PRODUCTION_ENV, problemsOf as problemsOfAny } from '../../test/support/config-problems.js';
 import { loadConfig as loadAnyConfig } from './app-config.js';
+import { PRESETS } from '../providers/presets/index.js';
 import { parseCustomProviders } from './providers-file.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'providers-file-spec-'));
@@ -20,7 +21,7 @@ function withFile(content: unknown, env: NodeJS.ProcessEnv = {}, extension = 'js
 
 
 // Declarations are checked the same in every environment; production's extra rules have their own cases below.
-const loadConfig = (env: NodeJS.ProcessEnv) => loadAnyConfig({ NODE_ENV: 'development', ...env });
+const loadConfig = (env: NodeJS.ProcessEnv) => loadAnyConfig({ NODE_ENV: 'development', ...env }, PRESETS);
 const problemsOf = (env: NodeJS.ProcessEnv) => problemsOfAny({ NODE_ENV: 'development', ...env });
 
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -232,7 +233,7 @@ describe('provider URLs in production', () => {
     const env = withFile({ providers: [LOOPBACK_ACME, { ...LOOPBACK_ACME, id: 'other' }] });
 
     expect(problemsOfAny(production({ ...env, PROVIDER_INSECURE_HTTP_ALLOWED: 'acme' }))).toEqual([expect.stringMatching(/^PROVIDERS_FILE providers\[1\] \(id "other"\): issuer must be an https URL in production/)]);
-    const sut = loadAnyConfig(production({ ...withFile({ providers: [LOOPBACK_ACME] }), PROVIDER_INSECURE_HTTP_ALLOWED: 'acme' }));
+    const sut = loadAnyConfig(production({ ...withFile({ providers: [LOOPBACK_ACME] }), PROVIDER_INSECURE_HTTP_ALLOWED: 'acme' }), PRESETS);
     expect(sut.providers.custom[0]).toMatchObject({ issuer: 'http://127.0.0.1:9000', insecureHttpAllowed: true });
   });
 
