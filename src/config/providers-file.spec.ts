@@ -219,6 +219,33 @@ describe('a provider declared from a preset', () => {
   });
 });
 
+describe('Google, Facebook and GitHub declared as presets', () => {
+  it('should fill in the endpoints their alias variables default to', () => {
+    const [sut] = loadConfig(withFile({ providers: [{ id: 'g', preset: 'google', clientIds: ['web'] }] })).providers.custom;
+
+    expect(sut).toMatchObject({
+      type: 'oidc', displayName: 'Google', scopes: ['openid', 'email', 'profile'],
+      preset: { name: 'google', options: { tokeninfoUrl: 'https://oauth2.googleapis.com/tokeninfo', issuers: ['https://accounts.google.com', 'accounts.google.com'] } },
+    });
+  });
+
+  it('should need the client secret Facebook and GitHub check tokens with, naming its variable', () => {
+    expect(problemsOf(withFile({ providers: [{ id: 'gh', preset: 'github', clientIds: ['a'] }] }))).toEqual([expect.stringMatching(/^PROVIDER_GH_CLIENT_SECRET is required/)]);
+    expect(problemsOf(withFile({ providers: [{ id: 'fb', preset: 'facebook', clientIds: ['a'], trustEmail: 'yes' }] }, { PROVIDER_FB_CLIENT_SECRET: 's' })))
+      .toEqual(['PROVIDERS_FILE providers[0] (id "fb"): trustEmail must be true or false']);
+  });
+
+  it('should refuse a plain-http endpoint of theirs in production, as for their alias variables', () => {
+    const env = { ...PRODUCTION_ENV, ...withFile({ providers: [{ id: 'gh', preset: 'github', clientIds: ['a'], apiUrl: 'http://127.0.0.1:9000' }] }), PROVIDER_GH_CLIENT_SECRET: 's' };
+
+    expect(problemsOfAny(env)).toEqual(expect.arrayContaining([expect.stringContaining('(id "gh"): apiUrl must be an https URL in production')]));
+  });
+
+  it('should name them among the presets when a declaration names none that exists', () => {
+    expect(problemsOf(withFile({ providers: [{ id: 'x1', preset: 'gogle', clientIds: ['a'] }] }))).toEqual([expect.stringContaining('(or google, facebook, github)')]);
+  });
+});
+
 describe('provider URLs in production', () => {
   const LOOPBACK_ACME = { ...ACME, issuer: 'http://127.0.0.1:9000' };
   const production = (env: NodeJS.ProcessEnv) => ({ ...PRODUCTION_ENV, ...env });
