@@ -3,6 +3,7 @@ import { AuditModule } from './audit/audit.module.js';
 import { AuthModule } from './auth/auth.module.js';
 import { BenchNotesModule } from './bench-routes/bench-notes.module.js';
 import { loadConfig, type AppConfig } from './config/app-config.js';
+import { PRESETS } from './providers/presets/index.js';
 import { ConfigModule } from './config/config.module.js';
 import { DatabaseModule } from './database/database.module.js';
 import { HealthModule } from './health/health.module.js';
@@ -18,7 +19,7 @@ import { UsersModule } from './users/users.module.js';
 @Module({})
 export class AppModule {
   /** `config` defaults to the environment; tests pass one built in code. */
-  static forRoot(config: AppConfig = loadConfig()): DynamicModule {
+  static forRoot(config: AppConfig = loadConfig(process.env, PRESETS)): DynamicModule {
     return {
       module: AppModule,
       imports: [

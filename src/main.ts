@@ -9,12 +9,13 @@ import { createAppLogger } from './common/logging/app-logger.js';
 import { startupUrls } from './common/logging/startup-urls.js';
 import { exitOnSignals } from './common/shutdown/exit-on-signals.js';
 import { ConfigError, loadConfig, type AppConfig } from './config/app-config.js';
+import { PRESETS } from './providers/presets/index.js';
 import { pendingMigrations } from './database/pending-migrations.js';
 
 async function bootstrap(): Promise<void> {
   let config: AppConfig;
   try {
-    config = loadConfig();
+    config = loadConfig(process.env, PRESETS);
   } catch (error) {
     if (!(error instanceof ConfigError)) throw error;
     process.stderr.write(`${error.message}\n`);

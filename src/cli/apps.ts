@@ -15,6 +15,7 @@ import { TypeOrmModule } from '@nestjs/typeorm';
 import { AuditTrail } from '../audit/audit-trail.service.js';
 import { AppError } from '../common/errors/app-error.js';
 import { loadConfig, type AppConfig } from '../config/app-config.js';
+import { PRESETS } from '../providers/presets/index.js';
 import { ConfigModule } from '../config/config.module.js';
 import { DatabaseModule } from '../database/database.module.js';
 import { toApplicationDto } from '../oauth-server/admin/application.dto.js';
@@ -81,7 +82,7 @@ async function main(argv: string[]): Promise<void> {
     process.stderr.write('Give initial_access_token to the party that will register (shown this once); add its hash to OAUTH_REGISTRATION_INITIAL_ACCESS_TOKENS.\n');
     return;
   }
-  const config = loadConfig();
+  const config = loadConfig(process.env, PRESETS);
   if (!config.oauthServer.enabled) throw new Error('OAUTH_SERVER_ENABLED=false: the authorization server is off');
   const app = await NestFactory.createApplicationContext(AppsCliModule.forRoot(config), { logger: ['error'] });
   try {

@@ -4,6 +4,7 @@
  * the server would accept it, 1 with every problem when it would not. For a deployment pipeline, before the rollout.
  */
 import { ConfigError, loadConfig, type AppConfig } from '../config/app-config.js';
+import { PRESETS } from '../providers/presets/index.js';
 
 export function summary(config: AppConfig): string {
   const { google, facebook, github, custom } = config.providers;
@@ -23,7 +24,7 @@ export function summary(config: AppConfig): string {
 
 function main(): number {
   try {
-    process.stdout.write(`${summary(loadConfig())}\n`);
+    process.stdout.write(`${summary(loadConfig(process.env, PRESETS))}\n`);
     return 0;
   } catch (error) {
     if (!(error instanceof ConfigError)) throw error;

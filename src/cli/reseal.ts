@@ -7,11 +7,12 @@ import 'reflect-metadata';
 import { DataSource } from 'typeorm';
 import { SecretBox } from '../common/crypto/secret-box.js';
 import { loadConfig } from '../config/app-config.js';
+import { PRESETS } from '../providers/presets/index.js';
 import { buildDataSourceOptions } from '../database/data-source.js';
 import { resealProviderTokens } from '../providers/tokens/reseal.js';
 
 async function main(): Promise<void> {
-  const config = loadConfig(process.env);
+  const config = loadConfig(process.env, PRESETS);
   const dataSource = await new DataSource({ ...buildDataSourceOptions(config.database), migrationsRun: false }).initialize();
   try {
     const report = await resealProviderTokens(dataSource, new SecretBox(config));

@@ -9,6 +9,7 @@ import { createHash } from 'node:crypto';
 import type { z } from 'zod';
 import { browserFlowConfig } from './browser-flow-config.js';
 import { productionOriginProblem } from './cors-origins.js';
+import type { PresetCatalog } from './preset-spec.js';
 import { EnvReader } from './env-reader.js';
 import { issuerProblem, oauthServerConfig } from './oauth-server-config.js';
 import { parseProvidersConfig } from './providers-config.js';
@@ -57,7 +58,7 @@ export function loadSigningKeys(env: NodeJS.ProcessEnv = process.env) {
   return keys;
 }
 
-function compose(r: EnvReader) {
+function compose(r: EnvReader, presets: PresetCatalog) {
   // DEV_IDP_CLIENTS is read with the dev IdP's switch, which it needs (browserFlowConfig).
   const env = r.readAll(ENV.omit({ DEV_IDP_CLIENTS: true }));
   const nodeEnv = env.NODE_ENV;
@@ -150,7 +151,7 @@ function compose(r: EnvReader) {
       /** Lifetime of the `link_token` answered with `account_link_required`. */
       linkTokenTtlSeconds: env.LOGIN_LINK_TOKEN_TTL_SECONDS,
     },
-    providers: parseProvidersConfig(r, production),
+    providers: parseProvidersConfig(r, production, presets),
     /** Code exchange, the redirect flow, the demo page and the development identity provider. */
     browser,
     /** Our own authorization server for third-party applications (src/oauth-server/). */
@@ -163,9 +164,10 @@ export type NodeEnv = AppConfig['nodeEnv'];
 export type SigningAlgorithm = AppConfig['jwt']['algorithm'];
 export type LogLevel = AppConfig['logging']['level'];
 
-export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
+/** `presets`: the provider presets declarations may name; the app passes src/providers/presets/ (ADR 0034). */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env, presets: PresetCatalog = {}): AppConfig {
   const r = new EnvReader(env);
-  const config = compose(r);
+  const config = compose(r, presets);
   r.throwIfProblems(r.raw('NODE_ENV') === undefined ? PRODUCTION_NOTE : undefined);
   return config;
 }

@@ -3,6 +3,7 @@
  * from `PROVIDERS_FILE` or from `PROVIDER_<ID>_*` variables (src/config/providers-file.ts reads both, and fills
  * in a preset's defaults before this file sees the declaration).
  */
+import { z } from 'zod';
 import type { EnvReader } from './env-reader.js';
 import { redirectUriProblem } from './redirect-uri.js';
 
@@ -162,125 +163,121 @@ export function httpsUrl(value: unknown, field: string, report: Report, { requir
   return problem ? undefined : url;
 }
 
-function flag(value: unknown, field: string, fallback: boolean, report: Report): boolean {
-  if (value === undefined) return fallback;
-  if (typeof value === 'boolean') return value;
-  report(field, 'must be true or false');
-  return fallback;
-}
-
-function oneOf<T extends string>(value: unknown, field: string, allowed: readonly T[], report: Report): T | undefined {
-  if (value === undefined || (allowed as readonly unknown[]).includes(value)) return value as T | undefined;
-  report(field, `must be one of ${allowed.map((a) => `"${a}"`).join(', ')}, got ${JSON.stringify(value)}`);
-  return undefined;
-}
-
 /** Secrets and key material live in the environment only: a file is copied, committed and read by more people. */
 export function refuseSecrets(raw: Record<string, unknown>, id: string, report: Report): void {
   for (const key of Object.keys(raw)) {
-    if (/secret|private.?key/i.test(key)) report(key, `must not be in the configuration file: set ${envKey(id, key)} in the environment`);
+    if (isSecretName(key)) report(key, `must not be in the configuration file: set ${envKey(id, key)} in the environment`);
   }
 }
+
+const isSecretName = (key: string) => /secret|private.?key/i.test(key);
+
+// The declaration schema. Every message is ours: it names what the field must be, never echoes a value we did not
+// ask for, and a list gets one message however many of its elements are wrong.
+
+/** A check zod runs after the value has its shape: `problem` says why it is still wrong, or undefined. */
+const checked = <T>(problem: (value: T) => string | undefined) => (value: T, ctx: z.RefinementCtx) => {
+  const message = problem(value);
+  if (message) ctx.addIssue({ code: 'custom', message });
+};
+
+const requiredText = z.string({ error: (issue) => (issue.input === undefined ? 'is required' : 'must be a non-empty string') })
+  .trim().min(1, { error: 'must be a non-empty string' });
+const list = (message: string) => z.array(z.string({ error: message }).trim().min(1, { error: message }), { error: message });
+const flag = z.boolean({ error: 'must be true or false' });
+const oneOf = <T extends string>(allowed: readonly [T, ...T[]]) =>
+  z.enum(allowed, { error: (issue) => `must be one of ${allowed.map((a) => `"${a}"`).join(', ')}, got ${JSON.stringify(issue.input)}` });
+/** An endpoint keys or tokens travel to: https, or http on loopback only (production narrows it: providers-file.ts). */
+const endpoint = requiredText.pipe(z.string().superRefine(checked(httpsUrlProblem)));
+const authMethod = oneOf<TokenAuthMethod>(['client_secret_basic', 'client_secret_post']);
 
 const CLAIM_PATTERN = /^[A-Za-z0-9_.:-]{1,100}$/;
 const PATH_PATTERN = /^[A-Za-z0-9_@$:-]+(\.[A-Za-z0-9_@$:-]+){0,9}$/;
-
-function profileMapping(value: unknown, report: Report): ProfileMapping | undefined {
-  if (value === null || typeof value !== 'object' || Array.isArray(value)) {
-    report('profile', value === undefined ? 'is required (at least { "uid": "<path to the user id>" })' : 'must be an object of dot paths');
-    return undefined;
-  }
-  const mapping = value as Record<string, unknown>;
-  let ok = true;
-  for (const [key, path] of Object.entries(mapping)) {
-    const field = `profile.${key}`;
-    if (!(PROFILE_KEYS as readonly string[]).includes(key)) report(field, `is not a known profile field (known: ${PROFILE_KEYS.join(', ')})`);
-    else if (key === 'emailVerified' && typeof path === 'boolean') continue;
-    else if (typeof path !== 'string' || !PATH_PATTERN.test(path)) report(field, `must be a dot path like "data.id"${key === 'emailVerified' ? ', or true' : ''}`);
-    else continue;
-    ok = false;
-  }
-  if (mapping.uid === undefined) report('profile.uid', 'is required: the path to the provider\'s stable user id');
-  // `false` is the default spelled out: no address from this provider counts as verified.
-  const { emailVerified, ...rest } = mapping as Omit<ProfileMapping, 'emailVerified'> & { emailVerified?: string | boolean };
-  return ok && mapping.uid !== undefined ? { ...rest, ...(emailVerified !== undefined && emailVerified !== false ? { emailVerified } : {}) } : undefined;
-}
-
-function common(raw: Record<string, unknown>, id: string, r: EnvReader, report: Report) {
-  const redirectUris = strings(raw.redirectUris, 'redirectUris', report) ?? [];
-  for (const uri of redirectUris) {
-    const problem = redirectUriProblem(uri);
-    if (problem) report('redirectUris', problem);
-  }
-  return {
-    id,
-    displayName: text(raw.displayName, 'displayName', report),
-    clientIds: strings(raw.clientIds, 'clientIds', report, { required: true }),
-    clientSecret: r.raw(envKey(id, 'clientSecret')),
-    redirectUris,
-    enabled: flag(raw.enabled, 'enabled', true, report),
-    trustEmailForLinking: flag(raw.trustEmailForLinking, 'trustEmailForLinking', false, report),
-    // Decided by parseCustomProviders from PROVIDER_INSECURE_HTTP_ALLOWED; the loopback-http rule above is the laxest.
-    insecureHttpAllowed: true,
-  };
-}
+const dotPath = (orTrue = '', required = 'must be a dot path like "data.id"') =>
+  z.string({ error: (issue) => (issue.input === undefined ? required : `must be a dot path like "data.id"${orTrue}`) }).regex(PATH_PATTERN, { error: `must be a dot path like "data.id"${orTrue}` });
 
 /** `https://graph.microsoft.com`, each as the origin it is (no path); http only on loopback hosts. */
-function origins(value: unknown, field: string, report: Report): string[] {
-  const list = strings(value, field, report) ?? [];
-  for (const origin of list) {
-    const problem = httpsUrlProblem(origin) ?? (new URL(origin).origin === origin ? undefined : `has "${origin}": each must be an origin, scheme://host[:port] without path or trailing slash`);
-    if (problem) report(field, problem);
-  }
-  return list;
-}
+const origins = list('must be an array of non-empty strings').pipe(z.array(z.string()).superRefine(checked((list) => list
+  .map((origin) => httpsUrlProblem(origin) ?? (new URL(origin).origin === origin ? undefined : `has "${origin}": each must be an origin, scheme://host[:port] without path or trailing slash`))
+  .find(Boolean))));
 
-function oidc(raw: Record<string, unknown>, id: string, r: EnvReader, report: Report): OidcProviderConfig | undefined {
-  const base = common(raw, id, r, report);
-  const issuer = text(raw.issuer, 'issuer', report);
-  const issuerProblem = issuer && (httpsUrlProblem(issuer) ?? (/[?#]/.test(issuer) ? 'must have no query or fragment (OIDC Discovery 4)' : undefined));
-  if (issuerProblem) report('issuer', issuerProblem);
-  const scopes = strings(raw.scopes, 'scopes', report) ?? ['openid', 'email', 'profile'];
-  if (!scopes.includes('openid')) report('scopes', 'must include "openid" (OIDC Core 3.1.2.1)');
-  const emailVerifiedClaim = raw.emailVerifiedClaim ?? 'email_verified';
-  if (typeof emailVerifiedClaim !== 'string' || !CLAIM_PATTERN.test(emailVerifiedClaim)) report('emailVerifiedClaim', 'must be a claim name');
-  const tokenAuthMethod = oneOf(raw.tokenAuthMethod, 'tokenAuthMethod', ['client_secret_basic', 'client_secret_post'], report);
-  const trustedEndpointOrigins = origins(raw.trustedEndpointOrigins, 'trustedEndpointOrigins', report);
-  const { displayName, clientIds } = base;
-  if (!displayName || !issuer || issuerProblem || !clientIds) return undefined;
-  return { ...base, type: 'oidc', displayName, clientIds, issuer, scopes, emailVerifiedClaim: String(emailVerifiedClaim), tokenAuthMethod, trustedEndpointOrigins };
-}
+const common = {
+  id: z.string(),
+  displayName: requiredText,
+  clientIds: list('must be a non-empty array of non-empty strings').min(1, { error: 'must be a non-empty array of non-empty strings' }),
+  redirectUris: list('must be an array of non-empty strings').pipe(z.array(z.string()).superRefine(checked((uris) => uris.map(redirectUriProblem).find(Boolean)))).default([]),
+  enabled: flag.default(true),
+  trustEmailForLinking: flag.default(false),
+};
+
+const oidcSchema = z.strictObject({
+  ...common,
+  type: z.literal('oidc'),
+  issuer: requiredText.pipe(z.string().superRefine(checked((issuer) => httpsUrlProblem(issuer) ?? (/[?#]/.test(issuer) ? 'must have no query or fragment (OIDC Discovery 4)' : undefined)))),
+  scopes: list('must be an array of non-empty strings')
+    .pipe(z.array(z.string()).superRefine(checked((scopes) => (scopes.includes('openid') ? undefined : 'must include "openid" (OIDC Core 3.1.2.1)'))))
+    .default(['openid', 'email', 'profile']),
+  emailVerifiedClaim: z.string({ error: 'must be a claim name' }).regex(CLAIM_PATTERN, { error: 'must be a claim name' }).default('email_verified'),
+  tokenAuthMethod: authMethod.optional(),
+  trustedEndpointOrigins: origins.default([]),
+});
+
+const profileSchema = z.strictObject({
+  uid: dotPath('', 'is required: the path to the provider\'s stable user id'),
+  email: dotPath().optional(),
+  // `false` is the default spelled out: no address from this provider counts as verified.
+  emailVerified: z.union([z.boolean(), dotPath(', or true')], { error: 'must be a dot path like "data.id", or true' })
+    .transform((value) => (value === false ? undefined : value)).optional(),
+  name: dotPath().optional(),
+  username: dotPath().optional(),
+  picture: dotPath().optional(),
+}, { error: (issue) => (issue.input === undefined ? 'is required (at least { "uid": "<path to the user id>" })' : 'must be an object of dot paths') });
 
 /**
  * A plain OAuth 2.0 provider. Its only flows are `code` and `redirect`, which need our client secret: an opaque
  * access token from a frontend cannot be tied to our client id here (a preset that can, like Discord's, adds `token`).
  */
-function oauth2(raw: Record<string, unknown>, id: string, r: EnvReader, report: Report, secretOptional: boolean): OAuth2ProviderConfig | undefined {
-  const base = common(raw, id, r, report);
-  const authorizationUrl = httpsUrl(raw.authorizationUrl, 'authorizationUrl', report);
-  const tokenUrl = httpsUrl(raw.tokenUrl, 'tokenUrl', report);
-  const userinfoUrl = httpsUrl(raw.userinfoUrl, 'userinfoUrl', report);
-  const scopes = strings(raw.scopes, 'scopes', report) ?? [];
+const oauth2Schema = z.strictObject({
+  ...common,
+  type: z.literal('oauth2'),
+  authorizationUrl: endpoint,
+  tokenUrl: endpoint,
+  /** Read with the access token after the code is redeemed; `profile` maps its JSON. */
+  userinfoUrl: endpoint,
+  scopes: list('must be an array of non-empty strings').default([]),
   // Not trimmed: the separator is usually a space.
-  const scopeSeparator = raw.scopeSeparator ?? ' ';
-  if (typeof scopeSeparator !== 'string' || !/^[ ,+;]$/.test(scopeSeparator)) report('scopeSeparator', 'must be one of " ", ",", "+", ";"');
-  const tokenAuthMethod = oneOf(raw.tokenAuthMethod, 'tokenAuthMethod', ['client_secret_basic', 'client_secret_post'], report) ?? 'client_secret_basic';
-  const profile = profileMapping(raw.profile, report);
-  const acknowledgeMutableSubject = flag(raw.acknowledgeMutableSubject, 'acknowledgeMutableSubject', false, report);
-  if (profile && isMutableUidPath(profile.uid) && !acknowledgeMutableSubject) {
-    report('profile.uid', `maps "${profile.uid}", a value the provider can give to another person later (an address or a name is reassigned `
+  scopeSeparator: z.string({ error: 'must be one of " ", ",", "+", ";"' }).regex(/^[ ,+;]$/, { error: 'must be one of " ", ",", "+", ";"' }).default(' '),
+  tokenAuthMethod: authMethod.default('client_secret_basic'),
+  profile: profileSchema,
+  acknowledgeMutableSubject: flag.default(false),
+});
+
+const SCHEMAS = { oidc: oidcSchema, oauth2: oauth2Schema } as const;
+
+/** zod's issues as our problems: one per field and message, unknown keys named one by one with what is known. */
+function reportIssues(issues: readonly z.core.$ZodIssue[], type: 'oidc' | 'oauth2', report: Report): void {
+  const seen = new Set<string>();
+  const once = (field: string, message: string) => !seen.has(`${field} ${message}`) && (seen.add(`${field} ${message}`), report(field, message));
+  for (const issue of issues) {
+    const field = issue.path.filter((p) => typeof p === 'string').join('.');
+    if (issue.code !== 'unrecognized_keys') once(field, issue.message);
+    else if (field === 'profile') for (const key of issue.keys) once(`profile.${key}`, `is not a known profile field (known: ${PROFILE_KEYS.join(', ')})`);
+    else for (const key of issue.keys.filter((k) => !isSecretName(k))) once(key, `is not a known field of an ${type} provider (known: ${Object.keys({ ...COMMON_FIELDS, ...TYPE_FIELDS[type] }).join(', ')})`);
+  }
+}
+
+/** What the schema cannot see alone: the secret in the environment, and a user id the provider can reassign (nOAuth). */
+function crossFieldProblems(raw: Record<string, unknown>, id: string, r: EnvReader, report: Report, secretOptional: boolean): void {
+  if (raw.type !== 'oauth2') return;
+  const uid = (raw.profile as { uid?: unknown } | undefined)?.uid;
+  if (typeof uid === 'string' && isMutableUidPath(uid) && raw.acknowledgeMutableSubject !== true) {
+    report('profile.uid', `maps "${uid}", a value the provider can give to another person later (an address or a name is reassigned `
       + 'when its owner leaves or renames): that person would sign in as this user. Map the provider\'s immutable user id instead, '
       + `or set acknowledgeMutableSubject: true (${envKey(id, 'acknowledgeMutableSubject')}=true) if this provider never reassigns it`);
   }
-  if (base.clientSecret === undefined && !secretOptional) {
+  if (r.raw(envKey(id, 'clientSecret')) === undefined && !secretOptional) {
     r.problem(envKey(id, 'clientSecret'), `is required: "${id}" is an oauth2 provider, whose only flows redeem codes with our client secret`);
   }
-  const { displayName, clientIds } = base;
-  if (!displayName || !clientIds || !authorizationUrl || !tokenUrl || !userinfoUrl || !profile) return undefined;
-  return {
-    ...base, type: 'oauth2', displayName, clientIds, authorizationUrl, tokenUrl, userinfoUrl, scopes, scopeSeparator: String(scopeSeparator), tokenAuthMethod,
-    profile, acknowledgeMutableSubject,
-  };
 }
 
 /**
@@ -295,12 +292,14 @@ export function validateCustomProvider(
   { secretOptional = false } = {},
 ): CustomProviderConfig | undefined {
   refuseSecrets(raw, id, report);
-  const type = oneOf(raw.type, 'type', ['oidc', 'oauth2'], report);
   if (raw.type === undefined) report('type', 'is required ("oidc" or "oauth2"), or a "preset"');
-  if (type === undefined) return undefined;
-  const known = { ...COMMON_FIELDS, ...TYPE_FIELDS[type] };
-  for (const key of Object.keys(raw)) {
-    if (!(key in known) && !/secret|private.?key/i.test(key)) report(key, `is not a known field of an ${type} provider (known: ${Object.keys(known).join(', ')})`);
-  }
-  return type === 'oidc' ? oidc(raw, id, r, report) : oauth2(raw, id, r, report, secretOptional);
+  else if (raw.type !== 'oidc' && raw.type !== 'oauth2') report('type', `must be one of "oidc", "oauth2", got ${JSON.stringify(raw.type)}`);
+  if (raw.type !== 'oidc' && raw.type !== 'oauth2') return undefined;
+  const declared = Object.fromEntries(Object.entries(raw).filter(([key]) => !isSecretName(key)));
+  const parsed = SCHEMAS[raw.type].safeParse({ ...declared, id });
+  if (!parsed.success) reportIssues(parsed.error.issues, raw.type, report);
+  crossFieldProblems(raw, id, r, report, secretOptional);
+  if (!parsed.success) return undefined;
+  // Decided by parseCustomProviders from PROVIDER_INSECURE_HTTP_ALLOWED; the loopback-http rule above is the laxest.
+  return { ...parsed.data, clientSecret: r.raw(envKey(id, 'clientSecret')), insecureHttpAllowed: true } as CustomProviderConfig;
 }

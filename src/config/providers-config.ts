@@ -1,11 +1,15 @@
 /**
- * Built-in providers are switched on by giving them a client id. Every endpoint URL defaults to the real
+ * Provider calls, and which providers exist. Google, Facebook and GitHub are presets like any other
+ * (src/providers/presets/); their documented `GOOGLE_*`, `FACEBOOK_*` and `GITHUB_*` variables are aliases that
+ * declare them, read here from the settings catalogue (ADR 0034). Every endpoint URL defaults to the real
  * provider and can be pointed elsewhere (tests, corporate egress proxies).
  */
 import type { EnvReader } from './env-reader.js';
 import { httpsUrlProblem } from './custom-provider-config.js';
+import type { PresetCatalog } from './preset-spec.js';
 import { BUILT_IN_PROVIDERS, parseCustomProviders, type CustomProviderConfig } from './providers-file.js';
 import { redirectUriProblem } from './redirect-uri.js';
+import { PROVIDER_SETTINGS } from './settings/providers.settings.js';
 
 export interface ProviderClient {
   id: string;
@@ -13,7 +17,11 @@ export interface ProviderClient {
   secret?: string;
 }
 
-interface BaseProviderConfig {
+/**
+ * A preset declared by its alias variables (`GOOGLE_CLIENT_IDS`, …): the preset's options, as the preset of the
+ * same name reads them (src/providers/presets/google.ts and its two siblings). Enabled by giving it client ids.
+ */
+export interface AliasDeclaration {
   enabled: boolean;
   /** Every token must have been issued to one of these (web, iOS, Android apps of one product). */
   clients: ProviderClient[];
@@ -22,30 +30,8 @@ interface BaseProviderConfig {
   scopes: string[];
   /** Exact allow-list for `POST /auth/{provider}/code` (frontends and native apps); our own callback is always allowed for the redirect flow. */
   redirectUris: string[];
-}
-
-export interface GoogleConfig extends BaseProviderConfig {
-  tokeninfoUrl: string;
-  userinfoUrl: string;
-  jwksUrl: string;
-  issuers: string[];
-  /** Refresh-token grant; needs the client's secret in GOOGLE_CLIENT_SECRETS. */
-  tokenUrl: string;
-}
-
-export interface FacebookConfig extends BaseProviderConfig {
-  graphUrl: string;
-  /** Facebook does not say whether an email was verified; off by default so it never links accounts. */
-  trustEmail: boolean;
-  /** Limited Login (iOS): its OIDC-style tokens are verified against these keys and this issuer. */
-  jwksUrl: string;
-  issuer: string;
-}
-
-export interface GitHubConfig extends BaseProviderConfig {
-  apiUrl: string;
-  /** Code exchange: https://docs.github.com/en/apps/oauth-apps/building-oauth-apps/authorizing-oauth-apps#2-users-are-redirected-back-to-your-site-by-github */
-  tokenUrl: string;
+  /** The preset's own fields (`tokeninfoUrl`, `graphUrl`, `trustEmail`, …). */
+  [field: string]: unknown;
 }
 
 export interface ProvidersConfig {
@@ -54,12 +40,27 @@ export interface ProvidersConfig {
   maxResponseBytes: number;
   jwksCacheMaxAgeMs: number;
   jwksCooldownMs: number;
-  google: GoogleConfig;
-  facebook: FacebookConfig;
-  github: GitHubConfig;
+  google: AliasDeclaration;
+  facebook: AliasDeclaration;
+  github: AliasDeclaration;
   /** Providers declared by configuration (`PROVIDERS_FILE`, `PROVIDERS`): src/config/providers-file.ts. */
   custom: CustomProviderConfig[];
 }
+
+type AliasKind = 'url' | 'list' | 'flag' | 'text';
+
+/**
+ * The alias variables of the three oldest presets: `<PREFIX>_<FIELD>` (`tokeninfoUrl` → `GOOGLE_TOKENINFO_URL`),
+ * each with its default from the settings catalogue. Secrets: Facebook and GitHub check tokens with each app's.
+ */
+const ALIASES: Record<string, { secretRequired: boolean; fields: Record<string, AliasKind> }> = {
+  google: { secretRequired: false, fields: { tokeninfoUrl: 'url', userinfoUrl: 'url', jwksUrl: 'url', issuers: 'list', tokenUrl: 'url', authorizationUrl: 'url', scopes: 'list' } },
+  facebook: { secretRequired: true, fields: { graphUrl: 'url', trustEmail: 'flag', jwksUrl: 'url', issuer: 'text', authorizationUrl: 'url', scopes: 'list' } },
+  github: { secretRequired: true, fields: { apiUrl: 'url', authorizationUrl: 'url', scopes: 'list', tokenUrl: 'url' } },
+};
+
+const variable = (prefix: string, field: string) => `${prefix}_${field.replace(/([a-z])([A-Z])/g, '$1_$2').toUpperCase()}`;
+const documentedDefault = (key: string) => PROVIDER_SETTINGS.find((s) => s.name === key)!.default;
 
 function readClients(r: EnvReader, prefix: string, secretRequired: boolean): ProviderClient[] {
   const ids = r.list(`${prefix}_CLIENT_IDS`, []);
@@ -80,14 +81,36 @@ function readRedirectUris(r: EnvReader, prefix: string): string[] {
 }
 
 /**
- * A built-in provider's endpoint: https, or http on a loopback host (fakes, sidecars) outside production or for a
- * provider PROVIDER_INSECURE_HTTP_ALLOWED names. Our client secret and users' tokens travel to these URLs.
+ * An alias's endpoint: https, or http on a loopback host (fakes, sidecars) outside production or for a provider
+ * PROVIDER_INSECURE_HTTP_ALLOWED names. Our client secret and users' tokens travel to these URLs.
  */
-function endpoint(r: EnvReader, key: string, fallback: string, httpAllowed: boolean): string {
-  const value = r.url(key, fallback);
+function endpoint(r: EnvReader, key: string, httpAllowed: boolean): string {
+  const value = r.url(key, documentedDefault(key));
   const problem = URL.canParse(value) && /^https?:$/.test(new URL(value).protocol) ? httpsUrlProblem(value, httpAllowed) : undefined;
   if (problem) r.problem(key, problem);
   return value;
+}
+
+function readAlias(r: EnvReader, id: string, httpAllowed: boolean): AliasDeclaration {
+  const prefix = id.toUpperCase();
+  const clients = readClients(r, prefix, ALIASES[id].secretRequired);
+  const fields = Object.entries(ALIASES[id].fields).map(([field, kind]) => {
+    const key = variable(prefix, field);
+    if (kind === 'url') return [field, endpoint(r, key, httpAllowed)];
+    if (kind === 'list') return [field, r.list(key, documentedDefault(key).split(','))];
+    if (kind === 'flag') return [field, r.bool(key, documentedDefault(key) === 'true')];
+    return [field, r.string(key, documentedDefault(key))];
+  });
+  const declaration = Object.fromEntries(fields) as Pick<AliasDeclaration, 'authorizationUrl' | 'scopes'>;
+  return { ...declaration, enabled: clients.length > 0, clients, redirectUris: readRedirectUris(r, prefix) };
+}
+
+/** The documented defaults of an alias's fields (`aliasDefaults('google').jwksUrl`): the preset's defaults too. */
+export function aliasDefaults(id: string): Record<string, unknown> {
+  return Object.fromEntries(Object.entries(ALIASES[id]!.fields).map(([field, kind]) => {
+    const value = documentedDefault(variable(id.toUpperCase(), field));
+    return [field, kind === 'list' ? value.split(',') : kind === 'flag' ? value === 'true' : value];
+  }));
 }
 
 /** PROVIDER_INSECURE_HTTP_ALLOWED may only name providers that exist: a typo would otherwise go unnoticed. */
@@ -96,16 +119,13 @@ function checkInsecureHttpAllowed(r: EnvReader, ids: string[], declared: string[
   for (const id of ids.filter((id) => !known.includes(id))) r.problem('PROVIDER_INSECURE_HTTP_ALLOWED', `names "${id}", which is not a configured provider`);
 }
 
-export function parseProvidersConfig(r: EnvReader, production: boolean): ProvidersConfig {
-  const google = readClients(r, 'GOOGLE', false);
-  const facebook = readClients(r, 'FACEBOOK', true);
-  const github = readClients(r, 'GITHUB', true);
+/** `presets`: the table declarations may name (src/providers/presets/index.ts), handed in by the caller of `loadConfig`. */
+export function parseProvidersConfig(r: EnvReader, production: boolean, presets: PresetCatalog): ProvidersConfig {
   const insecureHttpAllowed = r.list('PROVIDER_INSECURE_HTTP_ALLOWED', []);
   const httpAllowed = (id: string) => !production || insecureHttpAllowed.includes(id);
-  const url = (id: string) => (key: string, fallback: string) => endpoint(r, key, fallback, httpAllowed(id));
-  const [googleUrl, facebookUrl, githubUrl] = [url('google'), url('facebook'), url('github')];
+  const [google, facebook, github] = BUILT_IN_PROVIDERS.map((id) => readAlias(r, id, httpAllowed(id)));
   const declared: string[] = [];
-  const custom = parseCustomProviders(r, { production, insecureHttpAllowed }, declared);
+  const custom = parseCustomProviders(r, { production, insecureHttpAllowed }, presets, declared);
   checkInsecureHttpAllowed(r, insecureHttpAllowed, declared);
   return {
     timeoutMs: r.int('PROVIDER_TIMEOUT_MS', 5000, { min: 100, max: 60000 }),
@@ -113,40 +133,9 @@ export function parseProvidersConfig(r: EnvReader, production: boolean): Provide
     maxResponseBytes: r.int('PROVIDER_MAX_RESPONSE_BYTES', 1024 * 1024, { min: 16 * 1024, max: 64 * 1024 * 1024 }),
     jwksCacheMaxAgeMs: r.int('PROVIDER_JWKS_CACHE_MAX_AGE_MS', 10 * 60_000, { min: 0 }),
     jwksCooldownMs: r.int('PROVIDER_JWKS_COOLDOWN_MS', 30_000, { min: 0 }),
-    google: {
-      enabled: google.length > 0,
-      clients: google,
-      tokeninfoUrl: googleUrl('GOOGLE_TOKENINFO_URL', 'https://oauth2.googleapis.com/tokeninfo'),
-      userinfoUrl: googleUrl('GOOGLE_USERINFO_URL', 'https://openidconnect.googleapis.com/v1/userinfo'),
-      jwksUrl: googleUrl('GOOGLE_JWKS_URL', 'https://www.googleapis.com/oauth2/v3/certs'),
-      // Google documents both forms of its issuer: https://developers.google.com/identity/gsi/web/guides/verify-google-id-token
-      issuers: r.list('GOOGLE_ISSUERS', ['https://accounts.google.com', 'accounts.google.com']),
-      tokenUrl: googleUrl('GOOGLE_TOKEN_URL', 'https://oauth2.googleapis.com/token'),
-      authorizationUrl: googleUrl('GOOGLE_AUTHORIZATION_URL', 'https://accounts.google.com/o/oauth2/v2/auth'),
-      scopes: r.list('GOOGLE_SCOPES', ['openid', 'email', 'profile']),
-      redirectUris: readRedirectUris(r, 'GOOGLE'),
-    },
-    facebook: {
-      enabled: facebook.length > 0,
-      clients: facebook,
-      graphUrl: facebookUrl('FACEBOOK_GRAPH_URL', 'https://graph.facebook.com/v21.0'),
-      trustEmail: r.bool('FACEBOOK_TRUST_EMAIL', false),
-      // https://developers.facebook.com/docs/facebook-login/limited-login/token/validating
-      jwksUrl: facebookUrl('FACEBOOK_JWKS_URL', 'https://limited.facebook.com/.well-known/oauth/openid/jwks/'),
-      issuer: r.string('FACEBOOK_ISSUER', 'https://www.facebook.com'),
-      authorizationUrl: facebookUrl('FACEBOOK_AUTHORIZATION_URL', 'https://www.facebook.com/v21.0/dialog/oauth'),
-      scopes: r.list('FACEBOOK_SCOPES', ['email', 'public_profile']),
-      redirectUris: readRedirectUris(r, 'FACEBOOK'),
-    },
-    github: {
-      enabled: github.length > 0,
-      clients: github,
-      apiUrl: githubUrl('GITHUB_API_URL', 'https://api.github.com'),
-      authorizationUrl: githubUrl('GITHUB_AUTHORIZATION_URL', 'https://github.com/login/oauth/authorize'),
-      scopes: r.list('GITHUB_SCOPES', ['read:user', 'user:email']),
-      redirectUris: readRedirectUris(r, 'GITHUB'),
-      tokenUrl: githubUrl('GITHUB_TOKEN_URL', 'https://github.com/login/oauth/access_token'),
-    },
+    google: google!,
+    facebook: facebook!,
+    github: github!,
     custom,
   };
 }

@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from '@jest/globals';
 import { keysNamed, PRODUCTION_ENV, problemsOf as problemsOfAny } from '../../test/support/config-problems.js';
 import { loadConfig as loadAnyConfig } from './app-config.js';
+import { PRESETS } from '../providers/presets/index.js';
 import { parseCustomProviders } from './providers-file.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'providers-file-spec-'));
@@ -20,7 +21,7 @@ function withFile(content: unknown, env: NodeJS.ProcessEnv = {}, extension = 'js
 
 
 // Declarations are checked the same in every environment; production's extra rules have their own cases below.
-const loadConfig = (env: NodeJS.ProcessEnv) => loadAnyConfig({ NODE_ENV: 'development', ...env });
+const loadConfig = (env: NodeJS.ProcessEnv) => loadAnyConfig({ NODE_ENV: 'development', ...env }, PRESETS);
 const problemsOf = (env: NodeJS.ProcessEnv) => problemsOfAny({ NODE_ENV: 'development', ...env });
 
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -218,6 +219,33 @@ describe('a provider declared from a preset', () => {
   });
 });
 
+describe('Google, Facebook and GitHub declared as presets', () => {
+  it('should fill in the endpoints their alias variables default to', () => {
+    const [sut] = loadConfig(withFile({ providers: [{ id: 'g', preset: 'google', clientIds: ['web'] }] })).providers.custom;
+
+    expect(sut).toMatchObject({
+      type: 'oidc', displayName: 'Google', scopes: ['openid', 'email', 'profile'],
+      preset: { name: 'google', options: { tokeninfoUrl: 'https://oauth2.googleapis.com/tokeninfo', issuers: ['https://accounts.google.com', 'accounts.google.com'] } },
+    });
+  });
+
+  it('should need the client secret Facebook and GitHub check tokens with, naming its variable', () => {
+    expect(problemsOf(withFile({ providers: [{ id: 'gh', preset: 'github', clientIds: ['a'] }] }))).toEqual([expect.stringMatching(/^PROVIDER_GH_CLIENT_SECRET is required/)]);
+    expect(problemsOf(withFile({ providers: [{ id: 'fb', preset: 'facebook', clientIds: ['a'], trustEmail: 'yes' }] }, { PROVIDER_FB_CLIENT_SECRET: 's' })))
+      .toEqual(['PROVIDERS_FILE providers[0] (id "fb"): trustEmail must be true or false']);
+  });
+
+  it('should refuse a plain-http endpoint of theirs in production, as for their alias variables', () => {
+    const env = { ...PRODUCTION_ENV, ...withFile({ providers: [{ id: 'gh', preset: 'github', clientIds: ['a'], apiUrl: 'http://127.0.0.1:9000' }] }), PROVIDER_GH_CLIENT_SECRET: 's' };
+
+    expect(problemsOfAny(env)).toEqual(expect.arrayContaining([expect.stringContaining('(id "gh"): apiUrl must be an https URL in production')]));
+  });
+
+  it('should name them among the presets when a declaration names none that exists', () => {
+    expect(problemsOf(withFile({ providers: [{ id: 'x1', preset: 'gogle', clientIds: ['a'] }] }))).toEqual([expect.stringContaining('(or google, facebook, github)')]);
+  });
+});
+
 describe('provider URLs in production', () => {
   const LOOPBACK_ACME = { ...ACME, issuer: 'http://127.0.0.1:9000' };
   const production = (env: NodeJS.ProcessEnv) => ({ ...PRODUCTION_ENV, ...env });
@@ -232,7 +260,7 @@ describe('provider URLs in production', () => {
     const env = withFile({ providers: [LOOPBACK_ACME, { ...LOOPBACK_ACME, id: 'other' }] });
 
     expect(problemsOfAny(production({ ...env, PROVIDER_INSECURE_HTTP_ALLOWED: 'acme' }))).toEqual([expect.stringMatching(/^PROVIDERS_FILE providers\[1\] \(id "other"\): issuer must be an https URL in production/)]);
-    const sut = loadAnyConfig(production({ ...withFile({ providers: [LOOPBACK_ACME] }), PROVIDER_INSECURE_HTTP_ALLOWED: 'acme' }));
+    const sut = loadAnyConfig(production({ ...withFile({ providers: [LOOPBACK_ACME] }), PROVIDER_INSECURE_HTTP_ALLOWED: 'acme' }), PRESETS);
     expect(sut.providers.custom[0]).toMatchObject({ issuer: 'http://127.0.0.1:9000', insecureHttpAllowed: true });
   });
 

@@ -6,14 +6,15 @@
  */
 import { readFileSync } from 'node:fs';
 import { parseDocument } from 'yaml';
-import { PRESETS, presetNamed } from '../providers/presets/index.js';
 import {
   envKey, envPrefix, FIELDS, httpsUrlProblem, PROFILE_KEYS, refuseSecrets, validateCustomProvider, type CustomProviderConfig, type FieldKind, type Report,
 } from './custom-provider-config.js';
 import type { EnvReader } from './env-reader.js';
+import { presetNamed, type PresetCatalog } from './preset-spec.js';
 
 export type { CustomProviderConfig } from './custom-provider-config.js';
-export const BUILT_IN_PROVIDERS = ['google', 'facebook', 'github'];
+/** The presets that also have alias variables of their own (GOOGLE_*, …): their ids are taken by those. */
+export const BUILT_IN_PROVIDERS: readonly string[] = ['google', 'facebook', 'github'];
 /** Path segments our routes use where a provider id could stand (`/users/me/social-accounts/link`, `/auth/refresh`, …). */
 const RESERVED_IDS = ['link', 'refresh', 'logout', 'logout-all', 'sessions', 'providers', 'complete'];
 const ID_PATTERN = /^[a-z0-9][a-z0-9_-]{0,49}$/;
@@ -30,9 +31,9 @@ function devIdpEnabled(r: EnvReader): boolean {
  * `PROVIDER_ACME_*` as the same shape a file entry has (a preset's own fields included): lists are comma
  * separated, scopes commas or spaces, the profile mapping `PROVIDER_ACME_PROFILE_UID` and so on.
  */
-function fromEnv(r: EnvReader, id: string): Record<string, unknown> {
+function fromEnv(r: EnvReader, id: string, presets: PresetCatalog): Record<string, unknown> {
   const raw: Record<string, unknown> = { id };
-  const fields: Record<string, FieldKind> = { ...FIELDS, ...presetNamed(r.raw(envKey(id, 'preset')))?.fields };
+  const fields: Record<string, FieldKind> = { ...FIELDS, ...presetNamed(presets, r.raw(envKey(id, 'preset')))?.fields };
   for (const [field, kind] of Object.entries(fields)) {
     const key = envKey(id, field);
     if (kind === 'profile') {
@@ -84,30 +85,36 @@ interface Declared {
   reporter: (id: string) => Report;
 }
 
-function declarations(r: EnvReader): Declared[] {
+function declarations(r: EnvReader, presets: PresetCatalog): Declared[] {
   const file = r.raw('PROVIDERS_FILE');
   const fromFile = (file ? readFile(r, file) : []).map((raw, i): Declared => ({
     raw,
     reporter: (id) => (field, message) => r.problem('PROVIDERS_FILE', `providers[${i}]${id ? ` (id "${id}")` : ''}: ${field} ${message}`),
   }));
   const fromVars = r.list('PROVIDERS', []).map((id): Declared => ({
-    raw: fromEnv(r, id),
+    raw: fromEnv(r, id, presets),
     reporter: () => (field, message) =>
       field === 'id' ? r.problem('PROVIDERS', `id "${id}" ${message}`) : r.problem(envKey(id, field), message),
   }));
   return [...fromFile, ...fromVars];
 }
 
+/** The three oldest presets come last in the list: their own variables (GOOGLE_*, …) declare them too. */
+function unknownPreset(presets: PresetCatalog, name: unknown): string {
+  const [newer, oldest] = [Object.keys(presets).filter((p) => !BUILT_IN_PROVIDERS.includes(p)), BUILT_IN_PROVIDERS.filter((p) => p in presets)];
+  return `must be one of ${newer.join(', ')}, got ${JSON.stringify(name)}${oldest.length > 0 ? ` (or ${oldest.join(', ')})` : ''}`;
+}
+
 /**
  * One declaration: from scratch, or a preset's declaration with the operator's generic fields laid over it (a
  * `profile` mapping key by key). The preset's own fields (Entra's `tenant`) are parsed by the preset.
  */
-function declare(entry: Record<string, unknown>, id: string, r: EnvReader, report: Report): CustomProviderConfig | undefined {
+function declare(entry: Record<string, unknown>, id: string, r: EnvReader, report: Report, presets: PresetCatalog): CustomProviderConfig | undefined {
   const { preset: name, ...fields } = entry;
   if (name === undefined) return validateCustomProvider(fields, id, r, report);
-  const preset = presetNamed(name);
+  const preset = presetNamed(presets, name);
   if (!preset) {
-    report('preset', `must be one of ${Object.keys(PRESETS).join(', ')}, got ${JSON.stringify(name)}`);
+    report('preset', unknownPreset(presets, name));
     return undefined;
   }
   const own = Object.fromEntries(Object.entries(fields).filter(([key]) => key in preset.fields));
@@ -151,10 +158,10 @@ export interface HttpRule {
  * Every provider declared by `PROVIDERS_FILE` and `PROVIDERS`, validated; problems are reported on `r`. `declaredIds`
  * receives every well-formed id, valid declaration or not.
  */
-export function parseCustomProviders(r: EnvReader, http: HttpRule, declaredIds: string[] = []): CustomProviderConfig[] {
+export function parseCustomProviders(r: EnvReader, http: HttpRule, presets: PresetCatalog, declaredIds: string[] = []): CustomProviderConfig[] {
   const byPrefix = new Map<string, string>();
   const result: CustomProviderConfig[] = [];
-  for (const { raw, reporter } of declarations(r)) {
+  for (const { raw, reporter } of declarations(r, presets)) {
     const isObject = raw !== null && typeof raw === 'object' && !Array.isArray(raw);
     const entry = (isObject ? raw : {}) as Record<string, unknown>;
     const id = typeof entry.id === 'string' ? entry.id : '';
@@ -171,7 +178,7 @@ export function parseCustomProviders(r: EnvReader, http: HttpRule, declaredIds: 
     } else {
       byPrefix.set(envPrefix(id), id);
       declaredIds.push(id);
-      const config = declare(entry, id, r, report);
+      const config = declare(entry, id, r, report, presets);
       const insecureHttpAllowed = !http.production || http.insecureHttpAllowed.includes(id);
       if (config && !insecureHttpAllowed) refuseHttpUrls(config, report);
       if (config) result.push({ ...config, insecureHttpAllowed });

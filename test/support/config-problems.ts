@@ -1,10 +1,11 @@
 import { ConfigError, loadConfig } from '../../src/config/app-config.js';
+import { PRESETS } from '../../src/providers/presets/index.js';
 import { TEST_ENCRYPTION_KEY, TEST_SIGNING_KEY_PEM } from '../fixtures/keys.js';
 
 /** The problems `loadConfig` reports for `env`; fails the test when it accepts the env. */
 export function problemsOf(env: NodeJS.ProcessEnv): string[] {
   try {
-    loadConfig(env);
+    loadConfig(env, PRESETS);
   } catch (error) {
     if (error instanceof ConfigError) return error.problems;
     throw error;

@@ -8,6 +8,7 @@ import { AppModule } from '../../src/app.module.js';
 import { createHttpAdapter, setupApp } from '../../src/app.setup.js';
 import { createAppLogger } from '../../src/common/logging/app-logger.js';
 import { loadConfig, type AppConfig } from '../../src/config/app-config.js';
+import { PRESETS } from '../../src/providers/presets/index.js';
 import { TEST_ENCRYPTION_KEY, TEST_SIGNING_KEY_PEM } from '../fixtures/keys.js';
 
 /** PostgreSQL when the environment names one (CI does), SQLite in memory otherwise. */
@@ -67,7 +68,7 @@ export async function createTestApp(
   env: Record<string, string | undefined> = {},
   options: { logDestination?: { write(line: string): void }; /** A second instance on the same database: leave it as it is. */ keepDatabase?: boolean } = {},
 ): Promise<TestApp> {
-  const config = loadConfig(testEnv(env));
+  const config = loadConfig(testEnv(env), PRESETS);
   const moduleRef = await Test.createTestingModule({ imports: [AppModule.forRoot(config)] }).compile();
   const app = moduleRef.createNestApplication<NestFastifyApplication>(createHttpAdapter(config), { logger: ['error'] });
   setupApp(app, config, createAppLogger(config, options.logDestination));

@@ -11,7 +11,10 @@ const builtIn = (group: 'Google' | 'Facebook' | 'GitHub', defaults: { scopes: st
   ];
 };
 
-/** Provider calls, the three built-in providers, and providers declared by configuration. */
+/**
+ * Provider calls, the alias variables of the google, facebook and github presets (their defaults here are the
+ * presets' defaults too: src/config/providers-config.ts `aliasDefaults`), and providers declared by configuration.
+ */
 export const PROVIDER_SETTINGS: Setting[] = [
   { name: 'PROVIDER_TIMEOUT_MS', group: 'Providers', default: '5000', description: 'timeout of every call to a provider (then 504 provider_timeout)' },
   { name: 'PROVIDER_MAX_RESPONSE_BYTES', group: 'Providers', default: '1048576', description: 'longest provider answer read (16 KiB to 64 MiB)' },

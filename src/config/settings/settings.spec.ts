@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from '@jest/globals';
 import { ConfigError, loadConfig } from '../app-config.js';
+import { PRESETS } from '../../providers/presets/index.js';
 import { EnvReader } from '../env-reader.js';
 import { renderEnvExample } from './env-example.js';
 import { isDeclared, SETTINGS } from './index.js';
@@ -14,7 +15,7 @@ function keysRead(env: Record<string, string>): Set<string> {
   const read = new Set<string>();
   const recording = new Proxy(env, { get: (target, key) => (typeof key === 'string' && read.add(key), target[key as string]) });
   try {
-    loadConfig(recording);
+    loadConfig(recording, PRESETS);
   } catch (error) {
     if (!(error instanceof ConfigError)) throw error;
   }

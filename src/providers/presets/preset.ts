@@ -5,34 +5,15 @@
  * fields override that (endpoint base URLs for tests and egress proxies), and `create` builds the definition.
  */
 import type { ProviderHttpClient } from '../http/provider-http.client.js';
-import { httpsUrl, type CustomProviderConfig, type FieldKind, type Report } from '../../config/custom-provider-config.js';
+import { httpsUrl, strings, type CustomProviderConfig, type Report } from '../../config/custom-provider-config.js';
+import type { PresetSpec } from '../../config/preset-spec.js';
+import type { ProviderClient } from '../../config/providers-config.js';
 import type { IdentityProvider } from '../identity-provider.types.js';
 import type { JwksCachePolicy } from '../oidc/remote-jwks.js';
 
-export interface PresetContext {
-  id: string;
-  report: Report;
-  /** `PROVIDER_<ID>_<suffix>` from the environment: key material never sits in the file. */
-  env(suffix: string): string | undefined;
-  /** A problem with that variable, reported under its name. */
-  envProblem(suffix: string, message: string): void;
-}
-
-/** Method syntax on purpose: a table of presets with different options and config types is one `ProviderPreset`. */
-export interface ProviderPreset<Options = unknown, Config extends CustomProviderConfig = CustomProviderConfig> {
+/** A preset: what configuration reads (src/config/preset-spec.ts), and how the provider is built from it. */
+export interface ProviderPreset<Options = unknown, Config extends CustomProviderConfig = CustomProviderConfig> extends PresetSpec<Options> {
   readonly type: Config['type'];
-  /** The provider's documentation of what the preset encodes. */
-  readonly docs: string;
-  /** Fields a declaration may add for this preset, with how `PROVIDER_<ID>_*` spells them. */
-  readonly fields: Readonly<Record<string, FieldKind>>;
-  /** Generic fields the preset derives itself (from its own fields), which a declaration may not set. */
-  readonly locked?: readonly string[];
-  /** It can tie an access token to our client without our secret (Discord): the secret is then optional. */
-  readonly verifiesAccessTokens?: boolean;
-  /** Reads the preset's own fields; problems go to `ctx.report`. */
-  parse(raw: Record<string, unknown>, ctx: PresetContext): Options | undefined;
-  /** The generic declaration it stands for; the operator's generic fields are laid over it. */
-  defaults(options: Options): Record<string, unknown>;
   create(config: Config, options: Options, http: ProviderHttpClient, cache: JwksCachePolicy): IdentityProvider;
 }
 
@@ -44,4 +25,29 @@ export const isTrue = (value: unknown) => value === true || value === 'true';
 /** A base URL field of a preset (`apiUrl`, `instance`): https (http on loopback, for fakes), without a trailing slash. */
 export function baseUrl(value: unknown, fallback: string, field: string, report: Report): string | undefined {
   return httpsUrl(value ?? fallback, field, report)?.replace(/\/+$/, '');
+}
+
+/** What the classes of the three oldest presets (google.ts, facebook.ts, github.ts) read besides their own fields. */
+export interface BuiltInSettings {
+  clients: ProviderClient[];
+  authorizationUrl: string;
+  scopes: string[];
+  redirectUris: string[];
+}
+
+/**
+ * A declaration's clients: the alias's own list (`GITHUB_CLIENT_SECRETS`, one secret per id), or the declared
+ * ids with `PROVIDER_<ID>_CLIENT_SECRET` on the first, the confidential one.
+ */
+export function clientsOf(config: CustomProviderConfig, options: { clients?: ProviderClient[] }): ProviderClient[] {
+  return options.clients ?? config.clientIds.map((id, i) => ({ id, secret: i === 0 ? config.clientSecret : undefined }));
+}
+
+/** A preset's own URL and list fields, each defaulting to the documented default of its alias variable (`GOOGLE_JWKS_URL`). */
+export function endpoints<T>(raw: Record<string, unknown>, defaults: Record<string, unknown>, urls: string[], lists: string[], report: Report): T | undefined {
+  const fields = [
+    ...urls.map((field) => [field, httpsUrl(raw[field] ?? defaults[field], field, report)] as const),
+    ...lists.map((field) => [field, raw[field] === undefined ? defaults[field] : strings(raw[field], field, report, { required: true })] as const),
+  ];
+  return fields.every(([, value]) => value !== undefined) ? (Object.fromEntries(fields) as T) : undefined;
 }

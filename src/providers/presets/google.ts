@@ -1,14 +1,16 @@
 /**
- * Google: access tokens are checked at tokeninfo (issued to one of our client ids?) before the userinfo is
+ * Google, a preset: `{ "preset": "google" }` in PROVIDERS_FILE, or its alias variables `GOOGLE_*` (ADR 0034).
+ * Access tokens are checked at tokeninfo (issued to one of our client ids?) before the userinfo is
  * trusted; ID tokens (Google Identity Services, One Tap, mobile SDKs) are verified locally against Google's JWKS.
  * https://developers.google.com/identity/gsi/web/guides/verify-google-id-token
  */
 import type { JWTPayload } from 'jose';
 import { AppError } from '../../common/errors/app-error.js';
 import type { ProviderHttpClient } from '../http/provider-http.client.js';
-import type { GoogleConfig } from '../../config/providers-config.js';
+import type { OidcProviderConfig } from '../../config/custom-provider-config.js';
+import { aliasDefaults, type ProviderClient } from '../../config/providers-config.js';
 import { verifyIdToken } from '../oidc/id-token.verifier.js';
-import type { RemoteJwks } from '../oidc/remote-jwks.js';
+import { RemoteJwks } from '../oidc/remote-jwks.js';
 import {
   optionalString, type CodeFlow, type CodeGrant, type IdentityProvider, type NormalizedProfile, type ProviderDescription, type ProviderTokens,
   type VerifiedIdentity,
@@ -17,6 +19,22 @@ import { claimNonce, checkedProfile, claimText, type ClaimRules } from '../profi
 import { providerError } from '../provider-error.js';
 import { buildAuthorizationUrl, redeemAuthorizationCode, redeemRefreshToken, type ConfidentialClient } from '../oauth2/relying-party.js';
 import { dateFromEpochSeconds, providerTokensFrom } from '../oauth2/token-values.js';
+import { clientsOf, definePreset, endpoints, type BuiltInSettings } from './preset.js';
+
+/** Google's own fields: its endpoints and the two spellings of its issuer. */
+interface GoogleOptions {
+  authorizationUrl: string;
+  tokeninfoUrl: string;
+  userinfoUrl: string;
+  jwksUrl: string;
+  /** Refresh-token grant; needs the web client's secret. */
+  tokenUrl: string;
+  issuers: string[];
+  /** From the alias (GOOGLE_CLIENT_SECRETS): each client with its secret, if it has one. */
+  clients?: ProviderClient[];
+}
+
+type GoogleSettings = BuiltInSettings & GoogleOptions;
 
 interface GoogleClaims {
   sub?: unknown;
@@ -32,16 +50,16 @@ interface GoogleClaims {
 /** Google documents `email_verified` as a boolean, and as "true"/"false" in older tokens and tokeninfo. */
 const GOOGLE_CLAIMS: ClaimRules = { provider: 'google', verifiedAsString: true };
 
-export class GoogleIdentityProvider implements IdentityProvider {
-  readonly id = 'google';
-  readonly displayName = 'Google';
+class GoogleIdentityProvider implements IdentityProvider {
   readonly flows = ['token', 'id_token'] as const;
   /** With the web client's secret: codes from frontends, native apps and our redirect flow. */
   readonly codeFlow?: CodeFlow;
   private readonly clientIds: string[];
 
   constructor(
-    private readonly config: GoogleConfig,
+    readonly id: string,
+    readonly displayName: string,
+    private readonly config: GoogleSettings,
     private readonly http: ProviderHttpClient,
     private readonly jwks: RemoteJwks,
   ) {
@@ -107,7 +125,7 @@ export class GoogleIdentityProvider implements IdentityProvider {
   private async exchangeCode(client: ConfidentialClient, grant: CodeGrant): Promise<{ identity: VerifiedIdentity; nonce: string | undefined }> {
     const answer = await redeemAuthorizationCode(this.http, this, client, grant);
     if (!answer.id_token) {
-      throw providerError('provider_unavailable', 'Google answered the code without an ID token', 'google answered the code without an id_token (is "openid" in GOOGLE_SCOPES?)');
+      throw providerError('provider_unavailable', 'Google answered the code without an ID token', `${this.id} answered the code without an id_token (is "openid" in its scopes?)`);
     }
     const { identity, nonce } = await this.verifyIdToken(answer.id_token);
     // The client that holds the grant: the one a later refresh must use.
@@ -123,7 +141,7 @@ export class GoogleIdentityProvider implements IdentityProvider {
   async refreshAccessToken(refreshToken: string, extraData: Record<string, unknown> = {}): Promise<ProviderTokens> {
     const withSecret = this.config.clients.filter((c) => c.secret !== undefined);
     const client = withSecret.find((c) => c.id === extraData.clientId) ?? withSecret[0];
-    if (!client) throw providerError('provider_unavailable', 'Google tokens cannot be refreshed here', 'google refresh needs a client secret in GOOGLE_CLIENT_SECRETS');
+    if (!client) throw providerError('provider_unavailable', 'Google tokens cannot be refreshed here', `${this.id} refresh needs a client secret (GOOGLE_CLIENT_SECRETS)`);
     const confidential: ConfidentialClient = { tokenUrl: this.config.tokenUrl, clientId: client.id, clientSecret: client.secret!, authMethod: 'client_secret_post' };
     return providerTokensFrom(await redeemRefreshToken(this.http, this, confidential, refreshToken));
   }
@@ -146,5 +164,18 @@ export class GoogleIdentityProvider implements IdentityProvider {
   private hostedDomain(claims: GoogleClaims): string | undefined {
     return claimText(GOOGLE_CLAIMS, 'hd', claims.hd);
   }
-
 }
+
+export const google = definePreset<GoogleOptions, OidcProviderConfig>({
+  type: 'oidc',
+  docs: 'https://developers.google.com/identity/gsi/web/guides/verify-google-id-token',
+  fields: { authorizationUrl: 'text', tokeninfoUrl: 'text', userinfoUrl: 'text', jwksUrl: 'text', tokenUrl: 'text', issuers: 'list' },
+  // Google is not read through discovery: its endpoints are its own fields.
+  locked: ['issuer', 'tokenAuthMethod', 'trustedEndpointOrigins', 'emailVerifiedClaim'],
+  parse: (raw, { report }) => endpoints<GoogleOptions>(raw, aliasDefaults('google'), ['authorizationUrl', 'tokeninfoUrl', 'userinfoUrl', 'jwksUrl', 'tokenUrl'], ['issuers'], report),
+  defaults: () => ({ displayName: 'Google', issuer: 'https://accounts.google.com', scopes: aliasDefaults('google').scopes }),
+  create: (config, options, http, cache) => new GoogleIdentityProvider(
+    config.id, config.displayName, { ...options, clients: clientsOf(config, options), scopes: config.scopes, redirectUris: config.redirectUris }, http,
+    new RemoteJwks(config.id, options.jwksUrl, http, cache),
+  ),
+});

@@ -1,16 +1,30 @@
 /**
- * GitHub: OAuth tokens carry no audience, so each one is checked against our OAuth app(s) with
+ * GitHub, a preset: `{ "preset": "github" }` in PROVIDERS_FILE, or its alias variables `GITHUB_*` (ADR 0034).
+ * OAuth tokens carry no audience, so each one is checked against our OAuth app(s) with
  * "Check a token" (POST /applications/{client_id}/token, Basic auth with the app's credentials); the email
  * is the primary one *and* verified, from /user/emails. https://docs.github.com/en/rest/apps/oauth-applications#check-a-token
  */
 import { AppError } from '../../common/errors/app-error.js';
 import type { ProviderHttpClient } from '../http/provider-http.client.js';
-import type { GitHubConfig, ProviderClient } from '../../config/providers-config.js';
+import type { OAuth2ProviderConfig } from '../../config/custom-provider-config.js';
+import { aliasDefaults, type ProviderClient } from '../../config/providers-config.js';
 import { optionalString, type CodeFlow, type CodeGrant, type IdentityProvider, type ProviderDescription, type VerifiedIdentity } from '../identity-provider.types.js';
 import { buildAuthorizationUrl } from '../oauth2/relying-party.js';
 import { MAX_TOKEN_LENGTH } from '../oauth2/token-values.js';
 import { providerError, quoted } from '../provider-error.js';
 import { checkedProfile, claimId, claimStrings, type ClaimRules } from '../profile-claims.js';
+import { clientsOf, definePreset, endpoints, type BuiltInSettings } from './preset.js';
+
+/** GitHub's own fields. */
+interface GitHubOptions {
+  /** The REST API (GitHub Enterprise Server: `https://HOST/api/v3`). */
+  apiUrl: string;
+  /** From the alias (GITHUB_CLIENT_SECRETS): each OAuth app with its secret. */
+  clients?: ProviderClient[];
+}
+
+/** `tokenUrl`, code exchange: https://docs.github.com/en/apps/oauth-apps/building-oauth-apps/authorizing-oauth-apps#2-users-are-redirected-back-to-your-site-by-github */
+type GitHubSettings = BuiltInSettings & GitHubOptions & { tokenUrl: string };
 
 interface GitHubUser {
   id?: unknown;
@@ -27,14 +41,14 @@ interface GitHubEmail {
 
 const GITHUB_CLAIMS: ClaimRules = { provider: 'github', ids: 'number' };
 
-export class GitHubIdentityProvider implements IdentityProvider {
-  readonly id = 'github';
-  readonly displayName = 'GitHub';
+class GitHubIdentityProvider implements IdentityProvider {
   readonly flows = ['token'] as const;
   readonly codeFlow: CodeFlow;
 
   constructor(
-    private readonly config: GitHubConfig,
+    readonly id: string,
+    readonly displayName: string,
+    private readonly config: GitHubSettings,
     private readonly http: ProviderHttpClient,
   ) {
     // Every configured GitHub client has its secret (config requires it); the first one redeems codes.
@@ -142,3 +156,21 @@ export class GitHubIdentityProvider implements IdentityProvider {
 function basicAuth(client: ProviderClient): string {
   return `Basic ${Buffer.from(`${client.id}:${client.secret ?? ''}`).toString('base64')}`;
 }
+
+export const github = definePreset<GitHubOptions, OAuth2ProviderConfig>({
+  type: 'oauth2',
+  docs: 'https://docs.github.com/en/rest/apps/oauth-applications#check-a-token',
+  fields: { apiUrl: 'text' },
+  // The profile comes from /user and /user/emails (verified primary only), not from a generic mapping.
+  locked: ['userinfoUrl', 'profile', 'scopeSeparator', 'tokenAuthMethod', 'acknowledgeMutableSubject'],
+  parse: (raw, { report }) => endpoints<GitHubOptions>(raw, aliasDefaults('github'), ['apiUrl'], [], report),
+  defaults: ({ apiUrl }) => {
+    const { authorizationUrl, tokenUrl, scopes } = aliasDefaults('github');
+    return { displayName: 'GitHub', authorizationUrl, tokenUrl, userinfoUrl: `${apiUrl}/user`, scopes, tokenAuthMethod: 'client_secret_post', profile: { uid: 'id', username: 'login' } };
+  },
+  create: (config, options, http) => new GitHubIdentityProvider(
+    config.id, config.displayName,
+    { ...options, clients: clientsOf(config, options), authorizationUrl: config.authorizationUrl, tokenUrl: config.tokenUrl, scopes: config.scopes, redirectUris: config.redirectUris },
+    http,
+  ),
+});

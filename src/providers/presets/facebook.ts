@@ -1,5 +1,6 @@
 /**
- * Facebook: `debug_token` (with our app token) proves the user token is valid and was issued to one of our
+ * Facebook, a preset: `{ "preset": "facebook" }` in PROVIDERS_FILE, or its alias variables `FACEBOOK_*` (ADR 0034).
+ * `debug_token` (with our app token) proves the user token is valid and was issued to one of our
  * apps; the Graph API is then called with `appsecret_proof`, so a stolen token is useless without our secret.
  * https://developers.facebook.com/docs/facebook-login/guides/access-tokens/debugging
  * https://developers.facebook.com/docs/graph-api/securing-requests#appsecret_proof
@@ -9,9 +10,10 @@
 import { createHmac } from 'node:crypto';
 import { AppError } from '../../common/errors/app-error.js';
 import type { ProviderHttpClient } from '../http/provider-http.client.js';
-import type { FacebookConfig } from '../../config/providers-config.js';
+import type { OAuth2ProviderConfig } from '../../config/custom-provider-config.js';
+import { aliasDefaults, type ProviderClient } from '../../config/providers-config.js';
 import { verifyIdToken } from '../oidc/id-token.verifier.js';
-import type { RemoteJwks } from '../oidc/remote-jwks.js';
+import { RemoteJwks } from '../oidc/remote-jwks.js';
 import {
   type CodeFlow, type CodeGrant, type IdentityProvider, type NormalizedProfile, type ProviderDescription, type ProviderTokens,
   type VerifiedIdentity,
@@ -19,6 +21,21 @@ import {
 import { buildAuthorizationUrl } from '../oauth2/relying-party.js';
 import { dateFromEpochSeconds, lifetimeSeconds, tokenString } from '../oauth2/token-values.js';
 import { claimNonce, checkedProfile, claimId, claimStrings, type ClaimRules, type RawProfile } from '../profile-claims.js';
+import { clientsOf, definePreset, endpoints, type BuiltInSettings } from './preset.js';
+
+/** Facebook's own fields. */
+interface FacebookOptions {
+  graphUrl: string;
+  /** Facebook does not say whether an email was verified; off by default so it never links accounts. */
+  trustEmail: boolean;
+  /** Limited Login (iOS): its OIDC-style tokens are verified against these keys and this issuer. */
+  jwksUrl: string;
+  issuer: string;
+  /** From the alias (FACEBOOK_CLIENT_SECRETS): each app with its secret. */
+  clients?: ProviderClient[];
+}
+
+type FacebookSettings = BuiltInSettings & FacebookOptions;
 
 interface DebugTokenData {
   app_id?: unknown;
@@ -42,16 +59,16 @@ const FACEBOOK_CLAIMS: ClaimRules = { provider: 'facebook' };
 
 const FIELDS = 'id,name,email,first_name,last_name,picture';
 
-export class FacebookIdentityProvider implements IdentityProvider {
-  readonly id = 'facebook';
-  readonly displayName = 'Facebook';
+class FacebookIdentityProvider implements IdentityProvider {
   readonly flows = ['token', 'id_token'] as const;
   /** Long-lived tokens last about 60 days; renewing in their last week keeps a returning user's token alive. */
   readonly extendWithinMs = 7 * 86_400_000;
   readonly codeFlow: CodeFlow;
 
   constructor(
-    private readonly config: FacebookConfig,
+    readonly id: string,
+    readonly displayName: string,
+    private readonly config: FacebookSettings,
     private readonly http: ProviderHttpClient,
     private readonly jwks: RemoteJwks,
   ) {
@@ -174,3 +191,28 @@ export class FacebookIdentityProvider implements IdentityProvider {
     return { ...profile, emailVerified: trusted, emailTrustedForLinking: trusted };
   }
 }
+
+export const facebook = definePreset<FacebookOptions, OAuth2ProviderConfig>({
+  type: 'oauth2',
+  docs: 'https://developers.facebook.com/docs/facebook-login/guides/access-tokens/debugging',
+  fields: { graphUrl: 'text', jwksUrl: 'text', issuer: 'text', trustEmail: 'flag' },
+  // Every call goes to the Graph API (`graphUrl`), with Facebook's own checks rather than a generic userinfo mapping.
+  locked: ['tokenUrl', 'userinfoUrl', 'profile', 'scopeSeparator', 'tokenAuthMethod', 'acknowledgeMutableSubject'],
+  parse(raw, { report }) {
+    const defaults = aliasDefaults('facebook');
+    const urls = endpoints<Pick<FacebookOptions, 'graphUrl' | 'jwksUrl'>>(raw, defaults, ['graphUrl', 'jwksUrl'], [], report);
+    const issuer = raw.issuer ?? defaults.issuer;
+    if (typeof issuer !== 'string' || issuer.trim() === '') report('issuer', 'must be a non-empty string');
+    if (raw.trustEmail !== undefined && typeof raw.trustEmail !== 'boolean') report('trustEmail', 'must be true or false');
+    return urls && typeof issuer === 'string' ? { ...urls, issuer, trustEmail: raw.trustEmail === true } : undefined;
+  },
+  defaults: ({ graphUrl }) => ({
+    displayName: 'Facebook', authorizationUrl: aliasDefaults('facebook').authorizationUrl, tokenUrl: `${graphUrl}/oauth/access_token`, userinfoUrl: `${graphUrl}/me`,
+    scopes: aliasDefaults('facebook').scopes, scopeSeparator: ',', profile: { uid: 'id', email: 'email', name: 'name' },
+  }),
+  create: (config, options, http, cache) => new FacebookIdentityProvider(
+    config.id, config.displayName,
+    { ...options, clients: clientsOf(config, options), authorizationUrl: config.authorizationUrl, scopes: config.scopes, redirectUris: config.redirectUris },
+    http, new RemoteJwks(config.id, options.jwksUrl, http, cache),
+  ),
+});
