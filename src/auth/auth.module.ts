@@ -1,13 +1,11 @@
-import { Module, type OnModuleInit } from '@nestjs/common';
+import { Module } from '@nestjs/common';
 import { APP_GUARD } from '@nestjs/core';
 import { JwtModule } from '@nestjs/jwt';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import type { Redis } from 'ioredis';
-import { Authenticator } from 'passport';
 import { SecretBox } from '../common/crypto/secret-box.js';
 import { APP_CONFIG, type AppConfig } from '../config/app-config.js';
 import { REDIS } from '../redis/redis.module.js';
-import { IdentityProviderRegistry } from '../providers/identity-provider.registry.js';
 import { ProvidersModule } from '../providers/providers.module.js';
 import { UsersModule } from '../users/users.module.js';
 import { JwksController } from './controllers/jwks.controller.js';
@@ -30,7 +28,7 @@ import { CompleteLoginController } from './controllers/complete-login.controller
 import { NonceService } from './nonce.service.js';
 import { MemoryOneTimeStore, OneTimeStore } from '../one-time/one-time-store.js';
 import { RedisOneTimeStore } from '../one-time/redis-one-time-store.js';
-import { ProviderTokenStrategy } from './strategies/provider-token.strategy.js';
+import { ProviderStrategies } from './strategies/provider-strategies.js';
 import { AccessTokenService } from './tokens/access-token.service.js';
 import { RefreshToken } from './tokens/refresh-token.entity.js';
 import { RefreshTokenService } from './tokens/refresh-token.service.js';
@@ -41,9 +39,6 @@ import { SigningKeyService } from './tokens/signing-keys.service.js';
   imports: [ProvidersModule, UsersModule, TypeOrmModule.forFeature([RefreshToken]), JwtModule.register({})],
   controllers: [TokenExchangeController, CodeExchangeController, RedirectFlowController, SessionsController, JwksController, ProvidersController, CompleteLoginController],
   providers: [
-    // A passport instance of this app's own, not the process-wide singleton: two apps in one process
-    // (tests, workers) must not overwrite each other's strategies.
-    { provide: Authenticator, useFactory: () => new Authenticator() },
     {
       provide: OneTimeStore,
       inject: [REDIS, APP_CONFIG],
@@ -60,6 +55,7 @@ import { SigningKeyService } from './tokens/signing-keys.service.js';
     PendingLoginService,
     LinkTokenService,
     SecretBox,
+    ProviderStrategies,
     ProviderTokenGuard,
     CodeGrantService,
     AuthorizationStates,
@@ -68,17 +64,6 @@ import { SigningKeyService } from './tokens/signing-keys.service.js';
   ],
   // For /users/me/social-accounts (SocialAccountsModule): verifying a provider token, and redeeming link tokens.
   // SigningKeyService, RedirectFlowService, LoginCodes, LoginService: for the authorization server (src/oauth-server/).
-  exports: [ProviderTokenGuard, Authenticator, LinkTokenService, SigningKeyService, RedirectFlowService, LoginCodes, LoginService],
+  exports: [ProviderTokenGuard, ProviderStrategies, LinkTokenService, SigningKeyService, RedirectFlowService, LoginCodes, LoginService],
 })
-export class AuthModule implements OnModuleInit {
-  constructor(
-    private readonly authenticator: Authenticator,
-    private readonly registry: IdentityProviderRegistry,
-    private readonly nonces: NonceService,
-    private readonly codeGrants: CodeGrantService,
-  ) {}
-
-  onModuleInit(): void {
-    for (const provider of this.registry.list()) this.authenticator.use(new ProviderTokenStrategy(provider, this.nonces, this.codeGrants));
-  }
-}
+export class AuthModule {}

@@ -11,10 +11,9 @@ export function outcomeOf(error: unknown): string {
 }
 
 /**
- * One login, timed from the start of provider verification to the answer. A login spans ProviderTokenGuard
- * (verification, where most failures happen) and the controller (association and session); Nest runs guards
- * before interceptors, so no interceptor sees both. The guard starts the timer and hands it on with the request;
- * whichever part ends the login records it, exactly once.
+ * One login, timed from its start to its outcome, recorded exactly once. For a login that one call spans (the
+ * redirect flow's callback); the request routes' logins are recorded by LoginMetricsInterceptor and
+ * ProviderTokenGuard, from the request's arrival (docs/decisions/0036).
  */
 export class LoginTimer {
   private readonly started = performance.now();

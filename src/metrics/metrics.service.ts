@@ -74,12 +74,15 @@ export class MetricsService implements RateLimitListener {
     series.observe(seconds);
   }
 
-  /** Starts timing a login of an enabled provider (never a path value: label values must stay bounded). */
+  /** One login of an enabled provider (never a path value: label values must stay bounded), ended after `seconds`. */
+  loginEnded(provider: string, outcome: string, seconds: number): void {
+    this.logins.inc({ provider, outcome });
+    this.loginDuration.observe({ provider }, seconds);
+  }
+
+  /** Starts timing a login that no request carries from start to end (the redirect flow's callback). */
   startLogin(provider: string): LoginTimer {
-    return new LoginTimer((outcome, seconds) => {
-      this.logins.inc({ provider, outcome });
-      this.loginDuration.observe({ provider }, seconds);
-    });
+    return new LoginTimer((outcome, seconds) => this.loginEnded(provider, outcome, seconds));
   }
 
   providerRequest(provider: string, outcome: string, seconds: number): void {

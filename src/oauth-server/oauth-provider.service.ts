@@ -20,7 +20,7 @@ import { GrantLiveness } from './tokens/grant-liveness.js';
 import { TOKEN_EXCHANGE, TOKEN_EXCHANGE_PARAMETERS, tokenExchangeHandler, type TokenExchangeDeps } from './token-exchange.js';
 import { IdentityProviderRegistry } from '../providers/identity-provider.registry.js';
 import { LoginService } from '../auth/login.service.js';
-import { Authenticator } from 'passport';
+import { ProviderStrategies } from '../auth/strategies/provider-strategies.js';
 import { CLAIMS_BY_SCOPE, claimsForScopes } from './claims.js';
 import type { KoaContext, OidcClient, ServerGrant, ServerProvider, ServerProviderModule } from './oidc-provider.types.js';
 import { errorPage } from './pages.js';
@@ -63,7 +63,7 @@ export class OAuthProviderService implements OnModuleDestroy {
     private readonly applications: ApplicationsService,
     private readonly liveness: GrantLiveness,
     private readonly registry: IdentityProviderRegistry,
-    private readonly authenticator: Authenticator,
+    private readonly strategies: ProviderStrategies,
     private readonly login: LoginService,
   ) {}
 
@@ -214,7 +214,7 @@ export class OAuthProviderService implements OnModuleDestroy {
     // secure cookies; the issuer is fixed, so a forged X-Forwarded-Host builds no URL.
     provider.proxy = config.http.trustProxy !== false;
     provider.registerGrantType(TOKEN_EXCHANGE, tokenExchangeHandler({
-      registry: this.registry, authenticator: this.authenticator, login: this.login, resource, resourceServerInfo, ceilingOf,
+      registry: this.registry, strategies: this.strategies, login: this.login, resource, resourceServerInfo, ceilingOf,
       latestGrantId: (accountId, clientId) => this.latestGrantId(accountId, clientId), errors: errors as unknown as TokenExchangeDeps['errors'],
     }), TOKEN_EXCHANGE_PARAMETERS);
     // The stored `client_secret` is the secret's hash (applications/application-secrets.ts).

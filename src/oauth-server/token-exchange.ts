@@ -7,12 +7,10 @@
  * nonce) and then the association pipeline (LoginService.signIn). No consent page: the application already holds
  * the user's token, issued to one of our own client ids.
  */
-import type { Authenticator } from 'passport';
 import type { LoginService } from '../auth/login.service.js';
-import { providerStrategyName } from '../auth/strategies/provider-token.strategy.js';
+import type { ProviderStrategies } from '../auth/strategies/provider-strategies.js';
 import { AppError } from '../common/errors/app-error.js';
 import type { IdentityProviderRegistry } from '../providers/identity-provider.registry.js';
-import type { VerifiedIdentity } from '../providers/identity-provider.types.js';
 import type { OidcClient, ServerGrant } from './oidc-provider.types.js';
 
 export const TOKEN_EXCHANGE = 'urn:ietf:params:oauth:grant-type:token-exchange';
@@ -22,7 +20,7 @@ export const TOKEN_EXCHANGE_PARAMETERS = ['subject_token', 'subject_token_type',
 
 export interface TokenExchangeDeps {
   registry: IdentityProviderRegistry;
-  authenticator: Authenticator;
+  strategies: ProviderStrategies;
   login: LoginService;
   resource: string;
   resourceServerInfo: (client: OidcClient) => Record<string, unknown>;
@@ -44,20 +42,6 @@ interface ExchangeContext {
   body: unknown;
 }
 
-/** The same verification as `POST /auth/{provider}/token` (ProviderTokenGuard), on a body built from the grant's parameters. */
-function verifyProviderToken(deps: TokenExchangeDeps, providerId: string, body: Record<string, string>): Promise<VerifiedIdentity> {
-  return new Promise((resolve, reject) => {
-    const req = { params: { provider: providerId }, body, headers: {} };
-    const done = (error: unknown, identity: unknown) => {
-      if (error) reject(error);
-      else if (identity) resolve(identity as VerifiedIdentity);
-      else reject(new AppError('invalid_provider_token', 'The provider token was not accepted'));
-    };
-    const options = { session: false, grant: 'token' } as Parameters<Authenticator['authenticate']>[1];
-    deps.authenticator.authenticate(providerStrategyName(providerId), options, done)(req, {}, reject);
-  });
-}
-
 export function tokenExchangeHandler(deps: TokenExchangeDeps) {
   const { errors } = deps;
   return async function tokenExchange(ctx: ExchangeContext): Promise<void> {
@@ -76,7 +60,7 @@ export function tokenExchangeHandler(deps: TokenExchangeDeps) {
 
     let userId: string;
     try {
-      const identity = await verifyProviderToken(deps, providerId, type === ID_TOKEN_TYPE ? { id_token: token } : { access_token: token });
+      const identity = await deps.strategies.verifyToken(providerId, type === ID_TOKEN_TYPE ? { id_token: token } : { access_token: token });
       ({ userId } = await deps.login.signIn(identity));
     } catch (error) {
       // A refused token (or account) is the client's problem: invalid_grant, with our reason; anything else is ours.

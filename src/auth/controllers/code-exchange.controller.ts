@@ -1,14 +1,13 @@
-import { Body, Controller, HttpCode, Post, Req, UseGuards } from '@nestjs/common';
-import { ApiOkResponse, ApiOperation, ApiParam, ApiTags } from '@nestjs/swagger';
+import { Controller, HttpCode, Post, Req } from '@nestjs/common';
+import { ApiBody, ApiOkResponse, ApiOperation, ApiParam, ApiTags } from '@nestjs/swagger';
 import { Public } from '../../common/decorators/public.decorator.js';
 import { ApiErrors } from '../../common/errors/api-errors.decorator.js';
 import { NoStore } from '../../common/http/no-store.js';
-import type { LoginTimer } from '../../metrics/login-timer.js';
 import type { VerifiedIdentity } from '../../providers/identity-provider.types.js';
 import { Client } from '../client-info.js';
 import { ProviderCodeDto } from '../dto/provider-code.dto.js';
 import { LoginResponse } from '../dto/token-pair.response.js';
-import { ProviderCodeGrant, ProviderTokenGuard } from '../guards/provider-token.guard.js';
+import { ProviderCodeGrant, ProviderLogin } from '../guards/provider-token.guard.js';
 import { LoginService } from '../login.service.js';
 import type { ClientInfo } from '../tokens/refresh-token.service.js';
 
@@ -27,8 +26,10 @@ export class CodeExchangeController {
   @Post('code')
   @HttpCode(200)
   @ProviderCodeGrant()
-  @UseGuards(ProviderTokenGuard)
+  @ProviderLogin()
   @ApiOperation({ summary: "Trade a provider's authorization code (+ PKCE verifier) for our tokens" })
+  // Validated once, by the strategy (as /token): no @Body() for the global pipe to check again.
+  @ApiBody({ type: ProviderCodeDto })
   @ApiOkResponse({ type: LoginResponse })
   @ApiErrors(
     'validation_failed', 'redirect_uri_not_allowed', 'code_verifier_required', 'invalid_authorization_code', 'invalid_nonce',
@@ -36,11 +37,7 @@ export class CodeExchangeController {
     'login_not_allowed', 'email_not_verified', 'account_link_required', 'profile_incomplete', 'payload_too_large', 'rate_limited',
     'provider_unavailable', 'service_unavailable', 'provider_timeout',
   )
-  exchange(
-    @Req() req: { user: VerifiedIdentity; loginTimer: LoginTimer },
-    @Body() _body: ProviderCodeDto,
-    @Client() client: ClientInfo,
-  ): Promise<LoginResponse> {
-    return req.loginTimer.observe(this.login.login(req.user, client, 'code'));
+  exchange(@Req() req: { user: VerifiedIdentity }, @Client() client: ClientInfo): Promise<LoginResponse> {
+    return this.login.login(req.user, client, 'code');
   }
 }

@@ -1,9 +1,8 @@
-import { Controller, Get, HttpCode, Param, Post, Req, UseGuards } from '@nestjs/common';
+import { Controller, Get, HttpCode, Param, Post, Req } from '@nestjs/common';
 import { ApiBody, ApiOkResponse, ApiOperation, ApiParam, ApiTags } from '@nestjs/swagger';
 import { Public } from '../../common/decorators/public.decorator.js';
 import { ApiErrors } from '../../common/errors/api-errors.decorator.js';
 import { NoStore } from '../../common/http/no-store.js';
-import type { LoginTimer } from '../../metrics/login-timer.js';
 import type { VerifiedIdentity } from '../../providers/identity-provider.types.js';
 import { IdentityProviderRegistry } from '../../providers/identity-provider.registry.js';
 import { Client } from '../client-info.js';
@@ -11,7 +10,7 @@ import { NonceResponse } from '../dto/nonce.response.js';
 import { ProviderTokenDto } from '../dto/provider-token.dto.js';
 import { ProviderParams } from '../dto/provider.params.js';
 import { LoginResponse } from '../dto/token-pair.response.js';
-import { ProviderTokenGuard } from '../guards/provider-token.guard.js';
+import { ProviderLogin } from '../guards/provider-token.guard.js';
 import { LoginService } from '../login.service.js';
 import { NonceService } from '../nonce.service.js';
 import type { ClientInfo } from '../tokens/refresh-token.service.js';
@@ -31,9 +30,9 @@ export class TokenExchangeController {
 
   @Post('token')
   @HttpCode(200)
-  @UseGuards(ProviderTokenGuard)
+  @ProviderLogin()
   @ApiOperation({ summary: "Trade a provider's access token or ID token for our tokens" })
-  // The body is validated once, by the strategy (ProviderTokenGuard runs before pipes): no @Body() for the
+  // The body is validated once, by the strategy (its guard runs before pipes): no @Body() for the
   // global pipe to validate again (≈ 20 µs a login, docs/decisions/0006); ApiBody keeps it in the OpenAPI document.
   @ApiBody({ type: ProviderTokenDto })
   @ApiOkResponse({ type: LoginResponse })
@@ -42,12 +41,8 @@ export class TokenExchangeController {
     'provider_token_audience_mismatch', 'account_inactive', 'login_not_allowed', 'email_not_verified',
     'account_link_required', 'profile_incomplete', 'payload_too_large', 'rate_limited', 'provider_unavailable', 'service_unavailable', 'provider_timeout',
   )
-  exchange(
-    @Req() req: { user: VerifiedIdentity; loginTimer: LoginTimer },
-    @Client() client: ClientInfo,
-  ): Promise<LoginResponse> {
-    // Started by ProviderTokenGuard: one metric per login, provider verification included.
-    return req.loginTimer.observe(this.login.login(req.user, client));
+  exchange(@Req() req: { user: VerifiedIdentity }, @Client() client: ClientInfo): Promise<LoginResponse> {
+    return this.login.login(req.user, client);
   }
 
   @Get('nonce')

@@ -1,48 +1,74 @@
-import { Injectable, SetMetadata, type CanActivate, type ExecutionContext } from '@nestjs/common';
+import { Injectable, SetMetadata, applyDecorators, UseGuards, UseInterceptors, type CanActivate, type ExecutionContext } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
-import { Authenticator } from 'passport';
+import { AuthGuard } from '@nestjs/passport';
 import { AppError } from '../../common/errors/app-error.js';
-import type { LoginTimer } from '../../metrics/login-timer.js';
+import { LoginMetricsInterceptor, loginSeconds } from '../../metrics/login-metrics.interceptor.js';
+import { outcomeOf } from '../../metrics/login-timer.js';
 import { MetricsService } from '../../metrics/metrics.service.js';
 import { IdentityProviderRegistry } from '../../providers/identity-provider.registry.js';
-import { providerStrategyName, type ProviderGrantKind } from '../strategies/provider-token.strategy.js';
+import { ProviderStrategies } from '../strategies/provider-strategies.js';
+import type { ProviderGrantKind, ProviderGrantOptions } from '../strategies/provider-token.strategy.js';
 
 const GRANT_KEY = 'provider-grant';
+const LOGIN_KEY = 'provider-login';
+
 /** The route's body holds an authorization code instead of a provider token. */
 export const ProviderCodeGrant = () => SetMetadata(GRANT_KEY, 'code' satisfies ProviderGrantKind);
 
-/** Runs the passport strategy of the provider named in the route (`:provider`), for a token or (`@ProviderCodeGrant()`) a code; unknown providers are 404. */
+/**
+ * A login route: the provider's strategy (ProviderTokenGuard), and `nsa_logins_total` / `nsa_login_duration_seconds`
+ * recorded once per login — by LoginMetricsInterceptor when the guard let it through, by the guard when it refused.
+ */
+export const ProviderLogin = () => applyDecorators(SetMetadata(LOGIN_KEY, true), UseGuards(ProviderTokenGuard), UseInterceptors(LoginMetricsInterceptor));
+
+/**
+ * Runs the passport strategy of the provider named in the route (`:provider`), for a token or
+ * (`@ProviderCodeGrant()`) a code, through that provider's @nestjs/passport `AuthGuard`; unknown providers are 404.
+ * Nest runs guards before interceptors, so a login this guard refuses is counted here, the one place that sees it.
+ */
 @Injectable()
 export class ProviderTokenGuard implements CanActivate {
+  /** provider id → the AuthGuard of its strategy (AuthGuard takes one strategy name per class; ours vary by route). */
+  private readonly guards = new Map<string, ProviderAuthGuard>();
+
   constructor(
     private readonly registry: IdentityProviderRegistry,
-    private readonly authenticator: Authenticator,
     private readonly metrics: MetricsService,
     private readonly reflector: Reflector,
-  ) {}
+    strategies: ProviderStrategies,
+  ) {
+    for (const provider of registry.list()) this.guards.set(provider.id, strategyGuard(strategies.nameOf(provider.id), reflector));
+  }
 
   async canActivate(context: ExecutionContext): Promise<boolean> {
-    const http = context.switchToHttp();
-    const req = http.getRequest<{ params: { provider: string }; user?: unknown; loginTimer?: LoginTimer }>();
-    const provider = this.registry.get(req.params.provider);
-    // The login is timed from here, for known providers only; the controller finishes it (see LoginTimer).
-    const timer = (req.loginTimer = this.metrics.startLogin(provider.id));
+    const provider = this.registry.get(context.switchToHttp().getRequest<{ params: { provider: string } }>().params.provider);
     try {
-      req.user = await new Promise((resolve, reject) => {
-        const done = (error: unknown, identity: unknown) => {
-          if (error) reject(error);
-          else if (identity) resolve(identity);
-          else reject(new AppError('invalid_provider_token', 'The provider token was not accepted'));
-        };
-        const grant = this.reflector.get<ProviderGrantKind | undefined>(GRANT_KEY, context.getHandler()) ?? 'token';
-        // passport hands the options object to the strategy's authenticate(); its type only lists passport's own.
-        const options = { session: false, grant } as Parameters<Authenticator['authenticate']>[1];
-        this.authenticator.authenticate(providerStrategyName(provider.id), options, done)(req, http.getResponse(), reject);
-      });
+      return await this.guards.get(provider.id)!.canActivate(context);
     } catch (error) {
-      timer.failed(error);
+      if (this.reflector.get<boolean | undefined>(LOGIN_KEY, context.getHandler())) this.metrics.loginEnded(provider.id, outcomeOf(error), loginSeconds(context));
       throw error;
     }
-    return true;
   }
+}
+
+/** AuthGuard's `canActivate` is async (typed as CanActivate's, which also allows a boolean or an Observable). */
+interface ProviderAuthGuard {
+  canActivate(context: ExecutionContext): Promise<boolean>;
+}
+
+/** @nestjs/passport's AuthGuard for one strategy: passport's options say which grant the body holds; `req.user` is the identity. */
+function strategyGuard(strategy: string, reflector: Reflector): ProviderAuthGuard {
+  class StrategyGuard extends AuthGuard(strategy) {
+    override getAuthenticateOptions(context: ExecutionContext): ProviderGrantOptions {
+      return { grant: reflector.get<ProviderGrantKind | undefined>(GRANT_KEY, context.getHandler()) ?? 'token' };
+    }
+
+    /** The strategy's own error as it is (its code and status are the answer); AuthGuard would make a bare 401 of a missing identity. */
+    override handleRequest<T>(error: unknown, identity: T): T {
+      if (error) throw error;
+      if (!identity) throw new AppError('invalid_provider_token', 'The provider token was not accepted');
+      return identity;
+    }
+  }
+  return new StrategyGuard() as ProviderAuthGuard;
 }

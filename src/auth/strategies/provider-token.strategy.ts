@@ -1,3 +1,4 @@
+import { PassportStrategy } from '@nestjs/passport';
 import { Strategy } from 'passport-strategy';
 import { AppError } from '../../common/errors/app-error.js';
 import { validateDto } from '../../common/validation/validation.js';
@@ -10,39 +11,56 @@ import type { NonceService } from '../nonce.service.js';
 /** What the request body holds: a provider token (`/token`) or an authorization code (`/code`). */
 export type ProviderGrantKind = 'token' | 'code';
 
-export const providerStrategyName = (providerId: string) => `provider-token:${providerId}`;
+/** The options ProviderTokenGuard hands to the strategy through passport. */
+export interface ProviderGrantOptions {
+  grant?: ProviderGrantKind;
+}
+
+type Done = (error: unknown, identity?: VerifiedIdentity | false) => void;
 
 /**
- * One passport strategy class, one instance per enabled provider: reads the token from the body and asks the
- * provider's definition who it belongs to. It replaces passport-google-token/passport-facebook-token
- * (docs/decisions/0001-provider-token-strategy.md). Success hands on a `VerifiedIdentity`; it never touches our users.
+ * The smallest passport strategy that reads the request itself (as passport-custom does): passport calls
+ * `authenticate`, which hands the request and the guard's options to the verify callback PassportStrategy supplies
+ * (it calls `validate`). Named by its instance, so one class serves every provider.
  */
-export class ProviderTokenStrategy extends Strategy {
-  name: string;
-
+class RequestStrategy extends Strategy {
   constructor(
+    readonly name: string,
+    private readonly verify: (req: unknown, options: ProviderGrantOptions | undefined, done: Done) => void,
+  ) {
+    super();
+  }
+
+  override authenticate(req: unknown, options?: ProviderGrantOptions): void {
+    this.verify(req, options, (error, identity) => {
+      if (error) this.error(error as Error);
+      else if (identity) this.success(identity);
+      else this.fail(401);
+    });
+  }
+}
+
+/**
+ * One passport strategy class, one instance per enabled provider, through @nestjs/passport's `PassportStrategy`:
+ * reads the token (or, for `grant: 'code'`, the authorization code) from the body and asks the provider's
+ * definition who it belongs to. It replaces passport-google-token/passport-facebook-token
+ * (docs/decisions/0001-provider-token-strategy.md). Success hands on a `VerifiedIdentity`; it never touches our
+ * users. Constructing it registers it with passport under `name` (see ProviderStrategies for the name).
+ */
+export class ProviderTokenStrategy extends PassportStrategy(RequestStrategy) {
+  constructor(
+    name: string,
     private readonly provider: IdentityProvider,
     private readonly nonces: NonceService,
     private readonly codeGrants: CodeGrantService,
   ) {
-    super();
-    this.name = providerStrategyName(provider.id);
+    super(name);
   }
 
-  override authenticate(req: { body?: unknown }, options?: { grant?: ProviderGrantKind }): void {
-    const verified = options?.grant === 'code' ? this.verifyCode(req.body) : this.verify(req.body);
-    verified.then(
-      (identity) => this.success(identity),
-      (error: unknown) => this.error(error as Error),
-    );
-  }
-
-  private async verifyCode(body: unknown): Promise<VerifiedIdentity> {
-    return this.codeGrants.verifyFrontendCode(this.provider, validateDto(ProviderCodeDto, body ?? {}));
-  }
-
-  private async verify(body: unknown): Promise<VerifiedIdentity> {
-    const input = validateDto(ProviderTokenDto, body ?? {});
+  /** The body is validated here, once: the routes take no `@Body()` for the global pipe to check again. */
+  async validate(req: { body?: unknown }, options?: ProviderGrantOptions): Promise<VerifiedIdentity> {
+    if (options?.grant === 'code') return this.codeGrants.verifyFrontendCode(this.provider, validateDto(ProviderCodeDto, req.body ?? {}));
+    const input = validateDto(ProviderTokenDto, req.body ?? {});
     if (input.id_token !== undefined) {
       if (!this.provider.verifyIdToken) throw new AppError('unsupported_grant', `${this.provider.displayName} does not issue ID tokens; send an access_token`);
       const { identity, nonce } = await this.provider.verifyIdToken(input.id_token);
