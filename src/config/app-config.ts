@@ -171,7 +171,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
       authPerIdentity: r.int('RATE_LIMIT_AUTH_PER_IDENTITY', 20, { min: 1 }),
       windowSeconds: r.int('RATE_LIMIT_WINDOW_SECONDS', 60, { min: 1, max: 3600 }),
     },
-    openapi: { enabled: r.bool('OPENAPI_ENABLED', true) },
+    // Off in production unless asked for: the document maps every route and error for whoever reads it.
+    openapi: { enabled: r.bool('OPENAPI_ENABLED', !production) },
     benchRoutes: r.bool('BENCH_ROUTES', false),
     database: readDatabaseConfig(r, production),
     jwt: {

@@ -9,7 +9,7 @@ export const SERVER_SETTINGS: Setting[] = [
   { name: 'CORS_ORIGINS', group: 'Server', default: '', example: 'https://app.example.com', description: 'comma-separated exact origins of the frontends allowed to call the API from a browser' },
   { name: 'TRUST_PROXY', group: 'Server', default: 'false', example: '10.0.0.0/8', description: "the addresses or CIDR ranges of the proxies whose X-Forwarded-For entries tell the client's IP (true is refused in production)" },
   { name: 'SHUTDOWN_TIMEOUT_MS', group: 'Server', default: '10000', description: 'on SIGTERM, how long requests in flight may finish' },
-  { name: 'OPENAPI_ENABLED', group: 'Server', default: 'true', description: 'serve Swagger UI at /docs and the OpenAPI document at /docs-json' },
+  { name: 'OPENAPI_ENABLED', group: 'Server', default: 'true except in production', description: 'serve Swagger UI at /docs and the OpenAPI document at /docs-json' },
   { name: 'BENCH_ROUTES', group: 'Server', default: 'false', description: 'true adds GET /bench/notes (guarded) and GET /bench/public-notes, stand-ins for your own routes that npm run bench measures; never in a deployment' },
 
   { name: 'LOG_LEVEL', group: 'Logging and metrics', default: 'info (silent under NODE_ENV=test)', description: 'fatal, error, warn, info, debug, trace or silent' },
