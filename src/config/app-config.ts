@@ -40,6 +40,10 @@ export interface AppConfig {
     authPerIp: number;
     /** Requests per window for one identity (a user, or a refresh-token family). */
     authPerIdentity: number;
+    /** Requests per window to /oauth's token-ish endpoints and interaction posts from one IP (ADR 0039). */
+    oauthPerIp: number;
+    /** Requests per window to /oauth's token-ish endpoints naming one client. */
+    oauthPerClient: number;
     windowSeconds: number;
   };
   openapi: { enabled: boolean };
@@ -169,6 +173,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
       enabled: r.bool('RATE_LIMIT_ENABLED', true),
       authPerIp: r.int('RATE_LIMIT_AUTH_PER_IP', 60, { min: 1 }),
       authPerIdentity: r.int('RATE_LIMIT_AUTH_PER_IDENTITY', 20, { min: 1 }),
+      oauthPerIp: r.int('RATE_LIMIT_OAUTH_PER_IP', 300, { min: 1 }),
+      oauthPerClient: r.int('RATE_LIMIT_OAUTH_PER_CLIENT', 600, { min: 1 }),
       windowSeconds: r.int('RATE_LIMIT_WINDOW_SECONDS', 60, { min: 1, max: 3600 }),
     },
     // Off in production unless asked for: the document maps every route and error for whoever reads it.

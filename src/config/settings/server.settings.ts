@@ -18,10 +18,12 @@ export const SERVER_SETTINGS: Setting[] = [
   { name: 'METRICS_TOKEN', group: 'Logging and metrics', default: '', secret: true, description: 'the bearer token GET /metrics requires (production needs this or METRICS_PORT)', production: true },
   { name: 'METRICS_PORT', group: 'Logging and metrics', default: '', example: '9464', description: 'serve metrics on this port instead of the API port' },
 
-  { name: 'RATE_LIMIT_ENABLED', group: 'Rate limits', default: 'true', description: 'limit requests to /auth/* (429 rate_limited with Retry-After)' },
+  { name: 'RATE_LIMIT_ENABLED', group: 'Rate limits', default: 'true', description: 'limit requests to /auth/* and to /oauth endpoints that take secrets or codes (429 rate_limited with Retry-After)' },
   { name: 'RATE_LIMIT_AUTH_PER_IP', group: 'Rate limits', default: '60', description: 'requests to /auth/* per window from one client IP' },
   { name: 'RATE_LIMIT_AUTH_PER_IDENTITY', group: 'Rate limits', default: '20', description: 'requests per window for one user, refresh token or provider token' },
-  { name: 'RATE_LIMIT_WINDOW_SECONDS', group: 'Rate limits', default: '60', description: 'the window of both limits' },
+  { name: 'RATE_LIMIT_OAUTH_PER_IP', group: 'Rate limits', default: '300', description: "requests per window from one client IP to the authorization server's token, introspection, revocation, registration and PAR endpoints and its sign-in and consent form posts" },
+  { name: 'RATE_LIMIT_OAUTH_PER_CLIENT', group: 'Rate limits', default: '600', description: 'requests per window to those endpoints naming one client_id (a busy partner backend refreshes for all its users)' },
+  { name: 'RATE_LIMIT_WINDOW_SECONDS', group: 'Rate limits', default: '60', description: 'the window of every limit' },
 
   // A URL with a password in it is a credential.
   { name: 'DATABASE_URL', group: 'Database', default: '', secret: true, description: 'postgres://user:password@host:5432/db; without it, SQLite (refused in production)', production: true },
