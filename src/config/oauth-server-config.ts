@@ -2,6 +2,7 @@
  * Our own OAuth 2.1 / OpenID Connect authorization server for third-party applications (src/oauth-server/,
  * docs/oauth-server.md). Parsed with the rest of the configuration in app-config.ts.
  */
+import { DEFAULT_RESERVED_CLIENT_NAMES } from '../oauth-server/applications/client-name-policy.js';
 import type { EnvReader } from './env-reader.js';
 
 export interface OAuthServerConfig {
@@ -31,6 +32,8 @@ export interface OAuthServerConfig {
   dynamicRegistration: { enabled: boolean; initialAccessTokenHashes: string[] };
   /** How long a registered application is remembered per instance; changes made elsewhere show after at most this. */
   clientCacheMs: number;
+  /** Names no application but a first-party one may take, compared NFKC, case- and look-alike-insensitive (ADR 0039). */
+  reservedClientNames: string[];
 }
 
 export function parseOAuthServerConfig(r: EnvReader): OAuthServerConfig {
@@ -45,6 +48,7 @@ export function parseOAuthServerConfig(r: EnvReader): OAuthServerConfig {
     refreshReuseGraceSeconds: r.int('OAUTH_REFRESH_REUSE_GRACE_SECONDS', 0, { min: 0, max: 60 }),
     dynamicRegistration: parseDynamicRegistration(r),
     clientCacheMs: r.int('OAUTH_CLIENT_CACHE_MS', 5000, { min: 0, max: 300_000 }),
+    reservedClientNames: r.list('OAUTH_RESERVED_CLIENT_NAMES', DEFAULT_RESERVED_CLIENT_NAMES),
   };
 }
 

@@ -37,6 +37,7 @@ export const AUTH_SETTINGS: Setting[] = [
   { name: 'OAUTH_DYNAMIC_REGISTRATION_ENABLED', group: 'Authorization server', default: 'false', description: 'dynamic client registration at /oauth/register (ADR 0024)' },
   { name: 'OAUTH_REGISTRATION_INITIAL_ACCESS_TOKENS', group: 'Authorization server', default: '', description: 'sha256:… hashes of the initial access tokens that may register a client (node dist/cli/apps.js initial-token)' },
   { name: 'OAUTH_CLIENT_CACHE_MS', group: 'Authorization server', default: '5000', description: "how long an instance remembers an application's registration" },
+  { name: 'OAUTH_RESERVED_CLIENT_NAMES', group: 'Authorization server', default: 'nest-social-auth,Google,Facebook,GitHub,Apple,Microsoft', description: 'names an application (unless first-party) may not take or pass for: compared NFKC, case- and look-alike-insensitive, as whole words (ADR 0039)' },
 
   { name: 'DEMO_ENABLED', group: 'Development', default: 'true except in production', description: 'serve the demo page at /demo' },
   { name: 'DEV_IDP_ENABLED', group: 'Development', default: 'true in development only', description: 'the development identity provider, which signs anyone in (refused in production)' },
