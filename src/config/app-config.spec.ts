@@ -31,6 +31,12 @@ describe(loadConfig.name, () => {
       expect([sut.browser.devIdp.enabled, sut.browser.demo.enabled, sut.database.runMigrationsOnStart]).toEqual([false, false, false]);
       expect(sut.http.host).toBe('0.0.0.0');
     });
+
+    it('should serve no OpenAPI document unless OPENAPI_ENABLED asks for it (on in development and tests)', () => {
+      expect(loadAnyConfig(PRODUCTION_ENV).openapi.enabled).toBe(false);
+      expect(loadAnyConfig({ ...PRODUCTION_ENV, OPENAPI_ENABLED: 'true' }).openapi.enabled).toBe(true);
+      expect([loadConfig({}).openapi.enabled, loadAnyConfig({ NODE_ENV: 'test' }).openapi.enabled]).toEqual([true, true]);
+    });
   });
 
   describe('in development', () => {

@@ -117,9 +117,14 @@ function compose(r: EnvReader, presets: PresetCatalog) {
       authPerIp: env.RATE_LIMIT_AUTH_PER_IP,
       /** Requests per window for one identity (a user, or a refresh-token family). */
       authPerIdentity: env.RATE_LIMIT_AUTH_PER_IDENTITY,
+      /** Requests per window to /oauth's token-ish endpoints and interaction posts from one IP (ADR 0039). */
+      oauthPerIp: env.RATE_LIMIT_OAUTH_PER_IP,
+      /** Requests per window to /oauth's token-ish endpoints naming one client. */
+      oauthPerClient: env.RATE_LIMIT_OAUTH_PER_CLIENT,
       windowSeconds: env.RATE_LIMIT_WINDOW_SECONDS,
     },
-    openapi: { enabled: env.OPENAPI_ENABLED },
+    // Off in production unless asked for: the document maps every route and error for whoever reads it.
+    openapi: { enabled: env.OPENAPI_ENABLED ?? !production },
     /** BENCH_ROUTES: the benchmark's stand-in user routes (src/bench-routes/), off unless set; never in a deployment. */
     benchRoutes: env.BENCH_ROUTES,
     database: databaseConfig(env, production),

@@ -49,6 +49,8 @@ export function oauthServerConfig(env: z.output<typeof AUTHORIZATION_SERVER>, r:
     dynamicRegistration: { enabled: env.OAUTH_DYNAMIC_REGISTRATION_ENABLED, initialAccessTokenHashes: hashes },
     /** How long a registered application is remembered per instance; changes made elsewhere show after at most this. */
     clientCacheMs: env.OAUTH_CLIENT_CACHE_MS,
+    /** Names no application but a first-party one may take, compared NFKC, case- and look-alike-insensitive (ADR 0039). */
+    reservedClientNames: env.OAUTH_RESERVED_CLIENT_NAMES,
   };
 }
 

@@ -22,7 +22,7 @@ import { clientInfoOf } from '../auth/client-info.js';
 import { FIRST_PARTY } from './applications/applications.service.js';
 import { apiResource, cookieKeys } from './oauth-provider.service.js';
 import type { ServerInteractionDetails, ServerProvider } from './oidc-provider.types.js';
-import { consentPage, errorPage, loginPage } from './pages.js';
+import { consentPage, destinationOf, errorPage, loginPage, type ClientShown } from './pages.js';
 import { ALL_SCOPES } from './scopes.js';
 
 export interface InteractionDeps {
@@ -73,15 +73,15 @@ export function registerInteractions(scope: FastifyInstance, deps: InteractionDe
     return undefined;
   }
 
-  async function clientNameOf(details: ServerInteractionDetails): Promise<{ name: string; firstParty: boolean }> {
+  async function clientOf(details: ServerInteractionDetails): Promise<ClientShown> {
     const client = await provider.Client.find(String(details.params.client_id));
-    return { name: client?.clientName ?? String(details.params.client_id), firstParty: client?.[FIRST_PARTY] === true };
+    return { name: client?.clientName ?? String(details.params.client_id), firstParty: client?.[FIRST_PARTY] === true, destination: destinationOf(details.params.redirect_uri) };
   }
 
-  function showLogin(reply: FastifyReply, details: ServerInteractionDetails, clientName: string, problem?: string, status = 200) {
+  function showLogin(reply: FastifyReply, details: ServerInteractionDetails, client: ClientShown, problem?: string, status = 200) {
     const providers = deps.registry.list().filter((p) => p.codeFlow)
       .map((p) => ({ name: p.displayName, href: `${base}/${details.uid}/provider/${encodeURIComponent(p.id)}` }));
-    return html(reply, status, loginPage({ clientName, providers, problem, abortAction: `${base}/${details.uid}/abort` }));
+    return html(reply, status, loginPage({ client, providers, problem, abortAction: `${base}/${details.uid}/abort` }));
   }
 
   /** The scopes the consent page names: only those not granted yet. */
@@ -94,14 +94,14 @@ export function registerInteractions(scope: FastifyInstance, deps: InteractionDe
   scope.get(`${base}/:uid`, { helmet }, async (req: Req, reply) => {
     const details = await detailsOf(req, reply);
     if (!details) return reply;
-    const client = await clientNameOf(details);
-    if (details.prompt.name === 'login') return showLogin(reply, details, client.name);
+    const client = await clientOf(details);
+    if (details.prompt.name === 'login') return showLogin(reply, details, client);
     if (details.prompt.name !== 'consent') return html(reply, 400, errorPage('unsupported_prompt', details.prompt.name));
     const user = await deps.users.get(details.session!.accountId!).catch(() => undefined);
-    if (!user) return showLogin(reply, details, client.name, 'Sign in again.');
+    if (!user) return showLogin(reply, details, client, 'Sign in again.');
     const scopes = missingScopes(details).map((name) => ({ name, description: ALL_SCOPES[name]! }));
     return html(reply, 200, consentPage({
-      clientName: client.name, scopes, userName: user.name ?? user.username, action: `${base}/${details.uid}/consent`, abortAction: `${base}/${details.uid}/abort`,
+      client, scopes, userName: user.name ?? user.username, action: `${base}/${details.uid}/consent`, abortAction: `${base}/${details.uid}/abort`,
     }));
   });
 
@@ -113,7 +113,7 @@ export function registerInteractions(scope: FastifyInstance, deps: InteractionDe
       return reply.header('set-cookie', serializeCookie(cookie)).header('cache-control', 'no-store').redirect(location, 302);
     } catch (error) {
       if (!(error instanceof AppError) || error.status >= 500) throw error;
-      return showLogin(reply, details, (await clientNameOf(details)).name, error.message, 400);
+      return showLogin(reply, details, await clientOf(details), error.message, 400);
     }
   });
 
@@ -123,17 +123,17 @@ export function registerInteractions(scope: FastifyInstance, deps: InteractionDe
     const cookiePath = `${new URL(publicBase).pathname}/${details.uid}/login`;
     reply.header('set-cookie', serializeCookie({ name: INTERACTION_LOGIN_COOKIE, value: '', path: cookiePath, maxAgeSeconds: 0, secure: false, sameSite: 'lax' }));
     const outcome = new URLSearchParams(safeDecode(readCookies(req.headers.cookie)[INTERACTION_LOGIN_COOKIE] ?? ''));
-    const clientName = (await clientNameOf(details)).name;
+    const client = await clientOf(details);
     const loginCode = outcome.get('login_code');
-    if (!loginCode) return showLogin(reply, details, clientName, outcome.get('error_description') ?? 'The sign-in did not finish; try again.', 400);
+    if (!loginCode) return showLogin(reply, details, client, outcome.get('error_description') ?? 'The sign-in did not finish; try again.', 400);
     try {
       const signedIn = await deps.loginCodes.redeem(loginCode, verifierFor(details.uid));
-      if (signedIn.kind !== 'signed-in') return showLogin(reply, details, clientName, signedIn.message, 400);
+      if (signedIn.kind !== 'signed-in') return showLogin(reply, details, client, signedIn.message, 400);
       const result = { login: { accountId: signedIn.userId, amr: ['fed'] } };
       return reply.header('cache-control', 'no-store').redirect(await provider.interactionResult(req.raw, reply.raw, result, { mergeWithLastSubmission: false }), 303);
     } catch (error) {
       if (!(error instanceof AppError) || error.status >= 500) throw error;
-      return showLogin(reply, details, clientName, error.message, 400);
+      return showLogin(reply, details, client, error.message, 400);
     }
   });
 

@@ -16,6 +16,7 @@ import { latestGrantId, purgeExpired, sha256Hex, typeOrmAdapterFactory, type Ada
 import { clientSecretMatches, newClientSecret } from './applications/application-secrets.js';
 import { asClientMetadataError, configuredInitialAccessTokens, presentRegisteredClient, registeredInput, REGISTRATION_POLICY, registrationPolicy } from './registration.js';
 import { ApplicationsService, FIRST_PARTY, SCOPE_CEILING } from './applications/applications.service.js';
+import { userIsActive } from './tokens/account-state.js';
 import { GrantLiveness } from './tokens/grant-liveness.js';
 import { TOKEN_EXCHANGE, TOKEN_EXCHANGE_PARAMETERS, tokenExchangeHandler, type TokenExchangeDeps } from './token-exchange.js';
 import { IdentityProviderRegistry } from '../providers/identity-provider.registry.js';
@@ -157,9 +158,19 @@ export class OAuthProviderService implements OnModuleDestroy {
       issueRefreshToken: async (_ctx: unknown, client: OidcClient) => client.grantTypeAllowed('refresh_token'),
       // Tokens outlive the sign-in at /oauth: that session only spares the user a second social sign-in.
       expiresWithSession: async () => false,
-      findAccount: async (_ctx: unknown, sub: string) => {
+      findAccount: async (ctx: { oidc?: { session?: EndableSession } }, sub: string) => {
         const user = await this.users.get(sub).catch(() => undefined);
-        if (!user) return undefined;
+        if (!user) {
+          // The sign-in at /oauth of a user since deactivated or deleted ends here: oidc-provider would otherwise go on
+          // with a session naming nobody (its consent check fails with a server error); now it asks for a sign-in.
+          // oidc-provider's session proxy refuses `accountId = undefined`, not a delete; the assignment marks it changed, to be saved so.
+          const session = ctx.oidc?.session;
+          if (session?.accountId === sub) {
+            for (const field of ['accountId', 'loginTs', 'amr', 'acr'] as const) delete session[field];
+            session.authorizations = {};
+          }
+          return undefined;
+        }
         return { accountId: user.id, claims: async (_use: string, scope: string) => claimsForScopes(user, new Set(scope.split(' '))) };
       },
       loadExistingGrant: (ctx: GrantContext) => this.existingGrant(ctx),
@@ -224,6 +235,7 @@ export class OAuthProviderService implements OnModuleDestroy {
     provider.use(async (ctx, next) => {
       await next();
       presentRegisteredClient(ctx);
+      await this.inactiveIfUserEnded(ctx);
 
       // Discovery names the one key set of this app, and our own userinfo endpoint (part of our API).
       if (ctx.oidc?.route === 'discovery' && ctx.body && typeof ctx.body === 'object') {
@@ -260,6 +272,16 @@ export class OAuthProviderService implements OnModuleDestroy {
     return grant;
   }
 
+  /**
+   * A deactivated or deleted user's tokens are inactive (ADR 0039): oidc-provider's introspection checks the token
+   * and its grant, not the account, which refresh (findAccount) and the sign-in at /oauth do check.
+   */
+  private async inactiveIfUserEnded(ctx: KoaContext): Promise<void> {
+    const body = ctx.body as { active?: unknown; sub?: unknown } | undefined;
+    if (ctx.oidc?.route !== 'introspection' || typeof body !== 'object' || body?.active !== true || typeof body.sub !== 'string') return;
+    if (!(await userIsActive(this.users, body.sub))) ctx.body = { active: false };
+  }
+
   private latestGrantId(accountId: string, clientId: string): Promise<string | undefined> {
     return latestGrantId(this.dataSource, this.box, accountId, clientId);
   }
@@ -267,6 +289,15 @@ export class OAuthProviderService implements OnModuleDestroy {
 
 /** Every scope the application may be granted (its registered ceiling). */
 export const ceilingOf = (client: OidcClient): Set<string> => new Set(String(client[SCOPE_CEILING] ?? '').split(' ').filter(Boolean));
+
+/** The fields of oidc-provider's session that name who signed in (models/session.js). */
+interface EndableSession {
+  accountId?: string;
+  loginTs?: number;
+  amr?: string[];
+  acr?: string;
+  authorizations?: Record<string, unknown>;
+}
 
 interface GrantContext {
   oidc: {

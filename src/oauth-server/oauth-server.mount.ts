@@ -5,14 +5,19 @@
  * Does nothing when OAUTH_SERVER_ENABLED=false.
  */
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
+import { getStorageToken, type ThrottlerStorage } from '@nestjs/throttler';
 import type { FastifyInstance } from 'fastify';
 import { AuditTrail } from '../audit/audit-trail.service.js';
 import { LoginCodes } from '../auth/browser/login-codes.js';
+import { MetricsService } from '../metrics/metrics.service.js';
 import { RedirectFlowService } from '../auth/browser/redirect-flow.service.js';
 import { mountRaw, underPrefix } from '../common/http/raw-mount.js';
 import type { AppConfig } from '../config/app-config.js';
 import { IdentityProviderRegistry } from '../providers/identity-provider.registry.js';
 import { UsersService } from '../users/users.service.js';
+import { authorizeByPost } from './authorize-by-post.js';
+import { OAuthRateLimiter } from './rate-limit/oauth-rate-limit.js';
+import { registerUserinfoFormToken } from './controllers/userinfo-form-token.js';
 import { registerInteractions } from './interactions.js';
 import { OAuthProviderService } from './oauth-provider.service.js';
 import { OAUTH_PAGES_CSP_DIRECTIVES } from './pages.js';
@@ -26,10 +31,13 @@ export function registerOAuthServer(fastify: FastifyInstance, app: NestFastifyAp
   if (!config.oauthServer.enabled) return;
   const { path } = config.oauthServer;
   const get = <T>(type: new (...args: never[]) => T): T => app.get(type, { strict: false });
+  registerUserinfoFormToken(fastify);
   void fastify.register(async (scope) => {
     const provider = await get(OAuthProviderService).provider();
     const mountPath = `${new URL(config.browser.publicUrl).pathname.replace(/\/$/, '')}${path}`;
-    mountRaw(scope, provider.callback(), mountPath, [
+    const limiter = new OAuthRateLimiter(config, app.get<ThrottlerStorage>(getStorageToken(), { strict: false }), get(MetricsService));
+    limiter.register(scope, path);
+    mountRaw(scope, limiter.wrap(authorizeByPost(provider.callback()), path), mountPath, [
       { methods: ['GET', 'POST', 'OPTIONS'], url: `${path}/*`, inner: underPrefix(path) },
       // RFC 7592 reads, updates and deletes a registered client at /oauth/register/:client_id.
       ...(config.oauthServer.dynamicRegistration.enabled ? [{ methods: ['PUT', 'DELETE'], url: `${path}/register/:clientId`, inner: underPrefix(path) }] : []),

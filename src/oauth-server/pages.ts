@@ -46,18 +46,42 @@ ${body}
 `;
 }
 
-export function loginPage(options: { clientName: string; providers: Array<{ name: string; href: string }>; problem?: string; abortAction: string }): string {
+/**
+ * Who an application is, as far as we know (ADR 0039): its name is what it told us, so a third-party one is shown
+ * with where the browser goes next, the redirect URI's host (or a native app's scheme), which it cannot choose freely.
+ */
+export interface ClientShown {
+  name: string;
+  firstParty: boolean;
+  /** The redirect URI's host, or `scheme:` for a native app's private-use scheme. */
+  destination?: string;
+}
+
+function unverifiedNote(client: ClientShown): string {
+  if (client.firstParty) return '';
+  const where = client.destination ? ` You will be sent to <strong class="destination">${escapeHtml(client.destination)}</strong>.` : '';
+  return `<p class="muted unverified">A third-party application; its name is its own, not checked by us.${where}</p>\n`;
+}
+
+/** What `destination` shows for a redirect URI. */
+export function destinationOf(redirectUri: unknown): string | undefined {
+  if (typeof redirectUri !== 'string' || !URL.canParse(redirectUri)) return undefined;
+  const url = new URL(redirectUri);
+  return url.protocol === 'https:' || url.protocol === 'http:' ? url.host : url.protocol;
+}
+
+export function loginPage(options: { client: ClientShown; providers: Array<{ name: string; href: string }>; problem?: string; abortAction: string }): string {
   const buttons = options.providers.map((p) => `<li><a class="button" href="${escapeHtml(p.href)}">Continue with ${escapeHtml(p.name)}</a></li>`).join('\n');
-  return layout('Sign in', `<h1>Sign in to continue to ${escapeHtml(options.clientName)}</h1>
-${options.problem ? `<p class="error" role="alert">${escapeHtml(options.problem)}</p>` : ''}
+  return layout('Sign in', `<h1>Sign in to continue to ${escapeHtml(options.client.name)}</h1>
+${unverifiedNote(options.client)}${options.problem ? `<p class="error" role="alert">${escapeHtml(options.problem)}</p>` : ''}
 ${options.providers.length > 0 ? `<ul class="providers" aria-label="Sign-in providers">\n${buttons}\n</ul>` : '<p class="error" role="alert">No sign-in provider is configured.</p>'}
 <form method="post" action="${escapeHtml(options.abortAction)}"><button type="submit">Cancel</button></form>`);
 }
 
-export function consentPage(options: { clientName: string; scopes: Array<{ name: string; description: string }>; action: string; abortAction: string; userName: string }): string {
+export function consentPage(options: { client: ClientShown; scopes: Array<{ name: string; description: string }>; action: string; abortAction: string; userName: string }): string {
   const items = options.scopes.map((s) => `<li>${escapeHtml(s.description)} <span class="muted">(${escapeHtml(s.name)})</span></li>`).join('\n');
-  return layout(`Allow ${options.clientName}?`, `<h1><strong>${escapeHtml(options.clientName)}</strong> wants to access your account</h1>
-<p class="muted">Signed in as ${escapeHtml(options.userName)}</p>
+  return layout(`Allow ${options.client.name}?`, `<h1><strong>${escapeHtml(options.client.name)}</strong> wants to access your account</h1>
+${unverifiedNote(options.client)}<p class="muted">Signed in as ${escapeHtml(options.userName)}</p>
 ${items ? `<p>It asks to:</p>\n<ul>\n${items}\n</ul>` : ''}
 <p class="muted">You can take this back at any time from your account's authorizations.</p>
 <div class="actions">

@@ -56,6 +56,8 @@ export function testEnv(env: Record<string, string | undefined> = {}): NodeJS.Pr
     // Suites log in many times from one address; test/e2e/rate-limit.e2e-spec.ts sets tight limits of its own.
     RATE_LIMIT_AUTH_PER_IP: '100000',
     RATE_LIMIT_AUTH_PER_IDENTITY: '100000',
+    RATE_LIMIT_OAUTH_PER_IP: '100000',
+    RATE_LIMIT_OAUTH_PER_CLIENT: '100000',
     ...env,
   };
 }

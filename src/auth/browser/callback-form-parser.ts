@@ -3,6 +3,8 @@ import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 /** Room for Apple's `code`, `state`, `id_token` and `user` fields, and nothing like a real upload. */
 const FORM_LIMIT_BYTES = 16 * 1024;
 const CALLBACK_ROUTE = '/auth/:provider/callback';
+/** And the access token of RFC 6750 §2.2 at our OpenID Connect userinfo (src/oauth-server/controllers/userinfo-form-token.ts). */
+const FORM_ROUTES = new Set([CALLBACK_ROUTE, '/oauth/userinfo']);
 
 /**
  * Form bodies, for the one route that must take them: `POST /auth/{provider}/callback`, where providers using
@@ -12,7 +14,7 @@ const CALLBACK_ROUTE = '/auth/:provider/callback';
  */
 export function registerCallbackFormParser(app: NestFastifyApplication): void {
   app.useBodyParser('application/x-www-form-urlencoded', { bodyLimit: FORM_LIMIT_BYTES }, (req, body, done) => {
-    if (req.routeOptions.url !== CALLBACK_ROUTE) {
+    if (!FORM_ROUTES.has(req.routeOptions.url ?? '')) {
       done(Object.assign(new Error('Form bodies are only accepted by /auth/{provider}/callback'), { statusCode: 415 }), undefined);
       return;
     }

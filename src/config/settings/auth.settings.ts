@@ -9,6 +9,9 @@ export const DEFAULT_PIPELINE = [
   'associate_by_email', 'create_user', 'associate_user', 'load_extra_data', 'user_details',
 ];
 
+/** Names that only a first-party application may take (ADR 0039): ours, and the providers users sign in with. */
+export const DEFAULT_RESERVED_CLIENT_NAMES = ['nest-social-auth', 'Google', 'Facebook', 'GitHub', 'Apple', 'Microsoft'];
+
 /** PEM keys separated by blank lines or given with literal "\n" (one-line env files). */
 const pemList = variable<string[]>([], (value, report) => {
   const keys = value.replace(/\\n/g, '\n').match(/-----BEGIN [A-Z ]*PRIVATE KEY-----[\s\S]+?-----END [A-Z ]*PRIVATE KEY-----/g) ?? [];
@@ -78,6 +81,7 @@ export const AUTHORIZATION_SERVER = group('Authorization server', {
   OAUTH_DYNAMIC_REGISTRATION_ENABLED: bool(false).meta({ description: 'dynamic client registration at /oauth/register (ADR 0024)' }),
   OAUTH_REGISTRATION_INITIAL_ACCESS_TOKENS: initialAccessTokenHashes.meta({ description: 'sha256:… hashes of the initial access tokens that may register a client (node dist/cli/apps.js initial-token)' }),
   OAUTH_CLIENT_CACHE_MS: int(5000, { min: 0, max: 300_000 }).meta({ description: "how long an instance remembers an application's registration" }),
+  OAUTH_RESERVED_CLIENT_NAMES: list(DEFAULT_RESERVED_CLIENT_NAMES).meta({ description: 'names an application (unless first-party) may not take or pass for: compared NFKC, case- and look-alike-insensitive, as whole words (ADR 0039)' }),
 });
 
 export const DEVELOPMENT = group('Development', {

@@ -19,7 +19,7 @@ export const SERVER = group('Server', {
   CORS_ORIGINS: corsOrigins.meta({ example: 'https://app.example.com', description: 'comma-separated exact origins of the frontends allowed to call the API from a browser' }),
   TRUST_PROXY: trustProxy.meta({ example: '10.0.0.0/8', description: "the addresses or CIDR ranges of the proxies whose X-Forwarded-For entries tell the client's IP (true is refused in production)" }),
   SHUTDOWN_TIMEOUT_MS: int(10_000, { min: 0, max: 120_000 }).meta({ description: 'on SIGTERM, how long requests in flight may finish' }),
-  OPENAPI_ENABLED: bool(true).meta({ description: 'serve Swagger UI at /docs and the OpenAPI document at /docs-json' }),
+  OPENAPI_ENABLED: bool(undefined).meta({ default: 'true except in production', description: 'serve Swagger UI at /docs and the OpenAPI document at /docs-json' }),
   BENCH_ROUTES: bool(false).meta({ description: 'true adds GET /bench/notes (guarded) and GET /bench/public-notes, stand-ins for your own routes that npm run bench measures; never in a deployment' }),
 });
 
@@ -32,10 +32,12 @@ export const LOGGING_AND_METRICS = group('Logging and metrics', {
 });
 
 export const RATE_LIMITS = group('Rate limits', {
-  RATE_LIMIT_ENABLED: bool(true).meta({ description: 'limit requests to /auth/* (429 rate_limited with Retry-After)' }),
+  RATE_LIMIT_ENABLED: bool(true).meta({ description: 'limit requests to /auth/* and to /oauth endpoints that take secrets or codes (429 rate_limited with Retry-After)' }),
   RATE_LIMIT_AUTH_PER_IP: int(60, { min: 1 }).meta({ description: 'requests to /auth/* per window from one client IP' }),
   RATE_LIMIT_AUTH_PER_IDENTITY: int(20, { min: 1 }).meta({ description: 'requests per window for one user, refresh token or provider token' }),
-  RATE_LIMIT_WINDOW_SECONDS: int(60, { min: 1, max: 3600 }).meta({ description: 'the window of both limits' }),
+  RATE_LIMIT_OAUTH_PER_IP: int(300, { min: 1 }).meta({ description: "requests per window from one client IP to the authorization server's token, introspection, revocation, registration and PAR endpoints and its sign-in and consent form posts" }),
+  RATE_LIMIT_OAUTH_PER_CLIENT: int(600, { min: 1 }).meta({ description: 'requests per window to those endpoints naming one client_id (a busy partner backend refreshes for all its users)' }),
+  RATE_LIMIT_WINDOW_SECONDS: int(60, { min: 1, max: 3600 }).meta({ description: 'the window of every limit' }),
 });
 
 export const DATABASE = group('Database', {

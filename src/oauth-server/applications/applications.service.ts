@@ -22,6 +22,7 @@ export const SCOPE_CEILING = 'urn:nest-social-auth:scopes';
 export const DEFAULT_SCOPES = ['openid', 'profile', 'email', 'offline_access', 'profile:read'];
 import { Application, type ApplicationType } from './application.entity.js';
 import { hashClientSecret, newClientSecret } from './application-secrets.js';
+import { impersonatedName } from './client-name-policy.js';
 
 export interface ApplicationInput {
   name: string;
@@ -184,6 +185,8 @@ export class ApplicationsService {
     const problems: string[] = [];
     const name = input.name?.trim() ?? '';
     if (!name || name.length > 100) problems.push('name must be 1 to 100 characters');
+    const impersonated = input.firstParty ? undefined : impersonatedName(name, this.config.oauthServer.reservedClientNames);
+    if (impersonated) problems.push(`name must not pass for "${impersonated}" (a reserved name: OAUTH_RESERVED_CLIENT_NAMES)`);
     if (input.type !== 'confidential' && input.type !== 'public') problems.push('type must be confidential or public');
     const grantTypes = [...new Set(input.grantTypes ?? ['authorization_code', 'refresh_token'])];
     for (const grant of grantTypes) if (!(GRANT_TYPES as readonly string[]).includes(grant)) problems.push(`grant type "${grant}" is not one of ${GRANT_TYPES.join(', ')}`);

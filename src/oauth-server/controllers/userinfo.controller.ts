@@ -1,5 +1,5 @@
-import { Controller, Get, Header, Inject } from '@nestjs/common';
-import { ApiOkResponse, ApiOperation, ApiProperty, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
+import { Controller, Get, Header, HttpCode, Inject, Post } from '@nestjs/common';
+import { ApiConsumes, ApiOkResponse, ApiOperation, ApiProperty, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
 import { CurrentUser, type AuthenticatedUser } from '../../common/decorators/current-user.decorator.js';
 import { Public } from '../../common/decorators/public.decorator.js';
 import { Scopes } from '../../common/decorators/scopes.decorator.js';
@@ -66,6 +66,22 @@ export class UserinfoController {
     const user = await this.users.get(auth.userId);
     // A first-party token carries every scope.
     return claimsForScopes(user, new Set(auth.scopes ?? ['openid', 'profile', 'email'])) as unknown as UserinfoResponse;
+  }
+
+  /**
+   * OpenID Connect Core 5.3.1: userinfo MUST answer POST too. The token comes in the Authorization header, or as
+   * the form field `access_token` (RFC 6750 §2.2, moved to the header before our guard: userinfo-form-token.ts).
+   */
+  @Post('oauth/userinfo')
+  @HttpCode(200)
+  @Scopes('openid')
+  @Header('cache-control', 'no-store')
+  @ApiConsumes('application/x-www-form-urlencoded')
+  @ApiOperation({ summary: 'OpenID Connect userinfo by POST: the token in the Authorization header or the form field access_token' })
+  @ApiOkResponse({ type: UserinfoResponse })
+  @ApiErrors('validation_failed', 'invalid_token', 'insufficient_scope', 'account_inactive', 'unsupported_media_type')
+  userinfoByPost(@CurrentUser() auth: AuthenticatedUser): Promise<UserinfoResponse> {
+    return this.userinfo(auth);
   }
 
   @Public()

@@ -7,6 +7,8 @@ import { APP_CONFIG, type AppConfig } from '../../config/app-config.js';
 import { SigningKeyService, unverifiedHeader } from '../../auth/tokens/signing-keys.service.js';
 import { ApplicationsService } from '../applications/applications.service.js';
 import { apiResource } from '../oauth-provider.service.js';
+import { UsersService } from '../../users/users.service.js';
+import { userIsActive } from './account-state.js';
 import { GrantLiveness } from './grant-liveness.js';
 
 interface ThirdPartyClaims {
@@ -21,7 +23,7 @@ interface ThirdPartyClaims {
  * RFC 9068 access tokens our authorization server issued to a third-party application, at our API: `typ: at+jwt`
  * (so an ID token, `typ: JWT`, is never one), our key by `kid` with its algorithm pinned, `iss` = our issuer,
  * `aud` = our API's resource indicator, unexpired; then its grant must still be live (GrantLiveness), or for a
- * client_credentials token, its application must still exist.
+ * client_credentials token, its application must still exist; and a user's token, its user must still be active.
  */
 @Injectable()
 export class ThirdPartyAccessTokens implements ThirdPartyTokenVerifier {
@@ -30,6 +32,7 @@ export class ThirdPartyAccessTokens implements ThirdPartyTokenVerifier {
     private readonly keys: SigningKeyService,
     private readonly grants: GrantLiveness,
     private readonly applications: ApplicationsService,
+    private readonly users: UsersService,
   ) {}
 
   accepts(token: string): boolean {
@@ -45,6 +48,8 @@ export class ThirdPartyAccessTokens implements ThirdPartyTokenVerifier {
     const clientId = claims.client_id!;
     const live = claims.gid ? await this.grants.isLive(claims.gid) : (await this.applications.clientMetadata(clientId)) !== undefined;
     if (!live) throw new AppError('invalid_token', 'This authorization has been revoked');
+    // A grant ends with its user: checked on every use, uncached, since a deactivation is announced nowhere (ADR 0039).
+    if (claims.gid && !(await userIsActive(this.users, claims.sub!))) throw new AppError('invalid_token', 'This authorization has ended: its account is no longer active');
     return {
       userId: claims.sub!,
       sessionId: claims.gid ?? '',

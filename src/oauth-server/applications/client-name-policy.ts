@@ -1,0 +1,47 @@
+/**
+ * Names an application may not take (ADR 0039): ours, and the names on our sign-in page, so that no partner's
+ * consent page reads "nest-social-auth wants to access your account" or "Google wants…". Compared as a person
+ * reads them: NFKC (full-width and styled letters to plain), lower case, the usual Cyrillic and Greek look-alikes and
+ * digit-for-letter swaps folded to one Latin letter, and everything but letters and digits dropped (spaces, dots,
+ * zero-width characters), so "G00gle", "ＧＯＯＧＬＥ", "Gооgle" (Cyrillic о) and "nest social-auth" all match; a name with
+ * a reserved one among its words ("Google Drive Sync", "GoogleDrive") is refused too, not one that merely contains
+ * its letters ("Pineapple Notes").
+ */
+
+/** OAUTH_RESERVED_CLIENT_NAMES's default, declared with the setting. */
+export { DEFAULT_RESERVED_CLIENT_NAMES } from '../../config/settings/auth.settings.js';
+
+/** Look-alikes of Latin letters (Unicode's confusables.txt, the common ones), and digits read as letters. */
+const LOOKALIKES: Record<string, string> = {
+  а: 'a', в: 'b', с: 'c', ԁ: 'd', е: 'e', ё: 'e', һ: 'h', і: 'l', ї: 'l', ј: 'j', к: 'k', м: 'm', н: 'h', о: 'o', р: 'p',
+  ѕ: 's', т: 't', у: 'y', х: 'x', ү: 'y', ԛ: 'q', ԝ: 'w', ɡ: 'g', ɩ: 'l', ı: 'l',
+  α: 'a', β: 'b', ε: 'e', η: 'n', ι: 'l', κ: 'k', ν: 'v', ο: 'o', ρ: 'p', τ: 't', υ: 'u', χ: 'x', ω: 'w', ϲ: 'c',
+  '0': 'o', '1': 'l', '3': 'e', '4': 'a', '5': 's', '7': 't', '8': 'b', '9': 'g', i: 'l', '|': 'l',
+};
+
+/** The skeleton of one word: what two words are compared by. */
+export function nameSkeleton(name: string): string {
+  const folded = [...name.normalize('NFKC').toLowerCase()].map((c) => LOOKALIKES[c] ?? c).join('');
+  // Letters run together read as another ("rn" as "m", "vv" as "w"); then only letters and digits count.
+  return folded.normalize('NFKD').replace(/\p{M}/gu, '').replace(/rn/g, 'm').replace(/vv/g, 'w').replace(/[^\p{L}\p{N}]/gu, '');
+}
+
+/**
+ * The words of a name, as skeletons: split at spaces and punctuation and at camelCase, invisible characters
+ * (zero-width, joiners) dropped first, so they neither split nor hide a word.
+ */
+function words(name: string): string[] {
+  const visible = name.normalize('NFKC').replace(/[\p{Cf}\p{M}]/gu, '');
+  return visible.split(/[^\p{L}\p{N}|]+|(?<=\p{Ll})(?=\p{Lu})/u).map(nameSkeleton).filter(Boolean);
+}
+
+/** The reserved name `name` passes for, if any: one of its runs of whole words reads as a reserved name. */
+export function impersonatedName(name: string, reserved: readonly string[]): string | undefined {
+  const parts = words(name);
+  const runs = new Set<string>();
+  for (let i = 0; i < parts.length; i++) for (let j = i + 1; j <= parts.length; j++) runs.add(parts.slice(i, j).join(''));
+  return reserved.find((r) => {
+    const target = nameSkeleton(r);
+    return target !== '' && runs.has(target);
+  });
+}

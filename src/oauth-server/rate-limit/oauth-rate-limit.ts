@@ -1,0 +1,102 @@
+/**
+ * Rate limits at our authorization server (ADR 0039): `/oauth/*` is not Nest's, so AuthRateLimitGuard never sees
+ * it. The endpoints that take secrets or codes (token, introspection, revocation, registration, pushed
+ * authorization requests) and the interaction form posts count per client IP (RATE_LIMIT_OAUTH_PER_IP); the
+ * oidc-provider ones also per client (RATE_LIMIT_OAUTH_PER_CLIENT). The counters are the ones /auth/* uses (its
+ * ThrottlerStorage: Redis when configured, else memory), under keys of their own, in the same window.
+ */
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { ThrottlerStorage } from '@nestjs/throttler';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { labelledHash } from '../../common/crypto/random.js';
+import type { RawCallback } from '../../common/http/raw-mount.js';
+import type { AppConfig } from '../../config/app-config.js';
+import type { RateLimitListener } from '../../rate-limit/auth-rate-limit.guard.js';
+import { errorPage } from '../pages.js';
+import { clientIdOf, replayWithBody } from './client-of-request.js';
+
+/** oidc-provider's routes (ours: oauth-provider.service.ts `routes`) that take a secret, a code or a token. */
+const PROVIDER_ROUTES = /^\/(token|introspect|revoke|register(\/[^/?]*)?|request)$/;
+/** Our interaction pages' form posts: the sign-in's outcome, consent, abort. */
+const INTERACTION_POST = /^\/interaction\/[^/]+(\/[^/]+)*$/;
+/** Where a request's IP travels from our Fastify hook to the raw hand-over. */
+const CLIENT_IP = Symbol('oauth rate limit ip');
+
+type Counted = IncomingMessage & { [CLIENT_IP]?: string };
+
+export class OAuthRateLimiter {
+  constructor(
+    private readonly config: AppConfig,
+    private readonly storage: ThrottlerStorage,
+    private readonly listener?: RateLimitListener,
+  ) {}
+
+  /** Seconds to wait when over a limit, else `undefined`; one hit counted. */
+  async hit(kind: 'ip' | 'client', who: string): Promise<number | undefined> {
+    const { windowSeconds, oauthPerIp, oauthPerClient } = this.config.rateLimit;
+    const ttl = windowSeconds * 1000;
+    const limit = kind === 'ip' ? oauthPerIp : oauthPerClient;
+    // Client ids are not secrets, but keys stay a fixed size whatever a request names.
+    const key = `oauth-${kind}:${kind === 'ip' ? who : labelledHash('rate-limit:oauth-client', who)}`;
+    const record = await this.storage.increment(key, ttl, limit, ttl, `oauth-${kind}`);
+    return record.isBlocked ? Math.max(1, record.timeToBlockExpire) : undefined;
+  }
+
+  /**
+   * Per IP, as a hook of the `/oauth` scope (before any body is read): `path` is the mount prefix. oidc-provider's
+   * routes get an OAuth error body, the interaction pages an HTML page.
+   */
+  register(scope: FastifyInstance, path: string): void {
+    if (!this.config.rateLimit.enabled) return;
+    scope.addHook('onRequest', async (req: FastifyRequest, reply: FastifyReply) => {
+      const inner = req.url.split('?')[0]!.slice(path.length);
+      const provider = PROVIDER_ROUTES.test(inner);
+      if (!provider && !(req.method === 'POST' && INTERACTION_POST.test(inner))) return;
+      (req.raw as Counted)[CLIENT_IP] = req.ip;
+      const wait = await this.hit('ip', req.ip);
+      if (wait === undefined) return;
+      this.listener?.rateLimited(`${path}${provider ? inner.replace(/^\/register\/.*/, '/register/:clientId') : '/interaction/:uid'}`);
+      void reply.code(429).header('retry-after', String(wait)).header('cache-control', 'no-store');
+      if (provider) return reply.send(oauthError(wait));
+      return reply.type('text/html; charset=utf-8').send(errorPage('rate_limited', `Too many requests; retry in ${wait} s`));
+    });
+  }
+
+  /** Per client, around oidc-provider's callback: the client is named in the Basic header, the query or the form body. */
+  wrap(callback: RawCallback, path: string): RawCallback {
+    if (!this.config.rateLimit.enabled) return callback;
+    return (req, res) => {
+      const inner = req.url!.split('?')[0]!;
+      if (!PROVIDER_ROUTES.test(inner) || (req as Counted)[CLIENT_IP] === undefined) return callback(req, res);
+      void (async () => {
+        const { clientId, body } = await clientIdOf(req);
+        const wait = clientId === undefined ? undefined : await this.hit('client', clientId);
+        if (wait !== undefined) {
+          this.listener?.rateLimited(`${path}${inner.replace(/^\/register\/.*/, '/register/:clientId')}`);
+          return answer(res, wait);
+        }
+        callback(body === undefined ? req : replayWithBody(req, body), res);
+      })().catch((error: unknown) => {
+        // The shared store away (503 from RedisThrottlerStorage), or a body that could not be read.
+        const status = (error as { status?: number }).status === 503 ? 503 : 400;
+        if (!res.headersSent) {
+          res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-store' });
+          res.end(JSON.stringify(status === 503 ? { error: 'temporarily_unavailable', error_description: 'try again shortly' } : { error: 'invalid_request', error_description: 'the request body could not be read' }));
+        }
+      });
+    };
+  }
+}
+
+/**
+ * RFC 6585 429 with Retry-After; the body in RFC 6749 §5.2's shape. No registered OAuth error code says "too many
+ * requests" (`slow_down` is the device flow's polling signal), so the code is ours, as its name at /auth/*.
+ */
+function oauthError(wait: number): { error: string; error_description: string } {
+  return { error: 'rate_limited', error_description: `Too many requests; retry in ${wait} s` };
+}
+
+function answer(res: ServerResponse, wait: number): void {
+  res.writeHead(429, { 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-store', 'retry-after': String(wait) });
+  res.end(JSON.stringify(oauthError(wait)));
+}
