@@ -8,11 +8,12 @@ import { DataSource } from 'typeorm';
 import { SecretBox } from '../common/crypto/secret-box.js';
 import { loadConfig } from '../config/app-config.js';
 import { buildDataSourceOptions } from '../database/data-source.js';
+import { ENTITIES } from '../entities.js';
 import { resealProviderTokens } from '../providers/tokens/reseal.js';
 
 async function main(): Promise<void> {
   const config = loadConfig(process.env);
-  const dataSource = await new DataSource({ ...buildDataSourceOptions(config.database), migrationsRun: false }).initialize();
+  const dataSource = await new DataSource({ ...buildDataSourceOptions(config.database, ENTITIES), migrationsRun: false }).initialize();
   try {
     const report = await resealProviderTokens(dataSource, new SecretBox(config));
     process.stdout.write(`resealed ${report.resealed}, already current ${report.current}, unreadable ${report.unreadable.length}\n`);

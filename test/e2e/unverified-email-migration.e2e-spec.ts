@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, describe, expect, it } from '@jest/globals';
 import { DataSource, type DataSourceOptions } from 'typeorm';
-import { ENTITIES } from '../../src/database/data-source.js';
+import { ENTITIES } from '../../src/entities.js';
 import { InitialSchema1764000000000 } from '../../src/database/migrations/1764000000000-initial-schema.js';
 import { UnverifiedEmail1765000000000 } from '../../src/database/migrations/1765000000000-unverified-email.js';
 import { TEST_DATABASE_URL } from '../support/test-app.js';
