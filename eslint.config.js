@@ -3,6 +3,7 @@
 // rule argues with Prettier about layout. Why each rule is on or off: docs/decisions/0037-linter-and-formatter.md;
 // the layers: docs/decisions/0038-layers.md and docs/architecture.md ("Layers").
 import js from '@eslint/js';
+import { defineConfig } from 'eslint/config';
 import prettier from 'eslint-config-prettier';
 import { createNodeResolver, importX } from 'eslint-plugin-import-x';
 import tseslint from 'typescript-eslint';
@@ -35,7 +36,7 @@ const layerZones = LAYERS.slice(0, -1).map((layer, i) => {
   };
 });
 
-export default tseslint.config(
+export default defineConfig(
   { ignores: ['dist/', 'dist-bench/', 'coverage/', 'profiles/', 'test-artifacts/'] },
   { linterOptions: { reportUnusedDisableDirectives: 'error' } },
   js.configs.recommended,
