@@ -1,3 +1,3 @@
 // The project's TypeORM data source, for tools that read ormconfig.ts. `npm run migration:generate` runs its
-// compiled twin, dist/database/cli-data-source.js, so it works without a TypeScript loader.
-export { default } from './src/database/cli-data-source.js';
+// compiled twin, dist/cli/typeorm-data-source.js, so it works without a TypeScript loader.
+export { default } from './src/cli/typeorm-data-source.js';

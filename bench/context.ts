@@ -71,10 +71,10 @@ export const knobs = {
 
 /** `JWT_ALGORITHM` and every `BENCH_SERVER_ENV_<NAME>` of the bench's environment, passed to the server as `<NAME>`. */
 export const serverEnvOverrides: Record<string, string> = Object.fromEntries([
-  ...(process.env.JWT_ALGORITHM ? [['JWT_ALGORITHM', process.env.JWT_ALGORITHM]] : []),
+  ...(process.env.JWT_ALGORITHM ? [['JWT_ALGORITHM', process.env.JWT_ALGORITHM] as const] : []),
   ...Object.entries(process.env)
     .filter(([key, value]) => key.startsWith('BENCH_SERVER_ENV_') && value !== undefined)
-    .map(([key, value]) => [key.slice('BENCH_SERVER_ENV_'.length), value!]),
+    .map(([key, value]) => [key.slice('BENCH_SERVER_ENV_'.length), value!] as const),
 ]);
 
 export function progress(message: string): void {
@@ -114,7 +114,7 @@ function nodeRuntime(given: string): NodeRuntime {
   try {
     version = execFileSync(path, ['--version'], { encoding: 'utf8' }).trim();
   } catch (error) {
-    throw new Error(`BENCH_NODES: cannot run "${path} --version": ${(error as Error).message}`);
+    throw new Error(`BENCH_NODES: cannot run "${path} --version": ${(error as Error).message}`, { cause: error });
   }
   return { path, version, tag: `n${version.replace(/^v/, '').split('.')[0]}` };
 }

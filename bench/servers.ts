@@ -227,7 +227,7 @@ async function spawnServer(opts: SpawnOptions): Promise<ChildServer> {
     await waitForHttp(`${url}/`, READY_TIMEOUT_MS, () => exitStatus && `${opts.name} ${exitStatus} before answering on ${url}`);
   } catch (error) {
     await server.stop();
-    throw new Error(`${(error as Error).message}\n--- last lines of ${opts.name}'s log ---\n${logTail()}`);
+    throw new Error(`${(error as Error).message}\n--- last lines of ${opts.name}'s log ---\n${logTail()}`, { cause: error });
   }
   return server;
 }

@@ -88,7 +88,7 @@ async function withPg<T>(connectionString: string, work: (client: pg.Client) => 
   try {
     await client.connect();
   } catch (error) {
-    throw new Error(`Cannot connect to DATABASE_URL: ${(error as Error).message}`);
+    throw new Error(`Cannot connect to DATABASE_URL: ${(error as Error).message}`, { cause: error });
   }
   try {
     return await work(client);
@@ -104,7 +104,7 @@ async function withRedis<T>(url: string, work: (client: Redis) => Promise<T>): P
     await client.connect();
   } catch (error) {
     client.disconnect();
-    throw new Error(`Cannot connect to REDIS_URL: ${(error as Error).message}`);
+    throw new Error(`Cannot connect to REDIS_URL: ${(error as Error).message}`, { cause: error });
   }
   try {
     return await work(client);

@@ -6,6 +6,7 @@ import { loadConfig, type AppConfig } from './config/app-config.js';
 import { PRESETS } from './providers/presets/index.js';
 import { ConfigModule } from './config/config.module.js';
 import { DatabaseModule } from './database/database.module.js';
+import { ENTITIES } from './entities.js';
 import { HealthModule } from './health/health.module.js';
 import { MetricsModule } from './metrics/metrics.module.js';
 import { OAuthServerModule } from './oauth-server/oauth-server.module.js';
@@ -24,7 +25,7 @@ export class AppModule {
       module: AppModule,
       imports: [
         ConfigModule.forRoot(config),
-        DatabaseModule,
+        DatabaseModule.forRoot(ENTITIES),
         RedisModule,
         MetricsModule,
         AuditModule,

@@ -6,11 +6,11 @@ import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { AppModule } from './app.module.js';
 import { createHttpAdapter, setupApp } from './app.setup.js';
 import { createAppLogger } from './common/logging/app-logger.js';
-import { startupUrls } from './common/logging/startup-urls.js';
 import { exitOnSignals } from './common/shutdown/exit-on-signals.js';
 import { ConfigError, loadConfig, type AppConfig } from './config/app-config.js';
 import { PRESETS } from './providers/presets/index.js';
 import { pendingMigrations } from './database/pending-migrations.js';
+import { startupUrls } from './startup-urls.js';
 
 async function bootstrap(): Promise<void> {
   let config: AppConfig;

@@ -18,6 +18,7 @@ import { loadConfig, type AppConfig } from '../config/app-config.js';
 import { PRESETS } from '../providers/presets/index.js';
 import { ConfigModule } from '../config/config.module.js';
 import { DatabaseModule } from '../database/database.module.js';
+import { ENTITIES } from '../entities.js';
 import { toApplicationDto } from '../oauth-server/admin/application.dto.js';
 import { Application } from '../oauth-server/applications/application.entity.js';
 import { hashClientSecret, newClientSecret } from '../oauth-server/applications/application-secrets.js';
@@ -32,7 +33,7 @@ class AppsCliModule {
   static forRoot(config: AppConfig): DynamicModule {
     return {
       module: AppsCliModule,
-      imports: [ConfigModule.forRoot(config), DatabaseModule, RedisModule, TypeOrmModule.forFeature([Application, OAuthRecord])],
+      imports: [ConfigModule.forRoot(config), DatabaseModule.forRoot(ENTITIES), RedisModule, TypeOrmModule.forFeature([Application, OAuthRecord])],
       // AuditTrail because ApplicationsService records admin changes; the CLI has no user, so it records none.
       providers: [ApplicationsService, GrantLiveness, AuditTrail],
     };

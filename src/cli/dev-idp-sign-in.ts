@@ -56,7 +56,7 @@ export async function signInThroughDevIdp(options: DevSignIn): Promise<Record<st
   const browser = new BrowserSession();
 
   const started = await browser.get(authorize).catch((error: unknown) => {
-    throw new DevSignInError(`no server answers at ${baseUrl} (${(error as Error).cause ?? error}): start it with \`npm start\`, or name it with --url`);
+    throw new DevSignInError(`no server answers at ${baseUrl} (${String((error as Error).cause ?? error)}): start it with \`npm start\`, or name it with --url`);
   });
   if (started.status !== 302) throw await refusal(started, `GET /auth/${provider}/authorize`);
   const page = await followUntil(browser, new URL(started.headers.get('location')!, authorize), returnTo);

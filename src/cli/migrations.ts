@@ -10,6 +10,7 @@ import 'reflect-metadata';
 import { DataSource, MigrationExecutor } from 'typeorm';
 import { loadDatabaseConfig } from '../config/app-config.js';
 import { buildDataSourceOptions } from '../database/data-source.js';
+import { ENTITIES } from '../entities.js';
 
 const USAGE = 'Usage: node dist/cli/migrations.js run | show | revert';
 
@@ -32,7 +33,7 @@ async function migrate(dataSource: DataSource, command: string): Promise<string[
 
 async function main(command: string | undefined): Promise<void> {
   if (command !== 'run' && command !== 'show' && command !== 'revert') throw new Error(USAGE);
-  const dataSource = await new DataSource({ ...buildDataSourceOptions(loadDatabaseConfig()), migrationsRun: false }).initialize();
+  const dataSource = await new DataSource({ ...buildDataSourceOptions(loadDatabaseConfig(), ENTITIES), migrationsRun: false }).initialize();
   try {
     process.stdout.write(`${(await migrate(dataSource, command)).join('\n')}\n`);
   } finally {

@@ -9,11 +9,12 @@ import { SecretBox } from '../common/crypto/secret-box.js';
 import { loadConfig } from '../config/app-config.js';
 import { PRESETS } from '../providers/presets/index.js';
 import { buildDataSourceOptions } from '../database/data-source.js';
+import { ENTITIES } from '../entities.js';
 import { resealProviderTokens } from '../providers/tokens/reseal.js';
 
 async function main(): Promise<void> {
   const config = loadConfig(process.env, PRESETS);
-  const dataSource = await new DataSource({ ...buildDataSourceOptions(config.database), migrationsRun: false }).initialize();
+  const dataSource = await new DataSource({ ...buildDataSourceOptions(config.database, ENTITIES), migrationsRun: false }).initialize();
   try {
     const report = await resealProviderTokens(dataSource, new SecretBox(config));
     process.stdout.write(`resealed ${report.resealed}, already current ${report.current}, unreadable ${report.unreadable.length}\n`);

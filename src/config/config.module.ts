@@ -1,6 +1,6 @@
 import { Global, Module, type DynamicModule } from '@nestjs/common';
 import { ConfigModule as NestConfigModule, registerAs } from '@nestjs/config';
-import { APP_CONFIG, loadConfig, type AppConfig } from './app-config.js';
+import { APP_CONFIG, type AppConfig } from './app-config.js';
 
 type Section = { [K in keyof AppConfig]: AppConfig[K] extends object ? K : never }[keyof AppConfig];
 
@@ -17,7 +17,7 @@ export function configNamespaces(config: AppConfig) {
 @Global()
 @Module({})
 export class ConfigModule {
-  static forRoot(config: AppConfig = loadConfig()): DynamicModule {
+  static forRoot(config: AppConfig): DynamicModule {
     return {
       module: ConfigModule,
       imports: [NestConfigModule.forRoot({ isGlobal: true, ignoreEnvFile: true, skipProcessEnv: true, load: configNamespaces(config) })],

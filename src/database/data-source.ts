@@ -3,18 +3,12 @@ import { dirname } from 'node:path';
 import pg from 'pg';
 import type { DataSourceOptions } from 'typeorm';
 import type { AppConfig } from '../config/app-config.js';
-import { RefreshToken } from '../auth/tokens/refresh-token.entity.js';
-import { SocialAccount } from '../users/entities/social-account.entity.js';
-import { User } from '../users/entities/user.entity.js';
 import { InitialSchema1764000000000 } from './migrations/1764000000000-initial-schema.js';
 import { UnverifiedEmail1765000000000 } from './migrations/1765000000000-unverified-email.js';
 import { OAuthServer1765200000000 } from './migrations/1765200000000-oauth-server.js';
-import { OAuthRecord } from '../oauth-server/oauth-record.entity.js';
-import { Application } from '../oauth-server/applications/application.entity.js';
-import { AuditEvent } from '../audit/audit-event.entity.js';
 import { AuditEvents1765400000000 } from './migrations/1765400000000-audit-events.js';
 
-export const ENTITIES = [User, SocialAccount, RefreshToken, Application, OAuthRecord, AuditEvent];
+export type DataSourceEntities = NonNullable<DataSourceOptions['entities']>;
 export const MIGRATIONS = [InitialSchema1764000000000, UnverifiedEmail1765000000000, OAuthServer1765200000000, AuditEvents1765400000000];
 
 // Timestamps are stored without a zone on PostgreSQL (the type SQLite's `datetime` maps to); read and write them
@@ -22,10 +16,14 @@ export const MIGRATIONS = [InitialSchema1764000000000, UnverifiedEmail1765000000
 pg.defaults.parseInputDatesAsUTC = true;
 pg.types.setTypeParser(1114, (value: string) => new Date(`${value.replace(' ', 'T')}Z`));
 
-/** SQLite (better-sqlite3) by default; PostgreSQL when `DATABASE_URL` is set. Schema only through migrations. */
-export function buildDataSourceOptions(database: AppConfig['database']): DataSourceOptions {
+/**
+ * SQLite (better-sqlite3) by default; PostgreSQL when `DATABASE_URL` is set. Schema only through migrations.
+ * `entities`: the app's list (src/entities.ts), handed down because the modules that own them sit above database/;
+ * none is enough to run migrations.
+ */
+export function buildDataSourceOptions(database: AppConfig['database'], entities: DataSourceEntities = []): DataSourceOptions {
   const common = {
-    entities: ENTITIES,
+    entities,
     migrations: MIGRATIONS,
     migrationsRun: database.runMigrationsOnStart,
     synchronize: false,

@@ -1,8 +1,8 @@
-import { Global, Injectable, Logger, Module, type OnApplicationShutdown } from '@nestjs/common';
+import { Global, Injectable, Logger, Module, type DynamicModule, type OnApplicationShutdown } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { APP_CONFIG, type AppConfig } from '../config/app-config.js';
-import { buildDataSourceOptions } from './data-source.js';
+import { buildDataSourceOptions, type DataSourceEntities } from './data-source.js';
 import { TransactionRunner } from './transaction-runner.js';
 
 /**
@@ -22,14 +22,20 @@ class DatabaseLifecycle implements OnApplicationShutdown {
 }
 
 @Global()
-@Module({
-  imports: [
-    TypeOrmModule.forRootAsync({
-      inject: [APP_CONFIG],
-      useFactory: (config: AppConfig) => ({ ...buildDataSourceOptions(config.database), retryAttempts: 3, retryDelay: 1000 }),
-    }),
-  ],
-  providers: [TransactionRunner, DatabaseLifecycle],
-  exports: [TransactionRunner],
-})
-export class DatabaseModule {}
+@Module({})
+export class DatabaseModule {
+  /** `entities`: the app's tables (src/entities.ts); the modules that own them sit above this one. */
+  static forRoot(entities: DataSourceEntities): DynamicModule {
+    return {
+      module: DatabaseModule,
+      imports: [
+        TypeOrmModule.forRootAsync({
+          inject: [APP_CONFIG],
+          useFactory: (config: AppConfig) => ({ ...buildDataSourceOptions(config.database, entities), retryAttempts: 3, retryDelay: 1000 }),
+        }),
+      ],
+      providers: [TransactionRunner, DatabaseLifecycle],
+      exports: [TransactionRunner],
+    };
+  }
+}

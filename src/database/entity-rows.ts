@@ -78,7 +78,7 @@ export async function insertRowUnlessTaken<T extends ObjectLiteral>(manager: Ent
   const metadata = dataSource.getMetadata(entity);
   const { statement, columns } = insertStatementOf(dataSource, metadata);
   let statements = insertsUnlessTaken.get(dataSource);
-  if (!statements) insertsUnlessTaken.set(dataSource, (statements = new Map()));
+  if (!statements) insertsUnlessTaken.set(dataSource, (statements = new Map<string, PreparedStatement>()));
   const key = `${metadata.tableName}.${property}`;
   let unlessTaken = statements.get(key);
   if (!unlessTaken) {
@@ -118,7 +118,7 @@ export async function insertRows(manager: EntityManager, rows: RowInsert[]): Pro
 
 function combinedInsertOf(dataSource: DataSource, inserts: InsertStatement[]): PreparedStatement {
   let statements = combinedInserts.get(dataSource);
-  if (!statements) combinedInserts.set(dataSource, (statements = new Map()));
+  if (!statements) combinedInserts.set(dataSource, (statements = new Map<string, PreparedStatement>()));
   const key = inserts.map((insert) => insert.statement.sql).join('\n');
   let combined = statements.get(key);
   if (!combined) {
@@ -141,13 +141,13 @@ function valuesOf(dataSource: DataSource, columns: ColumnMetadata[], values: obj
   return columns.map((column) => {
     const value = source[column.propertyName];
     if (value === undefined) throw new Error(`insertRow(${column.entityMetadata.tableName}) needs a value for ${column.propertyName}`);
-    return dataSource.driver.preparePersistentValue(value, column);
+    return dataSource.driver.preparePersistentValue(value, column) as unknown;
   });
 }
 
 function insertStatementOf(dataSource: DataSource, metadata: EntityMetadata): InsertStatement {
   let statements = insertStatements.get(dataSource);
-  if (!statements) insertStatements.set(dataSource, (statements = new Map()));
+  if (!statements) insertStatements.set(dataSource, (statements = new Map<EntityMetadata, InsertStatement>()));
   let insert = statements.get(metadata);
   if (!insert) {
     const { driver } = dataSource;

@@ -40,7 +40,7 @@ export class PreparedStatement {
   /** The statement for `sql` on `dataSource`, prepared at its first run and kept for the DataSource's lifetime. */
   static for(dataSource: DataSource, sql: string): PreparedStatement {
     let statements = prepared.get(dataSource);
-    if (!statements) prepared.set(dataSource, (statements = new Map()));
+    if (!statements) prepared.set(dataSource, (statements = new Map<string, PreparedStatement>()));
     let statement = statements.get(sql);
     if (!statement) statements.set(sql, (statement = new PreparedStatement(dataSource, sql)));
     return statement;

@@ -29,7 +29,7 @@ export class DatabaseHealth {
       pending = await new MigrationExecutor(this.dataSource, runner).showMigrations();
     } catch (error) {
       this.logger.warn(`database check failed: ${describeCause(error)}`);
-      throw new Error('unreachable');
+      throw new Error('unreachable', { cause: error });
     } finally {
       await runner.release().catch(() => undefined);
     }

@@ -32,7 +32,7 @@ export class RedisHealth {
       await this.redis.ping();
     } catch (error) {
       this.logger.warn(`redis check failed: ${describeCause(error)}`);
-      throw new Error('unreachable');
+      throw new Error('unreachable', { cause: error });
     }
   }
 }

@@ -1,6 +1,5 @@
 import { Injectable } from '@nestjs/common';
 import { collectDefaultMetrics, Counter, Histogram, Registry } from 'prom-client';
-import type { RateLimitListener } from '../rate-limit/auth-rate-limit.guard.js';
 import { LoginTimer } from './login-timer.js';
 
 /**
@@ -9,7 +8,7 @@ import { LoginTimer } from './login-timer.js';
  * `/metrics` is disabled, so instrumented code never checks for it.
  */
 @Injectable()
-export class MetricsService implements RateLimitListener {
+export class MetricsService {
   readonly registry = new Registry();
 
   private readonly logins = new Counter({

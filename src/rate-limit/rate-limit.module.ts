@@ -5,7 +5,7 @@ import type { Redis } from 'ioredis';
 import { APP_CONFIG, type AppConfig } from '../config/app-config.js';
 import { MetricsService } from '../metrics/metrics.service.js';
 import { REDIS } from '../redis/redis.module.js';
-import { AuthRateLimitGuard, AuthThrottler, RATE_LIMIT_LISTENER } from './auth-rate-limit.guard.js';
+import { AuthRateLimitGuard, AuthThrottler, RATE_LIMIT_LISTENER, type RateLimitListener } from './auth-rate-limit.guard.js';
 import { MemoryThrottlerStorage } from './memory-throttler.storage.js';
 import { rateLimitIdentity, type RateLimitedRequest } from './rate-limit-identity.js';
 import { RedisThrottlerStorage } from './redis-throttler.storage.js';
@@ -40,8 +40,9 @@ function throttlerOptions(config: AppConfig, redis: Redis | null): ThrottlerModu
   providers: [
     AuthThrottler,
     { provide: APP_GUARD, useClass: AuthRateLimitGuard },
-    // MetricsModule is global: rejections are counted in nsa_rate_limit_rejections_total{route}.
-    { provide: RATE_LIMIT_LISTENER, useExisting: MetricsService },
+    // MetricsModule is global: rejections are counted in nsa_rate_limit_rejections_total{route}. Bound here, where
+    // the listener's type is known: metrics/ sits below rate-limit/ and does not import it (docs/architecture.md).
+    { provide: RATE_LIMIT_LISTENER, inject: [MetricsService], useFactory: (metrics: MetricsService): RateLimitListener => metrics },
   ],
 })
 export class RateLimitModule {}

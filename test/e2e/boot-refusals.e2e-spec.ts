@@ -51,7 +51,7 @@ describe('booting the built app', () => {
 
   it('should serve once migrated, warning loudly that production runs on SQLite', async () => {
     const env = production();
-    execFileSync(process.execPath, ['node_modules/typeorm/cli.js', 'migration:run', '-d', 'dist/database/cli-data-source.js'], { env: { PATH: process.env.PATH, ...env } });
+    execFileSync(process.execPath, ['node_modules/typeorm/cli.js', 'migration:run', '-d', 'dist/cli/typeorm-data-source.js'], { env: { PATH: process.env.PATH, ...env } });
     app = new AppProcess(await freePort(), env);
 
     await app.start();

@@ -3,8 +3,8 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, describe, expect, it } from '@jest/globals';
-import { DataSource, type DataSourceOptions } from 'typeorm';
-import { ENTITIES } from '../../src/database/data-source.js';
+import { DataSource } from 'typeorm';
+import { ENTITIES } from '../../src/entities.js';
 import { InitialSchema1764000000000 } from '../../src/database/migrations/1764000000000-initial-schema.js';
 import { UnverifiedEmail1765000000000 } from '../../src/database/migrations/1765000000000-unverified-email.js';
 import { TEST_DATABASE_URL } from '../support/test-app.js';
@@ -29,11 +29,11 @@ describe('migration UnverifiedEmail1765000000000', () => {
     const options = TEST_DATABASE_URL
       ? { type: 'postgres' as const, url: TEST_DATABASE_URL }
       : { type: 'better-sqlite3' as const, database: join(dir, `${randomUUID()}.sqlite`), prepareDatabase: (db: { pragma(sql: string): unknown }) => void db.pragma('foreign_keys = ON') };
-    dataSource = new DataSource({ ...options, entities: ENTITIES, migrations: [InitialSchema1764000000000, UnverifiedEmail1765000000000] } as DataSourceOptions);
+    dataSource = new DataSource({ ...options, entities: ENTITIES, migrations: [InitialSchema1764000000000, UnverifiedEmail1765000000000] });
     await dataSource.initialize();
     await dataSource.dropDatabase();
     // Only the first migration, as a database deployed before this one.
-    await new DataSource({ ...dataSource.options, migrations: [InitialSchema1764000000000] } as DataSourceOptions).initialize().then(async (first) => {
+    await new DataSource({ ...dataSource.options, migrations: [InitialSchema1764000000000] }).initialize().then(async (first) => {
       await first.runMigrations();
       const p = (i: number) => first.driver.createParameter(`p${i}`, i);
       const users = [

@@ -27,7 +27,7 @@ describe('TypeOrmAdapter', () => {
     await t?.close();
   });
 
-  const rows = () => t.dataSource.query('SELECT * FROM oauth_records') as Promise<Array<Record<string, string>>>;
+  const rows = () => t.dataSource.query<Array<Record<string, string>>>('SELECT * FROM oauth_records');
 
   it('should store the SHA-256 of the id, never the id, in the key and in the payload', async () => {
     const codes = new TypeOrmAdapter('AuthorizationCode', deps);

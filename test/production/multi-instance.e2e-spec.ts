@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { DataSource } from 'typeorm';
 import { loadConfig } from '../../src/config/app-config.js';
 import { buildDataSourceOptions } from '../../src/database/data-source.js';
+import { ENTITIES } from '../../src/entities.js';
 import { FakeGoogle } from '../fakes/google.fake.js';
 import { TEST_ENCRYPTION_KEY, TEST_SIGNING_KEY_PEM } from '../fixtures/keys.js';
 import { AppProcess, buildOnce, freePort } from '../support/app-process.js';
@@ -29,7 +30,7 @@ describe('two instances behind a load balancer', () => {
   beforeAll(async () => {
     buildOnce();
     await google.start();
-    dataSource = new DataSource(buildDataSourceOptions(loadConfig({ NODE_ENV: 'test', DATABASE_URL: TEST_DATABASE_URL }).database));
+    dataSource = new DataSource(buildDataSourceOptions(loadConfig({ NODE_ENV: 'test', DATABASE_URL: TEST_DATABASE_URL }).database, ENTITIES));
     await dataSource.initialize();
     await dataSource.dropDatabase();
     await dataSource.runMigrations();

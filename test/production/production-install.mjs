@@ -29,7 +29,7 @@ const run = (cwd, [file, ...args], env = {}) => {
   try {
     return execFileSync(file === 'node' ? process.execPath : file, args, { cwd, env: { ...base, PATH, ...env }, encoding: 'utf8', stdio: 'pipe' });
   } catch (error) {
-    throw new Error(`${[file, ...args].join(' ')} failed (${error.status}):\n${error.stdout}${error.stderr}`);
+    throw new Error(`${[file, ...args].join(' ')} failed (${error.status}):\n${error.stdout}${error.stderr}`, { cause: error });
   }
 };
 const check = (ok, what, output) => {

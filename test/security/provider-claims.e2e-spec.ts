@@ -1,7 +1,6 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from '@jest/globals';
 import { FakeDiscord, type DiscordUser } from '../fakes/discord.fake.js';
 import { FakeGitLab } from '../fakes/gitlab.fake.js';
-import type { OidcAccount } from '../fakes/oidc-fake.js';
 import { loginWithCode, ProvidersFile, REDIRECT_URI } from '../providers/provider-kit.js';
 import { builtInFakes } from '../support/built-in-fakes.js';
 import { countRows, createTestApp, type TestApp } from '../support/test-app.js';
@@ -173,7 +172,7 @@ describe('provider identity claims', () => {
 
   describe('a generic OIDC provider (code flow: ID token and userinfo)', () => {
     const loginOidc = (account: Record<string, unknown>) =>
-      loginWithCode(t, 'oidc', gitlab.codes, { clientId: OIDC_APP.id, account: { sub: '4711', ...account } as OidcAccount }).then(({ res }) => res);
+      loginWithCode(t, 'oidc', gitlab.codes, { clientId: OIDC_APP.id, account: { sub: '4711', ...account } }).then(({ res }) => res);
 
     it.each([
       ['sub a number', { sub: 4711 }, 'sub'],

@@ -6,13 +6,16 @@ import { getMetadataStorage } from 'class-validator';
 import { IS_PUBLIC } from '../../src/common/decorators/public.decorator.js';
 import type { TestApp } from './test-app.js';
 
+/** A controller or DTO class, as decorator metadata holds it. */
+type Class = abstract new (...args: never[]) => unknown;
+
 export interface Route {
   method: string;
   /** Nest's form: `/auth/:provider/token`. */
   path: string;
   isPublic: boolean;
   /** The class of the `@Body()` parameter, when the handler takes one. */
-  body?: Function;
+  body?: Class;
   /** The names of the fields of every DTO class the handler takes (body, query, params, custom parameters). */
   fields?: string[];
 }
@@ -36,7 +39,7 @@ export function discoverRoutes(t: TestApp): Route[] {
       const method = RequestMethod[Reflect.getMetadata(METHOD_METADATA, handler) as number]!;
       const isPublic = reflector.getAllAndOverride<boolean>(IS_PUBLIC, [handler as never, controller.metatype as never]) === true;
       const fullPath = `/${[prefix, path].filter((p) => p && p !== '/').join('/')}`.replace(/\/+/g, '/');
-      routes.push({ method, path: fullPath, isPublic, body: bodyType(controller.metatype as Function, name), fields: dtoFields(controller.metatype as Function, name) });
+      routes.push({ method, path: fullPath, isPublic, body: bodyType(controller.metatype as Class, name), fields: dtoFields(controller.metatype as Class, name) });
     }
   }
   return routes;
@@ -45,17 +48,17 @@ export function discoverRoutes(t: TestApp): Route[] {
 /** `:param` → `{param}`, as OpenAPI writes path parameters. */
 export const toOpenApiPath = (path: string): string => path.replace(/:([A-Za-z0-9_]+)/g, '{$1}');
 
-function bodyType(controller: Function, method: string): Function | undefined {
+function bodyType(controller: Class, method: string): Class | undefined {
   const args = (Reflect.getMetadata(ROUTE_ARGS_METADATA, controller, method) ?? {}) as Record<string, { index: number }>;
   const key = Object.keys(args).find((k) => k.split(':')[0] === String(RouteParamtypes.BODY));
   if (key === undefined) return undefined;
-  const types = Reflect.getMetadata('design:paramtypes', controller.prototype, method) as Function[] | undefined;
+  const types = Reflect.getMetadata('design:paramtypes', controller.prototype, method) as Class[] | undefined;
   return types?.[args[key]!.index];
 }
 
 /** Field names of the class-validator DTOs among the handler's parameters. */
-function dtoFields(controller: Function, method: string): string[] {
-  const types = (Reflect.getMetadata('design:paramtypes', controller.prototype, method) ?? []) as Function[];
+function dtoFields(controller: Class, method: string): string[] {
+  const types = (Reflect.getMetadata('design:paramtypes', controller.prototype, method) ?? []) as Class[];
   const storage = getMetadataStorage();
   const names = types.flatMap((type) => (typeof type === 'function' ? storage.getTargetValidationMetadatas(type, '', true, false).map((m) => m.propertyName) : []));
   return [...new Set(names)];

@@ -1,5 +1,6 @@
 import { DataSource } from 'typeorm';
-import { ENTITIES, MIGRATIONS } from '../../src/database/data-source.js';
+import { MIGRATIONS } from '../../src/database/data-source.js';
+import { ENTITIES } from '../../src/entities.js';
 
 /** A real, migrated SQLite database in memory, for unit specs of code that reads and writes rows. */
 export async function createMigratedSqlite(): Promise<DataSource> {

@@ -15,6 +15,7 @@ export class ErrorBody {
     enumName: 'ErrorCode',
     example: 'invalid_token',
   })
+  // eslint-disable-next-line @typescript-eslint/no-redundant-type-constituents -- names our codes for readers; oidc-provider's pass through as well
   code: ErrorCode | string;
 
   @ApiProperty({ description: 'For people; may change between versions', example: 'The access token has expired' })

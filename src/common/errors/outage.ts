@@ -57,6 +57,6 @@ function someInChain(error: unknown, test: (e: Inspectable) => boolean, depth = 
   if (depth > 8 || typeof error !== 'object' || error === null) return false;
   const e = error as Inspectable;
   if (test(e)) return true;
-  const nested = [e.driverError, e.cause, ...(Array.isArray(e.errors) ? e.errors : [])];
+  const nested = [e.driverError, e.cause, ...(Array.isArray(e.errors) ? (e.errors as unknown[]) : [])];
   return nested.some((n) => n !== error && someInChain(n, test, depth + 1));
 }

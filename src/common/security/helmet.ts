@@ -72,7 +72,7 @@ export function computeSecurityHeaders(options: HelmetConfiguration): SecurityHe
   } as unknown as HeaderSink;
   let finished = false;
   helmet(options)({}, recorder, (error) => {
-    if (error) throw error;
+    if (error) throw error instanceof Error ? error : new Error(String(error));
     finished = true;
   });
   if (!finished) throw new Error('helmet did not finish synchronously');

@@ -30,6 +30,9 @@ export class GracefulFastifyAdapter extends FastifyAdapter {
     super(options);
   }
 
+  // Nest types beforeClose() as void but awaits it (NestApplication.close: `await this.httpAdapter.beforeClose?.()`),
+  // which is what lets the drain finish before the shutdown hooks run.
+  // eslint-disable-next-line @typescript-eslint/no-misused-promises
   override async beforeClose(): Promise<void> {
     writeLogsSynchronously();
     super.beforeClose();

@@ -13,16 +13,16 @@ import { TransactionRunner } from '../../database/transaction-runner.js';
 import type { AdapterPayload, OidcAdapter } from '../adapter.js';
 import { OAuthRecord } from '../oauth-record.entity.js';
 import { GrantLiveness } from '../tokens/grant-liveness.js';
-import { GRANT_TYPES, OIDC_SCOPES, SCOPE_NAMES, type GrantType } from '../scopes.js';
+import { GRANT_TYPES, OIDC_SCOPES, SCOPE_NAMES } from '../scopes.js';
+import { Application, type ApplicationType } from './application.entity.js';
+import { hashClientSecret, newClientSecret } from './application-secrets.js';
+import { impersonatedName } from './client-name-policy.js';
 
 /** Our own client metadata (oidc-provider's `extraClientMetadata`). */
 export const FIRST_PARTY = 'urn:nest-social-auth:first_party';
 export const SCOPE_CEILING = 'urn:nest-social-auth:scopes';
 /** The ceiling of an application registered without `scopes`, and the most a dynamically registered one may ask for. */
 export const DEFAULT_SCOPES = ['openid', 'profile', 'email', 'offline_access', 'profile:read'];
-import { Application, type ApplicationType } from './application.entity.js';
-import { hashClientSecret, newClientSecret } from './application-secrets.js';
-import { impersonatedName } from './client-name-policy.js';
 
 export interface ApplicationInput {
   name: string;
@@ -203,7 +203,7 @@ export class ApplicationsService {
     const scopes = [...new Set(input.scopes ?? DEFAULT_SCOPES)];
     for (const scope of scopes) if (!SCOPE_NAMES.includes(scope)) problems.push(`scope "${scope}" is not one of ${SCOPE_NAMES.join(', ')}`);
     if (problems.length > 0) throw new AppError('validation_failed', problems.join('; '), { details: { problems } });
-    return { name, type: input.type, redirectUris, grantTypes: grantTypes as GrantType[], scopes, firstParty: input.firstParty ?? false };
+    return { name, type: input.type, redirectUris, grantTypes, scopes, firstParty: input.firstParty ?? false };
   }
 }
 

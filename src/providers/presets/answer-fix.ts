@@ -10,7 +10,7 @@ export function withAnswerFix(
   appliesTo: (request: ProviderRequest) => boolean,
   fix: (response: ProviderResponse) => ProviderResponse,
 ): ProviderHttpClient {
-  const view: ProviderHttpClient = Object.create(http);
+  const view = Object.create(http) as ProviderHttpClient;
   view.send = async (provider, request) => {
     const response = await http.send(provider, request);
     return appliesTo(request) ? fix(response) : response;

@@ -1,6 +1,6 @@
-import type { AppConfig } from '../../config/app-config.js';
-import { METRICS_PATH } from '../../metrics/metrics-endpoint.js';
-import { DOCS_PATH } from '../openapi/openapi.setup.js';
+import { DOCS_PATH } from './common/openapi/openapi.setup.js';
+import type { AppConfig } from './config/app-config.js';
+import { METRICS_PATH } from './metrics/metrics-endpoint.js';
 
 /**
  * The one startup line a person reads: where the API, the demo page, the API docs, the readiness check and the

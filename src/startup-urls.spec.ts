@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
-import { loadConfig } from '../../config/app-config.js';
+import { loadConfig } from './config/app-config.js';
 import { startupUrls } from './startup-urls.js';
 
 const DEVELOPMENT = { NODE_ENV: 'development', PORT: '3000' };
