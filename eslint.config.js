@@ -86,20 +86,5 @@ export default defineConfig(
     extends: [tseslint.configs.disableTypeChecked],
     languageOptions: { globals: { process: 'readonly', console: 'readonly', URL: 'readonly', fetch: 'readonly', setTimeout: 'readonly', clearTimeout: 'readonly', Buffer: 'readonly' } },
   },
-  {
-    // Allowed for now: findings in files that other branches of issue 13 rewrite ("config", "presets", "passport").
-    // Delete this block once they are merged, then fix whatever `npm run lint` still reports (ADR 0037, ADR 0038).
-    files: ['src/config/browser-flow-config.ts', 'src/config/providers-file.ts'],
-    rules: { 'import-x/no-restricted-paths': 'off', '@typescript-eslint/restrict-template-expressions': 'off' },
-  },
-  {
-    files: ['src/config/app-config.ts', 'src/config/env-reader.ts', 'src/config/custom-provider-config.ts', 'src/config/redirect-uri.ts'],
-    rules: { 'import-x/no-cycle': 'off' },
-  },
-  {
-    files: ['src/auth/guards/provider-token.guard.ts', 'src/oauth-server/token-exchange.ts'],
-    rules: { '@typescript-eslint/prefer-promise-reject-errors': 'off', '@typescript-eslint/no-unsafe-call': 'off' },
-  },
-  { files: ['src/providers/presets/apple.ts'], rules: { '@typescript-eslint/unbound-method': 'off' } },
   prettier,
 );

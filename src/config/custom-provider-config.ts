@@ -5,7 +5,9 @@
  */
 import { z } from 'zod';
 import type { EnvReader } from './env-reader.js';
-import { redirectUriProblem } from './redirect-uri.js';
+import { httpsUrlProblem, isLoopback, redirectUriProblem } from './redirect-uri.js';
+
+export { httpsUrlProblem, isLoopback };
 
 /** RFC 6749 2.3.1: Basic is the one servers must support; some providers only read the form. */
 export type TokenAuthMethod = 'client_secret_basic' | 'client_secret_post';
@@ -108,25 +110,6 @@ export const envPrefix = (id: string) => `PROVIDER_${id.toUpperCase().replace(/[
 
 /** `clientIds` → `PROVIDER_ACME_CLIENT_IDS`, `profile.uid` → `PROVIDER_ACME_PROFILE_UID`. */
 export const envKey = (id: string, field: string) => `${envPrefix(id)}${field.replace(/([a-z0-9])([A-Z])/g, '$1_$2').replace(/\./g, '_').toUpperCase()}`;
-
-export const isLoopback = (host: string) => host === 'localhost' || host === '[::1]' || /^127(\.\d{1,3}){3}$/.test(host);
-
-/**
- * Why `value` is not an https URL, or undefined. Plain http is for loopback hosts only (tests and development run
- * an OP locally), and only where `httpAllowed` (in production, a provider PROVIDER_INSECURE_HTTP_ALLOWED names).
- */
-export function httpsUrlProblem(value: string, httpAllowed = true): string | undefined {
-  let url: URL;
-  try {
-    url = new URL(value);
-  } catch {
-    return `must be an https URL, got "${value}"`;
-  }
-  if (url.protocol === 'https:' || (httpAllowed && url.protocol === 'http:' && isLoopback(url.hostname))) return undefined;
-  return httpAllowed
-    ? `must be an https URL (http only for loopback hosts), got "${value}"`
-    : `must be an https URL in production (http on a loopback host only for providers PROVIDER_INSECURE_HTTP_ALLOWED names), got "${value}"`;
-}
 
 /** Claim and field names whose value can be given to another person later: not an identity (the nOAuth class). */
 export const MUTABLE_UID_NAMES = [

@@ -9,9 +9,9 @@ export interface PresetContext {
   id: string;
   report: Report;
   /** `PROVIDER_<ID>_<suffix>` from the environment: key material never sits in the file. */
-  env(suffix: string): string | undefined;
+  env: (suffix: string) => string | undefined;
   /** A problem with that variable, reported under its name. */
-  envProblem(suffix: string, message: string): void;
+  envProblem: (suffix: string, message: string) => void;
 }
 
 /** Method syntax on purpose: a table of presets with different options is one `PresetSpec`. */

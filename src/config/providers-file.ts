@@ -120,8 +120,8 @@ function declare(entry: Record<string, unknown>, id: string, r: EnvReader, repor
   const own = Object.fromEntries(Object.entries(fields).filter(([key]) => key in preset.fields));
   const generic = Object.fromEntries(Object.entries(fields).filter(([key]) => !(key in preset.fields)));
   refuseSecrets(own, id, report);
-  for (const key of preset.locked ?? []) if (key in generic) report(key, `is set by the "${name}" preset from its own fields (${Object.keys(preset.fields).join(', ')})`);
-  if (generic.type !== undefined && generic.type !== preset.type) report('type', `must be "${preset.type}" for the "${name}" preset, or left out`);
+  for (const key of preset.locked ?? []) if (key in generic) report(key, `is set by the "${String(name)}" preset from its own fields (${Object.keys(preset.fields).join(', ')})`);
+  if (generic.type !== undefined && generic.type !== preset.type) report('type', `must be "${preset.type}" for the "${String(name)}" preset, or left out`);
   const options = preset.parse(own, { id, report, env: (suffix) => r.raw(`${envPrefix(id)}${suffix}`), envProblem: (suffix, message) => r.problem(`${envPrefix(id)}${suffix}`, message) });
   if (options === undefined) return undefined;
   const defaults = preset.defaults(options);

@@ -1,4 +1,3 @@
-import { httpsUrlProblem } from './custom-provider-config.js';
 
 /**
  * Why a configured redirect URI cannot be on an allow-list, or undefined: https, http on a loopback host, or a
@@ -13,3 +12,22 @@ export function redirectUriProblem(uri: string): string | undefined {
   if (!privateUse && httpsUrlProblem(uri)) return `has "${uri}": each must be https, http on loopback, or a reverse-domain scheme`;
   return undefined;
 }
+
+/**
+ * Why `value` is not an https URL, or undefined. Plain http is for loopback hosts only (tests and development run
+ * an OP locally), and only where `httpAllowed` (in production, a provider PROVIDER_INSECURE_HTTP_ALLOWED names).
+ */
+export function httpsUrlProblem(value: string, httpAllowed = true): string | undefined {
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    return `must be an https URL, got "${value}"`;
+  }
+  if (url.protocol === 'https:' || (httpAllowed && url.protocol === 'http:' && isLoopback(url.hostname))) return undefined;
+  return httpAllowed
+    ? `must be an https URL (http only for loopback hosts), got "${value}"`
+    : `must be an https URL in production (http on a loopback host only for providers PROVIDER_INSECURE_HTTP_ALLOWED names), got "${value}"`;
+}
+
+export const isLoopback = (host: string) => host === 'localhost' || host === '[::1]' || /^127(\.\d{1,3}){3}$/.test(host);

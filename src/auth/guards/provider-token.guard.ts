@@ -65,7 +65,8 @@ function strategyGuard(strategy: string, reflector: Reflector): ProviderAuthGuar
 
     /** The strategy's own error as it is (its code and status are the answer); AuthGuard would make a bare 401 of a missing identity. */
     override handleRequest<T>(error: unknown, identity: T): T {
-      if (error) throw error;
+      // passport hands on what the strategy failed with: our strategies fail with Errors (AppError) only.
+      if (error) throw error as Error;
       if (!identity) throw new AppError('invalid_provider_token', 'The provider token was not accepted');
       return identity;
     }
