@@ -42,8 +42,8 @@ export interface NodeRuntime {
   tag: string;
 }
 
-if (![undefined, '', 'token-endpoint', 'soak', 'guarded', 'logins'].includes(process.env.BENCH_ONLY)) {
-  throw new Error(`BENCH_ONLY must be token-endpoint, soak, guarded or logins, got "${process.env.BENCH_ONLY}"`);
+if (![undefined, '', 'token-endpoint', 'soak', 'guarded', 'logins', 'instances'].includes(process.env.BENCH_ONLY)) {
+  throw new Error(`BENCH_ONLY must be token-endpoint, soak, guarded, logins or instances, got "${process.env.BENCH_ONLY}"`);
 }
 
 export const knobs = {
@@ -55,6 +55,11 @@ export const knobs = {
   guardedOnly: process.env.BENCH_ONLY === 'guarded',
   /** BENCH_ONLY=logins: the baseline and the login and memory rows (3-5a) only, on one instance per database. */
   loginsOnly: process.env.BENCH_ONLY === 'logins',
+  /**
+   * BENCH_ONLY=instances: the baseline, then PostgreSQL+Redis only (DATABASE_URL and REDIS_URL required): rows 2-4
+   * on one instance, then the two-instance rows (item 5's quick loop; no SQLite, RSS or token endpoint rows).
+   */
+  instancesOnly: process.env.BENCH_ONLY === 'instances',
   /** BENCH_NODES: comma-separated Node binaries for the servers, each a full pass; default the bench's own Node. */
   nodes: (process.env.BENCH_NODES ?? process.execPath).split(',').map((p) => p.trim()).filter(Boolean).map(nodeRuntime)
     .map((node, i, all) => (all.findIndex((other) => other.tag === node.tag) === i ? node : { ...node, tag: `${node.tag}-${i}` })),

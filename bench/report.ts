@@ -99,7 +99,8 @@ export function printReport(rows: Row[]): void {
     out.push(`2 instances: two app processes sharing the PostgreSQL schema, Redis and the signing key; the load is spread by two autocannon ` +
       `runs at the same time in the bench process (${per} connections each, same warm-up and duration), their results summed ` +
       '(no balancer process, which would compete for the same cores); p50/p99 = the higher of the two runs\'; ' +
-      '"x one" = two-instance result / one-instance result of PostgreSQL+Redis; "CPU x one" = the same for CPU ms per request (judged).');
+      `"x one" = two-instance result / the result of instance 1 alone just before (the other idle, ${per} connections); ` +
+      '"CPU x one" = the same for CPU ms per request (judged; the notes also give it against the one-instance row).');
   }
   out.push('');
   const header: Row = {

@@ -45,7 +45,8 @@ async function measureNode(node: NodeRuntime): Promise<Row[]> {
   const baselineRate = baseline.okPerSecond;
   const rows = [throughputRow('1. Baseline: node:http JSON hello', { node, db: '-' }, baseline, baselineRate, 'req/s')];
 
-  const databases: Database[] = [{ label: 'SQLite', key: `sqlite-${node.tag}`, kind: 'sqlite' }];
+  if (knobs.instancesOnly && !(databaseUrl && redisUrl)) throw new Error('BENCH_ONLY=instances needs DATABASE_URL and REDIS_URL');
+  const databases: Database[] = knobs.instancesOnly ? [] : [{ label: 'SQLite', key: `sqlite-${node.tag}`, kind: 'sqlite' }];
   if (databaseUrl) {
     databases.push({
       label: redisUrl ? 'PostgreSQL+Redis' : 'PostgreSQL', key: `postgres-${node.tag}`, kind: 'postgres',
@@ -91,7 +92,7 @@ async function measureOneServer(db: Database, node: NodeRuntime, baselineRate: n
     const returningBody = await loginBody(`returning-${db.kind}`);
     const accessToken = await loginOnce(server, returningBody);
     if (knobs.guardedOnly) return { rows: (await measureGuarded(setup, accessToken)).rows, single: undefined };
-    const measureTokenEndpoint = knobs.loginsOnly ? async () => [] : await prepareTokenEndpoint(setup, accessToken);
+    const measureTokenEndpoint = knobs.loginsOnly || knobs.instancesOnly ? async () => [] : await prepareTokenEndpoint(setup, accessToken);
     const counter = new LoginCounter();
     counter.logins = 1;
     const rows: Row[] = [];
@@ -99,7 +100,7 @@ async function measureOneServer(db: Database, node: NodeRuntime, baselineRate: n
     if (!knobs.tokenEndpointOnly) {
       const guarded = knobs.loginsOnly ? undefined : await measureGuarded(setup, accessToken);
       const logins = await measureLogins(setup, returningBody, counter.count);
-      rows.push(...(guarded?.rows ?? []), ...logins.rows, ...(await measureRss(setup, bootRss, returningBody, counter)));
+      rows.push(...(guarded?.rows ?? []), ...logins.rows, ...(knobs.instancesOnly ? [] : await measureRss(setup, bootRss, returningBody, counter)));
       single = guarded && { me: guarded.me, returning: logins.returning, first: logins.first };
     }
     rows.push(...(await measureTokenEndpoint()));

@@ -10,6 +10,8 @@ import { loginBody, newIdentityPool, poolRanOut } from '../identities.js';
 import { cpuVerdict, throughputRow, type Row } from '../report.js';
 import { scenario, type Measured, type Setup } from '../scenario.js';
 import { reportServerLog } from '../server-log.js';
+import type { LoadSpec } from '../load.js';
+import type { ChildServer } from '../servers.js';
 import { JSON_POST } from './logins.js';
 
 /** Issue 14: server CPU per request of the two-instance rows at most this multiple of the one-instance rows. */
@@ -47,30 +49,55 @@ export async function measureInstances(setup: Setup, single: SingleResults): Pro
   }
 
   const what = (name: string) => `${name} (${db.label}, ${where.node.version})`;
-  const me = await scenario(servers, what('GET /users/me'), servers.map((s) => ({
+  // Each scenario first against instance 1 alone at the per-instance load (the other idle), then against both: the
+  // like-for-like comparison (same processes, schema, Redis, connections per process), judged; see bench/README.md.
+  const meSpec = (s: ChildServer) => ({
     url: `${s.url}/users/me`, headers: { authorization: `Bearer ${accessToken}` }, settings: perInstance, sampleErrorBodies: true,
     expectInBody: '"username"',
-  })), { retryIfNoisy: true, alsoUnderTest });
-  const returning = await scenario(servers, what('returning-user logins'), servers.map((s) => ({
+  });
+  const returningSpec = (s: ChildServer) => ({
     url: `${s.url}/auth/google/token`, ...JSON_POST, body: returningBody, settings: perInstance, sampleErrorBodies: true,
     expectInBody: '"is_new_user":false',
-  })), { retryIfNoisy: true, alsoUnderTest });
-  const rate = Math.max(returning.okPerSecond, single.first.okPerSecond);
-  const pool = await newIdentityPool(rate, settings.warmupSeconds + settings.durationSeconds, db.kind);
-  const first = await scenario(servers, what(`first logins, ${pool.size} pre-signed identities`), servers.map((s) => ({
-    url: `${s.url}/auth/google/token`, ...JSON_POST, nextBody: pool.next, settings: perInstance, sampleErrorBodies: true,
+  });
+  const firstSpec = (next: () => string) => (s: ChildServer) => ({
+    url: `${s.url}/auth/google/token`, ...JSON_POST, nextBody: next, settings: perInstance, sampleErrorBodies: true,
     expectInBody: '"is_new_user":true',
-  })), { alsoUnderTest });
-  const ranOut = poolRanOut(pool, db.label);
-  if (ranOut) flags.push(ranOut);
+  });
+  const alone = (name: string, spec: (s: ChildServer) => Omit<LoadSpec, 'title'>, retryIfNoisy = true) =>
+    scenario([servers[0]!], what(`${name}, instance 1 alone`), [spec(servers[0]!)], { retryIfNoisy, alsoUnderTest });
+  const both = (name: string, spec: (s: ChildServer) => Omit<LoadSpec, 'title'>, retryIfNoisy = true) =>
+    scenario(servers, what(name), servers.map(spec), { retryIfNoisy, alsoUnderTest });
+
+  const meAlone = await alone('GET /users/me', meSpec);
+  const me = await both('GET /users/me', meSpec);
+  const returningAlone = await alone('returning-user logins', returningSpec);
+  const returning = await both('returning-user logins', returningSpec);
+  const rate = Math.max(returning.okPerSecond, single.first.okPerSecond);
+  const seconds = settings.warmupSeconds + settings.durationSeconds;
+  const alonePool = await newIdentityPool(rate / servers.length, seconds, `${db.kind}a`);
+  // Not repeated when noisy: the pre-signed identities would run out.
+  const firstAlone = await alone(`first logins, ${alonePool.size} pre-signed identities`, firstSpec(alonePool.next), false);
+  const pool = await newIdentityPool(rate, seconds, db.kind);
+  const first = await both(`first logins, ${pool.size} pre-signed identities`, firstSpec(pool.next), false);
+  for (const p of [alonePool, pool]) {
+    const ranOut = poolRanOut(p, db.label);
+    if (ranOut) flags.push(ranOut);
+  }
 
   const mb = (bytes: number) => `${(bytes / MB).toFixed(1)} MB`;
   notes.push(`${db.label} ${where.node.version}: server RSS at the end ${servers.map((s) => mb(s.memory().rssBytes)).join(' and ')} ` +
     `(peak ${servers.map((s) => mb(s.memory().peakRssBytes)).join(' and ')}); no RSS row (fewer logins each).`);
   for (const [i, server] of servers.entries()) await reportServerLog(`${db.label} ${where.node.version} instance ${i + 1}`, server);
-  return [
-    versus('2. GET /users/me (guarded)', me, single.me, 'req/s'),
-    versus('3. Login, returning user', returning, single.returning, 'logins/s'),
-    versus('4. Login, first login (new user)', first, single.first, 'logins/s'),
-  ];
+  const rows: Row[] = [];
+  for (const [name, two, oneAlone, oneRow, unit] of [
+    ['2. GET /users/me (guarded)', me, meAlone, single.me, 'req/s'],
+    ['3. Login, returning user', returning, returningAlone, single.returning, 'logins/s'],
+    ['4. Login, first login (new user)', first, firstAlone, single.first, 'logins/s'],
+  ] as const) {
+    rows.push(throughputRow(`${name.split(' ')[0]} instance 1 alone, ${perInstance.connections} conns`, where, oneAlone, baselineRate, unit));
+    rows.push(versus(name, two, oneAlone, unit));
+    notes.push(`${what(name)}: two instances' CPU per request is ${(two.cpuPerOkMs / oneAlone.cpuPerOkMs).toFixed(2)}x instance 1 alone at ` +
+      `${perInstance.connections} connections (judged) and ${(two.cpuPerOkMs / oneRow.cpuPerOkMs).toFixed(2)}x the one-instance row at ${settings.connections}.`);
+  }
+  return rows;
 }

@@ -26,10 +26,16 @@ export function tableOf(dataSource: DataSource, metadata: EntityMetadata): strin
   return metadata.schema ? `${driver.escape(metadata.schema)}.${driver.escape(metadata.tableName)}` : driver.escape(metadata.tableName);
 }
 
-/** Every stored column once (a relation's join column and its own property are one column). */
+const storedColumns = new WeakMap<EntityMetadata, ColumnMetadata[]>();
+
+/** Every stored column once (a relation's join column and its own property are one column); worked out once per entity. */
 function columnsOf(metadata: EntityMetadata): ColumnMetadata[] {
-  const seen = new Set<string>();
-  return metadata.columns.filter((c) => !c.isVirtual && !seen.has(c.databaseName) && seen.add(c.databaseName));
+  let columns = storedColumns.get(metadata);
+  if (!columns) {
+    const seen = new Set<string>();
+    storedColumns.set(metadata, (columns = metadata.columns.filter((c) => !c.isVirtual && !seen.has(c.databaseName) && seen.add(c.databaseName))));
+  }
+  return columns;
 }
 
 /** `alias.column AS "prefix" + column` for each column: the select list of `hydrate(..., prefix)`. */

@@ -40,6 +40,11 @@ describe('a login and the database', () => {
     expect(await statementsOf(login)).toEqual({ kinds: ['SELECT', 'UPDATE', ...sessionAndEvent()], control: 2 });
   });
 
+  it('should read each unique column once for a first login: what associate_by_email and get_username read free, create_user trusts', async () => {
+    // Identity; free username variants; the address's holder; the user (ON CONFLICT on username); the social account.
+    expect(await statementsOf(() => loginWithGoogle(t, google, 'g-first'))).toEqual({ kinds: ['SELECT', 'SELECT', 'SELECT', 'INSERT', 'INSERT', ...sessionAndEvent()], control: 2 });
+  });
+
   it('should make exactly one user when the same identity signs in 20 times at once', async () => {
     const tokens = await Promise.all(Array.from({ length: 20 }, () =>
       google.signIdToken({ sub: 'g-race', aud: GOOGLE_WEB_CLIENT, email: 'race@gmail.com', email_verified: true })));

@@ -12,6 +12,13 @@ export interface AssociationContext {
   profile: NormalizedProfile;
   uid?: string;
   username?: string;
+  /**
+   * What earlier steps read in this transaction and found free: the username `get_username` chose and the address
+   * `associate_by_email` found no account holding. `create_user` does not read them again (the unique indexes still
+   * settle a login that commits one meanwhile); a step that changes `username` or the profile's email leaves them stale,
+   * so `create_user` compares before trusting them.
+   */
+  readFree?: { username?: string; email?: string };
   user?: User;
   socialAccount?: SocialAccount;
   isNewUser: boolean;

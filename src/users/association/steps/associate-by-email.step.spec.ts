@@ -70,6 +70,16 @@ describe(AssociateByEmailStep.name, () => {
       await sut.run(context);
 
       expect(context.user).toBeUndefined();
+      expect(context.readFree).toEqual({ email: 'ann@example.com' });
+    });
+
+    it('should not record an address as free when an account holds it', async () => {
+      await existingUser({ emailVerified: false });
+      const context = contextWith(profileWith());
+
+      await sut.run(context).catch(() => undefined);
+
+      expect(context.readFree).toBeUndefined();
     });
 
     it('should do nothing when the context already has a user', async () => {

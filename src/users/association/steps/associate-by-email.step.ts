@@ -20,7 +20,10 @@ export class AssociateByEmailStep implements PipelineStep {
     const { email, emailTrustedForLinking } = context.profile;
     if (context.user || !email) return;
     const row = await userByEmail(context.manager.connection).one([email], context.manager);
-    if (!row) return;
+    if (!row) {
+      context.readFree = { ...context.readFree, email };
+      return;
+    }
     const existing = hydrate(context.manager.connection, User, row);
     if (!emailTrustedForLinking || !existing.emailVerified) throw new AccountLinkRequired(context.identity.provider, existing.id);
     context.user = existing;

@@ -5,6 +5,7 @@ import { associationContext } from '../../../../test/support/association-context
 import { createMigratedSqlite } from '../../../../test/support/sqlite-data-source.js';
 import type { NormalizedProfile } from '../../../providers/identity-provider.types.js';
 import { User } from '../../entities/user.entity.js';
+import { isUniqueViolation } from '../../../database/transaction-runner.js';
 import { AccountLinkRequired } from '../login-outcomes.js';
 import type { AssociationContext } from '../association.types.js';
 import { CreateUserStep } from './create-user.step.js';
@@ -75,6 +76,31 @@ describe(CreateUserStep.name, () => {
       await sut.run(context);
 
       expect((await stored(context)).username).toBe('ann-2');
+    });
+
+    it('should not look up again a username get_username found free in this transaction: one taken since gets a random suffix', async () => {
+      await existingUser({ username: 'ann' });
+      const context = contextWith(profileWith(), { username: 'ann', readFree: { username: 'ann' } });
+
+      await sut.run(context);
+
+      expect((await stored(context)).username).toMatch(/^ann-[0-9a-f]{8}$/);
+    });
+
+    it('should not look up again an address associate_by_email found free: one taken since meets the unique index', async () => {
+      await existingUser({ email: 'ann@example.com', emailVerified: true });
+      const context = contextWith(profileWith(), { readFree: { email: 'ann@example.com' } });
+
+      const error = await sut.run(context).catch((e: unknown) => e);
+
+      expect(isUniqueViolation(error)).toBe(true);
+    });
+
+    it('should look up an address again when the one read free was another', async () => {
+      await existingUser({ email: 'ann@example.com', emailVerified: true });
+      const context = contextWith(profileWith(), { readFree: { email: 'bob@example.com', username: 'bob' }, username: 'ann' });
+
+      await expect(sut.run(context)).rejects.toBeInstanceOf(AccountLinkRequired);
     });
 
     it('should do nothing when the context already has a user', async () => {

@@ -102,6 +102,15 @@ describe(GetUsernameStep.name, () => {
       expect(context.username).toBe('octocat-2');
     });
 
+    it('should record the name it found free, so create_user need not look it up again', async () => {
+      await existingUsers('octocat');
+      const context = contextWith(profileWith({ username: 'octocat' }));
+
+      await sut.run(context);
+
+      expect(context.readFree).toEqual({ username: 'octocat-2' });
+    });
+
     it('should suffix -3 when the name and its -2 are taken', async () => {
       await existingUsers('octocat', 'octocat-2');
       const context = contextWith(profileWith({ username: 'octocat' }));

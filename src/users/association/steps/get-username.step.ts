@@ -33,6 +33,7 @@ export class GetUsernameStep implements PipelineStep {
     const { username, email, name } = context.profile;
     const base = slugifyUsername(username ?? email?.split('@')[0] ?? name ?? '') || `user-${context.identity.provider}`;
     context.username = await uniqueUsername(context.manager, base);
+    context.readFree = { ...context.readFree, username: context.username };
   }
 }
 
