@@ -12,11 +12,11 @@ function pragmasOf(options: ReturnType<typeof buildDataSourceOptions>): string[]
 
 describe(buildDataSourceOptions.name, () => {
   it('should sync SQLite commits at checkpoints only (WAL, synchronous NORMAL) outside production', () => {
-    expect(pragmasOf(buildDataSourceOptions(database))).toEqual(expect.arrayContaining(['journal_mode = WAL', 'synchronous = NORMAL']));
+    expect(pragmasOf(buildDataSourceOptions(database, []))).toEqual(expect.arrayContaining(['journal_mode = WAL', 'synchronous = NORMAL']));
   });
 
   it('should sync every SQLite commit (synchronous FULL) when production opted into SQLite', () => {
-    const pragmas = pragmasOf(buildDataSourceOptions({ ...database, allowSqliteInProduction: true }));
+    const pragmas = pragmasOf(buildDataSourceOptions({ ...database, allowSqliteInProduction: true }, []));
 
     expect(pragmas).toContain('synchronous = FULL');
     expect(pragmas).not.toContain('synchronous = NORMAL');

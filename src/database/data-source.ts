@@ -21,7 +21,7 @@ pg.types.setTypeParser(1114, (value: string) => new Date(`${value.replace(' ', '
  * `entities`: the app's list (src/entities.ts), handed down because the modules that own them sit above database/;
  * none is enough to run migrations.
  */
-export function buildDataSourceOptions(database: AppConfig['database'], entities: DataSourceEntities = []): DataSourceOptions {
+export function buildDataSourceOptions(database: AppConfig['database'], entities: DataSourceEntities): DataSourceOptions {
   const common = {
     entities,
     migrations: MIGRATIONS,
