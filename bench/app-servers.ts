@@ -42,15 +42,22 @@ export function startServers(db: Database, count: number, node: NodeRuntime, ext
 
 /** One real login (it creates the returning user); checks the access token works and returns it. */
 export async function loginOnce(server: ChildServer, body: string): Promise<string> {
-  const response = await fetch(`${server.url}/auth/google/token`, { method: 'POST', headers: { 'content-type': 'application/json' }, body });
+  const response = await fetch(`${server.url}/auth/google/token`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body,
+  });
   const text = await response.text();
   if (response.status !== 200) {
-    throw new Error(`The first login answered ${response.status}: ${text.slice(0, 500)}\n--- last lines of ${server.name}'s log ---\n${server.logTail()}`);
+    throw new Error(
+      `The first login answered ${response.status}: ${text.slice(0, 500)}\n--- last lines of ${server.name}'s log ---\n${server.logTail()}`,
+    );
   }
   const accessToken = (JSON.parse(text) as { access_token?: unknown }).access_token;
   if (typeof accessToken !== 'string') throw new Error(`The first login answered 200 without an access_token: ${text.slice(0, 500)}`);
   const me = await fetch(`${server.url}/users/me`, { headers: { authorization: `Bearer ${accessToken}` } });
-  if (me.status !== 200) throw new Error(`GET /users/me with a fresh access token answered ${me.status}: ${(await me.text()).slice(0, 500)}`);
+  if (me.status !== 200)
+    throw new Error(`GET /users/me with a fresh access token answered ${me.status}: ${(await me.text()).slice(0, 500)}`);
   await me.arrayBuffer().catch(() => undefined);
   return accessToken;
 }

@@ -61,7 +61,11 @@ export const knobs = {
    */
   instancesOnly: process.env.BENCH_ONLY === 'instances',
   /** BENCH_NODES: comma-separated Node binaries for the servers, each a full pass; default the bench's own Node. */
-  nodes: (process.env.BENCH_NODES ?? process.execPath).split(',').map((p) => p.trim()).filter(Boolean).map(nodeRuntime)
+  nodes: (process.env.BENCH_NODES ?? process.execPath)
+    .split(',')
+    .map((p) => p.trim())
+    .filter(Boolean)
+    .map(nodeRuntime)
     .map((node, i, all) => (all.findIndex((other) => other.tag === node.tag) === i ? node : { ...node, tag: `${node.tag}-${i}` })),
   /** Row 5: RSS read after at least this many logins (BENCH_RSS_LOGINS shortens it for trying the bench out). */
   rssLogins: envInt('BENCH_RSS_LOGINS', 20_000),

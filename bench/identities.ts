@@ -44,7 +44,7 @@ export async function newIdentityPool(rate: number, seconds: number, prefix: str
   let index = 0;
   return {
     size,
-    next: () => bodies[index++ % size]!,
+    next: () => bodies[index++ % size],
     reused: () => Math.max(0, index - size),
   };
 }
@@ -53,6 +53,6 @@ export async function newIdentityPool(rate: number, seconds: number, prefix: str
 export function poolRanOut(pool: IdentityPool, label: string): string | undefined {
   return pool.reused() > 0
     ? `First login (${label}): the ${pool.size} pre-signed identities ran out; ${pool.reused()} requests reused one ` +
-      '(returning logins counted as first logins). Raise POOL_MIN_RATE or POOL_MARGIN in bench/identities.ts.'
+        '(returning logins counted as first logins). Raise POOL_MIN_RATE or POOL_MARGIN in bench/identities.ts.'
     : undefined;
 }

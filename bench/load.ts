@@ -90,8 +90,10 @@ export interface LoadResult extends PhaseCounts {
 type Options = autocannon.Options & { warmup?: { duration: number; connections: number } };
 
 export function describeLoadSettings(d: LoadSettings): string {
-  return `${LOAD_TOOL} (programmatic, in the bench process), ${d.connections} connections, pipelining ${d.pipelining}, ` +
-    `${d.warmupSeconds} s warm-up + ${d.durationSeconds} s measured per scenario, timeout ${d.timeoutSeconds} s`;
+  return (
+    `${LOAD_TOOL} (programmatic, in the bench process), ${d.connections} connections, pipelining ${d.pipelining}, ` +
+    `${d.warmupSeconds} s warm-up + ${d.durationSeconds} s measured per scenario, timeout ${d.timeoutSeconds} s`
+  );
 }
 
 export async function runLoad(spec: LoadSpec): Promise<LoadResult> {
@@ -138,7 +140,9 @@ export async function runLoad(spec: LoadSpec): Promise<LoadResult> {
   };
 
   // The returned promise is also autocannon's tracker; with a warm-up it emits 'start' only for the measured run.
-  const run = autocannon(options) as Promise<autocannon.Result & { warmup?: autocannon.Result }> & { on(event: 'start', listener: () => void): void };
+  const run = autocannon(options) as Promise<autocannon.Result & { warmup?: autocannon.Result }> & {
+    on(event: 'start', listener: () => void): void;
+  };
   if (spec.onMeasuredStart) run.on('start', spec.onMeasuredStart);
   const result = await run;
   const measured = counts(result);

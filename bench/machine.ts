@@ -29,7 +29,7 @@ export const USER_HZ = 100;
  * (`postgres` when the database runs on this machine: its backends work for our server).
  */
 export function cpuSnapshot(pids: number[], commands: string[] = []): CpuSnapshot {
-  const fields = readFileSync('/proc/stat', 'utf8').split('\n', 1)[0]!.trim().split(/\s+/).slice(1).map(Number);
+  const fields = readFileSync('/proc/stat', 'utf8').split('\n', 1)[0].trim().split(/\s+/).slice(1).map(Number);
   const [user = 0, nice = 0, system = 0, , , irq = 0, softirq = 0, steal = 0] = fields;
   let own = 0;
   for (const pid of new Set([...pids, ...pidsOf(commands)])) own += processJiffies(pid);

@@ -29,9 +29,13 @@ const { DATABASE_URL: databaseUrl, REDIS_URL: redisUrl } = process.env;
 
 async function main(): Promise<void> {
   await google.start();
-  progress(`temp dir ${tmpDir}; FakeGoogle at ${google.baseUrl}; servers on ${knobs.nodes.map((n) => `${n.version} (${n.path})`).join(', ')}`);
-  if (!databaseUrl) notes.push(`DATABASE_URL is not set: PostgreSQL rows${redisUrl ? ' (and Redis)' : ''} and the two-instance set-up skipped.`);
-  else if (!redisUrl) notes.push('REDIS_URL is not set: PostgreSQL rows run without Redis (in-memory stores), the two-instance set-up is skipped.');
+  progress(
+    `temp dir ${tmpDir}; FakeGoogle at ${google.baseUrl}; servers on ${knobs.nodes.map((n) => `${n.version} (${n.path})`).join(', ')}`,
+  );
+  if (!databaseUrl)
+    notes.push(`DATABASE_URL is not set: PostgreSQL rows${redisUrl ? ' (and Redis)' : ''} and the two-instance set-up skipped.`);
+  else if (!redisUrl)
+    notes.push('REDIS_URL is not set: PostgreSQL rows run without Redis (in-memory stores), the two-instance set-up is skipped.');
   const rows: Row[] = [];
   for (const node of knobs.nodes) rows.push(...(await measureNode(node)));
   printReport(rows);
@@ -40,8 +44,12 @@ async function main(): Promise<void> {
 /** Every row on one Node: its own baseline first, then each database set-up. */
 async function measureNode(node: NodeRuntime): Promise<Row[]> {
   const baselineServer = await startBaseline(tmpDir, node.path);
-  const baseline = await scenario([baselineServer], `Baseline (node:http, ${node.version})`, [{ url: `${baselineServer.url}/`, settings }], { retryIfNoisy: true })
-    .finally(() => baselineServer.stop());
+  const baseline = await scenario(
+    [baselineServer],
+    `Baseline (node:http, ${node.version})`,
+    [{ url: `${baselineServer.url}/`, settings }],
+    { retryIfNoisy: true },
+  ).finally(() => baselineServer.stop());
   const baselineRate = baseline.okPerSecond;
   const rows = [throughputRow('1. Baseline: node:http JSON hello', { node, db: '-' }, baseline, baselineRate, 'req/s')];
 
@@ -49,8 +57,11 @@ async function measureNode(node: NodeRuntime): Promise<Row[]> {
   const databases: Database[] = knobs.instancesOnly ? [] : [{ label: 'SQLite', key: `sqlite-${node.tag}`, kind: 'sqlite' }];
   if (databaseUrl) {
     databases.push({
-      label: redisUrl ? 'PostgreSQL+Redis' : 'PostgreSQL', key: `postgres-${node.tag}`, kind: 'postgres',
-      url: await preparePostgres(databaseUrl, `_${node.tag}`), redis: redisUrl ? await prepareRedis(redisUrl, `${node.tag}-one`) : undefined,
+      label: redisUrl ? 'PostgreSQL+Redis' : 'PostgreSQL',
+      key: `postgres-${node.tag}`,
+      kind: 'postgres',
+      url: await preparePostgres(databaseUrl, `_${node.tag}`),
+      redis: redisUrl ? await prepareRedis(redisUrl, `${node.tag}-one`) : undefined,
     });
   }
   let single: SingleResults | undefined;
@@ -60,31 +71,46 @@ async function measureNode(node: NodeRuntime): Promise<Row[]> {
       rows.push(...measured.rows);
       single = measured.single;
     }
-    if (knobs.soakSeconds > 0) rows.push(await measureSoak({ db, where: { node, db: db.label }, baselineRate, alsoUnderTest: servicesUnderTest(db) }));
+    if (knobs.soakSeconds > 0)
+      rows.push(await measureSoak({ db, where: { node, db: db.label }, baselineRate, alsoUnderTest: servicesUnderTest(db) }));
   }
 
   if (databaseUrl && redisUrl && single && !knobs.loginsOnly) {
     // A fresh schema and key prefix, so that row 4 starts from an empty users table as in the one-instance run.
     const cluster: Database = {
-      label: '2 instances (PostgreSQL+Redis)', key: `postgres2-${node.tag}`, kind: 'postgres2',
-      url: await preparePostgres(databaseUrl, `_${node.tag}_2`), redis: await prepareRedis(redisUrl, `${node.tag}-two`),
+      label: '2 instances (PostgreSQL+Redis)',
+      key: `postgres2-${node.tag}`,
+      kind: 'postgres2',
+      url: await preparePostgres(databaseUrl, `_${node.tag}_2`),
+      redis: await prepareRedis(redisUrl, `${node.tag}-two`),
     };
     const servers = await startServers(cluster, 2, node);
     try {
-      rows.push(...(await measureInstances({ servers, db: cluster, where: { node, db: cluster.label }, baselineRate, alsoUnderTest: servicesUnderTest(cluster) }, single)));
+      rows.push(
+        ...(await measureInstances(
+          { servers, db: cluster, where: { node, db: cluster.label }, baselineRate, alsoUnderTest: servicesUnderTest(cluster) },
+          single,
+        )),
+      );
     } finally {
       await Promise.all(servers.map((s) => s.stop()));
     }
-    notes.push('The two-instance rows share 2 CPUs between two server processes, the load generator, PostgreSQL and Redis ' +
-      `(this machine has ${cpus().length}): "x one" measures contention for those cores as much as scaling; "CPU x one" does not.`);
+    notes.push(
+      'The two-instance rows share 2 CPUs between two server processes, the load generator, PostgreSQL and Redis ' +
+        `(this machine has ${cpus().length}): "x one" measures contention for those cores as much as scaling; "CPU x one" does not.`,
+    );
   }
   return rows;
 }
 
 /** Rows 2-7 against one server process, in this order, so that the RSS row covers every login before it. */
-async function measureOneServer(db: Database, node: NodeRuntime, baselineRate: number): Promise<{ rows: Row[]; single: SingleResults | undefined }> {
+async function measureOneServer(
+  db: Database,
+  node: NodeRuntime,
+  baselineRate: number,
+): Promise<{ rows: Row[]; single: SingleResults | undefined }> {
   const servers = await startServers(db, 1, node);
-  const server = servers[0]!;
+  const server = servers[0];
   try {
     const setup: Setup = { servers, db, where: { node, db: db.label }, baselineRate, alsoUnderTest: servicesUnderTest(db) };
     const bootRss = server.memory().rssBytes;
@@ -100,7 +126,11 @@ async function measureOneServer(db: Database, node: NodeRuntime, baselineRate: n
     if (!knobs.tokenEndpointOnly) {
       const guarded = knobs.loginsOnly ? undefined : await measureGuarded(setup, accessToken);
       const logins = await measureLogins(setup, returningBody, counter.count);
-      rows.push(...(guarded?.rows ?? []), ...logins.rows, ...(knobs.instancesOnly ? [] : await measureRss(setup, bootRss, returningBody, counter)));
+      rows.push(
+        ...(guarded?.rows ?? []),
+        ...logins.rows,
+        ...(knobs.instancesOnly ? [] : await measureRss(setup, bootRss, returningBody, counter)),
+      );
       single = guarded && { me: guarded.me, returning: logins.returning, first: logins.first };
     }
     rows.push(...(await measureTokenEndpoint()));

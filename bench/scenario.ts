@@ -42,10 +42,16 @@ export interface ScenarioOptions {
  * Runs one load phase (twice at most, see ScenarioOptions). Several specs (one per server instance: spec i loads
  * servers[i]) run at the same time and their results are summed (combineResults); one spec loads every server given.
  */
-export async function scenario(servers: ChildServer[], what: string, specs: Array<Omit<LoadSpec, 'title'>>, options: ScenarioOptions = {}): Promise<Measured> {
-  const spec = specs[0]!;
+export async function scenario(
+  servers: ChildServer[],
+  what: string,
+  specs: Array<Omit<LoadSpec, 'title'>>,
+  options: ScenarioOptions = {},
+): Promise<Measured> {
+  const spec = specs[0];
   const load = spec.settings ?? settings;
-  const how = (spec.amount !== undefined ? `${spec.amount} requests` : `${load.warmupSeconds} s warm-up + ${load.durationSeconds} s`) +
+  const how =
+    (spec.amount !== undefined ? `${spec.amount} requests` : `${load.warmupSeconds} s warm-up + ${load.durationSeconds} s`) +
     (specs.length > 1 ? `, ${specs.length} autocannon runs at once (${load.connections} connections each)` : '');
   const pids = [process.pid, ...servers.map((s) => s.pid)];
   const attempts = options.retryIfNoisy ? 2 : 1;
@@ -54,17 +60,20 @@ export async function scenario(servers: ChildServer[], what: string, specs: Arra
     const label = attempt > 1 ? `${what} (attempt ${attempt})` : what;
     progress(`${label}: ${how} ...`);
     const before = cpuSnapshot(pids, options.alsoUnderTest);
-    const meters = specs.map((_, i) => cpuMeter(specs.length === 1 ? servers.map((s) => s.pid) : [servers[i]!.pid]));
-    const results = await Promise.all(specs.map((s, i) => runLoad({ title: what, ...s, onMeasuredStart: meters[i]!.start })));
+    const meters = specs.map((_, i) => cpuMeter(specs.length === 1 ? servers.map((s) => s.pid) : [servers[i].pid]));
+    const results = await Promise.all(specs.map((s, i) => runLoad({ title: what, ...s, onMeasuredStart: meters[i].start })));
     const serverCpuMs = meters.reduce((sum, meter) => sum + meter.stop(), 0);
-    const result = results.length === 1 ? results[0]! : combineResults(results);
+    const result = results.length === 1 ? results[0] : combineResults(results);
     const { otherCpus } = interference(before, cpuSnapshot(pids, options.alsoUnderTest));
     const cpuPerOkMs = result.ok > 0 ? serverCpuMs / result.ok : Number.NaN;
-    progress(`  ${fmtInt(result.okPerSecond)} 2xx/s, ${cpuPerOkMs.toFixed(3)} ms server CPU per 2xx, ${result.non2xx} non-2xx, ` +
-      `${result.errors} errors; other processes used ${otherCpus.toFixed(2)} CPUs`);
+    progress(
+      `  ${fmtInt(result.okPerSecond)} 2xx/s, ${cpuPerOkMs.toFixed(3)} ms server CPU per 2xx, ${result.non2xx} non-2xx, ` +
+        `${result.errors} errors; other processes used ${otherCpus.toFixed(2)} CPUs`,
+    );
     options.onAttempt?.(result);
     checkForErrors(label, result);
-    if (result.ok === 0 && spec.amount === undefined) flags.push(`${label}: no 2xx answer in the measured ${load.durationSeconds} s (too short for this machine's load?)`);
+    if (result.ok === 0 && spec.amount === undefined)
+      flags.push(`${label}: no 2xx answer in the measured ${load.durationSeconds} s (too short for this machine's load?)`);
     for (const server of servers) {
       const exit = server.exitStatus();
       if (exit) throw new Error(`${server.name} ${exit} during "${label}"\n--- last lines of its log ---\n${server.logTail()}`);
@@ -74,7 +83,9 @@ export async function scenario(servers: ChildServer[], what: string, specs: Arra
     if (attempt < attempts) progress('  the machine was busy with other work: running it again');
   }
   if (kept!.otherCpus > NOISE_WARN_CPUS) {
-    notes.push(`WARNING: other processes used ${kept!.otherCpus.toFixed(2)} CPUs during "${what}": its numbers are low by an unknown amount.`);
+    notes.push(
+      `WARNING: other processes used ${kept!.otherCpus.toFixed(2)} CPUs during "${what}": its numbers are low by an unknown amount.`,
+    );
   }
   return kept!;
 }
@@ -90,16 +101,20 @@ function combineResults(results: LoadResult[]): LoadResult {
     const sum = (f: (p: PhaseCounts) => number): number => phases.reduce((acc, p) => acc + f(p), 0);
     return {
       seconds: Math.max(...phases.map((p) => p.seconds)),
-      ok: sum((p) => p.ok), non2xx: sum((p) => p.non2xx), errors: sum((p) => p.errors), timeouts: sum((p) => p.timeouts),
-      mismatches: sum((p) => p.mismatches), statusCodes,
+      ok: sum((p) => p.ok),
+      non2xx: sum((p) => p.non2xx),
+      errors: sum((p) => p.errors),
+      timeouts: sum((p) => p.timeouts),
+      mismatches: sum((p) => p.mismatches),
+      statusCodes,
     };
   };
   const warmups = results.map((r) => r.warmup).filter((w): w is PhaseCounts => w !== undefined);
   const errorSamples: Record<string, string[]> = {};
   for (const r of results) for (const [code, bodies] of Object.entries(r.errorSamples)) (errorSamples[code] ??= []).push(...bodies);
   return {
-    title: results[0]!.title,
-    expectedInBody: results[0]!.expectedInBody,
+    title: results[0].title,
+    expectedInBody: results[0].expectedInBody,
     ...sumCounts(results),
     okPerSecond: results.reduce((acc, r) => acc + r.okPerSecond, 0),
     latencyP50Ms: Math.max(...results.map((r) => r.latencyP50Ms)),
@@ -111,17 +126,25 @@ function combineResults(results: LoadResult[]): LoadResult {
 }
 
 function checkForErrors(what: string, result: LoadResult): void {
-  const phases: Array<[string, PhaseCounts | undefined]> = [['measured', result], ['warm-up', result.warmup]];
+  const phases: Array<[string, PhaseCounts | undefined]> = [
+    ['measured', result],
+    ['warm-up', result.warmup],
+  ];
   for (const [phase, counts] of phases) {
     if (!counts) continue;
     if (counts.non2xx > 0 || counts.errors > 0) {
-      const codes = Object.entries(counts.statusCodes).map(([code, n]) => `${code}: ${fmtInt(n)}`).join(', ');
-      flags.push(`${what}, ${phase}: ${fmtInt(counts.non2xx)} non-2xx, ${fmtInt(counts.errors)} socket errors ` +
-        `(${fmtInt(counts.timeouts)} timeouts); status codes {${codes}}`);
+      const codes = Object.entries(counts.statusCodes)
+        .map(([code, n]) => `${code}: ${fmtInt(n)}`)
+        .join(', ');
+      flags.push(
+        `${what}, ${phase}: ${fmtInt(counts.non2xx)} non-2xx, ${fmtInt(counts.errors)} socket errors ` +
+          `(${fmtInt(counts.timeouts)} timeouts); status codes {${codes}}`,
+      );
     }
     // Non-2xx answers are mismatches too; only the rest are 2xx answers with an unexpected body.
     const wrongBodies = counts.mismatches - counts.non2xx;
-    if (wrongBodies > 0) flags.push(`${what}, ${phase}: ${fmtInt(wrongBodies)} answers lacked the expected ${JSON.stringify(result.expectedInBody)}`);
+    if (wrongBodies > 0)
+      flags.push(`${what}, ${phase}: ${fmtInt(wrongBodies)} answers lacked the expected ${JSON.stringify(result.expectedInBody)}`);
   }
   for (const [status, bodies] of Object.entries(result.errorSamples)) {
     for (const body of new Set(bodies)) flags.push(`  ${what}: sample ${status} body: ${body.replace(/\s+/g, ' ')}`);

@@ -14,8 +14,12 @@ export async function reportServerLog(label: string, server: ChildServer): Promi
   for await (const raw of lines) {
     counts.lines++;
     const line = raw.replace(/\u001b\[[0-9;]*m/g, '');
-    const level = /"level":"(fatal|error)"/.test(line) || /\bERROR\b/.test(line) ? 'error'
-      : /"level":"warn"/.test(line) || /\bWARN\b/.test(line) ? 'warn' : undefined;
+    const level =
+      /"level":"(fatal|error)"/.test(line) || /\bERROR\b/.test(line)
+        ? 'error'
+        : /"level":"warn"/.test(line) || /\bWARN\b/.test(line)
+          ? 'warn'
+          : undefined;
     if (!level || /Generated a development signing key/.test(line)) continue;
     counts[level]++;
     if (samples[level].size < 3) samples[level].add(logMessage(line));
@@ -28,7 +32,10 @@ export async function reportServerLog(label: string, server: ChildServer): Promi
 function logMessage(line: string): string {
   try {
     const entry = JSON.parse(line) as { msg?: unknown; context?: unknown; err?: { message?: unknown } };
-    return [entry.context, entry.msg, entry.err?.message].filter((x) => typeof x === 'string').join(': ').slice(0, 200);
+    return [entry.context, entry.msg, entry.err?.message]
+      .filter((x) => typeof x === 'string')
+      .join(': ')
+      .slice(0, 200);
   } catch {
     return line.replace(/^.*?\b(ERROR|WARN)\b\s*/, '$1 ').slice(0, 200);
   }

@@ -95,7 +95,8 @@ export async function startBaseline(tmpDir: string, node?: string): Promise<Chil
  * SQLite serves one process only (docs/decisions/0005-sqlite-transactions.md): more than one needs PostgreSQL.
  */
 export async function startAppServers(count: number, options: AppServerOptions): Promise<ChildServer[]> {
-  if (count > 1 && !options.databaseUrl) throw new Error('Several server instances need PostgreSQL (DATABASE_URL); SQLite serves one process');
+  if (count > 1 && !options.databaseUrl)
+    throw new Error('Several server instances need PostgreSQL (DATABASE_URL); SQLite serves one process');
   const servers: ChildServer[] = [];
   for (let i = 0; i < count; i++) servers.push(await startAppServer(options, i));
   return servers;
@@ -189,7 +190,11 @@ async function spawnServer(opts: SpawnOptions): Promise<ChildServer> {
   const logFd = openSync(opts.logFile, 'a');
   let child: ChildProcess;
   try {
-    child = spawn(opts.node ?? process.execPath, [...(opts.nodeArgs ?? []), opts.script], { cwd: PROJECT_ROOT, env: opts.env, stdio: ['ignore', logFd, logFd] });
+    child = spawn(opts.node ?? process.execPath, [...(opts.nodeArgs ?? []), opts.script], {
+      cwd: PROJECT_ROOT,
+      env: opts.env,
+      stdio: ['ignore', logFd, logFd],
+    });
   } finally {
     closeSync(logFd); // the child has its own copy
   }

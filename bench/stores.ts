@@ -26,8 +26,10 @@ export interface Database {
 export async function preparePostgres(databaseUrl: string, suffix: string): Promise<string> {
   const url = new URL(databaseUrl);
   const database = decodeURIComponent(url.pathname.replace(/^\//, ''));
-  if (database === 'test') throw new Error('DATABASE_URL names the database "test", which the test suite owns: use another one (e.g. bench)');
-  if (url.searchParams.has('options')) throw new Error('DATABASE_URL already has an `options` parameter; the bench sets search_path through it');
+  if (database === 'test')
+    throw new Error('DATABASE_URL names the database "test", which the test suite owns: use another one (e.g. bench)');
+  if (url.searchParams.has('options'))
+    throw new Error('DATABASE_URL already has an `options` parameter; the bench sets search_path through it');
   const schema = `bench_${runId}${suffix}`;
   await withPg(databaseUrl, (client) => client.query(`CREATE SCHEMA "${schema}"`));
   disposers.push(() => withPg(databaseUrl, (client) => client.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`)).then(() => undefined));
@@ -59,16 +61,17 @@ export async function prepareRedis(redisUrl: string, setup: string): Promise<{ u
 
 /** Rows written straight into the set-up's database (the bench's OAuth clients and refresh tokens). */
 export async function insertRows(db: Database, table: string, columns: string, rows: unknown[][]): Promise<void> {
-  const width = rows[0]!.length;
+  const width = rows[0].length;
   if (db.url) {
     await withPg(db.url, async (client) => {
-      for (const values of rows) await client.query(`INSERT INTO ${table} (${columns}) VALUES (${values.map((_, i) => `$${i + 1}`).join(', ')})`, values);
+      for (const values of rows)
+        await client.query(`INSERT INTO ${table} (${columns}) VALUES (${values.map((_, i) => `$${i + 1}`).join(', ')})`, values);
     });
   } else {
     const sqlite = new SqliteDatabase(join(tmpDir, `${db.key}.sqlite`));
     try {
       const insert = sqlite.prepare(`INSERT INTO ${table} (${columns}) VALUES (${Array(width).fill('?').join(', ')})`);
-      sqlite.transaction(() => rows.forEach((values) => insert.run(...(values as unknown[]))))();
+      sqlite.transaction(() => rows.forEach((values) => insert.run(...values)))();
     } finally {
       sqlite.close();
     }

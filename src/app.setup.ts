@@ -1,5 +1,4 @@
 import type { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
-import type { AppConfig } from './config/app-config.js';
 import { registerCallbackFormParser } from './auth/browser/callback-form-parser.js';
 import { HttpErrorFilter } from './common/errors/http-error.filter.js';
 import { registerCors } from './common/http/cors.js';
@@ -14,6 +13,7 @@ import { setupOpenApi } from './common/openapi/openapi.setup.js';
 import { registerHelmet } from './common/security/helmet.js';
 import { GracefulFastifyAdapter } from './common/shutdown/graceful-fastify.adapter.js';
 import { createValidationPipe } from './common/validation/validation.js';
+import type { AppConfig } from './config/app-config.js';
 import { registerDemo } from './demo/demo.routes.js';
 import { registerDevIdp } from './dev-idp/dev-idp.mount.js';
 import { MetricsService } from './metrics/metrics.service.js';

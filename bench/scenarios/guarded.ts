@@ -19,28 +19,74 @@ export interface GuardedResults {
 
 export async function measureGuarded(setup: Setup, accessToken: string): Promise<GuardedResults> {
   const { servers, db, where, baselineRate, alsoUnderTest } = setup;
-  const server = servers[0]!;
+  const server = servers[0];
   const bearer = { authorization: `Bearer ${accessToken}` };
-  const me = await scenario(servers, `GET /users/me (${db.label}, ${where.node.version})`, [{
-    url: `${server.url}/users/me`, headers: bearer, settings, sampleErrorBodies: true, expectInBody: '"username"',
-  }], { retryIfNoisy: true, alsoUnderTest });
-  const publicNotes = await scenario(servers, `GET /bench/public-notes (${db.label}, ${where.node.version})`, [{
-    url: `${server.url}/bench/public-notes`, settings, sampleErrorBodies: true, expectInBody: '"notes"',
-  }], { retryIfNoisy: true, alsoUnderTest });
-  const notes = await scenario(servers, `GET /bench/notes (${db.label}, ${where.node.version})`, [{
-    url: `${server.url}/bench/notes`, headers: bearer, settings, sampleErrorBodies: true, expectInBody: '"notes"',
-  }], { retryIfNoisy: true, alsoUnderTest });
+  const me = await scenario(
+    servers,
+    `GET /users/me (${db.label}, ${where.node.version})`,
+    [
+      {
+        url: `${server.url}/users/me`,
+        headers: bearer,
+        settings,
+        sampleErrorBodies: true,
+        expectInBody: '"username"',
+      },
+    ],
+    { retryIfNoisy: true, alsoUnderTest },
+  );
+  const publicNotes = await scenario(
+    servers,
+    `GET /bench/public-notes (${db.label}, ${where.node.version})`,
+    [
+      {
+        url: `${server.url}/bench/public-notes`,
+        settings,
+        sampleErrorBodies: true,
+        expectInBody: '"notes"',
+      },
+    ],
+    { retryIfNoisy: true, alsoUnderTest },
+  );
+  const notes = await scenario(
+    servers,
+    `GET /bench/notes (${db.label}, ${where.node.version})`,
+    [
+      {
+        url: `${server.url}/bench/notes`,
+        headers: bearer,
+        settings,
+        sampleErrorBodies: true,
+        expectInBody: '"notes"',
+      },
+    ],
+    { retryIfNoisy: true, alsoUnderTest },
+  );
 
   const meRatio = me.okPerSecond / baselineRate;
   const guardCost = notes.okPerSecond / publicNotes.okPerSecond;
   return {
     me,
     rows: [
-      throughputRow('2. GET /users/me (guarded)', where, me, baselineRate, 'req/s',
-        `>= ${GUARDED_TARGET_RATIO.toFixed(2)}x baseline`, verdict(meRatio, GUARDED_TARGET_RATIO, true)),
+      throughputRow(
+        '2. GET /users/me (guarded)',
+        where,
+        me,
+        baselineRate,
+        'req/s',
+        `>= ${GUARDED_TARGET_RATIO.toFixed(2)}x baseline`,
+        verdict(meRatio, GUARDED_TARGET_RATIO, true),
+      ),
       throughputRow('2a. User route GET /bench/public-notes (@Public)', where, publicNotes, baselineRate, 'req/s'),
-      throughputRow('2b. User route GET /bench/notes (guarded)', where, notes, baselineRate, 'req/s',
-        `>= ${USER_ROUTE_GUARD_RATIO.toFixed(2)}x row 2a`, `${verdict(guardCost, USER_ROUTE_GUARD_RATIO, true)} (${guardCost.toFixed(2)})`),
+      throughputRow(
+        '2b. User route GET /bench/notes (guarded)',
+        where,
+        notes,
+        baselineRate,
+        'req/s',
+        `>= ${USER_ROUTE_GUARD_RATIO.toFixed(2)}x row 2a`,
+        `${verdict(guardCost, USER_ROUTE_GUARD_RATIO, true)} (${guardCost.toFixed(2)})`,
+      ),
     ],
   };
 }

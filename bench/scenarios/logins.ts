@@ -24,16 +24,40 @@ export interface LoginResults {
 /** `countLogins` sees every attempt (warm-ups included), for the RSS row. */
 export async function measureLogins(setup: Setup, returningBody: string, countLogins: (r: LoadResult) => void): Promise<LoginResults> {
   const { servers, db, where, baselineRate, alsoUnderTest } = setup;
-  const loginUrl = `${servers[0]!.url}/auth/google/token`;
-  const returning = await scenario(servers, `returning-user logins (${db.label}, ${where.node.version})`, [{
-    url: loginUrl, ...JSON_POST, body: returningBody, settings, sampleErrorBodies: true, expectInBody: '"is_new_user":false',
-  }], { retryIfNoisy: true, onAttempt: countLogins, alsoUnderTest });
+  const loginUrl = `${servers[0].url}/auth/google/token`;
+  const returning = await scenario(
+    servers,
+    `returning-user logins (${db.label}, ${where.node.version})`,
+    [
+      {
+        url: loginUrl,
+        ...JSON_POST,
+        body: returningBody,
+        settings,
+        sampleErrorBodies: true,
+        expectInBody: '"is_new_user":false',
+      },
+    ],
+    { retryIfNoisy: true, onAttempt: countLogins, alsoUnderTest },
+  );
 
   // Not repeated when noisy: the pre-signed identities would run out.
   const pool = await newIdentityPool(returning.okPerSecond, settings.warmupSeconds + settings.durationSeconds, db.kind);
-  const first = await scenario(servers, `first logins (${db.label}, ${where.node.version}, ${pool.size} pre-signed identities)`, [{
-    url: loginUrl, ...JSON_POST, nextBody: pool.next, settings, sampleErrorBodies: true, expectInBody: '"is_new_user":true',
-  }], { onAttempt: countLogins, alsoUnderTest });
+  const first = await scenario(
+    servers,
+    `first logins (${db.label}, ${where.node.version}, ${pool.size} pre-signed identities)`,
+    [
+      {
+        url: loginUrl,
+        ...JSON_POST,
+        nextBody: pool.next,
+        settings,
+        sampleErrorBodies: true,
+        expectInBody: '"is_new_user":true',
+      },
+    ],
+    { onAttempt: countLogins, alsoUnderTest },
+  );
   const ranOut = poolRanOut(pool, db.label);
   if (ranOut) flags.push(ranOut);
 
@@ -41,10 +65,24 @@ export async function measureLogins(setup: Setup, returningBody: string, countLo
     returning,
     first,
     rows: [
-      throughputRow('3. Login, returning user', where, returning, baselineRate, 'logins/s',
-        `<= ${RETURNING_LOGIN_CPU_MS} ms CPU`, cpuVerdict(returning.cpuPerOkMs, RETURNING_LOGIN_CPU_MS, returning)),
-      throughputRow('4. Login, first login (new user)', where, first, baselineRate, 'logins/s',
-        `<= ${FIRST_LOGIN_CPU_MS} ms CPU`, cpuVerdict(first.cpuPerOkMs, FIRST_LOGIN_CPU_MS, first)),
+      throughputRow(
+        '3. Login, returning user',
+        where,
+        returning,
+        baselineRate,
+        'logins/s',
+        `<= ${RETURNING_LOGIN_CPU_MS} ms CPU`,
+        cpuVerdict(returning.cpuPerOkMs, RETURNING_LOGIN_CPU_MS, returning),
+      ),
+      throughputRow(
+        '4. Login, first login (new user)',
+        where,
+        first,
+        baselineRate,
+        'logins/s',
+        `<= ${FIRST_LOGIN_CPU_MS} ms CPU`,
+        cpuVerdict(first.cpuPerOkMs, FIRST_LOGIN_CPU_MS, first),
+      ),
     ],
   };
 }

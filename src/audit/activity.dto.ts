@@ -45,7 +45,12 @@ export class ActivityEventDto {
   @ApiProperty({ type: String, nullable: true, example: 'Firefox on Linux', description: 'The User-Agent, summarized' })
   user_agent: string | null;
 
-  @ApiProperty({ type: Object, nullable: true, example: { flow: 'token', new_user: false }, description: 'Facts of the event: the sign-in flow, why a session ended, which application' })
+  @ApiProperty({
+    type: Object,
+    nullable: true,
+    example: { flow: 'token', new_user: false },
+    description: 'Facts of the event: the sign-in flow, why a session ended, which application',
+  })
   detail: AuditDetail | null;
 }
 
@@ -63,8 +68,14 @@ export function toActivityPage(rows: AuditEvent[], limit: number): ActivityPageD
   const last = page.at(-1);
   return {
     events: page.map((row) => ({
-      id: row.id, event: row.event, created_at: row.createdAt.toISOString(), provider: row.provider,
-      session_id: row.sessionId, ip: row.ip, user_agent: row.userAgent, detail: row.detail,
+      id: row.id,
+      event: row.event,
+      created_at: row.createdAt.toISOString(),
+      provider: row.provider,
+      session_id: row.sessionId,
+      ip: row.ip,
+      user_agent: row.userAgent,
+      detail: row.detail,
     })),
     next_before: last && rows.length > limit ? encodeCursor({ createdAt: last.createdAt, id: last.id }) : null,
   };
@@ -77,6 +88,9 @@ export function encodeCursor(cursor: ActivityCursor): string {
 
 export function decodeCursor(value: string): ActivityCursor {
   const match = /^(\d{1,15})\.([0-9a-f-]{36})$/.exec(Buffer.from(value, 'base64url').toString());
-  if (!match) throw new AppError('validation_failed', 'before must be the next_before of a previous page', { details: { fields: { before: ['is not a cursor of this API'] } } });
-  return { createdAt: new Date(Number(match[1])), id: match[2]! };
+  if (!match)
+    throw new AppError('validation_failed', 'before must be the next_before of a previous page', {
+      details: { fields: { before: ['is not a cursor of this API'] } },
+    });
+  return { createdAt: new Date(Number(match[1])), id: match[2] };
 }

@@ -2,8 +2,17 @@ import { Column, Entity, Index, PrimaryColumn } from 'typeorm';
 
 /** What happened: the `event` of a log line and of a row. Add a name here before recording it anywhere. */
 export const AUDIT_EVENTS = [
-  'sign_in', 'account_linked', 'account_unlinked', 'session_ended', 'refresh_token_reused', 'authorization_granted', 'authorization_revoked',
-  'application_created', 'application_updated', 'application_secret_rotated', 'application_deleted',
+  'sign_in',
+  'account_linked',
+  'account_unlinked',
+  'session_ended',
+  'refresh_token_reused',
+  'authorization_granted',
+  'authorization_revoked',
+  'application_created',
+  'application_updated',
+  'application_secret_rotated',
+  'application_deleted',
 ] as const;
 export type AuditEventName = (typeof AUDIT_EVENTS)[number];
 

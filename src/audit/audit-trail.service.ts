@@ -72,9 +72,12 @@ export class AuditTrail implements OnApplicationBootstrap, OnModuleDestroy {
 
   /** A user's events, newest first. */
   list(userId: string, limit: number, before?: ActivityCursor): Promise<AuditEvent[]> {
-    const query = this.dataSource.getRepository(AuditEvent).createQueryBuilder('e')
+    const query = this.dataSource
+      .getRepository(AuditEvent)
+      .createQueryBuilder('e')
       .where('e.userId = :userId', { userId })
-      .orderBy('e.createdAt', 'DESC').addOrderBy('e.id', 'DESC')
+      .orderBy('e.createdAt', 'DESC')
+      .addOrderBy('e.id', 'DESC')
       .limit(limit);
     if (before) {
       query.andWhere('(e.createdAt < :at OR (e.createdAt = :at AND e.id < :id))', { at: before.createdAt, id: before.id });

@@ -26,5 +26,5 @@ export function summarizeUserAgent(userAgent: string | null | undefined): string
   if (browser && system) return `${browser} on ${system}`;
   if (browser || system) return browser ?? system!;
   // A tool or a library: its first product token, as it names itself.
-  return userAgent.trim().split(/\s+/)[0]!.slice(0, 64) || null;
+  return userAgent.trim().split(/\s+/)[0].slice(0, 64) || null;
 }

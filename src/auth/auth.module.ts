@@ -5,29 +5,29 @@ import { TypeOrmModule } from '@nestjs/typeorm';
 import type { Redis } from 'ioredis';
 import { SecretBox } from '../common/crypto/secret-box.js';
 import { APP_CONFIG, type AppConfig } from '../config/app-config.js';
-import { REDIS } from '../redis/redis.module.js';
-import { ProvidersModule } from '../providers/providers.module.js';
-import { UsersModule } from '../users/users.module.js';
-import { JwksController } from './controllers/jwks.controller.js';
-import { ProvidersController } from './controllers/providers.controller.js';
-import { SessionsController } from './controllers/sessions.controller.js';
-import { TokenExchangeController } from './controllers/token-exchange.controller.js';
-import { JwtAuthGuard } from './guards/jwt-auth.guard.js';
-import { ProviderTokenGuard } from './guards/provider-token.guard.js';
-import { LoginService } from './login.service.js';
+import { MemoryOneTimeStore, OneTimeStore } from '../one-time/one-time-store.js';
+import { RedisOneTimeStore } from '../one-time/redis-one-time-store.js';
 import { SealedTickets } from '../one-time/sealed-tickets.js';
-import { PendingLoginService } from './pending-login.service.js';
-import { LinkTokenService } from './link-token.service.js';
+import { ProvidersModule } from '../providers/providers.module.js';
+import { REDIS } from '../redis/redis.module.js';
+import { UsersModule } from '../users/users.module.js';
 import { AuthorizationStates } from './browser/authorization-states.js';
 import { LoginCodes } from './browser/login-codes.js';
 import { RedirectFlowService } from './browser/redirect-flow.service.js';
 import { CodeGrantService } from './code-grant.service.js';
-import { RedirectFlowController } from './controllers/redirect-flow.controller.js';
 import { CodeExchangeController } from './controllers/code-exchange.controller.js';
 import { CompleteLoginController } from './controllers/complete-login.controller.js';
+import { JwksController } from './controllers/jwks.controller.js';
+import { ProvidersController } from './controllers/providers.controller.js';
+import { RedirectFlowController } from './controllers/redirect-flow.controller.js';
+import { SessionsController } from './controllers/sessions.controller.js';
+import { TokenExchangeController } from './controllers/token-exchange.controller.js';
+import { JwtAuthGuard } from './guards/jwt-auth.guard.js';
+import { ProviderTokenGuard } from './guards/provider-token.guard.js';
+import { LinkTokenService } from './link-token.service.js';
+import { LoginService } from './login.service.js';
 import { NonceService } from './nonce.service.js';
-import { MemoryOneTimeStore, OneTimeStore } from '../one-time/one-time-store.js';
-import { RedisOneTimeStore } from '../one-time/redis-one-time-store.js';
+import { PendingLoginService } from './pending-login.service.js';
 import { ProviderStrategies } from './strategies/provider-strategies.js';
 import { AccessTokenService } from './tokens/access-token.service.js';
 import { RefreshToken } from './tokens/refresh-token.entity.js';
@@ -37,7 +37,15 @@ import { SigningKeyService } from './tokens/signing-keys.service.js';
 
 @Module({
   imports: [ProvidersModule, UsersModule, TypeOrmModule.forFeature([RefreshToken]), JwtModule.register({})],
-  controllers: [TokenExchangeController, CodeExchangeController, RedirectFlowController, SessionsController, JwksController, ProvidersController, CompleteLoginController],
+  controllers: [
+    TokenExchangeController,
+    CodeExchangeController,
+    RedirectFlowController,
+    SessionsController,
+    JwksController,
+    ProvidersController,
+    CompleteLoginController,
+  ],
   providers: [
     {
       provide: OneTimeStore,

@@ -8,4 +8,6 @@ export function clientInfoOf(req: FastifyRequest): ClientInfo {
   return { device: typeof agent === 'string' ? agent.slice(0, 255) : null, ip: req.ip?.slice(0, 64) ?? null };
 }
 
-export const Client = createParamDecorator((_data: unknown, ctx: ExecutionContext): ClientInfo => clientInfoOf(ctx.switchToHttp().getRequest<FastifyRequest>()));
+export const Client = createParamDecorator((_data: unknown, ctx: ExecutionContext): ClientInfo =>
+  clientInfoOf(ctx.switchToHttp().getRequest<FastifyRequest>()),
+);

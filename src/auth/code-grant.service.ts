@@ -30,9 +30,16 @@ export class CodeGrantService {
       throw new AppError('redirect_uri_not_allowed', `redirect_uri is not one of the redirect URIs configured for ${provider.displayName}`);
     }
     if (input.code_verifier === undefined && (match.native || this.config.browser.codePkceRequired)) {
-      throw new AppError('code_verifier_required', match.native ? 'A native app redirect_uri needs PKCE: send code_verifier' : 'PKCE is required: send code_verifier');
+      throw new AppError(
+        'code_verifier_required',
+        match.native ? 'A native app redirect_uri needs PKCE: send code_verifier' : 'PKCE is required: send code_verifier',
+      );
     }
-    const { identity, nonce } = await flow.exchangeCode({ code: input.code, redirectUri: input.redirect_uri, codeVerifier: input.code_verifier });
+    const { identity, nonce } = await flow.exchangeCode({
+      code: input.code,
+      redirectUri: input.redirect_uri,
+      codeVerifier: input.code_verifier,
+    });
     if (input.nonce !== undefined) {
       requireNonce(nonce, input.nonce, 'The ID token does not carry the nonce of the authorization request');
     } else {
@@ -45,7 +52,8 @@ export class CodeGrantService {
   async verifyCallbackCode(provider: IdentityProvider, grant: CodeGrant, expectedNonce: string | undefined): Promise<VerifiedIdentity> {
     const flow = codeFlowOf(provider);
     const { identity, nonce } = await flow.exchangeCode(grant);
-    if (expectedNonce !== undefined) requireNonce(nonce, expectedNonce, `The ${provider.displayName} ID token does not carry the nonce of this sign-in`);
+    if (expectedNonce !== undefined)
+      requireNonce(nonce, expectedNonce, `The ${provider.displayName} ID token does not carry the nonce of this sign-in`);
     return identity;
   }
 }
@@ -57,7 +65,10 @@ function requireNonce(actual: string | undefined, expected: string, message: str
 
 export function codeFlowOf(provider: IdentityProvider): CodeFlow {
   if (!provider.codeFlow) {
-    throw new AppError('unsupported_grant', `${provider.displayName} has no client secret configured here, so it cannot redeem authorization codes`);
+    throw new AppError(
+      'unsupported_grant',
+      `${provider.displayName} has no client secret configured here, so it cannot redeem authorization codes`,
+    );
   }
   return provider.codeFlow;
 }

@@ -1,9 +1,9 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { AppError } from '../common/errors/app-error.js';
 import { APP_CONFIG, type AppConfig } from '../config/app-config.js';
+import { SealedTickets } from '../one-time/sealed-tickets.js';
 import { reviveIdentity, type VerifiedIdentity } from '../providers/identity-provider.types.js';
 import type { AccountLinkRequired } from '../users/association/login-outcomes.js';
-import { SealedTickets } from '../one-time/sealed-tickets.js';
 
 interface PendingLink {
   identity: VerifiedIdentity;
@@ -33,7 +33,8 @@ export class LinkTokenService {
   /** Spends the token (whoever presents it) and gives back the identity, for the user it was bound to only. */
   async redeem(linkToken: string, userId: string): Promise<VerifiedIdentity> {
     const pending = await this.tickets.redeem<PendingLink>(KIND, linkToken);
-    if (pending === undefined) throw new AppError('invalid_link_token', 'The link token is unknown, expired or already used; sign in with the provider again');
+    if (pending === undefined)
+      throw new AppError('invalid_link_token', 'The link token is unknown, expired or already used; sign in with the provider again');
     // Spent above even on a mismatch: a token shown to the wrong account must not stay usable.
     if (pending.userId !== userId) throw new AppError('link_token_user_mismatch', 'This link token was issued for another account');
     return reviveIdentity(pending.identity);

@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import type { EntityManager } from 'typeorm';
 import { AuditTrail } from '../audit/audit-trail.service.js';
 import { AppError } from '../common/errors/app-error.js';
 import { TransactionRunner } from '../database/transaction-runner.js';
@@ -7,7 +8,6 @@ import { AssociationPipeline } from '../users/association/association.pipeline.j
 import { AccountLinkRequired, PipelinePause } from '../users/association/login-outcomes.js';
 import { toUserDto } from '../users/dto/user.dto.js';
 import { User } from '../users/entities/user.entity.js';
-import type { EntityManager } from 'typeorm';
 import type { LoginResponse, TokenPairResponse } from './dto/token-pair.response.js';
 import { LinkTokenService } from './link-token.service.js';
 import { PendingLoginService, type SuppliedFields } from './pending-login.service.js';
@@ -36,7 +36,8 @@ export class LoginService {
 
   async login(identity: VerifiedIdentity, client: ClientInfo, flow: SignInFlow = 'token'): Promise<LoginResponse> {
     const { user, isNewUser, refresh } = await this.associate(identity, (manager, user, isNewUser) =>
-      this.startSessionIn(manager, user.id, client, { provider: identity.provider, flow, isNewUser }));
+      this.startSessionIn(manager, user.id, client, { provider: identity.provider, flow, isNewUser }),
+    );
     return { ...this.pair(user, refresh.token, refresh.familyId), is_new_user: isNewUser };
   }
 
@@ -61,18 +62,23 @@ export class LoginService {
   }
 
   /** The pipeline and `then` in one transaction: a failure anywhere leaves no user, social account or session. */
-  private async associate<T>(identity: VerifiedIdentity, then: (manager: EntityManager, user: User, isNewUser: boolean) => Promise<T>): Promise<{ user: User; isNewUser: boolean; refresh: T }> {
-    return this.tx.runWithRetryOnConflict(async (manager) => {
-      const context = await this.pipeline.run(identity, manager);
-      if (!context.user.isActive) throw new AppError('account_inactive', 'This account is inactive');
-      return { user: context.user, isNewUser: context.isNewUser, refresh: await then(manager, context.user, context.isNewUser) };
-    }).catch(async (error: unknown) => {
-      // A step asked for more (PipelinePause): the transaction has rolled back; the identity waits for /auth/complete.
-      if (error instanceof PipelinePause) throw await this.pending.pause(identity, error);
-      // An account has this email: the identity waits for that account to sign in and confirm the link.
-      if (error instanceof AccountLinkRequired) throw await this.linkTokens.offer(identity, error);
-      throw error;
-    });
+  private async associate<T>(
+    identity: VerifiedIdentity,
+    then: (manager: EntityManager, user: User, isNewUser: boolean) => Promise<T>,
+  ): Promise<{ user: User; isNewUser: boolean; refresh: T }> {
+    return this.tx
+      .runWithRetryOnConflict(async (manager) => {
+        const context = await this.pipeline.run(identity, manager);
+        if (!context.user.isActive) throw new AppError('account_inactive', 'This account is inactive');
+        return { user: context.user, isNewUser: context.isNewUser, refresh: await then(manager, context.user, context.isNewUser) };
+      })
+      .catch(async (error: unknown) => {
+        // A step asked for more (PipelinePause): the transaction has rolled back; the identity waits for /auth/complete.
+        if (error instanceof PipelinePause) throw await this.pending.pause(identity, error);
+        // An account has this email: the identity waits for that account to sign in and confirm the link.
+        if (error instanceof AccountLinkRequired) throw await this.linkTokens.offer(identity, error);
+        throw error;
+      });
   }
 
   /** `POST /auth/complete`: the paused identity with the user's fields, through the whole pipeline again. */
@@ -82,12 +88,24 @@ export class LoginService {
 
   /** The new session and its `sign_in` event: the login transaction's last statement (two on SQLite). */
   private async startSessionIn(
-    manager: EntityManager, userId: string, client: ClientInfo, how: { provider: string | null; flow: SignInFlow; isNewUser: boolean },
+    manager: EntityManager,
+    userId: string,
+    client: ClientInfo,
+    how: { provider: string | null; flow: SignInFlow; isNewUser: boolean },
   ): Promise<IssuedRefreshToken> {
     const session = this.refreshTokens.newSession(userId, client);
-    await this.audit.record(manager, {
-      event: 'sign_in', userId, client, provider: how.provider, sessionId: session.issued.familyId, detail: { flow: how.flow, new_user: how.isNewUser },
-    }, [session.row]);
+    await this.audit.record(
+      manager,
+      {
+        event: 'sign_in',
+        userId,
+        client,
+        provider: how.provider,
+        sessionId: session.issued.familyId,
+        detail: { flow: how.flow, new_user: how.isNewUser },
+      },
+      [session.row],
+    );
     return session.issued;
   }
 

@@ -2,8 +2,8 @@ import { Inject, Injectable } from '@nestjs/common';
 import { randomToken } from '../common/crypto/random.js';
 import { AppError } from '../common/errors/app-error.js';
 import { APP_CONFIG, type AppConfig } from '../config/app-config.js';
-import type { NonceResponse } from './dto/nonce.response.js';
 import { OneTimeStore } from '../one-time/one-time-store.js';
+import type { NonceResponse } from './dto/nonce.response.js';
 
 /**
  * Server-issued ID-token nonces against replay. The frontend asks for one, puts it in the provider's sign-in
@@ -27,7 +27,8 @@ export class NonceService {
   /** A nonce in the token must be one of ours, unused; a missing one is accepted unless nonces are required. */
   async consume(provider: string, nonce: string | undefined): Promise<void> {
     if (nonce === undefined) {
-      if (this.config.login.nonceRequired) throw new AppError('invalid_nonce', 'The ID token carries no nonce; get one from /auth/{provider}/nonce');
+      if (this.config.login.nonceRequired)
+        throw new AppError('invalid_nonce', 'The ID token carries no nonce; get one from /auth/{provider}/nonce');
       return;
     }
     if (!(await this.store.take(key(provider, nonce)))) {

@@ -1,9 +1,9 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { AppError } from '../common/errors/app-error.js';
 import { APP_CONFIG, type AppConfig } from '../config/app-config.js';
+import { SealedTickets } from '../one-time/sealed-tickets.js';
 import { reviveIdentity, type VerifiedIdentity } from '../providers/identity-provider.types.js';
 import type { PipelinePause } from '../users/association/login-outcomes.js';
-import { SealedTickets } from '../one-time/sealed-tickets.js';
 
 /** What the user supplies to resume a paused login; one optional member per field a step may ask for. */
 export interface SuppliedFields {
@@ -38,7 +38,8 @@ export class PendingLoginService {
   /** Spends the token and gives back the identity with the supplied fields in its profile. */
   async resume(pendingToken: string, supplied: SuppliedFields): Promise<VerifiedIdentity> {
     const pending = await this.tickets.redeem<PendingLogin>(KIND, pendingToken);
-    if (pending === undefined) throw new AppError('invalid_pending_token', 'The pending token is unknown, expired or already used; sign in again');
+    if (pending === undefined)
+      throw new AppError('invalid_pending_token', 'The pending token is unknown, expired or already used; sign in again');
     const { missing } = pending;
     const identity = reviveIdentity(pending.identity);
     // Only what was asked for: a typed email must never replace one the provider vouched for.

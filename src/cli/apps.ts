@@ -15,16 +15,16 @@ import { TypeOrmModule } from '@nestjs/typeorm';
 import { AuditTrail } from '../audit/audit-trail.service.js';
 import { AppError } from '../common/errors/app-error.js';
 import { loadConfig, type AppConfig } from '../config/app-config.js';
-import { PRESETS } from '../providers/presets/index.js';
 import { ConfigModule } from '../config/config.module.js';
 import { DatabaseModule } from '../database/database.module.js';
 import { ENTITIES } from '../entities.js';
 import { toApplicationDto } from '../oauth-server/admin/application.dto.js';
-import { Application } from '../oauth-server/applications/application.entity.js';
 import { hashClientSecret, newClientSecret } from '../oauth-server/applications/application-secrets.js';
+import { Application } from '../oauth-server/applications/application.entity.js';
 import { ApplicationsService, type ApplicationInput } from '../oauth-server/applications/applications.service.js';
 import { OAuthRecord } from '../oauth-server/oauth-record.entity.js';
 import { GrantLiveness } from '../oauth-server/tokens/grant-liveness.js';
+import { PRESETS } from '../providers/presets/index.js';
 import { RedisModule } from '../redis/redis.module.js';
 
 /** Only what registering applications needs: no HTTP server, providers or metrics. */
@@ -33,25 +33,31 @@ class AppsCliModule {
   static forRoot(config: AppConfig): DynamicModule {
     return {
       module: AppsCliModule,
-      imports: [ConfigModule.forRoot(config), DatabaseModule.forRoot(ENTITIES), RedisModule, TypeOrmModule.forFeature([Application, OAuthRecord])],
+      imports: [
+        ConfigModule.forRoot(config),
+        DatabaseModule.forRoot(ENTITIES),
+        RedisModule,
+        TypeOrmModule.forFeature([Application, OAuthRecord]),
+      ],
       // AuditTrail because ApplicationsService records admin changes; the CLI has no user, so it records none.
       providers: [ApplicationsService, GrantLiveness, AuditTrail],
     };
   }
 }
 
-const USAGE = 'Usage: npm run apps -- create --name <name> --type confidential|public [--redirect-uri <uri>]… [--grant <type>]… [--scope <scope>]… [--first-party]\n'
-  + '       npm run apps -- list | show <client_id> | rotate-secret <client_id> | delete <client_id>\n'
-  + '       npm run apps -- initial-token';
+const USAGE =
+  'Usage: npm run apps -- create --name <name> --type confidential|public [--redirect-uri <uri>]… [--grant <type>]… [--scope <scope>]… [--first-party]\n' +
+  '       npm run apps -- list | show <client_id> | rotate-secret <client_id> | delete <client_id>\n' +
+  '       npm run apps -- initial-token';
 
 /** `--name x --grant a --grant b --first-party` → { name: ['x'], grant: ['a', 'b'], 'first-party': [] }. */
 export function parseFlags(args: string[]): Map<string, string[]> {
   const flags = new Map<string, string[]>();
   for (let i = 0; i < args.length; i++) {
-    const arg = args[i]!;
+    const arg = args[i];
     if (!arg.startsWith('--')) throw new Error(`Unexpected "${arg}"\n${USAGE}`);
     const name = arg.slice(2);
-    const value = args[i + 1] !== undefined && !args[i + 1]!.startsWith('--') ? args[++i]! : undefined;
+    const value = args[i + 1] !== undefined && !args[i + 1].startsWith('--') ? args[++i] : undefined;
     flags.set(name, [...(flags.get(name) ?? []), ...(value === undefined ? [] : [value])]);
   }
   return flags;
@@ -79,8 +85,12 @@ async function main(argv: string[]): Promise<void> {
   if (command === 'initial-token') {
     // Nothing is stored: the configuration holds the hash, the registering party the token (ADR 0024).
     const token = newClientSecret();
-    process.stdout.write(`${JSON.stringify({ initial_access_token: token, OAUTH_REGISTRATION_INITIAL_ACCESS_TOKENS: hashClientSecret(token) }, null, 2)}\n`);
-    process.stderr.write('Give initial_access_token to the party that will register (shown this once); add its hash to OAUTH_REGISTRATION_INITIAL_ACCESS_TOKENS.\n');
+    process.stdout.write(
+      `${JSON.stringify({ initial_access_token: token, OAUTH_REGISTRATION_INITIAL_ACCESS_TOKENS: hashClientSecret(token) }, null, 2)}\n`,
+    );
+    process.stderr.write(
+      'Give initial_access_token to the party that will register (shown this once); add its hash to OAUTH_REGISTRATION_INITIAL_ACCESS_TOKENS.\n',
+    );
     return;
   }
   const config = loadConfig(process.env, PRESETS);

@@ -17,7 +17,11 @@ export class BrowserSession {
 
   /** Submits an HTML form (application/x-www-form-urlencoded), as a browser does. */
   post(url: string | URL, form: Record<string, string>): Promise<Response> {
-    return this.send(url, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: new URLSearchParams(form).toString() });
+    return this.send(url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams(form).toString(),
+    });
   }
 
   private async send(url: string | URL, init: RequestInit): Promise<Response> {

@@ -9,7 +9,9 @@ import { PRESETS } from '../providers/presets/index.js';
 export function summary(config: AppConfig): string {
   const { google, facebook, github, custom } = config.providers;
   const providers = [
-    ...(google.enabled ? ['google'] : []), ...(facebook.enabled ? ['facebook'] : []), ...(github.enabled ? ['github'] : []),
+    ...(google.enabled ? ['google'] : []),
+    ...(facebook.enabled ? ['facebook'] : []),
+    ...(github.enabled ? ['github'] : []),
     ...custom.map((p) => p.id),
   ];
   return [

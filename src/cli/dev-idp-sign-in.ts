@@ -52,17 +52,26 @@ export async function signInThroughDevIdp(options: DevSignIn): Promise<Record<st
   const { baseUrl, provider, username, returnTo } = options;
   const verifier = randomBytes(32).toString('base64url');
   const authorize = new URL(`${baseUrl}/auth/${encodeURIComponent(provider)}/authorize`);
-  authorize.search = new URLSearchParams({ return_to: returnTo, code_challenge: createHash('sha256').update(verifier).digest('base64url') }).toString();
+  authorize.search = new URLSearchParams({
+    return_to: returnTo,
+    code_challenge: createHash('sha256').update(verifier).digest('base64url'),
+  }).toString();
   const browser = new BrowserSession();
 
   const started = await browser.get(authorize).catch((error: unknown) => {
-    throw new DevSignInError(`no server answers at ${baseUrl} (${String((error as Error).cause ?? error)}): start it with \`npm start\`, or name it with --url`);
+    throw new DevSignInError(
+      `no server answers at ${baseUrl} (${String((error as Error).cause ?? error)}): start it with \`npm start\`, or name it with --url`,
+    );
   });
   if (started.status !== 302) throw await refusal(started, `GET /auth/${provider}/authorize`);
   const page = await followUntil(browser, new URL(started.headers.get('location')!, authorize), returnTo);
-  if (page.location || page.res.status !== 200) throw new DevSignInError(`${provider}'s sign-in page did not show (HTTP ${page.res.status} at ${page.url.origin}${page.url.pathname}): is its issuer the dev IdP?`);
+  if (page.location || page.res.status !== 200)
+    throw new DevSignInError(
+      `${provider}'s sign-in page did not show (HTTP ${page.res.status} at ${page.url.origin}${page.url.pathname}): is its issuer the dev IdP?`,
+    );
   const html = await page.res.text();
-  if (!html.includes('name="username"')) throw new DevSignInError(`${page.url.origin}${page.url.pathname} is not the dev IdP's sign-in form`);
+  if (!html.includes('name="username"'))
+    throw new DevSignInError(`${page.url.origin}${page.url.pathname} is not the dev IdP's sign-in form`);
 
   const posted = await browser.post(formAction(html, page.url), { username });
   if (posted.status !== 303) throw await refusal(posted, 'the dev IdP sign-in form');
@@ -70,10 +79,16 @@ export async function signInThroughDevIdp(options: DevSignIn): Promise<Record<st
   // Our callback puts the outcome in the fragment of return_to: #login_code=… or #error=…&error_description=…
   const outcome = new URLSearchParams(back.location?.hash.slice(1) ?? '');
   if (!outcome.get('login_code')) {
-    throw new DevSignInError(outcome.get('error') ? `sign-in refused: ${outcome.get('error')}: ${outcome.get('error_description')}` : `the sign-in did not come back to ${returnTo} (HTTP ${back.res.status} at ${back.url.origin}${back.url.pathname})`);
+    throw new DevSignInError(
+      outcome.get('error')
+        ? `sign-in refused: ${outcome.get('error')}: ${outcome.get('error_description')}`
+        : `the sign-in did not come back to ${returnTo} (HTTP ${back.res.status} at ${back.url.origin}${back.url.pathname})`,
+    );
   }
   const redeemed = await fetch(`${baseUrl}/auth/login-code`, {
-    method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ login_code: outcome.get('login_code'), code_verifier: verifier }),
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ login_code: outcome.get('login_code'), code_verifier: verifier }),
   });
   if (!redeemed.ok) throw await refusal(redeemed, 'POST /auth/login-code');
   return (await redeemed.json()) as Record<string, unknown>;

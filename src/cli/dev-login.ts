@@ -16,7 +16,12 @@ async function main(argv: string[]): Promise<number> {
   const { values, positionals } = parseArgs({
     args: argv,
     allowPositionals: true,
-    options: { provider: { type: 'string', default: 'dev' }, url: { type: 'string' }, 'return-to': { type: 'string' }, help: { type: 'boolean', short: 'h' } },
+    options: {
+      provider: { type: 'string', default: 'dev' },
+      url: { type: 'string' },
+      'return-to': { type: 'string' },
+      help: { type: 'boolean', short: 'h' },
+    },
   });
   if (values.help || positionals.length !== 1) {
     process.stderr.write(`${USAGE}\n`);
@@ -24,7 +29,12 @@ async function main(argv: string[]): Promise<number> {
   }
   const baseUrl = (values.url ?? process.env.PUBLIC_URL ?? 'http://localhost:3000').replace(/\/+$/, '');
   try {
-    const tokens = await signInThroughDevIdp({ baseUrl, provider: values.provider, username: positionals[0]!, returnTo: values['return-to'] ?? `${baseUrl}/demo` });
+    const tokens = await signInThroughDevIdp({
+      baseUrl,
+      provider: values.provider,
+      username: positionals[0],
+      returnTo: values['return-to'] ?? `${baseUrl}/demo`,
+    });
     process.stdout.write(`${JSON.stringify(tokens, null, 2)}\n`);
     return 0;
   } catch (error) {

@@ -6,9 +6,9 @@
  * Each prints the next JWT_PRIVATE_KEYS value (reading the current one from the environment). Usage:
  *   node dist/cli/keys.js generate [ES256|RS256] | list | stage | promote | retire   (npm run keys -- … in a checkout)
  */
-import { loadSigningKeys, type SigningAlgorithm } from '../config/app-config.js';
 import { describeKeys, formatKeys, nextKeys } from '../auth/tokens/key-rotation.js';
 import { generateSigningKeyPem } from '../auth/tokens/signing-keys.service.js';
+import { loadSigningKeys, type SigningAlgorithm } from '../config/app-config.js';
 
 function currentKeys(): { pems: string[]; algorithm: SigningAlgorithm } {
   // Only these two settings: the rest of a production configuration is not needed to rotate keys.

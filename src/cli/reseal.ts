@@ -7,9 +7,9 @@ import 'reflect-metadata';
 import { DataSource } from 'typeorm';
 import { SecretBox } from '../common/crypto/secret-box.js';
 import { loadConfig } from '../config/app-config.js';
-import { PRESETS } from '../providers/presets/index.js';
 import { buildDataSourceOptions } from '../database/data-source.js';
 import { ENTITIES } from '../entities.js';
+import { PRESETS } from '../providers/presets/index.js';
 import { resealProviderTokens } from '../providers/tokens/reseal.js';
 
 async function main(): Promise<void> {

@@ -18,10 +18,15 @@ describe(loadConfig.name, () => {
       const problems = problemsOfAny({});
 
       expect(keysNamed(problems).sort()).toEqual(['DATABASE_URL', 'ENCRYPTION_KEYS', 'JWT_PRIVATE_KEYS', 'METRICS_TOKEN', 'PUBLIC_URL']);
-      expect(problems).toEqual(expect.arrayContaining([
-        expect.stringMatching(/^ENCRYPTION_KEYS is required in production/), expect.stringMatching(/^JWT_PRIVATE_KEYS is required in production/),
-      ]));
-      expect(() => loadAnyConfig({})).toThrow(/^Invalid configuration \(NODE_ENV is not set, so production rules apply; `npm start` sets NODE_ENV=development/);
+      expect(problems).toEqual(
+        expect.arrayContaining([
+          expect.stringMatching(/^ENCRYPTION_KEYS is required in production/),
+          expect.stringMatching(/^JWT_PRIVATE_KEYS is required in production/),
+        ]),
+      );
+      expect(() => loadAnyConfig({})).toThrow(
+        /^Invalid configuration \(NODE_ENV is not set, so production rules apply; `npm start` sets NODE_ENV=development/,
+      );
     });
 
     it('should switch off every development convenience once the production settings are there', () => {
@@ -62,7 +67,7 @@ describe(loadConfig.name, () => {
       const sut = loadConfig({});
 
       expect(sut.encryption.keys).toHaveLength(1);
-      expect(sut.encryption.keys[0]!.key).toHaveLength(32);
+      expect(sut.encryption.keys[0].key).toHaveLength(32);
     });
 
     it('should enable no provider', () => {
@@ -95,49 +100,85 @@ describe(loadConfig.name, () => {
 
     it('should accept a configuration that has both', () => {
       const pem = privateKeyPem();
-      const sut = loadAnyConfig(production({ JWT_PRIVATE_KEYS: pem, ENCRYPTION_KEYS: encryptionEntry(encryptionKey('k1')), METRICS_TOKEN: undefined, METRICS_PORT: '9464' }));
+      const sut = loadAnyConfig(
+        production({
+          JWT_PRIVATE_KEYS: pem,
+          ENCRYPTION_KEYS: encryptionEntry(encryptionKey('k1')),
+          METRICS_TOKEN: undefined,
+          METRICS_PORT: '9464',
+        }),
+      );
 
       expect(sut.jwt.privateKeys).toEqual([pem.trim()]);
       expect(sut.database.runMigrationsOnStart).toBe(false);
     });
 
     it('should refuse SQLite (a forgotten DATABASE_URL) unless DATABASE_ALLOW_SQLITE_IN_PRODUCTION says it is meant', () => {
-      expect(problemsOfAny(production({ DATABASE_URL: undefined }))).toEqual([expect.stringMatching(/^DATABASE_URL is required in production: .*DATABASE_ALLOW_SQLITE_IN_PRODUCTION=true/)]);
-      expect(loadAnyConfig(production({ DATABASE_URL: undefined, DATABASE_ALLOW_SQLITE_IN_PRODUCTION: 'true' })).database).toMatchObject({ url: undefined, allowSqliteInProduction: true });
+      expect(problemsOfAny(production({ DATABASE_URL: undefined }))).toEqual([
+        expect.stringMatching(/^DATABASE_URL is required in production: .*DATABASE_ALLOW_SQLITE_IN_PRODUCTION=true/),
+      ]);
+      expect(loadAnyConfig(production({ DATABASE_URL: undefined, DATABASE_ALLOW_SQLITE_IN_PRODUCTION: 'true' })).database).toMatchObject({
+        url: undefined,
+        allowSqliteInProduction: true,
+      });
     });
 
     it('should take PUBLIC_URL as the issuer when JWT_ISSUER is not set, never a localhost default', () => {
       expect(loadAnyConfig(production({ PUBLIC_URL: 'https://auth.example.com/' })).jwt.issuer).toBe('https://auth.example.com');
-      expect(loadAnyConfig(production({ PUBLIC_URL: 'https://auth.example.com', JWT_ISSUER: 'https://issuer.example.com' })).jwt.issuer).toBe('https://issuer.example.com');
+      expect(
+        loadAnyConfig(production({ PUBLIC_URL: 'https://auth.example.com', JWT_ISSUER: 'https://issuer.example.com' })).jwt.issuer,
+      ).toBe('https://issuer.example.com');
     });
 
-    it('should require an https PUBLIC_URL, which the state cookie\'s Secure flag and our callback URLs follow', () => {
-      expect(problemsOfAny(production({ PUBLIC_URL: undefined }))).toEqual([expect.stringMatching(/^PUBLIC_URL is required in production/)]);
-      expect(problemsOfAny(production({ PUBLIC_URL: 'http://auth.example.com' }))).toEqual(['PUBLIC_URL must be https in production, got "http://auth.example.com"']);
+    it("should require an https PUBLIC_URL, which the state cookie's Secure flag and our callback URLs follow", () => {
+      expect(problemsOfAny(production({ PUBLIC_URL: undefined }))).toEqual([
+        expect.stringMatching(/^PUBLIC_URL is required in production/),
+      ]);
+      expect(problemsOfAny(production({ PUBLIC_URL: 'http://auth.example.com' }))).toEqual([
+        'PUBLIC_URL must be https in production, got "http://auth.example.com"',
+      ]);
     });
 
     it('should refuse a plain-http CORS origin off this machine, and accept loopback ones for local frontends', () => {
-      expect(problemsOfAny(production({ CORS_ORIGINS: 'https://app.example.com,http://app.example.com' }))).toEqual([expect.stringMatching(/^CORS_ORIGINS has "http:\/\/app.example.com": must be https in production/)]);
-      expect(loadAnyConfig(production({ CORS_ORIGINS: 'https://app.example.com,http://localhost:5173' })).http.corsOrigins).toEqual(['https://app.example.com', 'http://localhost:5173']);
+      expect(problemsOfAny(production({ CORS_ORIGINS: 'https://app.example.com,http://app.example.com' }))).toEqual([
+        expect.stringMatching(/^CORS_ORIGINS has "http:\/\/app.example.com": must be https in production/),
+      ]);
+      expect(loadAnyConfig(production({ CORS_ORIGINS: 'https://app.example.com,http://localhost:5173' })).http.corsOrigins).toEqual([
+        'https://app.example.com',
+        'http://localhost:5173',
+      ]);
     });
   });
 
   describe('a bad value in production', () => {
     it('should be named once, for what is wrong with it, not also as missing', () => {
-      expect(problemsOfAny({ ...PRODUCTION_ENV, ENCRYPTION_KEYS: 'k1:c2hvcnQ=' })).toEqual(['ENCRYPTION_KEYS entry 1 must be id:base64 of exactly 32 bytes']);
-      expect(problemsOfAny({ ...PRODUCTION_ENV, PUBLIC_URL: 'auth.example.com' })).toEqual(['PUBLIC_URL must be an http(s) URL, got "auth.example.com"']);
-      expect(problemsOfAny({ ...PRODUCTION_ENV, JWT_PRIVATE_KEYS: 'not a key' })).toEqual(['JWT_PRIVATE_KEYS must hold one or more PEM private keys']);
+      expect(problemsOfAny({ ...PRODUCTION_ENV, ENCRYPTION_KEYS: 'k1:c2hvcnQ=' })).toEqual([
+        'ENCRYPTION_KEYS entry 1 must be id:base64 of exactly 32 bytes',
+      ]);
+      expect(problemsOfAny({ ...PRODUCTION_ENV, PUBLIC_URL: 'auth.example.com' })).toEqual([
+        'PUBLIC_URL must be an http(s) URL, got "auth.example.com"',
+      ]);
+      expect(problemsOfAny({ ...PRODUCTION_ENV, JWT_PRIVATE_KEYS: 'not a key' })).toEqual([
+        'JWT_PRIVATE_KEYS must hold one or more PEM private keys',
+      ]);
     });
   });
 
   describe('TRUST_PROXY', () => {
     it('should refuse true in production, where any client could pick its own address with one header', () => {
-      expect(problemsOfAny({ ...PRODUCTION_ENV, TRUST_PROXY: 'true' })).toEqual([expect.stringMatching(/^TRUST_PROXY must not be true in production: it trusts every X-Forwarded-For entry/)]);
+      expect(problemsOfAny({ ...PRODUCTION_ENV, TRUST_PROXY: 'true' })).toEqual([
+        expect.stringMatching(/^TRUST_PROXY must not be true in production: it trusts every X-Forwarded-For entry/),
+      ]);
       expect(loadConfig({ TRUST_PROXY: 'true' }).http.trustProxy).toBe(true);
     });
 
-    it('should take the proxies\' addresses, ranges and proxy-addr\'s named ranges, and refuse anything else', () => {
-      expect(loadAnyConfig({ ...PRODUCTION_ENV, TRUST_PROXY: '10.0.0.0/8, 192.168.1.5,fd00::/8,uniquelocal' }).http.trustProxy).toEqual(['10.0.0.0/8', '192.168.1.5', 'fd00::/8', 'uniquelocal']);
+    it("should take the proxies' addresses, ranges and proxy-addr's named ranges, and refuse anything else", () => {
+      expect(loadAnyConfig({ ...PRODUCTION_ENV, TRUST_PROXY: '10.0.0.0/8, 192.168.1.5,fd00::/8,uniquelocal' }).http.trustProxy).toEqual([
+        '10.0.0.0/8',
+        '192.168.1.5',
+        'fd00::/8',
+        'uniquelocal',
+      ]);
       expect(problemsOf({ TRUST_PROXY: '10.0.0.0/33' })).toEqual([expect.stringContaining('"10.0.0.0/33" is none of these')]);
       expect(problemsOf({ TRUST_PROXY: '2' })).toEqual([expect.stringContaining('"2" is none of these')]);
       expect(loadConfig({}).http.trustProxy).toBe(false);
@@ -195,7 +236,10 @@ describe(loadConfig.name, () => {
     it('should pair GitHub client secrets with client ids', () => {
       const sut = loadConfig({ GITHUB_CLIENT_IDS: 'gh-a,gh-b', GITHUB_CLIENT_SECRETS: 'secret-a,secret-b' });
 
-      expect(sut.providers.github.clients).toEqual([{ id: 'gh-a', secret: 'secret-a' }, { id: 'gh-b', secret: 'secret-b' }]);
+      expect(sut.providers.github.clients).toEqual([
+        { id: 'gh-a', secret: 'secret-a' },
+        { id: 'gh-b', secret: 'secret-b' },
+      ]);
     });
 
     it('should refuse fewer GitHub client secrets than client ids', () => {

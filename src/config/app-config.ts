@@ -9,9 +9,9 @@ import { createHash } from 'node:crypto';
 import type { z } from 'zod';
 import { browserFlowConfig } from './browser-flow-config.js';
 import { productionOriginProblem } from './cors-origins.js';
-import type { PresetCatalog } from './preset-spec.js';
 import { EnvReader } from './env-reader.js';
 import { issuerProblem, oauthServerConfig } from './oauth-server-config.js';
+import type { PresetCatalog } from './preset-spec.js';
 import { parseProvidersConfig } from './providers-config.js';
 import { DATABASE, ENV, SERVER, TOKENS_AND_KEYS } from './settings/index.js';
 import { TRUST_PROXY_TRUE_REFUSED } from './trust-proxy.js';
@@ -53,7 +53,10 @@ export function loadDatabaseConfig(env: NodeJS.ProcessEnv = process.env): AppCon
 /** JWT_ALGORITHM and JWT_PRIVATE_KEYS alone, for the key commands (src/cli/keys.ts), which need nothing else. */
 export function loadSigningKeys(env: NodeJS.ProcessEnv = process.env) {
   const r = new EnvReader(env);
-  const keys = { pems: r.read('JWT_PRIVATE_KEYS', TOKENS_AND_KEYS.shape.JWT_PRIVATE_KEYS), algorithm: r.read('JWT_ALGORITHM', TOKENS_AND_KEYS.shape.JWT_ALGORITHM) };
+  const keys = {
+    pems: r.read('JWT_PRIVATE_KEYS', TOKENS_AND_KEYS.shape.JWT_PRIVATE_KEYS),
+    algorithm: r.read('JWT_ALGORITHM', TOKENS_AND_KEYS.shape.JWT_ALGORITHM),
+  };
   r.throwIfProblems();
   return keys;
 }
@@ -85,7 +88,10 @@ function compose(r: EnvReader, presets: PresetCatalog) {
       r.problem('METRICS_TOKEN', 'or METRICS_PORT is required in production, so /metrics is not open on the API port');
     }
     if (env.DATABASE_URL === undefined && !env.DATABASE_ALLOW_SQLITE_IN_PRODUCTION && !r.hasProblem('DATABASE_URL')) {
-      r.problem('DATABASE_URL', 'is required in production: without it the data would go to a local SQLite file (set DATABASE_ALLOW_SQLITE_IN_PRODUCTION=true if that is meant)');
+      r.problem(
+        'DATABASE_URL',
+        'is required in production: without it the data would go to a local SQLite file (set DATABASE_ALLOW_SQLITE_IN_PRODUCTION=true if that is meant)',
+      );
     }
   }
 

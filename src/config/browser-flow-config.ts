@@ -12,11 +12,16 @@ import { variable } from './settings/setting.js';
 
 /** Compared as whole strings, after URL normalisation; a fragment is where we put the login code. */
 export const returnToUrls = variable<string[]>([], (value, report) =>
-  value.split(',').map((s) => s.trim()).filter(Boolean).map((url) => {
-    if (!URL.canParse(url) || !/^https?:$/.test(new URL(url).protocol)) report(`has "${url}": each must be an http(s) URL`);
-    else if (new URL(url).hash !== '') report(`has "${url}": a fragment is where we put the login code`);
-    return URL.canParse(url) ? new URL(url).href : url;
-  }));
+  value
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean)
+    .map((url) => {
+      if (!URL.canParse(url) || !/^https?:$/.test(new URL(url).protocol)) report(`has "${url}": each must be an http(s) URL`);
+      else if (new URL(url).hash !== '') report(`has "${url}": a fragment is where we put the login code`);
+      return URL.canParse(url) ? new URL(url).href : url;
+    }),
+);
 
 export function browserFlowConfig(env: Omit<z.output<typeof ENV>, 'DEV_IDP_CLIENTS'>, r: EnvReader) {
   const production = env.NODE_ENV === 'production';
@@ -24,13 +29,17 @@ export function browserFlowConfig(env: Omit<z.output<typeof ENV>, 'DEV_IDP_CLIEN
   // The state cookie's Secure flag and every callback URL we register follow PUBLIC_URL's scheme: in production
   // an unset or http PUBLIC_URL would send them in clear (and the localhost default is wrong behind any proxy).
   if (production && !r.hasProblem('PUBLIC_URL')) {
-    if (env.PUBLIC_URL === undefined) r.problem('PUBLIC_URL', 'is required in production: the https URL this API is reached at from outside');
+    if (env.PUBLIC_URL === undefined)
+      r.problem('PUBLIC_URL', 'is required in production: the https URL this API is reached at from outside');
     else if (new URL(publicUrl).protocol !== 'https:') r.problem('PUBLIC_URL', `must be https in production, got "${publicUrl}"`);
   }
   const demoEnabled = env.DEMO_ENABLED ?? !production;
   const devIdpEnabled = env.DEV_IDP_ENABLED ?? env.NODE_ENV === 'development';
   if (production && devIdpEnabled && !env.DEV_IDP_FORCE) {
-    r.problem('DEV_IDP_ENABLED', 'is refused in production: the development identity provider signs anyone in (set DEV_IDP_FORCE=true to override)');
+    r.problem(
+      'DEV_IDP_ENABLED',
+      'is refused in production: the development identity provider signs anyone in (set DEV_IDP_FORCE=true to override)',
+    );
   }
   const demoPage = demoEnabled ? [`${publicUrl}/demo`] : [];
   return {

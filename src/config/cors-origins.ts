@@ -9,7 +9,8 @@ import { isLoopback } from './custom-provider-config.js';
 import { list } from './settings/setting.js';
 
 function originProblem(value: string): string | undefined {
-  if (value === '*' || value.toLowerCase() === 'null') return `has "${value}": list each origin by name (credentials are sent, so no wildcard and no "null")`;
+  if (value === '*' || value.toLowerCase() === 'null')
+    return `has "${value}": list each origin by name (credentials are sent, so no wildcard and no "null")`;
   const url = URL.canParse(value) ? new URL(value) : undefined;
   if (!url || !/^https?:$/.test(url.protocol) || url.origin !== value) {
     return `has "${value}": each must be an origin, scheme://host[:port] without path or trailing slash`;
@@ -22,6 +23,7 @@ export const corsOrigins = list([], originProblem);
 /** Production's rule, applied by app-config.ts to origins `corsOrigins` accepted. */
 export function productionOriginProblem(origin: string): string | undefined {
   const url = new URL(origin);
-  if (url.protocol === 'http:' && !isLoopback(url.hostname)) return `has "${origin}": must be https in production (http only for loopback hosts)`;
+  if (url.protocol === 'http:' && !isLoopback(url.hostname))
+    return `has "${origin}": must be https in production (http only for loopback hosts)`;
   return undefined;
 }

@@ -89,13 +89,25 @@ export type CustomProviderConfig = OidcProviderConfig | OAuth2ProviderConfig;
 export type FieldKind = 'text' | 'list' | 'words' | 'flag' | 'profile';
 
 const COMMON_FIELDS = {
-  id: 'text', type: 'text', preset: 'text', displayName: 'text', clientIds: 'list', scopes: 'words', redirectUris: 'list',
-  enabled: 'flag', trustEmailForLinking: 'flag',
+  id: 'text',
+  type: 'text',
+  preset: 'text',
+  displayName: 'text',
+  clientIds: 'list',
+  scopes: 'words',
+  redirectUris: 'list',
+  enabled: 'flag',
+  trustEmailForLinking: 'flag',
 } as const;
 const TYPE_FIELDS = {
   oidc: { issuer: 'text', emailVerifiedClaim: 'text', tokenAuthMethod: 'text', trustedEndpointOrigins: 'list' },
   oauth2: {
-    authorizationUrl: 'text', tokenUrl: 'text', userinfoUrl: 'text', tokenAuthMethod: 'text', scopeSeparator: 'text', profile: 'profile',
+    authorizationUrl: 'text',
+    tokenUrl: 'text',
+    userinfoUrl: 'text',
+    tokenAuthMethod: 'text',
+    scopeSeparator: 'text',
+    profile: 'profile',
     acknowledgeMutableSubject: 'flag',
   },
 } as const;
@@ -109,12 +121,33 @@ export type Report = (field: string, message: string) => void;
 export const envPrefix = (id: string) => `PROVIDER_${id.toUpperCase().replace(/[^A-Z0-9]/g, '_')}_`;
 
 /** `clientIds` → `PROVIDER_ACME_CLIENT_IDS`, `profile.uid` → `PROVIDER_ACME_PROFILE_UID`. */
-export const envKey = (id: string, field: string) => `${envPrefix(id)}${field.replace(/([a-z0-9])([A-Z])/g, '$1_$2').replace(/\./g, '_').toUpperCase()}`;
+export const envKey = (id: string, field: string) =>
+  `${envPrefix(id)}${field
+    .replace(/([a-z0-9])([A-Z])/g, '$1_$2')
+    .replace(/\./g, '_')
+    .toUpperCase()}`;
 
 /** Claim and field names whose value can be given to another person later: not an identity (the nOAuth class). */
 export const MUTABLE_UID_NAMES = [
-  'email', 'mail', 'emails', 'email_address', 'emailaddress', 'preferred_username', 'upn', 'unique_name', 'username', 'user_name',
-  'login', 'name', 'nickname', 'screen_name', 'handle', 'display_name', 'displayname', 'phone', 'phone_number',
+  'email',
+  'mail',
+  'emails',
+  'email_address',
+  'emailaddress',
+  'preferred_username',
+  'upn',
+  'unique_name',
+  'username',
+  'user_name',
+  'login',
+  'name',
+  'nickname',
+  'screen_name',
+  'handle',
+  'display_name',
+  'displayname',
+  'phone',
+  'phone_number',
 ];
 
 /** The last segment of a dot path names the field: `data.attributes.email` is an email. */
@@ -159,13 +192,17 @@ const isSecretName = (key: string) => /secret|private.?key/i.test(key);
 // ask for, and a list gets one message however many of its elements are wrong.
 
 /** A check zod runs after the value has its shape: `problem` says why it is still wrong, or undefined. */
-const checked = <T>(problem: (value: T) => string | undefined) => (value: T, ctx: z.RefinementCtx) => {
-  const message = problem(value);
-  if (message) ctx.addIssue({ code: 'custom', message });
-};
+const checked =
+  <T>(problem: (value: T) => string | undefined) =>
+  (value: T, ctx: z.RefinementCtx) => {
+    const message = problem(value);
+    if (message) ctx.addIssue({ code: 'custom', message });
+  };
 
-const requiredText = z.string({ error: (issue) => (issue.input === undefined ? 'is required' : 'must be a non-empty string') })
-  .trim().min(1, { error: 'must be a non-empty string' });
+const requiredText = z
+  .string({ error: (issue) => (issue.input === undefined ? 'is required' : 'must be a non-empty string') })
+  .trim()
+  .min(1, { error: 'must be a non-empty string' });
 const list = (message: string) => z.array(z.string({ error: message }).trim().min(1, { error: message }), { error: message });
 const flag = z.boolean({ error: 'must be true or false' });
 const oneOf = <T extends string>(allowed: readonly [T, ...T[]]) =>
@@ -177,18 +214,36 @@ const authMethod = oneOf<TokenAuthMethod>(['client_secret_basic', 'client_secret
 const CLAIM_PATTERN = /^[A-Za-z0-9_.:-]{1,100}$/;
 const PATH_PATTERN = /^[A-Za-z0-9_@$:-]+(\.[A-Za-z0-9_@$:-]+){0,9}$/;
 const dotPath = (orTrue = '', required = 'must be a dot path like "data.id"') =>
-  z.string({ error: (issue) => (issue.input === undefined ? required : `must be a dot path like "data.id"${orTrue}`) }).regex(PATH_PATTERN, { error: `must be a dot path like "data.id"${orTrue}` });
+  z
+    .string({ error: (issue) => (issue.input === undefined ? required : `must be a dot path like "data.id"${orTrue}`) })
+    .regex(PATH_PATTERN, { error: `must be a dot path like "data.id"${orTrue}` });
 
 /** `https://graph.microsoft.com`, each as the origin it is (no path); http only on loopback hosts. */
-const origins = list('must be an array of non-empty strings').pipe(z.array(z.string()).superRefine(checked((list) => list
-  .map((origin) => httpsUrlProblem(origin) ?? (new URL(origin).origin === origin ? undefined : `has "${origin}": each must be an origin, scheme://host[:port] without path or trailing slash`))
-  .find(Boolean))));
+const origins = list('must be an array of non-empty strings').pipe(
+  z
+    .array(z.string())
+    .superRefine(
+      checked((list) =>
+        list
+          .map(
+            (origin) =>
+              httpsUrlProblem(origin) ??
+              (new URL(origin).origin === origin
+                ? undefined
+                : `has "${origin}": each must be an origin, scheme://host[:port] without path or trailing slash`),
+          )
+          .find(Boolean),
+      ),
+    ),
+);
 
 const common = {
   id: z.string(),
   displayName: requiredText,
   clientIds: list('must be a non-empty array of non-empty strings').min(1, { error: 'must be a non-empty array of non-empty strings' }),
-  redirectUris: list('must be an array of non-empty strings').pipe(z.array(z.string()).superRefine(checked((uris) => uris.map(redirectUriProblem).find(Boolean)))).default([]),
+  redirectUris: list('must be an array of non-empty strings')
+    .pipe(z.array(z.string()).superRefine(checked((uris) => uris.map(redirectUriProblem).find(Boolean))))
+    .default([]),
   enabled: flag.default(true),
   trustEmailForLinking: flag.default(false),
 };
@@ -196,25 +251,48 @@ const common = {
 const oidcSchema = z.strictObject({
   ...common,
   type: z.literal('oidc'),
-  issuer: requiredText.pipe(z.string().superRefine(checked((issuer) => httpsUrlProblem(issuer) ?? (/[?#]/.test(issuer) ? 'must have no query or fragment (OIDC Discovery 4)' : undefined)))),
+  issuer: requiredText.pipe(
+    z
+      .string()
+      .superRefine(
+        checked(
+          (issuer) => httpsUrlProblem(issuer) ?? (/[?#]/.test(issuer) ? 'must have no query or fragment (OIDC Discovery 4)' : undefined),
+        ),
+      ),
+  ),
   scopes: list('must be an array of non-empty strings')
-    .pipe(z.array(z.string()).superRefine(checked((scopes) => (scopes.includes('openid') ? undefined : 'must include "openid" (OIDC Core 3.1.2.1)'))))
+    .pipe(
+      z
+        .array(z.string())
+        .superRefine(checked((scopes) => (scopes.includes('openid') ? undefined : 'must include "openid" (OIDC Core 3.1.2.1)'))),
+    )
     .default(['openid', 'email', 'profile']),
-  emailVerifiedClaim: z.string({ error: 'must be a claim name' }).regex(CLAIM_PATTERN, { error: 'must be a claim name' }).default('email_verified'),
+  emailVerifiedClaim: z
+    .string({ error: 'must be a claim name' })
+    .regex(CLAIM_PATTERN, { error: 'must be a claim name' })
+    .default('email_verified'),
   tokenAuthMethod: authMethod.optional(),
   trustedEndpointOrigins: origins.default([]),
 });
 
-const profileSchema = z.strictObject({
-  uid: dotPath('', 'is required: the path to the provider\'s stable user id'),
-  email: dotPath().optional(),
-  // `false` is the default spelled out: no address from this provider counts as verified.
-  emailVerified: z.union([z.boolean(), dotPath(', or true')], { error: 'must be a dot path like "data.id", or true' })
-    .transform((value) => (value === false ? undefined : value)).optional(),
-  name: dotPath().optional(),
-  username: dotPath().optional(),
-  picture: dotPath().optional(),
-}, { error: (issue) => (issue.input === undefined ? 'is required (at least { "uid": "<path to the user id>" })' : 'must be an object of dot paths') });
+const profileSchema = z.strictObject(
+  {
+    uid: dotPath('', "is required: the path to the provider's stable user id"),
+    email: dotPath().optional(),
+    // `false` is the default spelled out: no address from this provider counts as verified.
+    emailVerified: z
+      .union([z.boolean(), dotPath(', or true')], { error: 'must be a dot path like "data.id", or true' })
+      .transform((value) => (value === false ? undefined : value))
+      .optional(),
+    name: dotPath().optional(),
+    username: dotPath().optional(),
+    picture: dotPath().optional(),
+  },
+  {
+    error: (issue) =>
+      issue.input === undefined ? 'is required (at least { "uid": "<path to the user id>" })' : 'must be an object of dot paths',
+  },
+);
 
 /**
  * A plain OAuth 2.0 provider. Its only flows are `code` and `redirect`, which need our client secret: an opaque
@@ -229,7 +307,10 @@ const oauth2Schema = z.strictObject({
   userinfoUrl: endpoint,
   scopes: list('must be an array of non-empty strings').default([]),
   // Not trimmed: the separator is usually a space.
-  scopeSeparator: z.string({ error: 'must be one of " ", ",", "+", ";"' }).regex(/^[ ,+;]$/, { error: 'must be one of " ", ",", "+", ";"' }).default(' '),
+  scopeSeparator: z
+    .string({ error: 'must be one of " ", ",", "+", ";"' })
+    .regex(/^[ ,+;]$/, { error: 'must be one of " ", ",", "+", ";"' })
+    .default(' '),
   tokenAuthMethod: authMethod.default('client_secret_basic'),
   profile: profileSchema,
   acknowledgeMutableSubject: flag.default(false),
@@ -240,12 +321,19 @@ const SCHEMAS = { oidc: oidcSchema, oauth2: oauth2Schema } as const;
 /** zod's issues as our problems: one per field and message, unknown keys named one by one with what is known. */
 function reportIssues(issues: readonly z.core.$ZodIssue[], type: 'oidc' | 'oauth2', report: Report): void {
   const seen = new Set<string>();
-  const once = (field: string, message: string) => !seen.has(`${field} ${message}`) && (seen.add(`${field} ${message}`), report(field, message));
+  const once = (field: string, message: string) =>
+    !seen.has(`${field} ${message}`) && (seen.add(`${field} ${message}`), report(field, message));
   for (const issue of issues) {
     const field = issue.path.filter((p) => typeof p === 'string').join('.');
     if (issue.code !== 'unrecognized_keys') once(field, issue.message);
-    else if (field === 'profile') for (const key of issue.keys) once(`profile.${key}`, `is not a known profile field (known: ${PROFILE_KEYS.join(', ')})`);
-    else for (const key of issue.keys.filter((k) => !isSecretName(k))) once(key, `is not a known field of an ${type} provider (known: ${Object.keys({ ...COMMON_FIELDS, ...TYPE_FIELDS[type] }).join(', ')})`);
+    else if (field === 'profile')
+      for (const key of issue.keys) once(`profile.${key}`, `is not a known profile field (known: ${PROFILE_KEYS.join(', ')})`);
+    else
+      for (const key of issue.keys.filter((k) => !isSecretName(k)))
+        once(
+          key,
+          `is not a known field of an ${type} provider (known: ${Object.keys({ ...COMMON_FIELDS, ...TYPE_FIELDS[type] }).join(', ')})`,
+        );
   }
 }
 
@@ -254,12 +342,18 @@ function crossFieldProblems(raw: Record<string, unknown>, id: string, r: EnvRead
   if (raw.type !== 'oauth2') return;
   const uid = (raw.profile as { uid?: unknown } | undefined)?.uid;
   if (typeof uid === 'string' && isMutableUidPath(uid) && raw.acknowledgeMutableSubject !== true) {
-    report('profile.uid', `maps "${uid}", a value the provider can give to another person later (an address or a name is reassigned `
-      + 'when its owner leaves or renames): that person would sign in as this user. Map the provider\'s immutable user id instead, '
-      + `or set acknowledgeMutableSubject: true (${envKey(id, 'acknowledgeMutableSubject')}=true) if this provider never reassigns it`);
+    report(
+      'profile.uid',
+      `maps "${uid}", a value the provider can give to another person later (an address or a name is reassigned ` +
+        "when its owner leaves or renames): that person would sign in as this user. Map the provider's immutable user id instead, " +
+        `or set acknowledgeMutableSubject: true (${envKey(id, 'acknowledgeMutableSubject')}=true) if this provider never reassigns it`,
+    );
   }
   if (r.raw(envKey(id, 'clientSecret')) === undefined && !secretOptional) {
-    r.problem(envKey(id, 'clientSecret'), `is required: "${id}" is an oauth2 provider, whose only flows redeem codes with our client secret`);
+    r.problem(
+      envKey(id, 'clientSecret'),
+      `is required: "${id}" is an oauth2 provider, whose only flows redeem codes with our client secret`,
+    );
   }
 }
 
@@ -284,5 +378,5 @@ export function validateCustomProvider(
   crossFieldProblems(raw, id, r, report, secretOptional);
   if (!parsed.success) return undefined;
   // Decided by parseCustomProviders from PROVIDER_INSECURE_HTTP_ALLOWED; the loopback-http rule above is the laxest.
-  return { ...parsed.data, clientSecret: r.raw(envKey(id, 'clientSecret')), insecureHttpAllowed: true } as CustomProviderConfig;
+  return { ...parsed.data, clientSecret: r.raw(envKey(id, 'clientSecret')), insecureHttpAllowed: true };
 }

@@ -22,8 +22,20 @@ describe(readDevIdpClients.name, () => {
 
     expect(problems).toEqual([]);
     expect(clients).toEqual([
-      { clientId: 'acme-web', clientSecret: 'acme-web-local-secret', redirectUris: ['http://localhost:3000/auth/acme/callback'], responseTypes: ['code'], grantTypes: ['authorization_code', 'refresh_token'] },
-      { clientId: 'acme-spa', clientSecret: undefined, redirectUris: ['http://localhost:5173/callback'], responseTypes: ['code'], grantTypes: ['authorization_code', 'refresh_token'] },
+      {
+        clientId: 'acme-web',
+        clientSecret: 'acme-web-local-secret',
+        redirectUris: ['http://localhost:3000/auth/acme/callback'],
+        responseTypes: ['code'],
+        grantTypes: ['authorization_code', 'refresh_token'],
+      },
+      {
+        clientId: 'acme-spa',
+        clientSecret: undefined,
+        redirectUris: ['http://localhost:5173/callback'],
+        responseTypes: ['code'],
+        grantTypes: ['authorization_code', 'refresh_token'],
+      },
     ]);
   });
 
@@ -34,7 +46,9 @@ describe(readDevIdpClients.name, () => {
   });
 
   it('should refuse it while the dev IdP is off, naming the switch', () => {
-    expect(read([WEB], false).problems).toEqual(['DEV_IDP_CLIENTS has no effect while the dev IdP is off: set DEV_IDP_ENABLED=true (it is on by default under `npm start`)']);
+    expect(read([WEB], false).problems).toEqual([
+      'DEV_IDP_CLIENTS has no effect while the dev IdP is off: set DEV_IDP_ENABLED=true (it is on by default under `npm start`)',
+    ]);
   });
 
   it('should refuse text that is not JSON without repeating it, since it may hold a secret', () => {
@@ -65,7 +79,7 @@ describe(readDevIdpClients.name, () => {
     expect(problems.join()).not.toContain('tiny7');
   });
 
-  it('should refuse a client id twice, and our own dev client\'s id', () => {
+  it("should refuse a client id twice, and our own dev client's id", () => {
     expect(read([WEB, WEB, { ...WEB, client_id: 'nest-social-auth-dev' }]).problems).toEqual([
       'DEV_IDP_CLIENTS names client_id "acme-web" twice; ids must be unique',
       'DEV_IDP_CLIENTS names client_id "nest-social-auth-dev" twice (it is the dev IdP\'s own client for the "dev" provider); ids must be unique',
@@ -74,11 +88,15 @@ describe(readDevIdpClients.name, () => {
 
   it('should derive implicit for an ID token in the redirect, which needs https redirect URIs off localhost', () => {
     const implicit = { client_id: 'acme-implicit', redirect_uris: ['https://app.example.com/cb'], response_types: ['id_token'] };
-    expect(read([implicit]).clients[0]!.grantTypes).toEqual(['implicit']);
+    expect(read([implicit]).clients[0].grantTypes).toEqual(['implicit']);
 
-    expect(read([{ ...implicit, redirect_uris: ['http://localhost:5173/cb'] }]).problems)
-      .toEqual([expect.stringMatching(/^DEV_IDP_CLIENTS \[0\] \("acme-implicit"\) response_types \["id_token"\] put the ID token in the redirect, which needs https redirect_uris not on localhost; locally use \["code"\]/)]);
-    expect(read([{ ...implicit, grant_types: ['authorization_code'] }]).problems)
-      .toEqual(['DEV_IDP_CLIENTS [0] ("acme-implicit") grant_types must include implicit for response_types ["id_token"]']);
+    expect(read([{ ...implicit, redirect_uris: ['http://localhost:5173/cb'] }]).problems).toEqual([
+      expect.stringMatching(
+        /^DEV_IDP_CLIENTS \[0\] \("acme-implicit"\) response_types \["id_token"\] put the ID token in the redirect, which needs https redirect_uris not on localhost; locally use \["code"\]/,
+      ),
+    ]);
+    expect(read([{ ...implicit, grant_types: ['authorization_code'] }]).problems).toEqual([
+      'DEV_IDP_CLIENTS [0] ("acme-implicit") grant_types must include implicit for response_types ["id_token"]',
+    ]);
   });
 });

@@ -39,34 +39,61 @@ function parseClient(entry: unknown, at: string, problem: Report): DevIdpClient 
   const fields = entry as Record<string, unknown>;
   const unknown = Object.keys(fields).filter((key) => !FIELDS.includes(key));
   if (unknown.length > 0) problem(`${at} has unknown fields: ${unknown.join(', ')} (known: ${FIELDS.join(', ')})`);
-  const { client_id: clientId, client_secret: secret, redirect_uris: uris, response_types: responseTypes = ['code'], grant_types: grantTypes } = fields;
-  if (typeof clientId !== 'string' || !/^[\w.:-]{1,100}$/.test(clientId)) return void problem(`${at} client_id must be letters, digits, ".", ":", "_" or "-", got ${JSON.stringify(clientId ?? null)}`);
+  const {
+    client_id: clientId,
+    client_secret: secret,
+    redirect_uris: uris,
+    response_types: responseTypes = ['code'],
+    grant_types: grantTypes,
+  } = fields;
+  if (typeof clientId !== 'string' || !/^[\w.:-]{1,100}$/.test(clientId))
+    return void problem(`${at} client_id must be letters, digits, ".", ":", "_" or "-", got ${JSON.stringify(clientId ?? null)}`);
   const named = `${at} ("${clientId}")`;
   // The secret's value is never repeated in a message: only that it is wrong.
-  if (secret !== undefined && (typeof secret !== 'string' || secret.length < 8)) problem(`${named} client_secret must be a string of at least 8 characters, or left out for a public client`);
+  if (secret !== undefined && (typeof secret !== 'string' || secret.length < 8))
+    problem(`${named} client_secret must be a string of at least 8 characters, or left out for a public client`);
   if (!isStringList(uris) || uris.length === 0) problem(`${named} redirect_uris must be a non-empty list of URLs`);
-  else for (const uri of uris) {
-    const bad = redirectUriProblem(uri);
-    if (bad) problem(`${named} redirect_uris ${bad}`);
-  }
-  if (!isStringList(responseTypes) || responseTypes.length === 0 || responseTypes.some((type) => !(DEV_IDP_RESPONSE_TYPES as readonly string[]).includes(type))) {
-    problem(`${named} response_types must be a list of ${DEV_IDP_RESPONSE_TYPES.map((type) => `"${type}"`).join(', ')}, got ${JSON.stringify(responseTypes)}`);
+  else
+    for (const uri of uris) {
+      const bad = redirectUriProblem(uri);
+      if (bad) problem(`${named} redirect_uris ${bad}`);
+    }
+  if (
+    !isStringList(responseTypes) ||
+    responseTypes.length === 0 ||
+    responseTypes.some((type) => !(DEV_IDP_RESPONSE_TYPES as readonly string[]).includes(type))
+  ) {
+    problem(
+      `${named} response_types must be a list of ${DEV_IDP_RESPONSE_TYPES.map((type) => `"${type}"`).join(', ')}, got ${JSON.stringify(responseTypes)}`,
+    );
     return undefined;
   }
   const needed = grantTypesFor(responseTypes);
   if (grantTypes !== undefined && (!isStringList(grantTypes) || grantTypes.some((type) => !GRANT_TYPES.includes(type)))) {
     problem(`${named} grant_types must be a list of ${GRANT_TYPES.join(', ')}, got ${JSON.stringify(grantTypes)}`);
   } else if (grantTypes !== undefined && needed.filter((type) => type !== 'refresh_token').some((type) => !grantTypes.includes(type))) {
-    problem(`${named} grant_types must include ${needed.filter((type) => type !== 'refresh_token').join(' and ')} for response_types ${JSON.stringify(responseTypes)}`);
+    problem(
+      `${named} grant_types must include ${needed.filter((type) => type !== 'refresh_token').join(' and ')} for response_types ${JSON.stringify(responseTypes)}`,
+    );
   }
-  if (needed.includes('implicit') && isStringList(uris) && uris.some((uri) => !uri.startsWith('https:') || new URL(uri).hostname === 'localhost')) {
+  if (
+    needed.includes('implicit') &&
+    isStringList(uris) &&
+    uris.some((uri) => !uri.startsWith('https:') || new URL(uri).hostname === 'localhost')
+  ) {
     // oidc-provider's rule for web clients (an ID token in a URL fragment): a local SPA uses "code" with PKCE as a public client instead.
-    problem(`${named} response_types ${JSON.stringify(responseTypes)} put the ID token in the redirect, which needs https redirect_uris not on localhost; locally use ["code"] without a client_secret (PKCE)`);
+    problem(
+      `${named} response_types ${JSON.stringify(responseTypes)} put the ID token in the redirect, which needs https redirect_uris not on localhost; locally use ["code"] without a client_secret (PKCE)`,
+    );
   }
-  if (secret === undefined && responseTypes.includes('code id_token')) problem(`${named} response_types "code id_token" needs a client_secret`);
+  if (secret === undefined && responseTypes.includes('code id_token'))
+    problem(`${named} response_types "code id_token" needs a client_secret`);
   return {
-    clientId, clientSecret: typeof secret === 'string' ? secret : undefined, redirectUris: isStringList(uris) ? uris : [],
-    responseTypes: responseTypes as DevIdpResponseType[], grantTypes: isStringList(grantTypes) ? grantTypes : needed,
+    clientId,
+    clientSecret: typeof secret === 'string' ? secret : undefined,
+    redirectUris: isStringList(uris) ? uris : [],
+    responseTypes: responseTypes as DevIdpResponseType[],
+    grantTypes: isStringList(grantTypes) ? grantTypes : needed,
   };
 }
 
@@ -84,7 +111,9 @@ export const devIdpClients = variable<DevIdpClient[]>([], (value, problem: Repor
   const clients = list.map((entry, i) => parseClient(entry, `[${i}]`, problem)).filter((client) => client !== undefined);
   const ids = [...reservedIds, ...clients.map((client) => client.clientId)];
   for (const id of new Set(ids.filter((id, i) => ids.indexOf(id) !== i))) {
-    problem(`names client_id "${id}" twice${reservedIds.includes(id) ? ' (it is the dev IdP\'s own client for the "dev" provider)' : ''}; ids must be unique`);
+    problem(
+      `names client_id "${id}" twice${reservedIds.includes(id) ? ' (it is the dev IdP\'s own client for the "dev" provider)' : ''}; ids must be unique`,
+    );
   }
   return clients;
 });
@@ -92,7 +121,10 @@ export const devIdpClients = variable<DevIdpClient[]>([], (value, problem: Repor
 /** Problems are reported on `r` under DEV_IDP_CLIENTS. */
 export function readDevIdpClients(r: EnvReader, enabled: boolean): DevIdpClient[] {
   if (!enabled && r.raw('DEV_IDP_CLIENTS') !== undefined) {
-    r.problem('DEV_IDP_CLIENTS', 'has no effect while the dev IdP is off: set DEV_IDP_ENABLED=true (it is on by default under `npm start`)');
+    r.problem(
+      'DEV_IDP_CLIENTS',
+      'has no effect while the dev IdP is off: set DEV_IDP_ENABLED=true (it is on by default under `npm start`)',
+    );
     return [];
   }
   return r.read('DEV_IDP_CLIENTS', devIdpClients);

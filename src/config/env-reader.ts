@@ -5,7 +5,10 @@ import { bool, int, list, string, type Variable } from './settings/setting.js';
 /** The one boot error: every bad key, each problem on its own line, named by its variable. */
 export class ConfigError extends Error {
   /** `note`: one line of context for the whole list (why production rules apply). */
-  constructor(readonly problems: string[], note?: string) {
+  constructor(
+    readonly problems: string[],
+    note?: string,
+  ) {
     super(`Invalid configuration${note ? ` (${note})` : ''}:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
     this.name = 'ConfigError';
   }
@@ -35,7 +38,8 @@ export class EnvReader {
 
   raw(key: string): string | undefined {
     // A programming error, not a configuration one: every variable is declared once, with its default and meaning.
-    if (!isDeclared(key)) throw new Error(`EnvReader: ${key} is not declared in src/config/settings/; add it there (and to the README's configuration table)`);
+    if (!isDeclared(key))
+      throw new Error(`EnvReader: ${key} is not declared in src/config/settings/; add it there (and to the README's configuration table)`);
     const value = this.env[key];
     return value === undefined || value.trim() === '' ? undefined : value.trim();
   }
@@ -50,7 +54,9 @@ export class EnvReader {
 
   /** Every variable of a group (or of several: `z.object({ ...A.shape, ...B.shape })`), typed by its schema. */
   readAll<S extends Record<string, Variable>>(schema: z.ZodObject<S>): z.output<z.ZodObject<S>> {
-    return Object.fromEntries(Object.entries(schema.shape).map(([key, variable]) => [key, this.read(key, variable)])) as z.output<z.ZodObject<S>>;
+    return Object.fromEntries(Object.entries(schema.shape).map(([key, variable]) => [key, this.read(key, variable)])) as z.output<
+      z.ZodObject<S>
+    >;
   }
 
   // Shorthands for variables read by name (families, the providers' own prefixes), with the catalogue's parsers.

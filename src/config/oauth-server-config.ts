@@ -12,7 +12,11 @@ const TOKEN_HASH = /^sha256:[A-Za-z0-9_-]{43}$/;
 /** The configuration holds no usable token, only hashes (ADR 0024). */
 export const initialAccessTokenHashes = list().check((ctx) => {
   if (ctx.value.some((hash) => !TOKEN_HASH.test(hash))) {
-    ctx.issues.push({ code: 'custom', input: ctx.value, message: 'must list sha256:<base64url> hashes, as `npm run apps -- initial-token` prints them (never the tokens themselves)' });
+    ctx.issues.push({
+      code: 'custom',
+      input: ctx.value,
+      message: 'must list sha256:<base64url> hashes, as `npm run apps -- initial-token` prints them (never the tokens themselves)',
+    });
   }
 });
 
@@ -20,7 +24,10 @@ export function oauthServerConfig(env: z.output<typeof AUTHORIZATION_SERVER>, r:
   const hashes = env.OAUTH_REGISTRATION_INITIAL_ACCESS_TOKENS;
   // Fail closed: open registration (no initial access token) is not offered.
   if (env.OAUTH_DYNAMIC_REGISTRATION_ENABLED && hashes.length === 0 && !r.hasProblem('OAUTH_REGISTRATION_INITIAL_ACCESS_TOKENS')) {
-    r.problem('OAUTH_REGISTRATION_INITIAL_ACCESS_TOKENS', 'is required with OAUTH_DYNAMIC_REGISTRATION_ENABLED=true (registration needs an initial access token)');
+    r.problem(
+      'OAUTH_REGISTRATION_INITIAL_ACCESS_TOKENS',
+      'is required with OAUTH_DYNAMIC_REGISTRATION_ENABLED=true (registration needs an initial access token)',
+    );
   }
   return {
     /** On by default: with no application registered it issues nothing. `OAUTH_SERVER_ENABLED=false` removes every route. */
@@ -60,6 +67,7 @@ export type OAuthServerConfig = ReturnType<typeof oauthServerConfig>;
 export function issuerProblem(issuer: string): string | undefined {
   if (!URL.canParse(issuer)) return `must be a URL when the OAuth server is on (it is the server's issuer), got "${issuer}"`;
   const url = new URL(issuer);
-  if (!/^https?:$/.test(url.protocol) || url.search || url.hash) return 'must be an http(s) URL with no query or fragment when the OAuth server is on';
+  if (!/^https?:$/.test(url.protocol) || url.search || url.hash)
+    return 'must be an http(s) URL with no query or fragment when the OAuth server is on';
   return undefined;
 }

@@ -4,8 +4,8 @@
  * declare them, read here from the settings catalogue (ADR 0034). Every endpoint URL defaults to the real
  * provider and can be pointed elsewhere (tests, corporate egress proxies).
  */
-import type { EnvReader } from './env-reader.js';
 import { httpsUrlProblem } from './custom-provider-config.js';
+import type { EnvReader } from './env-reader.js';
 import type { PresetCatalog } from './preset-spec.js';
 import { BUILT_IN_PROVIDERS, parseCustomProviders, type CustomProviderConfig } from './providers-file.js';
 import { redirectUriProblem } from './redirect-uri.js';
@@ -54,8 +54,22 @@ type AliasKind = 'url' | 'list' | 'flag' | 'text';
  * each with its default from the settings catalogue. Secrets: Facebook and GitHub check tokens with each app's.
  */
 const ALIASES: Record<string, { secretRequired: boolean; fields: Record<string, AliasKind> }> = {
-  google: { secretRequired: false, fields: { tokeninfoUrl: 'url', userinfoUrl: 'url', jwksUrl: 'url', issuers: 'list', tokenUrl: 'url', authorizationUrl: 'url', scopes: 'list' } },
-  facebook: { secretRequired: true, fields: { graphUrl: 'url', trustEmail: 'flag', jwksUrl: 'url', issuer: 'text', authorizationUrl: 'url', scopes: 'list' } },
+  google: {
+    secretRequired: false,
+    fields: {
+      tokeninfoUrl: 'url',
+      userinfoUrl: 'url',
+      jwksUrl: 'url',
+      issuers: 'list',
+      tokenUrl: 'url',
+      authorizationUrl: 'url',
+      scopes: 'list',
+    },
+  },
+  facebook: {
+    secretRequired: true,
+    fields: { graphUrl: 'url', trustEmail: 'flag', jwksUrl: 'url', issuer: 'text', authorizationUrl: 'url', scopes: 'list' },
+  },
   github: { secretRequired: true, fields: { apiUrl: 'url', authorizationUrl: 'url', scopes: 'list', tokenUrl: 'url' } },
 };
 
@@ -107,16 +121,19 @@ function readAlias(r: EnvReader, id: string, httpAllowed: boolean): AliasDeclara
 
 /** The documented defaults of an alias's fields (`aliasDefaults('google').jwksUrl`): the preset's defaults too. */
 export function aliasDefaults(id: string): Record<string, unknown> {
-  return Object.fromEntries(Object.entries(ALIASES[id]!.fields).map(([field, kind]) => {
-    const value = documentedDefault(variable(id.toUpperCase(), field));
-    return [field, kind === 'list' ? value.split(',') : kind === 'flag' ? value === 'true' : value];
-  }));
+  return Object.fromEntries(
+    Object.entries(ALIASES[id].fields).map(([field, kind]) => {
+      const value = documentedDefault(variable(id.toUpperCase(), field));
+      return [field, kind === 'list' ? value.split(',') : kind === 'flag' ? value === 'true' : value];
+    }),
+  );
 }
 
 /** PROVIDER_INSECURE_HTTP_ALLOWED may only name providers that exist: a typo would otherwise go unnoticed. */
 function checkInsecureHttpAllowed(r: EnvReader, ids: string[], declared: string[]): void {
   const known = [...BUILT_IN_PROVIDERS, ...declared];
-  for (const id of ids.filter((id) => !known.includes(id))) r.problem('PROVIDER_INSECURE_HTTP_ALLOWED', `names "${id}", which is not a configured provider`);
+  for (const id of ids.filter((id) => !known.includes(id)))
+    r.problem('PROVIDER_INSECURE_HTTP_ALLOWED', `names "${id}", which is not a configured provider`);
 }
 
 /** `presets`: the table declarations may name (src/providers/presets/index.ts), handed in by the caller of `loadConfig`. */
@@ -133,9 +150,9 @@ export function parseProvidersConfig(r: EnvReader, production: boolean, presets:
     maxResponseBytes: r.int('PROVIDER_MAX_RESPONSE_BYTES', 1024 * 1024, { min: 16 * 1024, max: 64 * 1024 * 1024 }),
     jwksCacheMaxAgeMs: r.int('PROVIDER_JWKS_CACHE_MAX_AGE_MS', 10 * 60_000, { min: 0 }),
     jwksCooldownMs: r.int('PROVIDER_JWKS_COOLDOWN_MS', 30_000, { min: 0 }),
-    google: google!,
-    facebook: facebook!,
-    github: github!,
+    google: google,
+    facebook: facebook,
+    github: github,
     custom,
   };
 }

@@ -7,7 +7,16 @@
 import { readFileSync } from 'node:fs';
 import { parseDocument } from 'yaml';
 import {
-  envKey, envPrefix, FIELDS, httpsUrlProblem, PROFILE_KEYS, refuseSecrets, validateCustomProvider, type CustomProviderConfig, type FieldKind, type Report,
+  envKey,
+  envPrefix,
+  FIELDS,
+  httpsUrlProblem,
+  PROFILE_KEYS,
+  refuseSecrets,
+  validateCustomProvider,
+  type CustomProviderConfig,
+  type FieldKind,
+  type Report,
 } from './custom-provider-config.js';
 import type { EnvReader } from './env-reader.js';
 import { presetNamed, type PresetCatalog } from './preset-spec.js';
@@ -38,10 +47,17 @@ function fromEnv(r: EnvReader, id: string, presets: PresetCatalog): Record<strin
     const key = envKey(id, field);
     if (kind === 'profile') {
       const entries = PROFILE_KEYS.map((k) => [k, r.raw(envKey(id, `profile.${k}`))] as const).filter(([, v]) => v !== undefined);
-      if (entries.length > 0) raw[field] = Object.fromEntries(entries.map(([k, v]) => [k, k === 'emailVerified' && /^(true|false)$/.test(v!) ? v === 'true' : v]));
+      if (entries.length > 0)
+        raw[field] = Object.fromEntries(
+          entries.map(([k, v]) => [k, k === 'emailVerified' && /^(true|false)$/.test(v!) ? v === 'true' : v]),
+        );
     } else if (field === 'id' || r.raw(key) === undefined) continue;
     else if (kind === 'flag') raw[field] = r.bool(key, false);
-    else if (kind === 'words') raw[field] = r.raw(key)!.split(/[\s,]+/).filter(Boolean);
+    else if (kind === 'words')
+      raw[field] = r
+        .raw(key)!
+        .split(/[\s,]+/)
+        .filter(Boolean);
     else if (kind === 'list') raw[field] = r.list(key, []);
     else raw[field] = r.raw(key);
   }
@@ -68,7 +84,7 @@ function readFile(r: EnvReader, path: string): unknown[] {
     doc = parseFile(path);
   } catch (error) {
     // yaml's message is "… at line 3, column 5:" followed by an excerpt of the file; the first line is enough.
-    r.problem('PROVIDERS_FILE', `cannot be read as ${format} (${path}): ${(error as Error).message.split('\n')[0]!.replace(/:$/, '')}`);
+    r.problem('PROVIDERS_FILE', `cannot be read as ${format} (${path}): ${(error as Error).message.split('\n')[0].replace(/:$/, '')}`);
     return [];
   }
   const extra = doc && typeof doc === 'object' ? Object.keys(doc).filter((k) => k !== 'providers') : [];
@@ -101,7 +117,10 @@ function declarations(r: EnvReader, presets: PresetCatalog): Declared[] {
 
 /** The three oldest presets come last in the list: their own variables (GOOGLE_*, …) declare them too. */
 function unknownPreset(presets: PresetCatalog, name: unknown): string {
-  const [newer, oldest] = [Object.keys(presets).filter((p) => !BUILT_IN_PROVIDERS.includes(p)), BUILT_IN_PROVIDERS.filter((p) => p in presets)];
+  const [newer, oldest] = [
+    Object.keys(presets).filter((p) => !BUILT_IN_PROVIDERS.includes(p)),
+    BUILT_IN_PROVIDERS.filter((p) => p in presets),
+  ];
   return `must be one of ${newer.join(', ')}, got ${JSON.stringify(name)}${oldest.length > 0 ? ` (or ${oldest.join(', ')})` : ''}`;
 }
 
@@ -109,7 +128,13 @@ function unknownPreset(presets: PresetCatalog, name: unknown): string {
  * One declaration: from scratch, or a preset's declaration with the operator's generic fields laid over it (a
  * `profile` mapping key by key). The preset's own fields (Entra's `tenant`) are parsed by the preset.
  */
-function declare(entry: Record<string, unknown>, id: string, r: EnvReader, report: Report, presets: PresetCatalog): CustomProviderConfig | undefined {
+function declare(
+  entry: Record<string, unknown>,
+  id: string,
+  r: EnvReader,
+  report: Report,
+  presets: PresetCatalog,
+): CustomProviderConfig | undefined {
   const { preset: name, ...fields } = entry;
   if (name === undefined) return validateCustomProvider(fields, id, r, report);
   const preset = presetNamed(presets, name);
@@ -120,12 +145,23 @@ function declare(entry: Record<string, unknown>, id: string, r: EnvReader, repor
   const own = Object.fromEntries(Object.entries(fields).filter(([key]) => key in preset.fields));
   const generic = Object.fromEntries(Object.entries(fields).filter(([key]) => !(key in preset.fields)));
   refuseSecrets(own, id, report);
-  for (const key of preset.locked ?? []) if (key in generic) report(key, `is set by the "${String(name)}" preset from its own fields (${Object.keys(preset.fields).join(', ')})`);
-  if (generic.type !== undefined && generic.type !== preset.type) report('type', `must be "${preset.type}" for the "${String(name)}" preset, or left out`);
-  const options = preset.parse(own, { id, report, env: (suffix) => r.raw(`${envPrefix(id)}${suffix}`), envProblem: (suffix, message) => r.problem(`${envPrefix(id)}${suffix}`, message) });
+  for (const key of preset.locked ?? [])
+    if (key in generic)
+      report(key, `is set by the "${String(name)}" preset from its own fields (${Object.keys(preset.fields).join(', ')})`);
+  if (generic.type !== undefined && generic.type !== preset.type)
+    report('type', `must be "${preset.type}" for the "${String(name)}" preset, or left out`);
+  const options = preset.parse(own, {
+    id,
+    report,
+    env: (suffix) => r.raw(`${envPrefix(id)}${suffix}`),
+    envProblem: (suffix, message) => r.problem(`${envPrefix(id)}${suffix}`, message),
+  });
   if (options === undefined) return undefined;
   const defaults = preset.defaults(options);
-  const profile = generic.profile !== null && typeof generic.profile === 'object' ? { ...(defaults.profile as object), ...generic.profile } : (generic.profile ?? defaults.profile);
+  const profile =
+    generic.profile !== null && typeof generic.profile === 'object'
+      ? { ...(defaults.profile as object), ...generic.profile }
+      : (generic.profile ?? defaults.profile);
   const merged = { ...defaults, ...generic, type: preset.type, ...(profile === undefined ? {} : { profile }) };
   const config = validateCustomProvider(merged, id, r, report, { secretOptional: preset.verifiesAccessTokens });
   return config && { ...config, preset: { name: String(name), options } };
@@ -158,7 +194,12 @@ export interface HttpRule {
  * Every provider declared by `PROVIDERS_FILE` and `PROVIDERS`, validated; problems are reported on `r`. `declaredIds`
  * receives every well-formed id, valid declaration or not.
  */
-export function parseCustomProviders(r: EnvReader, http: HttpRule, presets: PresetCatalog, declaredIds: string[] = []): CustomProviderConfig[] {
+export function parseCustomProviders(
+  r: EnvReader,
+  http: HttpRule,
+  presets: PresetCatalog,
+  declaredIds: string[] = [],
+): CustomProviderConfig[] {
   const byPrefix = new Map<string, string>();
   const result: CustomProviderConfig[] = [];
   for (const { raw, reporter } of declarations(r, presets)) {
@@ -170,7 +211,8 @@ export function parseCustomProviders(r: EnvReader, http: HttpRule, presets: Pres
     else if (!ID_PATTERN.test(id)) report('id', `must match ${ID_PATTERN.source}, got ${JSON.stringify(entry.id ?? null)}`);
     else if (BUILT_IN_PROVIDERS.includes(id)) report('id', 'is a built-in provider; choose another id');
     else if (RESERVED_IDS.includes(id)) report('id', 'is a path our routes use; choose another id');
-    else if (id === DEV_IDP_PROVIDER_ID && devIdpEnabled(r)) report('id', 'is the development identity provider (DEV_IDP_ENABLED); choose another id or turn it off');
+    else if (id === DEV_IDP_PROVIDER_ID && devIdpEnabled(r))
+      report('id', 'is the development identity provider (DEV_IDP_ENABLED); choose another id or turn it off');
     // Ids must not share variables either: "acme-eu" and "acme_eu" would both read PROVIDER_ACME_EU_CLIENT_SECRET.
     else if (byPrefix.has(envPrefix(id))) {
       const other = byPrefix.get(envPrefix(id));

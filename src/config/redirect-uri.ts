@@ -1,4 +1,3 @@
-
 /**
  * Why a configured redirect URI cannot be on an allow-list, or undefined: https, http on a loopback host, or a
  * native app's reverse-domain private-use scheme like `com.example.app:/oauth2redirect` (RFC 8252 7.1). No fragment

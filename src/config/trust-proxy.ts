@@ -26,11 +26,16 @@ const isAddressOrCidr = (entry: string) => {
 export const trustProxy = variable<TrustProxy>(false, (value, report) => {
   if (/^(false|0|no|off)$/i.test(value)) return false;
   if (/^(true|1|yes|on)$/i.test(value)) return true;
-  const entries = value.split(',').map((s) => s.trim()).filter(Boolean);
+  const entries = value
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
   const bad = entries.filter((entry) => !isAddressOrCidr(entry));
-  if (bad.length > 0) report(`must be false, or the proxies' IP addresses / CIDR ranges (or loopback, linklocal, uniquelocal); "${bad[0]}" is none of these`);
+  if (bad.length > 0)
+    report(`must be false, or the proxies' IP addresses / CIDR ranges (or loopback, linklocal, uniquelocal); "${bad[0]}" is none of these`);
   return entries;
 });
 
-export const TRUST_PROXY_TRUE_REFUSED = 'must not be true in production: it trusts every X-Forwarded-For entry, which clients write themselves '
-  + '(so any client picks its own address for the per-IP rate limit). Give the addresses of the proxies in front of this API instead (TRUST_PROXY=10.0.0.0/8, or uniquelocal)';
+export const TRUST_PROXY_TRUE_REFUSED =
+  'must not be true in production: it trusts every X-Forwarded-For entry, which clients write themselves ' +
+  '(so any client picks its own address for the per-IP rate limit). Give the addresses of the proxies in front of this API instead (TRUST_PROXY=10.0.0.0/8, or uniquelocal)';

@@ -3,9 +3,9 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { QueryFailedError, type DataSource } from 'typeorm';
 import { associationContext } from '../../test/support/association-context.js';
 import { createMigratedSqlite } from '../../test/support/sqlite-data-source.js';
+import { SocialUserStep } from '../users/association/steps/social-user.step.js';
 import { SocialAccount } from '../users/entities/social-account.entity.js';
 import { User } from '../users/entities/user.entity.js';
-import { SocialUserStep } from '../users/association/steps/social-user.step.js';
 import { insertRow } from './entity-rows.js';
 import { isUniqueViolation } from './transaction-runner.js';
 
@@ -18,14 +18,34 @@ describe('entity-rows', () => {
   });
   afterAll(() => dataSource?.destroy());
 
-  const newUser = (): User => dataSource.manager.create(User, {
-    id: randomUUID(), username: `u-${randomUUID().slice(0, 8)}`, email: null, emailVerified: false, unverifiedEmail: 'ann@example.com',
-    name: 'Ann', firstName: null, lastName: null, picture: null, isActive: true, createdAt: new Date('2026-01-02T03:04:05.678Z'), updatedAt: new Date(),
-  });
-  const newAccount = (user: User): SocialAccount => dataSource.manager.create(SocialAccount, {
-    id: randomUUID(), userId: user.id, provider: 'google', uid: randomUUID(), extraData: { hd: 'example.com', scopes: ['a', 'b'] },
-    accessTokenEncrypted: null, refreshTokenEncrypted: null, tokenExpiresAt: new Date('2026-03-01T00:00:00.000Z'), createdAt: new Date(), updatedAt: new Date(),
-  });
+  const newUser = (): User =>
+    dataSource.manager.create(User, {
+      id: randomUUID(),
+      username: `u-${randomUUID().slice(0, 8)}`,
+      email: null,
+      emailVerified: false,
+      unverifiedEmail: 'ann@example.com',
+      name: 'Ann',
+      firstName: null,
+      lastName: null,
+      picture: null,
+      isActive: true,
+      createdAt: new Date('2026-01-02T03:04:05.678Z'),
+      updatedAt: new Date(),
+    });
+  const newAccount = (user: User): SocialAccount =>
+    dataSource.manager.create(SocialAccount, {
+      id: randomUUID(),
+      userId: user.id,
+      provider: 'google',
+      uid: randomUUID(),
+      extraData: { hd: 'example.com', scopes: ['a', 'b'] },
+      accessTokenEncrypted: null,
+      refreshTokenEncrypted: null,
+      tokenExpiresAt: new Date('2026-03-01T00:00:00.000Z'),
+      createdAt: new Date(),
+      updatedAt: new Date(),
+    });
 
   it('should store a row that findOne reads back as given (dates, booleans, simple-json)', async () => {
     const user = newUser();
@@ -40,7 +60,11 @@ describe('entity-rows', () => {
     const account = newAccount(user);
     await insertRow(dataSource.manager, User, user);
     await insertRow(dataSource.manager, SocialAccount, account);
-    const context = associationContext(dataSource.manager, { uid: account.uid, emailVerified: false, emailTrustedForLinking: false }, { uid: account.uid });
+    const context = associationContext(
+      dataSource.manager,
+      { uid: account.uid, emailVerified: false, emailTrustedForLinking: false },
+      { uid: account.uid },
+    );
 
     await new SocialUserStep().run(context);
 

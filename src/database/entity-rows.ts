@@ -33,7 +33,10 @@ function columnsOf(metadata: EntityMetadata): ColumnMetadata[] {
   let columns = storedColumns.get(metadata);
   if (!columns) {
     const seen = new Set<string>();
-    storedColumns.set(metadata, (columns = metadata.columns.filter((c) => !c.isVirtual && !seen.has(c.databaseName) && seen.add(c.databaseName))));
+    storedColumns.set(
+      metadata,
+      (columns = metadata.columns.filter((c) => !c.isVirtual && !seen.has(c.databaseName) && seen.add(c.databaseName))),
+    );
   }
   return columns;
 }
@@ -66,7 +69,11 @@ const insertStatements = new WeakMap<DataSource, Map<EntityMetadata, InsertState
  * INSERT of one row with every column given (no defaults, no follow-up SELECT of generated columns), prepared once
  * per entity: the callers make their ids and timestamps themselves. A missing column is a programming error.
  */
-export async function insertRow<T extends ObjectLiteral>(manager: EntityManager, entity: EntityTarget<T>, values: Partial<T>): Promise<void> {
+export async function insertRow<T extends ObjectLiteral>(
+  manager: EntityManager,
+  entity: EntityTarget<T>,
+  values: Partial<T>,
+): Promise<void> {
   const dataSource = manager.connection;
   const { statement, columns } = insertStatementOf(dataSource, dataSource.getMetadata(entity));
   await statement.rows(valuesOf(dataSource, columns, values), manager);
@@ -79,7 +86,12 @@ const insertsUnlessTaken = new WeakMap<DataSource, Map<string, PreparedStatement
  * NOTHING`, PostgreSQL and SQLite alike): false then. For a unique value the caller can replace, such as a username,
  * where meeting the index would abort the whole transaction; any other unique column still fails the INSERT.
  */
-export async function insertRowUnlessTaken<T extends ObjectLiteral>(manager: EntityManager, entity: EntityTarget<T>, values: Partial<T>, property: keyof T & string): Promise<boolean> {
+export async function insertRowUnlessTaken<T extends ObjectLiteral>(
+  manager: EntityManager,
+  entity: EntityTarget<T>,
+  values: Partial<T>,
+  property: keyof T & string,
+): Promise<boolean> {
   const dataSource = manager.connection;
   const metadata = dataSource.getMetadata(entity);
   const { statement, columns } = insertStatementOf(dataSource, metadata);
@@ -90,7 +102,7 @@ export async function insertRowUnlessTaken<T extends ObjectLiteral>(manager: Ent
   if (!unlessTaken) {
     const { driver } = dataSource;
     const column = metadata.findColumnWithPropertyName(property)!;
-    const primary = metadata.primaryColumns[0]!;
+    const primary = metadata.primaryColumns[0];
     const sql = `${statement.sql} ON CONFLICT (${driver.escape(column.databaseName)}) DO NOTHING RETURNING ${driver.escape(primary.databaseName)}`;
     statements.set(key, (unlessTaken = PreparedStatement.for(dataSource, sql)));
   }
@@ -118,7 +130,7 @@ export async function insertRows(manager: EntityManager, rows: RowInsert[]): Pro
     return;
   }
   const inserts = rows.map((row) => insertStatementOf(dataSource, dataSource.getMetadata(row.entity)));
-  const params = rows.flatMap((row, i) => valuesOf(dataSource, inserts[i]!.columns, row.values));
+  const params = rows.flatMap((row, i) => valuesOf(dataSource, inserts[i].columns, row.values));
   await combinedInsertOf(dataSource, inserts).rows(params, manager);
 }
 
@@ -136,7 +148,10 @@ function combinedInsertOf(dataSource: DataSource, inserts: InsertStatement[]): P
       return statement.sql.replace(/\$(\d+)/g, (_, n: string) => `$${Number(n) + shift}`);
     });
     const last = sqls.pop()!;
-    statements.set(key, (combined = PreparedStatement.for(dataSource, `WITH ${sqls.map((sql, i) => `w${i} AS (${sql})`).join(', ')} ${last}`)));
+    statements.set(
+      key,
+      (combined = PreparedStatement.for(dataSource, `WITH ${sqls.map((sql, i) => `w${i} AS (${sql})`).join(', ')} ${last}`)),
+    );
   }
   return combined;
 }
@@ -169,5 +184,8 @@ function insertStatementOf(dataSource: DataSource, metadata: EntityMetadata): In
 /** `SELECT <every column> FROM <table> WHERE <where>`, `where` in the driver's placeholders: rows for `hydrate`. */
 export function selectWhere(dataSource: DataSource, entity: EntityTarget<ObjectLiteral>, where: string): PreparedStatement {
   const metadata = dataSource.getMetadata(entity);
-  return PreparedStatement.for(dataSource, `SELECT ${selectList(dataSource, entity, 't', '')} FROM ${tableOf(dataSource, metadata)} t WHERE ${where}`);
+  return PreparedStatement.for(
+    dataSource,
+    `SELECT ${selectList(dataSource, entity, 't', '')} FROM ${tableOf(dataSource, metadata)} t WHERE ${where}`,
+  );
 }

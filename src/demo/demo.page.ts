@@ -4,11 +4,12 @@
  */
 import { cspHashSource } from '../common/security/helmet.js';
 
-const STYLE = 'body{font:16px system-ui,sans-serif;max-width:52rem;margin:2rem auto;padding:0 1rem}'
-  + 'button{font:inherit;padding:.35rem .7rem;margin:.2rem .4rem .2rem 0}pre{background:#f4f4f4;padding:.6rem;overflow:auto;font-size:13px}'
-  + '.error{color:#a00}.status{color:#060}.muted{color:#555}[hidden]{display:none!important}li{margin:.4rem 0}'
-  + 'section{border-top:1px solid #ddd;margin-top:1.2rem}label{display:inline-block;min-width:7rem}input{font:inherit;margin:.15rem 0}'
-  + 'table{border-collapse:collapse;font-size:14px}td,th{text-align:left;padding:.25rem .6rem .25rem 0;vertical-align:top}';
+const STYLE =
+  'body{font:16px system-ui,sans-serif;max-width:52rem;margin:2rem auto;padding:0 1rem}' +
+  'button{font:inherit;padding:.35rem .7rem;margin:.2rem .4rem .2rem 0}pre{background:#f4f4f4;padding:.6rem;overflow:auto;font-size:13px}' +
+  '.error{color:#a00}.status{color:#060}.muted{color:#555}[hidden]{display:none!important}li{margin:.4rem 0}' +
+  'section{border-top:1px solid #ddd;margin-top:1.2rem}label{display:inline-block;min-width:7rem}input{font:inherit;margin:.15rem 0}' +
+  'table{border-collapse:collapse;font-size:14px}td,th{text-align:left;padding:.25rem .6rem .25rem 0;vertical-align:top}';
 
 export const DEMO_CSP_DIRECTIVES = {
   defaultSrc: ["'none'"],

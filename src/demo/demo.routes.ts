@@ -23,8 +23,10 @@ export function registerDemo(fastify: FastifyInstance, config: AppConfig): void 
   void fastify.register(async (scope) => {
     // A page that holds tokens is never cached, nor is its script (it changes with the API it talks to).
     scope.get('/demo', { helmet: PAGE_HELMET }, (_req, reply) =>
-      reply.header('cache-control', 'no-store').type('text/html; charset=utf-8').send(DEMO_PAGE));
+      reply.header('cache-control', 'no-store').type('text/html; charset=utf-8').send(DEMO_PAGE),
+    );
     scope.get('/demo/app.js', (_req, reply) =>
-      reply.header('cache-control', 'no-cache').type('text/javascript; charset=utf-8').send(DEMO_SCRIPT));
+      reply.header('cache-control', 'no-cache').type('text/javascript; charset=utf-8').send(DEMO_SCRIPT),
+    );
   });
 }

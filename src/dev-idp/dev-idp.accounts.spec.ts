@@ -20,7 +20,11 @@ describe(slugify.name, () => {
 describe(devIdpClaims.name, () => {
   it('should give a verified address under .localhost and a name made from the subject', () => {
     expect(devIdpClaims('ada-lovelace')).toEqual({
-      sub: 'ada-lovelace', name: 'Ada Lovelace', preferred_username: 'ada-lovelace', email: 'ada-lovelace@dev-idp.localhost', email_verified: true,
+      sub: 'ada-lovelace',
+      name: 'Ada Lovelace',
+      preferred_username: 'ada-lovelace',
+      email: 'ada-lovelace@dev-idp.localhost',
+      email_verified: true,
     });
   });
 });

@@ -24,7 +24,10 @@ export interface DevIdpClaims {
 
 /** `.localhost` (RFC 6761) can never be a real mailbox, so these addresses cannot collide with anyone's. */
 export function devIdpClaims(sub: string): DevIdpClaims {
-  const name = sub.split('-').map((word) => word.charAt(0).toUpperCase() + word.slice(1)).join(' ');
+  const name = sub
+    .split('-')
+    .map((word) => word.charAt(0).toUpperCase() + word.slice(1))
+    .join(' ');
   return { sub, name, preferred_username: sub, email: `${sub}@dev-idp.localhost`, email_verified: true };
 }
 

@@ -38,4 +38,5 @@ export function devIdpProviderConfig(config: AppConfig): OidcProviderConfig {
 }
 
 /** What the registry adds to the declared providers: the dev IdP when it is on, nothing otherwise. */
-export const devIdpProviders = (config: AppConfig): OidcProviderConfig[] => (config.browser.devIdp.enabled ? [devIdpProviderConfig(config)] : []);
+export const devIdpProviders = (config: AppConfig): OidcProviderConfig[] =>
+  config.browser.devIdp.enabled ? [devIdpProviderConfig(config)] : [];

@@ -24,18 +24,29 @@ async function detailsOf(provider: OidcProvider, req: InteractionRequest, reply:
   return undefined;
 }
 
-export function registerInteraction(scope: FastifyInstance, provider: OidcProvider, basePath: string, helmet: Omit<FastifyHelmetOptions, 'global'>): void {
+export function registerInteraction(
+  scope: FastifyInstance,
+  provider: OidcProvider,
+  basePath: string,
+  helmet: Omit<FastifyHelmetOptions, 'global'>,
+): void {
   // Only the two small forms below are read here; everything else under the dev IdP goes unparsed to oidc-provider.
   scope.removeAllContentTypeParsers();
-  scope.addContentTypeParser('application/x-www-form-urlencoded', { parseAs: 'string', bodyLimit: 4096 }, (_req, body, done) => done(null, parse(body as string)));
+  scope.addContentTypeParser('application/x-www-form-urlencoded', { parseAs: 'string', bodyLimit: 4096 }, (_req, body, done) =>
+    done(null, parse(body as string)),
+  );
   const page = (uid: string, form: { clientId: string; username?: string; problem?: string }) =>
     loginPage({ action: `${basePath}/interaction/${uid}`, cancelAction: `${basePath}/interaction/${uid}/abort`, ...form });
 
   scope.get('/interaction/:uid', { helmet }, async (req: InteractionRequest, reply) => {
     const details = await detailsOf(provider, req, reply);
     if (!details) return reply;
-    if (details.prompt.name !== 'login') return reply.code(501).type('text/html; charset=utf-8').send(errorPage('unsupported prompt', details.prompt.name));
-    return reply.header('cache-control', 'no-store').type('text/html; charset=utf-8').send(page(details.uid, { clientId: String(details.params.client_id) }));
+    if (details.prompt.name !== 'login')
+      return reply.code(501).type('text/html; charset=utf-8').send(errorPage('unsupported prompt', details.prompt.name));
+    return reply
+      .header('cache-control', 'no-store')
+      .type('text/html; charset=utf-8')
+      .send(page(details.uid, { clientId: String(details.params.client_id) }));
   });
 
   scope.post('/interaction/:uid', { helmet }, async (req: InteractionRequest, reply) => {
@@ -45,9 +56,15 @@ export function registerInteraction(scope: FastifyInstance, provider: OidcProvid
     const accountId = slugify(username);
     if (!accountId) {
       const problem = 'Type a username with at least one letter or digit.';
-      return reply.code(400).type('text/html; charset=utf-8').send(page(details.uid, { clientId: String(details.params.client_id), username, problem }));
+      return reply
+        .code(400)
+        .type('text/html; charset=utf-8')
+        .send(page(details.uid, { clientId: String(details.params.client_id), username, problem }));
     }
-    return reply.redirect(await provider.interactionResult(req.raw, reply.raw, { login: { accountId } }, { mergeWithLastSubmission: false }), 303);
+    return reply.redirect(
+      await provider.interactionResult(req.raw, reply.raw, { login: { accountId } }, { mergeWithLastSubmission: false }),
+      303,
+    );
   });
 
   scope.post('/interaction/:uid/abort', { helmet }, async (req: InteractionRequest, reply) => {

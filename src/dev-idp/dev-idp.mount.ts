@@ -16,7 +16,10 @@ import { createDevIdpProvider } from './dev-idp.provider.js';
  * script hashes to it, e.g. for form_post), and no `Cross-Origin-Opener-Policy`, which in a popup sign-in would
  * cut the popup off from the page that opened it.
  */
-const HELMET = { contentSecurityPolicy: { useDefaults: false, directives: DEV_IDP_CSP_DIRECTIVES }, crossOriginOpenerPolicy: false } as const;
+const HELMET = {
+  contentSecurityPolicy: { useDefaults: false, directives: DEV_IDP_CSP_DIRECTIVES },
+  crossOriginOpenerPolicy: false,
+} as const;
 
 /** Called from setupApp; does nothing unless DEV_IDP_ENABLED (by default: development only). */
 export function registerDevIdp(fastify: FastifyInstance, config: AppConfig, logger: AppLogger): void {
@@ -24,12 +27,21 @@ export function registerDevIdp(fastify: FastifyInstance, config: AppConfig, logg
   if (!enabled) return;
   const issuer = devIdpIssuer(config);
   if (config.nodeEnv === 'production') {
-    logger.warn(`DEV_IDP_FORCE is set: the development identity provider at ${issuer} signs anyone in as anyone they type. Never in a real deployment.`, 'DevIdp');
+    logger.warn(
+      `DEV_IDP_FORCE is set: the development identity provider at ${issuer} signs anyone in as anyone they type. Never in a real deployment.`,
+      'DevIdp',
+    );
   }
   void fastify.register(async (scope) => {
     const provider = await createDevIdpProvider(config, logger);
     void scope.register(async (forms) => registerInteraction(forms, provider, new URL(issuer).pathname, HELMET), { prefix: path });
-    mountRaw(scope, provider.callback(), new URL(issuer).pathname, [{ methods: ['GET', 'POST'], url: `${path}/*`, inner: underPrefix(path) }], HELMET);
+    mountRaw(
+      scope,
+      provider.callback(),
+      new URL(issuer).pathname,
+      [{ methods: ['GET', 'POST'], url: `${path}/*`, inner: underPrefix(path) }],
+      HELMET,
+    );
     logger.log(`Development identity provider at ${issuer} (any username signs in)`, 'DevIdp');
   });
 }

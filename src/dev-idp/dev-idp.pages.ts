@@ -4,9 +4,10 @@
  */
 import { cspHashSource } from '../common/security/helmet.js';
 
-const STYLE = 'body{font:16px system-ui,sans-serif;max-width:26rem;margin:3rem auto;padding:0 1rem}'
-  + 'input,button{font:inherit;padding:.4rem .6rem}input{width:100%;box-sizing:border-box;margin:.3rem 0 1rem}'
-  + '.note{color:#555}.error{color:#a00}form.cancel{margin-top:1rem}';
+const STYLE =
+  'body{font:16px system-ui,sans-serif;max-width:26rem;margin:3rem auto;padding:0 1rem}' +
+  'input,button{font:inherit;padding:.4rem .6rem}input{width:100%;box-sizing:border-box;margin:.3rem 0 1rem}' +
+  '.note{color:#555}.error{color:#a00}form.cancel{margin-top:1rem}';
 
 /** Set on the dev IdP's responses by route (helmet), instead of our API's `default-src 'none'` alone. */
 export const DEV_IDP_CSP_DIRECTIVES = {
@@ -34,8 +35,16 @@ ${body}
 `;
 }
 
-export function loginPage(options: { action: string; cancelAction: string; clientId: string; username?: string; problem?: string }): string {
-  return layout('Dev IdP — sign in', `<p class="note">Development identity provider — any username signs in. There is no password.</p>
+export function loginPage(options: {
+  action: string;
+  cancelAction: string;
+  clientId: string;
+  username?: string;
+  problem?: string;
+}): string {
+  return layout(
+    'Dev IdP — sign in',
+    `<p class="note">Development identity provider — any username signs in. There is no password.</p>
 <p>Signing in to <strong>${escape(options.clientId)}</strong>.</p>
 ${options.problem ? `<p class="error" role="alert">${escape(options.problem)}</p>` : ''}
 <form method="post" action="${escape(options.action)}">
@@ -43,10 +52,14 @@ ${options.problem ? `<p class="error" role="alert">${escape(options.problem)}</p
 <input id="username" name="username" value="${escape(options.username ?? '')}" autocomplete="off" autofocus required maxlength="60">
 <button type="submit">Sign in</button>
 </form>
-<form class="cancel" method="post" action="${escape(options.cancelAction)}"><button type="submit">Cancel</button></form>`);
+<form class="cancel" method="post" action="${escape(options.cancelAction)}"><button type="submit">Cancel</button></form>`,
+  );
 }
 
 export function errorPage(error: string, description?: string): string {
-  return layout('Dev IdP — error', `<p class="error" role="alert"><strong>${escape(error)}</strong>${description ? `: ${escape(description)}` : ''}</p>
-<p class="note">Start the sign-in again from the app.</p>`);
+  return layout(
+    'Dev IdP — error',
+    `<p class="error" role="alert"><strong>${escape(error)}</strong>${description ? `: ${escape(description)}` : ''}</p>
+<p class="note">Start the sign-in again from the app.</p>`,
+  );
 }

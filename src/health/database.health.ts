@@ -17,7 +17,10 @@ export class DatabaseHealth {
   ) {}
 
   check(): HealthCheckAttempt<'database'> {
-    return this.indicators.check('database').attempt(() => this.probe()).withTimeout(HEALTH_CHECK_TIMEOUT_MS);
+    return this.indicators
+      .check('database')
+      .attempt(() => this.probe())
+      .withTimeout(HEALTH_CHECK_TIMEOUT_MS);
   }
 
   private async probe(): Promise<void> {

@@ -22,7 +22,10 @@ export class RedisHealth {
   }
 
   check(): HealthCheckAttempt<'redis'> {
-    return this.indicators.check('redis').attempt(() => this.probe()).withTimeout(HEALTH_CHECK_TIMEOUT_MS);
+    return this.indicators
+      .check('redis')
+      .attempt(() => this.probe())
+      .withTimeout(HEALTH_CHECK_TIMEOUT_MS);
   }
 
   private async probe(): Promise<void> {

@@ -16,7 +16,7 @@ function setup(): { sut: LoginMetricsInterceptor; records: Array<[string, string
 const handler = (result: ReturnType<CallHandler['handle']>): CallHandler => ({ handle: () => result });
 
 describe(LoginMetricsInterceptor.name, () => {
-  it('should record a success once, timed from the request\'s arrival, and pass the answer on', async () => {
+  it("should record a success once, timed from the request's arrival, and pass the answer on", async () => {
     const { sut, records, context } = setup();
 
     await expect(lastValueFrom(sut.intercept(context, handler(of('tokens'))))).resolves.toBe('tokens');

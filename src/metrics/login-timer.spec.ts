@@ -14,7 +14,7 @@ describe(LoginTimer.name, () => {
 
     await expect(sut.observe(Promise.resolve('tokens'))).resolves.toBe('tokens');
     expect(records).toEqual([['success', expect.any(Number)]]);
-    expect(records[0]![1]).toBeGreaterThanOrEqual(0);
+    expect(records[0][1]).toBeGreaterThanOrEqual(0);
   });
 
   it('should record the code the client is answered with, and rethrow', async () => {
@@ -26,7 +26,10 @@ describe(LoginTimer.name, () => {
   });
 
   it('should label errors that are not ours as the filter answers them, never by their message', () => {
-    const cases: Array<[unknown, string]> = [[new BadRequestException(['bad']), 'validation_failed'], [new Error('ECONNRESET at 10.0.0.7'), 'internal_error']];
+    const cases: Array<[unknown, string]> = [
+      [new BadRequestException(['bad']), 'validation_failed'],
+      [new Error('ECONNRESET at 10.0.0.7'), 'internal_error'],
+    ];
     for (const [error, outcome] of cases) {
       const { sut, records } = timer();
       sut.failed(error);

@@ -59,9 +59,8 @@ export class MetricsEndpoint implements OnApplicationBootstrap, OnApplicationShu
   private async listen(port: number, token: string | undefined): Promise<Server> {
     const server = createServer((req, res) => {
       const path = (req.url ?? '').split('?')[0];
-      const answer = req.method === 'GET' && path === METRICS_PATH
-        ? scrape(this.metrics, token, req.headers.authorization)
-        : Promise.resolve(NOT_FOUND);
+      const answer =
+        req.method === 'GET' && path === METRICS_PATH ? scrape(this.metrics, token, req.headers.authorization) : Promise.resolve(NOT_FOUND);
       answer.then(
         ({ status, headers, body }) => res.writeHead(status, headers).end(body),
         (error: unknown) => {

@@ -69,7 +69,8 @@ export class MetricsService {
   requestCompleted(method: string, route: string, statusCode: number, seconds: number): void {
     const byMethod = this.requestSeries.get(route) ?? setAndReturn(this.requestSeries, route, new Map<string, Map<number, Observer>>());
     const byStatus = byMethod.get(method) ?? setAndReturn(byMethod, method, new Map<number, Observer>());
-    const series = byStatus.get(statusCode) ?? setAndReturn(byStatus, statusCode, this.requestDuration.labels(method, route, String(statusCode)));
+    const series =
+      byStatus.get(statusCode) ?? setAndReturn(byStatus, statusCode, this.requestDuration.labels(method, route, String(statusCode)));
     series.observe(seconds);
   }
 

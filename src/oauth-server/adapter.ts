@@ -65,7 +65,10 @@ const epoch = (date: Date): number => Math.floor(date.getTime() / 1000);
 export class TypeOrmAdapter implements OidcAdapter {
   private readonly records: Repository<OAuthRecord>;
 
-  constructor(private readonly model: string, private readonly deps: AdapterDependencies) {
+  constructor(
+    private readonly model: string,
+    private readonly deps: AdapterDependencies,
+  ) {
     this.records = deps.dataSource.getRepository(OAuthRecord);
   }
 
@@ -114,7 +117,8 @@ export class TypeOrmAdapter implements OidcAdapter {
 
   async consume(id: string): Promise<void> {
     const consumed = await this.deps.tx.run((manager) =>
-      manager.update(OAuthRecord, { model: this.model, idHash: sha256Hex(id), consumedAt: IsNull() }, { consumedAt: new Date() }));
+      manager.update(OAuthRecord, { model: this.model, idHash: sha256Hex(id), consumedAt: IsNull() }, { consumedAt: new Date() }),
+    );
     if (!consumed.affected) throw this.deps.alreadyConsumed();
   }
 
@@ -142,7 +146,12 @@ export class TypeOrmAdapter implements OidcAdapter {
 }
 
 /** The id of this user's newest unexpired grant to this client, if any. */
-export async function latestGrantId(dataSource: DataSource, box: SecretBox, accountId: string, clientId: string): Promise<string | undefined> {
+export async function latestGrantId(
+  dataSource: DataSource,
+  box: SecretBox,
+  accountId: string,
+  clientId: string,
+): Promise<string | undefined> {
   const row = await dataSource.getRepository(OAuthRecord).findOne({
     where: { model: 'Grant', accountId, clientId, expiresAt: MoreThan(new Date()) },
     order: { createdAt: 'DESC' },

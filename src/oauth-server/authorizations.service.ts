@@ -1,14 +1,14 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { MoreThan, type Repository } from 'typeorm';
-import type { ClientInfo } from '../auth/tokens/refresh-token.service.js';
 import { AuditTrail } from '../audit/audit-trail.service.js';
+import type { ClientInfo } from '../auth/tokens/refresh-token.service.js';
 import { AppError } from '../common/errors/app-error.js';
 import { APP_CONFIG, type AppConfig } from '../config/app-config.js';
 import { TransactionRunner } from '../database/transaction-runner.js';
 import { ApplicationsService } from './applications/applications.service.js';
-import { OAuthRecord } from './oauth-record.entity.js';
 import { apiResource } from './oauth-provider.service.js';
+import { OAuthRecord } from './oauth-record.entity.js';
 import { GrantLiveness } from './tokens/grant-liveness.js';
 
 /** A user's grants (oidc-provider's `Grant` rows, one per application they consented to), listed and revoked. */
@@ -24,16 +24,27 @@ export class AuthorizationsService {
   ) {}
 
   async list(userId: string) {
-    const grants = await this.records.find({ where: { model: 'Grant', accountId: userId, expiresAt: MoreThan(new Date()) }, order: { createdAt: 'ASC' } });
+    const grants = await this.records.find({
+      where: { model: 'Grant', accountId: userId, expiresAt: MoreThan(new Date()) },
+      order: { createdAt: 'ASC' },
+    });
     const resource = apiResource(this.config);
-    return Promise.all(grants.map(async (grant) => {
-      const payload = JSON.parse(grant.payload) as { openid?: { scope?: string }; resources?: Record<string, string> };
-      const scopes = new Set([...(payload.openid?.scope ?? '').split(' '), ...(payload.resources?.[resource] ?? '').split(' ')].filter(Boolean));
-      const client = grant.clientId ? await this.applications.clientMetadata(grant.clientId) : undefined;
-      return {
-        id: grant.idHash, client_id: grant.clientId ?? '', client_name: String(client?.client_name ?? grant.clientId ?? ''), scopes: [...scopes], created_at: grant.createdAt.toISOString(),
-      };
-    }));
+    return Promise.all(
+      grants.map(async (grant) => {
+        const payload = JSON.parse(grant.payload) as { openid?: { scope?: string }; resources?: Record<string, string> };
+        const scopes = new Set(
+          [...(payload.openid?.scope ?? '').split(' '), ...(payload.resources?.[resource] ?? '').split(' ')].filter(Boolean),
+        );
+        const client = grant.clientId ? await this.applications.clientMetadata(grant.clientId) : undefined;
+        return {
+          id: grant.idHash,
+          client_id: grant.clientId ?? '',
+          client_name: String(client?.client_name ?? grant.clientId ?? ''),
+          scopes: [...scopes],
+          created_at: grant.createdAt.toISOString(),
+        };
+      }),
+    );
   }
 
   /** The grant and everything issued under it (codes, refresh tokens); its access tokens stop at our API (GrantLiveness). */

@@ -18,21 +18,24 @@ export function authorizeByPost(callback: RawCallback): RawCallback {
   return (req, res) => {
     const path = req.url!.split('?')[0];
     if (req.method !== 'POST' || path !== '/authorize') return callback(req, res);
-    void readForm(req).then((form) => {
-      if (form === undefined) return void answer(res, 413, 'payload_too_large');
-      if (form === null) return void answer(res, 415, 'unsupported_media_type');
-      req.method = 'GET';
-      req.url = `/authorize?${form}`;
-      (req as { originalUrl?: string }).originalUrl = (req as { originalUrl?: string }).originalUrl?.split('?')[0].concat(`?${form}`);
-      for (const header of ['content-type', 'content-length', 'transfer-encoding']) delete req.headers[header];
-      callback(req, res);
-    }, () => answer(res, 400, 'invalid_request'));
+    void readForm(req).then(
+      (form) => {
+        if (form === undefined) return void answer(res, 413, 'payload_too_large');
+        if (form === null) return void answer(res, 415, 'unsupported_media_type');
+        req.method = 'GET';
+        req.url = `/authorize?${form}`;
+        (req as { originalUrl?: string }).originalUrl = (req as { originalUrl?: string }).originalUrl?.split('?')[0].concat(`?${form}`);
+        for (const header of ['content-type', 'content-length', 'transfer-encoding']) delete req.headers[header];
+        callback(req, res);
+      },
+      () => answer(res, 400, 'invalid_request'),
+    );
   };
 }
 
 /** The form body as a query string; `null` when it is not a form, `undefined` when it is too large. */
 async function readForm(req: IncomingMessage): Promise<string | null | undefined> {
-  const type = (req.headers['content-type'] ?? '').split(';')[0]!.trim().toLowerCase();
+  const type = (req.headers['content-type'] ?? '').split(';')[0].trim().toLowerCase();
   if (type !== FORM) {
     req.resume();
     return null;
@@ -52,5 +55,10 @@ function answer(res: ServerResponse, status: number, error: string): void {
   res.statusCode = status;
   res.setHeader('content-type', 'application/json; charset=utf-8');
   res.setHeader('cache-control', 'no-store');
-  res.end(JSON.stringify({ error, error_description: 'the authorization endpoint takes GET, or POST with a form body (application/x-www-form-urlencoded)' }));
+  res.end(
+    JSON.stringify({
+      error,
+      error_description: 'the authorization endpoint takes GET, or POST with a form body (application/x-www-form-urlencoded)',
+    }),
+  );
 }

@@ -8,17 +8,17 @@ import { createHmac } from 'node:crypto';
 import { parse } from 'node:querystring';
 import type { FastifyHelmetOptions } from '@fastify/helmet';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { AuditTrail } from '../audit/audit-trail.service.js';
 import { INTERACTION_LOGIN_COOKIE } from '../auth/browser/authorization-states.js';
 import { readCookies, serializeCookie } from '../auth/browser/cookies.js';
 import type { LoginCodes } from '../auth/browser/login-codes.js';
 import type { RedirectFlowService } from '../auth/browser/redirect-flow.service.js';
+import { clientInfoOf } from '../auth/client-info.js';
 import { sha256 } from '../common/crypto/random.js';
 import { AppError } from '../common/errors/app-error.js';
 import type { AppConfig } from '../config/app-config.js';
 import type { IdentityProviderRegistry } from '../providers/identity-provider.registry.js';
 import type { UsersService } from '../users/users.service.js';
-import { AuditTrail } from '../audit/audit-trail.service.js';
-import { clientInfoOf } from '../auth/client-info.js';
 import { FIRST_PARTY } from './applications/applications.service.js';
 import { apiResource, cookieKeys } from './oauth-provider.service.js';
 import type { ServerInteractionDetails, ServerProvider } from './oidc-provider.types.js';
@@ -53,13 +53,15 @@ export function registerInteractions(scope: FastifyInstance, deps: InteractionDe
   const { config, provider } = deps;
   const base = `${config.oauthServer.path}/interaction`;
   const publicBase = `${config.browser.publicUrl}${base}`;
-  const secret = cookieKeys(config)[0]!;
+  const secret = cookieKeys(config)[0];
   /** The login code's verifier for this interaction: derived, so nothing needs storing between the two requests. */
   const verifierFor = (uid: string) => createHmac('sha256', secret).update(`interaction-login:${uid}`).digest('base64url');
 
   // Only empty form posts (the buttons) are read here.
   scope.removeAllContentTypeParsers();
-  scope.addContentTypeParser('application/x-www-form-urlencoded', { parseAs: 'string', bodyLimit: 1024 }, (_req, body, done) => done(null, parse(body as string)));
+  scope.addContentTypeParser('application/x-www-form-urlencoded', { parseAs: 'string', bodyLimit: 1024 }, (_req, body, done) =>
+    done(null, parse(body as string)),
+  );
 
   /** The interaction of this browser (its cookie) with this uid, or an error page: expired, or another tab's. */
   async function detailsOf(req: Req, reply: FastifyReply): Promise<ServerInteractionDetails | undefined> {
@@ -75,11 +77,17 @@ export function registerInteractions(scope: FastifyInstance, deps: InteractionDe
 
   async function clientOf(details: ServerInteractionDetails): Promise<ClientShown> {
     const client = await provider.Client.find(String(details.params.client_id));
-    return { name: client?.clientName ?? String(details.params.client_id), firstParty: client?.[FIRST_PARTY] === true, destination: destinationOf(details.params.redirect_uri) };
+    return {
+      name: client?.clientName ?? String(details.params.client_id),
+      firstParty: client?.[FIRST_PARTY] === true,
+      destination: destinationOf(details.params.redirect_uri),
+    };
   }
 
   function showLogin(reply: FastifyReply, details: ServerInteractionDetails, client: ClientShown, problem?: string, status = 200) {
-    const providers = deps.registry.list().filter((p) => p.codeFlow)
+    const providers = deps.registry
+      .list()
+      .filter((p) => p.codeFlow)
       .map((p) => ({ name: p.displayName, href: `${base}/${details.uid}/provider/${encodeURIComponent(p.id)}` }));
     return html(reply, status, loginPage({ client, providers, problem, abortAction: `${base}/${details.uid}/abort` }));
   }
@@ -99,17 +107,29 @@ export function registerInteractions(scope: FastifyInstance, deps: InteractionDe
     if (details.prompt.name !== 'consent') return html(reply, 400, errorPage('unsupported_prompt', details.prompt.name));
     const user = await deps.users.get(details.session!.accountId!).catch(() => undefined);
     if (!user) return showLogin(reply, details, client, 'Sign in again.');
-    const scopes = missingScopes(details).map((name) => ({ name, description: ALL_SCOPES[name]! }));
-    return html(reply, 200, consentPage({
-      client, scopes, userName: user.name ?? user.username, action: `${base}/${details.uid}/consent`, abortAction: `${base}/${details.uid}/abort`,
-    }));
+    const scopes = missingScopes(details).map((name) => ({ name, description: ALL_SCOPES[name] }));
+    return html(
+      reply,
+      200,
+      consentPage({
+        client,
+        scopes,
+        userName: user.name ?? user.username,
+        action: `${base}/${details.uid}/consent`,
+        abortAction: `${base}/${details.uid}/abort`,
+      }),
+    );
   });
 
   scope.get(`${base}/:uid/provider/:provider`, { helmet: { ...helmet, crossOriginOpenerPolicy: false } }, async (req: Req, reply) => {
     const details = await detailsOf(req, reply);
     if (!details) return reply;
     try {
-      const { location, cookie } = await deps.flow.startForInteraction(req.params.provider!, `${publicBase}/${details.uid}/login`, sha256(verifierFor(details.uid)));
+      const { location, cookie } = await deps.flow.startForInteraction(
+        req.params.provider!,
+        `${publicBase}/${details.uid}/login`,
+        sha256(verifierFor(details.uid)),
+      );
       return reply.header('set-cookie', serializeCookie(cookie)).header('cache-control', 'no-store').redirect(location, 302);
     } catch (error) {
       if (!(error instanceof AppError) || error.status >= 500) throw error;
@@ -121,16 +141,22 @@ export function registerInteractions(scope: FastifyInstance, deps: InteractionDe
     const details = await detailsOf(req, reply);
     if (!details) return reply;
     const cookiePath = `${new URL(publicBase).pathname}/${details.uid}/login`;
-    reply.header('set-cookie', serializeCookie({ name: INTERACTION_LOGIN_COOKIE, value: '', path: cookiePath, maxAgeSeconds: 0, secure: false, sameSite: 'lax' }));
+    reply.header(
+      'set-cookie',
+      serializeCookie({ name: INTERACTION_LOGIN_COOKIE, value: '', path: cookiePath, maxAgeSeconds: 0, secure: false, sameSite: 'lax' }),
+    );
     const outcome = new URLSearchParams(safeDecode(readCookies(req.headers.cookie)[INTERACTION_LOGIN_COOKIE] ?? ''));
     const client = await clientOf(details);
     const loginCode = outcome.get('login_code');
-    if (!loginCode) return showLogin(reply, details, client, outcome.get('error_description') ?? 'The sign-in did not finish; try again.', 400);
+    if (!loginCode)
+      return showLogin(reply, details, client, outcome.get('error_description') ?? 'The sign-in did not finish; try again.', 400);
     try {
       const signedIn = await deps.loginCodes.redeem(loginCode, verifierFor(details.uid));
       if (signedIn.kind !== 'signed-in') return showLogin(reply, details, client, signedIn.message, 400);
       const result = { login: { accountId: signedIn.userId, amr: ['fed'] } };
-      return reply.header('cache-control', 'no-store').redirect(await provider.interactionResult(req.raw, reply.raw, result, { mergeWithLastSubmission: false }), 303);
+      return reply
+        .header('cache-control', 'no-store')
+        .redirect(await provider.interactionResult(req.raw, reply.raw, result, { mergeWithLastSubmission: false }), 303);
     } catch (error) {
       if (!(error instanceof AppError) || error.status >= 500) throw error;
       return showLogin(reply, details, client, error.message, 400);
@@ -140,7 +166,8 @@ export function registerInteractions(scope: FastifyInstance, deps: InteractionDe
   scope.post(`${base}/:uid/consent`, { helmet }, async (req: Req, reply) => {
     const details = await detailsOf(req, reply);
     if (!details) return reply;
-    if (details.prompt.name !== 'consent' || !details.session?.accountId) return html(reply, 400, errorPage('invalid_request', 'Nothing to consent to here.'));
+    if (details.prompt.name !== 'consent' || !details.session?.accountId)
+      return html(reply, 400, errorPage('invalid_request', 'Nothing to consent to here.'));
     const { accountId } = details.session;
     const clientId = String(details.params.client_id);
     const existing = details.grantId ? await provider.Grant.find(details.grantId) : undefined;
@@ -152,9 +179,16 @@ export function registerInteractions(scope: FastifyInstance, deps: InteractionDe
       if (indicator === apiResource(config)) grant.addResourceScope(indicator, scopes.join(' '));
     }
     const grantId = await grant.save();
-    await deps.audit.recordAfter({ event: 'authorization_granted', userId: accountId, client: clientInfoOf(req), detail: { client_id: clientId } });
+    await deps.audit.recordAfter({
+      event: 'authorization_granted',
+      userId: accountId,
+      client: clientInfoOf(req),
+      detail: { client_id: clientId },
+    });
     const result = { consent: { grantId } };
-    return reply.header('cache-control', 'no-store').redirect(await provider.interactionResult(req.raw, reply.raw, result, { mergeWithLastSubmission: true }), 303);
+    return reply
+      .header('cache-control', 'no-store')
+      .redirect(await provider.interactionResult(req.raw, reply.raw, result, { mergeWithLastSubmission: true }), 303);
   });
 
   scope.post(`${base}/:uid/abort`, { helmet }, async (req: Req, reply) => {

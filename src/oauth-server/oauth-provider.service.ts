@@ -6,26 +6,33 @@
 import { hkdfSync } from 'node:crypto';
 import { Inject, Injectable, Logger, type OnModuleDestroy } from '@nestjs/common';
 import { DataSource } from 'typeorm';
+import { LoginService } from '../auth/login.service.js';
+import { ProviderStrategies } from '../auth/strategies/provider-strategies.js';
+import { SigningKeyService } from '../auth/tokens/signing-keys.service.js';
 import { SecretBox } from '../common/crypto/secret-box.js';
 import { APP_CONFIG, type AppConfig } from '../config/app-config.js';
 import { TransactionRunner } from '../database/transaction-runner.js';
-import { SigningKeyService } from '../auth/tokens/signing-keys.service.js';
 import { withNoticesLogged } from '../dev-idp/dev-idp.provider.js';
+import { IdentityProviderRegistry } from '../providers/identity-provider.registry.js';
 import { UsersService } from '../users/users.service.js';
 import { latestGrantId, purgeExpired, sha256Hex, typeOrmAdapterFactory, type AdapterPayload } from './adapter.js';
 import { clientSecretMatches, newClientSecret } from './applications/application-secrets.js';
-import { asClientMetadataError, configuredInitialAccessTokens, presentRegisteredClient, registeredInput, REGISTRATION_POLICY, registrationPolicy } from './registration.js';
 import { ApplicationsService, FIRST_PARTY, SCOPE_CEILING } from './applications/applications.service.js';
-import { userIsActive } from './tokens/account-state.js';
-import { GrantLiveness } from './tokens/grant-liveness.js';
-import { TOKEN_EXCHANGE, TOKEN_EXCHANGE_PARAMETERS, tokenExchangeHandler, type TokenExchangeDeps } from './token-exchange.js';
-import { IdentityProviderRegistry } from '../providers/identity-provider.registry.js';
-import { LoginService } from '../auth/login.service.js';
-import { ProviderStrategies } from '../auth/strategies/provider-strategies.js';
 import { CLAIMS_BY_SCOPE, claimsForScopes } from './claims.js';
 import type { KoaContext, OidcClient, ServerGrant, ServerProvider, ServerProviderModule } from './oidc-provider.types.js';
 import { errorPage } from './pages.js';
+import {
+  asClientMetadataError,
+  configuredInitialAccessTokens,
+  presentRegisteredClient,
+  registeredInput,
+  REGISTRATION_POLICY,
+  registrationPolicy,
+} from './registration.js';
 import { API_SCOPES, OIDC_SCOPES, SCOPE_NAMES } from './scopes.js';
+import { TOKEN_EXCHANGE, TOKEN_EXCHANGE_PARAMETERS, tokenExchangeHandler, type TokenExchangeDeps } from './token-exchange.js';
+import { userIsActive } from './tokens/account-state.js';
+import { GrantLiveness } from './tokens/grant-liveness.js';
 
 /** A non-literal specifier, as in the dev IdP: the module is typed in oidc-provider.types.ts. */
 const OIDC_PROVIDER: string = 'oidc-provider';
@@ -38,14 +45,17 @@ const RESOURCE_SCOPES = new Set([...Object.keys(API_SCOPES), 'openid', 'profile'
 export const apiResource = (config: AppConfig): string => `${config.browser.publicUrl}/`;
 
 /** The path our own interaction pages live at: `/oauth/interaction/:uid`. */
-export const interactionPath = (config: AppConfig, uid: string): string => `${new URL(config.browser.publicUrl).pathname.replace(/\/$/, '')}${config.oauthServer.path}/interaction/${uid}`;
+export const interactionPath = (config: AppConfig, uid: string): string =>
+  `${new URL(config.browser.publicUrl).pathname.replace(/\/$/, '')}${config.oauthServer.path}/interaction/${uid}`;
 
 /**
  * Cookie keys derived from ENCRYPTION_KEYS (HKDF, one purpose-bound key each, in the same order: the first signs,
  * all verify), so every instance signs cookies alike and a restart keeps sign-ins; never a key made per process.
  */
 export function cookieKeys(config: AppConfig): string[] {
-  return config.encryption.keys.map(({ key }) => Buffer.from(hkdfSync('sha256', key, Buffer.alloc(0), 'nest-social-auth oauth-server cookies', 32)).toString('base64url'));
+  return config.encryption.keys.map(({ key }) =>
+    Buffer.from(hkdfSync('sha256', key, Buffer.alloc(0), 'nest-social-auth oauth-server cookies', 32)).toString('base64url'),
+  );
 }
 
 @Injectable()
@@ -104,32 +114,59 @@ export class OAuthProviderService implements OnModuleDestroy {
     // With dynamic registration on, oidc-provider writes clients too: as applications, under our rules (registration.ts).
     const clients = dynamic.enabled
       ? {
-        ...this.applications.clientAdapter,
-        upsert: (id: string, metadata: AdapterPayload) => asClientMetadataError(Invalid, () => this.applications.saveRegistered(id, registeredInput(metadata), metadata.client_secret as string | undefined)),
-        destroy: (id: string) => this.applications.remove(id),
-      }
+          ...this.applications.clientAdapter,
+          upsert: (id: string, metadata: AdapterPayload) =>
+            asClientMetadataError(Invalid, () =>
+              this.applications.saveRegistered(id, registeredInput(metadata), metadata.client_secret as string | undefined),
+            ),
+          destroy: (id: string) => this.applications.remove(id),
+        }
       : this.applications.clientAdapter;
     const provider = new Provider(config.jwt.issuer, {
       adapter: typeOrmAdapterFactory({
-        dataSource: this.dataSource, tx: this.tx, box: this.box, clients,
+        dataSource: this.dataSource,
+        tx: this.tx,
+        box: this.box,
+        clients,
         initialAccessTokens: configuredInitialAccessTokens(dynamic.enabled ? dynamic.initialAccessTokenHashes : []),
         alreadyConsumed: () => new errors.InvalidGrant('grant request is invalid: already used'),
         refreshReuseGraceSeconds: settings.refreshReuseGraceSeconds,
       }),
       // Our signing keys, the very ones /.well-known/jwks.json publishes, with the same `kid`s.
-      jwks: { keys: this.keys.jwks.keys.map((jwk) => ({ ...(this.keys.find(jwk.kid)!.privateKey.export({ format: 'jwk' }) as object), kid: jwk.kid, alg: jwk.alg, use: 'sig' })) },
+      jwks: {
+        keys: this.keys.jwks.keys.map((jwk) => ({
+          ...(this.keys.find(jwk.kid)!.privateKey.export({ format: 'jwk' }) as object),
+          kid: jwk.kid,
+          alg: jwk.alg,
+          use: 'sig',
+        })),
+      },
       cookies: {
         keys: cookieKeys(config),
         names: { session: 'oauth_session', interaction: 'oauth_interaction', resume: 'oauth_resume' },
         long: cookieOptions,
         short: cookieOptions,
       },
-      routes: { authorization: '/authorize', token: '/token', revocation: '/revoke', introspection: '/introspect', jwks: '/jwks', registration: '/register', userinfo: '/me', end_session: '/logout' },
+      routes: {
+        authorization: '/authorize',
+        token: '/token',
+        revocation: '/revoke',
+        introspection: '/introspect',
+        jwks: '/jwks',
+        registration: '/register',
+        userinfo: '/me',
+        end_session: '/logout',
+      },
       responseTypes: ['code'],
       scopes: SCOPE_NAMES.filter((s) => s in OIDC_SCOPES),
       claims: { ...CLAIMS_BY_SCOPE },
       clientAuthMethods: ['client_secret_basic', 'client_secret_post', 'none'],
-      clientDefaults: { grant_types: ['authorization_code'], response_types: ['code'], id_token_signed_response_alg: algorithm, token_endpoint_auth_method: 'client_secret_basic' },
+      clientDefaults: {
+        grant_types: ['authorization_code'],
+        response_types: ['code'],
+        id_token_signed_response_alg: algorithm,
+        token_endpoint_auth_method: 'client_secret_basic',
+      },
       // No HS*: the client secret we hold is a hash, not a key (and must not become one).
       enabledJWA: {
         idTokenSigningAlgValues: [algorithm],
@@ -182,9 +219,17 @@ export class OAuthProviderService implements OnModuleDestroy {
         // A client learns about its own tokens only: by default oidc-provider lets any confidential client introspect
         // any token, which would tell one partner who uses another's app and with which scopes. Our own API verifies
         // tokens itself and needs no introspection right over others' (RFC 7662 §4: the server decides who may ask).
-        introspection: { enabled: true, allowedPolicy: async (_ctx: unknown, client: { clientId: string }, token: { clientId?: string }) => token.clientId === client.clientId },
+        introspection: {
+          enabled: true,
+          allowedPolicy: async (_ctx: unknown, client: { clientId: string }, token: { clientId?: string }) =>
+            token.clientId === client.clientId,
+        },
         // RFC 7009 §2.1: only the client the token was issued to may revoke it (oidc-provider's default rule, stated).
-        revocation: { enabled: true, allowedPolicy: async (_ctx: unknown, client: { clientId: string }, token: { clientId?: string }) => token.clientId === client.clientId },
+        revocation: {
+          enabled: true,
+          allowedPolicy: async (_ctx: unknown, client: { clientId: string }, token: { clientId?: string }) =>
+            token.clientId === client.clientId,
+        },
         clientCredentials: { enabled: true },
         // Dynamic client registration (RFC 7591/7592): off unless OAUTH_DYNAMIC_REGISTRATION_ENABLED, and then only
         // with a configured initial access token, whose policy holds the client to our rules (ADR 0024).
@@ -213,7 +258,8 @@ export class OAuthProviderService implements OnModuleDestroy {
       },
       // Names the grant in the token (as a hash: the grant id is none of the client's business), so our API
       // stops the token as soon as the grant is revoked (GrantLiveness).
-      extraTokenClaims: async (_ctx: unknown, token: { grantId?: string; kind: string }) => (token.grantId ? { gid: sha256Hex(token.grantId) } : undefined),
+      extraTokenClaims: async (_ctx: unknown, token: { grantId?: string; kind: string }) =>
+        token.grantId ? { gid: sha256Hex(token.grantId) } : undefined,
       clientBasedCORS: (_ctx: unknown, origin: string, client: OidcClient) =>
         client.clientAuthMethod === 'none' && client.redirectUris.some((uri) => URL.canParse(uri) && new URL(uri).origin === origin),
       renderError: async (ctx: KoaContext, out: { error: string; error_description?: string }) => {
@@ -224,10 +270,20 @@ export class OAuthProviderService implements OnModuleDestroy {
     // Koa knows only "behind a proxy or not": with TRUST_PROXY naming our proxies, take X-Forwarded-Proto for the
     // secure cookies; the issuer is fixed, so a forged X-Forwarded-Host builds no URL.
     provider.proxy = config.http.trustProxy !== false;
-    provider.registerGrantType(TOKEN_EXCHANGE, tokenExchangeHandler({
-      registry: this.registry, strategies: this.strategies, login: this.login, resource, resourceServerInfo, ceilingOf,
-      latestGrantId: (accountId, clientId) => this.latestGrantId(accountId, clientId), errors: errors as unknown as TokenExchangeDeps['errors'],
-    }), TOKEN_EXCHANGE_PARAMETERS);
+    provider.registerGrantType(
+      TOKEN_EXCHANGE,
+      tokenExchangeHandler({
+        registry: this.registry,
+        strategies: this.strategies,
+        login: this.login,
+        resource,
+        resourceServerInfo,
+        ceilingOf,
+        latestGrantId: (accountId, clientId) => this.latestGrantId(accountId, clientId),
+        errors: errors as unknown as TokenExchangeDeps['errors'],
+      }),
+      TOKEN_EXCHANGE_PARAMETERS,
+    );
     // The stored `client_secret` is the secret's hash (applications/application-secrets.ts).
     provider.Client.prototype.compareClientSecret = async function (this: { clientSecret?: string }, actual: string) {
       return clientSecretMatches(this.clientSecret, actual);
@@ -239,13 +295,19 @@ export class OAuthProviderService implements OnModuleDestroy {
 
       // Discovery names the one key set of this app, and our own userinfo endpoint (part of our API).
       if (ctx.oidc?.route === 'discovery' && ctx.body && typeof ctx.body === 'object') {
-        Object.assign(ctx.body, { jwks_uri: `${config.browser.publicUrl}/.well-known/jwks.json`, userinfo_endpoint: `${config.browser.publicUrl}${settings.path}/userinfo` });
+        Object.assign(ctx.body, {
+          jwks_uri: `${config.browser.publicUrl}/.well-known/jwks.json`,
+          userinfo_endpoint: `${config.browser.publicUrl}${settings.path}/userinfo`,
+        });
       }
     });
     // RFC 7009 revocation (and a reused code or refresh token) revokes the grant: its access tokens stop at our API.
     provider.on('grant.revoked', (_ctx, grantId) => void this.liveness.ended(sha256Hex(String(grantId))));
     provider.on('server_error', (_ctx, error) => this.logger.error(error instanceof Error ? error.stack : String(error)));
-    this.purger = setInterval(() => void this.purgeExpired().catch((error: Error) => this.logger.warn(`purge: ${error.message}`)), PURGE_EVERY_MS).unref();
+    this.purger = setInterval(
+      () => void this.purgeExpired().catch((error: Error) => this.logger.warn(`purge: ${error.message}`)),
+      PURGE_EVERY_MS,
+    ).unref();
     return provider;
   }
 
@@ -257,8 +319,9 @@ export class OAuthProviderService implements OnModuleDestroy {
     const { provider, client, session, result } = ctx.oidc;
     const accountId = session.accountId;
     if (!accountId) return undefined;
-    const provider_ = provider as unknown as ServerProvider;
-    const grantId = result?.consent?.grantId ?? session.grantIdFor(client.clientId) ?? (await this.latestGrantId(accountId, client.clientId));
+    const provider_ = provider as ServerProvider;
+    const grantId =
+      result?.consent?.grantId ?? session.grantIdFor(client.clientId) ?? (await this.latestGrantId(accountId, client.clientId));
     let grant = grantId ? await provider_.Grant.find(grantId) : undefined;
     if (grant && (grant.accountId !== accountId || grant.clientId !== client.clientId)) grant = undefined;
     if (client[FIRST_PARTY] === true) {
@@ -288,7 +351,12 @@ export class OAuthProviderService implements OnModuleDestroy {
 }
 
 /** Every scope the application may be granted (its registered ceiling). */
-export const ceilingOf = (client: OidcClient): Set<string> => new Set(String(client[SCOPE_CEILING] ?? '').split(' ').filter(Boolean));
+export const ceilingOf = (client: OidcClient): Set<string> =>
+  new Set(
+    String(client[SCOPE_CEILING] ?? '')
+      .split(' ')
+      .filter(Boolean),
+  );
 
 /** The fields of oidc-provider's session that name who signed in (models/session.js). */
 interface EndableSession {

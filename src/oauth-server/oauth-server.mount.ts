@@ -9,18 +9,18 @@ import { getStorageToken, type ThrottlerStorage } from '@nestjs/throttler';
 import type { FastifyInstance } from 'fastify';
 import { AuditTrail } from '../audit/audit-trail.service.js';
 import { LoginCodes } from '../auth/browser/login-codes.js';
-import { MetricsService } from '../metrics/metrics.service.js';
 import { RedirectFlowService } from '../auth/browser/redirect-flow.service.js';
 import { mountRaw, underPrefix } from '../common/http/raw-mount.js';
 import type { AppConfig } from '../config/app-config.js';
+import { MetricsService } from '../metrics/metrics.service.js';
 import { IdentityProviderRegistry } from '../providers/identity-provider.registry.js';
 import { UsersService } from '../users/users.service.js';
 import { authorizeByPost } from './authorize-by-post.js';
-import { OAuthRateLimiter } from './rate-limit/oauth-rate-limit.js';
 import { registerUserinfoFormToken } from './controllers/userinfo-form-token.js';
 import { registerInteractions } from './interactions.js';
 import { OAuthProviderService } from './oauth-provider.service.js';
 import { OAUTH_PAGES_CSP_DIRECTIVES } from './pages.js';
+import { OAuthRateLimiter } from './rate-limit/oauth-rate-limit.js';
 
 /** The pages' CSP (hashed style, forms to ourselves only); the rest of our API's headers as they are. */
 const HELMET = { contentSecurityPolicy: { useDefaults: false, directives: OAUTH_PAGES_CSP_DIRECTIVES } } as const;
@@ -37,16 +37,39 @@ export function registerOAuthServer(fastify: FastifyInstance, app: NestFastifyAp
     const mountPath = `${new URL(config.browser.publicUrl).pathname.replace(/\/$/, '')}${path}`;
     const limiter = new OAuthRateLimiter(config, app.get<ThrottlerStorage>(getStorageToken(), { strict: false }), get(MetricsService));
     limiter.register(scope, path);
-    mountRaw(scope, limiter.wrap(authorizeByPost(provider.callback()), path), mountPath, [
-      { methods: ['GET', 'POST', 'OPTIONS'], url: `${path}/*`, inner: underPrefix(path) },
-      // RFC 7592 reads, updates and deletes a registered client at /oauth/register/:client_id.
-      ...(config.oauthServer.dynamicRegistration.enabled ? [{ methods: ['PUT', 'DELETE'], url: `${path}/register/:clientId`, inner: underPrefix(path) }] : []),
-      { methods: ['GET', 'OPTIONS'], url: DISCOVERY, inner: (url) => url },
-      { methods: ['GET', 'OPTIONS'], url: '/.well-known/oauth-authorization-server', inner: (url) => url.replace('/.well-known/oauth-authorization-server', DISCOVERY) },
-    ], HELMET);
-    void scope.register(async (pages) => registerInteractions(pages, {
-      config, provider, registry: get(IdentityProviderRegistry), flow: get(RedirectFlowService), loginCodes: get(LoginCodes), users: get(UsersService),
-      audit: get(AuditTrail),
-    }, HELMET));
+    mountRaw(
+      scope,
+      limiter.wrap(authorizeByPost(provider.callback()), path),
+      mountPath,
+      [
+        { methods: ['GET', 'POST', 'OPTIONS'], url: `${path}/*`, inner: underPrefix(path) },
+        // RFC 7592 reads, updates and deletes a registered client at /oauth/register/:client_id.
+        ...(config.oauthServer.dynamicRegistration.enabled
+          ? [{ methods: ['PUT', 'DELETE'], url: `${path}/register/:clientId`, inner: underPrefix(path) }]
+          : []),
+        { methods: ['GET', 'OPTIONS'], url: DISCOVERY, inner: (url) => url },
+        {
+          methods: ['GET', 'OPTIONS'],
+          url: '/.well-known/oauth-authorization-server',
+          inner: (url) => url.replace('/.well-known/oauth-authorization-server', DISCOVERY),
+        },
+      ],
+      HELMET,
+    );
+    void scope.register(async (pages) =>
+      registerInteractions(
+        pages,
+        {
+          config,
+          provider,
+          registry: get(IdentityProviderRegistry),
+          flow: get(RedirectFlowService),
+          loginCodes: get(LoginCodes),
+          users: get(UsersService),
+          audit: get(AuditTrail),
+        },
+        HELMET,
+      ),
+    );
   });
 }

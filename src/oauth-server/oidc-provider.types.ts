@@ -33,14 +33,21 @@ export interface ServerInteractionDetails extends InteractionDetails {
   session?: { accountId?: string };
   grantId?: string;
   lastSubmission?: Record<string, unknown>;
-  prompt: { name: string; reasons: string[]; details: { missingOIDCScope?: string[]; missingOIDCClaims?: string[]; missingResourceScopes?: Record<string, string[]> } };
+  prompt: {
+    name: string;
+    reasons: string[];
+    details: { missingOIDCScope?: string[]; missingOIDCClaims?: string[]; missingResourceScopes?: Record<string, string[]> };
+  };
 }
 
 export interface ServerProvider extends Omit<OidcProvider, 'Grant' | 'interactionDetails' | 'on'> {
   issuer: string;
   interactionDetails(...args: Parameters<OidcProvider['interactionDetails']>): Promise<ServerInteractionDetails>;
   use(middleware: (ctx: KoaContext, next: () => Promise<void>) => Promise<void>): void;
-  Client: { prototype: { compareClientSecret(this: { clientSecret?: string }, actual: string): Promise<boolean> | boolean }; find(id: string): Promise<OidcClient | undefined> };
+  Client: {
+    prototype: { compareClientSecret(this: { clientSecret?: string }, actual: string): Promise<boolean> | boolean };
+    find(id: string): Promise<OidcClient | undefined>;
+  };
   Grant: { new (init: { accountId: string; clientId: string }): ServerGrant; find(id: string): Promise<ServerGrant | undefined> };
   on(event: string, listener: (...args: unknown[]) => void): void;
   registerGrantType(name: string, handler: (ctx: never) => Promise<void>, parameters: string[]): void;
@@ -57,5 +64,11 @@ export interface KoaContext {
 
 export interface ServerProviderModule extends Omit<OidcProviderModule, 'default'> {
   default: new (issuer: string, configuration: Record<string, unknown>) => ServerProvider;
-  errors: { InvalidRequest: new (description?: string) => Error; InvalidClientMetadata: new (description: string) => Error; InvalidGrant: new (description?: string) => Error; InvalidTarget: new (description?: string) => Error; InvalidScope: new (description: string, scope: string) => Error };
+  errors: {
+    InvalidRequest: new (description?: string) => Error;
+    InvalidClientMetadata: new (description: string) => Error;
+    InvalidGrant: new (description?: string) => Error;
+    InvalidTarget: new (description?: string) => Error;
+    InvalidScope: new (description: string, scope: string) => Error;
+  };
 }

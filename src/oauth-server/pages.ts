@@ -70,28 +70,52 @@ export function destinationOf(redirectUri: unknown): string | undefined {
   return url.protocol === 'https:' || url.protocol === 'http:' ? url.host : url.protocol;
 }
 
-export function loginPage(options: { client: ClientShown; providers: Array<{ name: string; href: string }>; problem?: string; abortAction: string }): string {
-  const buttons = options.providers.map((p) => `<li><a class="button" href="${escapeHtml(p.href)}">Continue with ${escapeHtml(p.name)}</a></li>`).join('\n');
-  return layout('Sign in', `<h1>Sign in to continue to ${escapeHtml(options.client.name)}</h1>
+export function loginPage(options: {
+  client: ClientShown;
+  providers: Array<{ name: string; href: string }>;
+  problem?: string;
+  abortAction: string;
+}): string {
+  const buttons = options.providers
+    .map((p) => `<li><a class="button" href="${escapeHtml(p.href)}">Continue with ${escapeHtml(p.name)}</a></li>`)
+    .join('\n');
+  return layout(
+    'Sign in',
+    `<h1>Sign in to continue to ${escapeHtml(options.client.name)}</h1>
 ${unverifiedNote(options.client)}${options.problem ? `<p class="error" role="alert">${escapeHtml(options.problem)}</p>` : ''}
 ${options.providers.length > 0 ? `<ul class="providers" aria-label="Sign-in providers">\n${buttons}\n</ul>` : '<p class="error" role="alert">No sign-in provider is configured.</p>'}
-<form method="post" action="${escapeHtml(options.abortAction)}"><button type="submit">Cancel</button></form>`);
+<form method="post" action="${escapeHtml(options.abortAction)}"><button type="submit">Cancel</button></form>`,
+  );
 }
 
-export function consentPage(options: { client: ClientShown; scopes: Array<{ name: string; description: string }>; action: string; abortAction: string; userName: string }): string {
-  const items = options.scopes.map((s) => `<li>${escapeHtml(s.description)} <span class="muted">(${escapeHtml(s.name)})</span></li>`).join('\n');
-  return layout(`Allow ${options.client.name}?`, `<h1><strong>${escapeHtml(options.client.name)}</strong> wants to access your account</h1>
+export function consentPage(options: {
+  client: ClientShown;
+  scopes: Array<{ name: string; description: string }>;
+  action: string;
+  abortAction: string;
+  userName: string;
+}): string {
+  const items = options.scopes
+    .map((s) => `<li>${escapeHtml(s.description)} <span class="muted">(${escapeHtml(s.name)})</span></li>`)
+    .join('\n');
+  return layout(
+    `Allow ${options.client.name}?`,
+    `<h1><strong>${escapeHtml(options.client.name)}</strong> wants to access your account</h1>
 ${unverifiedNote(options.client)}<p class="muted">Signed in as ${escapeHtml(options.userName)}</p>
 ${items ? `<p>It asks to:</p>\n<ul>\n${items}\n</ul>` : ''}
 <p class="muted">You can take this back at any time from your account's authorizations.</p>
 <div class="actions">
 <form method="post" action="${escapeHtml(options.abortAction)}"><button type="submit">Deny</button></form>
 <form method="post" action="${escapeHtml(options.action)}"><button type="submit" class="primary">Allow</button></form>
-</div>`);
+</div>`,
+  );
 }
 
 export function errorPage(error: string, description?: string): string {
-  return layout('Something went wrong', `<h1>This request cannot go on</h1>
+  return layout(
+    'Something went wrong',
+    `<h1>This request cannot go on</h1>
 <p class="error" role="alert"><strong>${escapeHtml(error)}</strong>${description ? `: ${escapeHtml(description)}` : ''}</p>
-<p class="muted">Go back to the application and start again.</p>`);
+<p class="muted">Go back to the application and start again.</p>`,
+  );
 }

@@ -12,7 +12,13 @@
 import { AppError } from '../common/errors/app-error.js';
 import type { AdapterPayload, OidcAdapter } from './adapter.js';
 import { hashClientSecret } from './applications/application-secrets.js';
-import { DEFAULT_SCOPES, FIRST_PARTY, SCOPE_CEILING, type ApplicationInput, type ApplicationsService } from './applications/applications.service.js';
+import {
+  DEFAULT_SCOPES,
+  FIRST_PARTY,
+  SCOPE_CEILING,
+  type ApplicationInput,
+  type ApplicationsService,
+} from './applications/applications.service.js';
 import type { KoaContext } from './oidc-provider.types.js';
 import { OIDC_SCOPES } from './scopes.js';
 
@@ -31,10 +37,13 @@ type InvalidClientMetadata = new (description: string) => Error;
 export function configuredInitialAccessTokens(hashes: string[]): OidcAdapter {
   const known = new Set(hashes);
   return {
-    find: async (id) => (known.has(hashClientSecret(id))
-      ? { kind: 'InitialAccessToken', jti: id, iat: Math.floor(Date.now() / 1000), policies: [REGISTRATION_POLICY] }
-      : undefined),
-    upsert: async () => { throw new Error('Initial access tokens are configured (OAUTH_REGISTRATION_INITIAL_ACCESS_TOKENS), not stored'); },
+    find: async (id) =>
+      known.has(hashClientSecret(id))
+        ? { kind: 'InitialAccessToken', jti: id, iat: Math.floor(Date.now() / 1000), policies: [REGISTRATION_POLICY] }
+        : undefined,
+    upsert: async () => {
+      throw new Error('Initial access tokens are configured (OAUTH_REGISTRATION_INITIAL_ACCESS_TOKENS), not stored');
+    },
     findByUid: async () => undefined,
     findByUserCode: async () => undefined,
     consume: async () => undefined,
@@ -89,8 +98,12 @@ export function registrationPolicy(applications: ApplicationsService, Invalid: I
     if (properties.token_endpoint_auth_method !== undefined && !AUTH_METHODS.has(String(properties.token_endpoint_auth_method))) {
       problems.push(`token_endpoint_auth_method must be one of ${[...AUTH_METHODS].join(', ')}`);
     }
-    for (const grant of input.grantTypes ?? []) if (!SELF_SERVICE_GRANTS.has(grant)) problems.push(`grant type "${grant}" cannot be registered here (${[...SELF_SERVICE_GRANTS].join(', ')})`);
-    for (const scope of input.scopes ?? []) if (!DEFAULT_SCOPES.includes(scope)) problems.push(`scope "${scope}" is over the ceiling of a registered client (${DEFAULT_SCOPES.join(' ')})`);
+    for (const grant of input.grantTypes ?? [])
+      if (!SELF_SERVICE_GRANTS.has(grant))
+        problems.push(`grant type "${grant}" cannot be registered here (${[...SELF_SERVICE_GRANTS].join(', ')})`);
+    for (const scope of input.scopes ?? [])
+      if (!DEFAULT_SCOPES.includes(scope))
+        problems.push(`scope "${scope}" is over the ceiling of a registered client (${DEFAULT_SCOPES.join(' ')})`);
     try {
       applications.check(input);
     } catch (error) {

@@ -19,5 +19,10 @@ export type ApiScope = keyof typeof API_SCOPES;
 export const ALL_SCOPES: Record<string, string> = { ...OIDC_SCOPES, ...API_SCOPES };
 export const SCOPE_NAMES = Object.keys(ALL_SCOPES);
 
-export const GRANT_TYPES = ['authorization_code', 'refresh_token', 'client_credentials', 'urn:ietf:params:oauth:grant-type:token-exchange'] as const;
+export const GRANT_TYPES = [
+  'authorization_code',
+  'refresh_token',
+  'client_credentials',
+  'urn:ietf:params:oauth:grant-type:token-exchange',
+] as const;
 export type GrantType = (typeof GRANT_TYPES)[number];

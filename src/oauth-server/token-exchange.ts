@@ -16,7 +16,14 @@ import type { OidcClient, ServerGrant } from './oidc-provider.types.js';
 export const TOKEN_EXCHANGE = 'urn:ietf:params:oauth:grant-type:token-exchange';
 const ACCESS_TOKEN_TYPE = 'urn:ietf:params:oauth:token-type:access_token';
 const ID_TOKEN_TYPE = 'urn:ietf:params:oauth:token-type:id_token';
-export const TOKEN_EXCHANGE_PARAMETERS = ['subject_token', 'subject_token_type', 'subject_issuer', 'scope', 'requested_token_type', 'audience'];
+export const TOKEN_EXCHANGE_PARAMETERS = [
+  'subject_token',
+  'subject_token_type',
+  'subject_issuer',
+  'scope',
+  'requested_token_type',
+  'audience',
+];
 
 export interface TokenExchangeDeps {
   registry: IdentityProviderRegistry;
@@ -47,10 +54,14 @@ export function tokenExchangeHandler(deps: TokenExchangeDeps) {
   return async function tokenExchange(ctx: ExchangeContext): Promise<void> {
     const { client, params, provider } = ctx.oidc;
     const { subject_token: token, subject_token_type: type, subject_issuer: issuer } = params;
-    if (!token || !type || !issuer) throw new errors.InvalidRequest('subject_token, subject_token_type and subject_issuer (our provider id) are required');
-    if (type !== ACCESS_TOKEN_TYPE && type !== ID_TOKEN_TYPE) throw new errors.InvalidRequest('subject_token_type must be an access_token or id_token token type');
-    if (params.requested_token_type !== undefined && params.requested_token_type !== ACCESS_TOKEN_TYPE) throw new errors.InvalidRequest('only access tokens are issued');
-    if (params.audience !== undefined && params.audience !== deps.resource) throw new errors.InvalidRequest('the only audience here is our API');
+    if (!token || !type || !issuer)
+      throw new errors.InvalidRequest('subject_token, subject_token_type and subject_issuer (our provider id) are required');
+    if (type !== ACCESS_TOKEN_TYPE && type !== ID_TOKEN_TYPE)
+      throw new errors.InvalidRequest('subject_token_type must be an access_token or id_token token type');
+    if (params.requested_token_type !== undefined && params.requested_token_type !== ACCESS_TOKEN_TYPE)
+      throw new errors.InvalidRequest('only access tokens are issued');
+    if (params.audience !== undefined && params.audience !== deps.resource)
+      throw new errors.InvalidRequest('the only audience here is our API');
     const providerId = deps.registry.list().find((p) => p.id === issuer)?.id;
     if (!providerId) throw new errors.InvalidRequest('subject_issuer is not a provider of ours');
     const ceiling = deps.ceilingOf(client);
@@ -60,7 +71,10 @@ export function tokenExchangeHandler(deps: TokenExchangeDeps) {
 
     let userId: string;
     try {
-      const identity = await deps.strategies.verifyToken(providerId, type === ID_TOKEN_TYPE ? { id_token: token } : { access_token: token });
+      const identity = await deps.strategies.verifyToken(
+        providerId,
+        type === ID_TOKEN_TYPE ? { id_token: token } : { access_token: token },
+      );
       ({ userId } = await deps.login.signIn(identity));
     } catch (error) {
       // A refused token (or account) is the client's problem: invalid_grant, with our reason; anything else is ours.
@@ -76,7 +90,13 @@ export function tokenExchangeHandler(deps: TokenExchangeDeps) {
     if (scopes.includes('openid')) grant.addOIDCScope('openid');
     const savedGrantId = await grant.save();
 
-    const accessToken = new provider.AccessToken({ accountId: userId, client, grantId: savedGrantId, gty: TOKEN_EXCHANGE, scope: resourceScopes.join(' ') });
+    const accessToken = new provider.AccessToken({
+      accountId: userId,
+      client,
+      grantId: savedGrantId,
+      gty: TOKEN_EXCHANGE,
+      scope: resourceScopes.join(' '),
+    });
     accessToken.resourceServer = new provider.ResourceServer(deps.resource, deps.resourceServerInfo(client));
     const value = await accessToken.save();
     ctx.body = {

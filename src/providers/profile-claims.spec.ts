@@ -7,8 +7,17 @@ const refused = { code: 'invalid_provider_token', status: 401 };
 describe('profile claims', () => {
   describe(claimId.name, () => {
     it.each([
-      ['a number', 42], ['an object', { id: 1 }], ['an array', ['1']], ['empty', ''], ['blank', '  '], ['256 characters', 'a'.repeat(256)],
-      ['a NUL', 'a\u0000b'], ['a line break', 'a\nb'], ['a C1 control', 'a\u0085b'], ['null', null], ['absent', undefined],
+      ['a number', 42],
+      ['an object', { id: 1 }],
+      ['an array', ['1']],
+      ['empty', ''],
+      ['blank', '  '],
+      ['256 characters', 'a'.repeat(256)],
+      ['a NUL', 'a\u0000b'],
+      ['a line break', 'a\nb'],
+      ['a C1 control', 'a\u0085b'],
+      ['null', null],
+      ['absent', undefined],
     ])('should refuse %s as a string id', (_what, value) => {
       expect(() => claimId(OIDC, 'sub', value)).toThrow(expect.objectContaining(refused));
     });
@@ -34,16 +43,24 @@ describe('profile claims', () => {
       for (const none of [undefined, null, '']) expect(claimEmail(OIDC, 'email', none)).toBeUndefined();
     });
 
-    it.each([['an object', { a: 1 }], ['no @', 'ada.example.com'], ['a space', 'ada lovelace@example.com'], ['321 characters', `${'a'.repeat(309)}@example.com`], ['a CR LF', 'a@b.c\r\nBcc: e@f.g']])(
-      'should refuse %s',
-      (_what, value) => expect(() => claimEmail(OIDC, 'email', value)).toThrow(expect.objectContaining(refused)),
-    );
+    it.each([
+      ['an object', { a: 1 }],
+      ['no @', 'ada.example.com'],
+      ['a space', 'ada lovelace@example.com'],
+      ['321 characters', `${'a'.repeat(309)}@example.com`],
+      ['a CR LF', 'a@b.c\r\nBcc: e@f.g'],
+    ])('should refuse %s', (_what, value) => expect(() => claimEmail(OIDC, 'email', value)).toThrow(expect.objectContaining(refused)));
   });
 
   describe(claimFlag.name, () => {
     it('should read booleans, absent as false, and the strings only where documented', () => {
-      expect([claimFlag(OIDC, 'v', true), claimFlag(OIDC, 'v', false), claimFlag(OIDC, 'v', undefined), claimFlag(OIDC, 'v', 'true'), claimFlag(OIDC, 'v', 'false')])
-        .toEqual([true, false, false, true, false]);
+      expect([
+        claimFlag(OIDC, 'v', true),
+        claimFlag(OIDC, 'v', false),
+        claimFlag(OIDC, 'v', undefined),
+        claimFlag(OIDC, 'v', 'true'),
+        claimFlag(OIDC, 'v', 'false'),
+      ]).toEqual([true, false, false, true, false]);
       expect(() => claimFlag({ provider: 'discord' }, 'verified', 'true')).toThrow(expect.objectContaining(refused));
       for (const bad of [1, 'yes', 'TRUE', {}, []]) expect(() => claimFlag(OIDC, 'v', bad)).toThrow(expect.objectContaining(refused));
     });
@@ -56,14 +73,16 @@ describe('profile claims', () => {
     });
 
     it('should refuse a text that is no string or longer than 1000 characters', () => {
-      for (const bad of [42, { first: 'Ada' }, ['Ada'], 'a'.repeat(1001)]) expect(() => claimText(OIDC, 'name', bad)).toThrow(expect.objectContaining(refused));
+      for (const bad of [42, { first: 'Ada' }, ['Ada'], 'a'.repeat(1001)])
+        expect(() => claimText(OIDC, 'name', bad)).toThrow(expect.objectContaining(refused));
     });
   });
 
   describe(claimUrl.name, () => {
     it('should refuse a URL that is no string, too long, or carries control characters', () => {
       expect(claimUrl(OIDC, 'picture', 'https://cdn.example/a.png')).toBe('https://cdn.example/a.png');
-      for (const bad of [42, `https://x/${'a'.repeat(2048)}`, 'https://x/\u0000']) expect(() => claimUrl(OIDC, 'picture', bad)).toThrow(expect.objectContaining(refused));
+      for (const bad of [42, `https://x/${'a'.repeat(2048)}`, 'https://x/\u0000'])
+        expect(() => claimUrl(OIDC, 'picture', bad)).toThrow(expect.objectContaining(refused));
     });
   });
 
@@ -78,7 +97,10 @@ describe('profile claims', () => {
   describe(checkedProfile.name, () => {
     it('should call an email verified only when there is one', () => {
       expect(checkedProfile({ uid: 's', emailVerified: true }, OIDC)).toMatchObject({ uid: 's', email: undefined, emailVerified: false });
-      expect(checkedProfile({ uid: 's', email: 'a@b.c', emailVerified: 'true' }, OIDC)).toMatchObject({ email: 'a@b.c', emailVerified: true });
+      expect(checkedProfile({ uid: 's', email: 'a@b.c', emailVerified: 'true' }, OIDC)).toMatchObject({
+        email: 'a@b.c',
+        emailVerified: true,
+      });
     });
   });
 });

@@ -67,7 +67,11 @@ export function checkedProfile(raw: RawProfile, rules: ClaimRules): Omit<Normali
 
 function refuse(rules: ClaimRules, claim: string, problem: string, value: unknown) {
   const got = value === null ? 'null' : Array.isArray(value) ? 'array' : typeof value;
-  return providerError('invalid_provider_token', 'The identity provider sent an identity we cannot accept', `${rules.provider} claim "${claim}" ${problem} (got ${got})`);
+  return providerError(
+    'invalid_provider_token',
+    'The identity provider sent an identity we cannot accept',
+    `${rules.provider} claim "${claim}" ${problem} (got ${got})`,
+  );
 }
 
 /** A user id: a non-empty string of at most 255 characters without control characters; a safe integer only where documented. */
@@ -76,7 +80,12 @@ export function claimId(rules: ClaimRules, claim: string, value: unknown): strin
   if (ids !== 'string' && typeof value === 'number' && Number.isSafeInteger(value) && value >= 0) return String(value);
   if (ids === 'number') throw refuse(rules, claim, 'must be a non-negative whole number', value);
   if (typeof value !== 'string' || value.trim() === '' || value.length > MAX_ID_LENGTH || CONTROL.test(value)) {
-    throw refuse(rules, claim, `must be a string of 1-${MAX_ID_LENGTH} characters without control characters${ids === 'either' ? ', or a whole number' : ''}`, value);
+    throw refuse(
+      rules,
+      claim,
+      `must be a string of 1-${MAX_ID_LENGTH} characters without control characters${ids === 'either' ? ', or a whole number' : ''}`,
+      value,
+    );
   }
   return value;
 }

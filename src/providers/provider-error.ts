@@ -17,6 +17,6 @@ export function providerError(code: ErrorCode, message: string, detail: string, 
 
 /** A provider's value fit for a log line: JSON-quoted (control characters escaped), at most 100 characters. */
 export function quoted(value: unknown): string {
-  const text = typeof value === 'string' ? value : JSON.stringify(value) ?? String(value);
+  const text = typeof value === 'string' ? value : (JSON.stringify(value) ?? String(value));
   return JSON.stringify(text.length > 100 ? `${text.slice(0, 100)}…` : text);
 }

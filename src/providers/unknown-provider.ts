@@ -17,7 +17,8 @@ const BUILT_IN_SWITCHES: Record<string, string> = {
 
 function howToEnable(id: string, declared: string[]): string {
   if (BUILT_IN_SWITCHES[id]) return `To enable ${id} set ${BUILT_IN_SWITCHES[id]} (${GUIDE})`;
-  if (id === DEV_IDP_PROVIDER_ID) return 'To enable the development identity provider set DEV_IDP_ENABLED=true (on by default under `npm start`)';
+  if (id === DEV_IDP_PROVIDER_ID)
+    return 'To enable the development identity provider set DEV_IDP_ENABLED=true (on by default under `npm start`)';
   if (declared.includes(id)) return `"${id}" is declared with enabled: false; set it to true (${GUIDE})`;
   return `To add "${id}", declare it in PROVIDERS_FILE (${GUIDE})`;
 }
@@ -25,7 +26,11 @@ function howToEnable(id: string, declared: string[]): string {
 /** `enabled`: the providers this server has; `declared`: every declared id, enabled or not. */
 export function unknownProvider(id: string, enabled: string[], declared: string[]): AppError {
   const hint = howToEnable(id, declared);
-  return new AppError('unknown_provider', `No enabled identity provider is called "${id}". Enabled: ${enabled.length > 0 ? enabled.join(', ') : 'none'}. ${hint}.`, {
-    details: { enabled_providers: enabled, how_to_enable: hint },
-  });
+  return new AppError(
+    'unknown_provider',
+    `No enabled identity provider is called "${id}". Enabled: ${enabled.length > 0 ? enabled.join(', ') : 'none'}. ${hint}.`,
+    {
+      details: { enabled_providers: enabled, how_to_enable: hint },
+    },
+  );
 }

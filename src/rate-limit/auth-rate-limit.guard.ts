@@ -73,7 +73,7 @@ export class AuthRateLimitGuard implements CanActivate {
 
 /** The route pattern (`/auth/:provider/token`), so a metric label or a check never depends on a path's values. */
 function routeOf(req: FastifyRequest): string {
-  return req.routeOptions.url ?? req.url.split('?')[0]!;
+  return req.routeOptions.url ?? req.url.split('?')[0];
 }
 
 function isAuthRoute(route: string): boolean {

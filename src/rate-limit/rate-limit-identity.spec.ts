@@ -22,6 +22,8 @@ describe(rateLimitIdentity.name, () => {
     const token = randomToken();
 
     expect(rateLimitIdentity({ body: { refresh_token: token } })).toBe(rateLimitIdentity({ body: { refresh_token: token } }));
-    expect(rateLimitIdentity({ body: { refresh_token: token } })!.split(':')[1]).not.toBe(rateLimitIdentity({ body: { pending_token: token } })!.split(':')[1]);
+    expect(rateLimitIdentity({ body: { refresh_token: token } })!.split(':')[1]).not.toBe(
+      rateLimitIdentity({ body: { pending_token: token } })!.split(':')[1],
+    );
   });
 });

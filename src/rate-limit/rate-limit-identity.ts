@@ -1,5 +1,5 @@
-import type { AuthenticatedUser } from '../common/decorators/current-user.decorator.js';
 import { labelledHash } from '../common/crypto/random.js';
+import type { AuthenticatedUser } from '../common/decorators/current-user.decorator.js';
 
 /** Body fields that name who is asking on public auth routes, by the credential presented. */
 const PRESENTED_TOKENS = [

@@ -57,6 +57,7 @@ export class AnnouncedCache {
   /** After the thing ended (a logout, a revoked grant): forget it here and everywhere. */
   async ended(key: string): Promise<void> {
     this.cache.delete(key);
-    if (this.subscriber) await this.redis?.publish(this.channel, key).catch((error: Error) => this.logger.warn(`publish: ${error.message}`));
+    if (this.subscriber)
+      await this.redis?.publish(this.channel, key).catch((error: Error) => this.logger.warn(`publish: ${error.message}`));
   }
 }

@@ -1,9 +1,9 @@
 import { Body, Controller, Get, Patch } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { CurrentUser, type AuthenticatedUser } from '../common/decorators/current-user.decorator.js';
+import { Scopes } from '../common/decorators/scopes.decorator.js';
 import { ApiErrors } from '../common/errors/api-errors.decorator.js';
 import { NoStore } from '../common/http/no-store.js';
-import { Scopes } from '../common/decorators/scopes.decorator.js';
 import { UpdateMeDto } from './dto/update-me.dto.js';
 import { toUserDto, UserDto } from './dto/user.dto.js';
 import { UsersService } from './users.service.js';

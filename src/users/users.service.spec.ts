@@ -23,7 +23,14 @@ describe('UsersService.get', () => {
   afterAll(() => dataSource?.destroy());
 
   it('should return what findOne returns, with booleans as booleans and dates as Dates', async () => {
-    const user = await saved({ email: 'ada@example.com', emailVerified: true, name: 'Ada Lovelace', firstName: 'Ada', lastName: 'Lovelace', picture: 'https://example.com/a.png' });
+    const user = await saved({
+      email: 'ada@example.com',
+      emailVerified: true,
+      name: 'Ada Lovelace',
+      firstName: 'Ada',
+      lastName: 'Lovelace',
+      picture: 'https://example.com/a.png',
+    });
 
     const got = await service.get(user.id);
 
@@ -38,7 +45,11 @@ describe('UsersService.get', () => {
     const user = await saved({});
     const got = await service.get(user.id);
     expect(got).toEqual(await users.findOneByOrFail({ id: user.id }));
-    expect({ email: got.email, emailVerified: got.emailVerified, name: got.name }).toEqual({ email: null, emailVerified: false, name: null });
+    expect({ email: got.email, emailVerified: got.emailVerified, name: got.name }).toEqual({
+      email: null,
+      emailVerified: false,
+      name: null,
+    });
   });
 
   it('should see a change made directly in the database on the next call (nothing is cached)', async () => {

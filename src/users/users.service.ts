@@ -63,7 +63,9 @@ export class UsersService {
     const { metadata } = this.users;
     const driver = this.users.manager.connection.driver;
     const columns = metadata.columns;
-    const table = metadata.schema ? `${driver.escape(metadata.schema)}.${driver.escape(metadata.tableName)}` : driver.escape(metadata.tableName);
+    const table = metadata.schema
+      ? `${driver.escape(metadata.schema)}.${driver.escape(metadata.tableName)}`
+      : driver.escape(metadata.tableName);
     const [primary, ...more] = metadata.primaryColumns;
     if (!primary || more.length > 0) throw new Error('UsersService expects one primary column on User');
     const list = columns.map((c) => driver.escape(c.databaseName)).join(', ');

@@ -17,10 +17,19 @@ describe(registerDemo.name, () => {
 
     expect(res.headers['content-type']).toBe('text/html; charset=utf-8');
     expect(res.headers['cache-control']).toBe('no-store');
-    const csp = Object.fromEntries(String(res.headers['content-security-policy']).split(';').map((d) => [d.split(' ')[0], d.split(' ').slice(1).join(' ')]));
+    const csp = Object.fromEntries(
+      String(res.headers['content-security-policy'])
+        .split(';')
+        .map((d) => [d.split(' ')[0], d.split(' ').slice(1).join(' ')]),
+    );
     expect(csp).toEqual({
-      'default-src': "'none'", 'script-src': "'self'", 'connect-src': "'self'", 'style-src': expect.stringMatching(/^'sha256-[^']+'$/),
-      'base-uri': "'none'", 'form-action': "'none'", 'frame-ancestors': "'none'",
+      'default-src': "'none'",
+      'script-src': "'self'",
+      'connect-src': "'self'",
+      'style-src': expect.stringMatching(/^'sha256-[^']+'$/),
+      'base-uri': "'none'",
+      'form-action': "'none'",
+      'frame-ancestors': "'none'",
     });
     // Its sign-in popup must keep `window.opener` to hand the login code back.
     expect(res.headers['cross-origin-opener-policy']).toBe('same-origin-allow-popups');

@@ -1,9 +1,9 @@
 /** POST /users/me/social-accounts/{provider}/code: connecting a provider account through the code flow. */
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from '@jest/globals';
 import { randomBytes } from 'node:crypto';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from '@jest/globals';
 import { s256 } from '../fakes/authorization-codes.js';
-import { createAppWithGoogle, GOOGLE_WEB_CLIENT, loginWithGoogle } from '../support/google-login.js';
 import type { FakeGoogle } from '../fakes/google.fake.js';
+import { createAppWithGoogle, GOOGLE_WEB_CLIENT, loginWithGoogle } from '../support/google-login.js';
 import type { TestApp } from '../support/test-app.js';
 
 const REDIRECT = 'https://app.example.com/connect/google';
@@ -27,8 +27,16 @@ describe('POST /users/me/social-accounts/google/code', () => {
 
   const connect = (accessToken: string, sub: string, redirectUri = REDIRECT) => {
     const verifier = randomBytes(32).toString('base64url');
-    const code = google.codes.issue({ clientId: GOOGLE_WEB_CLIENT, redirectUri: REDIRECT, codeChallenge: s256(verifier), account: { sub, email: `${sub}@gmail.com` } });
-    return t.http().post('/users/me/social-accounts/google/code').set('authorization', `Bearer ${accessToken}`)
+    const code = google.codes.issue({
+      clientId: GOOGLE_WEB_CLIENT,
+      redirectUri: REDIRECT,
+      codeChallenge: s256(verifier),
+      account: { sub, email: `${sub}@gmail.com` },
+    });
+    return t
+      .http()
+      .post('/users/me/social-accounts/google/code')
+      .set('authorization', `Bearer ${accessToken}`)
       .send({ code, redirect_uri: redirectUri, code_verifier: verifier });
   };
 
@@ -48,7 +56,9 @@ describe('POST /users/me/social-accounts/google/code', () => {
 
   it('applies the redirect_uri allow-list and needs a signed-in user', async () => {
     const me = await loginWithGoogle(t, google, 'g-me');
-    expect((await connect(me.access_token, 'g-x', 'https://evil.test/connect/google').expect(400)).body.code).toBe('redirect_uri_not_allowed');
+    expect((await connect(me.access_token, 'g-x', 'https://evil.test/connect/google').expect(400)).body.code).toBe(
+      'redirect_uri_not_allowed',
+    );
     await t.http().post('/users/me/social-accounts/google/code').send({ code: 'c', redirect_uri: REDIRECT }).expect(401);
   });
 });

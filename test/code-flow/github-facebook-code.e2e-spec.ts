@@ -1,6 +1,6 @@
 /** POST /auth/{github,facebook}/code against the fakes: each provider's own way of redeeming a code, and refusing one. */
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from '@jest/globals';
 import { randomBytes } from 'node:crypto';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from '@jest/globals';
 import { s256 } from '../fakes/authorization-codes.js';
 import { FakeFacebook } from '../fakes/facebook.fake.js';
 import { FakeGitHub } from '../fakes/github.fake.js';
@@ -19,9 +19,15 @@ describe('code exchange with GitHub and Facebook', () => {
   beforeAll(async () => {
     await Promise.all([github.start(), facebook.start()]);
     t = await createTestApp({
-      GITHUB_CLIENT_IDS: GH.clientId, GITHUB_CLIENT_SECRETS: GH.clientSecret, GITHUB_API_URL: github.apiUrl, GITHUB_TOKEN_URL: github.tokenUrl,
+      GITHUB_CLIENT_IDS: GH.clientId,
+      GITHUB_CLIENT_SECRETS: GH.clientSecret,
+      GITHUB_API_URL: github.apiUrl,
+      GITHUB_TOKEN_URL: github.tokenUrl,
       GITHUB_REDIRECT_URIS: REDIRECT,
-      FACEBOOK_CLIENT_IDS: FB.appId, FACEBOOK_CLIENT_SECRETS: FB.appSecret, FACEBOOK_GRAPH_URL: facebook.graphUrl, FACEBOOK_REDIRECT_URIS: REDIRECT,
+      FACEBOOK_CLIENT_IDS: FB.appId,
+      FACEBOOK_CLIENT_SECRETS: FB.appSecret,
+      FACEBOOK_GRAPH_URL: facebook.graphUrl,
+      FACEBOOK_REDIRECT_URIS: REDIRECT,
     });
   });
   afterAll(async () => {
@@ -39,13 +45,18 @@ describe('code exchange with GitHub and Facebook', () => {
 
   describe('GitHub', () => {
     const octo = { id: 42, login: 'octocat', name: 'The Octocat', emails: [{ email: 'octo@github.com', primary: true, verified: true }] };
-    const codeFor = (v: string, redirectUri = REDIRECT) => github.codes.issue({ clientId: GH.clientId, redirectUri, codeChallenge: s256(v), account: octo });
+    const codeFor = (v: string, redirectUri = REDIRECT) =>
+      github.codes.issue({ clientId: GH.clientId, redirectUri, codeChallenge: s256(v), account: octo });
 
     it('redeems the code and reads the verified primary email, without a second "check a token" call', async () => {
       const v = verifier();
       const res = await exchange('github', { code: codeFor(v), redirect_uri: REDIRECT, code_verifier: v }).expect(200);
       expect(res.body.user).toMatchObject({ username: 'octocat', email: 'octo@github.com', email_verified: true });
-      expect(github.requests.map((r) => `${r.method} ${r.path}`).sort()).toEqual(['GET /user', 'GET /user/emails', 'POST /login/oauth/access_token']);
+      expect(github.requests.map((r) => `${r.method} ${r.path}`).sort()).toEqual([
+        'GET /user',
+        'GET /user/emails',
+        'POST /login/oauth/access_token',
+      ]);
     });
 
     it('maps GitHub\'s HTTP 200 "bad_verification_code" to 400 invalid_authorization_code, with nothing written', async () => {
@@ -57,13 +68,23 @@ describe('code exchange with GitHub and Facebook', () => {
     it('answers 502 when GitHub fails, and when it refuses our client credentials (HTTP 200 "incorrect_client_credentials")', async () => {
       const v = verifier();
       github.setFault({ kind: 'status', status: 503, path: '/login' });
-      expect((await exchange('github', { code: codeFor(v), redirect_uri: REDIRECT, code_verifier: v }).expect(502)).body.code).toBe('provider_unavailable');
+      expect((await exchange('github', { code: codeFor(v), redirect_uri: REDIRECT, code_verifier: v }).expect(502)).body.code).toBe(
+        'provider_unavailable',
+      );
       github.setFault(null);
       const rotated = await createTestApp({
-        GITHUB_CLIENT_IDS: GH.clientId, GITHUB_CLIENT_SECRETS: 'rotated', GITHUB_API_URL: github.apiUrl, GITHUB_TOKEN_URL: github.tokenUrl, GITHUB_REDIRECT_URIS: REDIRECT,
+        GITHUB_CLIENT_IDS: GH.clientId,
+        GITHUB_CLIENT_SECRETS: 'rotated',
+        GITHUB_API_URL: github.apiUrl,
+        GITHUB_TOKEN_URL: github.tokenUrl,
+        GITHUB_REDIRECT_URIS: REDIRECT,
       });
       try {
-        const res = await rotated.http().post('/auth/github/code').send({ code: codeFor(v), redirect_uri: REDIRECT, code_verifier: v }).expect(502);
+        const res = await rotated
+          .http()
+          .post('/auth/github/code')
+          .send({ code: codeFor(v), redirect_uri: REDIRECT, code_verifier: v })
+          .expect(502);
         expect(res.body.code).toBe('provider_unavailable');
       } finally {
         await rotated.close();
@@ -79,7 +100,9 @@ describe('code exchange with GitHub and Facebook', () => {
       const code = facebook.codes.issue({ clientId: FB.appId, redirectUri: REDIRECT, codeChallenge: s256(v), account: ada });
       const res = await exchange('facebook', { code, redirect_uri: REDIRECT, code_verifier: v }).expect(200);
       expect(res.body.user).toMatchObject({ name: 'Ada Lovelace', email: 'ada@example.com', email_verified: false });
-      expect(facebook.requests.map((r) => r.path)).toEqual(expect.arrayContaining(['/v21.0/oauth/access_token', '/v21.0/debug_token', '/v21.0/me']));
+      expect(facebook.requests.map((r) => r.path)).toEqual(
+        expect.arrayContaining(['/v21.0/oauth/access_token', '/v21.0/debug_token', '/v21.0/me']),
+      );
     });
 
     it("maps Graph's OAuthException 100 to 400 invalid_authorization_code", async () => {

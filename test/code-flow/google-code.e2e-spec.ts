@@ -2,8 +2,8 @@
  * POST /auth/google/code: the frontend hands us Google's authorization code; we redeem it with the client secret,
  * verify the ID token, and keep Google's tokens (encrypted). Every refusal is checked to leave no rows.
  */
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from '@jest/globals';
 import { randomBytes } from 'node:crypto';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from '@jest/globals';
 import { s256 } from '../fakes/authorization-codes.js';
 import { FakeGoogle } from '../fakes/google.fake.js';
 import { countRows, createTestApp, type TestApp } from '../support/test-app.js';
@@ -51,10 +51,21 @@ describe('POST /auth/google/code', () => {
     const res = await exchange({ code: codeFor(WEB_REDIRECT, v), redirect_uri: WEB_REDIRECT, code_verifier: v }).expect(200);
     // RFC 6749 §5.1: an answer with tokens is never stored by a cache.
     expect([res.headers['cache-control'], res.headers.pragma]).toEqual(['no-store', 'no-cache']);
-    expect(res.body).toMatchObject({ token_type: 'Bearer', is_new_user: true, user: { email: 'ada@gmail.com', email_verified: true, name: 'Ada Lovelace' } });
+    expect(res.body).toMatchObject({
+      token_type: 'Bearer',
+      is_new_user: true,
+      user: { email: 'ada@gmail.com', email_verified: true, name: 'Ada Lovelace' },
+    });
     const [call] = google.requests.filter((r) => r.path === '/token');
-    expect(Object.fromEntries(new URLSearchParams(call!.body))).toMatchObject({ grant_type: 'authorization_code', redirect_uri: WEB_REDIRECT, code_verifier: v, client_id: WEB });
-    const [row] = await t.dataSource.query('SELECT "accessTokenEncrypted" AS access, "refreshTokenEncrypted" AS refresh, "extraData" AS extra FROM social_accounts');
+    expect(Object.fromEntries(new URLSearchParams(call.body))).toMatchObject({
+      grant_type: 'authorization_code',
+      redirect_uri: WEB_REDIRECT,
+      code_verifier: v,
+      client_id: WEB,
+    });
+    const [row] = await t.dataSource.query(
+      'SELECT "accessTokenEncrypted" AS access, "refreshTokenEncrypted" AS refresh, "extraData" AS extra FROM social_accounts',
+    );
     expect(row.access).toBeTruthy();
     expect(row.refresh).toBeTruthy();
     expect(String(row.access)).not.toContain('ya29.');
@@ -65,9 +76,16 @@ describe('POST /auth/google/code', () => {
   it('checks a nonce the frontend names against the ID token', async () => {
     const v = verifier();
     await exchange({ code: codeFor(WEB_REDIRECT, v, 'n-1'), redirect_uri: WEB_REDIRECT, code_verifier: v, nonce: 'n-1' }).expect(200);
-    const res = await exchange({ code: codeFor(WEB_REDIRECT, v, 'n-2'), redirect_uri: WEB_REDIRECT, code_verifier: v, nonce: 'n-other' }).expect(400);
+    const res = await exchange({
+      code: codeFor(WEB_REDIRECT, v, 'n-2'),
+      redirect_uri: WEB_REDIRECT,
+      code_verifier: v,
+      nonce: 'n-other',
+    }).expect(400);
     expect(res.body.code).toBe('invalid_nonce');
-    const absent = await exchange({ code: codeFor(WEB_REDIRECT, v), redirect_uri: WEB_REDIRECT, code_verifier: v, nonce: 'n-3' }).expect(400);
+    const absent = await exchange({ code: codeFor(WEB_REDIRECT, v), redirect_uri: WEB_REDIRECT, code_verifier: v, nonce: 'n-3' }).expect(
+      400,
+    );
     expect(absent.body.code).toBe('invalid_nonce');
   });
 
@@ -107,11 +125,25 @@ describe('POST /auth/google/code', () => {
 
   describe('PKCE', () => {
     it('is required for native redirect URIs even when web frontends may skip it', async () => {
-      const relaxed = await createTestApp({ GOOGLE_CLIENT_IDS: WEB, GOOGLE_CLIENT_SECRETS: 'google-client-secret',
-        GOOGLE_TOKEN_URL: google.tokenUrl, GOOGLE_JWKS_URL: google.jwksUrl, GOOGLE_REDIRECT_URIS: `${WEB_REDIRECT},${NATIVE_REDIRECT}`, AUTH_CODE_PKCE_REQUIRED: 'false' });
+      const relaxed = await createTestApp({
+        GOOGLE_CLIENT_IDS: WEB,
+        GOOGLE_CLIENT_SECRETS: 'google-client-secret',
+        GOOGLE_TOKEN_URL: google.tokenUrl,
+        GOOGLE_JWKS_URL: google.jwksUrl,
+        GOOGLE_REDIRECT_URIS: `${WEB_REDIRECT},${NATIVE_REDIRECT}`,
+        AUTH_CODE_PKCE_REQUIRED: 'false',
+      });
       try {
-        await relaxed.http().post('/auth/google/code').send({ code: codeFor(WEB_REDIRECT), redirect_uri: WEB_REDIRECT }).expect(200);
-        const res = await relaxed.http().post('/auth/google/code').send({ code: codeFor(NATIVE_REDIRECT), redirect_uri: NATIVE_REDIRECT }).expect(400);
+        await relaxed
+          .http()
+          .post('/auth/google/code')
+          .send({ code: codeFor(WEB_REDIRECT), redirect_uri: WEB_REDIRECT })
+          .expect(200);
+        const res = await relaxed
+          .http()
+          .post('/auth/google/code')
+          .send({ code: codeFor(NATIVE_REDIRECT), redirect_uri: NATIVE_REDIRECT })
+          .expect(400);
         expect(res.body.code).toBe('code_verifier_required');
       } finally {
         await relaxed.close();
@@ -125,7 +157,9 @@ describe('POST /auth/google/code', () => {
     });
 
     it('refuses a wrong verifier (Google says invalid_grant) and leaves no rows', async () => {
-      const res = await exchange({ code: codeFor(WEB_REDIRECT, verifier()), redirect_uri: WEB_REDIRECT, code_verifier: verifier() }).expect(400);
+      const res = await exchange({ code: codeFor(WEB_REDIRECT, verifier()), redirect_uri: WEB_REDIRECT, code_verifier: verifier() }).expect(
+        400,
+      );
       expect(res.body.code).toBe('invalid_authorization_code');
       expect(await countRows(t.dataSource)).toEqual(NO_ROWS);
     });
@@ -159,21 +193,29 @@ describe('POST /auth/google/code', () => {
     expect(garbled.body.code).toBe('provider_unavailable');
     expect(garbled.body.message).not.toMatch(/ya29|thing/);
     google.setFault({ kind: 'malformed-json', path: '/token' });
-    expect((await exchange({ code: codeFor(WEB_REDIRECT, v), redirect_uri: WEB_REDIRECT, code_verifier: v }).expect(502)).body.code).toBe('provider_unavailable');
+    expect((await exchange({ code: codeFor(WEB_REDIRECT, v), redirect_uri: WEB_REDIRECT, code_verifier: v }).expect(502)).body.code).toBe(
+      'provider_unavailable',
+    );
     google.setFault({ kind: 'slow', delayMs: 1500, path: '/token' });
-    expect((await exchange({ code: codeFor(WEB_REDIRECT, v), redirect_uri: WEB_REDIRECT, code_verifier: v }).expect(504)).body.code).toBe('provider_timeout');
+    expect((await exchange({ code: codeFor(WEB_REDIRECT, v), redirect_uri: WEB_REDIRECT, code_verifier: v }).expect(504)).body.code).toBe(
+      'provider_timeout',
+    );
     expect(await countRows(t.dataSource)).toEqual(NO_ROWS);
   });
 
   it('refuses unknown fields and malformed verifiers with validation_failed', async () => {
-    expect((await exchange({ code: 'c', redirect_uri: WEB_REDIRECT, code_verifier: 'short' }).expect(400)).body.code).toBe('validation_failed');
+    expect((await exchange({ code: 'c', redirect_uri: WEB_REDIRECT, code_verifier: 'short' }).expect(400)).body.code).toBe(
+      'validation_failed',
+    );
     expect((await exchange({ code: 'c', redirect_uri: WEB_REDIRECT, client_secret: 'x' }).expect(400)).body.code).toBe('validation_failed');
   });
 
   it('lists code and redirect among the flows of GET /auth/providers', async () => {
     const res = await t.http().get('/auth/providers').expect(200);
     expect(res.body.providers[0]).toMatchObject({
-      flows: ['token', 'id_token', 'code', 'redirect'], redirect_uris: [WEB_REDIRECT, NATIVE_REDIRECT, LOOPBACK_REDIRECT], authorize_url: '/auth/google/authorize',
+      flows: ['token', 'id_token', 'code', 'redirect'],
+      redirect_uris: [WEB_REDIRECT, NATIVE_REDIRECT, LOOPBACK_REDIRECT],
+      authorize_url: '/auth/google/authorize',
     });
   });
 });

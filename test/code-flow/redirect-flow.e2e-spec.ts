@@ -3,11 +3,11 @@
  * one): /authorize → Google → /callback → return_to#login_code → POST /auth/login-code. Then each rule of issue 3
  * with a test that fails without it.
  */
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from '@jest/globals';
 import { createHash, randomBytes } from 'node:crypto';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from '@jest/globals';
+import { BrowserSession } from '../../src/cli/browser-session.js';
 import { OneTimeStore } from '../../src/one-time/one-time-store.js';
 import { FakeGoogle } from '../fakes/google.fake.js';
-import { BrowserSession } from '../../src/cli/browser-session.js';
 import { createListeningApp } from '../support/listening-app.js';
 import { countRows, type TestApp } from '../support/test-app.js';
 
@@ -61,12 +61,16 @@ describe('redirect flow: GET /auth/google/authorize and /callback', () => {
   it('signs in end to end, with nothing but a one-time login code in any URL we issue', async () => {
     const browser = new BrowserSession();
     const start = await browser.get(`${baseUrl}/auth/google/authorize?return_to=${encodeURIComponent(RETURN_TO)}`);
-    const cookie = start.headers.getSetCookie()[0]!;
+    const cookie = start.headers.getSetCookie()[0];
     expect(cookie).toMatch(/^nsa_state_[\w-]{16}=[\w-]{43}; Path=\/auth\/google\/callback; Max-Age=600; HttpOnly; SameSite=Lax$/);
     const to = new URL(start.headers.get('location')!);
     expect(`${to.origin}${to.pathname}`).toBe(google.authorizationUrl);
     expect(Object.fromEntries(to.searchParams)).toMatchObject({
-      response_type: 'code', client_id: WEB, redirect_uri: `${baseUrl}/auth/google/callback`, code_challenge_method: 'S256', access_type: 'offline',
+      response_type: 'code',
+      client_id: WEB,
+      redirect_uri: `${baseUrl}/auth/google/callback`,
+      code_challenge_method: 'S256',
+      access_type: 'offline',
     });
     expect(to.searchParams.get('state')).toMatch(/^[\w-]{43}$/);
     expect(to.searchParams.get('nonce')).toMatch(/^[\w-]{43}$/);
@@ -86,7 +90,9 @@ describe('redirect flow: GET /auth/google/authorize and /callback', () => {
     await t.http().get('/users/me').set('authorization', `Bearer ${res.body.access_token}`).expect(200);
     // The session began when the code was redeemed: that is the sign-in the audit trail shows.
     const activity = await t.http().get('/users/me/activity').set('authorization', `Bearer ${res.body.access_token}`).expect(200);
-    expect(activity.body.events).toEqual([expect.objectContaining({ event: 'sign_in', provider: 'google', detail: { flow: 'redirect', new_user: true } })]);
+    expect(activity.body.events).toEqual([
+      expect.objectContaining({ event: 'sign_in', provider: 'google', detail: { flow: 'redirect', new_user: true } }),
+    ]);
     // Google's tokens were kept (encrypted) for later calls on the user's behalf.
     const [row] = await t.dataSource.query('SELECT "refreshTokenEncrypted" AS refresh FROM social_accounts');
     expect(row.refresh).toBeTruthy();
@@ -209,8 +215,14 @@ describe('redirect flow: GET /auth/google/authorize and /callback', () => {
 
   it('expires: state and login code', async () => {
     const { t: quick, baseUrl: quickUrl } = await createListeningApp({
-      GOOGLE_CLIENT_IDS: WEB, GOOGLE_CLIENT_SECRETS: 'google-client-secret', GOOGLE_TOKEN_URL: google.tokenUrl, GOOGLE_JWKS_URL: google.jwksUrl,
-      GOOGLE_AUTHORIZATION_URL: google.authorizationUrl, AUTH_RETURN_TO_URLS: RETURN_TO, AUTH_STATE_TTL_SECONDS: '1', AUTH_LOGIN_CODE_TTL_SECONDS: '1',
+      GOOGLE_CLIENT_IDS: WEB,
+      GOOGLE_CLIENT_SECRETS: 'google-client-secret',
+      GOOGLE_TOKEN_URL: google.tokenUrl,
+      GOOGLE_JWKS_URL: google.jwksUrl,
+      GOOGLE_AUTHORIZATION_URL: google.authorizationUrl,
+      AUTH_RETURN_TO_URLS: RETURN_TO,
+      AUTH_STATE_TTL_SECONDS: '1',
+      AUTH_LOGIN_CODE_TTL_SECONDS: '1',
     });
     try {
       const browser = new BrowserSession();
@@ -233,20 +245,38 @@ describe('redirect flow: GET /auth/google/authorize and /callback', () => {
 
   it('writes no code, state, verifier or token of the flow into the logs', async () => {
     const lines: string[] = [];
-    const { t: logged, baseUrl: loggedUrl } = await createListeningApp({
-      GOOGLE_CLIENT_IDS: WEB, GOOGLE_CLIENT_SECRETS: 'google-client-secret', GOOGLE_TOKEN_URL: google.tokenUrl, GOOGLE_JWKS_URL: google.jwksUrl,
-      GOOGLE_AUTHORIZATION_URL: google.authorizationUrl, AUTH_RETURN_TO_URLS: RETURN_TO, LOG_LEVEL: 'debug',
-    }, { logDestination: { write: (line) => void lines.push(line) } });
+    const { t: logged, baseUrl: loggedUrl } = await createListeningApp(
+      {
+        GOOGLE_CLIENT_IDS: WEB,
+        GOOGLE_CLIENT_SECRETS: 'google-client-secret',
+        GOOGLE_TOKEN_URL: google.tokenUrl,
+        GOOGLE_JWKS_URL: google.jwksUrl,
+        GOOGLE_AUTHORIZATION_URL: google.authorizationUrl,
+        AUTH_RETURN_TO_URLS: RETURN_TO,
+        LOG_LEVEL: 'debug',
+      },
+      { logDestination: { write: (line) => void lines.push(line) } },
+    );
     try {
       const browser = new BrowserSession();
       const start = await browser.get(`${loggedUrl}/auth/google/authorize?return_to=${encodeURIComponent(RETURN_TO)}`);
       const callback = new URL((await browser.get(start.headers.get('location')!)).headers.get('location')!);
-      const binding = browser.cookieHeader().split('=')[1]!;
+      const binding = browser.cookieHeader().split('=')[1];
       const back = await browser.get(callback);
       const loginCode = fragmentOf(back).get('login_code')!;
-      const session = (await logged.http().post('/auth/login-code').send({ login_code: loginCode }).expect(200)).body as { access_token: string; refresh_token: string };
-      const secrets = [callback.searchParams.get('code')!, callback.searchParams.get('state')!, loginCode, session.access_token, session.refresh_token,
-        binding, 'google-client-secret'];
+      const session = (await logged.http().post('/auth/login-code').send({ login_code: loginCode }).expect(200)).body as {
+        access_token: string;
+        refresh_token: string;
+      };
+      const secrets = [
+        callback.searchParams.get('code')!,
+        callback.searchParams.get('state')!,
+        loginCode,
+        session.access_token,
+        session.refresh_token,
+        binding,
+        'google-client-secret',
+      ];
       const log = lines.join('');
       expect(log).toContain('/auth/google/callback');
       for (const secret of secrets) expect({ secret, logged: log.includes(secret) }).toEqual({ secret, logged: false });
@@ -267,7 +297,10 @@ describe('redirect flow: GET /auth/google/authorize and /callback', () => {
       'https://app.example.com/signed-in#login_code=planted',
     ]) {
       it(`refuses ${lookAlike} before any state is made`, async () => {
-        const res = await t.http().get(`/auth/google/authorize?return_to=${encodeURIComponent(lookAlike)}`).expect(400);
+        const res = await t
+          .http()
+          .get(`/auth/google/authorize?return_to=${encodeURIComponent(lookAlike)}`)
+          .expect(400);
         expect(res.body.code).toBe('return_to_not_allowed');
         expect(res.headers['set-cookie']).toBeUndefined();
       });
@@ -280,7 +313,11 @@ describe('redirect flow: GET /auth/google/authorize and /callback', () => {
     const sent = new URL(start.headers.get('location')!).searchParams;
     // An injected code: right client, redirect URI and PKCE challenge, but minted for another nonce.
     const injected = google.codes.issue({
-      clientId: WEB, redirectUri: sent.get('redirect_uri')!, codeChallenge: sent.get('code_challenge')!, nonce: 'someone-elses-nonce', account: ADA,
+      clientId: WEB,
+      redirectUri: sent.get('redirect_uri')!,
+      codeChallenge: sent.get('code_challenge')!,
+      nonce: 'someone-elses-nonce',
+      account: ADA,
     });
     const back = await browser.get(`${baseUrl}/auth/google/callback?code=${injected}&state=${sent.get('state')}`);
     expect(Object.fromEntries(fragmentOf(back))).toMatchObject({ error: 'invalid_nonce' });
@@ -292,7 +329,10 @@ describe('redirect flow: GET /auth/google/authorize and /callback', () => {
     const browser = new BrowserSession();
     const back = await browser.get(await toCallback(browser));
     expect(back.status).toBe(302);
-    expect(Object.fromEntries(fragmentOf(back))).toEqual({ error: 'provider_access_denied', error_description: 'Google answered access_denied' });
+    expect(Object.fromEntries(fragmentOf(back))).toEqual({
+      error: 'provider_access_denied',
+      error_description: 'Google answered access_denied',
+    });
   });
 
   it('brings a failed code exchange back as an error code, with nothing written', async () => {
@@ -310,10 +350,15 @@ describe('redirect flow: GET /auth/google/authorize and /callback', () => {
     const popupBrowser = new BrowserSession();
     const popup = await popupBrowser.get(await toCallback(popupBrowser, `return_to=${encodeURIComponent(RETURN_TO)}&mode=popup`));
     const caching = (res: Response) => [res.status, res.headers.get('cache-control'), res.headers.get('pragma')];
-    expect([caching(start), caching(back), caching(popup)]).toEqual([[302, 'no-store', 'no-cache'], [302, 'no-store', 'no-cache'], [200, 'no-store', 'no-cache']]);
+    expect([caching(start), caching(back), caching(popup)]).toEqual([
+      [302, 'no-store', 'no-cache'],
+      [302, 'no-store', 'no-cache'],
+      [200, 'no-store', 'no-cache'],
+    ]);
     const redeemed = await redeem({ login_code: fragmentOf(back).get('login_code') });
     const refused = await redeem({ login_code: 'nope' });
-    for (const res of [redeemed, refused]) expect([res.status, res.headers['cache-control'], res.headers.pragma]).toEqual([res.status, 'no-store', 'no-cache']);
+    for (const res of [redeemed, refused])
+      expect([res.status, res.headers['cache-control'], res.headers.pragma]).toEqual([res.status, 'no-store', 'no-cache']);
     expect([redeemed.status, refused.status]).toEqual([200, 400]);
   });
 

@@ -9,11 +9,19 @@ import { isDeclared } from '../../src/config/settings/index.js';
  */
 const commands = JSON.parse(readFileSync('test/production/production-commands.json', 'utf8')) as Record<string, string | string[]>;
 
-interface Instruction { stage: number; keyword: string; args: string }
+interface Instruction {
+  stage: number;
+  keyword: string;
+  args: string;
+}
 
 /** Dockerfile instructions with continuation lines joined and comments dropped, each with the index of its stage. */
 function dockerfile(): Instruction[] {
-  const lines = readFileSync('Dockerfile', 'utf8').replace(/\\\n/g, ' ').split('\n').map((l) => l.trim()).filter((l) => l && !l.startsWith('#'));
+  const lines = readFileSync('Dockerfile', 'utf8')
+    .replace(/\\\n/g, ' ')
+    .split('\n')
+    .map((l) => l.trim())
+    .filter((l) => l && !l.startsWith('#'));
   let stage = -1;
   return lines.map((line) => {
     const [, keyword = '', args = ''] = /^(\S+)\s*(.*)$/.exec(line)!;
@@ -30,7 +38,12 @@ const execForm = (args: string) => JSON.parse(args.replace(/^(--\S+\s+)*(CMD\s+)
 
 describe('Dockerfile', () => {
   it('should build in a first stage with the development dependencies, as CI builds', () => {
-    expect(all(instructions.filter((i) => i.stage === 0), 'RUN')).toEqual(commands.build);
+    expect(
+      all(
+        instructions.filter((i) => i.stage === 0),
+        'RUN',
+      ),
+    ).toEqual(commands.build);
   });
 
   it('should install production dependencies only in the image it runs, with the command CI checks', () => {
@@ -71,40 +84,47 @@ describe('Node flags of the server', () => {
   const scripts = (JSON.parse(readFileSync('package.json', 'utf8')) as { scripts: Record<string, string> }).scripts;
 
   it('should cap V8\'s young generation (Node 24 sizes it from the machine\'s memory) and old space (docs/deployment.md, "Memory")', () => {
-    expect(shipped).toEqual(expect.arrayContaining([expect.stringMatching(/^--max-semi-space-size=\d+$/), expect.stringMatching(/^--max-old-space-size=\d+$/)]));
+    expect(shipped).toEqual(
+      expect.arrayContaining([expect.stringMatching(/^--max-semi-space-size=\d+$/), expect.stringMatching(/^--max-old-space-size=\d+$/)]),
+    );
   });
 
   it.each(['start', 'start:dev', 'profile'])('should start the server with the same flags in npm run %s', (name) => {
-    const node = /\bnode ((?:--\S+ )*)dist\/main\.js/.exec(scripts[name]!);
+    const node = /\bnode ((?:--\S+ )*)dist\/main\.js/.exec(scripts[name]);
     expect(node).not.toBeNull();
-    expect(node![1]!.trim().split(' ')).toEqual(expect.arrayContaining(shipped));
+    expect(node![1].trim().split(' ')).toEqual(expect.arrayContaining(shipped));
   });
 });
 
 describe('compose.yaml', () => {
   const compose = parse(readFileSync('compose.yaml', 'utf8'), { merge: true }) as {
-    services: Record<string, { command?: string[]; environment?: Record<string, string>; depends_on?: Record<string, { condition: string }>; image?: string }>;
+    services: Record<
+      string,
+      { command?: string[]; environment?: Record<string, string>; depends_on?: Record<string, { condition: string }>; image?: string }
+    >;
   };
   const { migrate, app } = compose.services;
 
   it('should migrate once, with the command CI runs, before the app starts', () => {
-    expect(migrate!.command).toEqual(commands.migrate);
-    expect(app!.depends_on).toMatchObject({ migrate: { condition: 'service_completed_successfully' } });
-    expect(app!.command).toBeUndefined();
+    expect(migrate.command).toEqual(commands.migrate);
+    expect(app.depends_on).toMatchObject({ migrate: { condition: 'service_completed_successfully' } });
+    expect(app.command).toBeUndefined();
   });
 
   it('should run the app on PostgreSQL and Redis with variables the configuration declares', () => {
     expect(Object.keys(compose.services).sort()).toEqual(['app', 'migrate', 'postgres', 'redis']);
-    expect(app!.environment!.DATABASE_URL).toMatch(/^postgres:\/\/.+@postgres:5432\//);
-    expect(app!.environment!.REDIS_URL).toBe('redis://redis:6379');
-    expect(Object.keys(app!.environment!).filter((key) => !isDeclared(key))).toEqual([]);
+    expect(app.environment!.DATABASE_URL).toMatch(/^postgres:\/\/.+@postgres:5432\//);
+    expect(app.environment!.REDIS_URL).toBe('redis://redis:6379');
+    expect(Object.keys(app.environment!).filter((key) => !isDeclared(key))).toEqual([]);
   });
 });
 
 describe('docs/deployment.md', () => {
   it('should document every production command CI runs', () => {
     const doc = readFileSync('docs/deployment.md', 'utf8');
-    const undocumented = Object.values(commands).filter((c): c is string[] => Array.isArray(c) && c[0] === 'node').filter((c) => !doc.includes(c.join(' ')));
+    const undocumented = Object.values(commands)
+      .filter((c): c is string[] => Array.isArray(c) && c[0] === 'node')
+      .filter((c) => !doc.includes(c.join(' ')));
     expect(undocumented).toEqual([]);
     expect(doc).toContain(commands.install);
   });

@@ -20,7 +20,9 @@ describe('the development identity provider switch', () => {
   });
 
   it('should refuse to boot with DEV_IDP_ENABLED=true in production without DEV_IDP_FORCE', () => {
-    expect(problemsOf(production({ DEV_IDP_ENABLED: 'true' }))).toEqual([expect.stringMatching(/^DEV_IDP_ENABLED is refused in production: .*DEV_IDP_FORCE=true/)]);
+    expect(problemsOf(production({ DEV_IDP_ENABLED: 'true' }))).toEqual([
+      expect.stringMatching(/^DEV_IDP_ENABLED is refused in production: .*DEV_IDP_FORCE=true/),
+    ]);
   });
 
   it('should boot in production with DEV_IDP_FORCE=true, warning that anyone signs in as anyone', async () => {
@@ -29,8 +31,17 @@ describe('the development identity provider switch', () => {
 
     app = await createTestApp(env, { logDestination: { write: (chunk: string) => void lines.push(...chunk.split('\n').filter(Boolean)) } });
 
-    const warnings = lines.map((line) => JSON.parse(line) as { level: string; context?: string; msg: string }).filter((e) => e.context === 'DevIdp');
-    expect(warnings).toEqual([expect.objectContaining({ level: 'warn', msg: expect.stringMatching(/^DEV_IDP_FORCE is set: the development identity provider at https:\/\/127\.0\.0\.1:9\/dev-idp signs anyone in/) })]);
+    const warnings = lines
+      .map((line) => JSON.parse(line) as { level: string; context?: string; msg: string })
+      .filter((e) => e.context === 'DevIdp');
+    expect(warnings).toEqual([
+      expect.objectContaining({
+        level: 'warn',
+        msg: expect.stringMatching(
+          /^DEV_IDP_FORCE is set: the development identity provider at https:\/\/127\.0\.0\.1:9\/dev-idp signs anyone in/,
+        ),
+      }),
+    ]);
     expect((await app.http().get('/dev-idp/.well-known/openid-configuration').expect(200)).body.issuer).toBe('https://127.0.0.1:9/dev-idp');
   });
 
@@ -45,12 +56,20 @@ describe('the development identity provider switch', () => {
   });
 
   it('should make a declared provider called "dev" a boot error while the dev IdP is on, and allow it otherwise', () => {
-    const declared = { PROVIDERS: 'dev', PROVIDER_DEV_TYPE: 'oidc', PROVIDER_DEV_ISSUER: 'https://idp.example', PROVIDER_DEV_CLIENT_IDS: 'app', PROVIDER_DEV_DISPLAY_NAME: 'Ours' };
+    const declared = {
+      PROVIDERS: 'dev',
+      PROVIDER_DEV_TYPE: 'oidc',
+      PROVIDER_DEV_ISSUER: 'https://idp.example',
+      PROVIDER_DEV_CLIENT_IDS: 'app',
+      PROVIDER_DEV_DISPLAY_NAME: 'Ours',
+    };
 
     expect(problemsOf(testEnv({ ...declared, DEV_IDP_ENABLED: 'true' }))).toEqual([
       'PROVIDERS id "dev" is the development identity provider (DEV_IDP_ENABLED); choose another id or turn it off',
     ]);
-    expect(problemsOf(testEnv({ ...declared, NODE_ENV: 'development' }))).toEqual([expect.stringMatching(/^PROVIDERS id "dev" is the development identity provider/)]);
+    expect(problemsOf(testEnv({ ...declared, NODE_ENV: 'development' }))).toEqual([
+      expect.stringMatching(/^PROVIDERS id "dev" is the development identity provider/),
+    ]);
     expect(loadConfig(testEnv(declared)).providers.custom.map((p) => p.id)).toEqual(['dev']);
   });
 
@@ -58,24 +77,42 @@ describe('the development identity provider switch', () => {
     const config = loadConfig(testEnv({ DEV_IDP_ENABLED: 'true', PUBLIC_URL: 'https://api.example.com/' }));
 
     expect(devIdpProviderConfig(config)).toEqual({
-      id: 'dev', type: 'oidc', displayName: 'Dev IdP', issuer: 'https://api.example.com/dev-idp', clientIds: ['nest-social-auth-dev'],
-      clientSecret: config.browser.devIdp.clientSecret, scopes: ['openid', 'email', 'profile'], redirectUris: ['https://api.example.com/demo'], enabled: true,
-      emailVerifiedClaim: 'email_verified', trustEmailForLinking: false, insecureHttpAllowed: true, trustedEndpointOrigins: [],
+      id: 'dev',
+      type: 'oidc',
+      displayName: 'Dev IdP',
+      issuer: 'https://api.example.com/dev-idp',
+      clientIds: ['nest-social-auth-dev'],
+      clientSecret: config.browser.devIdp.clientSecret,
+      scopes: ['openid', 'email', 'profile'],
+      redirectUris: ['https://api.example.com/demo'],
+      enabled: true,
+      emailVerifiedClaim: 'email_verified',
+      trustEmailForLinking: false,
+      insecureHttpAllowed: true,
+      trustedEndpointOrigins: [],
     });
     expect(config.browser.devIdp.clientSecret.length).toBeGreaterThanOrEqual(32);
   });
 
   it('should register the demo page as a redirect URI while DEMO_ENABLED, so it can connect another Dev IdP account', () => {
     const env = { DEV_IDP_ENABLED: 'true', PUBLIC_URL: 'https://api.example.com', DEV_IDP_REDIRECT_URIS: 'https://app.example.com/cb' };
-    expect(devIdpProviderConfig(loadConfig(testEnv({ ...env, DEMO_ENABLED: 'true' }))).redirectUris).toEqual(['https://app.example.com/cb', 'https://api.example.com/demo']);
-    expect(devIdpProviderConfig(loadConfig(testEnv({ ...env, DEMO_ENABLED: 'false' }))).redirectUris).toEqual(['https://app.example.com/cb']);
+    expect(devIdpProviderConfig(loadConfig(testEnv({ ...env, DEMO_ENABLED: 'true' }))).redirectUris).toEqual([
+      'https://app.example.com/cb',
+      'https://api.example.com/demo',
+    ]);
+    expect(devIdpProviderConfig(loadConfig(testEnv({ ...env, DEMO_ENABLED: 'false' }))).redirectUris).toEqual([
+      'https://app.example.com/cb',
+    ]);
   });
 
   it('should put DEV_IDP_REDIRECT_URIS on the allow-list of POST /auth/dev/code, refusing what a redirect URI cannot be', () => {
     const uris = 'http://localhost:5173/callback,com.example.app:/oauth2redirect';
-    expect(devIdpProviderConfig(loadConfig(testEnv({ DEV_IDP_ENABLED: 'true', DEMO_ENABLED: 'false', DEV_IDP_REDIRECT_URIS: uris }))).redirectUris)
-      .toEqual(['http://localhost:5173/callback', 'com.example.app:/oauth2redirect']);
-    expect(problemsOf(testEnv({ DEV_IDP_ENABLED: 'true', DEV_IDP_REDIRECT_URIS: 'http://app.example.com/cb' })))
-      .toEqual([expect.stringMatching(/^DEV_IDP_REDIRECT_URIS has "http:\/\/app.example.com\/cb": each must be https/)]);
+    expect(
+      devIdpProviderConfig(loadConfig(testEnv({ DEV_IDP_ENABLED: 'true', DEMO_ENABLED: 'false', DEV_IDP_REDIRECT_URIS: uris })))
+        .redirectUris,
+    ).toEqual(['http://localhost:5173/callback', 'com.example.app:/oauth2redirect']);
+    expect(problemsOf(testEnv({ DEV_IDP_ENABLED: 'true', DEV_IDP_REDIRECT_URIS: 'http://app.example.com/cb' }))).toEqual([
+      expect.stringMatching(/^DEV_IDP_REDIRECT_URIS has "http:\/\/app.example.com\/cb": each must be https/),
+    ]);
   });
 });

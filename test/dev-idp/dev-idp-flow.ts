@@ -15,8 +15,8 @@ export interface AuthorizationAttempt {
 async function autoSubmitted(res: Response): Promise<{ action: string; fields: Record<string, string> } | undefined> {
   const page = res.status === 200 ? await res.clone().text() : '';
   if (!page.includes('<title>Submitting Callback</title>')) return undefined;
-  const fields = Object.fromEntries([...page.matchAll(/<input type="hidden" name="([^"]+)" value="([^"]*)"\/>/g)].map((m) => [m[1]!, m[2]!]));
-  return { action: /<form method="post" action="([^"]+)"/.exec(page)![1]!, fields };
+  const fields = Object.fromEntries([...page.matchAll(/<input type="hidden" name="([^"]+)" value="([^"]*)"\/>/g)].map((m) => [m[1], m[2]]));
+  return { action: /<form method="post" action="([^"]+)"/.exec(page)![1], fields };
 }
 
 /**
@@ -37,24 +37,46 @@ export async function follow(browser: BrowserSession, start: URL, redirectUri: s
 }
 
 /** RFC 6749 4.1.1 with PKCE (RFC 7636); `withoutPkce` leaves the challenge out. Answers the login page's request. */
-export async function startAuthorization(issuer: string, clientId: string, redirectUri: string, options: { browser?: BrowserSession; withoutPkce?: boolean; nonce?: string } = {}) {
+export async function startAuthorization(
+  issuer: string,
+  clientId: string,
+  redirectUri: string,
+  options: { browser?: BrowserSession; withoutPkce?: boolean; nonce?: string } = {},
+) {
   const attempt: AuthorizationAttempt = {
-    browser: options.browser ?? new BrowserSession(), verifier: randomBytes(32).toString('base64url'), state: randomBytes(8).toString('hex'), redirectUri,
+    browser: options.browser ?? new BrowserSession(),
+    verifier: randomBytes(32).toString('base64url'),
+    state: randomBytes(8).toString('hex'),
+    redirectUri,
   };
   const authorize = new URL(`${issuer}/auth`);
   authorize.search = new URLSearchParams({
-    client_id: clientId, redirect_uri: redirectUri, response_type: 'code', scope: 'openid email profile', state: attempt.state, nonce: options.nonce ?? 'n-0S6_WzA2Mj',
-    ...(options.withoutPkce ? {} : { code_challenge: createHash('sha256').update(attempt.verifier).digest('base64url'), code_challenge_method: 'S256' }),
+    client_id: clientId,
+    redirect_uri: redirectUri,
+    response_type: 'code',
+    scope: 'openid email profile',
+    state: attempt.state,
+    nonce: options.nonce ?? 'n-0S6_WzA2Mj',
+    ...(options.withoutPkce
+      ? {}
+      : { code_challenge: createHash('sha256').update(attempt.verifier).digest('base64url'), code_challenge_method: 'S256' }),
   }).toString();
   return { attempt, ...(await follow(attempt.browser, authorize, redirectUri)) };
 }
 
 /** Submits a username on the login page and follows the IdP back to the redirect URI: that last `Location`'s parameters. */
-export async function submitLogin(attempt: AuthorizationAttempt, page: { url: URL; res: Response }, username: string): Promise<URLSearchParams> {
+export async function submitLogin(
+  attempt: AuthorizationAttempt,
+  page: { url: URL; res: Response },
+  username: string,
+): Promise<URLSearchParams> {
   const posted = await attempt.browser.post(formAction(await page.res.text(), page.url), { username });
   if (posted.status !== 303) throw new Error(`login form answered ${posted.status}: ${(await posted.text()).slice(0, 300)}`);
   const back = await follow(attempt.browser, new URL(posted.headers.get('location')!, page.url), attempt.redirectUri);
   const location = back.res.headers.get('location');
-  if (!location) throw new Error(`no way back to ${attempt.redirectUri} from ${back.url} (HTTP ${back.res.status}): ${(await back.res.text()).slice(0, 600)}`);
+  if (!location)
+    throw new Error(
+      `no way back to ${attempt.redirectUri} from ${back.url} (HTTP ${back.res.status}): ${(await back.res.text()).slice(0, 600)}`,
+    );
   return new URL(location).searchParams;
 }

@@ -13,7 +13,10 @@ describe(registerDevIdp.name, () => {
   let redirectUri: string;
 
   beforeAll(async () => {
-    t = await startAppWithDevIdp({ LOG_LEVEL: 'info' }, { logDestination: { write: (chunk: string) => void lines.push(...chunk.split('\n').filter(Boolean)) } });
+    t = await startAppWithDevIdp(
+      { LOG_LEVEL: 'info' },
+      { logDestination: { write: (chunk: string) => void lines.push(...chunk.split('\n').filter(Boolean)) } },
+    );
     redirectUri = `${t.url}/auth/dev/callback`;
   });
   afterAll(async () => {
@@ -23,8 +26,10 @@ describe(registerDevIdp.name, () => {
     lines.length = 0;
   });
 
-  const start = (options: Parameters<typeof startAuthorization>[3] = {}) => startAuthorization(t.issuer, DEV_IDP_CLIENT_ID, redirectUri, options);
-  const basic = (secret = t.config.browser.devIdp.clientSecret) => `Basic ${Buffer.from(`${DEV_IDP_CLIENT_ID}:${secret}`).toString('base64')}`;
+  const start = (options: Parameters<typeof startAuthorization>[3] = {}) =>
+    startAuthorization(t.issuer, DEV_IDP_CLIENT_ID, redirectUri, options);
+  const basic = (secret = t.config.browser.devIdp.clientSecret) =>
+    `Basic ${Buffer.from(`${DEV_IDP_CLIENT_ID}:${secret}`).toString('base64')}`;
   const redeem = (attempt: AuthorizationAttempt, code: string, secret?: string) =>
     fetch(`${t.issuer}/token`, {
       method: 'POST',
@@ -38,7 +43,8 @@ describe(registerDevIdp.name, () => {
     expect(res.status).toBe(200);
     const doc = (await res.json()) as Record<string, unknown>;
     expect(doc.issuer).toBe(`${t.url}/dev-idp`);
-    for (const endpoint of ['authorization_endpoint', 'token_endpoint', 'userinfo_endpoint', 'jwks_uri']) expect(String(doc[endpoint])).toMatch(new RegExp(`^${t.issuer}/`));
+    for (const endpoint of ['authorization_endpoint', 'token_endpoint', 'userinfo_endpoint', 'jwks_uri'])
+      expect(String(doc[endpoint])).toMatch(new RegExp(`^${t.issuer}/`));
     expect(doc.code_challenge_methods_supported).toEqual(['S256']);
   });
 
@@ -50,11 +56,18 @@ describe(registerDevIdp.name, () => {
     expect(callback.get('state')).toBe(attempt.state);
     expect(callback.get('iss')).toBe(t.issuer);
     const tokens = (await (await redeem(attempt, callback.get('code')!)).json()) as Record<string, string>;
-    const { payload } = await jwtVerify(tokens.id_token!, createRemoteJWKSet(new URL(`${t.issuer}/jwks`)), { issuer: t.issuer, audience: DEV_IDP_CLIENT_ID });
+    const { payload } = await jwtVerify(tokens.id_token, createRemoteJWKSet(new URL(`${t.issuer}/jwks`)), {
+      issuer: t.issuer,
+      audience: DEV_IDP_CLIENT_ID,
+    });
     expect(payload).toMatchObject({ sub: 'ada-lovelace', nonce: 'n-0S6_WzA2Mj' });
     const userinfo = await fetch(`${t.issuer}/me`, { headers: { authorization: `Bearer ${tokens.access_token}` } });
     expect(await userinfo.json()).toEqual({
-      sub: 'ada-lovelace', name: 'Ada Lovelace', preferred_username: 'ada-lovelace', email: 'ada-lovelace@dev-idp.localhost', email_verified: true,
+      sub: 'ada-lovelace',
+      name: 'Ada Lovelace',
+      preferred_username: 'ada-lovelace',
+      email: 'ada-lovelace@dev-idp.localhost',
+      email_verified: true,
     });
     expect(tokens.refresh_token).toEqual(expect.any(String));
   });
@@ -88,7 +101,7 @@ describe(registerDevIdp.name, () => {
     expect(await second.res.clone().text()).toContain('any username signs in');
     const callback = await submitLogin(second.attempt, second, 'Grace Hopper');
     const tokens = (await (await redeem(second.attempt, callback.get('code')!)).json()) as Record<string, string>;
-    expect(JSON.parse(Buffer.from(tokens.id_token!.split('.')[1]!, 'base64url').toString())).toMatchObject({ sub: 'grace-hopper' });
+    expect(JSON.parse(Buffer.from(tokens.id_token.split('.')[1], 'base64url').toString())).toMatchObject({ sub: 'grace-hopper' });
   });
 
   it('should answer the form again, with the problem, for a username with no letter or digit', async () => {
@@ -102,7 +115,7 @@ describe(registerDevIdp.name, () => {
 
   it('should return access_denied to the client when the user cancels', async () => {
     const { attempt, url, res } = await start();
-    const cancel = /<form class="cancel"[^>]* action="([^"]+)"/.exec(await res.text())![1]!;
+    const cancel = /<form class="cancel"[^>]* action="([^"]+)"/.exec(await res.text())![1];
 
     const posted = await attempt.browser.post(new URL(cancel, url), {});
     const resumed = await attempt.browser.get(new URL(posted.headers.get('location')!, url));
@@ -115,8 +128,19 @@ describe(registerDevIdp.name, () => {
   it('should serve its sign-in page with no inline script or style but its own, no caching, and no opener policy that would break a popup', async () => {
     const { res } = await start();
 
-    const csp = Object.fromEntries(res.headers.get('content-security-policy')!.split(';').map((d) => [d.split(' ')[0], d.split(' ').slice(1).join(' ')]));
-    expect(csp).toEqual({ 'default-src': "'none'", 'script-src': "'self'", 'style-src': expect.stringMatching(/^'sha256-[^']+'$/), 'base-uri': "'none'", 'frame-ancestors': "'none'" });
+    const csp = Object.fromEntries(
+      res.headers
+        .get('content-security-policy')!
+        .split(';')
+        .map((d) => [d.split(' ')[0], d.split(' ').slice(1).join(' ')]),
+    );
+    expect(csp).toEqual({
+      'default-src': "'none'",
+      'script-src': "'self'",
+      'style-src': expect.stringMatching(/^'sha256-[^']+'$/),
+      'base-uri': "'none'",
+      'frame-ancestors': "'none'",
+    });
     expect(res.headers.get('cache-control')).toBe('no-store');
     expect(res.headers.get('cross-origin-opener-policy')).toBeNull();
     expect(res.headers.get('x-frame-options')).toBe('DENY');
@@ -128,7 +152,9 @@ describe(registerDevIdp.name, () => {
     await redeem(attempt, callback.get('code')!);
 
     const completed = lines.map((line) => JSON.parse(line) as Entry).filter((e) => e.msg === 'request completed');
-    expect(completed.map((e) => e.url)).toEqual(expect.arrayContaining(['/dev-idp/auth', `/dev-idp/interaction/${url.pathname.split('/').pop()}`, '/dev-idp/token']));
+    expect(completed.map((e) => e.url)).toEqual(
+      expect.arrayContaining(['/dev-idp/auth', `/dev-idp/interaction/${url.pathname.split('/').pop()}`, '/dev-idp/token']),
+    );
     expect(completed.find((e) => e.url === '/dev-idp/token')?.route).toBe('/dev-idp/*');
     expect(lines.join('\n')).not.toContain(callback.get('code')!);
     expect(lines.join('\n')).not.toContain(attempt.state);

@@ -35,7 +35,10 @@ describe('POST /auth/dev/code: the generic OIDC code flow against oidc-provider'
   /** startAuthorization puts this nonce in the authorization request. */
   const NONCE = 'n-0S6_WzA2Mj';
   const exchange = (body: object) => t.http().post(`/auth/${DEV_IDP_PROVIDER_ID}/code`).send(body);
-  const counts = async () => ({ users: await t.dataSource.getRepository(User).count(), accounts: await t.dataSource.getRepository(SocialAccount).count() });
+  const counts = async () => ({
+    users: await t.dataSource.getRepository(User).count(),
+    accounts: await t.dataSource.getRepository(SocialAccount).count(),
+  });
 
   it('should sign in with the code, PKCE verifier and nonce, keep the provider tokens encrypted, and keep them fresh by refreshing', async () => {
     const { code, verifier } = await authorize('Ada Lovelace');
@@ -43,7 +46,9 @@ describe('POST /auth/dev/code: the generic OIDC code flow against oidc-provider'
     const res = await exchange({ code, redirect_uri: redirectUri, code_verifier: verifier, nonce: NONCE }).expect(200);
 
     expect(res.body).toMatchObject({ token_type: 'Bearer', is_new_user: true, user: { name: 'Ada Lovelace' } });
-    const account = await t.dataSource.getRepository(SocialAccount).findOneByOrFail({ userId: res.body.user.id, provider: DEV_IDP_PROVIDER_ID });
+    const account = await t.dataSource
+      .getRepository(SocialAccount)
+      .findOneByOrFail({ userId: res.body.user.id, provider: DEV_IDP_PROVIDER_ID });
     expect(account.uid).toBe('ada-lovelace');
     expect(account.accessTokenEncrypted).toEqual(expect.any(String));
     expect(account.refreshTokenEncrypted).toEqual(expect.any(String));

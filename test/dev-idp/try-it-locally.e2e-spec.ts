@@ -22,12 +22,12 @@ describe('docs/adding-a-provider.md "Try it locally": a declared oidc provider a
   const dir = mkdtempSync(join(tmpdir(), 'try-it-locally-'));
 
   beforeAll(async () => {
-    const exported = exportedVariables(fencedBlocks(section, 'bash')[0]!);
+    const exported = exportedVariables(fencedBlocks(section, 'bash')[0]);
     t = await startAppWithDevIdp((url) => {
       const here = (text: string) => text.replaceAll(DOC_ORIGIN, url);
-      writeFileSync(join(dir, exported.PROVIDERS_FILE!), here(fencedBlocks(section, 'yaml')[0]!));
+      writeFileSync(join(dir, exported.PROVIDERS_FILE), here(fencedBlocks(section, 'yaml')[0]));
       const env = Object.fromEntries(Object.entries(exported).map(([key, value]) => [key, here(value)]));
-      return { ...env, PROVIDERS_FILE: join(dir, exported.PROVIDERS_FILE!) };
+      return { ...env, PROVIDERS_FILE: join(dir, exported.PROVIDERS_FILE) };
     });
   });
   afterAll(async () => {
@@ -42,11 +42,14 @@ describe('docs/adding-a-provider.md "Try it locally": a declared oidc provider a
     const callback = await submitLogin(attempt, { url, res }, username);
     return { code: callback.get('code')!, verifier: attempt.verifier };
   }
-  const uidOf = async (userId: string) => (await t.dataSource.getRepository(SocialAccount).findOneByOrFail({ userId, provider: 'acme' })).uid;
+  const uidOf = async (userId: string) =>
+    (await t.dataSource.getRepository(SocialAccount).findOneByOrFail({ userId, provider: 'acme' })).uid;
 
   it('should declare the provider from the page, with its three flows', async () => {
     const { providers } = (await t.http().get('/auth/providers').expect(200)).body;
-    expect(providers).toContainEqual(expect.objectContaining({ id: 'acme', display_name: 'Acme (local)', client_ids: ['acme-web', 'acme-spa'] }));
+    expect(providers).toContainEqual(
+      expect.objectContaining({ id: 'acme', display_name: 'Acme (local)', client_ids: ['acme-web', 'acme-spa'] }),
+    );
     expect(providers.find((p: { id: string }) => p.id === 'acme').flows).toEqual(expect.arrayContaining(['id_token', 'code', 'redirect']));
   });
 
@@ -54,15 +57,23 @@ describe('docs/adding-a-provider.md "Try it locally": a declared oidc provider a
     const tokens = await signInThroughDevIdp({ baseUrl: t.url, provider: 'acme', username: 'ada', returnTo: `${t.url}/demo` });
 
     expect(tokens).toMatchObject({ token_type: 'Bearer', is_new_user: true, user: { email: 'ada@dev-idp.localhost' } });
-    const me = await t.http().get('/users/me').set('authorization', `Bearer ${tokens.access_token as string}`).expect(200);
+    const me = await t
+      .http()
+      .get('/users/me')
+      .set('authorization', `Bearer ${tokens.access_token as string}`)
+      .expect(200);
     expect(await uidOf(me.body.id)).toBe('ada');
   });
 
-  it('should sign in through the code flow: acme-web\'s code, redeemed by us with its secret, PKCE and the nonce', async () => {
+  it("should sign in through the code flow: acme-web's code, redeemed by us with its secret, PKCE and the nonce", async () => {
     const n = await nonce();
     const { code, verifier } = await authorize('acme-web', 'grace', n);
 
-    const res = await t.http().post('/auth/acme/code').send({ code, redirect_uri: SPA_CALLBACK, code_verifier: verifier, nonce: n }).expect(200);
+    const res = await t
+      .http()
+      .post('/auth/acme/code')
+      .send({ code, redirect_uri: SPA_CALLBACK, code_verifier: verifier, nonce: n })
+      .expect(200);
 
     expect(res.body).toMatchObject({ is_new_user: true, user: { email: 'grace@dev-idp.localhost' } });
     expect(await uidOf(res.body.user.id)).toBe('grace');
@@ -71,11 +82,18 @@ describe('docs/adding-a-provider.md "Try it locally": a declared oidc provider a
   it('should sign in through the token flow: acme-spa redeems its own code from its page (CORS) and hands us the ID token', async () => {
     const n = await nonce();
     const { code, verifier } = await authorize('acme-spa', 'linus', n);
-    const redeem = (origin: string) => fetch(`${t.issuer}/token`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/x-www-form-urlencoded', origin },
-      body: new URLSearchParams({ grant_type: 'authorization_code', client_id: 'acme-spa', code, redirect_uri: SPA_CALLBACK, code_verifier: verifier }),
-    });
+    const redeem = (origin: string) =>
+      fetch(`${t.issuer}/token`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/x-www-form-urlencoded', origin },
+        body: new URLSearchParams({
+          grant_type: 'authorization_code',
+          client_id: 'acme-spa',
+          code,
+          redirect_uri: SPA_CALLBACK,
+          code_verifier: verifier,
+        }),
+      });
 
     const refused = await redeem('http://elsewhere.localhost:5173');
     expect(refused.status).toBe(400);

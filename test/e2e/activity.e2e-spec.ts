@@ -1,11 +1,20 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from '@jest/globals';
 import { randomUUID } from 'node:crypto';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from '@jest/globals';
 import { AuditTrail } from '../../src/audit/audit-trail.service.js';
 import type { FakeGoogle } from '../fakes/google.fake.js';
 import { createAppWithGoogle, GOOGLE_WEB_CLIENT, loginWithGoogle } from '../support/google-login.js';
 import type { TestApp } from '../support/test-app.js';
 
-interface ActivityEvent { id: string; event: string; provider: string | null; session_id: string | null; ip: string | null; user_agent: string | null; detail: Record<string, unknown> | null; created_at: string }
+interface ActivityEvent {
+  id: string;
+  event: string;
+  provider: string | null;
+  session_id: string | null;
+  ip: string | null;
+  user_agent: string | null;
+  detail: Record<string, unknown> | null;
+  created_at: string;
+}
 
 /** The audit trail as its user reads it: GET /users/me/activity after each kind of security event. */
 describe('GET /users/me/activity', () => {
@@ -27,21 +36,34 @@ describe('GET /users/me/activity', () => {
   });
 
   const bearer = (token: string) => ({ authorization: `Bearer ${token}` });
-  const activity = async (token: string, query = '') => (await t.http().get(`/users/me/activity${query}`).set(bearer(token)).expect(200)).body as { events: ActivityEvent[]; next_before: string | null };
+  const activity = async (token: string, query = '') =>
+    (await t.http().get(`/users/me/activity${query}`).set(bearer(token)).expect(200)).body as {
+      events: ActivityEvent[];
+      next_before: string | null;
+    };
   const events = async (token: string) => (await activity(token)).events;
 
   it('should record a sign-in with its provider, flow, session and device, new user first then returning', async () => {
     const first = await loginWithGoogle(t, google, 'g-ada');
     const second = await loginWithGoogle(t, google, 'g-ada');
-    const sessions = (await t.http().get('/auth/sessions').set(bearer(second.access_token)).expect(200)).body as Array<{ id: string; current: boolean }>;
+    const sessions = (await t.http().get('/auth/sessions').set(bearer(second.access_token)).expect(200)).body as Array<{
+      id: string;
+      current: boolean;
+    }>;
     const current = sessions.find((s) => s.current)!.id;
     const [newest, oldest] = await events(second.access_token);
     expect(newest).toEqual({
-      id: expect.any(String), event: 'sign_in', provider: 'google', session_id: current, ip: expect.stringContaining('127.0.0.1'),
-      user_agent: 'jest-browser/1.0', detail: { flow: 'token', new_user: false }, created_at: expect.any(String),
+      id: expect.any(String),
+      event: 'sign_in',
+      provider: 'google',
+      session_id: current,
+      ip: expect.stringContaining('127.0.0.1'),
+      user_agent: 'jest-browser/1.0',
+      detail: { flow: 'token', new_user: false },
+      created_at: expect.any(String),
     });
     expect(oldest).toMatchObject({ event: 'sign_in', detail: { flow: 'token', new_user: true } });
-    expect(oldest!.session_id).not.toBe(current);
+    expect(oldest.session_id).not.toBe(current);
     expect(first.user.id).toBe(second.user.id);
   });
 
@@ -55,7 +77,11 @@ describe('GET /users/me/activity', () => {
     await t.http().post('/auth/logout-all').set(bearer(c.access_token)).expect(204);
     const d = await loginWithGoogle(t, google, 'g-ada');
     const e = await loginWithGoogle(t, google, 'g-ada');
-    await t.http().delete(`/auth/sessions/${sessionOf(e.access_token)}`).set(bearer(d.access_token)).expect(204);
+    await t
+      .http()
+      .delete(`/auth/sessions/${sessionOf(e.access_token)}`)
+      .set(bearer(d.access_token))
+      .expect(204);
 
     const trail = (await events(d.access_token)).filter((event) => event.event !== 'sign_in');
     expect(trail.map((event) => [event.event, event.session_id, event.detail])).toEqual([
@@ -66,10 +92,15 @@ describe('GET /users/me/activity', () => {
     ]);
   });
 
-  it('should record a linked and an unlinked account, but not connecting one\'s own identity again', async () => {
+  it("should record a linked and an unlinked account, but not connecting one's own identity again", async () => {
     const ada = await loginWithGoogle(t, google, 'g-ada');
-    const connect = async () => t.http().post('/users/me/social-accounts/google').set(bearer(ada.access_token))
-      .send({ id_token: await google.signIdToken({ sub: 'g-ada-work', aud: GOOGLE_WEB_CLIENT }) }).expect(200);
+    const connect = async () =>
+      t
+        .http()
+        .post('/users/me/social-accounts/google')
+        .set(bearer(ada.access_token))
+        .send({ id_token: await google.signIdToken({ sub: 'g-ada-work', aud: GOOGLE_WEB_CLIENT }) })
+        .expect(200);
     const linked = (await connect()).body as { id: string };
     await connect();
     await t.http().delete(`/users/me/social-accounts/${linked.id}`).set(bearer(ada.access_token)).expect(204);
@@ -117,7 +148,13 @@ describe('GET /users/me/activity', () => {
 
   it('should refuse a limit above 100 and a cursor it did not give, with 400 validation_failed', async () => {
     const ada = await loginWithGoogle(t, google, 'g-ada');
-    for (const query of ['?limit=101', '?limit=0', '?limit=ten', '?before=not-a-cursor', `?before=${Buffer.from('1.x').toString('base64url')}`]) {
+    for (const query of [
+      '?limit=101',
+      '?limit=0',
+      '?limit=ten',
+      '?before=not-a-cursor',
+      `?before=${Buffer.from('1.x').toString('base64url')}`,
+    ]) {
       const res = await t.http().get(`/users/me/activity${query}`).set(bearer(ada.access_token)).expect(400);
       expect(res.body.code).toBe('validation_failed');
     }
@@ -129,7 +166,17 @@ describe('GET /users/me/activity', () => {
     await t.http().post('/auth/logout').send({ refresh_token: ada.refresh_token }).expect(204);
     const audit = lines.map((line) => JSON.parse(line) as Record<string, unknown>).filter((entry) => entry.context === 'Audit');
     expect(audit).toEqual([
-      expect.objectContaining({ level: 'info', reqId: expect.any(String), event: 'sign_in', userId: ada.user.id, provider: 'google', sessionId: sessionOf(ada.access_token), flow: 'token', new_user: true, userAgent: 'jest-browser/1.0' }),
+      expect.objectContaining({
+        level: 'info',
+        reqId: expect.any(String),
+        event: 'sign_in',
+        userId: ada.user.id,
+        provider: 'google',
+        sessionId: sessionOf(ada.access_token),
+        flow: 'token',
+        new_user: true,
+        userAgent: 'jest-browser/1.0',
+      }),
       expect.objectContaining({ event: 'session_ended', userId: ada.user.id, sessionId: sessionOf(ada.access_token), how: 'logout' }),
     ]);
     const output = audit.map((entry) => JSON.stringify(entry)).join('\n');
@@ -141,7 +188,12 @@ describe('GET /users/me/activity', () => {
     const old = new Date(Date.now() - 91 * 86_400_000);
     await t.dataSource.query(
       `INSERT INTO audit_events ("id", "userId", "event", "createdAt") VALUES (${t.dataSource.options.type === 'postgres' ? '$1, $2, $3, $4' : '?, ?, ?, ?'})`,
-      [randomUUID(), ada.user.id, 'sign_in', t.dataSource.options.type === 'postgres' ? old : old.toISOString().replace('T', ' ').replace('Z', '')],
+      [
+        randomUUID(),
+        ada.user.id,
+        'sign_in',
+        t.dataSource.options.type === 'postgres' ? old : old.toISOString().replace('T', ' ').replace('Z', ''),
+      ],
     );
     expect(await events(ada.access_token)).toHaveLength(2);
     expect(await t.app.get(AuditTrail).prune()).toBe(1);
@@ -151,5 +203,5 @@ describe('GET /users/me/activity', () => {
 
 /** The session id (`sid`) an access token carries. */
 function sessionOf(accessToken: string): string {
-  return (JSON.parse(Buffer.from(accessToken.split('.')[1]!, 'base64url').toString()) as { sid: string }).sid;
+  return (JSON.parse(Buffer.from(accessToken.split('.')[1], 'base64url').toString()) as { sid: string }).sid;
 }

@@ -21,13 +21,16 @@ describe('GET /auth/providers', () => {
   beforeAll(async () => {
     await op.start();
     const file = join(dir, 'providers.json');
-    writeFileSync(file, JSON.stringify({
-      providers: [
-        { id: 'acme', type: 'oidc', displayName: 'Acme ID', issuer: op.issuer, clientIds: [op.web.id], scopes: ['openid', 'email'] },
-        // Nothing listens on the discard port: its discovery document cannot be fetched.
-        { id: 'down', type: 'oidc', displayName: 'Down ID', issuer: 'http://127.0.0.1:9', clientIds: ['down-web'] },
-      ],
-    }));
+    writeFileSync(
+      file,
+      JSON.stringify({
+        providers: [
+          { id: 'acme', type: 'oidc', displayName: 'Acme ID', issuer: op.issuer, clientIds: [op.web.id], scopes: ['openid', 'email'] },
+          // Nothing listens on the discard port: its discovery document cannot be fetched.
+          { id: 'down', type: 'oidc', displayName: 'Down ID', issuer: 'http://127.0.0.1:9', clientIds: ['down-web'] },
+        ],
+      }),
+    );
     t = await createTestApp({
       ...SECRETS,
       GOOGLE_CLIENT_IDS: 'google-web,google-ios',
@@ -55,25 +58,45 @@ describe('GET /auth/providers', () => {
 
   it('should describe the built-in providers with their default scopes and endpoints', async () => {
     expect(await byId('google')).toEqual({
-      id: 'google', display_name: 'Google', type: 'built-in', flows: ['token', 'id_token', 'redirect'], client_ids: ['google-web', 'google-ios'],
-      scopes: ['openid', 'email', 'profile'], authorization_endpoint: 'https://accounts.google.com/o/oauth2/v2/auth', nonce_endpoint: '/auth/google/nonce',
+      id: 'google',
+      display_name: 'Google',
+      type: 'built-in',
+      flows: ['token', 'id_token', 'redirect'],
+      client_ids: ['google-web', 'google-ios'],
+      scopes: ['openid', 'email', 'profile'],
+      authorization_endpoint: 'https://accounts.google.com/o/oauth2/v2/auth',
+      nonce_endpoint: '/auth/google/nonce',
       authorize_url: '/auth/google/authorize',
     });
     expect(await byId('facebook')).toMatchObject({
-      type: 'built-in', client_ids: ['fb-app'], scopes: ['email', 'public_profile'], authorization_endpoint: 'https://www.facebook.com/v21.0/dialog/oauth',
+      type: 'built-in',
+      client_ids: ['fb-app'],
+      scopes: ['email', 'public_profile'],
+      authorization_endpoint: 'https://www.facebook.com/v21.0/dialog/oauth',
     });
   });
 
   it('should take a configured authorization URL and give no nonce endpoint to a provider without ID tokens', async () => {
     const github = await byId('github');
-    expect(github).toMatchObject({ flows: ['token', 'redirect'], scopes: ['read:user', 'user:email'], authorization_endpoint: 'https://github.example.com/login/oauth/authorize' });
+    expect(github).toMatchObject({
+      flows: ['token', 'redirect'],
+      scopes: ['read:user', 'user:email'],
+      authorization_endpoint: 'https://github.example.com/login/oauth/authorize',
+    });
     expect(github).not.toHaveProperty('nonce_endpoint');
   });
 
   it('should describe a declared OIDC provider from its discovery document', async () => {
     expect(await byId('acme')).toEqual({
-      id: 'acme', display_name: 'Acme ID', type: 'oidc', flows: ['token', 'id_token', 'redirect'], client_ids: [op.web.id],
-      scopes: ['openid', 'email'], authorization_endpoint: `${op.issuer}/auth`, nonce_endpoint: '/auth/acme/nonce', authorize_url: '/auth/acme/authorize',
+      id: 'acme',
+      display_name: 'Acme ID',
+      type: 'oidc',
+      flows: ['token', 'id_token', 'redirect'],
+      client_ids: [op.web.id],
+      scopes: ['openid', 'email'],
+      authorization_endpoint: `${op.issuer}/auth`,
+      nonce_endpoint: '/auth/acme/nonce',
+      authorize_url: '/auth/acme/authorize',
     });
   });
 

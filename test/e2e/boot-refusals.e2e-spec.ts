@@ -21,8 +21,14 @@ describe('booting the built app', () => {
   let files = 0;
   let app: AppProcess | undefined;
   const production = () => ({
-    NODE_ENV: 'production', JWT_PRIVATE_KEYS: TEST_SIGNING_KEY_PEM, ENCRYPTION_KEYS: TEST_ENCRYPTION_KEY, METRICS_TOKEN: 'metrics-test-token',
-    PUBLIC_URL: 'https://auth.example.test', DATABASE_ALLOW_SQLITE_IN_PRODUCTION: 'true', SQLITE_PATH: join(dir, `db-${++files}.sqlite`), LOG_LEVEL: 'info',
+    NODE_ENV: 'production',
+    JWT_PRIVATE_KEYS: TEST_SIGNING_KEY_PEM,
+    ENCRYPTION_KEYS: TEST_ENCRYPTION_KEY,
+    METRICS_TOKEN: 'metrics-test-token',
+    PUBLIC_URL: 'https://auth.example.test',
+    DATABASE_ALLOW_SQLITE_IN_PRODUCTION: 'true',
+    SQLITE_PATH: join(dir, `db-${++files}.sqlite`),
+    LOG_LEVEL: 'info',
   });
 
   beforeAll(() => buildOnce(), 60_000);
@@ -46,12 +52,18 @@ describe('booting the built app', () => {
     expect(code).toBe(1);
     // Every migration of this build is pending on a new database: their count, the first named, and the command.
     const migrations = readdirSync('src/database/migrations').filter((f) => /^\d+-.+\.ts$/.test(f));
-    expect(output).toMatch(new RegExp(`Refusing to serve: the database lacks ${migrations.length} migration\\(s\\) of this build \\(InitialSchema1764000000000[^)]*\\)\\. Run \`node dist/cli/migrations.js run\``));
+    expect(output).toMatch(
+      new RegExp(
+        `Refusing to serve: the database lacks ${migrations.length} migration\\(s\\) of this build \\(InitialSchema1764000000000[^)]*\\)\\. Run \`node dist/cli/migrations.js run\``,
+      ),
+    );
   });
 
   it('should serve once migrated, warning loudly that production runs on SQLite', async () => {
     const env = production();
-    execFileSync(process.execPath, ['node_modules/typeorm/cli.js', 'migration:run', '-d', 'dist/cli/typeorm-data-source.js'], { env: { PATH: process.env.PATH, ...env } });
+    execFileSync(process.execPath, ['node_modules/typeorm/cli.js', 'migration:run', '-d', 'dist/cli/typeorm-data-source.js'], {
+      env: { PATH: process.env.PATH, ...env },
+    });
     app = new AppProcess(await freePort(), env);
 
     await app.start();
@@ -61,13 +73,17 @@ describe('booting the built app', () => {
   });
 
   it('should let `npm run keys` rotate keys with only JWT_PRIVATE_KEYS set, though an unset NODE_ENV is production', () => {
-    const output = execFileSync(process.execPath, ['dist/cli/keys.js', 'list'], { env: { PATH: process.env.PATH, JWT_PRIVATE_KEYS: TEST_SIGNING_KEY_PEM }, encoding: 'utf8' });
+    const output = execFileSync(process.execPath, ['dist/cli/keys.js', 'list'], {
+      env: { PATH: process.env.PATH, JWT_PRIVATE_KEYS: TEST_SIGNING_KEY_PEM },
+      encoding: 'utf8',
+    });
 
     expect(output).toMatch(/ES256/);
   });
 
   it('should let `npm run config:check` judge an environment as the boot does, without starting or writing anything', () => {
-    const check = (env: NodeJS.ProcessEnv) => spawnSync(process.execPath, ['dist/cli/config-check.js'], { env: { PATH: process.env.PATH, ...env }, encoding: 'utf8' });
+    const check = (env: NodeJS.ProcessEnv) =>
+      spawnSync(process.execPath, ['dist/cli/config-check.js'], { env: { PATH: process.env.PATH, ...env }, encoding: 'utf8' });
     const sqlite = join(dir, 'config-check.sqlite');
 
     const accepted = check({ ...production(), SQLITE_PATH: sqlite, GITHUB_CLIENT_IDS: 'gh-id', GITHUB_CLIENT_SECRETS: 'gh-secret' });
@@ -84,7 +100,13 @@ describe('booting the built app', () => {
 
   it('should listen on 127.0.0.1 in development when HOST is not set', async () => {
     const port = await freePort();
-    app = new AppProcess(port, { NODE_ENV: 'development', HOST: undefined, SQLITE_PATH: join(dir, 'dev.sqlite'), JWT_KEYS_DIR: join(dir, 'keys'), LOG_LEVEL: 'info' });
+    app = new AppProcess(port, {
+      NODE_ENV: 'development',
+      HOST: undefined,
+      SQLITE_PATH: join(dir, 'dev.sqlite'),
+      JWT_KEYS_DIR: join(dir, 'keys'),
+      LOG_LEVEL: 'info',
+    });
 
     await app.start();
 

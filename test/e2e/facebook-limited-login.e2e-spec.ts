@@ -16,7 +16,10 @@ describe('POST /auth/facebook/token with a Limited Login token', () => {
   beforeAll(async () => {
     await facebook.start();
     t = await createTestApp({
-      FACEBOOK_CLIENT_IDS: APP_ID, FACEBOOK_CLIENT_SECRETS: 'fb-app-secret', FACEBOOK_GRAPH_URL: facebook.graphUrl, FACEBOOK_JWKS_URL: facebook.jwksUrl,
+      FACEBOOK_CLIENT_IDS: APP_ID,
+      FACEBOOK_CLIENT_SECRETS: 'fb-app-secret',
+      FACEBOOK_GRAPH_URL: facebook.graphUrl,
+      FACEBOOK_JWKS_URL: facebook.jwksUrl,
     });
   });
   afterAll(async () => {
@@ -30,7 +33,10 @@ describe('POST /auth/facebook/token with a Limited Login token', () => {
 
   const login = (body: object) => t.http().post('/auth/facebook/token').send(body);
   const limited = (claims: Record<string, unknown> = {}, opts?: Parameters<FakeFacebook['signLimitedLoginToken']>[1]) =>
-    facebook.signLimitedLoginToken({ sub: 'fb-1', name: 'Ada L', given_name: 'Ada', family_name: 'L', email: 'ada@example.com', ...claims }, opts);
+    facebook.signLimitedLoginToken(
+      { sub: 'fb-1', name: 'Ada L', given_name: 'Ada', family_name: 'L', email: 'ada@example.com', ...claims },
+      opts,
+    );
 
   it('should log in, and land on the same social account as a Graph-token login of the same user', async () => {
     const first = await login({ id_token: await limited({ picture: 'https://platform-lookaside.fbsbx.com/ada.jpg' }) }).expect(200);

@@ -25,9 +25,18 @@ describe('POST /auth/facebook/token', () => {
   const login = (token: string) => t.http().post('/auth/facebook/token').send({ access_token: token });
 
   it('should log in with a token of our app, calling the Graph API with appsecret_proof', async () => {
-    const token = facebook.issueAccessToken({ userId: 'fb-1', name: 'Linus T', email: 'linus@example.com', firstName: 'Linus', lastName: 'T' });
+    const token = facebook.issueAccessToken({
+      userId: 'fb-1',
+      name: 'Linus T',
+      email: 'linus@example.com',
+      firstName: 'Linus',
+      lastName: 'T',
+    });
     const res = await login(token).expect(200);
-    expect(res.body).toMatchObject({ is_new_user: true, user: { name: 'Linus T', email: 'linus@example.com', email_verified: false, first_name: 'Linus' } });
+    expect(res.body).toMatchObject({
+      is_new_user: true,
+      user: { name: 'Linus T', email: 'linus@example.com', email_verified: false, first_name: 'Linus' },
+    });
     const me = facebook.requests.find((r) => r.path.endsWith('/me'));
     expect(me?.query.get('appsecret_proof')).toMatch(/^[0-9a-f]{64}$/);
     const [account] = await t.dataSource.query('SELECT provider, uid FROM social_accounts');
@@ -59,7 +68,9 @@ describe('POST /auth/facebook/token', () => {
   it('should never link by email by default: Facebook does not say the address was confirmed', async () => {
     await login(facebook.issueAccessToken({ userId: 'fb-1', email: 'shared@example.com' })).expect(200);
     // As if the account's address had since been verified (only trusted addresses sit in the unique email column).
-    await t.dataSource.query(`UPDATE users SET "email" = "unverifiedEmail", "unverifiedEmail" = NULL, "emailVerified" = ${t.dataSource.options.type === 'postgres' ? 'true' : '1'}`);
+    await t.dataSource.query(
+      `UPDATE users SET "email" = "unverifiedEmail", "unverifiedEmail" = NULL, "emailVerified" = ${t.dataSource.options.type === 'postgres' ? 'true' : '1'}`,
+    );
     const res = await login(facebook.issueAccessToken({ userId: 'fb-2', email: 'shared@example.com' })).expect(409);
     expect(res.body.code).toBe('account_link_required');
     expect(await countRows(t.dataSource)).toMatchObject({ users: 1, social_accounts: 1 });
@@ -72,7 +83,11 @@ describe('Facebook with wrong app credentials', () => {
 
   beforeAll(async () => {
     await facebook.start();
-    t = await createTestApp({ FACEBOOK_CLIENT_IDS: APP_ID, FACEBOOK_CLIENT_SECRETS: 'wrong-secret', FACEBOOK_GRAPH_URL: facebook.graphUrl });
+    t = await createTestApp({
+      FACEBOOK_CLIENT_IDS: APP_ID,
+      FACEBOOK_CLIENT_SECRETS: 'wrong-secret',
+      FACEBOOK_GRAPH_URL: facebook.graphUrl,
+    });
   });
   afterAll(async () => {
     await t?.close();
@@ -80,7 +95,11 @@ describe('Facebook with wrong app credentials', () => {
   });
 
   it('should answer 502: the token may be fine, our configuration is not', async () => {
-    const res = await t.http().post('/auth/facebook/token').send({ access_token: facebook.issueAccessToken({ userId: 'fb-1' }) }).expect(502);
+    const res = await t
+      .http()
+      .post('/auth/facebook/token')
+      .send({ access_token: facebook.issueAccessToken({ userId: 'fb-1' }) })
+      .expect(502);
     expect(res.body.code).toBe('provider_unavailable');
     expect(JSON.stringify(res.body)).not.toContain('wrong-secret');
   });

@@ -20,15 +20,25 @@ describe('POST /auth/{id}/token with a generic OpenID Connect provider', () => {
   beforeAll(async () => {
     await Promise.all([op.start(), opWithoutIntrospection.start()]);
     const file = join(dir, 'providers.json');
-    const entry = (id: string, extra: object = {}) => ({ id, type: 'oidc', displayName: `Acme (${id})`, issuer: op.issuer, clientIds: [op.web.id], ...extra });
-    writeFileSync(file, JSON.stringify({
-      providers: [
-        entry('acme', { trustEmailForLinking: true }),
-        entry('acme-public'), // no PROVIDER_ACME_PUBLIC_CLIENT_SECRET: ID tokens only, email not trusted for linking
-        entry('acme-slash', { issuer: `${op.issuer}/` }), // not the issuer the provider publishes
-        entry('plain', { issuer: opWithoutIntrospection.issuer }),
-      ],
-    }));
+    const entry = (id: string, extra: object = {}) => ({
+      id,
+      type: 'oidc',
+      displayName: `Acme (${id})`,
+      issuer: op.issuer,
+      clientIds: [op.web.id],
+      ...extra,
+    });
+    writeFileSync(
+      file,
+      JSON.stringify({
+        providers: [
+          entry('acme', { trustEmailForLinking: true }),
+          entry('acme-public'), // no PROVIDER_ACME_PUBLIC_CLIENT_SECRET: ID tokens only, email not trusted for linking
+          entry('acme-slash', { issuer: `${op.issuer}/` }), // not the issuer the provider publishes
+          entry('plain', { issuer: opWithoutIntrospection.issuer }),
+        ],
+      }),
+    );
     t = await createTestApp({
       PROVIDERS_FILE: file,
       PROVIDER_ACME_CLIENT_SECRET: op.web.secret,
@@ -58,7 +68,14 @@ describe('POST /auth/{id}/token with a generic OpenID Connect provider', () => {
       const first = await login('acme', { id_token: await idToken() }).expect(200);
       expect(first.body).toMatchObject({
         is_new_user: true,
-        user: { username: 'ada', email: 'ada@acme.example', email_verified: true, name: 'Ada Lovelace', first_name: 'Ada', last_name: 'Lovelace' },
+        user: {
+          username: 'ada',
+          email: 'ada@acme.example',
+          email_verified: true,
+          name: 'Ada Lovelace',
+          first_name: 'Ada',
+          last_name: 'Lovelace',
+        },
       });
       const again = await login('acme', { id_token: await idToken() }).expect(200);
       expect(again.body).toMatchObject({ is_new_user: false, user: { id: first.body.user.id } });
@@ -91,7 +108,21 @@ describe('POST /auth/{id}/token with a generic OpenID Connect provider', () => {
     it('should refuse an expired ID token', async () => {
       const token = await idToken();
       // The provider's tokens live an hour; two hours later (our clock only) this one has expired.
-      jest.useFakeTimers({ now: Date.now() + 2 * 3600_000, doNotFake: ['nextTick', 'setImmediate', 'clearImmediate', 'setTimeout', 'clearTimeout', 'setInterval', 'clearInterval', 'queueMicrotask', 'hrtime', 'performance'] });
+      jest.useFakeTimers({
+        now: Date.now() + 2 * 3600_000,
+        doNotFake: [
+          'nextTick',
+          'setImmediate',
+          'clearImmediate',
+          'setTimeout',
+          'clearTimeout',
+          'setInterval',
+          'clearInterval',
+          'queueMicrotask',
+          'hrtime',
+          'performance',
+        ],
+      });
       try {
         const res = await login('acme', { id_token: token }).expect(401);
         expect(res.body).toMatchObject({ code: 'invalid_provider_token', message: expect.stringContaining('expired') });
@@ -100,7 +131,7 @@ describe('POST /auth/{id}/token with a generic OpenID Connect provider', () => {
       }
     });
 
-    it('should pick up the provider\'s rotated key with exactly one more JWKS fetch, without a restart', async () => {
+    it("should pick up the provider's rotated key with exactly one more JWKS fetch, without a restart", async () => {
       await login('acme', { id_token: await idToken() }).expect(200);
       const [oldKid, jwksBefore] = [op.kid, op.requests.jwks];
       await op.rotateKeys();
@@ -114,7 +145,11 @@ describe('POST /auth/{id}/token with a generic OpenID Connect provider', () => {
     it('should answer 502 provider_unavailable when the discovery document names another issuer', async () => {
       const res = await login('acme-slash', { id_token: await idToken() }).expect(502);
       // Which issuer it named is for our log only (test/security/provider-claims.e2e-spec.ts).
-      expect(res.body).toEqual({ statusCode: 502, code: 'provider_unavailable', message: 'acme-slash publishes an unusable discovery document' });
+      expect(res.body).toEqual({
+        statusCode: 502,
+        code: 'provider_unavailable',
+        message: 'acme-slash publishes an unusable discovery document',
+      });
     });
   });
 
@@ -151,4 +186,3 @@ describe('POST /auth/{id}/token with a generic OpenID Connect provider', () => {
     });
   });
 });
-

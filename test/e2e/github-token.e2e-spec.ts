@@ -31,7 +31,13 @@ describe('POST /auth/github/token', () => {
   const emails = (...list: Array<[string, boolean, boolean]>) => list.map(([email, primary, verified]) => ({ email, primary, verified }));
 
   it('should log in with the primary verified email and the numeric id as uid', async () => {
-    const token = github.issueAccessToken({ clientId: WEB.clientId, id: 583231, login: 'octocat', name: 'The Octocat', emails: emails(['octo@github.test', true, true], ['old@x.test', false, true]) });
+    const token = github.issueAccessToken({
+      clientId: WEB.clientId,
+      id: 583231,
+      login: 'octocat',
+      name: 'The Octocat',
+      emails: emails(['octo@github.test', true, true], ['old@x.test', false, true]),
+    });
     const res = await login(token).expect(200);
     expect(res.body.user).toMatchObject({ username: 'octocat', email: 'octo@github.test', email_verified: true, name: 'The Octocat' });
     const [account] = await t.dataSource.query('SELECT uid FROM social_accounts');
@@ -44,7 +50,7 @@ describe('POST /auth/github/token', () => {
     await login(github.issueAccessToken({ clientId: MOBILE.clientId, id: 7, login: 'mobile-user' })).expect(200);
   });
 
-  it('should refuse a token of someone else\'s OAuth app, creating nothing', async () => {
+  it("should refuse a token of someone else's OAuth app, creating nothing", async () => {
     const res = await login(github.issueAccessToken({ clientId: OTHER.clientId, id: 1, login: 'victim' })).expect(401);
     expect(res.body.code).toBe('invalid_provider_token');
     expect(github.requests.some((r) => r.path === '/user')).toBe(false);
@@ -52,13 +58,24 @@ describe('POST /auth/github/token', () => {
   });
 
   it('should take no email when the primary one is unverified', async () => {
-    const token = github.issueAccessToken({ clientId: WEB.clientId, id: 2, login: 'unverified', emails: emails(['u@x.test', true, false], ['v@x.test', false, true]) });
+    const token = github.issueAccessToken({
+      clientId: WEB.clientId,
+      id: 2,
+      login: 'unverified',
+      emails: emails(['u@x.test', true, false], ['v@x.test', false, true]),
+    });
     const res = await login(token).expect(200);
     expect(res.body.user).toMatchObject({ email: null, email_verified: false });
   });
 
   it('should log in without an email when the token lacks the user:email scope', async () => {
-    const token = github.issueAccessToken({ clientId: WEB.clientId, id: 3, login: 'noscope', scopes: ['read:user'], emails: emails(['n@x.test', true, true]) });
+    const token = github.issueAccessToken({
+      clientId: WEB.clientId,
+      id: 3,
+      login: 'noscope',
+      scopes: ['read:user'],
+      emails: emails(['n@x.test', true, true]),
+    });
     const res = await login(token).expect(200);
     expect(res.body.user.email).toBeNull();
   });
@@ -82,7 +99,11 @@ describe('GitHub with wrong OAuth app credentials', () => {
   });
 
   it('should answer 502 provider_unavailable, not blame the user token', async () => {
-    const res = await t.http().post('/auth/github/token').send({ access_token: github.issueAccessToken({ clientId: WEB.clientId, id: 1, login: 'a' }) }).expect(502);
+    const res = await t
+      .http()
+      .post('/auth/github/token')
+      .send({ access_token: github.issueAccessToken({ clientId: WEB.clientId, id: 1, login: 'a' }) })
+      .expect(502);
     expect(res.body.code).toBe('provider_unavailable');
   });
 });

@@ -31,13 +31,28 @@ describe('POST /auth/google/token', () => {
 
   describe('with an access token', () => {
     it('should create a user on first login and answer our tokens', async () => {
-      const token = google.issueAccessToken({ sub: 'g-1', aud: WEB_CLIENT, email: 'Ada@gmail.com', emailVerified: true, name: 'Ada Lovelace', givenName: 'Ada', familyName: 'Lovelace' });
+      const token = google.issueAccessToken({
+        sub: 'g-1',
+        aud: WEB_CLIENT,
+        email: 'Ada@gmail.com',
+        emailVerified: true,
+        name: 'Ada Lovelace',
+        givenName: 'Ada',
+        familyName: 'Lovelace',
+      });
       const res = await login({ access_token: token }).expect(200);
       expect(res.body).toMatchObject({
         token_type: 'Bearer',
         expires_in: 900,
         is_new_user: true,
-        user: { username: 'ada', email: 'ada@gmail.com', email_verified: true, name: 'Ada Lovelace', first_name: 'Ada', last_name: 'Lovelace' },
+        user: {
+          username: 'ada',
+          email: 'ada@gmail.com',
+          email_verified: true,
+          name: 'Ada Lovelace',
+          first_name: 'Ada',
+          last_name: 'Lovelace',
+        },
       });
       expect(typeof res.body.access_token).toBe('string');
       expect(typeof res.body.refresh_token).toBe('string');
@@ -81,7 +96,14 @@ describe('POST /auth/google/token', () => {
   });
 
   describe('with an ID token', () => {
-    const claims = (extra: Record<string, unknown> = {}) => ({ sub: 'g-9', aud: WEB_CLIENT, email: 'grace@gmail.com', email_verified: true, name: 'Grace Hopper', ...extra });
+    const claims = (extra: Record<string, unknown> = {}) => ({
+      sub: 'g-9',
+      aud: WEB_CLIENT,
+      email: 'grace@gmail.com',
+      email_verified: true,
+      name: 'Grace Hopper',
+      ...extra,
+    });
 
     it('should verify it locally and log in, without calling tokeninfo or userinfo', async () => {
       const res = await login({ id_token: await google.signIdToken(claims()) }).expect(200);
@@ -95,7 +117,9 @@ describe('POST /auth/google/token', () => {
     });
 
     it('should refuse an ID token that is also meant for a client we do not trust (OIDC Core 3.1.3.7 step 3)', async () => {
-      const res = await login({ id_token: await google.signIdToken(claims({ aud: [WEB_CLIENT, 'someone-else'], azp: WEB_CLIENT })) }).expect(401);
+      const res = await login({
+        id_token: await google.signIdToken(claims({ aud: [WEB_CLIENT, 'someone-else'], azp: WEB_CLIENT })),
+      }).expect(401);
       expect(res.body.code).toBe('provider_token_audience_mismatch');
     });
 
@@ -125,7 +149,7 @@ describe('POST /auth/google/token', () => {
       expect(res.body.code).toBe('invalid_provider_token');
     });
 
-    it('should refuse an HS256 token keyed with Google\'s public key (algorithm confusion)', async () => {
+    it("should refuse an HS256 token keyed with Google's public key (algorithm confusion)", async () => {
       const res = await login({ id_token: await google.signWithPublicKeyAsHmacSecret(claims()) }).expect(401);
       expect(res.body.code).toBe('invalid_provider_token');
     });
@@ -133,12 +157,22 @@ describe('POST /auth/google/token', () => {
 
   describe('email trust', () => {
     it('should not mark a verified non-Google address as verified without hd', async () => {
-      const res = await login({ id_token: await google.signIdToken({ sub: 'g-3', aud: WEB_CLIENT, email: 'x@outlook.com', email_verified: true }) }).expect(200);
+      const res = await login({
+        id_token: await google.signIdToken({ sub: 'g-3', aud: WEB_CLIENT, email: 'x@outlook.com', email_verified: true }),
+      }).expect(200);
       expect(res.body.user.email_verified).toBe(false);
     });
 
     it('should trust a Workspace address (hd claim)', async () => {
-      const res = await login({ id_token: await google.signIdToken({ sub: 'g-4', aud: WEB_CLIENT, email: 'bo@corp.example', email_verified: true, hd: 'corp.example' }) }).expect(200);
+      const res = await login({
+        id_token: await google.signIdToken({
+          sub: 'g-4',
+          aud: WEB_CLIENT,
+          email: 'bo@corp.example',
+          email_verified: true,
+          hd: 'corp.example',
+        }),
+      }).expect(200);
       expect(res.body.user.email_verified).toBe(true);
     });
   });

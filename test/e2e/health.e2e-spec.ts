@@ -7,7 +7,6 @@ import { notReady } from '../support/health.js';
 import { RedisServer } from '../support/redis-server.js';
 import { createTestApp, type TestApp } from '../support/test-app.js';
 
-
 describe(HealthController.name, () => {
   describe('without Redis', () => {
     let t: TestApp;

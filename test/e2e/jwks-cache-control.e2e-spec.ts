@@ -18,7 +18,12 @@ describe('Google key set lifetime from Cache-Control', () => {
     // Before the app exists, so every clock read of the app (jose's key cache's among them) sees the skew.
     jest.spyOn(Date, 'now').mockImplementation(() => realNow() + skewMs);
     await google.start();
-    t = await createTestApp({ GOOGLE_CLIENT_IDS: 'g-app', GOOGLE_TOKENINFO_URL: google.tokeninfoUrl, GOOGLE_USERINFO_URL: google.userinfoUrl, GOOGLE_JWKS_URL: google.jwksUrl });
+    t = await createTestApp({
+      GOOGLE_CLIENT_IDS: 'g-app',
+      GOOGLE_TOKENINFO_URL: google.tokeninfoUrl,
+      GOOGLE_USERINFO_URL: google.userinfoUrl,
+      GOOGLE_JWKS_URL: google.jwksUrl,
+    });
   });
   afterAll(async () => {
     await t?.close();
@@ -28,20 +33,20 @@ describe('Google key set lifetime from Cache-Control', () => {
 
   const login = (idToken: string) => t.http().post('/auth/google/token').send({ id_token: idToken });
 
-  it('should refuse tokens of a removed key once the key set\'s max-age has passed', async () => {
+  it("should refuse tokens of a removed key once the key set's max-age has passed", async () => {
     google.jwksMaxAgeSeconds = 120;
     const [first, second, third] = await Promise.all(['g-1', 'g-2', 'g-3'].map((sub) => google.signIdToken({ sub, aud: 'g-app' })));
-    expect((await login(first!)).status).toBe(200);
+    expect((await login(first)).status).toBe(200);
     google.rotateKey({ dropOld: true });
 
     // Well inside the 120 s (real time passes too: generating the new RSA key takes a moment).
     skewMs = 100_000;
-    const again = await login(second!);
+    const again = await login(second);
     expect(again.body).toMatchObject({ is_new_user: true });
     expect(google.jwksFetchCount).toBe(1);
 
     skewMs = 125_000;
-    const res = await login(third!);
+    const res = await login(third);
 
     expect(res.status).toBe(401);
     expect(res.body.code).toBe('invalid_provider_token');

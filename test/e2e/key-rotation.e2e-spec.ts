@@ -1,9 +1,9 @@
 import { afterEach, describe, expect, it } from '@jest/globals';
 import { nextKeys } from '../../src/auth/tokens/key-rotation.js';
+import type { FakeGoogle } from '../fakes/google.fake.js';
 import { TEST_SIGNING_KEY_PEM } from '../fixtures/keys.js';
 import { createAppWithGoogle, loginWithGoogle } from '../support/google-login.js';
 import type { TestApp } from '../support/test-app.js';
-import type { FakeGoogle } from '../fakes/google.fake.js';
 
 /**
  * The three deploys of a rotation, as instances with each JWT_PRIVATE_KEYS value would see them: at no step does
@@ -39,7 +39,7 @@ describe('signing-key rotation across deploys', () => {
     const retire = await instanceWith(retired);
 
     const newToken = (await loginWithGoogle(promote.t, promote.google)).access_token;
-    const kid = (token: string) => JSON.parse(Buffer.from(token.split('.')[0]!, 'base64url').toString()).kid as string;
+    const kid = (token: string) => JSON.parse(Buffer.from(token.split('.')[0], 'base64url').toString()).kid as string;
     expect(kid(newToken)).not.toBe(kid(oldToken));
 
     expect(await accepts(stage.t, oldToken)).toBe(200);

@@ -6,7 +6,13 @@ import type { TestApp } from '../support/test-app.js';
 
 const CANDIDATES = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE'];
 const concrete = (path: string) => path.replace(':provider', 'google').replace(':id', '00000000-0000-4000-8000-000000000000');
-const safeJson = (body: string): unknown => { try { return JSON.parse(body); } catch { return body; } };
+const safeJson = (body: string): unknown => {
+  try {
+    return JSON.parse(body);
+  } catch {
+    return body;
+  }
+};
 const matches = (pattern: string, url: string) => new RegExp(`^${pattern.replace(/:[A-Za-z0-9_]+/g, '[^/]+')}$`).test(url);
 
 describe('a wrong method on an existing path (RFC 9110 §15.5.6)', () => {
@@ -24,9 +30,12 @@ describe('a wrong method on an existing path (RFC 9110 §15.5.6)', () => {
   });
 
   const send = (method: string, url: string, headers: Record<string, string> = {}) =>
-    t.app.getHttpAdapter().getInstance().inject({ method: method as 'GET', url, headers });
+    t.app
+      .getHttpAdapter()
+      .getInstance()
+      .inject({ method: method as 'GET', url, headers });
 
-  it('should answer 405 method_not_allowed with Allow listing the path\'s methods, on every route', async () => {
+  it("should answer 405 method_not_allowed with Allow listing the path's methods, on every route", async () => {
     expect(routes.length).toBeGreaterThanOrEqual(20);
     for (const route of routes) {
       const url = concrete(route.path);
@@ -38,8 +47,15 @@ describe('a wrong method on an existing path (RFC 9110 §15.5.6)', () => {
       if (wrong === undefined) continue;
       const res = await send(wrong, url);
       const expected = [...methods, ...(methods.has('GET') ? ['HEAD'] : [])].sort();
-      expect({ request: `${wrong} ${url}`, status: res.statusCode, allow: String(res.headers.allow).split(', ').sort(), body: safeJson(res.body) }).toEqual({
-        request: `${wrong} ${url}`, status: 405, allow: expected,
+      expect({
+        request: `${wrong} ${url}`,
+        status: res.statusCode,
+        allow: String(res.headers.allow).split(', ').sort(),
+        body: safeJson(res.body),
+      }).toEqual({
+        request: `${wrong} ${url}`,
+        status: 405,
+        allow: expected,
         body: { statusCode: 405, code: 'method_not_allowed', message: expect.any(String) },
       });
     }

@@ -49,7 +49,9 @@ describe(MetricsService.name, () => {
       expect(after('nsa_logins_total', { provider: 'nope', outcome: 'unknown_provider' })).toBe(0);
       expect(delta('nsa_login_duration_seconds_count', { provider: 'google' })).toBe(2);
       expect(delta('nsa_login_duration_seconds_sum', { provider: 'google' })).toBeGreaterThan(0);
-      expect(delta('nsa_provider_request_duration_seconds_count', { provider: 'google', outcome: '2xx' })).toBe(google.requests.length - callsBefore);
+      expect(delta('nsa_provider_request_duration_seconds_count', { provider: 'google', outcome: '2xx' })).toBe(
+        google.requests.length - callsBefore,
+      );
       expect(google.requests.length - callsBefore).toBeGreaterThan(0);
     });
 
@@ -79,7 +81,8 @@ describe(MetricsService.name, () => {
       const text = (await t.http().get('/metrics').expect(200)).text;
       const after = (name: string, labels: Record<string, string>) => sampleValue(text, name, labels) ?? 0;
 
-      const delta = (labels: Record<string, string>) => after('http_request_duration_seconds_count', labels) - before('http_request_duration_seconds_count', labels);
+      const delta = (labels: Record<string, string>) =>
+        after('http_request_duration_seconds_count', labels) - before('http_request_duration_seconds_count', labels);
       expect(delta({ method: 'GET', route: '/.well-known/jwks.json', status_code: '200' })).toBe(2);
       expect(delta({ method: 'POST', route: '/auth/:provider/token', status_code: '404' })).toBe(1);
       expect(delta({ method: 'GET', route: '/users/me', status_code: '401' })).toBe(1);

@@ -12,8 +12,12 @@ const ERROR_BODY = '#/components/schemas/ErrorBody';
 /** Every provider on, so the document is checked as a deployment with all of them sees it. */
 async function appWithEveryProvider(): Promise<{ t: TestApp; google?: FakeGoogle }> {
   return createAppWithGoogle({
-    FACEBOOK_CLIENT_IDS: 'fb-app', FACEBOOK_CLIENT_SECRETS: 'fb-secret', FACEBOOK_GRAPH_URL: 'http://127.0.0.1:9/facebook',
-    GITHUB_CLIENT_IDS: 'gh-app', GITHUB_CLIENT_SECRETS: 'gh-secret', GITHUB_API_URL: 'http://127.0.0.1:9/github',
+    FACEBOOK_CLIENT_IDS: 'fb-app',
+    FACEBOOK_CLIENT_SECRETS: 'fb-secret',
+    FACEBOOK_GRAPH_URL: 'http://127.0.0.1:9/facebook',
+    GITHUB_CLIENT_IDS: 'gh-app',
+    GITHUB_CLIENT_SECRETS: 'gh-secret',
+    GITHUB_API_URL: 'http://127.0.0.1:9/github',
   });
 }
 
@@ -45,21 +49,27 @@ describe.each([
     expect(doc.openapi).toMatch(/^3\.\d+\.\d+$/);
     expect(doc.info).toEqual(expect.objectContaining({ title: 'nest-social-auth', version: expect.any(String) }));
     expect(operations(doc).length).toBeGreaterThanOrEqual(10);
-    for (const ref of allRefs(doc)) expect({ ref, resolves: ref.replace('#/components/schemas/', '') in doc.components.schemas }).toEqual({ ref, resolves: true });
+    for (const ref of allRefs(doc))
+      expect({ ref, resolves: ref.replace('#/components/schemas/', '') in doc.components.schemas }).toEqual({ ref, resolves: true });
     const ids = operations(doc).map(({ op }) => op.operationId);
     expect(new Set(ids).size).toBe(ids.length);
   });
 
   it('should document every route of the app with its method, and nothing else', () => {
     expect(routes.length).toBeGreaterThanOrEqual(10);
-    const documented = operations(doc).map(({ key }) => key).sort();
+    const documented = operations(doc)
+      .map(({ key }) => key)
+      .sort();
     expect(documented).toEqual(routes.map((r) => `${r.method} ${toOpenApiPath(r.path)}`).sort());
   });
 
   it('should describe each request body with its DTO schema', () => {
     for (const route of routes.filter((r) => r.body)) {
       const schema = jsonSchema(operationOf(route)?.requestBody);
-      expect({ route: route.path, schema: schema?.$ref }).toEqual({ route: route.path, schema: `#/components/schemas/${route.body!.name}` });
+      expect({ route: route.path, schema: schema?.$ref }).toEqual({
+        route: route.path,
+        schema: `#/components/schemas/${route.body!.name}`,
+      });
       expect(Object.keys(doc.components.schemas[route.body!.name]?.properties ?? {}).length).toBeGreaterThan(0);
     }
   });
@@ -68,11 +78,15 @@ describe.each([
     for (const { key, op } of operations(doc)) {
       const success = Object.entries(op.responses).filter(([status]) => /^2\d\d$|^302$/.test(status));
       expect({ key, successes: success.length }).toEqual({ key, successes: 1 });
-      const [status, response] = success[0]!;
+      const [status, response] = success[0];
       const schema = jsonSchema(response);
       const ref = schema?.$ref ?? schema?.items?.$ref;
       if (status === '204' || status === '302') expect({ key, schema }).toEqual({ key, schema: undefined });
-      else expect({ key, props: Object.keys(doc.components.schemas[ref?.split('/').pop() ?? '']?.properties ?? {}).length > 0 }).toEqual({ key, props: true });
+      else
+        expect({ key, props: Object.keys(doc.components.schemas[ref?.split('/').pop() ?? '']?.properties ?? {}).length > 0 }).toEqual({
+          key,
+          props: true,
+        });
     }
   });
 
@@ -80,7 +94,8 @@ describe.each([
     for (const { key, op } of operations(doc)) {
       const errors = Object.entries(op.responses).filter(([status]) => Number(status) >= 400);
       expect({ key, errors: errors.length > 0 }).toEqual({ key, errors: true });
-      for (const [status, response] of errors) expect({ key, status, schema: jsonSchema(response)?.$ref }).toEqual({ key, status, schema: ERROR_BODY });
+      for (const [status, response] of errors)
+        expect({ key, status, schema: jsonSchema(response)?.$ref }).toEqual({ key, status, schema: ERROR_BODY });
     }
   });
 
@@ -92,11 +107,14 @@ describe.each([
   it('should require a bearer token on guarded operations and none on public ones', () => {
     expect(doc.components.securitySchemes[BEARER_SCHEME]).toMatchObject({ type: 'http', scheme: 'bearer' });
     for (const route of routes) {
-      const security = effectiveSecurity(doc, operationOf(route)!);
+      const security = effectiveSecurity(doc, operationOf(route));
       const needsNothing = security.some((requirement) => Object.keys(requirement).length === 0);
       const needsBearer = security.length > 0 && security.every((requirement) => BEARER_SCHEME in requirement);
-      expect({ route: `${route.method} ${route.path}`, needsNothing, needsBearer })
-        .toEqual({ route: `${route.method} ${route.path}`, needsNothing: route.isPublic, needsBearer: !route.isPublic });
+      expect({ route: `${route.method} ${route.path}`, needsNothing, needsBearer }).toEqual({
+        route: `${route.method} ${route.path}`,
+        needsNothing: route.isPublic,
+        needsBearer: !route.isPublic,
+      });
     }
   });
 

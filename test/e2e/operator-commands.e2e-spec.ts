@@ -24,7 +24,11 @@ describe('migration commands', () => {
   const tables = () => {
     const db = new Database(sqlitePath, { readonly: true });
     try {
-      return (db.prepare("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name").all() as Array<{ name: string }>).map((r) => r.name);
+      return (
+        db.prepare("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name").all() as Array<{
+          name: string;
+        }>
+      ).map((r) => r.name);
     } finally {
       db.close();
     }
@@ -40,7 +44,15 @@ describe('migration commands', () => {
 
   it('should create the schema with run and list it as applied, oldest first', () => {
     expect(migrations('run')).toBe(names.map((name) => `Ran ${name}\n`).join(''));
-    expect(tables()).toEqual(['audit_events', 'migrations', 'oauth_applications', 'oauth_records', 'refresh_tokens', 'social_accounts', 'users']);
+    expect(tables()).toEqual([
+      'audit_events',
+      'migrations',
+      'oauth_applications',
+      'oauth_records',
+      'refresh_tokens',
+      'social_accounts',
+      'users',
+    ]);
     expect(migrations('show')).toBe(names.map((name) => `[X] ${name}\n`).join(''));
   });
 
@@ -55,7 +67,9 @@ describe('migration commands', () => {
   });
 
   it('should refuse an unknown command with its usage', () => {
-    expect(() => execFileSync(process.execPath, ['dist/cli/migrations.js', 'up'], { stdio: 'pipe' })).toThrow(/Usage: node dist\/cli\/migrations.js run \| show \| revert/);
+    expect(() => execFileSync(process.execPath, ['dist/cli/migrations.js', 'up'], { stdio: 'pipe' })).toThrow(
+      /Usage: node dist\/cli\/migrations.js run \| show \| revert/,
+    );
   });
 });
 
@@ -64,7 +78,8 @@ describe('health-check command', () => {
   const healthCheck = (port: string) =>
     new Promise<{ code: number; stderr: string }>((resolve) => {
       execFile(process.execPath, ['dist/cli/health-check.js'], { env: { PATH: process.env.PATH, PORT: port } }, (error, _stdout, stderr) =>
-        resolve({ code: error ? Number(error.code) : 0, stderr }));
+        resolve({ code: error ? Number(error.code) : 0, stderr }),
+      );
     });
   const serverAnswering = (status: number) =>
     startLoopbackServer((req, res) => res.writeHead(req.url === '/health/live' ? status : 404).end());

@@ -3,7 +3,8 @@ import { FakeGitHub } from '../fakes/github.fake.js';
 import { countRows, createTestApp, type TestApp } from '../support/test-app.js';
 
 const APP = { clientId: 'Iv1.web', clientSecret: 'web-secret' };
-const PIPELINE = 'social_details,require_email,social_uid,auth_allowed,social_user,get_username,associate_by_email,create_user,associate_user,load_extra_data,user_details';
+const PIPELINE =
+  'social_details,require_email,social_uid,auth_allowed,social_user,get_username,associate_by_email,create_user,associate_user,load_extra_data,user_details';
 
 /** A login paused by the `require_email` step, completed over REST with an email the user types. */
 describe('require_email: 422 profile_incomplete, then POST /auth/complete', () => {
@@ -12,7 +13,12 @@ describe('require_email: 422 profile_incomplete, then POST /auth/complete', () =
 
   beforeAll(async () => {
     await github.start();
-    t = await createTestApp({ GITHUB_CLIENT_IDS: APP.clientId, GITHUB_CLIENT_SECRETS: APP.clientSecret, GITHUB_API_URL: github.apiUrl, LOGIN_PIPELINE: PIPELINE });
+    t = await createTestApp({
+      GITHUB_CLIENT_IDS: APP.clientId,
+      GITHUB_CLIENT_SECRETS: APP.clientSecret,
+      GITHUB_API_URL: github.apiUrl,
+      LOGIN_PIPELINE: PIPELINE,
+    });
   });
   afterAll(async () => {
     await t?.close();
@@ -24,21 +30,41 @@ describe('require_email: 422 profile_incomplete, then POST /auth/complete', () =
   });
 
   /** A GitHub token without the user:email scope: GitHub hides the emails, so the profile has none. */
-  const loginWithoutEmail = (id = 3) => t.http().post('/auth/github/token')
-    .send({ access_token: github.issueAccessToken({ clientId: APP.clientId, id, login: `user${id}`, scopes: ['read:user'], emails: [{ email: 'hidden@x.test', primary: true, verified: true }] }) });
+  const loginWithoutEmail = (id = 3) =>
+    t
+      .http()
+      .post('/auth/github/token')
+      .send({
+        access_token: github.issueAccessToken({
+          clientId: APP.clientId,
+          id,
+          login: `user${id}`,
+          scopes: ['read:user'],
+          emails: [{ email: 'hidden@x.test', primary: true, verified: true }],
+        }),
+      });
   const pause = async (id = 3): Promise<string> => (await loginWithoutEmail(id).expect(422)).body.details.pending_token;
   const complete = (body: object) => t.http().post('/auth/complete').send(body);
 
   it('should pause with the missing field and a pending token, creating nothing', async () => {
     const res = await loginWithoutEmail().expect(422);
-    expect(res.body).toMatchObject({ statusCode: 422, code: 'profile_incomplete', details: { missing: ['email'], pending_token: expect.any(String) } });
+    expect(res.body).toMatchObject({
+      statusCode: 422,
+      code: 'profile_incomplete',
+      details: { missing: ['email'], pending_token: expect.any(String) },
+    });
     expect(res.body.details.pending_token.length).toBeGreaterThanOrEqual(43);
     expect(await countRows(t.dataSource)).toEqual({ users: 0, social_accounts: 0, refresh_tokens: 0 });
   });
 
   it('should finish the login with the typed email, unverified, answering like the token exchange', async () => {
     const res = await complete({ pending_token: await pause(), email: 'Typed@Example.com' }).expect(200);
-    expect(res.body).toMatchObject({ token_type: 'Bearer', is_new_user: true, access_token: expect.any(String), refresh_token: expect.any(String) });
+    expect(res.body).toMatchObject({
+      token_type: 'Bearer',
+      is_new_user: true,
+      access_token: expect.any(String),
+      refresh_token: expect.any(String),
+    });
     expect(res.body.user).toMatchObject({ username: 'user3', email: 'typed@example.com', email_verified: false });
     expect(await countRows(t.dataSource)).toEqual({ users: 1, social_accounts: 1, refresh_tokens: 1 });
     // The session works: the rest of the API sees the same user.
@@ -64,7 +90,12 @@ describe('require_email: 422 profile_incomplete, then POST /auth/complete', () =
   });
 
   it('should not link to an account that has the typed email verified', async () => {
-    const owner = github.issueAccessToken({ clientId: APP.clientId, id: 1, login: 'owner', emails: [{ email: 'owner@example.com', primary: true, verified: true }] });
+    const owner = github.issueAccessToken({
+      clientId: APP.clientId,
+      id: 1,
+      login: 'owner',
+      emails: [{ email: 'owner@example.com', primary: true, verified: true }],
+    });
     const first = await t.http().post('/auth/github/token').send({ access_token: owner }).expect(200);
     expect(first.body.user).toMatchObject({ email: 'owner@example.com', email_verified: true });
 
@@ -74,7 +105,12 @@ describe('require_email: 422 profile_incomplete, then POST /auth/complete', () =
   });
 
   it('should let a provider email through without pausing', async () => {
-    const token = github.issueAccessToken({ clientId: APP.clientId, id: 4, login: 'withmail', emails: [{ email: 'w@example.com', primary: true, verified: true }] });
+    const token = github.issueAccessToken({
+      clientId: APP.clientId,
+      id: 4,
+      login: 'withmail',
+      emails: [{ email: 'w@example.com', primary: true, verified: true }],
+    });
     await t.http().post('/auth/github/token').send({ access_token: token }).expect(200);
   });
 });
@@ -86,8 +122,11 @@ describe('an expired pending token', () => {
   beforeAll(async () => {
     await github.start();
     t = await createTestApp({
-      GITHUB_CLIENT_IDS: APP.clientId, GITHUB_CLIENT_SECRETS: APP.clientSecret, GITHUB_API_URL: github.apiUrl,
-      LOGIN_PIPELINE: PIPELINE, LOGIN_PENDING_TTL_SECONDS: '1',
+      GITHUB_CLIENT_IDS: APP.clientId,
+      GITHUB_CLIENT_SECRETS: APP.clientSecret,
+      GITHUB_API_URL: github.apiUrl,
+      LOGIN_PIPELINE: PIPELINE,
+      LOGIN_PENDING_TTL_SECONDS: '1',
     });
   });
   afterAll(async () => {

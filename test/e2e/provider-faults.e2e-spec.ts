@@ -50,7 +50,11 @@ describe('provider faults', () => {
         it(`should answer ${status} ${code} when the provider ${what}, creating nothing`, async () => {
           const payload = await body();
           fake().setFault(fault);
-          const res = await t.http().post(`/auth/${provider.split(' ')[0]}/token`).send(payload).expect(status);
+          const res = await t
+            .http()
+            .post(`/auth/${provider.split(' ')[0]}/token`)
+            .send(payload)
+            .expect(status);
           expect(res.body).toEqual({ statusCode: status, code, message: expect.any(String) });
           expect(await countRows(t.dataSource)).toEqual({ users: 0, social_accounts: 0, refresh_tokens: 0 });
         });
@@ -60,7 +64,11 @@ describe('provider faults', () => {
 
   it('should fail when only the second call fails (userinfo after tokeninfo), creating nothing', async () => {
     google.setFault({ kind: 'status', status: 503, path: '/v1/userinfo' });
-    const res = await t.http().post('/auth/google/token').send({ access_token: google.issueAccessToken({ sub: 's', aud: 'g-app' }) }).expect(502);
+    const res = await t
+      .http()
+      .post('/auth/google/token')
+      .send({ access_token: google.issueAccessToken({ sub: 's', aud: 'g-app' }) })
+      .expect(502);
     expect(res.body.code).toBe('provider_unavailable');
     expect(await countRows(t.dataSource)).toEqual({ users: 0, social_accounts: 0, refresh_tokens: 0 });
   });

@@ -13,7 +13,10 @@ describe('provider strategies of two apps in one process', () => {
   let second: TestApp | undefined;
   const env = (clientId: string) => ({ GOOGLE_CLIENT_IDS: clientId, GOOGLE_JWKS_URL: google.jwksUrl });
   const login = async (t: TestApp, aud: string) =>
-    t.http().post('/auth/google/token').send({ id_token: await google.signIdToken({ sub: `s-${aud}`, aud, email: `${aud}@example.com`, email_verified: true }) });
+    t
+      .http()
+      .post('/auth/google/token')
+      .send({ id_token: await google.signIdToken({ sub: `s-${aud}`, aud, email: `${aud}@example.com`, email_verified: true }) });
 
   beforeAll(async () => {
     await google.start();
@@ -25,14 +28,14 @@ describe('provider strategies of two apps in one process', () => {
     await google.stop();
   });
 
-  it('should verify with each app\'s own client ids, whichever app was made last', async () => {
+  it("should verify with each app's own client ids, whichever app was made last", async () => {
     expect((await login(first, 'first-app')).status).toBe(200);
     expect((await login(second!, 'second-app')).status).toBe(200);
     expect((await login(first, 'second-app')).body.code).toBe('provider_token_audience_mismatch');
     expect((await login(second!, 'first-app')).body.code).toBe('provider_token_audience_mismatch');
   });
 
-  it('should keep an app\'s strategies when another app closes', async () => {
+  it("should keep an app's strategies when another app closes", async () => {
     await second!.close();
     second = undefined;
 

@@ -32,14 +32,16 @@ describe('RefreshLock across instances (Redis SET NX PX)', () => {
   /** Work that records how many flights run at once. */
   const tracker = () => {
     const state = { running: 0, max: 0, done: [] as string[] };
-    const work = (name: string, fail = false) => async () => {
-      state.max = Math.max(state.max, ++state.running);
-      await sleep(150);
-      state.running--;
-      state.done.push(name);
-      if (fail) throw new Error(`${name} failed`);
-      return name;
-    };
+    const work =
+      (name: string, fail = false) =>
+      async () => {
+        state.max = Math.max(state.max, ++state.running);
+        await sleep(150);
+        state.running--;
+        state.done.push(name);
+        if (fail) throw new Error(`${name} failed`);
+        return name;
+      };
     return { state, work };
   };
 
@@ -48,7 +50,7 @@ describe('RefreshLock across instances (Redis SET NX PX)', () => {
     const results = await Promise.all([a.run('u1:google', work('a')), b.run('u1:google', work('b'))]);
     expect(results.sort()).toEqual(['a', 'b']);
     expect(state.max).toBe(1);
-    expect(await clients[0]!.keys(`${config.redis.keyPrefix}*`)).toEqual([]); // released, not left to expire
+    expect(await clients[0].keys(`${config.redis.keyPrefix}*`)).toEqual([]); // released, not left to expire
   });
 
   it('should hand the lock on when the holder fails', async () => {

@@ -29,9 +29,16 @@ describe('ProviderTokenService.getProviderAccessToken', () => {
   beforeAll(async () => {
     await Promise.all([google.start(), facebook.start(), github.start()]);
     t = await createTestApp({
-      GOOGLE_CLIENT_IDS: GOOGLE_WEB_CLIENT, GOOGLE_CLIENT_SECRETS: 'google-client-secret', GOOGLE_JWKS_URL: google.jwksUrl, GOOGLE_TOKEN_URL: google.tokenUrl,
-      FACEBOOK_CLIENT_IDS: facebook.appId, FACEBOOK_CLIENT_SECRETS: 'fb-secret', FACEBOOK_GRAPH_URL: facebook.graphUrl,
-      GITHUB_CLIENT_IDS: 'gh-app', GITHUB_CLIENT_SECRETS: 'gh-secret', GITHUB_API_URL: github.apiUrl,
+      GOOGLE_CLIENT_IDS: GOOGLE_WEB_CLIENT,
+      GOOGLE_CLIENT_SECRETS: 'google-client-secret',
+      GOOGLE_JWKS_URL: google.jwksUrl,
+      GOOGLE_TOKEN_URL: google.tokenUrl,
+      FACEBOOK_CLIENT_IDS: facebook.appId,
+      FACEBOOK_CLIENT_SECRETS: 'fb-secret',
+      FACEBOOK_GRAPH_URL: facebook.graphUrl,
+      GITHUB_CLIENT_IDS: 'gh-app',
+      GITHUB_CLIENT_SECRETS: 'gh-secret',
+      GITHUB_API_URL: github.apiUrl,
       // The first key encrypts; "retired" only decrypts, as mid-rotation.
       ENCRYPTION_KEYS: `current:${CURRENT_KEY.key.toString('base64')},retired:${RETIRED_KEY.key.toString('base64')}`,
     });
@@ -44,7 +51,10 @@ describe('ProviderTokenService.getProviderAccessToken', () => {
   });
   beforeEach(async () => {
     await t.reset();
-    ({ user: { id: userId }, access_token: userAccessToken } = await loginWithGoogle(t, google, 'g-1'));
+    ({
+      user: { id: userId },
+      access_token: userAccessToken,
+    } = await loginWithGoogle(t, google, 'g-1'));
     google.reset();
     facebook.reset();
     github.reset();
@@ -55,14 +65,18 @@ describe('ProviderTokenService.getProviderAccessToken', () => {
   /** What a code-flow login stores: an access token, its expiry, a refresh token, each sealed for its row and column. */
   const seed = async (access: string, expiresInMs: number, refresh?: string, with_ = box) => {
     const { id } = await stored();
-    await accounts().update({ id }, {
-      accessTokenEncrypted: with_.seal(access, tokenPlace(id, 'accessTokenEncrypted')),
-      tokenExpiresAt: new Date(Date.now() + expiresInMs),
-      refreshTokenEncrypted: with_.sealOptional(refresh, tokenPlace(id, 'refreshTokenEncrypted')),
-    });
+    await accounts().update(
+      { id },
+      {
+        accessTokenEncrypted: with_.seal(access, tokenPlace(id, 'accessTokenEncrypted')),
+        tokenExpiresAt: new Date(Date.now() + expiresInMs),
+        refreshTokenEncrypted: with_.sealOptional(refresh, tokenPlace(id, 'refreshTokenEncrypted')),
+      },
+    );
   };
   /** The plaintext of a stored token, opened where it is stored. */
-  const open = (row: SocialAccount, column: TokenColumn = 'accessTokenEncrypted') => box.open(row[column]!, tokenPlace(row.id, column)).plaintext;
+  const open = (row: SocialAccount, column: TokenColumn = 'accessTokenEncrypted') =>
+    box.open(row[column]!, tokenPlace(row.id, column)).plaintext;
   const grant = () => google.refreshTokens.issue({ sub: 'g-1', aud: GOOGLE_WEB_CLIENT });
   const tokenCalls = () => google.requests.filter((r) => r.path === '/token').length;
 
@@ -78,7 +92,7 @@ describe('ProviderTokenService.getProviderAccessToken', () => {
     const fresh = await tokens.getProviderAccessToken(userId, 'google');
     expect(fresh).toMatch(/^ya29\./);
     expect(fresh).not.toBe('ya29.expired');
-    const form = new URLSearchParams(google.requests[0]!.body);
+    const form = new URLSearchParams(google.requests[0].body);
     expect(Object.fromEntries(form)).toMatchObject({ grant_type: 'refresh_token', refresh_token: refresh, client_id: GOOGLE_WEB_CLIENT });
     const row = await stored();
     expect(row.accessTokenEncrypted).not.toContain(fresh);
@@ -101,7 +115,10 @@ describe('ProviderTokenService.getProviderAccessToken', () => {
     const refresh = grant();
     google.refreshTokens.revoke(refresh);
     await seed('ya29.expired', -HOUR, refresh);
-    await expect(tokens.getProviderAccessToken(userId, 'google')).rejects.toMatchObject({ code: 'provider_reauthentication_required', status: 409 });
+    await expect(tokens.getProviderAccessToken(userId, 'google')).rejects.toMatchObject({
+      code: 'provider_reauthentication_required',
+      status: 409,
+    });
     expect(await stored()).toMatchObject({ accessTokenEncrypted: null, refreshTokenEncrypted: null, tokenExpiresAt: null });
   });
 
@@ -128,7 +145,10 @@ describe('ProviderTokenService.getProviderAccessToken', () => {
     const retired = new SecretBox({ encryption: { keys: [RETIRED_KEY] } } as AppConfig);
     const refresh = grant();
     await seed('ya29.old-key', HOUR, refresh, retired);
-    const keyIds = async () => { const row = await stored(); return [row.accessTokenEncrypted, row.refreshTokenEncrypted].map((c) => c?.split('.')[1]); };
+    const keyIds = async () => {
+      const row = await stored();
+      return [row.accessTokenEncrypted, row.refreshTokenEncrypted].map((c) => c?.split('.')[1]);
+    };
     await expect(tokens.getProviderAccessToken(userId, 'google')).resolves.toBe('ya29.old-key');
     expect(await keyIds()).toEqual(['current', 'retired']);
     expect(open(await stored())).toBe('ya29.old-key');
@@ -155,24 +175,46 @@ describe('ProviderTokenService.getProviderAccessToken', () => {
       await seed('ya29.ada', HOUR);
       const victim = (await loginWithGoogle(t, google, 'g-2')).user.id;
       const theirs = await accounts().findOneByOrFail({ userId: victim, provider: 'google' });
-      await accounts().update({ id: theirs.id }, { accessTokenEncrypted: (await stored()).accessTokenEncrypted, tokenExpiresAt: new Date(Date.now() + HOUR) });
-      await expect(tokens.getProviderAccessToken(victim, 'google')).rejects.toMatchObject({ code: 'provider_reauthentication_required', status: 409 });
+      await accounts().update(
+        { id: theirs.id },
+        { accessTokenEncrypted: (await stored()).accessTokenEncrypted, tokenExpiresAt: new Date(Date.now() + HOUR) },
+      );
+      await expect(tokens.getProviderAccessToken(victim, 'google')).rejects.toMatchObject({
+        code: 'provider_reauthentication_required',
+        status: 409,
+      });
     });
 
     it('should not take an access token copied into the refresh-token column for a refresh token', async () => {
       await seed('ya29.expired', -HOUR);
       const row = await stored();
       await accounts().update({ id: row.id }, { refreshTokenEncrypted: row.accessTokenEncrypted });
-      await expect(tokens.getProviderAccessToken(userId, 'google')).rejects.toMatchObject({ code: 'provider_reauthentication_required', status: 409 });
+      await expect(tokens.getProviderAccessToken(userId, 'google')).rejects.toMatchObject({
+        code: 'provider_reauthentication_required',
+        status: 409,
+      });
       expect(google.requests).toHaveLength(0);
     });
   });
 
   describe('a user with two GitHub accounts', () => {
-    const ghToken = (id: number) => github.issueAccessToken({ clientId: 'gh-app', id, login: `gh${id}`, emails: [{ email: `gh${id}@example.com`, primary: true, verified: true }] });
+    const ghToken = (id: number) =>
+      github.issueAccessToken({
+        clientId: 'gh-app',
+        id,
+        login: `gh${id}`,
+        emails: [{ email: `gh${id}@example.com`, primary: true, verified: true }],
+      });
     /** Connects a GitHub identity to the signed-in Google user; its social account id. */
     const connect = async (accessToken: string) =>
-      (await t.http().post('/users/me/social-accounts/github').set('authorization', `Bearer ${userAccessToken}`).send({ access_token: accessToken }).expect(200)).body.id as string;
+      (
+        await t
+          .http()
+          .post('/users/me/social-accounts/github')
+          .set('authorization', `Bearer ${userAccessToken}`)
+          .send({ access_token: accessToken })
+          .expect(200)
+      ).body.id as string;
 
     it('should give each account its own token, by social account id', async () => {
       const [first, second] = [ghToken(7), ghToken(8)];
@@ -186,13 +228,22 @@ describe('ProviderTokenService.getProviderAccessToken', () => {
       await connect(only);
       await expect(tokens.getProviderAccessToken(userId, 'github')).resolves.toBe(only); // one: the shorthand serves
       await connect(ghToken(8));
-      await expect(tokens.getProviderAccessToken(userId, 'github')).rejects.toMatchObject({ code: 'provider_account_ambiguous', status: 409 });
+      await expect(tokens.getProviderAccessToken(userId, 'github')).rejects.toMatchObject({
+        code: 'provider_account_ambiguous',
+        status: 409,
+      });
     });
 
     it("should not give a user another user's social account by its id: not_found", async () => {
-      const theirs = (await t.http().post('/auth/github/token').send({ access_token: ghToken(9) }).expect(200)).body.user.id as string;
+      const theirs = (
+        await t
+          .http()
+          .post('/auth/github/token')
+          .send({ access_token: ghToken(9) })
+          .expect(200)
+      ).body.user.id as string;
       const [account] = await accounts().findBy({ userId: theirs });
-      await expect(tokens.getAccountAccessToken(userId, account!.id)).rejects.toMatchObject({ code: 'not_found', status: 404 });
+      await expect(tokens.getAccountAccessToken(userId, account.id)).rejects.toMatchObject({ code: 'not_found', status: 404 });
     });
   });
 
@@ -210,7 +261,11 @@ describe('ProviderTokenService.getProviderAccessToken', () => {
       const fresh = await tokens.getProviderAccessToken(userId, 'facebook');
       expect(fresh).not.toBe(access);
       expect(exchanges()).toHaveLength(1);
-      expect(Object.fromEntries(exchanges()[0]!.query)).toMatchObject({ grant_type: 'fb_exchange_token', client_id: 'fb-app', fb_exchange_token: access });
+      expect(Object.fromEntries(exchanges()[0].query)).toMatchObject({
+        grant_type: 'fb_exchange_token',
+        client_id: 'fb-app',
+        fb_exchange_token: access,
+      });
       const row = await stored('facebook');
       expect(open(row)).toBe(fresh);
       expect(row.tokenExpiresAt!.getTime()).toBeGreaterThan(Date.now() + 59 * 86400_000);

@@ -16,7 +16,10 @@ const section = docSection('README.md', '### Quick start: signed in, with no cre
 
 /** bash with no stdin (on a socket, as Node's pipes are, bash would read ~/.bashrc), answering what it printed. */
 function bash(script: string, env: Record<string, string>): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  const child = spawn('bash', ['-e', '-o', 'pipefail', '-c', script], { env: { PATH: process.env.PATH, HOME: process.env.HOME, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn('bash', ['-e', '-o', 'pipefail', '-c', script], {
+    env: { PATH: process.env.PATH, HOME: process.env.HOME, ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   const out = { stdout: '', stderr: '' };
   child.stdout.on('data', (chunk: Buffer) => (out.stdout += chunk.toString()));
   child.stderr.on('data', (chunk: Buffer) => (out.stderr += chunk.toString()));
@@ -37,23 +40,28 @@ describe('README quick start: our tokens through the dev IdP with no credentials
   beforeEach(() => t.reset());
 
   it('should print our token pair for "alice" with the first command', async () => {
-    const [command] = fencedBlocks(section, 'bash')[0]!.split(/\s+#/);
+    const [command] = fencedBlocks(section, 'bash')[0].split(/\s+#/);
 
-    const { code, stdout } = await bash(command!, { PUBLIC_URL: t.url });
+    const { code, stdout } = await bash(command, { PUBLIC_URL: t.url });
 
     // After npm's "> nest-social-auth@… dev:login" banner, the JSON.
     expect(code).toBe(0);
-    expect(JSON.parse(stdout.slice(stdout.indexOf('{')))).toMatchObject({ token_type: 'Bearer', access_token: expect.any(String), refresh_token: expect.any(String), user: { username: 'alice' } });
+    expect(JSON.parse(stdout.slice(stdout.indexOf('{')))).toMatchObject({
+      token_type: 'Bearer',
+      access_token: expect.any(String),
+      refresh_token: expect.any(String),
+      user: { username: 'alice' },
+    });
   });
 
   it('should show the user, refresh, and log out with the second block, leaving no live session', async () => {
-    const script = fencedBlocks(section, 'bash')[1]!.replaceAll('localhost:3000', t.url.replace('http://', ''));
+    const script = fencedBlocks(section, 'bash')[1].replaceAll('localhost:3000', t.url.replace('http://', ''));
 
     const { code, stdout, stderr } = await bash(script, { PUBLIC_URL: t.url });
 
     const [me, logout] = stdout.trim().split('\n');
     expect({ code, stderr }).toEqual({ code: 0, stderr: '' });
-    expect(JSON.parse(me!)).toMatchObject({ username: 'alice', email: 'alice@dev-idp.localhost' });
+    expect(JSON.parse(me)).toMatchObject({ username: 'alice', email: 'alice@dev-idp.localhost' });
     expect(logout).toBe('204');
     const alice = await t.dataSource.getRepository(User).findOneByOrFail({ username: 'alice' });
     const tokens = t.dataSource.getRepository(RefreshToken);

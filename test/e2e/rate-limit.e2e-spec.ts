@@ -1,5 +1,5 @@
-import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { randomUUID } from 'node:crypto';
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { MetricsService } from '../../src/metrics/metrics.service.js';
 import { AuthRateLimitGuard } from '../../src/rate-limit/auth-rate-limit.guard.js';
 import type { FakeGoogle } from '../fakes/google.fake.js';
@@ -28,7 +28,8 @@ describe.each(STORAGES)(`${AuthRateLimitGuard.name} with $storage storage`, ({ r
 
   const nonce = (ip: string) => t.http().get('/auth/google/nonce').set('x-forwarded-for', ip);
   const refresh = (ip: string, token: string) => t.http().post('/auth/refresh').set('x-forwarded-for', ip).send({ refresh_token: token });
-  const sessions = (ip: string, access: string) => t.http().get('/auth/sessions').set('x-forwarded-for', ip).set('authorization', `Bearer ${access}`);
+  const sessions = (ip: string, access: string) =>
+    t.http().get('/auth/sessions').set('x-forwarded-for', ip).set('authorization', `Bearer ${access}`);
 
   it('should answer 429 rate_limited with Retry-After once an IP spent its budget, on any /auth route', async () => {
     const ip = freshIp();
@@ -106,7 +107,9 @@ describe.each(STORAGES)(`${AuthRateLimitGuard.name} with $storage storage`, ({ r
 describe('RATE_LIMIT_ENABLED=false', () => {
   let t: TestApp;
 
-  beforeAll(async () => (t = await createTestApp({ RATE_LIMIT_ENABLED: 'false', RATE_LIMIT_AUTH_PER_IP: '1', RATE_LIMIT_AUTH_PER_IDENTITY: '1' })));
+  beforeAll(
+    async () => (t = await createTestApp({ RATE_LIMIT_ENABLED: 'false', RATE_LIMIT_AUTH_PER_IP: '1', RATE_LIMIT_AUTH_PER_IDENTITY: '1' })),
+  );
   afterAll(() => t?.close());
 
   it('should serve every request', async () => {

@@ -21,7 +21,8 @@ describe(resealProviderTokens.name, () => {
   beforeAll(async () => {
     await google.start();
     t = await createTestApp({
-      GOOGLE_CLIENT_IDS: GOOGLE_WEB_CLIENT, GOOGLE_JWKS_URL: google.jwksUrl,
+      GOOGLE_CLIENT_IDS: GOOGLE_WEB_CLIENT,
+      GOOGLE_JWKS_URL: google.jwksUrl,
       ENCRYPTION_KEYS: [CURRENT, RETIRED].map((k) => `${k.id}:${k.key.toString('base64')}`).join(','),
     });
     box = t.app.get(SecretBox);
@@ -39,7 +40,10 @@ describe(resealProviderTokens.name, () => {
     const retired = new SecretBox({ encryption: { keys: [RETIRED] } } as AppConfig);
     const [legacy, old, fresh, moved] = [await accountOf('g-1'), await accountOf('g-2'), await accountOf('g-3'), await accountOf('g-4')];
     await accounts().update({ id: legacy.id }, { accessTokenEncrypted: legacySeal(CURRENT.id, CURRENT.key, 'ya29.legacy') });
-    await accounts().update({ id: old.id }, { refreshTokenEncrypted: retired.seal('1//old-key', tokenPlace(old.id, 'refreshTokenEncrypted')) });
+    await accounts().update(
+      { id: old.id },
+      { refreshTokenEncrypted: retired.seal('1//old-key', tokenPlace(old.id, 'refreshTokenEncrypted')) },
+    );
     const freshSeal = box.seal('ya29.fresh', tokenPlace(fresh.id, 'accessTokenEncrypted'));
     await accounts().update({ id: fresh.id }, { accessTokenEncrypted: freshSeal });
     await accounts().update({ id: moved.id }, { accessTokenEncrypted: freshSeal });
@@ -52,6 +56,10 @@ describe(resealProviderTokens.name, () => {
     expect(await opened(legacy.id, 'accessTokenEncrypted')).toEqual({ plaintext: 'ya29.legacy', stale: false });
     expect(await opened(old.id, 'refreshTokenEncrypted')).toEqual({ plaintext: '1//old-key', stale: false });
     expect((await accounts().findOneByOrFail({ id: fresh.id })).accessTokenEncrypted).toBe(freshSeal);
-    expect(await resealProviderTokens(t.dataSource, box, 2)).toEqual({ resealed: 0, current: 3, unreadable: [`${moved.id} accessTokenEncrypted`] });
+    expect(await resealProviderTokens(t.dataSource, box, 2)).toEqual({
+      resealed: 0,
+      current: 3,
+      unreadable: [`${moved.id} accessTokenEncrypted`],
+    });
   });
 });

@@ -31,7 +31,7 @@ describe('refresh, logout and sessions', () => {
       const { refresh_token } = await loginWithGoogle(t, google);
       const rows: Array<{ tokenHash: string }> = await t.dataSource.query('SELECT "tokenHash" FROM refresh_tokens');
       expect(rows).toHaveLength(1);
-      expect(rows[0]!.tokenHash).not.toBe(refresh_token);
+      expect(rows[0].tokenHash).not.toBe(refresh_token);
       expect(JSON.stringify(rows)).not.toContain(refresh_token);
     });
 
@@ -90,13 +90,21 @@ describe('refresh, logout and sessions', () => {
       const res = await t.http().get('/auth/sessions').set('authorization', `Bearer ${a.access_token}`).expect(200);
       expect(res.body).toHaveLength(2);
       expect(res.body.filter((s: { current: boolean }) => s.current)).toHaveLength(1);
-      expect(res.body[0]).toMatchObject({ device: 'jest-browser/1.0', id: expect.any(String), created_at: expect.any(String), last_used_at: expect.any(String) });
+      expect(res.body[0]).toMatchObject({
+        device: 'jest-browser/1.0',
+        id: expect.any(String),
+        created_at: expect.any(String),
+        last_used_at: expect.any(String),
+      });
     });
 
     it('should end one session by id', async () => {
       const a = await loginWithGoogle(t, google);
       const b = await loginWithGoogle(t, google);
-      const list = (await t.http().get('/auth/sessions').set('authorization', `Bearer ${a.access_token}`)).body as Array<{ id: string; current: boolean }>;
+      const list = (await t.http().get('/auth/sessions').set('authorization', `Bearer ${a.access_token}`)).body as Array<{
+        id: string;
+        current: boolean;
+      }>;
       const other = list.find((s) => !s.current)!;
       await t.http().delete(`/auth/sessions/${other.id}`).set('authorization', `Bearer ${a.access_token}`).expect(204);
       await refresh(b.refresh_token).expect(401);
@@ -106,8 +114,14 @@ describe('refresh, logout and sessions', () => {
     it('should answer 404 for a session of another user, and leave it alive', async () => {
       const mine = await loginWithGoogle(t, google, 'g-mine');
       const theirs = await loginWithGoogle(t, google, 'g-theirs');
-      const theirList = (await t.http().get('/auth/sessions').set('authorization', `Bearer ${theirs.access_token}`)).body as Array<{ id: string }>;
-      const res = await t.http().delete(`/auth/sessions/${theirList[0]!.id}`).set('authorization', `Bearer ${mine.access_token}`).expect(404);
+      const theirList = (await t.http().get('/auth/sessions').set('authorization', `Bearer ${theirs.access_token}`)).body as Array<{
+        id: string;
+      }>;
+      const res = await t
+        .http()
+        .delete(`/auth/sessions/${theirList[0].id}`)
+        .set('authorization', `Bearer ${mine.access_token}`)
+        .expect(404);
       expect(res.body.code).toBe('not_found');
       await refresh(theirs.refresh_token).expect(200);
     });

@@ -16,8 +16,10 @@ describe('SIGTERM to the built app', () => {
 
   it('should drain, close the stores, exit 0, and leave the CPU profile --cpu-prof asked for', async () => {
     const profiles = join(dir, 'profiles');
-    const app = new AppProcess(await freePort(), { NODE_ENV: 'development', SQLITE_PATH: join(dir, 'app.sqlite'), LOG_LEVEL: 'info' },
-      ['--cpu-prof', `--cpu-prof-dir=${profiles}`]);
+    const app = new AppProcess(await freePort(), { NODE_ENV: 'development', SQLITE_PATH: join(dir, 'app.sqlite'), LOG_LEVEL: 'info' }, [
+      '--cpu-prof',
+      `--cpu-prof-dir=${profiles}`,
+    ]);
     await app.start();
     expect((await fetch(`${app.url}/health/live`)).status).toBe(200);
 
@@ -27,7 +29,9 @@ describe('SIGTERM to the built app', () => {
     expect(app.log).toMatch(/HTTP closed in \d+ ms/);
     expect(app.log).toContain('Database closed (SQLite)');
     // Started: the URLs a person needs, in place of Nest's line per route.
-    expect(app.log).toContain(`"API http://localhost:${app.port} · demo http://localhost:${app.port}/demo · docs http://localhost:${app.port}/docs`);
+    expect(app.log).toContain(
+      `"API http://localhost:${app.port} · demo http://localhost:${app.port}/demo · docs http://localhost:${app.port}/docs`,
+    );
     expect(app.log).not.toMatch(/Mapped \{|dependencies initialized/);
     expect(readdirSync(profiles).filter((f) => f.endsWith('.cpuprofile'))).toHaveLength(1);
   });

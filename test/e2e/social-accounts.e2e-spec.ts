@@ -15,7 +15,11 @@ describe('/users/me/social-accounts', () => {
 
   beforeAll(async () => {
     await github.start();
-    ({ t, google } = await createAppWithGoogle({ GITHUB_CLIENT_IDS: GH.clientId, GITHUB_CLIENT_SECRETS: GH.clientSecret, GITHUB_API_URL: github.apiUrl }));
+    ({ t, google } = await createAppWithGoogle({
+      GITHUB_CLIENT_IDS: GH.clientId,
+      GITHUB_CLIENT_SECRETS: GH.clientSecret,
+      GITHUB_API_URL: github.apiUrl,
+    }));
   });
   afterAll(async () => {
     await t?.close();
@@ -27,11 +31,19 @@ describe('/users/me/social-accounts', () => {
   });
 
   const bearer = (token: string) => ({ authorization: `Bearer ${token}` });
-  const ghToken = (id = 7) => github.issueAccessToken({ clientId: GH.clientId, id, login: `gh${id}`, emails: [{ email: `gh${id}@example.com`, primary: true, verified: true }] });
-  const list = async (token: string) => (await t.http().get(PATH).set(bearer(token)).expect(200)).body as Array<{ id: string; provider: string; uid: string }>;
-  const connect = (token: string, accessToken: string) => t.http().post(`${PATH}/github`).set(bearer(token)).send({ access_token: accessToken });
+  const ghToken = (id = 7) =>
+    github.issueAccessToken({
+      clientId: GH.clientId,
+      id,
+      login: `gh${id}`,
+      emails: [{ email: `gh${id}@example.com`, primary: true, verified: true }],
+    });
+  const list = async (token: string) =>
+    (await t.http().get(PATH).set(bearer(token)).expect(200)).body as Array<{ id: string; provider: string; uid: string }>;
+  const connect = (token: string, accessToken: string) =>
+    t.http().post(`${PATH}/github`).set(bearer(token)).send({ access_token: accessToken });
 
-  it('should list the signed-in user\'s identities without any token', async () => {
+  it("should list the signed-in user's identities without any token", async () => {
     const ada = await loginWithGoogle(t, google, 'g-1');
     const accounts = await list(ada.access_token);
     expect(accounts).toEqual([{ id: expect.any(String), provider: 'google', uid: 'g-1', created_at: expect.any(String) }]);
@@ -99,7 +111,7 @@ describe('/users/me/social-accounts', () => {
     await t.http().delete(`${PATH}/${gh.id}`).set(bearer(ada.access_token)).expect(204);
     const [last] = await list(ada.access_token);
     expect(last).toMatchObject({ provider: 'google' });
-    const res = await t.http().delete(`${PATH}/${last!.id}`).set(bearer(ada.access_token)).expect(409);
+    const res = await t.http().delete(`${PATH}/${last.id}`).set(bearer(ada.access_token)).expect(409);
     expect(res.body.code).toBe('last_login_method');
     expect(await list(ada.access_token)).toHaveLength(1);
   });
@@ -109,7 +121,7 @@ describe('/users/me/social-accounts', () => {
     const bob = await loginWithGoogle(t, google, 'g-2');
     await connect(bob.access_token, ghToken()).expect(200);
     const [bobsGoogle] = await list(bob.access_token);
-    expect((await t.http().delete(`${PATH}/${bobsGoogle!.id}`).set(bearer(ada.access_token)).expect(404)).body.code).toBe('not_found');
+    expect((await t.http().delete(`${PATH}/${bobsGoogle.id}`).set(bearer(ada.access_token)).expect(404)).body.code).toBe('not_found');
     expect(await list(bob.access_token)).toHaveLength(2);
   });
 });

@@ -8,8 +8,12 @@ describe('404 unknown_provider', () => {
   beforeAll(async () => {
     t = await createTestApp({
       DEV_IDP_ENABLED: 'true',
-      PROVIDERS: 'acme', PROVIDER_ACME_TYPE: 'oidc', PROVIDER_ACME_ISSUER: 'https://id.acme.example', PROVIDER_ACME_CLIENT_IDS: 'acme-web',
-      PROVIDER_ACME_DISPLAY_NAME: 'Acme', PROVIDER_ACME_ENABLED: 'false',
+      PROVIDERS: 'acme',
+      PROVIDER_ACME_TYPE: 'oidc',
+      PROVIDER_ACME_ISSUER: 'https://id.acme.example',
+      PROVIDER_ACME_CLIENT_IDS: 'acme-web',
+      PROVIDER_ACME_DISPLAY_NAME: 'Acme',
+      PROVIDER_ACME_ENABLED: 'false',
     });
   });
   afterAll(async () => {
@@ -20,8 +24,10 @@ describe('404 unknown_provider', () => {
     const res = await t.http().post('/auth/google/token').send({ id_token: 'x' }).expect(404);
 
     expect(res.body).toEqual({
-      statusCode: 404, code: 'unknown_provider',
-      message: 'No enabled identity provider is called "google". Enabled: dev. To enable google set GOOGLE_CLIENT_IDS (docs/adding-a-provider.md).',
+      statusCode: 404,
+      code: 'unknown_provider',
+      message:
+        'No enabled identity provider is called "google". Enabled: dev. To enable google set GOOGLE_CLIENT_IDS (docs/adding-a-provider.md).',
       details: { enabled_providers: ['dev'], how_to_enable: 'To enable google set GOOGLE_CLIENT_IDS (docs/adding-a-provider.md)' },
     });
   });
@@ -29,7 +35,10 @@ describe('404 unknown_provider', () => {
   it('should say a declared provider is switched off', async () => {
     const res = await t.http().get('/auth/acme/nonce').expect(404);
 
-    expect(res.body.details).toEqual({ enabled_providers: ['dev'], how_to_enable: '"acme" is declared with enabled: false; set it to true (docs/adding-a-provider.md)' });
+    expect(res.body.details).toEqual({
+      enabled_providers: ['dev'],
+      how_to_enable: '"acme" is declared with enabled: false; set it to true (docs/adding-a-provider.md)',
+    });
   });
 
   it('should point to the providers file for an id nobody declared', async () => {

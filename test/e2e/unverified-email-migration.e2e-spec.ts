@@ -4,9 +4,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, describe, expect, it } from '@jest/globals';
 import { DataSource } from 'typeorm';
-import { ENTITIES } from '../../src/entities.js';
 import { InitialSchema1764000000000 } from '../../src/database/migrations/1764000000000-initial-schema.js';
 import { UnverifiedEmail1765000000000 } from '../../src/database/migrations/1765000000000-unverified-email.js';
+import { ENTITIES } from '../../src/entities.js';
 import { TEST_DATABASE_URL } from '../support/test-app.js';
 
 /**
@@ -28,7 +28,11 @@ describe('migration UnverifiedEmail1765000000000', () => {
   async function databaseBeforeTheMigration(): Promise<DataSource> {
     const options = TEST_DATABASE_URL
       ? { type: 'postgres' as const, url: TEST_DATABASE_URL }
-      : { type: 'better-sqlite3' as const, database: join(dir, `${randomUUID()}.sqlite`), prepareDatabase: (db: { pragma(sql: string): unknown }) => void db.pragma('foreign_keys = ON') };
+      : {
+          type: 'better-sqlite3' as const,
+          database: join(dir, `${randomUUID()}.sqlite`),
+          prepareDatabase: (db: { pragma(sql: string): unknown }) => void db.pragma('foreign_keys = ON'),
+        };
     dataSource = new DataSource({ ...options, entities: ENTITIES, migrations: [InitialSchema1764000000000, UnverifiedEmail1765000000000] });
     await dataSource.initialize();
     await dataSource.dropDatabase();
@@ -42,8 +46,16 @@ describe('migration UnverifiedEmail1765000000000', () => {
         ['u-none', 'cy', null, false],
       ] as const;
       for (const [id, username, email, verified] of users) {
-        await first.query(`INSERT INTO users (id, username, email, "emailVerified", name) VALUES (${p(0)}, ${p(1)}, ${p(2)}, ${p(3)}, ${p(4)})`, [id, username, email, verified, `${username} name`]);
-        await first.query(`INSERT INTO social_accounts (id, "userId", provider, uid) VALUES (${p(0)}, ${p(1)}, ${p(2)}, ${p(3)})`, [`sa-${id}`, id, 'google', `uid-${id}`]);
+        await first.query(
+          `INSERT INTO users (id, username, email, "emailVerified", name) VALUES (${p(0)}, ${p(1)}, ${p(2)}, ${p(3)}, ${p(4)})`,
+          [id, username, email, verified, `${username} name`],
+        );
+        await first.query(`INSERT INTO social_accounts (id, "userId", provider, uid) VALUES (${p(0)}, ${p(1)}, ${p(2)}, ${p(3)})`, [
+          `sa-${id}`,
+          id,
+          'google',
+          `uid-${id}`,
+        ]);
         await first.query(
           `INSERT INTO refresh_tokens (id, "familyId", "userId", "tokenHash", "sessionCreatedAt", "expiresAt") VALUES (${p(0)}, ${p(1)}, ${p(2)}, ${p(3)}, ${p(4)}, ${p(5)})`,
           [`rt-${id}`, `fam-${id}`, id, `hash-${id}`, '2026-01-01 00:00:00', '2099-01-01 00:00:00'],
@@ -55,7 +67,9 @@ describe('migration UnverifiedEmail1765000000000', () => {
   }
 
   const users = async (ds: DataSource) =>
-    (await ds.query('SELECT id, username, email, "emailVerified", "unverifiedEmail", name FROM users ORDER BY id')).map((r: Record<string, unknown>) => ({ ...r, emailVerified: Boolean(r.emailVerified) }));
+    (await ds.query('SELECT id, username, email, "emailVerified", "unverifiedEmail", name FROM users ORDER BY id')).map(
+      (r: Record<string, unknown>) => ({ ...r, emailVerified: Boolean(r.emailVerified) }),
+    );
   const children = async (ds: DataSource) => ({
     social_accounts: Number((await ds.query('SELECT COUNT(*) AS n FROM social_accounts'))[0].n),
     refresh_tokens: Number((await ds.query('SELECT COUNT(*) AS n FROM refresh_tokens'))[0].n),
@@ -79,7 +93,12 @@ describe('migration UnverifiedEmail1765000000000', () => {
     await ds.runMigrations();
     const p = (i: number) => ds.driver.createParameter(`p${i}`, i);
     const insert = (id: string, email: string | null, unverifiedEmail: string | null) =>
-      ds.query(`INSERT INTO users (id, username, email, "unverifiedEmail") VALUES (${p(0)}, ${p(1)}, ${p(2)}, ${p(3)})`, [id, id, email, unverifiedEmail]);
+      ds.query(`INSERT INTO users (id, username, email, "unverifiedEmail") VALUES (${p(0)}, ${p(1)}, ${p(2)}, ${p(3)})`, [
+        id,
+        id,
+        email,
+        unverifiedEmail,
+      ]);
 
     await insert('u-2', null, 'bob@example.com');
 
@@ -90,8 +109,16 @@ describe('migration UnverifiedEmail1765000000000', () => {
     const ds = await databaseBeforeTheMigration();
     await ds.runMigrations();
     const p = (i: number) => ds.driver.createParameter(`p${i}`, i);
-    await ds.query(`INSERT INTO users (id, username, "unverifiedEmail") VALUES (${p(0)}, ${p(1)}, ${p(2)})`, ['u-zz-later', 'bob2', 'bob@example.com']);
-    await ds.query(`INSERT INTO users (id, username, "unverifiedEmail") VALUES (${p(0)}, ${p(1)}, ${p(2)})`, ['u-zz-owned', 'ada2', 'ada@gmail.com']);
+    await ds.query(`INSERT INTO users (id, username, "unverifiedEmail") VALUES (${p(0)}, ${p(1)}, ${p(2)})`, [
+      'u-zz-later',
+      'bob2',
+      'bob@example.com',
+    ]);
+    await ds.query(`INSERT INTO users (id, username, "unverifiedEmail") VALUES (${p(0)}, ${p(1)}, ${p(2)})`, [
+      'u-zz-owned',
+      'ada2',
+      'ada@gmail.com',
+    ]);
 
     await ds.undoLastMigration();
 

@@ -20,8 +20,15 @@ describe('/users/me', () => {
     const s = await loginWithGoogle(t, google, 'g-1', { name: 'Ada Lovelace' });
     const res = await t.http().get('/users/me').set(auth(s.access_token)).expect(200);
     expect(res.body).toEqual({
-      id: s.user.id, username: 'g-1', email: 'g-1@gmail.com', email_verified: true, name: 'Ada Lovelace',
-      first_name: null, last_name: null, picture: null, created_at: expect.any(String),
+      id: s.user.id,
+      username: 'g-1',
+      email: 'g-1@gmail.com',
+      email_verified: true,
+      name: 'Ada Lovelace',
+      first_name: null,
+      last_name: null,
+      picture: null,
+      created_at: expect.any(String),
     });
   });
 
@@ -45,7 +52,9 @@ describe('/users/me', () => {
 
   it('should refuse fields it does not allow, and bad usernames, with 400', async () => {
     const s = await loginWithGoogle(t, google);
-    expect((await t.http().patch('/users/me').set(auth(s.access_token)).send({ email: 'x@evil.test' }).expect(400)).body.code).toBe('validation_failed');
+    expect((await t.http().patch('/users/me').set(auth(s.access_token)).send({ email: 'x@evil.test' }).expect(400)).body.code).toBe(
+      'validation_failed',
+    );
     await t.http().patch('/users/me').set(auth(s.access_token)).send({ is_active: false }).expect(400);
     await t.http().patch('/users/me').set(auth(s.access_token)).send({ username: 'Has Spaces' }).expect(400);
     const after = await t.http().get('/users/me').set(auth(s.access_token)).expect(200);
@@ -56,7 +65,9 @@ describe('/users/me', () => {
     const s = await loginWithGoogle(t, google);
     const res = await t.http().patch('/users/me').set(auth(s.access_token)).send({ username: 'A' }).expect(400); // too short AND not the pattern
     expect(res.body).toEqual({
-      statusCode: 400, code: 'validation_failed', message: expect.stringMatching(/^username [^;]+$/),
+      statusCode: 400,
+      code: 'validation_failed',
+      message: expect.stringMatching(/^username [^;]+$/),
       details: { fields: { username: [expect.any(String)] } },
     });
     // One message per field, each field still reported.
@@ -80,9 +91,13 @@ describe('/users/me', () => {
     await t.http().get('/users/me').set(auth(s.access_token)).expect(200);
     await t.dataSource.query(`UPDATE users SET "isActive" = ${t.dataSource.options.type === 'postgres' ? 'false' : '0'}`);
     expect((await t.http().get('/users/me').set(auth(s.access_token)).expect(403)).body.code).toBe('account_inactive');
-    const again = await t.http().post('/auth/google/token').send({
-      id_token: await google.signIdToken({ sub: 'g-1', aud: 'web-client.apps.googleusercontent.com' }),
-    }).expect(403);
+    const again = await t
+      .http()
+      .post('/auth/google/token')
+      .send({
+        id_token: await google.signIdToken({ sub: 'g-1', aud: 'web-client.apps.googleusercontent.com' }),
+      })
+      .expect(403);
     expect(again.body.code).toBe('account_inactive');
   });
 
@@ -92,7 +107,12 @@ describe('/users/me', () => {
   });
 
   it('should answer 415 unsupported_media_type for a body that is not JSON', async () => {
-    const res = await t.http().post('/auth/refresh').set('content-type', 'application/xml').send('<refresh_token>x</refresh_token>').expect(415);
+    const res = await t
+      .http()
+      .post('/auth/refresh')
+      .set('content-type', 'application/xml')
+      .send('<refresh_token>x</refresh_token>')
+      .expect(415);
     expect(res.body).toEqual({ statusCode: 415, code: 'unsupported_media_type', message: expect.any(String) });
   });
 
@@ -100,8 +120,16 @@ describe('/users/me', () => {
     const s = await loginWithGoogle(t, google, 'g-plain');
     for (const type of ['text/plain', 'text/plain; charset=utf-8']) {
       const res = await t.http().patch('/users/me').set(auth(s.access_token)).set('content-type', type).send('{"username":"plain"}');
-      expect({ type, status: res.status, body: res.body }).toEqual({ type, status: 415, body: { statusCode: 415, code: 'unsupported_media_type', message: expect.any(String) } });
-      const refresh = await t.http().post('/auth/refresh').set('content-type', type).send(JSON.stringify({ refresh_token: s.refresh_token }));
+      expect({ type, status: res.status, body: res.body }).toEqual({
+        type,
+        status: 415,
+        body: { statusCode: 415, code: 'unsupported_media_type', message: expect.any(String) },
+      });
+      const refresh = await t
+        .http()
+        .post('/auth/refresh')
+        .set('content-type', type)
+        .send(JSON.stringify({ refresh_token: s.refresh_token }));
       expect([refresh.status, refresh.body.code]).toEqual([415, 'unsupported_media_type']);
     }
     expect((await t.http().get('/users/me').set(auth(s.access_token))).body.username).toBe('g-plain');
@@ -109,7 +137,11 @@ describe('/users/me', () => {
   });
 
   it('should answer 413 for a body over the limit', async () => {
-    const res = await t.http().post('/auth/refresh').send({ refresh_token: 'x'.repeat(70 * 1024) }).expect(413);
+    const res = await t
+      .http()
+      .post('/auth/refresh')
+      .send({ refresh_token: 'x'.repeat(70 * 1024) })
+      .expect(413);
     expect(res.body.code).toBe('payload_too_large');
   });
 });

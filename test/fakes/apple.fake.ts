@@ -27,7 +27,10 @@ export class FakeApple extends FakeOidcServer {
 
   /** `clientIds`: the Services ID (web) and the apps' bundle ids. */
   constructor(clientIds: string[]) {
-    super(clientIds.map((id) => ({ id })), { discovery: '/.well-known/openid-configuration', authorize: '/auth/authorize', token: '/auth/token', jwks: '/auth/keys' });
+    super(
+      clientIds.map((id) => ({ id })),
+      { discovery: '/.well-known/openid-configuration', authorize: '/auth/authorize', token: '/auth/token', jwks: '/auth/keys' },
+    );
   }
 
   get teamKeyPem(): string {
@@ -39,7 +42,12 @@ export class FakeApple extends FakeOidcServer {
   }
 
   protected override discovery(req: RouteRequest): Record<string, unknown> {
-    return { ...super.discovery(req), response_modes_supported: ['query', 'fragment', 'form_post'], scopes_supported: ['openid', 'email', 'name'], token_endpoint_auth_methods_supported: ['client_secret_post'] };
+    return {
+      ...super.discovery(req),
+      response_modes_supported: ['query', 'fragment', 'form_post'],
+      scopes_supported: ['openid', 'email', 'name'],
+      token_endpoint_auth_methods_supported: ['client_secret_post'],
+    };
   }
 
   /** `client_secret` must be a live ES256 JWT of our team for this client, signed with the team's key. */
@@ -48,7 +56,11 @@ export class FakeApple extends FakeOidcServer {
     if (!this.clients.some((c) => c.id === clientId)) return undefined;
     try {
       const { payload, protectedHeader } = await jwtVerify(form.get('client_secret') ?? '', this.teamKey.publicKey, {
-        algorithms: ['ES256'], issuer: APPLE_TEAM_ID, audience: 'https://appleid.apple.com', subject: clientId, requiredClaims: ['iat', 'exp'],
+        algorithms: ['ES256'],
+        issuer: APPLE_TEAM_ID,
+        audience: 'https://appleid.apple.com',
+        subject: clientId,
+        requiredClaims: ['iat', 'exp'],
       });
       this.clientSecrets.push(payload);
       return protectedHeader.kid === APPLE_KEY_ID ? clientId : undefined;
@@ -67,7 +79,12 @@ export class FakeApple extends FakeOidcServer {
 
   protected override idTokenClaims(account: OidcAccount, clientId: string, nonce: string | undefined): JWTPayload {
     const claims = super.idTokenClaims(account, clientId, nonce);
-    return { ...claims, email_verified: yesNo(account.email_verified ?? (account.email ? true : undefined)), is_private_email: yesNo(account.is_private_email), nonce_supported: true };
+    return {
+      ...claims,
+      email_verified: yesNo(account.email_verified ?? (account.email ? true : undefined)),
+      is_private_email: yesNo(account.is_private_email),
+      nonce_supported: true,
+    };
   }
 
   /** The form_post page: what the browser POSTs to our callback. `user` only the first time this user authorizes this client. */
@@ -76,13 +93,23 @@ export class FakeApple extends FakeOidcServer {
       const q = req.query;
       const account = this.codes.nextAccount;
       const clientId = q.get('client_id') ?? '';
-      if (!account || q.get('response_mode') !== 'form_post' || !this.clients.some((c) => c.id === clientId)) return res.text(400, 'invalid_request', 'text/plain');
-      const code = this.codes.issue({ clientId, redirectUri: q.get('redirect_uri') ?? '', codeChallenge: q.get('code_challenge') ?? undefined, nonce: q.get('nonce') ?? undefined, account });
+      if (!account || q.get('response_mode') !== 'form_post' || !this.clients.some((c) => c.id === clientId))
+        return res.text(400, 'invalid_request', 'text/plain');
+      const code = this.codes.issue({
+        clientId,
+        redirectUri: q.get('redirect_uri') ?? '',
+        codeChallenge: q.get('code_challenge') ?? undefined,
+        nonce: q.get('nonce') ?? undefined,
+        account,
+      });
       const first = !this.authorizedBefore.has(`${account.sub}:${clientId}`);
       this.authorizedBefore.add(`${account.sub}:${clientId}`);
       const fields: Record<string, string> = { code, state: q.get('state') ?? '' };
-      if (first) fields.user = JSON.stringify({ name: { firstName: account.given_name, lastName: account.family_name }, email: account.email });
-      const inputs = Object.entries(fields).map(([k, v]) => `<input type="hidden" name="${k}" value="${v.replace(/&/g, '&amp;').replace(/"/g, '&quot;')}">`).join('');
+      if (first)
+        fields.user = JSON.stringify({ name: { firstName: account.given_name, lastName: account.family_name }, email: account.email });
+      const inputs = Object.entries(fields)
+        .map(([k, v]) => `<input type="hidden" name="${k}" value="${v.replace(/&/g, '&amp;').replace(/"/g, '&quot;')}">`)
+        .join('');
       res.text(200, `<form method="post" action="${q.get('redirect_uri')}">${inputs}</form>`, 'text/html; charset=utf-8');
     };
   }
@@ -90,7 +117,7 @@ export class FakeApple extends FakeOidcServer {
   /** The form fields the page above would POST, for tests that play the browser. */
   static formFields(html: string): { action: string; fields: Record<string, string> } {
     const unescape = (v: string) => v.replace(/&quot;/g, '"').replace(/&amp;/g, '&');
-    const fields = Object.fromEntries([...html.matchAll(/name="(\w+)" value="([^"]*)"/g)].map((m) => [m[1]!, unescape(m[2]!)]));
+    const fields = Object.fromEntries([...html.matchAll(/name="(\w+)" value="([^"]*)"/g)].map((m) => [m[1], unescape(m[2])]));
     return { action: /action="([^"]+)"/.exec(html)?.[1] ?? '', fields };
   }
 

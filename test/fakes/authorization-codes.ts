@@ -16,7 +16,9 @@ export interface CodeRequest<Account> {
   account: Account;
 }
 
-export type Redeemed<Account> = { ok: true; grant: CodeRequest<Account> } | { ok: false; reason: 'unknown_code' | 'client_mismatch' | 'redirect_uri_mismatch' | 'pkce_mismatch' };
+export type Redeemed<Account> =
+  | { ok: true; grant: CodeRequest<Account> }
+  | { ok: false; reason: 'unknown_code' | 'client_mismatch' | 'redirect_uri_mismatch' | 'pkce_mismatch' };
 
 /** Codes live 10 minutes at most (RFC 6749 4.1.2); ours a minute. */
 const CODE_LIFETIME_MS = 60_000;
@@ -41,7 +43,8 @@ export class AuthorizationCodes<Account> {
     if (!grant || grant.expires < Date.now()) return { ok: false, reason: 'unknown_code' };
     if (grant.clientId !== clientId) return { ok: false, reason: 'client_mismatch' };
     if (grant.redirectUri !== redirectUri) return { ok: false, reason: 'redirect_uri_mismatch' };
-    if (grant.codeChallenge !== undefined && (codeVerifier === null || s256(codeVerifier) !== grant.codeChallenge)) return { ok: false, reason: 'pkce_mismatch' };
+    if (grant.codeChallenge !== undefined && (codeVerifier === null || s256(codeVerifier) !== grant.codeChallenge))
+      return { ok: false, reason: 'pkce_mismatch' };
     return { ok: true, grant };
   }
 
@@ -52,7 +55,8 @@ export class AuthorizationCodes<Account> {
       this.authorizeRequests.push(q);
       const clientId = q.get('client_id') ?? '';
       const redirectUri = q.get('redirect_uri');
-      if (!knownClientIds().includes(clientId) || !redirectUri) return res.text(400, 'invalid_client or missing redirect_uri', 'text/plain');
+      if (!knownClientIds().includes(clientId) || !redirectUri)
+        return res.text(400, 'invalid_client or missing redirect_uri', 'text/plain');
       const back = new URL(redirectUri);
       const state = q.get('state');
       if (q.get('response_type') !== 'code') back.searchParams.set('error', 'unsupported_response_type');
@@ -60,8 +64,12 @@ export class AuthorizationCodes<Account> {
       else if (this.nextAccount === undefined) back.searchParams.set('error', 'access_denied');
       else {
         const code = this.issue({
-          clientId, redirectUri, account: this.nextAccount, codeChallenge: q.get('code_challenge') ?? undefined,
-          nonce: q.get('nonce') ?? undefined, scope: q.get('scope') ?? undefined,
+          clientId,
+          redirectUri,
+          account: this.nextAccount,
+          codeChallenge: q.get('code_challenge') ?? undefined,
+          nonce: q.get('nonce') ?? undefined,
+          scope: q.get('scope') ?? undefined,
         });
         back.searchParams.set('code', code);
       }

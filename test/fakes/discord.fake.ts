@@ -34,21 +34,43 @@ export class FakeDiscord extends FakeProviderServer {
 
   constructor(private readonly clients: FakeClient[]) {
     super();
-    this.route('GET', '/oauth2/authorize', this.codes.authorizeHandler(() => this.clients.map((c) => c.id)));
+    this.route(
+      'GET',
+      '/oauth2/authorize',
+      this.codes.authorizeHandler(() => this.clients.map((c) => c.id)),
+    );
     this.route('POST', '/api/oauth2/token', (req, res) => this.token(req, res));
     this.route('GET', '/api/users/@me', (req, res) => {
       const t = this.tokens.get(this.authToken(req) ?? '');
       if (!t || t.expires.getTime() < Date.now()) return res.json(401, UNAUTHORIZED);
       // `email` and `verified` only with the email scope.
       const { email, verified, ...user } = t.user;
-      res.json(200, { discriminator: '0', public_flags: 0, flags: 0, locale: 'en-US', mfa_enabled: false, ...user, ...(t.scopes.includes('email') ? { email: email ?? null, verified: verified ?? false } : {}) });
+      res.json(200, {
+        discriminator: '0',
+        public_flags: 0,
+        flags: 0,
+        locale: 'en-US',
+        mfa_enabled: false,
+        ...user,
+        ...(t.scopes.includes('email') ? { email: email ?? null, verified: verified ?? false } : {}),
+      });
     });
     this.route('GET', '/api/oauth2/@me', (req, res) => {
       const t = this.tokens.get(this.authToken(req) ?? '');
       if (!t) return res.json(401, UNAUTHORIZED);
       res.json(200, {
-        application: { id: t.clientId, name: 'Fake App', icon: null, description: '', bot_public: true, bot_require_code_grant: false, verify_key: 'f'.repeat(64) },
-        scopes: t.scopes, expires: t.expires.toISOString(), ...(t.scopes.includes('identify') ? { user: { id: t.user.id, username: t.user.username, avatar: t.user.avatar ?? null } } : {}),
+        application: {
+          id: t.clientId,
+          name: 'Fake App',
+          icon: null,
+          description: '',
+          bot_public: true,
+          bot_require_code_grant: false,
+          verify_key: 'f'.repeat(64),
+        },
+        scopes: t.scopes,
+        expires: t.expires.toISOString(),
+        ...(t.scopes.includes('identify') ? { user: { id: t.user.id, username: t.user.username, avatar: t.user.avatar ?? null } } : {}),
       });
     });
   }
@@ -85,8 +107,11 @@ export class FakeDiscord extends FakeProviderServer {
     if (!redeemed.ok) return res.json(400, { error: 'invalid_grant', error_description: 'Invalid "code" in request.' });
     const scopes = redeemed.grant.scope?.split(' ') ?? ['identify', 'email'];
     res.json(200, {
-      token_type: 'Bearer', access_token: this.issueAccessToken(clientId, redeemed.grant.account, scopes), expires_in: WEEK_SECONDS,
-      refresh_token: randomBytes(22).toString('base64url'), scope: scopes.join(' '),
+      token_type: 'Bearer',
+      access_token: this.issueAccessToken(clientId, redeemed.grant.account, scopes),
+      expires_in: WEEK_SECONDS,
+      refresh_token: randomBytes(22).toString('base64url'),
+      scope: scopes.join(' '),
     });
   }
 }

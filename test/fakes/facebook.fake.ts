@@ -8,8 +8,8 @@
  * https://developers.facebook.com/docs/facebook-login/guides/access-tokens/get-long-lived
  */
 import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
-import { FacebookLimitedLogin, type LimitedLoginSignOptions } from './facebook-limited-login.js';
 import { AuthorizationCodes } from './authorization-codes.js';
+import { FacebookLimitedLogin, type LimitedLoginSignOptions } from './facebook-limited-login.js';
 import { FakeProviderServer, type RouteRequest } from './fake-provider-server.js';
 
 export interface FacebookTokenOptions {
@@ -98,19 +98,31 @@ export class FakeFacebook extends FakeProviderServer {
     }
     if (t.expiresAt !== 0 && t.expiresAt <= now()) {
       const error = { code: 190, message: 'Error validating access token: Session has expired.', subcode: 463 };
-      return json(200, { data: { app_id: t.appId, type: 'USER', expires_at: t.expiresAt, is_valid: false, error, scopes: [], user_id: t.userId } });
+      return json(200, {
+        data: { app_id: t.appId, type: 'USER', expires_at: t.expiresAt, is_valid: false, error, scopes: [], user_id: t.userId },
+      });
     }
     json(200, {
       data: {
-        app_id: t.appId, type: 'USER', application: 'Fake App', data_access_expires_at: now() + 90 * 86400,
-        expires_at: t.expiresAt, is_valid: true, scopes: ['email', 'public_profile'], user_id: t.userId,
+        app_id: t.appId,
+        type: 'USER',
+        application: 'Fake App',
+        data_access_expires_at: now() + 90 * 86400,
+        expires_at: t.expiresAt,
+        is_valid: true,
+        scopes: ['email', 'public_profile'],
+        user_id: t.userId,
       },
     });
   }
 
   private me(req: RouteRequest, json: (status: number, body: unknown) => void): void {
     const token = this.accessToken(req);
-    if (!token) return json(400, graphError('An active access token must be used to query information about the current user.', 'OAuthException', 2500));
+    if (!token)
+      return json(
+        400,
+        graphError('An active access token must be used to query information about the current user.', 'OAuthException', 2500),
+      );
     const t = this.tokens.get(token);
     if (!t) return json(400, graphError('Invalid OAuth access token - Cannot parse access token', 'OAuthException', 190));
     if (t.valid === false || (t.expiresAt !== 0 && t.expiresAt <= now())) {
@@ -124,11 +136,19 @@ export class FakeFacebook extends FakeProviderServer {
       return json(400, graphError('Invalid appsecret_proof provided in the API argument', 'GraphMethodException', 100));
     }
     // Without `fields` Graph returns id and name only.
-    const fields = (req.query.get('fields') ?? 'id,name').split(',').map((f) => f.trim()).filter(Boolean);
+    const fields = (req.query.get('fields') ?? 'id,name')
+      .split(',')
+      .map((f) => f.trim())
+      .filter(Boolean);
     const unknown = fields.find((f) => !FIELDS.includes(f));
-    if (unknown) return json(400, graphError(`(#100) Tried accessing nonexisting field (${unknown}) on node type (User)`, 'OAuthException', 100));
+    if (unknown)
+      return json(400, graphError(`(#100) Tried accessing nonexisting field (${unknown}) on node type (User)`, 'OAuthException', 100));
     const all: Record<string, unknown> = {
-      id: t.userId, name: t.name, email: t.email, first_name: t.firstName, last_name: t.lastName,
+      id: t.userId,
+      name: t.name,
+      email: t.email,
+      first_name: t.firstName,
+      last_name: t.lastName,
       picture: {
         data: t.pictureUrl
           ? { height: 50, is_silhouette: false, url: t.pictureUrl, width: 50 }
@@ -146,13 +166,18 @@ export class FakeFacebook extends FakeProviderServer {
     }
     const redeemed = this.codes.redeem(q.get('code') ?? '', this.appId, q.get('redirect_uri'), q.get('code_verifier'));
     if (!redeemed.ok) {
-      const message = redeemed.reason === 'redirect_uri_mismatch'
-        ? 'Error validating verification code. Please make sure your redirect_uri is identical to the one you used in the OAuth dialog request'
-        : 'Invalid verification code format.';
+      const message =
+        redeemed.reason === 'redirect_uri_mismatch'
+          ? 'Error validating verification code. Please make sure your redirect_uri is identical to the one you used in the OAuth dialog request'
+          : 'Invalid verification code format.';
       return json(400, graphError(message, 'OAuthException', 100));
     }
     const expiresIn = 60 * 86400;
-    json(200, { access_token: this.issueAccessToken({ ...redeemed.grant.account, expiresAt: now() + expiresIn }), token_type: 'bearer', expires_in: expiresIn });
+    json(200, {
+      access_token: this.issueAccessToken({ ...redeemed.grant.account, expiresAt: now() + expiresIn }),
+      token_type: 'bearer',
+      expires_in: expiresIn,
+    });
   }
 
   /** A still-valid token of this app becomes a new long-lived one (about 60 days), same user. */

@@ -107,7 +107,7 @@ export abstract class FakeProviderServer {
   /** The token of an `Authorization: <scheme> <token>` header, for any of the given schemes. */
   protected authToken(req: RecordedRequest, schemes: string[] = ['bearer']): string | undefined {
     const match = /^(\S+)\s+(\S+)$/.exec(req.headers.authorization ?? '');
-    return match && schemes.includes(match[1]!.toLowerCase()) ? match[2] : undefined;
+    return match && schemes.includes(match[1].toLowerCase()) ? match[2] : undefined;
   }
 
   private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
@@ -174,7 +174,10 @@ function sendHuge(res: ServerResponse, chunked: boolean): void {
   const chunk = 'x'.repeat(64 * 1024);
   const [head, tail] = ['{"padding":"', '"}'];
   res.on('error', () => undefined);
-  res.writeHead(200, { 'content-type': 'application/json', ...(chunked ? {} : { 'content-length': String(head.length + HUGE_BYTES + tail.length) }) });
+  res.writeHead(200, {
+    'content-type': 'application/json',
+    ...(chunked ? {} : { 'content-length': String(head.length + HUGE_BYTES + tail.length) }),
+  });
   res.write(head);
   let sent = 0;
   const more = (): void => {

@@ -28,7 +28,14 @@ describe(FakeGoogle.name, () => {
     const token = google.issueAccessToken({ ...base, emailVerified: false });
     const { status, json } = await get(`${google.tokeninfoUrl}?access_token=${token}`);
     expect(status).toBe(200);
-    expect(json).toMatchObject({ aud: 'web-client', azp: 'web-client', sub: '1001', email: 'ada@example.com', email_verified: 'false', access_type: 'online' });
+    expect(json).toMatchObject({
+      aud: 'web-client',
+      azp: 'web-client',
+      sub: '1001',
+      email: 'ada@example.com',
+      email_verified: 'false',
+      access_type: 'online',
+    });
     expect(json.exp).toMatch(/^\d+$/);
     expect(json.expires_in).toMatch(/^\d+$/);
     expect(json.scope).toContain('openid');
@@ -53,7 +60,14 @@ describe(FakeGoogle.name, () => {
     const token = google.issueAccessToken({ ...base, hd: 'example.com' });
     const { status, json } = await get(google.userinfoUrl, { authorization: `Bearer ${token}` });
     expect(status).toBe(200);
-    expect(json).toEqual({ sub: '1001', name: 'Ada L', given_name: 'Ada', email: 'ada@example.com', email_verified: true, hd: 'example.com' });
+    expect(json).toEqual({
+      sub: '1001',
+      name: 'Ada L',
+      given_name: 'Ada',
+      email: 'ada@example.com',
+      email_verified: true,
+      hd: 'example.com',
+    });
   });
 
   it('should answer userinfo 401 with a WWW-Authenticate challenge for missing or unknown tokens', async () => {
@@ -95,7 +109,7 @@ describe(FakeGoogle.name, () => {
     const claims = { aud: 'web-client', sub: '1001' };
     const unsigned = await google.makeUnsignedIdToken(claims);
     expect(unsigned.endsWith('.')).toBe(true);
-    expect(JSON.parse(Buffer.from(unsigned.split('.')[0]!, 'base64url').toString())).toMatchObject({ alg: 'none' });
+    expect(JSON.parse(Buffer.from(unsigned.split('.')[0], 'base64url').toString())).toMatchObject({ alg: 'none' });
     const forged = [
       unsigned,
       await google.signWithForeignKey(claims),
@@ -137,7 +151,9 @@ describe(FakeFacebook.name, () => {
     for (const token of ['nope', fb.issueAccessToken({ userId: '1', valid: false })]) {
       const { status, json } = await debug(token);
       expect(status).toBe(200);
-      expect(json).toEqual({ data: { is_valid: false, error: { code: 190, message: 'Invalid OAuth access token.', subcode: 0 }, scopes: [] } });
+      expect(json).toEqual({
+        data: { is_valid: false, error: { code: 190, message: 'Invalid OAuth access token.', subcode: 0 }, scopes: [] },
+      });
     }
     expect((await debug(fb.issueAccessToken({ userId: '1', appId: 'other' }))).json.data.app_id).toBe('other');
   });
@@ -148,7 +164,12 @@ describe(FakeFacebook.name, () => {
       authorization: `Bearer ${token}`,
     });
     expect(status).toBe(200);
-    expect(json).toEqual({ id: '42', name: 'Ada L', first_name: 'Ada', picture: { data: { url: 'https://pics/42.jpg', height: 50, width: 50, is_silhouette: false } } });
+    expect(json).toEqual({
+      id: '42',
+      name: 'Ada L',
+      first_name: 'Ada',
+      picture: { data: { url: 'https://pics/42.jpg', height: 50, width: 50, is_silhouette: false } },
+    });
   });
 
   it('should reject /me without, or with a wrong, appsecret_proof and with an unknown token', async () => {
@@ -164,15 +185,28 @@ describe(FakeFacebook.name, () => {
 });
 
 describe(FakeGitHub.name, () => {
-  const gh = new FakeGitHub({ clients: [{ clientId: 'c1', clientSecret: 'cs1' }, { clientId: 'c2', clientSecret: 'cs2' }] });
+  const gh = new FakeGitHub({
+    clients: [
+      { clientId: 'c1', clientSecret: 'cs1' },
+      { clientId: 'c2', clientSecret: 'cs2' },
+    ],
+  });
   const basic = (id: string, secret: string) => `Basic ${Buffer.from(`${id}:${secret}`).toString('base64')}`;
   const check = async (clientId: string, auth: string, body: unknown) => {
     const res = await fetch(`${gh.apiUrl}/applications/${clientId}/token`, {
-      method: 'POST', headers: { authorization: auth, 'content-type': 'application/json' }, body: JSON.stringify(body),
+      method: 'POST',
+      headers: { authorization: auth, 'content-type': 'application/json' },
+      body: JSON.stringify(body),
     });
     return { status: res.status, json: (await res.json()) as any };
   };
-  const user = { clientId: 'c1', id: 7, login: 'ada', name: 'Ada', emails: [{ email: 'ada@x.io', primary: true, verified: true, visibility: 'public' as const }] };
+  const user = {
+    clientId: 'c1',
+    id: 7,
+    login: 'ada',
+    name: 'Ada',
+    emails: [{ email: 'ada@x.io', primary: true, verified: true, visibility: 'public' as const }],
+  };
   beforeAll(() => gh.start());
   afterAll(() => gh.stop());
   afterEach(() => gh.reset());
@@ -182,7 +216,13 @@ describe(FakeGitHub.name, () => {
     expect(token).toMatch(/^gho_/);
     const { status, json } = await check('c1', basic('c1', 'cs1'), { access_token: token });
     expect(status).toBe(200);
-    expect(json).toMatchObject({ token, token_last_eight: token.slice(-8), scopes: ['read:user', 'user:email'], app: { client_id: 'c1' }, expires_at: null });
+    expect(json).toMatchObject({
+      token,
+      token_last_eight: token.slice(-8),
+      scopes: ['read:user', 'user:email'],
+      app: { client_id: 'c1' },
+      expires_at: null,
+    });
     expect(json.user).toMatchObject({ login: 'ada', id: 7, type: 'User', site_admin: false });
   });
 
@@ -211,7 +251,9 @@ describe(FakeGitHub.name, () => {
   it('should list emails only with the user:email scope', async () => {
     const withScope = await get(`${gh.apiUrl}/user/emails`, { authorization: `Bearer ${gh.issueAccessToken(user)}` });
     expect(withScope.json).toEqual([{ email: 'ada@x.io', primary: true, verified: true, visibility: 'public' }]);
-    const without = await get(`${gh.apiUrl}/user/emails`, { authorization: `Bearer ${gh.issueAccessToken({ ...user, scopes: ['read:user'] })}` });
+    const without = await get(`${gh.apiUrl}/user/emails`, {
+      authorization: `Bearer ${gh.issueAccessToken({ ...user, scopes: ['read:user'] })}`,
+    });
     expect([without.status, without.json.message]).toEqual([404, 'Not Found']);
   });
 });
@@ -266,7 +308,10 @@ describe('FakeProviderServer faults', () => {
     gh.setFault({ kind: 'status', status: 503, path: '/user/emails' });
     expect((await fetch(`${gh.apiUrl}/user?x=1`)).status).toBe(401);
     expect((await fetch(`${gh.apiUrl}/user/emails`)).status).toBe(503);
-    expect(gh.requests.map((r) => [r.method, r.path, r.query.get('x')])).toEqual([['GET', '/user', '1'], ['GET', '/user/emails', null]]);
+    expect(gh.requests.map((r) => [r.method, r.path, r.query.get('x')])).toEqual([
+      ['GET', '/user', '1'],
+      ['GET', '/user/emails', null],
+    ]);
     expect((await get(`${gh.apiUrl}/nowhere`)).status).toBe(404);
   });
 });

@@ -45,8 +45,10 @@ export class FakeGitHub extends FakeProviderServer {
     super();
     this.clients = opts.clients;
     this.route('POST', /^\/applications\/([^/]+)\/token$/, (req, res) => {
-      const clientId = decodeURIComponent(req.params[0]!);
-      const [user, secret] = Buffer.from(this.authToken(req, ['basic']) ?? '', 'base64').toString().split(':');
+      const clientId = decodeURIComponent(req.params[0]);
+      const [user, secret] = Buffer.from(this.authToken(req, ['basic']) ?? '', 'base64')
+        .toString()
+        .split(':');
       if (user !== clientId || !this.clients.some((c) => c.clientId === clientId && c.clientSecret === secret)) {
         return res.json(401, REQUIRES_AUTH);
       }
@@ -63,29 +65,69 @@ export class FakeGitHub extends FakeProviderServer {
       // A token of another OAuth app is indistinguishable from an unknown one.
       if (!t || t.clientId !== clientId) return res.json(404, { message: 'Not Found', documentation_url: CHECK_DOCS });
       res.json(200, {
-        id: t.tokenId, url: `${this.apiUrl}/authorizations/${t.tokenId}`, scopes: t.scopes,
-        token: body.access_token, token_last_eight: body.access_token.slice(-8),
+        id: t.tokenId,
+        url: `${this.apiUrl}/authorizations/${t.tokenId}`,
+        scopes: t.scopes,
+        token: body.access_token,
+        token_last_eight: body.access_token.slice(-8),
         hashed_token: createHash('sha256').update(body.access_token).digest('hex'),
         app: { client_id: clientId, name: 'Fake OAuth App', url: 'https://example.com' },
-        note: null, note_url: null, created_at: t.createdAt, updated_at: t.createdAt, expires_at: null, fingerprint: null,
+        note: null,
+        note_url: null,
+        created_at: t.createdAt,
+        updated_at: t.createdAt,
+        expires_at: null,
+        fingerprint: null,
         user: this.simpleUser(t),
       });
     });
-    this.route('GET', '/login/oauth/authorize', this.codes.authorizeHandler(() => this.clients.map((c) => c.clientId)));
+    this.route(
+      'GET',
+      '/login/oauth/authorize',
+      this.codes.authorizeHandler(() => this.clients.map((c) => c.clientId)),
+    );
     this.route('POST', '/login/oauth/access_token', (req, res) => this.redeemCode(req, res));
-    this.route('GET', '/user', (req, res) => this.withToken(req, res.json, (t) => {
-      const publicEmail = t.emails?.find((e) => e.visibility === 'public')?.email ?? null;
-      res.json(200, { ...this.simpleUser(t), name: t.name ?? null, company: null, blog: '', location: null, email: publicEmail,
-        bio: null, public_repos: 0, followers: 0, following: 0, created_at: t.createdAt, updated_at: t.createdAt }, this.scopeHeaders(t));
-    }));
-    this.route('GET', '/user/emails', (req, res) => this.withToken(req, res.json, (t) => {
-      // Without `user:email` (or the broader `user`) GitHub hides the resource: 404, not 403.
-      if (!t.scopes.some((s) => s === 'user:email' || s === 'user')) {
-        return res.json(404, { message: 'Not Found', documentation_url: `${DOCS}/users/emails#list-email-addresses-for-the-authenticated-user` });
-      }
-      const emails = (t.emails ?? []).map((e) => ({ email: e.email, primary: e.primary, verified: e.verified, visibility: e.visibility ?? (e.primary ? 'private' : null) }));
-      res.json(200, emails, this.scopeHeaders(t));
-    }));
+    this.route('GET', '/user', (req, res) =>
+      this.withToken(req, res.json, (t) => {
+        const publicEmail = t.emails?.find((e) => e.visibility === 'public')?.email ?? null;
+        res.json(
+          200,
+          {
+            ...this.simpleUser(t),
+            name: t.name ?? null,
+            company: null,
+            blog: '',
+            location: null,
+            email: publicEmail,
+            bio: null,
+            public_repos: 0,
+            followers: 0,
+            following: 0,
+            created_at: t.createdAt,
+            updated_at: t.createdAt,
+          },
+          this.scopeHeaders(t),
+        );
+      }),
+    );
+    this.route('GET', '/user/emails', (req, res) =>
+      this.withToken(req, res.json, (t) => {
+        // Without `user:email` (or the broader `user`) GitHub hides the resource: 404, not 403.
+        if (!t.scopes.some((s) => s === 'user:email' || s === 'user')) {
+          return res.json(404, {
+            message: 'Not Found',
+            documentation_url: `${DOCS}/users/emails#list-email-addresses-for-the-authenticated-user`,
+          });
+        }
+        const emails = (t.emails ?? []).map((e) => ({
+          email: e.email,
+          primary: e.primary,
+          verified: e.verified,
+          visibility: e.visibility ?? (e.primary ? 'private' : null),
+        }));
+        res.json(200, emails, this.scopeHeaders(t));
+      }),
+    );
   }
 
   get apiUrl(): string {
@@ -118,14 +160,26 @@ export class FakeGitHub extends FakeProviderServer {
     const clientId = form.get('client_id') ?? '';
     const troubleshooting = 'https://docs.github.com/apps/managing-oauth-apps/troubleshooting-oauth-app-access-token-request-errors';
     if (!this.clients.some((c) => c.clientId === clientId && c.clientSecret === form.get('client_secret'))) {
-      return res.json(200, { error: 'incorrect_client_credentials', error_description: 'The client_id and/or client_secret passed are incorrect.', error_uri: `${troubleshooting}/#incorrect-client-credentials` });
+      return res.json(200, {
+        error: 'incorrect_client_credentials',
+        error_description: 'The client_id and/or client_secret passed are incorrect.',
+        error_uri: `${troubleshooting}/#incorrect-client-credentials`,
+      });
     }
     const redeemed = this.codes.redeem(form.get('code') ?? '', clientId, form.get('redirect_uri'), form.get('code_verifier'));
     if (!redeemed.ok) {
       if (redeemed.reason === 'redirect_uri_mismatch') {
-        return res.json(200, { error: 'redirect_uri_mismatch', error_description: 'The redirect_uri MUST match the registered callback URL for this application.', error_uri: `${troubleshooting}/#redirect-uri-mismatch2` });
+        return res.json(200, {
+          error: 'redirect_uri_mismatch',
+          error_description: 'The redirect_uri MUST match the registered callback URL for this application.',
+          error_uri: `${troubleshooting}/#redirect-uri-mismatch2`,
+        });
       }
-      return res.json(200, { error: 'bad_verification_code', error_description: 'The code passed is incorrect or expired.', error_uri: `${troubleshooting}/#bad-verification-code` });
+      return res.json(200, {
+        error: 'bad_verification_code',
+        error_description: 'The code passed is incorrect or expired.',
+        error_uri: `${troubleshooting}/#bad-verification-code`,
+      });
     }
     const scopes = ['read:user', 'user:email'];
     const token = this.issueAccessToken({ ...redeemed.grant.account, clientId, scopes });
@@ -147,9 +201,15 @@ export class FakeGitHub extends FakeProviderServer {
 
   private simpleUser(t: GitHubToken) {
     return {
-      login: t.login, id: t.id, node_id: Buffer.from(`04:User${t.id}`).toString('base64'),
-      avatar_url: t.avatarUrl ?? `https://avatars.githubusercontent.com/u/${t.id}?v=4`, gravatar_id: '',
-      url: `${this.apiUrl}/users/${t.login}`, html_url: `https://github.com/${t.login}`, type: 'User', site_admin: false,
+      login: t.login,
+      id: t.id,
+      node_id: Buffer.from(`04:User${t.id}`).toString('base64'),
+      avatar_url: t.avatarUrl ?? `https://avatars.githubusercontent.com/u/${t.id}?v=4`,
+      gravatar_id: '',
+      url: `${this.apiUrl}/users/${t.login}`,
+      html_url: `https://github.com/${t.login}`,
+      type: 'User',
+      site_admin: false,
     };
   }
 }

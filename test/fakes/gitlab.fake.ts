@@ -8,7 +8,13 @@ import { FakeOidcServer, type FakeClient } from './oidc-fake.js';
 
 export class FakeGitLab extends FakeOidcServer {
   constructor(clients: FakeClient[]) {
-    super(clients, { discovery: '/.well-known/openid-configuration', authorize: '/oauth/authorize', token: '/oauth/token', jwks: '/oauth/discovery/keys', userinfo: '/oauth/userinfo' });
+    super(clients, {
+      discovery: '/.well-known/openid-configuration',
+      authorize: '/oauth/authorize',
+      token: '/oauth/token',
+      jwks: '/oauth/discovery/keys',
+      userinfo: '/oauth/userinfo',
+    });
   }
 
   issuerFor(): string {
@@ -16,13 +22,18 @@ export class FakeGitLab extends FakeOidcServer {
   }
 
   protected override refuseClient(res: Responder): void {
-    res.json(401, { error: 'invalid_client', error_description: 'Client authentication failed due to unknown client, no client authentication included, or unsupported authentication method.' });
+    res.json(401, {
+      error: 'invalid_client',
+      error_description:
+        'Client authentication failed due to unknown client, no client authentication included, or unsupported authentication method.',
+    });
   }
 
   protected override refuseGrant(res: Responder): void {
     res.json(400, {
       error: 'invalid_grant',
-      error_description: 'The provided authorization grant is invalid, expired, revoked, does not match the redirection URI used in the authorization request, or was issued to another client.',
+      error_description:
+        'The provided authorization grant is invalid, expired, revoked, does not match the redirection URI used in the authorization request, or was issued to another client.',
     });
   }
 }

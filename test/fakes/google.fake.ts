@@ -63,16 +63,26 @@ export class FakeGoogle extends FakeProviderServer {
   constructor() {
     super();
     this.route('POST', '/token', (req, res) =>
-      new URLSearchParams(req.body).get('grant_type') === 'authorization_code' ? this.redeemCode(req, res) : this.refreshTokens.handler(req, res),
+      new URLSearchParams(req.body).get('grant_type') === 'authorization_code'
+        ? this.redeemCode(req, res)
+        : this.refreshTokens.handler(req, res),
     );
-    this.route('GET', '/o/oauth2/v2/auth', this.codes.authorizeHandler(() => this.clientIds));
+    this.route(
+      'GET',
+      '/o/oauth2/v2/auth',
+      this.codes.authorizeHandler(() => this.clientIds),
+    );
     this.route('GET', '/tokeninfo', (req, res) => {
       const t = this.liveToken(req.query.get('access_token'));
       if (!t) return res.json(400, { error: 'invalid_token', error_description: 'Invalid Value' });
       // tokeninfo answers numbers and booleans as strings.
       res.json(200, {
-        azp: t.azp ?? t.aud, aud: t.aud, sub: t.sub, scope: SCOPE,
-        exp: String(t.exp), expires_in: String(t.exp - now()),
+        azp: t.azp ?? t.aud,
+        aud: t.aud,
+        sub: t.sub,
+        scope: SCOPE,
+        exp: String(t.exp),
+        expires_in: String(t.exp - now()),
         ...(t.email !== undefined && { email: t.email, email_verified: String(t.emailVerified ?? true) }),
         access_type: 'online',
       });
@@ -84,7 +94,11 @@ export class FakeGoogle extends FakeProviderServer {
         return res.json(401, { error: 'invalid_request', error_description: 'Invalid Credentials' }, challenge);
       }
       res.json(200, {
-        sub: t.sub, name: t.name, given_name: t.givenName, family_name: t.familyName, picture: t.picture,
+        sub: t.sub,
+        name: t.name,
+        given_name: t.givenName,
+        family_name: t.familyName,
+        picture: t.picture,
         ...(t.email !== undefined && { email: t.email, email_verified: t.emailVerified ?? true }),
         hd: t.hd,
       }); // undefined members vanish in JSON, as Google omits absent claims
@@ -96,13 +110,27 @@ export class FakeGoogle extends FakeProviderServer {
     });
   }
 
-  get tokeninfoUrl(): string { return `${this.baseUrl}/tokeninfo`; }
-  get userinfoUrl(): string { return `${this.baseUrl}/v1/userinfo`; }
-  get jwksUrl(): string { return `${this.baseUrl}/oauth2/v3/certs`; }
-  get tokenUrl(): string { return `${this.baseUrl}/token`; }
-  get authorizationUrl(): string { return `${this.baseUrl}/o/oauth2/v2/auth`; }
-  get jwksFetchCount(): number { return this.jwksFetches; }
-  get currentKid(): string { return this.currentKey.kid; }
+  get tokeninfoUrl(): string {
+    return `${this.baseUrl}/tokeninfo`;
+  }
+  get userinfoUrl(): string {
+    return `${this.baseUrl}/v1/userinfo`;
+  }
+  get jwksUrl(): string {
+    return `${this.baseUrl}/oauth2/v3/certs`;
+  }
+  get tokenUrl(): string {
+    return `${this.baseUrl}/token`;
+  }
+  get authorizationUrl(): string {
+    return `${this.baseUrl}/o/oauth2/v2/auth`;
+  }
+  get jwksFetchCount(): number {
+    return this.jwksFetches;
+  }
+  get currentKid(): string {
+    return this.currentKey.kid;
+  }
 
   issueAccessToken(opts: GoogleTokenOptions): string {
     const token = `ya29.${randomBytes(32).toString('base64url')}`;
@@ -150,26 +178,41 @@ export class FakeGoogle extends FakeProviderServer {
    */
   private async redeemCode(req: RouteRequest, res: Responder): Promise<void> {
     const form = new URLSearchParams(req.body);
-    const basic = Buffer.from(this.authToken(req, ['basic']) ?? '', 'base64').toString().split(':').map(decodeURIComponent);
+    const basic = Buffer.from(this.authToken(req, ['basic']) ?? '', 'base64')
+      .toString()
+      .split(':')
+      .map(decodeURIComponent);
     const [clientId, secret] = basic.length === 2 ? basic : [form.get('client_id') ?? '', form.get('client_secret') ?? ''];
-    if (!this.clientIds.includes(clientId!) || secret !== this.refreshTokens.clientSecret) {
+    if (!this.clientIds.includes(clientId) || secret !== this.refreshTokens.clientSecret) {
       return res.json(401, { error: 'invalid_client', error_description: 'Unauthorized' });
     }
-    const redeemed = this.codes.redeem(form.get('code') ?? '', clientId!, form.get('redirect_uri'), form.get('code_verifier'));
+    const redeemed = this.codes.redeem(form.get('code') ?? '', clientId, form.get('redirect_uri'), form.get('code_verifier'));
     if (!redeemed.ok) {
-      if (redeemed.reason === 'redirect_uri_mismatch') return res.json(400, { error: 'redirect_uri_mismatch', error_description: 'Bad Request' });
+      if (redeemed.reason === 'redirect_uri_mismatch')
+        return res.json(400, { error: 'redirect_uri_mismatch', error_description: 'Bad Request' });
       const description = redeemed.reason === 'pkce_mismatch' ? 'Invalid code verifier.' : 'Malformed auth code.';
       return res.json(400, { error: 'invalid_grant', error_description: description });
     }
     const { account, nonce } = redeemed.grant;
-    const opts = { ...account, aud: clientId! };
+    const opts = { ...account, aud: clientId };
     const idToken = await this.signIdToken({
-      sub: account.sub, aud: clientId, azp: clientId, nonce, hd: account.hd, name: account.name, picture: account.picture,
-      given_name: account.givenName, family_name: account.familyName,
+      sub: account.sub,
+      aud: clientId,
+      azp: clientId,
+      nonce,
+      hd: account.hd,
+      name: account.name,
+      picture: account.picture,
+      given_name: account.givenName,
+      family_name: account.familyName,
       ...(account.email !== undefined && { email: account.email, email_verified: account.emailVerified ?? true }),
     });
     res.json(200, {
-      access_token: this.issueAccessToken(opts), expires_in: 3599, scope: SCOPE, token_type: 'Bearer', id_token: idToken,
+      access_token: this.issueAccessToken(opts),
+      expires_in: 3599,
+      scope: SCOPE,
+      token_type: 'Bearer',
+      id_token: idToken,
       refresh_token: this.refreshTokens.issue(opts),
     });
   }
@@ -185,7 +228,7 @@ export class FakeGoogle extends FakeProviderServer {
   }
 
   private get currentKey(): SigningKey {
-    return this.keys[this.keys.length - 1]!;
+    return this.keys[this.keys.length - 1];
   }
 
   private liveToken(token: string | null | undefined): (GoogleTokenOptions & { exp: number }) | undefined {

@@ -12,7 +12,11 @@ import { FakeOidcServer, type FakeClient, type OidcAccount } from './oidc-fake.j
 export class FakeLinkedIn extends FakeOidcServer {
   constructor(clients: FakeClient[]) {
     super(clients, {
-      discovery: '/oauth/.well-known/openid-configuration', authorize: '/oauth/v2/authorization', token: '/oauth/v2/accessToken', jwks: '/oauth/openid/jwks', userinfo: '/v2/userinfo',
+      discovery: '/oauth/.well-known/openid-configuration',
+      authorize: '/oauth/v2/authorization',
+      token: '/oauth/v2/accessToken',
+      jwks: '/oauth/openid/jwks',
+      userinfo: '/v2/userinfo',
     });
   }
 
@@ -32,7 +36,8 @@ export class FakeLinkedIn extends FakeOidcServer {
   protected override refuseGrant(res: Responder): void {
     res.json(400, {
       error: 'invalid_request',
-      error_description: 'Unable to retrieve access token: appid/redirect uri/code verifier does not match authorization code. Or authorization code expired. Or external member binding exists',
+      error_description:
+        'Unable to retrieve access token: appid/redirect uri/code verifier does not match authorization code. Or authorization code expired. Or external member binding exists',
     });
   }
 

@@ -29,7 +29,7 @@ export class FakeMicrosoft extends FakeOidcServer {
   }
 
   protected override discovery(req: RouteRequest): Record<string, unknown> {
-    const tenant = req.params[0]!;
+    const tenant = req.params[0];
     const issuerTenant = tenant === 'consumers' ? CONSUMERS_TENANT : ALIASES.includes(tenant) ? '{tenantid}' : tenant;
     return {
       ...super.discovery(req),
@@ -56,6 +56,10 @@ export class FakeMicrosoft extends FakeOidcServer {
   }
 
   protected override refuseGrant(res: Responder): void {
-    res.json(400, { error: 'invalid_grant', error_description: 'AADSTS70008: The provided authorization code or refresh token has expired due to inactivity.', error_codes: [70008] });
+    res.json(400, {
+      error: 'invalid_grant',
+      error_description: 'AADSTS70008: The provided authorization code or refresh token has expired due to inactivity.',
+      error_codes: [70008],
+    });
   }
 }

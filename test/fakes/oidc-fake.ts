@@ -41,7 +41,9 @@ export abstract class FakeOidcServer extends FakeProviderServer {
   ) {
     super();
     this.route('GET', paths.discovery, (req, res) => res.json(200, this.discovery(req)));
-    this.route('GET', paths.jwks, (_req, res) => res.json(200, { keys: [{ ...this.key.publicKey.export({ format: 'jwk' }), kid: this.kid, alg: 'RS256', use: 'sig' }] }));
+    this.route('GET', paths.jwks, (_req, res) =>
+      res.json(200, { keys: [{ ...this.key.publicKey.export({ format: 'jwk' }), kid: this.kid, alg: 'RS256', use: 'sig' }] }),
+    );
     this.route('GET', paths.authorize, this.authorizeHandler());
     this.route('POST', paths.token, (req, res) => this.token(req, res));
     if (paths.userinfo) this.route('GET', paths.userinfo, (req, res) => this.userinfo(req, res));
@@ -74,7 +76,10 @@ export abstract class FakeOidcServer extends FakeProviderServer {
   protected async authenticateClient(req: RecordedRequest, form: URLSearchParams): Promise<string | undefined> {
     const basic = this.authToken(req, ['basic']);
     const [id, secret] = basic
-      ? Buffer.from(basic, 'base64').toString().split(':').map((v) => decodeURIComponent(v.replace(/\+/g, ' ')))
+      ? Buffer.from(basic, 'base64')
+          .toString()
+          .split(':')
+          .map((v) => decodeURIComponent(v.replace(/\+/g, ' ')))
       : [form.get('client_id'), form.get('client_secret')];
     return this.clients.some((c) => c.id === id && c.secret !== undefined && c.secret === secret) ? (id ?? undefined) : undefined;
   }
@@ -86,7 +91,10 @@ export abstract class FakeOidcServer extends FakeProviderServer {
 
   /** A code or refresh token it does not honour (RFC 6749 5.2). */
   protected refuseGrant(res: Responder, _reason: string): void {
-    res.json(400, { error: 'invalid_grant', error_description: 'The provided authorization grant is invalid, expired, revoked, or was issued to another client.' });
+    res.json(400, {
+      error: 'invalid_grant',
+      error_description: 'The provided authorization grant is invalid, expired, revoked, or was issued to another client.',
+    });
   }
 
   /** The claims of an ID token issued to `clientId`; `nonce` when the authorization request had one. */
@@ -101,7 +109,9 @@ export abstract class FakeOidcServer extends FakeProviderServer {
 
   /** An ID token signed with the provider's key, as its SDKs hand them to apps (`iat`/`exp` added). */
   signIdToken(claims: JWTPayload): Promise<string> {
-    return new SignJWT({ iat: now(), exp: now() + 3600, ...claims }).setProtectedHeader({ alg: 'RS256', kid: this.kid, typ: 'JWT' }).sign(this.key.privateKey);
+    return new SignJWT({ iat: now(), exp: now() + 3600, ...claims })
+      .setProtectedHeader({ alg: 'RS256', kid: this.kid, typ: 'JWT' })
+      .sign(this.key.privateKey);
   }
 
   override reset(): void {
@@ -127,7 +137,10 @@ export abstract class FakeOidcServer extends FakeProviderServer {
     const refreshToken = `rt-${randomBytes(16).toString('hex')}`;
     this.refreshTokens.set(refreshToken, { clientId, account });
     res.json(200, {
-      access_token: this.accessToken(account), token_type: 'Bearer', expires_in: 3600, refresh_token: refreshToken,
+      access_token: this.accessToken(account),
+      token_type: 'Bearer',
+      expires_in: 3600,
+      refresh_token: refreshToken,
       id_token: await this.signIdToken(this.idTokenClaims(account, clientId, nonce)),
     });
   }

@@ -32,7 +32,11 @@ export class FakeX extends FakeProviderServer {
 
   constructor(private readonly clients: FakeClient[]) {
     super();
-    this.route('GET', '/i/oauth2/authorize', this.codes.authorizeHandler(() => this.clients.map((c) => c.id)));
+    this.route(
+      'GET',
+      '/i/oauth2/authorize',
+      this.codes.authorizeHandler(() => this.clients.map((c) => c.id)),
+    );
     this.route('POST', '/2/oauth2/token', (req, res) => this.token(req, res));
     this.route('GET', '/2/users/me', (req, res) => {
       const user = this.accessTokens.get(this.authToken(req) ?? '');
@@ -52,7 +56,9 @@ export class FakeX extends FakeProviderServer {
   }
 
   private token(req: RecordedRequest, res: Responder): void {
-    const [id, secret] = Buffer.from(this.authToken(req, ['basic']) ?? '', 'base64').toString().split(':');
+    const [id, secret] = Buffer.from(this.authToken(req, ['basic']) ?? '', 'base64')
+      .toString()
+      .split(':');
     if (!this.clients.some((c) => c.id === id && c.secret === secret)) {
       return res.json(401, { error: 'unauthorized_client', error_description: 'Missing valid authorization header' });
     }
@@ -62,17 +68,24 @@ export class FakeX extends FakeProviderServer {
       const stored = this.refreshTokens.get(form.get('refresh_token') ?? '');
       // Rotated: a refresh token works once.
       this.refreshTokens.delete(form.get('refresh_token') ?? '');
-      if (!stored || stored.clientId !== id) return res.json(400, { error: 'invalid_request', error_description: 'Value passed for the token was invalid.' });
+      if (!stored || stored.clientId !== id)
+        return res.json(400, { error: 'invalid_request', error_description: 'Value passed for the token was invalid.' });
       grant = { user: stored.user, scope: 'users.read tweet.read offline.access' };
     } else {
-      const redeemed = this.codes.redeem(form.get('code') ?? '', id!, form.get('redirect_uri'), form.get('code_verifier'));
+      const redeemed = this.codes.redeem(form.get('code') ?? '', id, form.get('redirect_uri'), form.get('code_verifier'));
       if (!redeemed.ok) return res.json(400, { error: 'invalid_request', error_description: REFUSED[redeemed.reason] });
       grant = { user: redeemed.grant.account, scope: redeemed.grant.scope ?? 'users.read tweet.read offline.access' };
     }
     const accessToken = randomBytes(24).toString('base64url');
     this.accessTokens.set(accessToken, grant.user);
     const refreshToken = grant.scope.split(' ').includes('offline.access') ? randomBytes(24).toString('base64url') : undefined;
-    if (refreshToken) this.refreshTokens.set(refreshToken, { clientId: id!, user: grant.user });
-    res.json(200, { token_type: 'bearer', expires_in: this.accessTokenLifetimeSeconds, access_token: accessToken, scope: grant.scope, ...(refreshToken ? { refresh_token: refreshToken } : {}) });
+    if (refreshToken) this.refreshTokens.set(refreshToken, { clientId: id, user: grant.user });
+    res.json(200, {
+      token_type: 'bearer',
+      expires_in: this.accessTokenLifetimeSeconds,
+      access_token: accessToken,
+      scope: grant.scope,
+      ...(refreshToken ? { refresh_token: refreshToken } : {}),
+    });
   }
 }

@@ -38,35 +38,46 @@ describe('fuzzing every route', () => {
     await google?.stop();
   });
 
-  const send = (r: FuzzRequest) => t.app.getHttpAdapter().getInstance().inject({ method: r.method as 'GET', url: r.url, headers: r.headers, payload: r.payload });
+  const send = (r: FuzzRequest) =>
+    t.app
+      .getHttpAdapter()
+      .getInstance()
+      .inject({ method: r.method as 'GET', url: r.url, headers: r.headers, payload: r.payload });
 
   it('should find the routes to fuzz (so the property below cannot pass on an empty list)', () => {
     expect(routes.filter((r) => !r.isPublic).length).toBeGreaterThanOrEqual(5);
     expect(routes.filter((r) => r.isPublic).length).toBeGreaterThanOrEqual(10);
   });
 
-  it('should never answer 5xx, and change nothing when it refuses', async () => {
-    const { numRuns, seed } = fuzzSettings();
-    let before = await snapshotDatabase(t.dataSource);
-    // Each route its own property (and share of the runs), so a new route is fuzzed as much as the others.
-    for (const [index, route] of routes.entries()) {
-      await fc.assert(
-        fc.asyncProperty(fuzzRequest(route, token), async (request) => {
-          const res = await send(request);
-          expect({ request: request.route, status: res.statusCode < 500 ? 'not 5xx' : res.statusCode, body: res.statusCode < 500 ? '' : res.body })
-            .toEqual({ request: request.route, status: 'not 5xx', body: '' });
-          // A wrong method on a path that exists is 405 with the methods that would work (RFC 9110 §15.5.6).
-          if (res.statusCode === 405) {
-            expect(String(res.headers.allow ?? '').split(', ')).toEqual(expect.not.arrayContaining([request.method]));
-            expect(res.json()).toEqual({ statusCode: 405, code: 'method_not_allowed', message: expect.any(String) });
-          }
-          const after = await snapshotDatabase(t.dataSource);
-          // A 2xx may write (PATCH /users/me with a valid name, logout-all): then that is the new baseline.
-          if (res.statusCode >= 300) expect(after).toEqual(before);
-          before = after;
-        }),
-        { numRuns, seed: seed + index },
-      );
-    }
-  }, FUZZ_TIMEOUT_MS);
+  it(
+    'should never answer 5xx, and change nothing when it refuses',
+    async () => {
+      const { numRuns, seed } = fuzzSettings();
+      let before = await snapshotDatabase(t.dataSource);
+      // Each route its own property (and share of the runs), so a new route is fuzzed as much as the others.
+      for (const [index, route] of routes.entries()) {
+        await fc.assert(
+          fc.asyncProperty(fuzzRequest(route, token), async (request) => {
+            const res = await send(request);
+            expect({
+              request: request.route,
+              status: res.statusCode < 500 ? 'not 5xx' : res.statusCode,
+              body: res.statusCode < 500 ? '' : res.body,
+            }).toEqual({ request: request.route, status: 'not 5xx', body: '' });
+            // A wrong method on a path that exists is 405 with the methods that would work (RFC 9110 §15.5.6).
+            if (res.statusCode === 405) {
+              expect(String(res.headers.allow ?? '').split(', ')).toEqual(expect.not.arrayContaining([request.method]));
+              expect(res.json()).toEqual({ statusCode: 405, code: 'method_not_allowed', message: expect.any(String) });
+            }
+            const after = await snapshotDatabase(t.dataSource);
+            // A 2xx may write (PATCH /users/me with a valid name, logout-all): then that is the new baseline.
+            if (res.statusCode >= 300) expect(after).toEqual(before);
+            before = after;
+          }),
+          { numRuns, seed: seed + index },
+        );
+      }
+    },
+    FUZZ_TIMEOUT_MS,
+  );
 });

@@ -16,8 +16,11 @@ describe('TypeOrmAdapter', () => {
     t = await createTestApp();
     const dataSource = t.app.get(DataSource);
     deps = {
-      dataSource, tx: t.app.get(TransactionRunner), box: t.app.get(SecretBox, { strict: false }),
-      alreadyConsumed: () => new AlreadyConsumed('already used'), clients: undefined as never,
+      dataSource,
+      tx: t.app.get(TransactionRunner),
+      box: t.app.get(SecretBox, { strict: false }),
+      alreadyConsumed: () => new AlreadyConsumed('already used'),
+      clients: undefined as never,
     };
   });
   beforeEach(async () => {
@@ -31,11 +34,15 @@ describe('TypeOrmAdapter', () => {
 
   it('should store the SHA-256 of the id, never the id, in the key and in the payload', async () => {
     const codes = new TypeOrmAdapter('AuthorizationCode', deps);
-    await codes.upsert('the-code-value', { jti: 'the-code-value', grantId: 'grant-1', accountId: 'u1', clientId: 'c1', kind: 'AuthorizationCode' }, 60);
+    await codes.upsert(
+      'the-code-value',
+      { jti: 'the-code-value', grantId: 'grant-1', accountId: 'u1', clientId: 'c1', kind: 'AuthorizationCode' },
+      60,
+    );
     const [row] = await rows();
-    expect(row!.idHash).toBe(sha256Hex('the-code-value'));
+    expect(row.idHash).toBe(sha256Hex('the-code-value'));
     expect(JSON.stringify(row)).not.toContain('the-code-value');
-    expect(row!.grantIdHash).toBe(sha256Hex('grant-1'));
+    expect(row.grantIdHash).toBe(sha256Hex('grant-1'));
     expect(await codes.find('the-code-value')).toMatchObject({ jti: 'the-code-value', grantId: 'grant-1', kind: 'AuthorizationCode' });
     expect(await codes.find('another-code')).toBeUndefined();
   });
@@ -74,7 +81,9 @@ describe('TypeOrmAdapter', () => {
     await codes.consume('code-graced');
     expect(typeof (await codes.find('code-graced'))!.consumed).toBe('number');
     // Once the window has passed (consumedAt moved back, not waited for), the spent token shows as consumed again.
-    await t.dataSource.getRepository(OAuthRecord).update({ model: 'RefreshToken', idHash: sha256Hex('rt-graced') }, { consumedAt: new Date(Date.now() - 31_000) });
+    await t.dataSource
+      .getRepository(OAuthRecord)
+      .update({ model: 'RefreshToken', idHash: sha256Hex('rt-graced') }, { consumedAt: new Date(Date.now() - 31_000) });
     expect(typeof (await tokens.find('rt-graced'))!.consumed).toBe('number');
   });
 
@@ -108,7 +117,12 @@ describe('TypeOrmAdapter', () => {
     const interactions = new TypeOrmAdapter('Interaction', deps);
     await interactions.upsert('live', { kind: 'Interaction' }, 600);
     await interactions.upsert('old', { kind: 'Interaction' }, 600);
-    await t.dataSource.createQueryBuilder().update('oauth_records').set({ expiresAt: new Date(Date.now() - 1000) }).where('"idHash" = :h', { h: sha256Hex('old') }).execute();
+    await t.dataSource
+      .createQueryBuilder()
+      .update('oauth_records')
+      .set({ expiresAt: new Date(Date.now() - 1000) })
+      .where('"idHash" = :h', { h: sha256Hex('old') })
+      .execute();
     expect(await interactions.find('old')).toBeUndefined();
     expect(await purgeExpired(t.dataSource, deps.tx)).toBe(1);
     expect((await rows()).length).toBe(1);

@@ -22,7 +22,10 @@ describe('applications: admin API (ADMIN_USER_IDS) and client_credentials', () =
 
   beforeAll(async () => {
     t = await startOAuthApp({ ADMIN_USER_IDS: ADMIN_ID });
-    for (const id of [ADMIN_ID, USER_ID]) await t.dataSource.getRepository(User).insert({ id, username: `u-${id.slice(0, 8)}`, email: null, emailVerified: false, isActive: true });
+    for (const id of [ADMIN_ID, USER_ID])
+      await t.dataSource
+        .getRepository(User)
+        .insert({ id, username: `u-${id.slice(0, 8)}`, email: null, emailVerified: false, isActive: true });
     const tokens = t.app.get(AccessTokenService, { strict: false });
     [admin, user] = [tokens.sign(ADMIN_ID, 's1'), tokens.sign(USER_ID, 's2')];
   });
@@ -33,12 +36,26 @@ describe('applications: admin API (ADMIN_USER_IDS) and client_credentials', () =
   it('should refuse a user without the admin role', async () => {
     const res = await as(user).get('/admin/applications').expect(403);
     expect(res.body.code).toBe('admin_required');
-    await as(user).post('/admin/applications', { name: 'x', type: 'public', redirect_uris: ['https://a.test/cb'] }).expect(403);
+    await as(user)
+      .post('/admin/applications', { name: 'x', type: 'public', redirect_uris: ['https://a.test/cb'] })
+      .expect(403);
   });
 
   it('should register, show once the secret (stored hashed), list, update, rotate and delete', async () => {
-    const made = await as(admin).post('/admin/applications', { name: 'Partner', type: 'confidential', redirect_uris: ['https://partner.test/cb'], scopes: ['openid', 'profile:read'] }).expect(201);
-    expect(made.body).toMatchObject({ name: 'Partner', type: 'confidential', client_secret: expect.any(String), grant_types: ['authorization_code', 'refresh_token'] });
+    const made = await as(admin)
+      .post('/admin/applications', {
+        name: 'Partner',
+        type: 'confidential',
+        redirect_uris: ['https://partner.test/cb'],
+        scopes: ['openid', 'profile:read'],
+      })
+      .expect(201);
+    expect(made.body).toMatchObject({
+      name: 'Partner',
+      type: 'confidential',
+      client_secret: expect.any(String),
+      grant_types: ['authorization_code', 'refresh_token'],
+    });
     expect(made.headers['cache-control']).toBe('no-store');
     const id = made.body.client_id as string;
     const [row] = await t.dataSource.query(`SELECT * FROM oauth_applications`);
@@ -51,7 +68,9 @@ describe('applications: admin API (ADMIN_USER_IDS) and client_credentials', () =
     await as(admin).delete(`/admin/applications/${id}`).expect(204);
     await as(admin).get(`/admin/applications/${id}`).expect(404);
     // Each change is in the admin's audit trail, newest first, without the secret.
-    const activity = (await as(admin).get('/users/me/activity').expect(200)).body as { events: Array<{ event: string; detail: { client_id?: string } }> };
+    const activity = (await as(admin).get('/users/me/activity').expect(200)).body as {
+      events: Array<{ event: string; detail: { client_id?: string } }>;
+    };
     const ofThis = activity.events.filter((e) => e.detail.client_id === id).map((e) => e.event);
     expect(ofThis).toEqual(['application_deleted', 'application_secret_rotated', 'application_updated', 'application_created']);
     expect(JSON.stringify(activity)).not.toContain(rotated.body.client_secret);
@@ -75,10 +94,12 @@ describe('applications: admin API (ADMIN_USER_IDS) and client_credentials', () =
   });
 
   it('should issue client_credentials tokens to a machine client; deleting the application stops them', async () => {
-    const made = await as(admin).post('/admin/applications', { name: 'Machine', type: 'confidential', grant_types: ['client_credentials'], scopes: ['profile:read'] }).expect(201);
+    const made = await as(admin)
+      .post('/admin/applications', { name: 'Machine', type: 'confidential', grant_types: ['client_credentials'], scopes: ['profile:read'] })
+      .expect(201);
     const config = await t.discover(made.body.client_id, made.body.client_secret);
     const tokens = await client.clientCredentialsGrant(config, { scope: 'profile:read' });
-    const claims = JSON.parse(Buffer.from(tokens.access_token.split('.')[1]!, 'base64url').toString());
+    const claims = JSON.parse(Buffer.from(tokens.access_token.split('.')[1], 'base64url').toString());
     expect(claims).toMatchObject({ client_id: made.body.client_id, scope: 'profile:read', aud: `${t.url}/` });
     expect(tokens.refresh_token).toBeUndefined();
     // No user behind it: the userinfo endpoint needs `openid`, which a machine token never has.
@@ -92,8 +113,13 @@ describe('applications: admin API (ADMIN_USER_IDS) and client_credentials', () =
   });
 
   it('should refuse client_credentials to an application not allowed that grant', async () => {
-    const made = await as(admin).post('/admin/applications', { name: 'Web', type: 'confidential', redirect_uris: ['https://w.test/cb'] }).expect(201);
+    const made = await as(admin)
+      .post('/admin/applications', { name: 'Web', type: 'confidential', redirect_uris: ['https://w.test/cb'] })
+      .expect(201);
     const config = await t.discover(made.body.client_id, made.body.client_secret);
-    await expect(client.clientCredentialsGrant(config)).rejects.toMatchObject({ error: 'invalid_request', error_description: 'requested grant type is not allowed for this client' });
+    await expect(client.clientCredentialsGrant(config)).rejects.toMatchObject({
+      error: 'invalid_request',
+      error_description: 'requested grant type is not allowed for this client',
+    });
   });
 });

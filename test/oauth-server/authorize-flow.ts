@@ -21,7 +21,13 @@ const decode = (s: string) => s.replace(/&amp;/g, '&');
 export async function authorize(
   config: client.Configuration,
   options: {
-    redirectUri: string; scope: string; username?: string; browser?: BrowserSession; pkce?: boolean; decide?: 'allow' | 'deny'; extra?: Record<string, string>;
+    redirectUri: string;
+    scope: string;
+    username?: string;
+    browser?: BrowserSession;
+    pkce?: boolean;
+    decide?: 'allow' | 'deny';
+    extra?: Record<string, string>;
     /** Which instance serves each request (a load balancer's choice); the URL unchanged by default. */
     route?: (url: URL) => URL;
   },
@@ -30,7 +36,8 @@ export async function authorize(
   const verifier = client.randomPKCECodeVerifier();
   const state = client.randomState();
   const parameters: Record<string, string> = { redirect_uri: options.redirectUri, scope: options.scope, state, ...options.extra };
-  if (options.pkce !== false) Object.assign(parameters, { code_challenge: await client.calculatePKCECodeChallenge(verifier), code_challenge_method: 'S256' });
+  if (options.pkce !== false)
+    Object.assign(parameters, { code_challenge: await client.calculatePKCECodeChallenge(verifier), code_challenge_method: 'S256' });
   let url = client.buildAuthorizationUrl(config, parameters);
   const route = options.route ?? ((u: URL) => u);
   let res = await browser.get(route(url));
@@ -43,20 +50,20 @@ export async function authorize(
       continue;
     }
     const page = await res.text();
-    if (res.status !== 200) throw new Error(`${url} answered ${res.status}: ${page.replace(/<style>.*<\/style>/s, "").slice(0, 1500)}`);
+    if (res.status !== 200) throw new Error(`${url} answered ${res.status}: ${page.replace(/<style>.*<\/style>/s, '').slice(0, 1500)}`);
     const devIdpLink = /href="([^"]*\/provider\/dev)"/.exec(page);
     if (devIdpLink) {
-      res = await browser.get(route((url = new URL(decode(devIdpLink[1]!), url))));
+      res = await browser.get(route((url = new URL(decode(devIdpLink[1]), url))));
     } else if (page.includes('name="username"')) {
-      const action = /<form method="post" action="([^"]+)"/.exec(page)![1]!;
+      const action = /<form method="post" action="([^"]+)"/.exec(page)![1];
       res = await browser.post(route((url = new URL(decode(action), url))), { username: options.username ?? 'ada-lovelace' });
     } else if (page.includes('wants to access your account')) {
       consentPage = page;
-      const actions = [...page.matchAll(/<form method="post" action="([^"]+)"/g)].map((m) => decode(m[1]!));
+      const actions = [...page.matchAll(/<form method="post" action="([^"]+)"/g)].map((m) => decode(m[1]));
       const action = actions.find((a) => a.endsWith(options.decide === 'deny' ? '/abort' : '/consent'))!;
       res = await browser.post(route((url = new URL(action, url))), {});
     } else {
-      throw new Error(`unexpected page at ${url}: ${page.replace(/<style>.*<\/style>/s, "").slice(0, 1500)}`);
+      throw new Error(`unexpected page at ${url}: ${page.replace(/<style>.*<\/style>/s, '').slice(0, 1500)}`);
     }
   }
   throw new Error('too many steps');

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import * as client from 'openid-client';
-import { BrowserSession } from '../../src/cli/browser-session.js';
 import { AccessTokenService } from '../../src/auth/tokens/access-token.service.js';
+import { BrowserSession } from '../../src/cli/browser-session.js';
 import { hashClientSecret } from '../../src/oauth-server/applications/application-secrets.js';
 import { User } from '../../src/users/entities/user.entity.js';
 import { authorize } from './authorize-flow.js';
@@ -16,13 +16,22 @@ describe('application names on the consent page', () => {
   let t: OAuthTestApp;
   let admin: string;
   const register = (metadata: Record<string, unknown>) =>
-    t.http().post('/oauth/register').set('authorization', `Bearer ${INITIAL_ACCESS_TOKEN}`).set('content-type', 'application/json').send(metadata);
+    t
+      .http()
+      .post('/oauth/register')
+      .set('authorization', `Bearer ${INITIAL_ACCESS_TOKEN}`)
+      .set('content-type', 'application/json')
+      .send(metadata);
 
   beforeAll(async () => {
     t = await startOAuthApp({
-      OAUTH_DYNAMIC_REGISTRATION_ENABLED: 'true', OAUTH_REGISTRATION_INITIAL_ACCESS_TOKENS: hashClientSecret(INITIAL_ACCESS_TOKEN), ADMIN_USER_IDS: ADMIN_ID,
+      OAUTH_DYNAMIC_REGISTRATION_ENABLED: 'true',
+      OAUTH_REGISTRATION_INITIAL_ACCESS_TOKENS: hashClientSecret(INITIAL_ACCESS_TOKEN),
+      ADMIN_USER_IDS: ADMIN_ID,
     });
-    await t.dataSource.getRepository(User).insert({ id: ADMIN_ID, username: 'admin-names', email: null, emailVerified: false, isActive: true });
+    await t.dataSource
+      .getRepository(User)
+      .insert({ id: ADMIN_ID, username: 'admin-names', email: null, emailVerified: false, isActive: true });
     admin = t.app.get(AccessTokenService, { strict: false }).sign(ADMIN_ID, 'admin-session');
   });
   afterAll(async () => {
@@ -30,7 +39,8 @@ describe('application names on the consent page', () => {
   });
 
   it.each([['Google'], ['G00gle Drive'], ['Ｇｏｏｇｌｅ'], ['Gооgle'], ['nest social auth'], ['NEST-SOCIAL-AUTH Login']])(
-    'should refuse to register %j (dynamic registration: 400 invalid_client_metadata)', async (name) => {
+    'should refuse to register %j (dynamic registration: 400 invalid_client_metadata)',
+    async (name) => {
       const res = await register({ client_name: name, redirect_uris: [REDIRECT] }).expect(400);
       expect(res.body.error).toBe('invalid_client_metadata');
       expect(res.body.error_description).toMatch(/reserved name/);
@@ -54,8 +64,12 @@ describe('application names on the consent page', () => {
   it('should show a third-party name escaped, as unverified, with the host the browser goes to', async () => {
     const name = '<img src=x onerror=alert(1)> "Partner" & Co';
     const made = await register({
-      client_name: name, redirect_uris: [REDIRECT], logo_uri: 'https://partner.example.test/"><script>alert(1)</script>',
-      client_uri: 'https://partner.example.test/?<b>', policy_uri: 'https://partner.example.test/p?<i>', tos_uri: 'https://partner.example.test/t"x',
+      client_name: name,
+      redirect_uris: [REDIRECT],
+      logo_uri: 'https://partner.example.test/"><script>alert(1)</script>',
+      client_uri: 'https://partner.example.test/?<b>',
+      policy_uri: 'https://partner.example.test/p?<i>',
+      tos_uri: 'https://partner.example.test/t"x',
     }).expect(201);
     const config = await t.discover(made.body.client_id, made.body.client_secret);
     const done = await authorize(config, { redirectUri: REDIRECT, scope: 'openid', username: 'annie-easley' });
@@ -68,12 +82,30 @@ describe('application names on the consent page', () => {
   });
 
   it('should show a first-party application without the note', async () => {
-    const ours = await t.register({ name: 'Our Own Web', type: 'confidential', redirectUris: [REDIRECT], firstParty: true, scopes: ['openid'] });
-    const other = await t.register({ name: 'Other Partner', type: 'confidential', redirectUris: ['com.partner.app:/cb'], scopes: ['openid'] });
+    const ours = await t.register({
+      name: 'Our Own Web',
+      type: 'confidential',
+      redirectUris: [REDIRECT],
+      firstParty: true,
+      scopes: ['openid'],
+    });
+    const other = await t.register({
+      name: 'Other Partner',
+      type: 'confidential',
+      redirectUris: ['com.partner.app:/cb'],
+      scopes: ['openid'],
+    });
     // A first-party application skips consent: its sign-in page is where the name shows.
     const pageOf = async (clientId: string, redirectUri: string) => {
       const browser = new BrowserSession();
-      const query = new URLSearchParams({ response_type: 'code', client_id: clientId, redirect_uri: redirectUri, scope: 'openid', code_challenge: 'E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM', code_challenge_method: 'S256' });
+      const query = new URLSearchParams({
+        response_type: 'code',
+        client_id: clientId,
+        redirect_uri: redirectUri,
+        scope: 'openid',
+        code_challenge: 'E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM',
+        code_challenge_method: 'S256',
+      });
       const start = await browser.get(new URL(`/oauth/authorize?${query}`, t.url));
       return (await browser.get(new URL(start.headers.get('location')!, t.url))).text();
     };

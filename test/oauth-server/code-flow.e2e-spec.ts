@@ -17,13 +17,21 @@ describe('authorization code + PKCE with openid-client, signing in with our soci
   const firstPartyToken = (userId: string) => t.app.get(AccessTokenService, { strict: false }).sign(userId, 'session-of-test');
   async function signedIn(scope = 'openid profile email profile:read offline_access', username = 'ada-lovelace') {
     const done = await authorize(config, { redirectUri: REDIRECT, scope, username });
-    const tokens = await client.authorizationCodeGrant(config, done.callback, { pkceCodeVerifier: done.verifier, expectedState: done.state });
+    const tokens = await client.authorizationCodeGrant(config, done.callback, {
+      pkceCodeVerifier: done.verifier,
+      expectedState: done.state,
+    });
     return { done, tokens };
   }
 
   beforeAll(async () => {
     t = await startOAuthApp();
-    app = await t.register({ name: 'Example App', type: 'confidential', redirectUris: [REDIRECT], scopes: ['openid', 'profile', 'email', 'offline_access', 'profile:read'] });
+    app = await t.register({
+      name: 'Example App',
+      type: 'confidential',
+      redirectUris: [REDIRECT],
+      scopes: ['openid', 'profile', 'email', 'offline_access', 'profile:read'],
+    });
     config = await t.discover(app.clientId, app.clientSecret);
   });
   afterAll(async () => {
@@ -37,9 +45,9 @@ describe('authorization code + PKCE with openid-client, signing in with our soci
     expect(done.callback.searchParams.get('iss')).toBe(t.url);
     expect(tokens.token_type.toLowerCase()).toBe('bearer');
     expect(tokens.claims()!.iss).toBe(t.url);
-    expect(JSON.parse(Buffer.from(tokens.id_token!.split('.')[0]!, 'base64url').toString()).alg).toBe('ES256');
-    const header = JSON.parse(Buffer.from(tokens.access_token.split('.')[0]!, 'base64url').toString());
-    const claims = JSON.parse(Buffer.from(tokens.access_token.split('.')[1]!, 'base64url').toString());
+    expect(JSON.parse(Buffer.from(tokens.id_token!.split('.')[0], 'base64url').toString()).alg).toBe('ES256');
+    const header = JSON.parse(Buffer.from(tokens.access_token.split('.')[0], 'base64url').toString());
+    const claims = JSON.parse(Buffer.from(tokens.access_token.split('.')[1], 'base64url').toString());
     expect(header).toMatchObject({ typ: 'at+jwt', alg: 'ES256' });
     expect(claims).toMatchObject({ iss: t.url, aud: `${t.url}/`, client_id: app.clientId, sub: tokens.claims()!.sub });
     expect(claims.scope.split(' ').sort()).toEqual(['email', 'openid', 'profile', 'profile:read']);
@@ -50,7 +58,11 @@ describe('authorization code + PKCE with openid-client, signing in with our soci
   it('should answer userinfo for openid profile email with the access token the client got', async () => {
     const { tokens } = await signedIn();
     const info = await client.fetchUserInfo(config, tokens.access_token, tokens.claims()!.sub);
-    expect(info).toMatchObject({ sub: tokens.claims()!.sub, email: 'ada-lovelace@dev-idp.localhost', preferred_username: expect.any(String) });
+    expect(info).toMatchObject({
+      sub: tokens.claims()!.sub,
+      email: 'ada-lovelace@dev-idp.localhost',
+      preferred_username: expect.any(String),
+    });
   });
 
   it('should remember consent per (user, client) across sign-ins, and ask only for scopes not granted yet', async () => {
@@ -89,26 +101,41 @@ describe('authorization code + PKCE with openid-client, signing in with our soci
 
   it('should redeem a code once; a reused code fails and revokes what it issued', async () => {
     const done = await authorize(config, { redirectUri: REDIRECT, scope: 'openid profile:read' });
-    const tokens = await client.authorizationCodeGrant(config, done.callback, { pkceCodeVerifier: done.verifier, expectedState: done.state });
+    const tokens = await client.authorizationCodeGrant(config, done.callback, {
+      pkceCodeVerifier: done.verifier,
+      expectedState: done.state,
+    });
     await api(tokens.access_token).expect(200);
-    await expect(client.authorizationCodeGrant(config, done.callback, { pkceCodeVerifier: done.verifier, expectedState: done.state }))
-      .rejects.toMatchObject({ error: 'invalid_grant' });
+    await expect(
+      client.authorizationCodeGrant(config, done.callback, { pkceCodeVerifier: done.verifier, expectedState: done.state }),
+    ).rejects.toMatchObject({ error: 'invalid_grant' });
     await api(tokens.access_token).expect(401);
   });
 
   it('should stop access tokens at once when the refresh token is revoked (RFC 7009), and introspect it inactive', async () => {
     const { tokens } = await signedIn();
-    expect(await client.tokenIntrospection(config, tokens.refresh_token!)).toMatchObject({ active: true, client_id: app.clientId, sub: tokens.claims()!.sub });
+    expect(await client.tokenIntrospection(config, tokens.refresh_token!)).toMatchObject({
+      active: true,
+      client_id: app.clientId,
+      sub: tokens.claims()!.sub,
+    });
     // A JWT access token is not stored, so introspection cannot vouch for it (ADR 0021): our API verifies it instead.
-    expect(await client.tokenIntrospection(config, tokens.access_token).catch((e: unknown) => e)).toMatchObject({ error: 'unsupported_token_type' });
+    expect(await client.tokenIntrospection(config, tokens.access_token).catch((e: unknown) => e)).toMatchObject({
+      error: 'unsupported_token_type',
+    });
     await client.tokenRevocation(config, tokens.refresh_token!);
     expect((await client.tokenIntrospection(config, tokens.refresh_token!)).active).toBe(false);
     await api(tokens.access_token).expect(401);
   });
 
-  it('should tell another client nothing about this client\'s refresh token, and not let it revoke it', async () => {
+  it("should tell another client nothing about this client's refresh token, and not let it revoke it", async () => {
     const { tokens } = await signedIn();
-    const other = await t.register({ name: 'Other App', type: 'confidential', redirectUris: ['https://other.example.test/cb'], scopes: ['openid'] });
+    const other = await t.register({
+      name: 'Other App',
+      type: 'confidential',
+      redirectUris: ['https://other.example.test/cb'],
+      scopes: ['openid'],
+    });
     const otherConfig = await t.discover(other.clientId, other.clientSecret);
     expect(await client.tokenIntrospection(otherConfig, tokens.refresh_token!)).toEqual({ active: false });
     await client.tokenRevocation(otherConfig, tokens.refresh_token!).catch(() => undefined);
@@ -119,7 +146,13 @@ describe('authorization code + PKCE with openid-client, signing in with our soci
     const { tokens } = await signedIn('openid profile:read offline_access', 'katherine-johnson');
     const own = firstPartyToken(tokens.claims()!.sub);
     const list = await api(own, '/users/me/authorizations').expect(200);
-    expect(list.body).toEqual([expect.objectContaining({ client_id: app.clientId, client_name: 'Example App', scopes: expect.arrayContaining(['openid', 'profile:read']) })]);
+    expect(list.body).toEqual([
+      expect.objectContaining({
+        client_id: app.clientId,
+        client_name: 'Example App',
+        scopes: expect.arrayContaining(['openid', 'profile:read']),
+      }),
+    ]);
     await t.http().delete(`/users/me/authorizations/${list.body[0].id}`).set('authorization', `Bearer ${own}`).expect(204);
     await api(tokens.access_token).expect(401);
     await expect(client.refreshTokenGrant(config, tokens.refresh_token!)).rejects.toMatchObject({ error: 'invalid_grant' });
@@ -146,13 +179,22 @@ describe('authorization code + PKCE with openid-client, signing in with our soci
 
   it('should refuse, with an error page and no redirect, a redirect URI that is not registered exactly', async () => {
     for (const redirectUri of ['https://evil.test/callback', `${REDIRECT}/`, `${REDIRECT}?x=1`]) {
-      const url = client.buildAuthorizationUrl(config, { redirect_uri: redirectUri, scope: 'openid', code_challenge: 'E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM', code_challenge_method: 'S256' });
+      const url = client.buildAuthorizationUrl(config, {
+        redirect_uri: redirectUri,
+        scope: 'openid',
+        code_challenge: 'E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM',
+        code_challenge_method: 'S256',
+      });
       const res = await fetch(url, { redirect: 'manual' });
-      expect({ redirectUri, status: res.status, location: res.headers.get('location') }).toEqual({ redirectUri, status: 400, location: null });
+      expect({ redirectUri, status: res.status, location: res.headers.get('location') }).toEqual({
+        redirectUri,
+        status: 400,
+        location: null,
+      });
     }
   });
 
-  it('should refuse a scope over the application\'s ceiling', async () => {
+  it("should refuse a scope over the application's ceiling", async () => {
     for (const scope of ['openid profile:write', 'openid admin']) {
       const over = await authorize(config, { redirectUri: REDIRECT, scope });
       expect({ scope, error: over.callback.searchParams.get('error') }).toEqual({ scope, error: 'invalid_scope' });
@@ -162,7 +204,9 @@ describe('authorization code + PKCE with openid-client, signing in with our soci
   it('should refuse a wrong client secret at the token endpoint', async () => {
     const wrong = await t.discover(app.clientId, 'not-the-secret');
     const done = await authorize(config, { redirectUri: REDIRECT, scope: 'openid' });
-    const error = await client.authorizationCodeGrant(wrong, done.callback, { pkceCodeVerifier: done.verifier, expectedState: done.state }).catch((e: unknown) => e);
+    const error = await client
+      .authorizationCodeGrant(wrong, done.callback, { pkceCodeVerifier: done.verifier, expectedState: done.state })
+      .catch((e: unknown) => e);
     expect(error).toMatchObject({ status: 401 });
     expect(JSON.stringify((error as Error).cause)).toContain('invalid_client');
     // The code was not spent by the failed attempt: the real client still redeems it.
@@ -179,14 +223,25 @@ describe('authorization code + PKCE with openid-client, signing in with our soci
     });
 
     it('should answer CORS at the token endpoint for its own origin only (oidc-provider, per client)', async () => {
-      const preflight = await fetch(`${t.url}/oauth/token`, { method: 'OPTIONS', headers: { origin: SPA, 'access-control-request-method': 'POST', 'access-control-request-headers': 'content-type' } });
+      const preflight = await fetch(`${t.url}/oauth/token`, {
+        method: 'OPTIONS',
+        headers: { origin: SPA, 'access-control-request-method': 'POST', 'access-control-request-headers': 'content-type' },
+      });
       expect(preflight.status).toBe(204);
       expect(preflight.headers.get('access-control-allow-origin')).toBe(SPA);
       const done = await authorize(spaConfig, { redirectUri: `${SPA}/callback`, scope: 'openid profile:read' });
-      const redeem = (origin: string) => fetch(`${t.url}/oauth/token`, {
-        method: 'POST', headers: { origin, 'content-type': 'application/x-www-form-urlencoded' },
-        body: new URLSearchParams({ grant_type: 'authorization_code', code: done.callback.searchParams.get('code')!, redirect_uri: `${SPA}/callback`, code_verifier: done.verifier, client_id: spaConfig.clientMetadata().client_id }),
-      });
+      const redeem = (origin: string) =>
+        fetch(`${t.url}/oauth/token`, {
+          method: 'POST',
+          headers: { origin, 'content-type': 'application/x-www-form-urlencoded' },
+          body: new URLSearchParams({
+            grant_type: 'authorization_code',
+            code: done.callback.searchParams.get('code')!,
+            redirect_uri: `${SPA}/callback`,
+            code_verifier: done.verifier,
+            client_id: spaConfig.clientMetadata().client_id,
+          }),
+        });
       const other = await redeem('https://evil.test');
       expect(other.headers.get('access-control-allow-origin')).toBeNull();
       const own = await redeem(SPA);
@@ -199,14 +254,21 @@ describe('authorization code + PKCE with openid-client, signing in with our soci
     let publicConfig: client.Configuration;
 
     beforeAll(async () => {
-      const native = await t.register({ name: 'Example CLI', type: 'public', redirectUris: [NATIVE_REDIRECT, 'http://127.0.0.1/callback'] });
+      const native = await t.register({
+        name: 'Example CLI',
+        type: 'public',
+        redirectUris: [NATIVE_REDIRECT, 'http://127.0.0.1/callback'],
+      });
       expect(native.clientSecret).toBeUndefined();
       publicConfig = await t.discover(native.clientId);
     });
 
     it('should run the flow with PKCE and no secret', async () => {
       const done = await authorize(publicConfig, { redirectUri: NATIVE_REDIRECT, scope: 'openid profile:read' });
-      const tokens = await client.authorizationCodeGrant(publicConfig, done.callback, { pkceCodeVerifier: done.verifier, expectedState: done.state });
+      const tokens = await client.authorizationCodeGrant(publicConfig, done.callback, {
+        pkceCodeVerifier: done.verifier,
+        expectedState: done.state,
+      });
       await api(tokens.access_token).expect(200);
     });
 

@@ -22,7 +22,11 @@ describe('the methods each endpoint of our discovery document answers', () => {
 
   beforeAll(async () => {
     t = await startOAuthApp();
-    app = await t.register({ type: 'confidential', redirectUris: [REDIRECT], scopes: ['openid', 'profile', 'email', 'offline_access', 'profile:read'] });
+    app = await t.register({
+      type: 'confidential',
+      redirectUris: [REDIRECT],
+      scopes: ['openid', 'profile', 'email', 'offline_access', 'profile:read'],
+    });
     config = await t.discover(app.clientId, app.clientSecret);
     metadata = (await t.http().get('/.well-known/openid-configuration').expect(200)).body;
     const done = await authorize(config, { redirectUri: REDIRECT, scope: 'openid profile email offline_access', username: 'mary-jackson' });
@@ -33,21 +37,42 @@ describe('the methods each endpoint of our discovery document answers', () => {
   });
 
   it('should name only endpoints this spec checks (a new one gets its methods checked here)', () => {
-    const endpoints = Object.keys(metadata).filter((key) => key.endsWith('_endpoint') || key === 'jwks_uri').sort();
-    expect(endpoints).toEqual(['authorization_endpoint', 'introspection_endpoint', 'jwks_uri', 'pushed_authorization_request_endpoint', 'revocation_endpoint', 'token_endpoint', 'userinfo_endpoint']);
+    const endpoints = Object.keys(metadata)
+      .filter((key) => key.endsWith('_endpoint') || key === 'jwks_uri')
+      .sort();
+    expect(endpoints).toEqual([
+      'authorization_endpoint',
+      'introspection_endpoint',
+      'jwks_uri',
+      'pushed_authorization_request_endpoint',
+      'revocation_endpoint',
+      'token_endpoint',
+      'userinfo_endpoint',
+    ]);
   });
 
   it('should answer userinfo by POST with the token in the Authorization header, as by GET (OIDC Core 5.3.1)', async () => {
     const sub = tokens.claims()!.sub;
     const byGet = await client.fetchUserInfo(config, tokens.access_token, sub);
-    const res = await client.fetchProtectedResource(config, tokens.access_token, new URL(metadata.userinfo_endpoint as string), 'POST', undefined);
+    const res = await client.fetchProtectedResource(
+      config,
+      tokens.access_token,
+      new URL(metadata.userinfo_endpoint as string),
+      'POST',
+      undefined,
+    );
     expect(res.status).toBe(200);
     expect(res.headers.get('cache-control')).toBe('no-store');
     expect(await res.json()).toEqual(byGet);
   });
 
   it('should answer userinfo by POST with the token as the form field access_token (RFC 6750 2.2)', async () => {
-    const res = await t.http().post(path('userinfo_endpoint')).set('content-type', form).send(`access_token=${encodeURIComponent(tokens.access_token)}`).expect(200);
+    const res = await t
+      .http()
+      .post(path('userinfo_endpoint'))
+      .set('content-type', form)
+      .send(`access_token=${encodeURIComponent(tokens.access_token)}`)
+      .expect(200);
     expect(res.body.sub).toBe(tokens.claims()!.sub);
     expect(res.body.email).toBe('mary-jackson@dev-idp.localhost');
   });
@@ -57,17 +82,33 @@ describe('the methods each endpoint of our discovery document answers', () => {
     expect(none.headers['www-authenticate']).toMatch(/^Bearer/);
     const bad = await t.http().post(path('userinfo_endpoint')).set('content-type', form).send('access_token=not-a-token').expect(401);
     expect(bad.body.code).toBe('invalid_token');
-    const twice = await t.http().post(path('userinfo_endpoint')).set('authorization', `Bearer ${tokens.access_token}`).set('content-type', form)
-      .send(`access_token=${encodeURIComponent(tokens.access_token)}`).expect(400);
+    const twice = await t
+      .http()
+      .post(path('userinfo_endpoint'))
+      .set('authorization', `Bearer ${tokens.access_token}`)
+      .set('content-type', form)
+      .send(`access_token=${encodeURIComponent(tokens.access_token)}`)
+      .expect(400);
     expect(twice.body.code).toBe('validation_failed');
   });
 
   it('should take authorization requests by GET and by POST (OIDC Core 3.1.2.1), both on to the sign-in', async () => {
-    const parameters = new URLSearchParams({ response_type: 'code', client_id: app.clientId, redirect_uri: REDIRECT, scope: 'openid', state: 's', code_challenge: 'E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM', code_challenge_method: 'S256' });
+    const parameters = new URLSearchParams({
+      response_type: 'code',
+      client_id: app.clientId,
+      redirect_uri: REDIRECT,
+      scope: 'openid',
+      state: 's',
+      code_challenge: 'E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM',
+      code_challenge_method: 'S256',
+    });
     const byGet = await t.http().get(`${path('authorization_endpoint')}?${parameters}`);
     const byPost = await t.http().post(path('authorization_endpoint')).set('content-type', form).send(parameters.toString());
     for (const res of [byGet, byPost]) {
-      expect({ status: res.status, location: res.headers.location }).toEqual({ status: 303, location: expect.stringContaining('/oauth/interaction/') });
+      expect({ status: res.status, location: res.headers.location }).toEqual({
+        status: 303,
+        location: expect.stringContaining('/oauth/interaction/'),
+      });
     }
   });
 
@@ -78,23 +119,42 @@ describe('the methods each endpoint of our discovery document answers', () => {
   });
 
   it('should take pushed authorization requests by POST (RFC 9126), their request_uri at the authorization endpoint', async () => {
-    const parameters = { redirect_uri: REDIRECT, scope: 'openid', state: 's', code_challenge: 'E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM', code_challenge_method: 'S256' };
+    const parameters = {
+      redirect_uri: REDIRECT,
+      scope: 'openid',
+      state: 's',
+      code_challenge: 'E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM',
+      code_challenge_method: 'S256',
+    };
     const url = await client.buildAuthorizationUrlWithPAR(config, parameters);
     expect(url.searchParams.get('request_uri')).toMatch(/^urn:ietf:params:oauth:request_uri:/);
     const res = await t.http().get(`${url.pathname}${url.search}`);
-    expect({ status: res.status, location: res.headers.location }).toEqual({ status: 303, location: expect.stringContaining('/oauth/interaction/') });
+    expect({ status: res.status, location: res.headers.location }).toEqual({
+      status: 303,
+      location: expect.stringContaining('/oauth/interaction/'),
+    });
   });
 
   it('should refuse an authorization POST whose body is not a form, with an OAuth error', async () => {
-    const res = await t.http().post(path('authorization_endpoint')).set('content-type', 'application/json').send('{"client_id":"x"}').expect(415);
+    const res = await t
+      .http()
+      .post(path('authorization_endpoint'))
+      .set('content-type', 'application/json')
+      .send('{"client_id":"x"}')
+      .expect(415);
     expect(res.body.error).toBe('unsupported_media_type');
   });
 
   it('should answer introspection and revocation by POST (RFC 7662, RFC 7009)', async () => {
     expect((await client.tokenIntrospection(config, tokens.refresh_token!)).active).toBe(true);
     await client.tokenRevocation(config, tokens.refresh_token!);
-    const res = await t.http().post(path('introspection_endpoint')).set('authorization', basic()).set('content-type', form)
-      .send(`token=${encodeURIComponent(tokens.refresh_token!)}`).expect(200);
+    const res = await t
+      .http()
+      .post(path('introspection_endpoint'))
+      .set('authorization', basic())
+      .set('content-type', form)
+      .send(`token=${encodeURIComponent(tokens.refresh_token!)}`)
+      .expect(200);
     expect(res.body).toEqual({ active: false });
   });
 

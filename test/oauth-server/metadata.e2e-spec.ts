@@ -50,7 +50,10 @@ describe('authorization server metadata (OAUTH_SERVER_ENABLED defaults to on)', 
   });
 
   it('should refuse an authorization request of an unknown client with an error page, never a redirect', async () => {
-    const res = await t.http().get('/oauth/authorize').query({ client_id: 'nobody', response_type: 'code', redirect_uri: 'https://evil.test/cb', scope: 'openid' });
+    const res = await t
+      .http()
+      .get('/oauth/authorize')
+      .query({ client_id: 'nobody', response_type: 'code', redirect_uri: 'https://evil.test/cb', scope: 'openid' });
     expect(res.status).toBe(400);
     expect(res.headers.location).toBeUndefined();
     expect(res.headers['content-type']).toMatch(/text\/html/);

@@ -16,9 +16,16 @@ describe('rate limits at the authorization server', () => {
       const a = await t.register({ type: 'confidential', redirectUris: [REDIRECT], scopes: ['openid', 'offline_access'] });
       const b = await t.register({ type: 'confidential', redirectUris: [REDIRECT], scopes: ['openid', 'offline_access'] });
       const [configA, configB] = [await t.discover(a.clientId, a.clientSecret), await t.discover(b.clientId, b.clientSecret)];
-      for (let i = 0; i < 3; i++) await expect(client.refreshTokenGrant(configA, 'no-such-token')).rejects.toMatchObject({ error: 'invalid_grant' });
+      for (let i = 0; i < 3; i++)
+        await expect(client.refreshTokenGrant(configA, 'no-such-token')).rejects.toMatchObject({ error: 'invalid_grant' });
       await expect(client.refreshTokenGrant(configA, 'no-such-token')).rejects.toMatchObject({ status: 429, error: 'rate_limited' });
-      const raw = await t.http().post('/oauth/token').auth(a.clientId, a.clientSecret!).set('content-type', form).send('grant_type=refresh_token&refresh_token=x').expect(429);
+      const raw = await t
+        .http()
+        .post('/oauth/token')
+        .auth(a.clientId, a.clientSecret!)
+        .set('content-type', form)
+        .send('grant_type=refresh_token&refresh_token=x')
+        .expect(429);
       expect(Number(raw.headers['retry-after'])).toBeGreaterThan(0);
       expect(raw.headers['cache-control']).toBe('no-store');
       expect(raw.body).toEqual({ error: 'rate_limited', error_description: expect.stringMatching(/^Too many requests; retry in \d+ s$/) });

@@ -19,7 +19,10 @@ describe('third-party refresh-token reuse grace window', () => {
   const api = (token: string) => t.http().get('/users/me').set('authorization', `Bearer ${token}`);
   async function rotated() {
     const done = await authorize(config, { redirectUri: REDIRECT, scope: 'openid profile:read offline_access' });
-    const tokens = await client.authorizationCodeGrant(config, done.callback, { pkceCodeVerifier: done.verifier, expectedState: done.state });
+    const tokens = await client.authorizationCodeGrant(config, done.callback, {
+      pkceCodeVerifier: done.verifier,
+      expectedState: done.state,
+    });
     const refreshed = await client.refreshTokenGrant(config, tokens.refresh_token!);
     return { spent: tokens.refresh_token!, refreshed };
   }
@@ -46,7 +49,9 @@ describe('third-party refresh-token reuse grace window', () => {
 
   it('should revoke the grant when the spent token comes back after the window', async () => {
     const { spent, refreshed } = await rotated();
-    await t.dataSource.getRepository(OAuthRecord).update({ model: 'RefreshToken', consumedAt: Not(IsNull()) }, { consumedAt: new Date(Date.now() - 31_000) });
+    await t.dataSource
+      .getRepository(OAuthRecord)
+      .update({ model: 'RefreshToken', consumedAt: Not(IsNull()) }, { consumedAt: new Date(Date.now() - 31_000) });
     await expect(client.refreshTokenGrant(config, spent)).rejects.toMatchObject({ error: 'invalid_grant' });
     await api(refreshed.access_token).expect(401);
     await expect(client.refreshTokenGrant(config, refreshed.refresh_token!)).rejects.toMatchObject({ error: 'invalid_grant' });

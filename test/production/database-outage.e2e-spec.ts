@@ -52,13 +52,21 @@ describe('PostgreSQL outages', () => {
   });
 
   const expectUnavailable = (res: { status: number; body: { code?: string }; headers: Record<string, string> }) => {
-    expect({ status: res.status, code: res.body.code, cacheable: res.headers['cache-control'] }).toMatchObject({ status: 503, code: 'service_unavailable' });
+    expect({ status: res.status, code: res.body.code, cacheable: res.headers['cache-control'] }).toMatchObject({
+      status: 503,
+      code: 'service_unavailable',
+    });
     expect(Number(res.headers['retry-after'])).toBeGreaterThan(0);
   };
 
   it('should answer a login, a refresh and /users/me with 503 and Retry-After while PostgreSQL is cut, and change nothing', async () => {
     const before = await countRows(t.dataSource);
-    const idToken = await google.signIdToken({ sub: 'g-during-outage', aud: GOOGLE_WEB_CLIENT, email: 'during@gmail.com', email_verified: true });
+    const idToken = await google.signIdToken({
+      sub: 'g-during-outage',
+      aud: GOOGLE_WEB_CLIENT,
+      email: 'during@gmail.com',
+      email_verified: true,
+    });
     pgProxy.cut();
     try {
       expectUnavailable(await t.http().post('/auth/google/token').send({ id_token: idToken }));
@@ -76,7 +84,12 @@ describe('PostgreSQL outages', () => {
 
   it('should leave no user behind when PostgreSQL goes away in the middle of a login transaction', async () => {
     const before = await countRows(t.dataSource);
-    const idToken = await google.signIdToken({ sub: 'g-mid-transaction', aud: GOOGLE_WEB_CLIENT, email: 'mid@gmail.com', email_verified: true });
+    const idToken = await google.signIdToken({
+      sub: 'g-mid-transaction',
+      aud: GOOGLE_WEB_CLIENT,
+      email: 'mid@gmail.com',
+      email_verified: true,
+    });
     // Cut the connection when the login sends its second write: the user row has been sent, nothing committed.
     const writes: string[] = [];
     const original = t.dataSource.logger;
@@ -101,21 +114,29 @@ describe('PostgreSQL outages', () => {
     await eventually('the database is back', async () => (await t.http().get('/health/ready')).status === 200);
     expect(await countRows(t.dataSource)).toEqual(before);
     // And the same login succeeds afterwards, as a new user.
-    const again = await google.signIdToken({ sub: 'g-mid-transaction', aud: GOOGLE_WEB_CLIENT, email: 'mid@gmail.com', email_verified: true });
+    const again = await google.signIdToken({
+      sub: 'g-mid-transaction',
+      aud: GOOGLE_WEB_CLIENT,
+      email: 'mid@gmail.com',
+      email_verified: true,
+    });
     expect((await t.http().post('/auth/google/token').send({ id_token: again }).expect(200)).body.is_new_user).toBe(true);
   });
 
   it('should bring a redirect-flow sign-in that meets a PostgreSQL outage back as service_unavailable, not internal_error', async () => {
     const before = await countRows(t.dataSource);
     google.codes.nextAccount = { sub: 'g-redirect-outage', email: 'redirect@gmail.com', emailVerified: true };
-    const start = await t.http().get(`/auth/google/authorize?return_to=${encodeURIComponent(RETURN_TO)}`).expect(302);
-    const cookie = String(start.headers['set-cookie']).split(';')[0]!;
-    const atGoogle = await fetch(start.headers.location!, { redirect: 'manual' });
+    const start = await t
+      .http()
+      .get(`/auth/google/authorize?return_to=${encodeURIComponent(RETURN_TO)}`)
+      .expect(302);
+    const cookie = String(start.headers['set-cookie']).split(';')[0];
+    const atGoogle = await fetch(start.headers.location, { redirect: 'manual' });
     const callback = new URL(atGoogle.headers.get('location')!);
     pgProxy.cut();
     try {
       const back = await t.http().get(`${callback.pathname}${callback.search}`).set('cookie', cookie).expect(302);
-      const fragment = new URLSearchParams(new URL(back.headers.location!).hash.slice(1));
+      const fragment = new URLSearchParams(new URL(back.headers.location).hash.slice(1));
       expect(fragment.get('error')).toBe('service_unavailable');
     } finally {
       pgProxy.restore();

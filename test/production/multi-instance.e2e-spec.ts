@@ -1,19 +1,23 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { DataSource } from 'typeorm';
+import { BrowserSession } from '../../src/cli/browser-session.js';
 import { loadConfig } from '../../src/config/app-config.js';
 import { buildDataSourceOptions } from '../../src/database/data-source.js';
 import { ENTITIES } from '../../src/entities.js';
 import { FakeGoogle } from '../fakes/google.fake.js';
 import { TEST_ENCRYPTION_KEY, TEST_SIGNING_KEY_PEM } from '../fixtures/keys.js';
 import { AppProcess, buildOnce, freePort } from '../support/app-process.js';
-import { BrowserSession } from '../../src/cli/browser-session.js';
 import { TEST_DATABASE_URL, TEST_REDIS_URL } from '../support/test-app.js';
 
 const CLIENT = 'multi-instance-client';
 const RETURN_TO = 'https://app.example.com/signed-in';
 
-interface Session { access_token: string; refresh_token: string; user: { id: string } }
+interface Session {
+  access_token: string;
+  refresh_token: string;
+  user: { id: string };
+}
 const json = <T = Session>(res: Response) => res.json() as Promise<T>;
 
 /**
@@ -30,7 +34,9 @@ describe('two instances behind a load balancer', () => {
   beforeAll(async () => {
     buildOnce();
     await google.start();
-    dataSource = new DataSource(buildDataSourceOptions(loadConfig({ NODE_ENV: 'test', DATABASE_URL: TEST_DATABASE_URL }).database, ENTITIES));
+    dataSource = new DataSource(
+      buildDataSourceOptions(loadConfig({ NODE_ENV: 'test', DATABASE_URL: TEST_DATABASE_URL }).database, ENTITIES),
+    );
     await dataSource.initialize();
     await dataSource.dropDatabase();
     await dataSource.runMigrations();
@@ -73,7 +79,9 @@ describe('two instances behind a load balancer', () => {
     fetch(`${on.url}${path}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
   const me = (on: AppProcess, accessToken: string) => fetch(`${on.url}/users/me`, { headers: { authorization: `Bearer ${accessToken}` } });
   const login = async (on: AppProcess, sub: string, nonce?: string) =>
-    post(on, '/auth/google/token', { id_token: await google.signIdToken({ sub, aud: CLIENT, email: `${sub}@gmail.com`, email_verified: true, nonce }) });
+    post(on, '/auth/google/token', {
+      id_token: await google.signIdToken({ sub, aud: CLIENT, email: `${sub}@gmail.com`, email_verified: true, nonce }),
+    });
 
   it('should accept on one instance the tokens the other issued', async () => {
     const session = await json(await login(a, 'cross-1'));
@@ -130,7 +138,9 @@ describe('two instances behind a load balancer', () => {
     const bodies = await Promise.all(results.map((r) => json(r)));
     expect(results.map((r) => r.status)).toEqual(Array(50).fill(200));
     expect(new Set(bodies.map((body) => body.user.id)).size).toBe(1);
-    const [{ users }] = await dataSource.query(`SELECT COUNT(*)::int AS users FROM users u JOIN social_accounts s ON s."userId" = u.id WHERE s.uid = 'stampede-1'`);
+    const [{ users }] = await dataSource.query(
+      `SELECT COUNT(*)::int AS users FROM users u JOIN social_accounts s ON s."userId" = u.id WHERE s.uid = 'stampede-1'`,
+    );
     expect(users).toBe(1);
   });
 });

@@ -2,9 +2,9 @@ import { randomUUID } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import * as client from 'openid-client';
-import { freePort } from '../support/app-process.js';
 import { authorize } from '../oauth-server/authorize-flow.js';
 import { startOAuthApp, type OAuthTestApp } from '../oauth-server/oauth-app.js';
+import { freePort } from '../support/app-process.js';
 
 const REDIRECT = 'https://app.example.test/callback';
 
@@ -27,8 +27,9 @@ describe('the authorization server on two instances', () => {
     onA = await a.discover(app.clientId, app.clientSecret);
     const bUrl = `http://127.0.0.1:${portOf(b)}`;
     const metadata = { ...onA.serverMetadata() };
-    for (const key of ['token_endpoint', 'revocation_endpoint', 'introspection_endpoint'] as const) metadata[key] = metadata[key]!.replace(a.url, bUrl);
-    onB = new client.Configuration(metadata, app.clientId, undefined, client.ClientSecretBasic(app.clientSecret!));
+    for (const key of ['token_endpoint', 'revocation_endpoint', 'introspection_endpoint'] as const)
+      metadata[key] = metadata[key]!.replace(a.url, bUrl);
+    onB = new client.Configuration(metadata, app.clientId, undefined, client.ClientSecretBasic(app.clientSecret));
     client.allowInsecureRequests(onB);
   });
   afterAll(async () => {
@@ -60,13 +61,16 @@ describe('the authorization server on two instances', () => {
     for (let i = 0; i < 3; i++) {
       const done = await authorize(onA, { redirectUri: REDIRECT, scope: 'openid profile:read' });
       const checks = { pkceCodeVerifier: done.verifier, expectedState: done.state };
-      const outcomes = await Promise.allSettled([client.authorizationCodeGrant(onA, done.callback, checks), client.authorizationCodeGrant(onB, done.callback, checks)]);
+      const outcomes = await Promise.allSettled([
+        client.authorizationCodeGrant(onA, done.callback, checks),
+        client.authorizationCodeGrant(onB, done.callback, checks),
+      ]);
       expect(outcomes.map((o) => o.status).sort()).toEqual(['fulfilled', 'rejected']);
       expect((outcomes.find((o) => o.status === 'rejected') as PromiseRejectedResult).reason).toMatchObject({ error: 'invalid_grant' });
     }
   });
 
-  it('should stop a revoked grant\'s access token on the other instance at once, despite its cache (Redis pub/sub)', async () => {
+  it("should stop a revoked grant's access token on the other instance at once, despite its cache (Redis pub/sub)", async () => {
     const done = await authorize(onA, { redirectUri: REDIRECT, scope: 'openid profile:read' });
     const tokens = await client.authorizationCodeGrant(onA, done.callback, { pkceCodeVerifier: done.verifier, expectedState: done.state });
     await b.http().get('/users/me').set('authorization', `Bearer ${tokens.access_token}`).expect(200);

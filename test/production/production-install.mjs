@@ -27,7 +27,12 @@ const PATH = `${dirname(process.execPath)}:${process.env.PATH}`;
 const run = (cwd, [file, ...args], env = {}) => {
   const base = file === 'npm' ? process.env : { HOME: process.env.HOME };
   try {
-    return execFileSync(file === 'node' ? process.execPath : file, args, { cwd, env: { ...base, PATH, ...env }, encoding: 'utf8', stdio: 'pipe' });
+    return execFileSync(file === 'node' ? process.execPath : file, args, {
+      cwd,
+      env: { ...base, PATH, ...env },
+      encoding: 'utf8',
+      stdio: 'pipe',
+    });
   } catch (error) {
     throw new Error(`${[file, ...args].join(' ')} failed (${error.status}):\n${error.stdout}${error.stderr}`, { cause: error });
   }
@@ -36,12 +41,13 @@ const check = (ok, what, output) => {
   if (!ok) throw new Error(`${what}, got:\n${output}`);
   process.stdout.write(`ok  ${what}\n`);
 };
-const freePort = () => new Promise((resolve) => {
-  const server = createServer().listen(0, '127.0.0.1', () => {
-    const { port } = server.address();
-    server.close(() => resolve(port));
+const freePort = () =>
+  new Promise((resolve) => {
+    const server = createServer().listen(0, '127.0.0.1', () => {
+      const { port } = server.address();
+      server.close(() => resolve(port));
+    });
   });
-});
 
 const dir = mkdtempSync(join(tmpdir(), 'nsa-production-'));
 try {
@@ -56,17 +62,38 @@ try {
   check(privateKeys !== undefined, `${commands.keysGenerate.join(' ')} printed JWT_PRIVATE_KEYS`, generated);
   const port = await freePort();
   const env = {
-    NODE_ENV: 'production', HOST: '127.0.0.1', PORT: String(port), PUBLIC_URL: 'https://auth.example.test',
-    DATABASE_URL: databaseUrl, REDIS_URL: redisUrl, JWT_PRIVATE_KEYS: privateKeys,
-    ENCRYPTION_KEYS: `k1:${randomBytes(32).toString('base64')}`, METRICS_TOKEN: randomBytes(24).toString('base64url'),
+    NODE_ENV: 'production',
+    HOST: '127.0.0.1',
+    PORT: String(port),
+    PUBLIC_URL: 'https://auth.example.test',
+    DATABASE_URL: databaseUrl,
+    REDIS_URL: redisUrl,
+    JWT_PRIVATE_KEYS: privateKeys,
+    ENCRYPTION_KEYS: `k1:${randomBytes(32).toString('base64')}`,
+    METRICS_TOKEN: randomBytes(24).toString('base64url'),
   };
   const kid = generated.split(' ')[0];
   const listed = run(dir, commands.keysList, env);
   check(listed.startsWith(`${kid}  ES256  signs and verifies`), `${commands.keysList.join(' ')} named the key`, listed);
   const summary = run(dir, commands.configCheck, env);
-  check(summary.startsWith('Configuration valid (NODE_ENV=production)') && summary.includes('database PostgreSQL'), `${commands.configCheck.join(' ')} accepted the production environment`, summary);
-  const refused = (() => { try { run(dir, commands.configCheck, { ...env, PUBLIC_URL: 'http://auth.example.test' }); return ''; } catch (error) { return error.message; } })();
-  check(refused.includes('PUBLIC_URL must be https in production'), `${commands.configCheck.join(' ')} refused an http PUBLIC_URL`, refused);
+  check(
+    summary.startsWith('Configuration valid (NODE_ENV=production)') && summary.includes('database PostgreSQL'),
+    `${commands.configCheck.join(' ')} accepted the production environment`,
+    summary,
+  );
+  const refused = (() => {
+    try {
+      run(dir, commands.configCheck, { ...env, PUBLIC_URL: 'http://auth.example.test' });
+      return '';
+    } catch (error) {
+      return error.message;
+    }
+  })();
+  check(
+    refused.includes('PUBLIC_URL must be https in production'),
+    `${commands.configCheck.join(' ')} refused an http PUBLIC_URL`,
+    refused,
+  );
 
   run(dir, commands.migrate, { DATABASE_URL: databaseUrl });
   const shown = run(dir, commands.migrationsShow, { DATABASE_URL: databaseUrl });
@@ -77,7 +104,11 @@ try {
   check(resealed.startsWith('resealed '), `${commands.reseal.join(' ')} ran`, resealed);
 
   const [file, ...args] = commands.start;
-  const server = spawn(file === 'node' ? process.execPath : file, args, { cwd: dir, env: { PATH, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  const server = spawn(file === 'node' ? process.execPath : file, args, {
+    cwd: dir,
+    env: { PATH, ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   let log = '';
   for (const stream of [server.stdout, server.stderr]) stream.on('data', (chunk) => (log += chunk));
   const exited = new Promise((resolve) => server.once('exit', (code, signal) => resolve({ code, signal })));

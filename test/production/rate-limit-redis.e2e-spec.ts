@@ -46,4 +46,3 @@ describe('rate limits in Redis', () => {
     expect(Math.min(...(await Promise.all(keys.map((k) => redis.pttl(k)))))).toBeGreaterThan(0);
   });
 });
-

@@ -17,16 +17,35 @@ describe('the apple preset', () => {
   let t: TestApp;
   let google: FakeGoogle;
 
-  const account = (sub: string, extra: Record<string, unknown> = {}): OidcAccount => ({ sub, email: `${sub}@example.com`, given_name: 'Ada', family_name: 'Lovelace', ...extra });
+  const account = (sub: string, extra: Record<string, unknown> = {}): OidcAccount => ({
+    sub,
+    email: `${sub}@example.com`,
+    given_name: 'Ada',
+    family_name: 'Lovelace',
+    ...extra,
+  });
   const withCode = (sub: string, extra: Record<string, unknown> = {}, provider = 'apple') =>
     loginWithCode(t, provider, apple.codes, { clientId: SERVICES_ID, account: account(sub, extra) });
 
   beforeAll(async () => {
     await apple.start();
-    const entry = (id: string) => ({ id, preset: 'apple', clientIds: [SERVICES_ID, BUNDLE_ID], issuer: apple.baseUrl, teamId: APPLE_TEAM_ID, keyId: APPLE_KEY_ID, redirectUris: [REDIRECT_URI], trustEmailForLinking: true });
+    const entry = (id: string) => ({
+      id,
+      preset: 'apple',
+      clientIds: [SERVICES_ID, BUNDLE_ID],
+      issuer: apple.baseUrl,
+      teamId: APPLE_TEAM_ID,
+      keyId: APPLE_KEY_ID,
+      redirectUris: [REDIRECT_URI],
+      trustEmailForLinking: true,
+    });
     const otherTeamKey = generateKeyPairSync('ec', { namedCurve: 'P-256' }).privateKey.export({ type: 'pkcs8', format: 'pem' }).toString();
     ({ t, google } = await createAppWithGoogle({
-      PROVIDERS_FILE: file.write([entry('apple'), entry('apple-other-team'), { id: 'apple-ios', preset: 'apple', clientIds: [BUNDLE_ID], issuer: apple.baseUrl }]),
+      PROVIDERS_FILE: file.write([
+        entry('apple'),
+        entry('apple-other-team'),
+        { id: 'apple-ios', preset: 'apple', clientIds: [BUNDLE_ID], issuer: apple.baseUrl },
+      ]),
       // As operators paste a .p8 file into one line.
       PROVIDER_APPLE_PRIVATE_KEY: apple.teamKeyPem.replace(/\n/g, '\\n'),
       PROVIDER_APPLE_OTHER_TEAM_PRIVATE_KEY: otherTeamKey,
@@ -51,15 +70,24 @@ describe('the apple preset', () => {
     expect(res.body).toMatchObject({ is_new_user: true, user: { email: '001234.abcd@example.com' } });
     const [secret] = apple.clientSecrets;
     expect(secret).toMatchObject({ iss: APPLE_TEAM_ID, sub: SERVICES_ID, aud: 'https://appleid.apple.com' });
-    expect(secret!.exp! - secret!.iat!).toBeLessThanOrEqual(3600);
+    expect(secret.exp! - secret.iat!).toBeLessThanOrEqual(3600);
   });
 
   it('should accept the ID token of the iOS app, whose audience is the bundle id, even without a signing key', async () => {
-    const idToken = (sub: string) => apple.signIdToken({ sub, iss: apple.baseUrl, aud: BUNDLE_ID, email: `${sub}@example.com`, email_verified: 'true' });
+    const idToken = (sub: string) =>
+      apple.signIdToken({ sub, iss: apple.baseUrl, aud: BUNDLE_ID, email: `${sub}@example.com`, email_verified: 'true' });
 
-    const res = await t.http().post('/auth/apple/token').send({ id_token: await idToken('001234.abcd') }).expect(200);
+    const res = await t
+      .http()
+      .post('/auth/apple/token')
+      .send({ id_token: await idToken('001234.abcd') })
+      .expect(200);
     expect(res.body.user).toMatchObject({ email: '001234.abcd@example.com', email_verified: true });
-    await t.http().post('/auth/apple-ios/token').send({ id_token: await idToken('005678.efgh') }).expect(200);
+    await t
+      .http()
+      .post('/auth/apple-ios/token')
+      .send({ id_token: await idToken('005678.efgh') })
+      .expect(200);
   });
 
   describe('the redirect flow', () => {
@@ -80,7 +108,10 @@ describe('the apple preset', () => {
 
       expect(first.location.searchParams.get('response_mode')).toBe('form_post');
       expect(first.fields.user).toBeDefined();
-      expect(first.login.body).toMatchObject({ is_new_user: true, user: { name: 'Ada Lovelace', first_name: 'Ada', last_name: 'Lovelace' } });
+      expect(first.login.body).toMatchObject({
+        is_new_user: true,
+        user: { name: 'Ada Lovelace', first_name: 'Ada', last_name: 'Lovelace' },
+      });
       const again = await signIn(account('001234.abcd'));
       expect(again.fields.user).toBeUndefined();
       expect(again.login.body).toMatchObject({ is_new_user: false, user: { name: 'Ada Lovelace' } });
@@ -115,7 +146,7 @@ describe('the apple preset', () => {
     });
   });
 
-  describe('the token endpoint\'s errors', () => {
+  describe("the token endpoint's errors", () => {
     it('should answer 400 invalid_authorization_code for a used code (invalid_grant)', async () => {
       const { res, replay } = await withCode('001234.abcd');
       expect(res.status).toBe(200);

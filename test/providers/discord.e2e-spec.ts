@@ -9,12 +9,21 @@ describe('the discord preset', () => {
   const OTHER_APP = { id: '1200000000000000002', secret: 'other-secret' };
   const discord = new FakeDiscord([APP, OTHER_APP]);
 
-  const user: DiscordUser = { id: '80351110224678912', username: 'nelly', global_name: 'Nelly', avatar: '8342729096ea3675442027381ff50dfe', email: 'nelly@example.com', verified: true };
+  const user: DiscordUser = {
+    id: '80351110224678912',
+    username: 'nelly',
+    global_name: 'Nelly',
+    avatar: '8342729096ea3675442027381ff50dfe',
+    email: 'nelly@example.com',
+    verified: true,
+  };
 
   const app = appWithProviders(discord, (file) => ({
-      PROVIDERS_FILE: file.write([{ id: 'discord', preset: 'discord', clientIds: [APP.id], apiUrl: discord.apiUrl, redirectUris: [REDIRECT_URI] }]),
-      PROVIDER_DISCORD_CLIENT_SECRET: APP.secret,
-    }));
+    PROVIDERS_FILE: file.write([
+      { id: 'discord', preset: 'discord', clientIds: [APP.id], apiUrl: discord.apiUrl, redirectUris: [REDIRECT_URI] },
+    ]),
+    PROVIDER_DISCORD_CLIENT_SECRET: APP.secret,
+  }));
 
   const tokenLogin = (accessToken: string) => app.t.http().post('/auth/discord/token').send({ access_token: accessToken });
 
@@ -24,7 +33,12 @@ describe('the discord preset', () => {
     expect(res.status).toBe(200);
     expect(res.body).toMatchObject({
       is_new_user: true,
-      user: { username: 'nelly', name: 'Nelly', email: 'nelly@example.com', picture: `https://cdn.discordapp.com/avatars/${user.id}/${user.avatar}.png` },
+      user: {
+        username: 'nelly',
+        name: 'Nelly',
+        email: 'nelly@example.com',
+        picture: `https://cdn.discordapp.com/avatars/${user.id}/${user.avatar}.png`,
+      },
     });
   });
 

@@ -11,23 +11,45 @@ describe('a generic oauth2 provider declared in a YAML file', () => {
   const APP = { id: 'acme-client', secret: 'acme-secret' };
   const acme = new FakeDiscord([APP]);
 
-  const member = (id: string, extra: Partial<DiscordUser> = {}): DiscordUser => ({ id, username: `member${id}`, email: 'ada@acme.example', verified: true, ...extra });
+  const member = (id: string, extra: Partial<DiscordUser> = {}): DiscordUser => ({
+    id,
+    username: `member${id}`,
+    email: 'ada@acme.example',
+    verified: true,
+    ...extra,
+  });
   const login = (account: DiscordUser) => loginWithCode(app.t, 'acme', acme.codes, { clientId: APP.id, account }).then(({ res }) => res);
 
   const app = appWithProviders(acme, (file) => ({
-      PROVIDERS_FILE: file.write([{
-        id: 'acme', type: 'oauth2', displayName: 'Acme', clientIds: [APP.id], redirectUris: [REDIRECT_URI],
-        authorizationUrl: `${acme.baseUrl}/oauth2/authorize`, tokenUrl: `${acme.apiUrl}/oauth2/token`, userinfoUrl: `${acme.apiUrl}/users/@me`,
-        scopes: ['identify', 'email'], profile: { uid: 'id', email: 'email', emailVerified: 'verified', username: 'username' }, trustEmailForLinking: true,
-      }], 'providers.yaml'),
-      PROVIDER_ACME_CLIENT_SECRET: APP.secret,
-    }));
+    PROVIDERS_FILE: file.write(
+      [
+        {
+          id: 'acme',
+          type: 'oauth2',
+          displayName: 'Acme',
+          clientIds: [APP.id],
+          redirectUris: [REDIRECT_URI],
+          authorizationUrl: `${acme.baseUrl}/oauth2/authorize`,
+          tokenUrl: `${acme.apiUrl}/oauth2/token`,
+          userinfoUrl: `${acme.apiUrl}/users/@me`,
+          scopes: ['identify', 'email'],
+          profile: { uid: 'id', email: 'email', emailVerified: 'verified', username: 'username' },
+          trustEmailForLinking: true,
+        },
+      ],
+      'providers.yaml',
+    ),
+    PROVIDER_ACME_CLIENT_SECRET: APP.secret,
+  }));
 
   it('should sign in through POST /auth/{id}/code with the declared profile mapping', async () => {
     const res = await login(member('80351110224678912'));
 
     expect(res.status).toBe(200);
-    expect(res.body).toMatchObject({ is_new_user: true, user: { username: 'member80351110224678912', email: 'ada@acme.example', email_verified: true } });
+    expect(res.body).toMatchObject({
+      is_new_user: true,
+      user: { username: 'member80351110224678912', email: 'ada@acme.example', email_verified: true },
+    });
   });
 
   it('should link by email only when the declared verified flag says so', async () => {
@@ -48,7 +70,7 @@ describe('a generic oauth2 provider declared in a YAML file', () => {
   it.each([
     [401, 401, 'invalid_provider_token'],
     [503, 502, 'provider_unavailable'],
-  ])('should answer userinfo\'s %i as %i %s, creating nothing', async (fault, status, code) => {
+  ])("should answer userinfo's %i as %i %s, creating nothing", async (fault, status, code) => {
     acme.setFault({ kind: 'status', status: fault, path: '/api/users/@me' });
 
     const res = await login(member('1'));

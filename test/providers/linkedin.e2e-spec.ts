@@ -8,13 +8,23 @@ describe('the linkedin preset', () => {
   const RETURN_TO = 'http://127.0.0.1:5173/signed-in';
   const linkedin = new FakeLinkedIn([APP]);
 
-  const member = { sub: 'yrZCpj2Z12', name: 'Ada Lovelace', given_name: 'Ada', family_name: 'Lovelace', email: 'ada@example.com', email_verified: true, locale: { country: 'GB', language: 'en' } };
+  const member = {
+    sub: 'yrZCpj2Z12',
+    name: 'Ada Lovelace',
+    given_name: 'Ada',
+    family_name: 'Lovelace',
+    email: 'ada@example.com',
+    email_verified: true,
+    locale: { country: 'GB', language: 'en' },
+  };
 
   const app = appWithProviders(linkedin, (file) => ({
-      PROVIDERS_FILE: file.write([{ id: 'linkedin', preset: 'linkedin', clientIds: [APP.id], issuer: `${linkedin.baseUrl}/oauth`, redirectUris: [REDIRECT_URI] }]),
-      PROVIDER_LINKEDIN_CLIENT_SECRET: APP.secret,
-      AUTH_RETURN_TO_URLS: RETURN_TO,
-    }));
+    PROVIDERS_FILE: file.write([
+      { id: 'linkedin', preset: 'linkedin', clientIds: [APP.id], issuer: `${linkedin.baseUrl}/oauth`, redirectUris: [REDIRECT_URI] },
+    ]),
+    PROVIDER_LINKEDIN_CLIENT_SECRET: APP.secret,
+    AUTH_RETURN_TO_URLS: RETURN_TO,
+  }));
 
   it('should sign in through POST /auth/{id}/code, sending our credentials in the form as LinkedIn requires', async () => {
     const { res } = await loginWithCode(app.t, 'linkedin', linkedin.codes, { clientId: APP.id, account: member });
@@ -24,7 +34,7 @@ describe('the linkedin preset', () => {
     expect(new URLSearchParams(linkedin.requests.find((r) => r.method === 'POST')!.body).get('client_secret')).toBe(APP.secret);
   });
 
-  it('should sign in through the redirect flow without a nonce, which LinkedIn\'s ID tokens do not carry', async () => {
+  it("should sign in through the redirect flow without a nonce, which LinkedIn's ID tokens do not carry", async () => {
     linkedin.codes.nextAccount = member;
 
     const { authorizeUrl, login } = await signInInBrowser(app.t, 'linkedin', RETURN_TO);

@@ -13,11 +13,23 @@ describe('the microsoft preset', () => {
 
   /** A user of `tid`; `sub` is pairwise per application, as Entra makes it. */
   const user = (oid: string, tid: string, extra: Record<string, unknown> = {}, app = WEB.id): OidcAccount => ({
-    sub: `pairwise-${oid}-${app}`, oid, tid, name: 'Ada Lovelace', preferred_username: `ada-${oid}`, ...extra,
+    sub: `pairwise-${oid}-${app}`,
+    oid,
+    tid,
+    name: 'Ada Lovelace',
+    preferred_username: `ada-${oid}`,
+    ...extra,
   });
 
   const app = appWithProviders(ms, (file) => {
-    const entry = (id: string, extra: object = {}) => ({ id, preset: 'microsoft', clientIds: [WEB.id, MOBILE.id], instance: ms.baseUrl, redirectUris: [REDIRECT_URI], ...extra });
+    const entry = (id: string, extra: object = {}) => ({
+      id,
+      preset: 'microsoft',
+      clientIds: [WEB.id, MOBILE.id],
+      instance: ms.baseUrl,
+      redirectUris: [REDIRECT_URI],
+      ...extra,
+    });
     return {
       PROVIDERS_FILE: file.write([
         entry('microsoft', { trustEmailForLinking: true }),
@@ -32,16 +44,29 @@ describe('the microsoft preset', () => {
     };
   });
 
-  const idTokenLogin = (provider: string, claims: Record<string, unknown>) => app.t.http().post(`/auth/${provider}/token`).send({ id_token: claims.id_token });
-  const signed = async (account: OidcAccount, overrides: Record<string, unknown> = {}, aud = MOBILE.id) =>
-    ({ id_token: await ms.signIdToken({ ...account, iss: ms.issuerFor(account), aud, ...overrides }) });
+  const idTokenLogin = (provider: string, claims: Record<string, unknown>) =>
+    app.t.http().post(`/auth/${provider}/token`).send({ id_token: claims.id_token });
+  const signed = async (account: OidcAccount, overrides: Record<string, unknown> = {}, aud = MOBILE.id) => ({
+    id_token: await ms.signIdToken({ ...account, iss: ms.issuerFor(account), aud, ...overrides }),
+  });
 
   it('should sign in through POST /auth/{id}/code with tenant common, whose discovery names the issuer template', async () => {
-    const { res } = await loginWithCode(app.t, 'microsoft', ms.codes, { clientId: WEB.id, account: user('oid-1', TENANT_A, { email: 'ada@contoso.example' }) });
+    const { res } = await loginWithCode(app.t, 'microsoft', ms.codes, {
+      clientId: WEB.id,
+      account: user('oid-1', TENANT_A, { email: 'ada@contoso.example' }),
+    });
 
     expect(res.status).toBe(200);
-    expect(res.body).toMatchObject({ is_new_user: true, token_type: 'Bearer', user: { email: 'ada@contoso.example', email_verified: false, name: 'Ada Lovelace' } });
-    const accounts = await app.t.http().get('/users/me/social-accounts').set('authorization', `Bearer ${res.body.access_token}`).expect(200);
+    expect(res.body).toMatchObject({
+      is_new_user: true,
+      token_type: 'Bearer',
+      user: { email: 'ada@contoso.example', email_verified: false, name: 'Ada Lovelace' },
+    });
+    const accounts = await app.t
+      .http()
+      .get('/users/me/social-accounts')
+      .set('authorization', `Bearer ${res.body.access_token}`)
+      .expect(200);
     expect(accounts.body).toEqual([expect.objectContaining({ provider: 'microsoft', uid: 'oid-1' })]);
   });
 
@@ -71,7 +96,9 @@ describe('the microsoft preset', () => {
     it('should admit only the allowed tenants, and personal accounts not with tenant organizations', async () => {
       await idTokenLogin('ms-contoso', await signed(user('oid-3', TENANT_A))).expect(200);
       expect((await idTokenLogin('ms-contoso', await signed(user('oid-4', TENANT_B))).expect(403)).body.code).toBe('login_not_allowed');
-      expect((await idTokenLogin('ms-work', await signed(user('oid-5', CONSUMERS_TENANT))).expect(403)).body.code).toBe('login_not_allowed');
+      expect((await idTokenLogin('ms-work', await signed(user('oid-5', CONSUMERS_TENANT))).expect(403)).body.code).toBe(
+        'login_not_allowed',
+      );
       await idTokenLogin('ms-work', await signed(user('oid-6', TENANT_B))).expect(200);
     });
   });
@@ -80,25 +107,34 @@ describe('the microsoft preset', () => {
     const EMAIL = 'grace@contoso.example';
 
     beforeEach(async () => {
-      await loginWithCode(app.t, 'microsoft', ms.codes, { clientId: WEB.id, account: user('oid-home', TENANT_A, { email: EMAIL, xms_edov: true }) });
+      await loginWithCode(app.t, 'microsoft', ms.codes, {
+        clientId: WEB.id,
+        account: user('oid-home', TENANT_A, { email: EMAIL, xms_edov: true }),
+      });
     });
 
     it('should not link by an email without a verified claim: another tenant may set any address on its users', async () => {
-      const { res } = await loginWithCode(app.t, 'microsoft', ms.codes, { clientId: WEB.id, account: user('oid-guest', TENANT_B, { email: EMAIL }) });
+      const { res } = await loginWithCode(app.t, 'microsoft', ms.codes, {
+        clientId: WEB.id,
+        account: user('oid-guest', TENANT_B, { email: EMAIL }),
+      });
 
       expect(res.status).toBe(409);
       expect(res.body.code).toBe('account_link_required');
     });
 
     it('should link by an email whose domain owner is verified (xms_edov) when the declaration trusts it', async () => {
-      const { res } = await loginWithCode(app.t, 'microsoft', ms.codes, { clientId: WEB.id, account: user('oid-guest', TENANT_B, { email: EMAIL, xms_edov: true }) });
+      const { res } = await loginWithCode(app.t, 'microsoft', ms.codes, {
+        clientId: WEB.id,
+        account: user('oid-guest', TENANT_B, { email: EMAIL, xms_edov: true }),
+      });
 
       expect(res.status).toBe(200);
       expect(res.body).toMatchObject({ is_new_user: false, user: { email: EMAIL, email_verified: true } });
     });
   });
 
-  describe('the token endpoint\'s errors', () => {
+  describe("the token endpoint's errors", () => {
     it('should answer 400 invalid_authorization_code for a code redeemed twice (AADSTS70008 invalid_grant)', async () => {
       const { res, replay } = await loginWithCode(app.t, 'microsoft', ms.codes, { clientId: WEB.id, account: user('oid-1', TENANT_A) });
       expect(res.status).toBe(200);

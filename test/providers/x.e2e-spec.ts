@@ -8,11 +8,23 @@ describe('the x preset', () => {
   const APP = { id: 'M1M5R3BMVy13QmpScXkzTUt5OE46MTpjaQ', secret: 'x-secret' };
   const x = new FakeX([APP]);
 
-  const user: XUser = { id: '2244994945', name: 'X Dev', username: 'XDevelopers', profile_image_url: 'https://pbs.twimg.com/profile_images/1/x_normal.jpg' };
+  const user: XUser = {
+    id: '2244994945',
+    name: 'X Dev',
+    username: 'XDevelopers',
+    profile_image_url: 'https://pbs.twimg.com/profile_images/1/x_normal.jpg',
+  };
   const login = () => loginWithCode(app.t, 'x', x.codes, { clientId: APP.id, account: user });
 
   const app = appWithProviders(x, (file) => {
-    const entry = (id: string) => ({ id, preset: 'x', clientIds: [APP.id], apiUrl: x.baseUrl, authorizationUrl: `${x.baseUrl}/i/oauth2/authorize`, redirectUris: [REDIRECT_URI] });
+    const entry = (id: string) => ({
+      id,
+      preset: 'x',
+      clientIds: [APP.id],
+      apiUrl: x.baseUrl,
+      authorizationUrl: `${x.baseUrl}/i/oauth2/authorize`,
+      redirectUris: [REDIRECT_URI],
+    });
     return {
       PROVIDERS_FILE: file.write([entry('x'), entry('x-bad-secret')]),
       PROVIDER_X_CLIENT_SECRET: APP.secret,
@@ -24,7 +36,10 @@ describe('the x preset', () => {
     const { res } = await login();
 
     expect(res.status).toBe(200);
-    expect(res.body).toMatchObject({ is_new_user: true, user: { username: 'xdevelopers', name: 'X Dev', picture: user.profile_image_url, email_verified: false } });
+    expect(res.body).toMatchObject({
+      is_new_user: true,
+      user: { username: 'xdevelopers', name: 'X Dev', picture: user.profile_image_url, email_verified: false },
+    });
     expect(res.body.user.email ?? null).toBeNull();
   });
 
@@ -46,7 +61,7 @@ describe('the x preset', () => {
     expect(JSON.stringify(res.body)).not.toContain('unauthorized_client');
   });
 
-  it('should keep the user\'s X token fresh with the refresh token offline.access brought', async () => {
+  it("should keep the user's X token fresh with the refresh token offline.access brought", async () => {
     x.accessTokenLifetimeSeconds = 30; // inside the renewal margin: due at once
     const { res } = await login();
     const stored = x.requests.filter((r) => r.path === '/2/users/me').map((r) => r.headers.authorization)[0];
@@ -54,6 +69,9 @@ describe('the x preset', () => {
     const fresh = await app.t.app.get(ProviderTokenService).getProviderAccessToken(res.body.user.id, 'x');
 
     expect(`Bearer ${fresh}`).not.toBe(stored);
-    expect(x.requests.filter((r) => r.path === '/2/oauth2/token').map((r) => new URLSearchParams(r.body).get('grant_type'))).toEqual(['authorization_code', 'refresh_token']);
+    expect(x.requests.filter((r) => r.path === '/2/oauth2/token').map((r) => new URLSearchParams(r.body).get('grant_type'))).toEqual([
+      'authorization_code',
+      'refresh_token',
+    ]);
   });
 });

@@ -27,7 +27,9 @@ describe('access token verification', () => {
   const me = (token: string) => t.http().get('/users/me').set('authorization', `Bearer ${token}`);
   const b64 = (o: object) => Buffer.from(JSON.stringify(o)).toString('base64url');
   const claims = () => ({ sub: session.user.id, sid: 'x', jti: 'j' });
-  const sign = (overrides: { iss?: string; aud?: string; exp?: number; key?: Parameters<SignJWT['sign']>[0]; alg?: string; typ?: string | null } = {}) =>
+  const sign = (
+    overrides: { iss?: string; aud?: string; exp?: number; key?: Parameters<SignJWT['sign']>[0]; alg?: string; typ?: string | null } = {},
+  ) =>
     new SignJWT(claims())
       .setProtectedHeader({ alg: overrides.alg ?? 'ES256', kid, ...(overrides.typ === null ? {} : { typ: overrides.typ ?? 'at+jwt' }) })
       .setIssuer(overrides.iss ?? t.config.jwt.issuer)
@@ -45,8 +47,17 @@ describe('access token verification', () => {
     const jwks = (await t.http().get('/.well-known/jwks.json').expect(200)).body;
     expect(jwks.keys[0]).toMatchObject({ kty: 'EC', crv: 'P-256', alg: 'ES256', use: 'sig', kid });
     expect(jwks.keys[0].d).toBeUndefined();
-    const { payload } = await jwtVerify(session.access_token, createLocalJWKSet(jwks), { issuer: t.config.jwt.issuer, audience: t.config.jwt.audience });
-    expect(payload).toMatchObject({ sub: session.user.id, sid: expect.any(String), jti: expect.any(String), iat: expect.any(Number), exp: expect.any(Number) });
+    const { payload } = await jwtVerify(session.access_token, createLocalJWKSet(jwks), {
+      issuer: t.config.jwt.issuer,
+      audience: t.config.jwt.audience,
+    });
+    expect(payload).toMatchObject({
+      sub: session.user.id,
+      sid: expect.any(String),
+      jti: expect.any(String),
+      iat: expect.any(Number),
+      exp: expect.any(Number),
+    });
   });
 
   it('should refuse a token signed with another key under our kid', async () => {
@@ -80,14 +91,14 @@ describe('access token verification', () => {
   });
 
   it('should type our tokens at+jwt (RFC 9068), so no other JWT we sign can pass for one', async () => {
-    const header = JSON.parse(Buffer.from(session.access_token.split('.')[0]!, 'base64url').toString());
+    const header = JSON.parse(Buffer.from(session.access_token.split('.')[0], 'base64url').toString());
     expect(header).toEqual({ alg: 'ES256', typ: 'at+jwt', kid });
   });
 
   it.each([
     ['typ JWT', 'JWT'],
     ['no typ', null],
-    ['an ID token\'s typ', 'id_token+jwt'],
+    ["an ID token's typ", 'id_token+jwt'],
     ['typ at+jwt with a suffix', 'at+jwt2'],
   ])('should refuse a token of ours with valid claims but %s: 401 invalid_token', async (_, typ) => {
     const res = await me(await sign({ typ })).expect(401);

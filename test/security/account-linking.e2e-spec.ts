@@ -17,9 +17,14 @@ describe('linking accounts by email', () => {
   beforeAll(async () => {
     await Promise.all([google.start(), github.start(), facebook.start()]);
     t = await createTestApp({
-      GOOGLE_CLIENT_IDS: 'g', GOOGLE_JWKS_URL: google.jwksUrl,
-      GITHUB_CLIENT_IDS: 'gh', GITHUB_CLIENT_SECRETS: 'gh-s', GITHUB_API_URL: github.apiUrl,
-      FACEBOOK_CLIENT_IDS: 'fb', FACEBOOK_CLIENT_SECRETS: 'fb-s', FACEBOOK_GRAPH_URL: facebook.graphUrl,
+      GOOGLE_CLIENT_IDS: 'g',
+      GOOGLE_JWKS_URL: google.jwksUrl,
+      GITHUB_CLIENT_IDS: 'gh',
+      GITHUB_CLIENT_SECRETS: 'gh-s',
+      GITHUB_API_URL: github.apiUrl,
+      FACEBOOK_CLIENT_IDS: 'fb',
+      FACEBOOK_CLIENT_SECRETS: 'fb-s',
+      FACEBOOK_GRAPH_URL: facebook.graphUrl,
     });
   });
   afterAll(async () => {
@@ -29,13 +34,23 @@ describe('linking accounts by email', () => {
   beforeEach(() => t.reset());
 
   const viaGoogle = async (status: number, sub: string, email: string, verified: boolean, extra: object = {}) =>
-    t.http().post('/auth/google/token').send({ id_token: await google.signIdToken({ sub, aud: 'g', email, email_verified: verified, ...extra }) }).expect(status);
+    t
+      .http()
+      .post('/auth/google/token')
+      .send({ id_token: await google.signIdToken({ sub, aud: 'g', email, email_verified: verified, ...extra }) })
+      .expect(status);
   const viaGitHub = (id: number, email: string, verified: boolean) =>
-    t.http().post('/auth/github/token').send({
-      access_token: github.issueAccessToken({ clientId: 'gh', id, login: `gh${id}`, emails: [{ email, primary: true, verified }] }),
-    });
+    t
+      .http()
+      .post('/auth/github/token')
+      .send({
+        access_token: github.issueAccessToken({ clientId: 'gh', id, login: `gh${id}`, emails: [{ email, primary: true, verified }] }),
+      });
   const viaFacebook = (userId: string, email: string) =>
-    t.http().post('/auth/facebook/token').send({ access_token: facebook.issueAccessToken({ userId, email }) });
+    t
+      .http()
+      .post('/auth/facebook/token')
+      .send({ access_token: facebook.issueAccessToken({ userId, email }) });
 
   it('should link when both sides verified the address', async () => {
     const first = (await viaGoogle(200, 'g-1', 'ada@gmail.com', true)).body;
@@ -94,7 +109,11 @@ describe('LOGIN_ALLOWED_EMAIL_DOMAINS', () => {
   });
 
   const login = async (status: number, email: string | undefined, verified: boolean, hd: string | null = 'corp.example') =>
-    t.http().post('/auth/google/token').send({ id_token: await google.signIdToken({ sub: `s-${email}`, aud: 'g', email, email_verified: verified, hd: hd ?? undefined }) }).expect(status);
+    t
+      .http()
+      .post('/auth/google/token')
+      .send({ id_token: await google.signIdToken({ sub: `s-${email}`, aud: 'g', email, email_verified: verified, hd: hd ?? undefined }) })
+      .expect(status);
 
   it('should admit a verified address of an allowed domain', async () => {
     await login(200, 'a@corp.example', true);
@@ -117,8 +136,11 @@ describe('LOGIN_ALLOWED_EMAIL_DOMAINS', () => {
     expect(await countRows(t.dataSource)).toEqual({ users: 0, social_accounts: 0, refresh_tokens: 0 });
   });
 
-  it('should admit that address from the domain\'s Workspace (hd)', async () => {
-    expect((await login(200, 'alice@corp.example', true, 'corp.example')).body.user).toMatchObject({ email: 'alice@corp.example', email_verified: true });
+  it("should admit that address from the domain's Workspace (hd)", async () => {
+    expect((await login(200, 'alice@corp.example', true, 'corp.example')).body.user).toMatchObject({
+      email: 'alice@corp.example',
+      email_verified: true,
+    });
   });
 
   it('should refuse a login without any email', async () => {

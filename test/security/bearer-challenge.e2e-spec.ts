@@ -33,7 +33,11 @@ describe('Bearer authentication challenge', () => {
   });
 
   it('should treat another scheme as no credentials: refused, bare challenge', async () => {
-    expect(await refusal(`Basic ${Buffer.from('a:b').toString('base64')}`)).toEqual({ status: 401, code: 'invalid_token', challenge: 'Bearer' });
+    expect(await refusal(`Basic ${Buffer.from('a:b').toString('base64')}`)).toEqual({
+      status: 401,
+      code: 'invalid_token',
+      challenge: 'Bearer',
+    });
     expect(await refusal(`Token ${session.access_token}`)).toEqual({ status: 401, code: 'invalid_token', challenge: 'Bearer' });
     expect(await refusal(session.access_token)).toEqual({ status: 401, code: 'invalid_token', challenge: 'Bearer' });
   });
@@ -62,7 +66,10 @@ describe('Bearer authentication challenge', () => {
     for (const route of discoverRoutes(t).filter((r) => !r.isPublic)) {
       const url = route.path.replace(':provider', 'google').replace(':id', '00000000-0000-4000-8000-000000000000');
       const res = await t.http()[route.method.toLowerCase() as 'get'](url).send({});
-      expect({ route: `${route.method} ${route.path}`, challenge: res.headers['www-authenticate'] }).toEqual({ route: `${route.method} ${route.path}`, challenge: 'Bearer' });
+      expect({ route: `${route.method} ${route.path}`, challenge: res.headers['www-authenticate'] }).toEqual({
+        route: `${route.method} ${route.path}`,
+        challenge: 'Bearer',
+      });
     }
   });
 });

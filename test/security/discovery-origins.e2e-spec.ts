@@ -23,15 +23,29 @@ describe('an OIDC discovery document that sends us to another origin', () => {
     });
     issuer = await startLoopbackServer((req, res) => {
       const body = {
-        issuer: issuer.url, authorization_endpoint: `${issuer.url}/authorize`, jwks_uri: `${collector.url}/keys`,
-        token_endpoint: `${collector.url}/token`, introspection_endpoint: `${collector.url}/introspect`, id_token_signing_alg_values_supported: ['RS256'],
+        issuer: issuer.url,
+        authorization_endpoint: `${issuer.url}/authorize`,
+        jwks_uri: `${collector.url}/keys`,
+        token_endpoint: `${collector.url}/token`,
+        introspection_endpoint: `${collector.url}/introspect`,
+        id_token_signing_alg_values_supported: ['RS256'],
       };
-      res.writeHead(req.url === '/.well-known/openid-configuration' ? 200 : 404, { 'content-type': 'application/json' }).end(JSON.stringify(body));
+      res
+        .writeHead(req.url === '/.well-known/openid-configuration' ? 200 : 404, { 'content-type': 'application/json' })
+        .end(JSON.stringify(body));
     });
-    t = await createTestApp({
-      PROVIDERS: 'acme', PROVIDER_ACME_TYPE: 'oidc', PROVIDER_ACME_DISPLAY_NAME: 'Acme', PROVIDER_ACME_ISSUER: issuer.url,
-      PROVIDER_ACME_CLIENT_IDS: 'acme-web', PROVIDER_ACME_CLIENT_SECRET: 'acme-client-secret', LOG_LEVEL: 'warn',
-    }, { logDestination: { write: (chunk: string) => void logs.push(...chunk.split('\n').filter(Boolean)) } });
+    t = await createTestApp(
+      {
+        PROVIDERS: 'acme',
+        PROVIDER_ACME_TYPE: 'oidc',
+        PROVIDER_ACME_DISPLAY_NAME: 'Acme',
+        PROVIDER_ACME_ISSUER: issuer.url,
+        PROVIDER_ACME_CLIENT_IDS: 'acme-web',
+        PROVIDER_ACME_CLIENT_SECRET: 'acme-client-secret',
+        LOG_LEVEL: 'warn',
+      },
+      { logDestination: { write: (chunk: string) => void logs.push(...chunk.split('\n').filter(Boolean)) } },
+    );
   });
   afterAll(async () => {
     await t?.close();

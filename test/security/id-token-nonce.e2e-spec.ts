@@ -18,9 +18,14 @@ describe('ID-token nonces (default: offered, checked when present)', () => {
     await google.stop();
   });
 
-  const nonce = async (provider = 'google') => (await t.http().get(`/auth/${provider}/nonce`).expect(200)).body as { nonce: string; expires_in: number };
+  const nonce = async (provider = 'google') =>
+    (await t.http().get(`/auth/${provider}/nonce`).expect(200)).body as { nonce: string; expires_in: number };
   const login = async (status: number, claims: object) =>
-    t.http().post('/auth/google/token').send({ id_token: await google.signIdToken({ sub: 'g-1', aud: 'g', ...claims }) }).expect(status);
+    t
+      .http()
+      .post('/auth/google/token')
+      .send({ id_token: await google.signIdToken({ sub: 'g-1', aud: 'g', ...claims }) })
+      .expect(status);
 
   it('should issue a random nonce with its lifetime', async () => {
     const a = await nonce();
@@ -70,12 +75,20 @@ describe('LOGIN_NONCE_REQUIRED=true', () => {
   });
 
   it('should refuse an ID token without a nonce', async () => {
-    const res = await t.http().post('/auth/google/token').send({ id_token: await google.signIdToken({ sub: 'g-1', aud: 'g' }) }).expect(400);
+    const res = await t
+      .http()
+      .post('/auth/google/token')
+      .send({ id_token: await google.signIdToken({ sub: 'g-1', aud: 'g' }) })
+      .expect(400);
     expect(res.body.code).toBe('invalid_nonce');
   });
 
   it('should accept one with a fresh nonce of ours', async () => {
     const { nonce } = (await t.http().get('/auth/google/nonce').expect(200)).body;
-    await t.http().post('/auth/google/token').send({ id_token: await google.signIdToken({ sub: 'g-1', aud: 'g', nonce }) }).expect(200);
+    await t
+      .http()
+      .post('/auth/google/token')
+      .send({ id_token: await google.signIdToken({ sub: 'g-1', aud: 'g', nonce }) })
+      .expect(200);
   });
 });

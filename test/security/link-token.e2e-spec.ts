@@ -12,7 +12,12 @@ const FB = { appId: 'fb-app', appSecret: 'fb-secret' };
  * with a link_token that only that Google user, signed in, can spend, once, within its lifetime.
  */
 async function start(env: Record<string, string> = {}): Promise<{ t: TestApp; google: FakeGoogle }> {
-  return createAppWithGoogle({ FACEBOOK_CLIENT_IDS: FB.appId, FACEBOOK_CLIENT_SECRETS: FB.appSecret, FACEBOOK_GRAPH_URL: facebook.graphUrl, ...env });
+  return createAppWithGoogle({
+    FACEBOOK_CLIENT_IDS: FB.appId,
+    FACEBOOK_CLIENT_SECRETS: FB.appSecret,
+    FACEBOOK_GRAPH_URL: facebook.graphUrl,
+    ...env,
+  });
 }
 const facebook = new FakeFacebook(FB);
 const link = (t: TestApp, accessToken: string, linkToken: string) =>
@@ -41,7 +46,12 @@ describe('link_token', () => {
 
   it('should answer account_link_required with a link_token and nothing else about the account', async () => {
     const { res, linkToken } = await collide();
-    expect(res.body).toEqual({ statusCode: 409, code: 'account_link_required', message: expect.any(String), details: { provider: 'facebook', link_token: expect.any(String) } });
+    expect(res.body).toEqual({
+      statusCode: 409,
+      code: 'account_link_required',
+      message: expect.any(String),
+      details: { provider: 'facebook', link_token: expect.any(String) },
+    });
     expect(linkToken.length).toBeGreaterThanOrEqual(43);
     expect(await countRows(t.dataSource)).toMatchObject({ users: 1, social_accounts: 1 });
   });

@@ -35,9 +35,16 @@ describe('provider identity claims', () => {
           { id: 'oidc-fresh', preset: 'gitlab', clientIds: [OIDC_APP.id], issuer: gitlab.baseUrl },
           { id: 'oidc-methods', preset: 'gitlab', clientIds: [OIDC_APP.id], issuer: gitlab.baseUrl, redirectUris: [REDIRECT_URI] },
           {
-            id: 'acme', type: 'oauth2', displayName: 'Acme', clientIds: [OAUTH2_APP.id], redirectUris: [REDIRECT_URI],
-            authorizationUrl: `${acme.baseUrl}/oauth2/authorize`, tokenUrl: `${acme.apiUrl}/oauth2/token`, userinfoUrl: `${acme.apiUrl}/users/@me`,
-            scopes: ['identify', 'email'], profile: { uid: 'id', email: 'email', emailVerified: 'verified', username: 'username', name: 'global_name' },
+            id: 'acme',
+            type: 'oauth2',
+            displayName: 'Acme',
+            clientIds: [OAUTH2_APP.id],
+            redirectUris: [REDIRECT_URI],
+            authorizationUrl: `${acme.baseUrl}/oauth2/authorize`,
+            tokenUrl: `${acme.apiUrl}/oauth2/token`,
+            userinfoUrl: `${acme.apiUrl}/users/@me`,
+            scopes: ['identify', 'email'],
+            profile: { uid: 'id', email: 'email', emailVerified: 'verified', username: 'username', name: 'global_name' },
           },
         ]),
         PROVIDER_OIDC_CLIENT_SECRET: OIDC_APP.secret,
@@ -61,13 +68,21 @@ describe('provider identity claims', () => {
   /** The answer is 401 invalid_provider_token, nothing was written, and the log (not the body) names the claim. */
   async function expectRefused(res: { status: number; body: Record<string, unknown> }, claim: string) {
     expect(res.status).toBe(401);
-    expect(res.body).toEqual({ statusCode: 401, code: 'invalid_provider_token', message: 'The identity provider sent an identity we cannot accept' });
+    expect(res.body).toEqual({
+      statusCode: 401,
+      code: 'invalid_provider_token',
+      message: 'The identity provider sent an identity we cannot accept',
+    });
     expect(await countRows(t.dataSource)).toEqual({ users: 0, social_accounts: 0, refresh_tokens: 0 });
     expect(lines.join('\n')).toContain(`claim \\"${claim}\\"`);
   }
 
   const googleIdToken = (claims: Record<string, unknown>) => google.signIdToken({ sub: 'g-1', aud: 'g-app', ...claims });
-  const loginGoogle = async (claims: Record<string, unknown>) => t.http().post('/auth/google/token').send({ id_token: await googleIdToken(claims) });
+  const loginGoogle = async (claims: Record<string, unknown>) =>
+    t
+      .http()
+      .post('/auth/google/token')
+      .send({ id_token: await googleIdToken(claims) });
 
   describe('Google ID token', () => {
     it.each([
@@ -118,14 +133,21 @@ describe('provider identity claims', () => {
   describe('Google access token (userinfo)', () => {
     it('should refuse a userinfo sub of the wrong type', async () => {
       google.patchAnswers('/v1/userinfo', { sub: ['g-1'] });
-      const res = await t.http().post('/auth/google/token').send({ access_token: google.issueAccessToken({ sub: 'g-1', aud: 'g-app' }) });
+      const res = await t
+        .http()
+        .post('/auth/google/token')
+        .send({ access_token: google.issueAccessToken({ sub: 'g-1', aud: 'g-app' }) });
 
       await expectRefused(res, 'sub');
     });
   });
 
   describe('Facebook', () => {
-    const loginFacebook = () => t.http().post('/auth/facebook/token').send({ access_token: facebook.issueAccessToken({ userId: '1001', name: 'Ada' }) });
+    const loginFacebook = () =>
+      t
+        .http()
+        .post('/auth/facebook/token')
+        .send({ access_token: facebook.issueAccessToken({ userId: '1001', name: 'Ada' }) });
 
     it('should refuse a numeric user id, where Graph documents a string', async () => {
       facebook.patchAnswers(`${new URL(facebook.graphUrl).pathname}/me`, { id: 1001 });
@@ -148,7 +170,10 @@ describe('provider identity claims', () => {
 
   describe('GitHub', () => {
     const loginGitHub = (extra: object = {}) =>
-      t.http().post('/auth/github/token').send({ access_token: github.issueAccessToken({ clientId: 'gh-app', id: 7, login: 'ada', ...extra }) });
+      t
+        .http()
+        .post('/auth/github/token')
+        .send({ access_token: github.issueAccessToken({ clientId: 'gh-app', id: 7, login: 'ada', ...extra }) });
 
     it('should refuse a user id that is not a whole number', async () => {
       await expectRefused(await loginGitHub({ id: '7' }), 'user.id');
@@ -162,7 +187,7 @@ describe('provider identity claims', () => {
       await expectRefused(await loginGitHub({ emails: [{ email: 42, primary: true, verified: true }] }), 'email');
     });
 
-    it('should accept GitHub\'s numeric id', async () => {
+    it("should accept GitHub's numeric id", async () => {
       const res = await loginGitHub({ name: 'Ada\u0000' });
 
       expect(res.status).toBe(200);
@@ -190,7 +215,10 @@ describe('provider identity claims', () => {
 
   describe('a generic oauth2 provider (declared profile mapping)', () => {
     const loginAcme = (account: Partial<Record<keyof DiscordUser, unknown>>) =>
-      loginWithCode(t, 'acme', acme.codes, { clientId: OAUTH2_APP.id, account: { id: '42', username: 'ada', ...account } as DiscordUser }).then(({ res }) => res);
+      loginWithCode(t, 'acme', acme.codes, {
+        clientId: OAUTH2_APP.id,
+        account: { id: '42', username: 'ada', ...account } as DiscordUser,
+      }).then(({ res }) => res);
 
     it.each([
       ['an id that is an object', { id: { value: 42 } }, 'sub'],
@@ -214,7 +242,9 @@ describe('provider identity claims', () => {
   describe('error bodies', () => {
     it('should not tell the client what GitHub said about a refused code, only the log', async () => {
       github.patchAnswers('/login/oauth/access_token', { error: 'bad_verification_code', error_description: 'GitHub-says-this-text' });
-      const res = await loginWithCode(t, 'github', github.codes, { clientId: 'gh-app', account: { id: 7, login: 'ada' } }).then(({ res }) => res);
+      const res = await loginWithCode(t, 'github', github.codes, { clientId: 'gh-app', account: { id: 7, login: 'ada' } }).then(
+        ({ res }) => res,
+      );
 
       expect(res.status).toBe(400);
       expect(res.body).toEqual({ statusCode: 400, code: 'invalid_authorization_code', message: 'GitHub refused the authorization code' });
@@ -222,19 +252,26 @@ describe('provider identity claims', () => {
       expect(await countRows(t.dataSource)).toEqual({ users: 0, social_accounts: 0, refresh_tokens: 0 });
     });
 
-    it('should not quote a discovery document\'s issuer to the client, only to the log', async () => {
+    it("should not quote a discovery document's issuer to the client, only to the log", async () => {
       gitlab.patchAnswers('/.well-known/openid-configuration', { issuer: 'https://issuer-of-someone-else.example' });
       const res = await t.http().post('/auth/oidc-fresh/token').send({ id_token: 'a.b.c' });
 
       expect(res.status).toBe(502);
-      expect(res.body).toEqual({ statusCode: 502, code: 'provider_unavailable', message: 'oidc-fresh publishes an unusable discovery document' });
+      expect(res.body).toEqual({
+        statusCode: 502,
+        code: 'provider_unavailable',
+        message: 'oidc-fresh publishes an unusable discovery document',
+      });
       expect(lines.join('\n')).toContain('issuer-of-someone-else.example');
     });
 
-    it('should not quote a provider\'s content type to the client, only to the log', async () => {
+    it("should not quote a provider's content type to the client, only to the log", async () => {
       google.patchAnswers('/v1/userinfo', {});
       google.setFault({ kind: 'wrong-content-type', path: '/tokeninfo' });
-      const res = await t.http().post('/auth/google/token').send({ access_token: google.issueAccessToken({ sub: 'g-1', aud: 'g-app' }) });
+      const res = await t
+        .http()
+        .post('/auth/google/token')
+        .send({ access_token: google.issueAccessToken({ sub: 'g-1', aud: 'g-app' }) });
 
       expect(res.status).toBe(502);
       expect(JSON.stringify(res.body)).not.toContain('text/html');
@@ -245,7 +282,8 @@ describe('provider identity claims', () => {
   describe('token endpoint and discovery answers', () => {
     const loginOidc = (provider = 'oidc') =>
       loginWithCode(t, provider, gitlab.codes, { clientId: OIDC_APP.id, account: { sub: '4711', name: 'Ada' } }).then(({ res }) => res);
-    const storedExpiry = async () => ((await t.dataSource.query('SELECT "tokenExpiresAt" AS at FROM social_accounts'))[0] as { at: unknown }).at;
+    const storedExpiry = async () =>
+      ((await t.dataSource.query('SELECT "tokenExpiresAt" AS at FROM social_accounts'))[0] as { at: unknown }).at;
 
     it.each([
       ['a refresh_token that is an object', { refresh_token: { value: 'rt' } }],
@@ -279,9 +317,12 @@ describe('provider identity claims', () => {
       expect(await storedExpiry()).not.toBeNull();
     });
 
-    it('should sign in, without an expiry, when Google\'s tokeninfo says a garbage exp', async () => {
+    it("should sign in, without an expiry, when Google's tokeninfo says a garbage exp", async () => {
       google.patchAnswers('/tokeninfo', { exp: '99999999999999' });
-      const res = await t.http().post('/auth/google/token').send({ access_token: google.issueAccessToken({ sub: 'g-1', aud: 'g-app' }) });
+      const res = await t
+        .http()
+        .post('/auth/google/token')
+        .send({ access_token: google.issueAccessToken({ sub: 'g-1', aud: 'g-app' }) });
 
       expect(res.status).toBe(200);
       expect(await storedExpiry()).toBeNull();

@@ -7,7 +7,11 @@ import { createServer } from 'node:net';
  * (deleting dist/ deletes it too): the first such file of a run compiles, the others find nothing changed.
  */
 export function buildOnce(): void {
-  execFileSync(process.execPath, ['node_modules/typescript/bin/tsc', '-p', 'tsconfig.build.json', '--incremental', '--tsBuildInfoFile', 'dist/.tsbuildinfo'], { stdio: 'inherit' });
+  execFileSync(
+    process.execPath,
+    ['node_modules/typescript/bin/tsc', '-p', 'tsconfig.build.json', '--incremental', '--tsBuildInfoFile', 'dist/.tsbuildinfo'],
+    { stdio: 'inherit' },
+  );
 }
 
 export async function freePort(): Promise<number> {
@@ -65,7 +69,9 @@ export class AppProcess {
   async stop(): Promise<{ code: number | null; signal: NodeJS.Signals | null } | null> {
     const child = this.child;
     if (!child || child.exitCode !== null) return null;
-    const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => child.once('exit', (code, signal) => resolve({ code, signal })));
+    const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
+      child.once('exit', (code, signal) => resolve({ code, signal })),
+    );
     child.kill('SIGTERM');
     const timer = setTimeout(() => child.kill('SIGKILL'), 10_000);
     const ended = await exited;

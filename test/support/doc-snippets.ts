@@ -14,7 +14,7 @@ export function docSection(path: string, heading: string): string {
 
 /** The fenced blocks in that language (```yaml … ```), in order, without their fences. */
 export function fencedBlocks(section: string, language: string): string[] {
-  const blocks = [...section.matchAll(new RegExp(`^\`\`\`${language}\\n([\\s\\S]*?)^\`\`\`$`, 'gm'))].map((m) => m[1]!);
+  const blocks = [...section.matchAll(new RegExp(`^\`\`\`${language}\\n([\\s\\S]*?)^\`\`\`$`, 'gm'))].map((m) => m[1]);
   if (blocks.length === 0) throw new Error(`no \`\`\`${language} block in the section`);
   return blocks;
 }
@@ -22,5 +22,5 @@ export function fencedBlocks(section: string, language: string): string[] {
 /** `export NAME=value` and `export NAME='value, over lines'`, as a shell would set them. */
 export function exportedVariables(script: string): Record<string, string> {
   const matches = script.matchAll(/^export (\w+)=(?:'([^']*)'|(\S*))$/gm);
-  return Object.fromEntries([...matches].map((m) => [m[1]!, m[2] ?? m[3]!]));
+  return Object.fromEntries([...matches].map((m) => [m[1], m[2] ?? m[3]]));
 }

@@ -33,9 +33,11 @@ async function newSigningKey(): Promise<SigningKey> {
 /** oidc-provider prints its development-mode warnings and notices on the console; a test run does not need them. */
 async function quietly<T>(make: () => Promise<T>): Promise<T> {
   const { warn, info } = console;
-  const keep = (log: typeof warn) => (...args: unknown[]) => {
-    if (!String(args[0]).startsWith('oidc-provider ')) log(...args);
-  };
+  const keep =
+    (log: typeof warn) =>
+    (...args: unknown[]) => {
+      if (!String(args[0]).startsWith('oidc-provider ')) log(...args);
+    };
   [console.warn, console.info] = [keep(warn), keep(info)];
   try {
     return await make();
@@ -49,7 +51,11 @@ export class OidcProviderServer {
   readonly other: OidcTestClient = { id: 'other-app', secret: 'other-app-secret', redirectUri: 'http://127.0.0.1:9090/callback' };
   /** Requests for the discovery document, the JWKS and userinfo (counted by path), since start. */
   readonly requests = { discovery: 0, jwks: 0, userinfo: 0 };
-  private static readonly COUNTED: Record<string, 'discovery' | 'jwks' | 'userinfo'> = { '/.well-known/openid-configuration': 'discovery', '/jwks': 'jwks', '/me': 'userinfo' };
+  private static readonly COUNTED: Record<string, 'discovery' | 'jwks' | 'userinfo'> = {
+    '/.well-known/openid-configuration': 'discovery',
+    '/jwks': 'jwks',
+    '/me': 'userinfo',
+  };
   issuer = '';
   private keys: SigningKey[] = [];
   private provider: Provider | undefined;
@@ -64,7 +70,7 @@ export class OidcProviderServer {
 
   /** The `kid` the provider signs ID tokens with now. */
   get kid(): string {
-    return this.keys[0]!.kid;
+    return this.keys[0].kid;
   }
 
   async start(): Promise<void> {
@@ -89,8 +95,13 @@ export class OidcProviderServer {
 
   /** For what the provider will not issue (several audiences): a token signed with its current key. */
   mint(claims: JWTPayload): Promise<string> {
-    const key = this.keys[0]!;
-    return new SignJWT(claims).setProtectedHeader({ alg: 'RS256', kid: key.kid }).setIssuer(this.issuer).setIssuedAt().setExpirationTime('5m').sign(key.privateKey);
+    const key = this.keys[0];
+    return new SignJWT(claims)
+      .setProtectedHeader({ alg: 'RS256', kid: key.kid })
+      .setIssuer(this.issuer)
+      .setIssuedAt()
+      .setExpirationTime('5m')
+      .sign(key.privateKey);
   }
 
   /** Authorization code flow with PKCE (RFC 7636) and a nonce, through the provider's login and consent pages. */
@@ -99,10 +110,15 @@ export class OidcProviderServer {
     const state = randomBytes(8).toString('hex');
     const authorize = new URL('/auth', this.issuer);
     authorize.search = new URLSearchParams({
-      client_id: client.id, redirect_uri: client.redirectUri, response_type: 'code', state,
+      client_id: client.id,
+      redirect_uri: client.redirectUri,
+      response_type: 'code',
+      state,
       // offline_access (for a refresh token) needs prompt=consent (OIDC Core 11).
-      scope: 'openid email profile offline_access', prompt: 'consent',
-      code_challenge: createHash('sha256').update(verifier).digest('base64url'), code_challenge_method: 'S256',
+      scope: 'openid email profile offline_access',
+      prompt: 'consent',
+      code_challenge: createHash('sha256').update(verifier).digest('base64url'),
+      code_challenge_method: 'S256',
       ...(options.nonce ? { nonce: options.nonce } : {}),
     }).toString();
     const browser = new BrowserSession();
@@ -126,8 +142,16 @@ export class OidcProviderServer {
     if (callback.get('state') !== state || callback.get('iss') !== this.issuer) throw new Error(`bad callback: ${callback}`);
     const token = await fetch(new URL('/token', this.issuer), {
       method: 'POST',
-      headers: { authorization: `Basic ${Buffer.from(`${client.id}:${client.secret}`).toString('base64')}`, 'content-type': 'application/x-www-form-urlencoded' },
-      body: new URLSearchParams({ grant_type: 'authorization_code', code: callback.get('code')!, redirect_uri: client.redirectUri, code_verifier: verifier }),
+      headers: {
+        authorization: `Basic ${Buffer.from(`${client.id}:${client.secret}`).toString('base64')}`,
+        'content-type': 'application/x-www-form-urlencoded',
+      },
+      body: new URLSearchParams({
+        grant_type: 'authorization_code',
+        code: callback.get('code')!,
+        redirect_uri: client.redirectUri,
+        code_verifier: verifier,
+      }),
     });
     if (token.status !== 200) throw new Error(`token endpoint answered ${token.status}: ${await token.text()}`);
     return (await token.json()) as ProviderTokens;
@@ -135,26 +159,50 @@ export class OidcProviderServer {
 
   private createProvider(): Promise<Provider> {
     const client = (c: OidcTestClient) => ({
-      client_id: c.id, client_secret: c.secret, redirect_uris: [c.redirectUri],
-      response_types: ['code'], grant_types: ['authorization_code', 'refresh_token'],
+      client_id: c.id,
+      client_secret: c.secret,
+      redirect_uris: [c.redirectUri],
+      response_types: ['code'],
+      grant_types: ['authorization_code', 'refresh_token'],
     });
-    return quietly(async () => new (await import('oidc-provider')).default(this.issuer, {
-      clients: [client(this.web), client(this.other)],
-      jwks: { keys: this.keys.map((k) => k.jwk) },
-      findAccount: async (_ctx: unknown, sub: string) => ({
-        accountId: sub,
-        claims: async () => ({
-          sub, email: `${sub}@Acme.example`, email_verified: true, name: 'Ada Lovelace',
-          given_name: 'Ada', family_name: 'Lovelace', preferred_username: sub, picture: `https://acme.example/${sub}.png`,
+    return quietly(
+      async () =>
+        new (await import('oidc-provider')).default(this.issuer, {
+          clients: [client(this.web), client(this.other)],
+          jwks: { keys: this.keys.map((k) => k.jwk) },
+          findAccount: async (_ctx: unknown, sub: string) => ({
+            accountId: sub,
+            claims: async () => ({
+              sub,
+              email: `${sub}@Acme.example`,
+              email_verified: true,
+              name: 'Ada Lovelace',
+              given_name: 'Ada',
+              family_name: 'Lovelace',
+              preferred_username: sub,
+              picture: `https://acme.example/${sub}.png`,
+            }),
+          }),
+          claims: {
+            openid: ['sub'],
+            email: ['email', 'email_verified'],
+            profile: ['name', 'given_name', 'family_name', 'preferred_username', 'picture'],
+          },
+          // Put the granted claims in the ID token too, as Google and most providers do, not only at userinfo.
+          conformIdTokenClaims: false,
+          pkce: { required: () => true },
+          features: { introspection: { enabled: this.options.introspection ?? true, allowedPolicy: async () => true } },
+          cookies: { keys: ['oidc-provider-server cookie key'] },
+          ttl: {
+            AccessToken: 3600,
+            AuthorizationCode: 60,
+            IdToken: 3600,
+            RefreshToken: 86_400,
+            Interaction: 600,
+            Session: 3600,
+            Grant: 3600,
+          },
         }),
-      }),
-      claims: { openid: ['sub'], email: ['email', 'email_verified'], profile: ['name', 'given_name', 'family_name', 'preferred_username', 'picture'] },
-      // Put the granted claims in the ID token too, as Google and most providers do, not only at userinfo.
-      conformIdTokenClaims: false,
-      pkce: { required: () => true },
-      features: { introspection: { enabled: this.options.introspection ?? true, allowedPolicy: async () => true } },
-      cookies: { keys: ['oidc-provider-server cookie key'] },
-      ttl: { AccessToken: 3600, AuthorizationCode: 60, IdToken: 3600, RefreshToken: 86_400, Interaction: 600, Session: 3600, Grant: 3600 },
-    }));
+    );
   }
 }

@@ -1,6 +1,13 @@
 /** The parts of an OpenAPI 3 document the openapi suite reads. */
-export interface SchemaRef { $ref?: string; type?: string; items?: SchemaRef }
-export interface ResponseObject { description: string; content?: Record<string, { schema?: SchemaRef }> }
+export interface SchemaRef {
+  $ref?: string;
+  type?: string;
+  items?: SchemaRef;
+}
+export interface ResponseObject {
+  description: string;
+  content?: Record<string, { schema?: SchemaRef }>;
+}
 export interface Operation {
   operationId: string;
   security?: Array<Record<string, string[]>>;
@@ -12,14 +19,20 @@ export interface OpenApiDocument {
   info: { title: string; version: string };
   security?: Array<Record<string, string[]>>;
   paths: Record<string, Record<string, Operation>>;
-  components: { schemas: Record<string, { enum?: string[]; properties?: Record<string, unknown> }>; securitySchemes: Record<string, { type: string; scheme?: string }> };
+  components: {
+    schemas: Record<string, { enum?: string[]; properties?: Record<string, unknown> }>;
+    securitySchemes: Record<string, { type: string; scheme?: string }>;
+  };
 }
 
 export const HTTP_METHODS = ['get', 'put', 'post', 'delete', 'options', 'head', 'patch', 'trace'];
 
 export function operations(doc: OpenApiDocument): Array<{ key: string; op: Operation }> {
   return Object.entries(doc.paths).flatMap(([path, item]) =>
-    Object.entries(item).filter(([method]) => HTTP_METHODS.includes(method)).map(([method, op]) => ({ key: `${method.toUpperCase()} ${path}`, op })));
+    Object.entries(item)
+      .filter(([method]) => HTTP_METHODS.includes(method))
+      .map(([method, op]) => ({ key: `${method.toUpperCase()} ${path}`, op })),
+  );
 }
 
 export const jsonSchema = (r: { content?: Record<string, { schema?: SchemaRef }> } | undefined): SchemaRef | undefined =>

@@ -1,6 +1,6 @@
 import { RequestMethod } from '@nestjs/common';
-import { RouteParamtypes } from '@nestjs/common/enums/route-paramtypes.enum.js';
 import { METHOD_METADATA, PATH_METADATA, ROUTE_ARGS_METADATA } from '@nestjs/common/constants.js';
+import { RouteParamtypes } from '@nestjs/common/enums/route-paramtypes.enum.js';
 import { DiscoveryService, MetadataScanner, Reflector } from '@nestjs/core';
 import { getMetadataStorage } from 'class-validator';
 import { IS_PUBLIC } from '../../src/common/decorators/public.decorator.js';
@@ -36,10 +36,16 @@ export function discoverRoutes(t: TestApp): Route[] {
       const handler = instance[name] as object;
       const path = Reflect.getMetadata(PATH_METADATA, handler) as string | undefined;
       if (path === undefined) continue;
-      const method = RequestMethod[Reflect.getMetadata(METHOD_METADATA, handler) as number]!;
+      const method = RequestMethod[Reflect.getMetadata(METHOD_METADATA, handler) as number];
       const isPublic = reflector.getAllAndOverride<boolean>(IS_PUBLIC, [handler as never, controller.metatype as never]) === true;
       const fullPath = `/${[prefix, path].filter((p) => p && p !== '/').join('/')}`.replace(/\/+/g, '/');
-      routes.push({ method, path: fullPath, isPublic, body: bodyType(controller.metatype as Class, name), fields: dtoFields(controller.metatype as Class, name) });
+      routes.push({
+        method,
+        path: fullPath,
+        isPublic,
+        body: bodyType(controller.metatype as Class, name),
+        fields: dtoFields(controller.metatype as Class, name),
+      });
     }
   }
   return routes;
@@ -53,13 +59,15 @@ function bodyType(controller: Class, method: string): Class | undefined {
   const key = Object.keys(args).find((k) => k.split(':')[0] === String(RouteParamtypes.BODY));
   if (key === undefined) return undefined;
   const types = Reflect.getMetadata('design:paramtypes', controller.prototype, method) as Class[] | undefined;
-  return types?.[args[key]!.index];
+  return types?.[args[key].index];
 }
 
 /** Field names of the class-validator DTOs among the handler's parameters. */
 function dtoFields(controller: Class, method: string): string[] {
   const types = (Reflect.getMetadata('design:paramtypes', controller.prototype, method) ?? []) as Class[];
   const storage = getMetadataStorage();
-  const names = types.flatMap((type) => (typeof type === 'function' ? storage.getTargetValidationMetadatas(type, '', true, false).map((m) => m.propertyName) : []));
+  const names = types.flatMap((type) =>
+    typeof type === 'function' ? storage.getTargetValidationMetadatas(type, '', true, false).map((m) => m.propertyName) : [],
+  );
   return [...new Set(names)];
 }

@@ -1,7 +1,7 @@
 import 'reflect-metadata';
 import { randomUUID } from 'node:crypto';
-import { Test } from '@nestjs/testing';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
+import { Test } from '@nestjs/testing';
 import request from 'supertest';
 import { DataSource } from 'typeorm';
 import { AppModule } from '../../src/app.module.js';
@@ -68,7 +68,10 @@ export function testEnv(env: Record<string, string | undefined> = {}): NodeJS.Pr
  */
 export async function createTestApp(
   env: Record<string, string | undefined> = {},
-  options: { logDestination?: { write(line: string): void }; /** A second instance on the same database: leave it as it is. */ keepDatabase?: boolean } = {},
+  options: {
+    logDestination?: { write(line: string): void };
+    /** A second instance on the same database: leave it as it is. */ keepDatabase?: boolean;
+  } = {},
 ): Promise<TestApp> {
   const config = loadConfig(testEnv(env), PRESETS);
   const moduleRef = await Test.createTestingModule({ imports: [AppModule.forRoot(config)] }).compile();
@@ -92,7 +95,8 @@ export async function createTestApp(
 }
 
 export async function resetDatabase(dataSource: DataSource): Promise<void> {
-  for (const table of ['audit_events', 'oauth_records', 'oauth_applications', 'refresh_tokens', 'social_accounts', 'users']) await dataSource.query(`DELETE FROM ${table}`);
+  for (const table of ['audit_events', 'oauth_records', 'oauth_applications', 'refresh_tokens', 'social_accounts', 'users'])
+    await dataSource.query(`DELETE FROM ${table}`);
 }
 
 export async function countRows(dataSource: DataSource): Promise<{ users: number; social_accounts: number; refresh_tokens: number }> {

@@ -39,13 +39,24 @@ export class AuthorizationStates {
     private readonly tickets: SealedTickets,
   ) {}
 
-  async issue(start: { provider: string; returnTo: string; mode: CompletionMode; loginCodeChallenge?: string; withNonce: boolean }): Promise<IssuedState> {
+  async issue(start: {
+    provider: string;
+    returnTo: string;
+    mode: CompletionMode;
+    loginCodeChallenge?: string;
+    withNonce: boolean;
+  }): Promise<IssuedState> {
     const codeVerifier = randomToken();
     const nonce = start.withNonce ? randomToken() : undefined;
     const binding = randomToken();
     const ttl = this.config.browser.stateTtlSeconds;
     const payload: AuthorizationState = {
-      provider: start.provider, returnTo: start.returnTo, mode: start.mode, codeVerifier, nonce, bindingHash: sha256(binding),
+      provider: start.provider,
+      returnTo: start.returnTo,
+      mode: start.mode,
+      codeVerifier,
+      nonce,
+      bindingHash: sha256(binding),
       loginCodeChallenge: start.loginCodeChallenge,
     };
     const state = await this.tickets.issue(KIND, payload, ttl);
@@ -53,7 +64,12 @@ export class AuthorizationStates {
       state,
       codeChallenge: sha256(codeVerifier),
       nonce,
-      cookie: { name: stateCookieName(state), value: binding, path: `/auth/${encodeURIComponent(start.provider)}/callback`, maxAgeSeconds: ttl },
+      cookie: {
+        name: stateCookieName(state),
+        value: binding,
+        path: `/auth/${encodeURIComponent(start.provider)}/callback`,
+        maxAgeSeconds: ttl,
+      },
     };
   }
 
@@ -64,7 +80,8 @@ export class AuthorizationStates {
   async take(provider: string, state: string | undefined, cookies: Record<string, string | undefined>): Promise<AuthorizationState> {
     if (!state) throw new AppError('invalid_state', 'The callback carries no state');
     const stored = await this.tickets.redeem<AuthorizationState>(KIND, state);
-    if (!stored || stored.provider !== provider) throw new AppError('invalid_state', 'The state is unknown, expired or already used; start the sign-in again');
+    if (!stored || stored.provider !== provider)
+      throw new AppError('invalid_state', 'The state is unknown, expired or already used; start the sign-in again');
     const binding = cookies[stateCookieName(state)];
     if (!binding || !safeEqual(sha256(binding), stored.bindingHash)) {
       throw new AppError('state_browser_mismatch', 'This sign-in was started in another browser; start it again here');

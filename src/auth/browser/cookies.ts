@@ -14,7 +14,13 @@ export interface CookieSpec {
 }
 
 export function serializeCookie(c: CookieSpec): string {
-  const parts = [`${c.name}=${c.value}`, `Path=${c.path}`, `Max-Age=${c.maxAgeSeconds}`, 'HttpOnly', `SameSite=${c.sameSite === 'none' ? 'None' : 'Lax'}`];
+  const parts = [
+    `${c.name}=${c.value}`,
+    `Path=${c.path}`,
+    `Max-Age=${c.maxAgeSeconds}`,
+    'HttpOnly',
+    `SameSite=${c.sameSite === 'none' ? 'None' : 'Lax'}`,
+  ];
   // SameSite=None is only accepted with Secure; browsers treat http://localhost as secure for that purpose.
   if (c.secure || c.sameSite === 'none') parts.push('Secure');
   return parts.join('; ');

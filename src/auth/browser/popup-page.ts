@@ -5,7 +5,11 @@ import { randomToken } from '../../common/crypto/random.js';
  * the `return_to` origin only (never "*", so no other page can read the login code), then closes. If the opener is
  * gone (closed, or severed by its Cross-Origin-Opener-Policy) it falls back to the redirect: the same fragment.
  */
-export function popupPage(targetOrigin: string, message: Record<string, string>, fallbackUrl: string): { html: string; headers: Record<string, string> } {
+export function popupPage(
+  targetOrigin: string,
+  message: Record<string, string>,
+  fallbackUrl: string,
+): { html: string; headers: Record<string, string> } {
   const nonce = randomToken(16);
   const data = scriptJson({ message: { source: 'nest-social-auth', ...message }, targetOrigin, fallbackUrl });
   const html = `<!doctype html>

@@ -39,7 +39,8 @@ export class RedirectFlowService {
   /** The provider's authorization URL and the browser-binding cookie. Nothing is stored for a refused request. */
   async start(providerId: string, query: AuthorizeQuery): Promise<{ location: string; cookie: CookieSpec }> {
     const returnTo = matchReturnTo(this.config.browser.returnToUrls, query.return_to);
-    if (!returnTo) throw new AppError('return_to_not_allowed', 'return_to is not one of the frontend URLs configured in AUTH_RETURN_TO_URLS');
+    if (!returnTo)
+      throw new AppError('return_to_not_allowed', 'return_to is not one of the frontend URLs configured in AUTH_RETURN_TO_URLS');
     return this.begin(providerId, returnTo, query.mode ?? 'redirect', query.code_challenge);
   }
 
@@ -51,12 +52,20 @@ export class RedirectFlowService {
     return this.begin(providerId, returnTo, 'interaction', loginCodeChallenge);
   }
 
-  private async begin(providerId: string, returnTo: string, mode: AuthorizationState['mode'], loginCodeChallenge: string | undefined): Promise<{ location: string; cookie: CookieSpec }> {
+  private async begin(
+    providerId: string,
+    returnTo: string,
+    mode: AuthorizationState['mode'],
+    loginCodeChallenge: string | undefined,
+  ): Promise<{ location: string; cookie: CookieSpec }> {
     const provider = this.registry.get(providerId);
     const flow = codeFlowOf(provider);
     const issued = await this.states.issue({ provider: provider.id, returnTo, mode, loginCodeChallenge, withNonce: flow.returnsIdToken });
     const location = await flow.authorizationUrl({
-      redirectUri: this.callbackUrl(provider.id), state: issued.state, codeChallenge: issued.codeChallenge, nonce: issued.nonce,
+      redirectUri: this.callbackUrl(provider.id),
+      state: issued.state,
+      codeChallenge: issued.codeChallenge,
+      nonce: issued.nonce,
     });
     const secure = this.config.browser.publicUrl.startsWith('https:');
     return { location, cookie: { ...issued.cookie, secure, sameSite: flow.responseMode === 'form_post' ? 'none' : 'lax' } };
@@ -67,7 +76,11 @@ export class RedirectFlowService {
    * reused, expired, other browser): then there is no `return_to` to go back to. Anything after that, provider
    * refusals included, is a `CallbackResult` for the frontend.
    */
-  async finish(providerId: string, params: CallbackParams, cookies: Record<string, string>): Promise<{ state: AuthorizationState; result: CallbackResult }> {
+  async finish(
+    providerId: string,
+    params: CallbackParams,
+    cookies: Record<string, string>,
+  ): Promise<{ state: AuthorizationState; result: CallbackResult }> {
     const provider = this.registry.get(providerId);
     const state = await this.states.take(provider.id, params.state, cookies);
     if (params.error !== undefined) {
@@ -75,12 +88,18 @@ export class RedirectFlowService {
       const code = error === 'access_denied' ? 'provider_access_denied' : 'provider_error';
       return { state, result: { error: code, error_description: `${provider.displayName} answered ${error}` } };
     }
-    if (!params.code) return { state, result: { error: 'invalid_authorization_code', error_description: `${provider.displayName} sent no code` } };
+    if (!params.code)
+      return { state, result: { error: 'invalid_authorization_code', error_description: `${provider.displayName} sent no code` } };
     const timer = this.metrics.startLogin(provider.id);
     try {
       const signedIn = await timer.observe(
         (async () => {
-          const grant = { code: params.code!, redirectUri: this.callbackUrl(provider.id), codeVerifier: state.codeVerifier, callbackParams: definedOnly(params) };
+          const grant = {
+            code: params.code!,
+            redirectUri: this.callbackUrl(provider.id),
+            codeVerifier: state.codeVerifier,
+            callbackParams: definedOnly(params),
+          };
           return this.login.signIn(await this.codeGrants.verifyCallbackCode(provider, grant, state.nonce));
         })(),
       );

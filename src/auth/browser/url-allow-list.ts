@@ -47,7 +47,8 @@ export function matchReturnTo(allowList: readonly string[], input: string): stri
 function parseLoopback(uri: string): { hostname: string; rest: string } | undefined {
   if (!URL.canParse(uri)) return undefined;
   const url = new URL(uri);
-  if (url.protocol !== 'http:' || !LOOPBACK_HOSTS.has(url.hostname) || url.username !== '' || url.password !== '' || url.hash !== '') return undefined;
+  if (url.protocol !== 'http:' || !LOOPBACK_HOSTS.has(url.hostname) || url.username !== '' || url.password !== '' || url.hash !== '')
+    return undefined;
   // Only the port may differ: a URL the parser had to rewrite (dot segments, case, escapes) is not the one registered.
   const rest = `${url.pathname}${url.search}`;
   const withoutPort = `http://${url.hostname}${rest}`;

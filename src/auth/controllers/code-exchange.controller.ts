@@ -32,10 +32,25 @@ export class CodeExchangeController {
   @ApiBody({ type: ProviderCodeDto })
   @ApiOkResponse({ type: LoginResponse })
   @ApiErrors(
-    'validation_failed', 'redirect_uri_not_allowed', 'code_verifier_required', 'invalid_authorization_code', 'invalid_nonce',
-    'unsupported_grant', 'unknown_provider', 'invalid_provider_token', 'provider_token_audience_mismatch', 'account_inactive',
-    'login_not_allowed', 'email_not_verified', 'account_link_required', 'profile_incomplete', 'payload_too_large', 'rate_limited',
-    'provider_unavailable', 'service_unavailable', 'provider_timeout',
+    'validation_failed',
+    'redirect_uri_not_allowed',
+    'code_verifier_required',
+    'invalid_authorization_code',
+    'invalid_nonce',
+    'unsupported_grant',
+    'unknown_provider',
+    'invalid_provider_token',
+    'provider_token_audience_mismatch',
+    'account_inactive',
+    'login_not_allowed',
+    'email_not_verified',
+    'account_link_required',
+    'profile_incomplete',
+    'payload_too_large',
+    'rate_limited',
+    'provider_unavailable',
+    'service_unavailable',
+    'provider_timeout',
   )
   exchange(@Req() req: { user: VerifiedIdentity }, @Client() client: ClientInfo): Promise<LoginResponse> {
     return this.login.login(req.user, client, 'code');

@@ -25,8 +25,17 @@ export class CompleteLoginController {
   @ApiOperation({ summary: 'Finish a login paused for missing profile fields, with the fields the user typed' })
   @ApiOkResponse({ type: LoginResponse })
   @ApiErrors(
-    'validation_failed', 'invalid_pending_token', 'profile_incomplete', 'account_inactive', 'login_not_allowed',
-    'email_not_verified', 'account_link_required', 'username_taken', 'payload_too_large', 'rate_limited', 'service_unavailable',
+    'validation_failed',
+    'invalid_pending_token',
+    'profile_incomplete',
+    'account_inactive',
+    'login_not_allowed',
+    'email_not_verified',
+    'account_link_required',
+    'username_taken',
+    'payload_too_large',
+    'rate_limited',
+    'service_unavailable',
   )
   complete(@Body() body: CompleteLoginDto, @Client() client: ClientInfo): Promise<LoginResponse> {
     return this.login.complete(body.pending_token, { email: body.email }, client);

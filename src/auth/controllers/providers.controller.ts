@@ -2,8 +2,8 @@ import { Controller, Get, Header } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { Public } from '../../common/decorators/public.decorator.js';
 import { ApiErrors } from '../../common/errors/api-errors.decorator.js';
-import { NotRateLimited } from '../../rate-limit/not-rate-limited.decorator.js';
 import { IdentityProviderRegistry } from '../../providers/identity-provider.registry.js';
+import { NotRateLimited } from '../../rate-limit/not-rate-limited.decorator.js';
 import { ProvidersResponse, toProviderDto } from '../dto/providers.response.js';
 
 /** Lets a frontend build its sign-in buttons from the server's configuration instead of hard-coding it. */

@@ -4,8 +4,8 @@ import { ApiOkResponse, ApiOperation, ApiParam, ApiResponse, ApiTags } from '@ne
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { Public } from '../../common/decorators/public.decorator.js';
 import { ApiErrors } from '../../common/errors/api-errors.decorator.js';
-import { NoStore } from '../../common/http/no-store.js';
 import { AppError } from '../../common/errors/app-error.js';
+import { NoStore } from '../../common/http/no-store.js';
 import { INTERACTION_LOGIN_COOKIE, stateCookieName } from '../browser/authorization-states.js';
 import { readCookies, serializeCookie } from '../browser/cookies.js';
 import { LoginCodes } from '../browser/login-codes.js';
@@ -44,7 +44,16 @@ export class RedirectFlowController {
   @ApiOperation({ summary: 'Start a sign-in in the browser: 302 to the provider with state, PKCE S256 and nonce' })
   @ApiParam({ name: 'provider', example: 'google' })
   @ApiResponse({ status: 302, description: "To the provider's authorization endpoint; sets the state's browser-binding cookie" })
-  @ApiErrors('validation_failed', 'return_to_not_allowed', 'unsupported_grant', 'unknown_provider', 'rate_limited', 'provider_unavailable', 'service_unavailable', 'provider_timeout')
+  @ApiErrors(
+    'validation_failed',
+    'return_to_not_allowed',
+    'unsupported_grant',
+    'unknown_provider',
+    'rate_limited',
+    'provider_unavailable',
+    'service_unavailable',
+    'provider_timeout',
+  )
   async authorize(@Param() { provider }: ProviderParams, @Query() query: AuthorizeQuery, @Res() reply: FastifyReply): Promise<void> {
     const { location, cookie } = await this.flow.start(provider, query);
     await reply.header('set-cookie', serializeCookie(cookie)).redirect(location, 302);
@@ -56,7 +65,12 @@ export class RedirectFlowController {
   @ApiParam({ name: 'provider', example: 'google' })
   @ApiResponse({ status: 302, description: 'To return_to, with the login code or an error code in the fragment (never in the query)' })
   @ApiErrors('validation_failed', 'invalid_state', 'state_browser_mismatch', 'unknown_provider', 'rate_limited', 'service_unavailable')
-  callback(@Param() { provider }: ProviderParams, @CallbackQuery() params: CallbackParams, @Req() req: FastifyRequest, @Res() reply: FastifyReply): Promise<void> {
+  callback(
+    @Param() { provider }: ProviderParams,
+    @CallbackQuery() params: CallbackParams,
+    @Req() req: FastifyRequest,
+    @Res() reply: FastifyReply,
+  ): Promise<void> {
     return this.finish(provider, params, req, reply);
   }
 
@@ -66,8 +80,21 @@ export class RedirectFlowController {
   @ApiOperation({ summary: 'The same callback for providers that answer with response_mode=form_post (Apple): a form body' })
   @ApiParam({ name: 'provider', example: 'apple' })
   @ApiResponse({ status: 302, description: 'As the GET callback' })
-  @ApiErrors('validation_failed', 'invalid_state', 'state_browser_mismatch', 'unknown_provider', 'unsupported_media_type', 'rate_limited', 'service_unavailable')
-  callbackPost(@Param() { provider }: ProviderParams, @CallbackQuery() params: CallbackParams, @Req() req: FastifyRequest, @Res() reply: FastifyReply): Promise<void> {
+  @ApiErrors(
+    'validation_failed',
+    'invalid_state',
+    'state_browser_mismatch',
+    'unknown_provider',
+    'unsupported_media_type',
+    'rate_limited',
+    'service_unavailable',
+  )
+  callbackPost(
+    @Param() { provider }: ProviderParams,
+    @CallbackQuery() params: CallbackParams,
+    @Req() req: FastifyRequest,
+    @Res() reply: FastifyReply,
+  ): Promise<void> {
     return this.finish(provider, params, req, reply);
   }
 
@@ -75,7 +102,16 @@ export class RedirectFlowController {
   @HttpCode(200)
   @ApiOperation({ summary: 'Trade the one-time login code of the redirect flow for our tokens (answers like /auth/{provider}/token)' })
   @ApiOkResponse({ type: LoginResponse })
-  @ApiErrors('validation_failed', 'invalid_login_code', 'account_inactive', 'account_link_required', 'profile_incomplete', 'login_not_allowed', 'rate_limited', 'service_unavailable')
+  @ApiErrors(
+    'validation_failed',
+    'invalid_login_code',
+    'account_inactive',
+    'account_link_required',
+    'profile_incomplete',
+    'login_not_allowed',
+    'rate_limited',
+    'service_unavailable',
+  )
   async redeem(@Body() body: LoginCodeDto, @Client() client: ClientInfo): Promise<LoginResponse> {
     const outcome = await this.loginCodes.redeem(body.login_code, body.code_verifier);
     if (outcome.kind === 'refused') throw new AppError(outcome.code, outcome.message, { details: outcome.details });
@@ -85,12 +121,26 @@ export class RedirectFlowController {
   private async finish(provider: string, params: CallbackParams, req: FastifyRequest, reply: FastifyReply): Promise<void> {
     const { state, result } = await this.flow.finish(provider, params, readCookies(req.headers.cookie));
     // `take` checked this state's cookie; it has served its purpose.
-    const clear = { name: stateCookieName(params.state!), value: '', path: `/auth/${encodeURIComponent(state.provider)}/callback`, maxAgeSeconds: 0, secure: false, sameSite: 'lax' as const };
+    const clear = {
+      name: stateCookieName(params.state!),
+      value: '',
+      path: `/auth/${encodeURIComponent(state.provider)}/callback`,
+      maxAgeSeconds: 0,
+      secure: false,
+      sameSite: 'lax' as const,
+    };
     const fallback = `${state.returnTo}#${new URLSearchParams(result).toString()}`;
     reply.header('set-cookie', serializeCookie(clear));
     if (state.mode === 'interaction') {
       // Back to our authorization server's sign-in (src/oauth-server/): the outcome in a cookie only that page gets.
-      const outcome = { name: INTERACTION_LOGIN_COOKIE, value: encodeURIComponent(new URLSearchParams(result).toString()), path: new URL(state.returnTo).pathname, maxAgeSeconds: 60, secure: state.returnTo.startsWith('https:'), sameSite: 'lax' as const };
+      const outcome = {
+        name: INTERACTION_LOGIN_COOKIE,
+        value: encodeURIComponent(new URLSearchParams(result).toString()),
+        path: new URL(state.returnTo).pathname,
+        maxAgeSeconds: 60,
+        secure: state.returnTo.startsWith('https:'),
+        sameSite: 'lax' as const,
+      };
       await reply.header('set-cookie', [serializeCookie(clear), serializeCookie(outcome)]).redirect(state.returnTo, 303);
       return;
     }
@@ -102,4 +152,3 @@ export class RedirectFlowController {
     await reply.redirect(fallback, 302);
   }
 }
-

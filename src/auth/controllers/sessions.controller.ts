@@ -27,8 +27,13 @@ export class SessionsController {
   @ApiOperation({ summary: 'A new token pair for a refresh token; the one sent stops working' })
   @ApiOkResponse({ type: TokenPairResponse })
   @ApiErrors(
-    'validation_failed', 'invalid_refresh_token', 'refresh_token_reused', 'refresh_token_superseded',
-    'account_inactive', 'payload_too_large', 'rate_limited',
+    'validation_failed',
+    'invalid_refresh_token',
+    'refresh_token_reused',
+    'refresh_token_superseded',
+    'account_inactive',
+    'payload_too_large',
+    'rate_limited',
   )
   refresh(@Body() body: RefreshTokenDto, @Client() client: ClientInfo): Promise<TokenPairResponse> {
     return this.login.refresh(body.refresh_token, client);
@@ -69,7 +74,11 @@ export class SessionsController {
   @ApiParam({ name: 'id', format: 'uuid', description: 'A session id from `GET /auth/sessions`' })
   @ApiNoContentResponse({ description: 'The session has ended' })
   @ApiErrors('validation_failed', 'invalid_token', 'not_found', 'rate_limited')
-  async endSession(@CurrentUser() auth: AuthenticatedUser, @Param('id', new ParseUUIDPipe()) id: string, @Client() client: ClientInfo): Promise<void> {
+  async endSession(
+    @CurrentUser() auth: AuthenticatedUser,
+    @Param('id', new ParseUUIDPipe()) id: string,
+    @Client() client: ClientInfo,
+  ): Promise<void> {
     await this.refreshTokens.endSession(auth.userId, id, client);
   }
 }

@@ -3,8 +3,8 @@ import { ApiBody, ApiOkResponse, ApiOperation, ApiParam, ApiTags } from '@nestjs
 import { Public } from '../../common/decorators/public.decorator.js';
 import { ApiErrors } from '../../common/errors/api-errors.decorator.js';
 import { NoStore } from '../../common/http/no-store.js';
-import type { VerifiedIdentity } from '../../providers/identity-provider.types.js';
 import { IdentityProviderRegistry } from '../../providers/identity-provider.registry.js';
+import type { VerifiedIdentity } from '../../providers/identity-provider.types.js';
 import { Client } from '../client-info.js';
 import { NonceResponse } from '../dto/nonce.response.js';
 import { ProviderTokenDto } from '../dto/provider-token.dto.js';
@@ -18,7 +18,11 @@ import type { ClientInfo } from '../tokens/refresh-token.service.js';
 /** The client flow: the frontend holds a provider's access token or ID token and trades it for ours. */
 @Public()
 @ApiTags('auth')
-@ApiParam({ name: 'provider', description: 'An enabled provider: google, facebook, github, or one declared in PROVIDERS_FILE', example: 'google' })
+@ApiParam({
+  name: 'provider',
+  description: 'An enabled provider: google, facebook, github, or one declared in PROVIDERS_FILE',
+  example: 'google',
+})
 @NoStore()
 @Controller('auth/:provider')
 export class TokenExchangeController {
@@ -37,9 +41,22 @@ export class TokenExchangeController {
   @ApiBody({ type: ProviderTokenDto })
   @ApiOkResponse({ type: LoginResponse })
   @ApiErrors(
-    'validation_failed', 'invalid_nonce', 'unsupported_grant', 'unknown_provider', 'invalid_provider_token',
-    'provider_token_audience_mismatch', 'account_inactive', 'login_not_allowed', 'email_not_verified',
-    'account_link_required', 'profile_incomplete', 'payload_too_large', 'rate_limited', 'provider_unavailable', 'service_unavailable', 'provider_timeout',
+    'validation_failed',
+    'invalid_nonce',
+    'unsupported_grant',
+    'unknown_provider',
+    'invalid_provider_token',
+    'provider_token_audience_mismatch',
+    'account_inactive',
+    'login_not_allowed',
+    'email_not_verified',
+    'account_link_required',
+    'profile_incomplete',
+    'payload_too_large',
+    'rate_limited',
+    'provider_unavailable',
+    'service_unavailable',
+    'provider_timeout',
   )
   exchange(@Req() req: { user: VerifiedIdentity }, @Client() client: ClientInfo): Promise<LoginResponse> {
     return this.login.login(req.user, client);

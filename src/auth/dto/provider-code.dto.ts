@@ -9,19 +9,29 @@ export class ProviderCodeDto {
   @MaxLength(2048)
   code!: string;
 
-  @ApiProperty({ description: "The redirect_uri of the authorization request: exactly one of the provider's configured redirect URIs", example: 'https://app.example.com/auth/callback' })
+  @ApiProperty({
+    description: "The redirect_uri of the authorization request: exactly one of the provider's configured redirect URIs",
+    example: 'https://app.example.com/auth/callback',
+  })
   @IsString()
   @IsNotEmpty()
   @MaxLength(2048)
   redirect_uri!: string;
 
-  @ApiPropertyOptional({ description: 'The PKCE verifier (RFC 7636). Required for native redirect URIs, and by default for all', minLength: 43, maxLength: 128 })
+  @ApiPropertyOptional({
+    description: 'The PKCE verifier (RFC 7636). Required for native redirect URIs, and by default for all',
+    minLength: 43,
+    maxLength: 128,
+  })
   @IsOptional()
   @IsString()
   @Matches(/^[A-Za-z0-9\-._~]{43,128}$/, { message: 'code_verifier must be 43-128 characters of [A-Za-z0-9-._~] (RFC 7636 4.1)' })
   code_verifier?: string;
 
-  @ApiPropertyOptional({ description: "The nonce of the authorization request: the provider's ID token must carry it back", maxLength: 512 })
+  @ApiPropertyOptional({
+    description: "The nonce of the authorization request: the provider's ID token must carry it back",
+    maxLength: 512,
+  })
   @IsOptional()
   @IsString()
   @IsNotEmpty()

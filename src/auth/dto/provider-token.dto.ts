@@ -3,14 +3,20 @@ import { IsDefined, IsNotEmpty, IsOptional, IsString, MaxLength, ValidateIf } fr
 
 /** `POST /auth/{provider}/token`: exactly one of a provider access token or an OpenID Connect ID token. */
 export class ProviderTokenDto {
-  @ApiPropertyOptional({ description: "The provider's OAuth access token (Google, Facebook, GitHub). Send this or id_token", maxLength: 4096 })
+  @ApiPropertyOptional({
+    description: "The provider's OAuth access token (Google, Facebook, GitHub). Send this or id_token",
+    maxLength: 4096,
+  })
   @ValidateIf((o: ProviderTokenDto) => o.id_token === undefined)
   @IsString()
   @IsNotEmpty({ message: 'access_token or id_token is required' })
   @MaxLength(4096)
   access_token?: string;
 
-  @ApiPropertyOptional({ description: 'An OpenID Connect ID token (Google; Facebook Limited Login). Send this or access_token', maxLength: 8192 })
+  @ApiPropertyOptional({
+    description: 'An OpenID Connect ID token (Google; Facebook Limited Login). Send this or access_token',
+    maxLength: 8192,
+  })
   @ValidateIf((o: ProviderTokenDto) => o.access_token === undefined || o.id_token !== undefined)
   @IsString()
   @IsNotEmpty()

@@ -15,10 +15,18 @@ export class ProviderDto {
   @ApiProperty({ example: 'Google' })
   display_name: string;
 
-  @ApiProperty({ enum: ['built-in', 'oidc', 'oauth2'], description: '`oidc`, `oauth2`: declared by configuration (PROVIDERS_FILE), from scratch or from a preset' })
+  @ApiProperty({
+    enum: ['built-in', 'oidc', 'oauth2'],
+    description: '`oidc`, `oauth2`: declared by configuration (PROVIDERS_FILE), from scratch or from a preset',
+  })
   type: 'built-in' | 'oidc' | 'oauth2';
 
-  @ApiProperty({ enum: FLOWS, isArray: true, description: '`token` (access_token) and `id_token`: `POST /auth/{provider}/token`; `code`: `POST /auth/{provider}/code`; `redirect`: `GET /auth/{provider}/authorize`' })
+  @ApiProperty({
+    enum: FLOWS,
+    isArray: true,
+    description:
+      '`token` (access_token) and `id_token`: `POST /auth/{provider}/token`; `code`: `POST /auth/{provider}/code`; `redirect`: `GET /auth/{provider}/authorize`',
+  })
   flows: LoginFlow[];
 
   @ApiProperty({ type: [String], description: 'Our public client ids at the provider (web, iOS, Android)' })
@@ -27,13 +35,23 @@ export class ProviderDto {
   @ApiProperty({ type: [String], example: ['openid', 'email', 'profile'], description: 'Scopes to ask the provider for' })
   scopes: string[];
 
-  @ApiPropertyOptional({ example: 'https://accounts.google.com/o/oauth2/v2/auth', description: 'Absent when the provider cannot be asked right now (discovery down)' })
+  @ApiPropertyOptional({
+    example: 'https://accounts.google.com/o/oauth2/v2/auth',
+    description: 'Absent when the provider cannot be asked right now (discovery down)',
+  })
   authorization_endpoint?: string;
 
-  @ApiPropertyOptional({ type: [String], example: ['https://app.example.com/auth/callback'], description: 'Present with the `code` flow: the redirect URIs `POST /auth/{provider}/code` accepts' })
+  @ApiPropertyOptional({
+    type: [String],
+    example: ['https://app.example.com/auth/callback'],
+    description: 'Present with the `code` flow: the redirect URIs `POST /auth/{provider}/code` accepts',
+  })
   redirect_uris?: string[];
 
-  @ApiPropertyOptional({ example: '/auth/google/authorize', description: 'Present with the `redirect` flow: send the browser here with `?return_to=…`' })
+  @ApiPropertyOptional({
+    example: '/auth/google/authorize',
+    description: 'Present with the `redirect` flow: send the browser here with `?return_to=…`',
+  })
   authorize_url?: string;
 
   @ApiPropertyOptional({ example: '/auth/google/nonce', description: 'Present when the provider takes ID tokens: get a nonce here first' })

@@ -26,7 +26,11 @@ function setUp(env: NodeJS.ProcessEnv = {}, liveness = livenessSaying(true)) {
   const tokens = new AccessTokenService(config, new JwtService(), new SigningKeyService(config));
   const sut = new JwtAuthGuard(config, new Reflector(), tokens, liveness);
   const token = tokens.sign('user-1', 'session-1');
-  const request = (): { req: { headers: Record<string, string>; auth?: AuthenticatedUser }; headers: Record<string, string>; context: ExecutionContextHost } => {
+  const request = (): {
+    req: { headers: Record<string, string>; auth?: AuthenticatedUser };
+    headers: Record<string, string>;
+    context: ExecutionContextHost;
+  } => {
     const req: { headers: Record<string, string>; auth?: AuthenticatedUser } = { headers: { authorization: `Bearer ${token}` } };
     const headers: Record<string, string> = {};
     const reply = { header: (name: string, value: string) => ((headers[name] = value), reply) };
@@ -67,7 +71,10 @@ describe(JwtAuthGuard.name, () => {
 
       expect(() => cached.sut.canActivate(a.context)).toThrow(new AppError('invalid_token', 'This session has ended'));
       await expect(looked.sut.canActivate(b.context)).rejects.toThrow('This session has ended');
-      expect([a.headers['www-authenticate'], b.headers['www-authenticate']]).toEqual(['Bearer error="invalid_token"', 'Bearer error="invalid_token"']);
+      expect([a.headers['www-authenticate'], b.headers['www-authenticate']]).toEqual([
+        'Bearer error="invalid_token"',
+        'Bearer error="invalid_token"',
+      ]);
       expect([a.req.auth, b.req.auth]).toEqual([undefined, undefined]);
     });
   });

@@ -1,10 +1,10 @@
 import { Inject, Injectable, Optional, type CanActivate, type ExecutionContext } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import type { FastifyReply } from 'fastify';
-import { AppError } from '../../common/errors/app-error.js';
 import type { AuthenticatedUser } from '../../common/decorators/current-user.decorator.js';
 import { IS_PUBLIC } from '../../common/decorators/public.decorator.js';
 import { REQUIRED_SCOPES, THIRD_PARTY_TOKENS, type ThirdPartyTokenVerifier } from '../../common/decorators/scopes.decorator.js';
+import { AppError } from '../../common/errors/app-error.js';
 import { APP_CONFIG, type AppConfig } from '../../config/app-config.js';
 import { AccessTokenService } from '../tokens/access-token.service.js';
 import { SessionLiveness } from '../tokens/session-liveness.js';
@@ -55,7 +55,12 @@ export class JwtAuthGuard implements CanActivate {
     }
   }
 
-  private async admitThirdParty(context: ExecutionContext, req: GuardedRequest, reply: FastifyReply, credentials: string): Promise<boolean> {
+  private async admitThirdParty(
+    context: ExecutionContext,
+    req: GuardedRequest,
+    reply: FastifyReply,
+    credentials: string,
+  ): Promise<boolean> {
     let auth: AuthenticatedUser;
     try {
       auth = await this.thirdParty!.verify(credentials);
@@ -86,9 +91,16 @@ export class JwtAuthGuard implements CanActivate {
     if (missing?.length === 0) return;
     const scope = (required ?? []).join(' ');
     // RFC 6750 3.1: what the client must ask for, so it can come back with a token that has it.
-    context.switchToHttp().getResponse<{ header(name: string, value: string): unknown }>()
-      .header('www-authenticate', `Bearer error="insufficient_scope"${scope ? `, scope="${scope}"` : ''}, error_description="${required ? 'The access token lacks a scope this needs' : 'Third-party applications cannot use this'}"`);
-    throw new AppError('insufficient_scope', required ? `This needs the scope ${scope}` : 'Third-party applications cannot use this', { details: { scope } });
+    context
+      .switchToHttp()
+      .getResponse<{ header(name: string, value: string): unknown }>()
+      .header(
+        'www-authenticate',
+        `Bearer error="insufficient_scope"${scope ? `, scope="${scope}"` : ''}, error_description="${required ? 'The access token lacks a scope this needs' : 'Third-party applications cannot use this'}"`,
+      );
+    throw new AppError('insufficient_scope', required ? `This needs the scope ${scope}` : 'Third-party applications cannot use this', {
+      details: { scope },
+    });
   }
 }
 

@@ -1,4 +1,12 @@
-import { Injectable, SetMetadata, applyDecorators, UseGuards, UseInterceptors, type CanActivate, type ExecutionContext } from '@nestjs/common';
+import {
+  Injectable,
+  SetMetadata,
+  applyDecorators,
+  UseGuards,
+  UseInterceptors,
+  type CanActivate,
+  type ExecutionContext,
+} from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import { AuthGuard } from '@nestjs/passport';
 import { AppError } from '../../common/errors/app-error.js';
@@ -19,7 +27,8 @@ export const ProviderCodeGrant = () => SetMetadata(GRANT_KEY, 'code' satisfies P
  * A login route: the provider's strategy (ProviderTokenGuard), and `nsa_logins_total` / `nsa_login_duration_seconds`
  * recorded once per login — by LoginMetricsInterceptor when the guard let it through, by the guard when it refused.
  */
-export const ProviderLogin = () => applyDecorators(SetMetadata(LOGIN_KEY, true), UseGuards(ProviderTokenGuard), UseInterceptors(LoginMetricsInterceptor));
+export const ProviderLogin = () =>
+  applyDecorators(SetMetadata(LOGIN_KEY, true), UseGuards(ProviderTokenGuard), UseInterceptors(LoginMetricsInterceptor));
 
 /**
  * Runs the passport strategy of the provider named in the route (`:provider`), for a token or
@@ -45,7 +54,8 @@ export class ProviderTokenGuard implements CanActivate {
     try {
       return await this.guards.get(provider.id)!.canActivate(context);
     } catch (error) {
-      if (this.reflector.get<boolean | undefined>(LOGIN_KEY, context.getHandler())) this.metrics.loginEnded(provider.id, outcomeOf(error), loginSeconds(context));
+      if (this.reflector.get<boolean | undefined>(LOGIN_KEY, context.getHandler()))
+        this.metrics.loginEnded(provider.id, outcomeOf(error), loginSeconds(context));
       throw error;
     }
   }

@@ -24,7 +24,10 @@ export class ProviderStrategies implements OnModuleDestroy {
   constructor(registry: IdentityProviderRegistry, nonces: NonceService, codeGrants: CodeGrantService) {
     const app = ++apps;
     for (const provider of registry.list()) {
-      this.strategies.set(provider.id, new ProviderTokenStrategy(`${providerStrategyName(provider.id)}#${app}`, provider, nonces, codeGrants));
+      this.strategies.set(
+        provider.id,
+        new ProviderTokenStrategy(`${providerStrategyName(provider.id)}#${app}`, provider, nonces, codeGrants),
+      );
     }
   }
 

@@ -62,12 +62,14 @@ export class ProviderTokenStrategy extends PassportStrategy(RequestStrategy) {
     if (options?.grant === 'code') return this.codeGrants.verifyFrontendCode(this.provider, validateDto(ProviderCodeDto, req.body ?? {}));
     const input = validateDto(ProviderTokenDto, req.body ?? {});
     if (input.id_token !== undefined) {
-      if (!this.provider.verifyIdToken) throw new AppError('unsupported_grant', `${this.provider.displayName} does not issue ID tokens; send an access_token`);
+      if (!this.provider.verifyIdToken)
+        throw new AppError('unsupported_grant', `${this.provider.displayName} does not issue ID tokens; send an access_token`);
       const { identity, nonce } = await this.provider.verifyIdToken(input.id_token);
       await this.nonces.consume(this.provider.id, nonce);
       return identity;
     }
-    if (!this.provider.verifyAccessToken) throw new AppError('unsupported_grant', `${this.provider.displayName} takes an id_token, not an access_token`);
+    if (!this.provider.verifyAccessToken)
+      throw new AppError('unsupported_grant', `${this.provider.displayName} takes an id_token, not an access_token`);
     return this.provider.verifyAccessToken(input.access_token!);
   }
 }

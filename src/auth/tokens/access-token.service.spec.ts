@@ -17,7 +17,11 @@ describe(AccessTokenService.name, () => {
     /** Our token re-signed with our key under another `typ`: same claims, same kid, only the type differs. */
     const retyped = (token: string, config: ReturnType<typeof configWith>, typ: string | undefined) => {
       const { payload, header } = new JwtService().decode(token, { complete: true }) as { payload: object; header: { kid: string } };
-      return new JwtService().sign(payload, { privateKey: config.jwt.privateKeys[0]!, algorithm: 'ES256', header: { alg: 'ES256', kid: header.kid, ...(typ ? { typ } : {}) } });
+      return new JwtService().sign(payload, {
+        privateKey: config.jwt.privateKeys[0],
+        algorithm: 'ES256',
+        header: { alg: 'ES256', kid: header.kid, ...(typ ? { typ } : {}) },
+      });
     };
 
     it('should refuse a token of ours typed JWT, or untyped, even after verifying the at+jwt token with the same claims', () => {
@@ -55,7 +59,7 @@ describe(AccessTokenService.name, () => {
       const token = sut.sign('user-1', 'session-1');
       sut.verify(token);
       const [header, payload, signature] = token.split('.');
-      const forged = `${header}.${payload}.${signature!.slice(0, -4)}AAAA`;
+      const forged = `${header}.${payload}.${signature.slice(0, -4)}AAAA`;
 
       expect(() => sut.verify(forged)).toThrow('The access token is not valid');
     });

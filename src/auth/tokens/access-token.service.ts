@@ -1,8 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
 import { JwtService } from '@nestjs/jwt';
-import { AppError } from '../../common/errors/app-error.js';
 import type { AuthenticatedUser } from '../../common/decorators/current-user.decorator.js';
+import { AppError } from '../../common/errors/app-error.js';
 import { APP_CONFIG, type AppConfig } from '../../config/app-config.js';
 import { SigningKeyService, unverifiedHeader } from './signing-keys.service.js';
 
@@ -38,17 +38,20 @@ export class AccessTokenService {
 
   sign(userId: string, sessionId: string): string {
     const key = this.keys.current;
-    return this.jwt.sign({ sid: sessionId }, {
-      privateKey: key.privateKey as unknown as string,
-      algorithm: key.algorithm,
-      keyid: key.kid,
-      header: { alg: key.algorithm, typ: TYP },
-      issuer: this.config.jwt.issuer,
-      audience: this.config.jwt.audience,
-      subject: userId,
-      jwtid: randomUUID(),
-      expiresIn: this.config.jwt.accessTokenTtlSeconds,
-    });
+    return this.jwt.sign(
+      { sid: sessionId },
+      {
+        privateKey: key.privateKey as unknown as string,
+        algorithm: key.algorithm,
+        keyid: key.kid,
+        header: { alg: key.algorithm, typ: TYP },
+        issuer: this.config.jwt.issuer,
+        audience: this.config.jwt.audience,
+        subject: userId,
+        jwtid: randomUUID(),
+        expiresIn: this.config.jwt.accessTokenTtlSeconds,
+      },
+    );
   }
 
   /**
@@ -98,7 +101,8 @@ export class AccessTokenService {
       const expired = error instanceof Error && error.name === 'TokenExpiredError';
       throw new AppError('invalid_token', expired ? 'The access token has expired' : 'The access token is not valid', { cause: error });
     }
-    if (typeof claims.sub !== 'string' || typeof claims.sid !== 'string' || typeof claims.exp !== 'number') throw new AppError('invalid_token', 'The access token is not valid');
+    if (typeof claims.sub !== 'string' || typeof claims.sid !== 'string' || typeof claims.exp !== 'number')
+      throw new AppError('invalid_token', 'The access token is not valid');
     return { auth: { userId: claims.sub, sessionId: claims.sid, tokenId: claims.jti }, exp: claims.exp };
   }
 }

@@ -4,7 +4,10 @@ import { generateSigningKeyPem, toSigningKey } from './signing-keys.service.js';
 /** The steps of a signing-key rotation over JWT_PRIVATE_KEYS (first key signs, all verify); see src/cli/keys.ts. */
 /** One line, `\n`-escaped, as env files and secret stores want it. */
 export function formatKeys(pems: string[]): string {
-  return `JWT_PRIVATE_KEYS="${pems.map((p) => p.trim()).join('\n').replace(/\n/g, '\\n')}"`;
+  return `JWT_PRIVATE_KEYS="${pems
+    .map((p) => p.trim())
+    .join('\n')
+    .replace(/\n/g, '\\n')}"`;
 }
 
 export function describeKeys(pems: string[], algorithm: SigningAlgorithm): string[] {
@@ -14,7 +17,6 @@ export function describeKeys(pems: string[], algorithm: SigningAlgorithm): strin
 export function nextKeys(command: 'stage' | 'promote' | 'retire', pems: string[], algorithm: SigningAlgorithm): string[] {
   if (command === 'stage') return [...pems, generateSigningKeyPem(algorithm)];
   if (pems.length < 2) throw new Error(`"${command}" needs a staged key: run "stage" (and deploy it) first`);
-  if (command === 'promote') return [pems[pems.length - 1]!, ...pems.slice(0, -1)];
-  return [pems[0]!];
+  if (command === 'promote') return [pems[pems.length - 1], ...pems.slice(0, -1)];
+  return [pems[0]];
 }
-

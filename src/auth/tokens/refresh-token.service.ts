@@ -89,7 +89,13 @@ export class RefreshTokenService {
     if (!row) throw new AppError('invalid_refresh_token', 'Unknown refresh token');
     await this.tx.run(async (manager) => {
       await this.revokeFamily(manager, row.familyId, 'logout');
-      await this.audit.record(manager, { event: 'session_ended', userId: row.userId, client, sessionId: row.familyId, detail: { how: 'logout' } });
+      await this.audit.record(manager, {
+        event: 'session_ended',
+        userId: row.userId,
+        client,
+        sessionId: row.familyId,
+        detail: { how: 'logout' },
+      });
     });
     await this.liveness.ended(row.familyId);
   }
@@ -110,7 +116,12 @@ export class RefreshTokenService {
     const families = await this.tokens.find({ select: { familyId: true }, where: { userId, revokedAt: IsNull() } });
     await this.tx.run(async (manager) => {
       await manager.update(RefreshToken, { userId, revokedAt: IsNull() }, { revokedAt: new Date(), revokedReason: 'logout_all' });
-      await this.audit.record(manager, { event: 'session_ended', userId, client, detail: { how: 'logout_all', sessions: new Set(families.map((f) => f.familyId)).size } });
+      await this.audit.record(manager, {
+        event: 'session_ended',
+        userId,
+        client,
+        detail: { how: 'logout_all', sessions: new Set(families.map((f) => f.familyId)).size },
+      });
     });
     await Promise.all(families.map(({ familyId }) => this.liveness.ended(familyId)));
   }
@@ -138,7 +149,13 @@ export class RefreshTokenService {
     }
     const spent = await manager.update(RefreshToken, { id: row.id, usedAt: IsNull(), revokedAt: IsNull() }, { usedAt: now });
     if (spent.affected !== 1) return this.onReuse(manager, { ...row, usedAt: now }, now, client);
-    const next = await this.insert(manager, { userId: row.userId, familyId: row.familyId, sessionCreatedAt: row.sessionCreatedAt, client, now });
+    const next = await this.insert(manager, {
+      userId: row.userId,
+      familyId: row.familyId,
+      sessionCreatedAt: row.sessionCreatedAt,
+      client,
+      now,
+    });
     return { kind: 'rotated', session: { ...next, user: row.user } };
   }
 
@@ -147,7 +164,13 @@ export class RefreshTokenService {
     if (graceMs > 0 && row.usedAt && now.getTime() - row.usedAt.getTime() < graceMs) return { kind: 'superseded' };
     await this.revokeFamily(manager, row.familyId, 'reuse');
     // The client is whoever presented the spent token: possibly the thief, possibly the user after a theft.
-    await this.audit.record(manager, { event: 'refresh_token_reused', userId: row.userId, client, sessionId: row.familyId, detail: { session_ended: true } });
+    await this.audit.record(manager, {
+      event: 'refresh_token_reused',
+      userId: row.userId,
+      client,
+      sessionId: row.familyId,
+      detail: { session_ended: true },
+    });
     return { kind: 'reused', endedFamily: row.familyId };
   }
 

@@ -21,8 +21,13 @@ export class SessionLiveness implements OnModuleInit, OnModuleDestroy {
     @InjectRepository(RefreshToken) tokens: Repository<RefreshToken>,
     @Inject(REDIS) redis: Redis | null,
   ) {
-    this.answers = new AnnouncedCache(SessionLiveness.name, redis, redisKey(config, 'session-ended'), config.jwt.sessionCheckCacheMs,
-      (familyId, now) => tokens.exists({ where: { familyId, usedAt: IsNull(), revokedAt: IsNull(), expiresAt: MoreThan(now) } }));
+    this.answers = new AnnouncedCache(
+      SessionLiveness.name,
+      redis,
+      redisKey(config, 'session-ended'),
+      config.jwt.sessionCheckCacheMs,
+      (familyId, now) => tokens.exists({ where: { familyId, usedAt: IsNull(), revokedAt: IsNull(), expiresAt: MoreThan(now) } }),
+    );
   }
 
   async onModuleInit(): Promise<void> {

@@ -19,10 +19,11 @@ describe(unverifiedHeader.name, () => {
     expect(unverifiedHeader(`${token.slice(0, -4)}AAAA`)).toEqual({ alg: 'ES256', kid: key.kid, typ: 'at+jwt' });
   });
 
-  it.each([['not a token', 'garbage'], ['a header that is not JSON', 'bm90IGpzb24.e30.sig'], ['a header that is not an object', 'WzFd.e30.sig']])(
-    'should read nothing from %s',
-    (_what, token) => {
-      expect(unverifiedHeader(token)).toEqual({});
-    },
-  );
+  it.each([
+    ['not a token', 'garbage'],
+    ['a header that is not JSON', 'bm90IGpzb24.e30.sig'],
+    ['a header that is not an object', 'WzFd.e30.sig'],
+  ])('should read nothing from %s', (_what, token) => {
+    expect(unverifiedHeader(token)).toEqual({});
+  });
 });

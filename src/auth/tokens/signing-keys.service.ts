@@ -58,18 +58,21 @@ export class SigningKeyService {
 }
 
 export function generateSigningKeyPem(algorithm: SigningAlgorithm): string {
-  const { privateKey } = algorithm === 'ES256'
-    ? generateKeyPairSync('ec', { namedCurve: 'P-256' })
-    : generateKeyPairSync('rsa', { modulusLength: 2048 });
+  const { privateKey } =
+    algorithm === 'ES256' ? generateKeyPairSync('ec', { namedCurve: 'P-256' }) : generateKeyPairSync('rsa', { modulusLength: 2048 });
   return privateKey.export({ format: 'pem', type: 'pkcs8' }).toString();
 }
 
 export function toSigningKey(pem: string, algorithm: SigningAlgorithm, index: number): SigningKey {
   const privateKey = createPrivateKey(pem);
-  const fits = algorithm === 'ES256'
-    ? privateKey.asymmetricKeyType === 'ec' && privateKey.asymmetricKeyDetails?.namedCurve === 'prime256v1'
-    : privateKey.asymmetricKeyType === 'rsa' && (privateKey.asymmetricKeyDetails?.modulusLength ?? 0) >= 2048;
-  if (!fits) throw new Error(`JWT_PRIVATE_KEYS key ${index + 1} does not fit JWT_ALGORITHM=${algorithm} (ES256: P-256 EC key; RS256: RSA >= 2048 bits)`);
+  const fits =
+    algorithm === 'ES256'
+      ? privateKey.asymmetricKeyType === 'ec' && privateKey.asymmetricKeyDetails?.namedCurve === 'prime256v1'
+      : privateKey.asymmetricKeyType === 'rsa' && (privateKey.asymmetricKeyDetails?.modulusLength ?? 0) >= 2048;
+  if (!fits)
+    throw new Error(
+      `JWT_PRIVATE_KEYS key ${index + 1} does not fit JWT_ALGORITHM=${algorithm} (ES256: P-256 EC key; RS256: RSA >= 2048 bits)`,
+    );
   const publicKey = createPublicKey(privateKey);
   return { kid: thumbprint(publicKey), algorithm, privateKey, publicKey };
 }

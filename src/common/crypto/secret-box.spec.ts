@@ -11,7 +11,7 @@ const ROW_1: SealedPlace = { purpose: 'social_accounts.accessTokenEncrypted', id
 /** Replaces one character of the ciphertext's data part, keeping it valid base64url. */
 function tamper(ciphertext: string): string {
   const parts = ciphertext.split('.');
-  const data = parts[4]!;
+  const data = parts[4];
   parts[4] = (data[0] === 'A' ? 'B' : 'A') + data.slice(1);
   return parts.join('.');
 }
@@ -63,7 +63,9 @@ describe(SecretBox.name, () => {
     it('should fail on a place that only reads the same when its parts are joined', () => {
       const sut = boxWith(keyEntry('k1'));
 
-      expect(() => sut.open(sut.seal('a provider token', { purpose: 'ticket:a', id: 'b:c' }), { purpose: 'ticket:a:b', id: 'c' })).toThrow(/unable to authenticate/);
+      expect(() => sut.open(sut.seal('a provider token', { purpose: 'ticket:a', id: 'b:c' }), { purpose: 'ticket:a:b', id: 'c' })).toThrow(
+        /unable to authenticate/,
+      );
     });
 
     it('should open a legacy ciphertext (bound to its key id only) anywhere, and call it stale', () => {
@@ -83,7 +85,7 @@ describe(SecretBox.name, () => {
     it('should fail on a ciphertext whose tag was cut to 4 bytes', () => {
       const sut = boxWith(keyEntry('k1'));
       const parts = sut.seal('a provider token', ROW_1).split('.');
-      parts[3] = Buffer.from(parts[3]!, 'base64url').subarray(0, 4).toString('base64url');
+      parts[3] = Buffer.from(parts[3], 'base64url').subarray(0, 4).toString('base64url');
 
       expect(() => sut.open(parts.join('.'), ROW_1)).toThrow();
     });

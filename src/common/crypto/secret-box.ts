@@ -44,7 +44,9 @@ export class SecretBox {
     const cipher = createCipheriv('aes-256-gcm', this.current.key, iv, { authTagLength: TAG_BYTES });
     cipher.setAAD(additionalData(VERSION, this.current.id, place));
     const data = Buffer.concat([cipher.update(plaintext, 'utf8'), cipher.final()]);
-    return [VERSION, this.current.id, iv.toString('base64url'), cipher.getAuthTag().toString('base64url'), data.toString('base64url')].join('.');
+    return [VERSION, this.current.id, iv.toString('base64url'), cipher.getAuthTag().toString('base64url'), data.toString('base64url')].join(
+      '.',
+    );
   }
 
   /** For nullable columns. */
@@ -60,7 +62,7 @@ export class SecretBox {
       throw new Error(`Cannot decrypt: unknown format or key id "${keyId ?? ''}"`);
     }
     const decipher = createDecipheriv('aes-256-gcm', key, Buffer.from(iv, 'base64url'), { authTagLength: TAG_BYTES });
-    decipher.setAAD(additionalData(version, keyId!, place));
+    decipher.setAAD(additionalData(version, keyId, place));
     decipher.setAuthTag(Buffer.from(tag, 'base64url'));
     const plaintext = Buffer.concat([decipher.update(Buffer.from(data, 'base64url')), decipher.final()]).toString('utf8');
     return { plaintext, stale: version !== VERSION || keyId !== this.current.id };

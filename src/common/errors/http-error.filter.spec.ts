@@ -16,23 +16,36 @@ describe(HttpErrorFilter.name, () => {
       const error = new AppError('account_link_required', 'Sign in to the existing account first', { details: { provider: 'github' } });
 
       expect(sut.toBody(error)).toEqual({
-        statusCode: 409, code: 'account_link_required', message: 'Sign in to the existing account first', details: { provider: 'github' },
+        statusCode: 409,
+        code: 'account_link_required',
+        message: 'Sign in to the existing account first',
+        details: { provider: 'github' },
       });
     });
 
     it('should leave details out when an AppError has none', () => {
-      expect(sut.toBody(new AppError('invalid_token', 'Token expired'))).toEqual({ statusCode: 401, code: 'invalid_token', message: 'Token expired' });
+      expect(sut.toBody(new AppError('invalid_token', 'Token expired'))).toEqual({
+        statusCode: 401,
+        code: 'invalid_token',
+        message: 'Token expired',
+      });
     });
 
     it('should answer a Nest NotFoundException with 404 not_found', () => {
-      expect(sut.toBody(new NotFoundException('Cannot GET /nope'))).toEqual({ statusCode: 404, code: 'not_found', message: 'Cannot GET /nope' });
+      expect(sut.toBody(new NotFoundException('Cannot GET /nope'))).toEqual({
+        statusCode: 404,
+        code: 'not_found',
+        message: 'Cannot GET /nope',
+      });
     });
 
     it('should join the messages of a validation failure', () => {
       const error = new BadRequestException(['provider must be a string', 'access_token should not be empty']);
 
       expect(sut.toBody(error)).toEqual({
-        statusCode: 400, code: 'validation_failed', message: 'provider must be a string; access_token should not be empty',
+        statusCode: 400,
+        code: 'validation_failed',
+        message: 'provider must be a string; access_token should not be empty',
       });
     });
 
@@ -41,7 +54,11 @@ describe(HttpErrorFilter.name, () => {
     });
 
     it('should keep a Nest 503 as 503 service_unavailable, hiding its message', () => {
-      expect(sut.toBody(new ServiceUnavailableException('database pool exhausted'))).toEqual({ statusCode: 503, code: 'service_unavailable', message: 'Service unavailable' });
+      expect(sut.toBody(new ServiceUnavailableException('database pool exhausted'))).toEqual({
+        statusCode: 503,
+        code: 'service_unavailable',
+        message: 'Service unavailable',
+      });
     });
 
     it('should hide any other Nest 5xx exception behind internal_error', () => {
@@ -61,7 +78,9 @@ describe(HttpErrorFilter.name, () => {
 
     it('should answer a Fastify bad body with 400 and no parser details', () => {
       expect(sut.toBody(fastifyError(400, 'Unexpected token } in JSON at position 12'))).toEqual({
-        statusCode: 400, code: 'validation_failed', message: 'Malformed request body',
+        statusCode: 400,
+        code: 'validation_failed',
+        message: 'Malformed request body',
       });
     });
 

@@ -55,14 +55,17 @@ export class HttpErrorFilter implements ExceptionFilter {
     if (exception instanceof HttpException) {
       const status = exception.getStatus();
       const response = exception.getResponse();
-      const message = typeof response === 'object' && response !== null && 'message' in response
-        ? [response.message].flat().join('; ')
-        : exception.message;
+      const message =
+        typeof response === 'object' && response !== null && 'message' in response
+          ? [response.message].flat().join('; ')
+          : exception.message;
       // A 5xx keeps its status (a 503 stays a 503 for load balancers) but never its message.
-      if (status >= 500) return status === 503 ? { statusCode: 503, code: 'service_unavailable', message: 'Service unavailable' } : this.internal();
+      if (status >= 500)
+        return status === 503 ? { statusCode: 503, code: 'service_unavailable', message: 'Service unavailable' } : this.internal();
       return { statusCode: status, code: HTTP_STATUS_CODES[status] ?? `http_${status}`, message };
     }
-    if (isStoreOutage(exception)) return { statusCode: 503, code: 'service_unavailable', message: 'Service temporarily unavailable; try again shortly' };
+    if (isStoreOutage(exception))
+      return { statusCode: 503, code: 'service_unavailable', message: 'Service temporarily unavailable; try again shortly' };
     // Fastify's own errors (bad JSON body, body too large) carry a statusCode.
     if (exception instanceof Error && 'statusCode' in exception && typeof exception.statusCode === 'number') {
       const status = exception.statusCode;

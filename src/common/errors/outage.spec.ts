@@ -80,7 +80,13 @@ describe(isStoreOutage.name, () => {
     });
 
     it('should recognise a command sent to a Redis that is down (no offline queue, as src/redis/redis.module.ts sets)', async () => {
-      const redis = new Redis({ port: await closedPort(), lazyConnect: true, enableOfflineQueue: false, maxRetriesPerRequest: 1, retryStrategy: () => null });
+      const redis = new Redis({
+        port: await closedPort(),
+        lazyConnect: true,
+        enableOfflineQueue: false,
+        maxRetriesPerRequest: 1,
+        retryStrategy: () => null,
+      });
       redis.on('error', () => undefined);
       await redis.connect().catch(() => undefined);
       const error = await redis.get('k').catch((e: unknown) => e);
@@ -91,14 +97,20 @@ describe(isStoreOutage.name, () => {
   });
 
   describe('PostgreSQL SQLSTATEs', () => {
-    it.each(['57P01', '57P02', '57P03', '08006', '08001', '08P01', '53300', '53100', '57014'])('should treat %s as an outage, wrapped by TypeORM or not', (code) => {
-      expect(isStoreOutage(pgError(code))).toBe(true);
-      expect(isStoreOutage(wrapped(pgError(code)))).toBe(true);
-    });
+    it.each(['57P01', '57P02', '57P03', '08006', '08001', '08P01', '53300', '53100', '57014'])(
+      'should treat %s as an outage, wrapped by TypeORM or not',
+      (code) => {
+        expect(isStoreOutage(pgError(code))).toBe(true);
+        expect(isStoreOutage(wrapped(pgError(code)))).toBe(true);
+      },
+    );
 
-    it.each(['23505', '23503', '22P02', '42601', '40001', '40P01'])('should not treat %s as an outage (constraint, data, our SQL, retryable conflict)', (code) => {
-      expect(isStoreOutage(wrapped(pgError(code)))).toBe(false);
-    });
+    it.each(['23505', '23503', '22P02', '42601', '40001', '40P01'])(
+      'should not treat %s as an outage (constraint, data, our SQL, retryable conflict)',
+      (code) => {
+        expect(isStoreOutage(wrapped(pgError(code)))).toBe(false);
+      },
+    );
   });
 
   it('should look through causes and aggregates, but not treat bugs or domain errors as outages', () => {

@@ -1,8 +1,8 @@
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import type { FastifyRequest } from 'fastify';
-import type { MatchedRoute, PerRequestHooks } from './per-request-hooks.js';
 import type { Logger } from 'pino';
 import type { AppConfig } from '../../config/app-config.js';
+import type { MatchedRoute, PerRequestHooks } from './per-request-hooks.js';
 
 /** How many refused origins a process remembers, so that it warns once for each: memory stays bounded under a spray of forged origins. */
 export const REMEMBERED_REFUSED_ORIGINS = 1000;
@@ -36,7 +36,10 @@ export function registerCors(app: NestFastifyApplication, hooks: PerRequestHooks
       if (warned.size > REMEMBERED_REFUSED_ORIGINS) {
         logger.warn(`More than ${REMEMBERED_REFUSED_ORIGINS} origins refused by CORS: further ones are not logged until restart`);
       } else {
-        logger.warn({ origin }, `CORS preflight from ${JSON.stringify(origin)} refused: it is not in CORS_ORIGINS; add it there if this frontend is yours`);
+        logger.warn(
+          { origin },
+          `CORS preflight from ${JSON.stringify(origin)} refused: it is not in CORS_ORIGINS; add it there if this frontend is yours`,
+        );
       }
     }
   });

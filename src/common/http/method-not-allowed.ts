@@ -14,7 +14,7 @@ const METHODS: HTTPMethods[] = ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE',
 export function registerMethodNotAllowed(fastify: FastifyInstance): void {
   fastify.addHook('onRequest', (req, reply, done) => {
     if (!req.is404) return done();
-    const path = req.url.split('?')[0]!;
+    const path = req.url.split('?')[0];
     const allowed = METHODS.filter((method) => {
       const route = fastify.findRoute({ method, url: path });
       return route !== null && !isRootCatchAll(route.params, path);
@@ -23,7 +23,11 @@ export function registerMethodNotAllowed(fastify: FastifyInstance): void {
     void reply
       .code(ERROR_STATUS.method_not_allowed)
       .header('allow', allowed.join(', '))
-      .send({ statusCode: ERROR_STATUS.method_not_allowed, code: 'method_not_allowed', message: `${req.method} is not allowed here; use ${allowed.join(', ')}` });
+      .send({
+        statusCode: ERROR_STATUS.method_not_allowed,
+        code: 'method_not_allowed',
+        message: `${req.method} is not allowed here; use ${allowed.join(', ')}`,
+      });
   });
 }
 

@@ -42,14 +42,20 @@ export function registerNoStore(hooks: PerRequestHooks): void {
 }
 
 const NO_STORE_HEADERS = {
-  'Cache-Control': { description: 'Always `no-store`: the answer holds tokens or codes (RFC 6749 §5.1)', schema: { type: 'string', enum: ['no-store'] } },
+  'Cache-Control': {
+    description: 'Always `no-store`: the answer holds tokens or codes (RFC 6749 §5.1)',
+    schema: { type: 'string', enum: ['no-store'] },
+  },
   Pragma: { description: 'Always `no-cache`, for HTTP/1.0 caches', schema: { type: 'string', enum: ['no-cache'] } },
 };
 
 /** Writes the headers `@NoStore()` promises onto every response of the operations it marks. */
 export function documentNoStore(document: OpenAPIObject): void {
   for (const item of Object.values(document.paths)) {
-    for (const operation of Object.values(item) as Array<{ [NO_STORE_EXTENSION]?: unknown; responses?: Record<string, { headers?: object }> }>) {
+    for (const operation of Object.values(item) as Array<{
+      [NO_STORE_EXTENSION]?: unknown;
+      responses?: Record<string, { headers?: object }>;
+    }>) {
       if (typeof operation !== 'object' || operation === null || operation[NO_STORE_EXTENSION] !== true) continue;
       for (const response of Object.values(operation.responses ?? {})) response.headers = { ...response.headers, ...NO_STORE_HEADERS };
     }

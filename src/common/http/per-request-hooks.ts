@@ -27,12 +27,12 @@ export class PerRequestHooks {
     const responseSteps = this.responseSteps;
     fastify.addHook('onRequest', (req, reply, done) => {
       const route: MatchedRoute = req.routeOptions;
-      for (let i = 0; i < requestSteps.length; i++) requestSteps[i]!(req, reply, route);
+      for (let i = 0; i < requestSteps.length; i++) requestSteps[i](req, reply, route);
       this.proceed(req, done);
     });
     fastify.addHook('onResponse', (req, reply, done) => {
       const route: MatchedRoute = req.routeOptions;
-      for (let i = 0; i < responseSteps.length; i++) responseSteps[i]!(req, reply, route);
+      for (let i = 0; i < responseSteps.length; i++) responseSteps[i](req, reply, route);
       done();
     });
   }

@@ -41,7 +41,10 @@ export function rawHandOver(callback: RawCallback, mountPath: string, inner: (ur
 }
 
 /** `inner` for a route mounted under a prefix: the prefix cut off. */
-export const underPrefix = (prefix: string) => (url: string): string => url.slice(prefix.length);
+export const underPrefix =
+  (prefix: string) =>
+  (url: string): string =>
+    url.slice(prefix.length);
 
 /**
  * Registers the routes in their own encapsulated scope, whose content-type parsers leave every body unread.
@@ -60,7 +63,13 @@ export function mountRaw(
     for (const route of routes) {
       // `cors: false`: the app answers CORS itself (oidc-provider per client); our API's CORS hook would answer its
       // preflights with CORS_ORIGINS instead, and any header it set on Fastify's reply is lost with the hijack.
-      scope.route({ method: route.methods, url: route.url, config: { cors: false }, ...(helmet ? { helmet } : {}), handler: rawHandOver(callback, mountPath, route.inner) });
+      scope.route({
+        method: route.methods,
+        url: route.url,
+        config: { cors: false },
+        ...(helmet ? { helmet } : {}),
+        handler: rawHandOver(callback, mountPath, route.inner),
+      });
     }
   });
 }

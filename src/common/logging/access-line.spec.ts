@@ -5,7 +5,10 @@ import { createPino } from './pino.js';
 
 function capture(level = 'info') {
   const lines: string[] = [];
-  const logger = createPino({ level: level as AppConfig['logging']['level'], pretty: false }, { write: (chunk: string) => void lines.push(chunk) });
+  const logger = createPino(
+    { level: level as AppConfig['logging']['level'], pretty: false },
+    { write: (chunk: string) => void lines.push(chunk) },
+  );
   return { logger, lines };
 }
 
@@ -21,8 +24,8 @@ describe(accessLineWriter.name, () => {
 
     const [expected, actual] = [viaPino.lines, ours.lines].map((lines) => {
       expect(lines).toHaveLength(1);
-      expect(lines[0]!.endsWith('\n')).toBe(true);
-      const { time, ...rest } = JSON.parse(lines[0]!) as Record<string, unknown>;
+      expect(lines[0].endsWith('\n')).toBe(true);
+      const { time, ...rest } = JSON.parse(lines[0]) as Record<string, unknown>;
       expect(typeof time).toBe('string');
       return rest;
     });
@@ -34,7 +37,7 @@ describe(accessLineWriter.name, () => {
 
     accessLineWriter(logger)({ ...entry, route: undefined });
 
-    expect(JSON.parse(lines[0]!)).not.toHaveProperty('route');
+    expect(JSON.parse(lines[0])).not.toHaveProperty('route');
   });
 
   it('should write nothing when info is below the level', () => {

@@ -22,15 +22,16 @@ type MetadataStream = pino.DestinationStream & Record<string, unknown>;
  */
 export function accessLineWriter(logger: Logger): (entry: AccessEntry) => void {
   const symbols = pino.symbols;
-  const stream = (logger as unknown as Record<symbol, MetadataStream>)[symbols.streamSym]!;
-  const time = (logger as unknown as Record<symbol, () => string>)[symbols.timeSym]!;
+  const stream = (logger as unknown as Record<symbol, MetadataStream>)[symbols.streamSym];
+  const time = (logger as unknown as Record<symbol, () => string>)[symbols.timeSym];
   const bindings = (logger as unknown as Record<symbol, string>)[symbols.chindingsSym] ?? '';
   const needsMetadata = (stream as unknown as Record<symbol, unknown>)[symbols.needsMetadataGsym] === true;
   return (entry) => {
     if (!logger.isLevelEnabled('info')) return;
     const route = entry.route === undefined ? '' : `,"route":${JSON.stringify(entry.route)}`;
-    const line = `{"level":"info"${time()}${bindings},"reqId":${JSON.stringify(entry.reqId)},"method":${JSON.stringify(entry.method)},`
-      + `"url":${JSON.stringify(entry.url)}${route},"statusCode":${entry.statusCode},"durationMs":${entry.durationMs},"msg":"request completed"}\n`;
+    const line =
+      `{"level":"info"${time()}${bindings},"reqId":${JSON.stringify(entry.reqId)},"method":${JSON.stringify(entry.method)},` +
+      `"url":${JSON.stringify(entry.url)}${route},"statusCode":${entry.statusCode},"durationMs":${entry.durationMs},"msg":"request completed"}\n`;
     if (needsMetadata) {
       stream.lastLevel = INFO;
       stream.lastObj = entry;

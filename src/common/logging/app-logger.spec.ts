@@ -5,7 +5,11 @@ import { AppLogger, createAppLogger } from './app-logger.js';
 import { formatLine } from './pretty-destination.js';
 import { runWithRequestId } from './request-context.js';
 
-function capture(level: AppConfig['logging']['level'] = 'trace'): { logger: AppLogger; entries: () => Array<Record<string, unknown>>; raw: () => string } {
+function capture(level: AppConfig['logging']['level'] = 'trace'): {
+  logger: AppLogger;
+  entries: () => Array<Record<string, unknown>>;
+  raw: () => string;
+} {
   const lines: string[] = [];
   const logger = createAppLogger({ logging: { level, pretty: false } } as AppConfig, { write: (line: string) => void lines.push(line) });
   return { logger, entries: () => lines.map((line) => JSON.parse(line) as Record<string, unknown>), raw: () => lines.join('') };
@@ -40,7 +44,9 @@ describe(AppLogger.name, () => {
 
     logger.log('Mapped {/users/me, GET} route', 'RouterExplorer');
 
-    expect(entries()).toEqual([expect.objectContaining({ level: 'debug', context: 'RouterExplorer', msg: 'Mapped {/users/me, GET} route' })]);
+    expect(entries()).toEqual([
+      expect.objectContaining({ level: 'debug', context: 'RouterExplorer', msg: 'Mapped {/users/me, GET} route' }),
+    ]);
   });
 
   it('should keep the stack Nest passes to error() apart from the context', () => {
@@ -48,7 +54,12 @@ describe(AppLogger.name, () => {
 
     logger.error('Shutdown failed', new Error('boom').stack, 'NestApplicationContext');
 
-    expect(entries()[0]).toMatchObject({ level: 'error', context: 'NestApplicationContext', msg: 'Shutdown failed', stack: expect.stringContaining('Error: boom') });
+    expect(entries()[0]).toMatchObject({
+      level: 'error',
+      context: 'NestApplicationContext',
+      msg: 'Shutdown failed',
+      stack: expect.stringContaining('Error: boom'),
+    });
   });
 
   it('should add the current request id to every line logged within a request', () => {
@@ -62,10 +73,25 @@ describe(AppLogger.name, () => {
 
   it('should redact credentials in headers and bodies wherever a logged object holds them', () => {
     const { logger, raw } = capture();
-    const headers = { authorization: 'Bearer s-auth', cookie: 's-cookie', 'set-cookie': 's-set-cookie', 'x-api-key': 's-key', accept: 'application/json' };
+    const headers = {
+      authorization: 'Bearer s-auth',
+      cookie: 's-cookie',
+      'set-cookie': 's-set-cookie',
+      'x-api-key': 's-key',
+      accept: 'application/json',
+    };
     const body = {
-      access_token: 's-at', refresh_token: 's-rt', id_token: 's-it', code: 's-code', code_verifier: 's-cv', client_secret: 's-cs',
-      password: 's-pw', token: 's-t', nonce: 's-n', link_token: 's-lt', pending_token: 's-pt',
+      access_token: 's-at',
+      refresh_token: 's-rt',
+      id_token: 's-it',
+      code: 's-code',
+      code_verifier: 's-cv',
+      client_secret: 's-cs',
+      password: 's-pw',
+      token: 's-t',
+      nonce: 's-n',
+      link_token: 's-lt',
+      pending_token: 's-pt',
     };
 
     logger.warn({ headers, body, req: { headers }, res: { headers }, err: { response: { body } }, ...body }, 'Test');
@@ -81,7 +107,9 @@ describe(AppLogger.name, () => {
 
     logger.warn({ env: { ...env, PORT: '3000' }, ...env }, 'Test');
 
-    expect(SECRET_SETTING_NAMES).toEqual(expect.arrayContaining(['JWT_PRIVATE_KEYS', 'ENCRYPTION_KEYS', 'DATABASE_URL', 'GOOGLE_CLIENT_SECRETS']));
+    expect(SECRET_SETTING_NAMES).toEqual(
+      expect.arrayContaining(['JWT_PRIVATE_KEYS', 'ENCRYPTION_KEYS', 'DATABASE_URL', 'GOOGLE_CLIENT_SECRETS']),
+    );
     expect(raw()).not.toMatch(/"s-[a-z-]+"/);
     expect(raw()).toContain('"PORT":"3000"');
   });
@@ -97,7 +125,15 @@ describe(AppLogger.name, () => {
 
 describe(formatLine.name, () => {
   it('should show time, level, context, request id and message first, other fields after', () => {
-    const line = JSON.stringify({ level: 'info', time: '2026-01-02T03:04:05.678Z', pid: 1, context: 'Http', reqId: 'r1', msg: 'request completed', statusCode: 200 });
+    const line = JSON.stringify({
+      level: 'info',
+      time: '2026-01-02T03:04:05.678Z',
+      pid: 1,
+      context: 'Http',
+      reqId: 'r1',
+      msg: 'request completed',
+      statusCode: 200,
+    });
 
     expect(formatLine(line)).toBe('03:04:05.678 INFO  [Http] (r1) request completed statusCode=200');
   });

@@ -24,7 +24,9 @@ export function formatLine(line: string): string {
     return line.trimEnd();
   }
   const time = typeof entry.time === 'string' ? entry.time.slice(11, 23) : '';
-  const level = String(entry.level ?? '').toUpperCase().padEnd(5);
+  const level = String(entry.level ?? '')
+    .toUpperCase()
+    .padEnd(5);
   const context = entry.context ? ` [${String(entry.context)}]` : '';
   const reqId = entry.reqId ? ` (${String(entry.reqId)})` : '';
   const rest = Object.entries(entry)

@@ -12,21 +12,49 @@ import { SECRET_SETTING_NAMES } from '../../config/settings/index.js';
 const SECRET_HEADERS = ['authorization', 'cookie', 'set-cookie', 'x-api-key'];
 
 const SECRET_FIELDS = [
-  'access_token', 'refresh_token', 'id_token', 'code', 'code_verifier', 'client_secret',
-  'password', 'token', 'nonce', 'link_token', 'pending_token',
+  'access_token',
+  'refresh_token',
+  'id_token',
+  'code',
+  'code_verifier',
+  'client_secret',
+  'password',
+  'token',
+  'nonce',
+  'link_token',
+  'pending_token',
 ];
 
 /** Where headers sit in what Fastify, node:http, undici and our provider client hand around. */
 const HEADER_HOLDERS = [
-  'headers', 'req.headers', 'res.headers', 'request.headers', 'response.headers',
-  'err.headers', 'err.response.headers', 'error.response.headers',
+  'headers',
+  'req.headers',
+  'res.headers',
+  'request.headers',
+  'response.headers',
+  'err.headers',
+  'err.response.headers',
+  'error.response.headers',
 ];
 
 /** Where token fields sit: the top of the log object, bodies, query strings, provider answers and errors. */
 const FIELD_HOLDERS = [
-  '', 'body', 'query', 'params', 'data', 'payload', 'tokens', 'extraData',
-  'req.body', 'req.query', 'request.body', 'response.body', 'res.body',
-  'err.body', 'err.response.body', 'error.response.body',
+  '',
+  'body',
+  'query',
+  'params',
+  'data',
+  'payload',
+  'tokens',
+  'extraData',
+  'req.body',
+  'req.query',
+  'request.body',
+  'response.body',
+  'res.body',
+  'err.body',
+  'err.response.body',
+  'error.response.body',
 ];
 
 /** Where environment variables sit: a logged environment (`{ env: process.env }`) or one of its values. */

@@ -1,5 +1,5 @@
-import type { PerRequestHooks } from '../http/per-request-hooks.js';
 import type { Logger } from 'pino';
+import type { PerRequestHooks } from '../http/per-request-hooks.js';
 import { accessLineWriter } from './access-line.js';
 import { REQUEST_ID_HEADER, runWithRequestId } from './request-context.js';
 

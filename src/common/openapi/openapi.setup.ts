@@ -29,8 +29,8 @@ function buildDocument(app: NestFastifyApplication): OpenAPIObject {
   const config = new DocumentBuilder()
     .setTitle('nest-social-auth')
     .setDescription(
-      "Trade a Google, Facebook or GitHub token for our tokens, then call the API with `Authorization: Bearer …`. "
-      + 'Every error is an `ErrorBody`; branch on its `code`.',
+      'Trade a Google, Facebook or GitHub token for our tokens, then call the API with `Authorization: Bearer …`. ' +
+        'Every error is an `ErrorBody`; branch on its `code`.',
     )
     .setVersion('0.1.0')
     .addBearerAuth({ type: 'http', scheme: 'bearer', bearerFormat: 'JWT' }, BEARER_SCHEME)
@@ -48,9 +48,12 @@ function buildDocument(app: NestFastifyApplication): OpenAPIObject {
  * The document is built on the first request, when every module's routes are known.
  */
 export function setupOpenApi(app: NestFastifyApplication): void {
-  app.getHttpAdapter().getInstance().addHook('onRoute', (route) => {
-    if (route.url === DOCS_PATH || route.url?.startsWith(`${DOCS_PATH}/`)) route.config = { ...route.config, helmet: DOCS_HELMET };
-  });
+  app
+    .getHttpAdapter()
+    .getInstance()
+    .addHook('onRoute', (route) => {
+      if (route.url === DOCS_PATH || route.url?.startsWith(`${DOCS_PATH}/`)) route.config = { ...route.config, helmet: DOCS_HELMET };
+    });
   SwaggerModule.setup(DOCS_PATH, app, () => buildDocument(app), {
     jsonDocumentUrl: DOCS_JSON_PATH,
     raw: ['json'],

@@ -24,7 +24,9 @@ type HelmetMiddleware = (req: object, res: HeaderSink, next: (error?: unknown) =
  * The `helmet` package @fastify/helmet itself uses (our dependency is @fastify/helmet), so the header values are
  * exactly helmet's. It is only run at boot and once per route configuration, never per request.
  */
-const helmet = createRequire(createRequire(import.meta.url).resolve('@fastify/helmet'))('helmet') as (options: HelmetConfiguration) => HelmetMiddleware;
+const helmet = createRequire(createRequire(import.meta.url).resolve('@fastify/helmet'))('helmet') as (
+  options: HelmetConfiguration,
+) => HelmetMiddleware;
 
 /**
  * Security headers for a JSON API: nothing we answer is meant to be rendered, framed or to load anything, so
@@ -53,10 +55,12 @@ export function cspHashSource(inline: string): string {
  * refused, since the headers are computed once.
  */
 export function computeSecurityHeaders(options: HelmetConfiguration): SecurityHeaders {
-  const directives = typeof options.contentSecurityPolicy === 'object' ? options.contentSecurityPolicy.directives ?? {} : {};
+  const directives = typeof options.contentSecurityPolicy === 'object' ? (options.contentSecurityPolicy.directives ?? {}) : {};
   for (const [name, value] of Object.entries(directives)) {
     if (typeof value === 'function' || (Array.isArray(value) && value.some((v) => typeof v === 'function'))) {
-      throw new Error(`CSP directive ${name} is a function: per-request security headers are not supported (src/common/security/helmet.ts)`);
+      throw new Error(
+        `CSP directive ${name} is a function: per-request security headers are not supported (src/common/security/helmet.ts)`,
+      );
     }
   }
   const set: Array<[string, string]> = [];
@@ -117,7 +121,7 @@ export function registerHelmet(fastify: FastifyInstance, hooks: PerRequestHooks,
   hooks.onRequest((_req, reply, route) => {
     const { set, remove } = headersOf(route.config as { helmet?: RouteHelmet } | undefined);
     const res = reply.raw;
-    for (let i = 0; i < set.length; i++) res.setHeader(set[i]![0], set[i]![1]);
-    for (let i = 0; i < remove.length; i++) res.removeHeader(remove[i]!);
+    for (let i = 0; i < set.length; i++) res.setHeader(set[i][0], set[i][1]);
+    for (let i = 0; i < remove.length; i++) res.removeHeader(remove[i]);
   });
 }

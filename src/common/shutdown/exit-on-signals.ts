@@ -14,7 +14,7 @@ export function exitOnSignals(app: INestApplicationContext, signals: readonly No
     app.close().then(
       () => process.exit(0),
       (error: unknown) => {
-        process.stderr.write(`Shutdown failed: ${error instanceof Error ? error.stack ?? error.message : String(error)}\n`);
+        process.stderr.write(`Shutdown failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
         process.exit(1);
       },
     );

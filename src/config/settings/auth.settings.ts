@@ -1,12 +1,20 @@
-import { devIdpClients } from '../dev-idp-clients.js';
 import { returnToUrls } from '../browser-flow-config.js';
+import { devIdpClients } from '../dev-idp-clients.js';
 import { initialAccessTokenHashes } from '../oauth-server-config.js';
 import { redirectUriProblem } from '../redirect-uri.js';
 import { bool, group, int, list, oneOf, string, variable } from './setting.js';
 
 export const DEFAULT_PIPELINE = [
-  'social_details', 'social_uid', 'auth_allowed', 'social_user', 'get_username',
-  'associate_by_email', 'create_user', 'associate_user', 'load_extra_data', 'user_details',
+  'social_details',
+  'social_uid',
+  'auth_allowed',
+  'social_user',
+  'get_username',
+  'associate_by_email',
+  'create_user',
+  'associate_user',
+  'load_extra_data',
+  'user_details',
 ];
 
 /** Names that only a first-party application may take (ADR 0039): ours, and the providers users sign in with. */
@@ -40,9 +48,23 @@ const lowercaseList = list().transform((entries) => entries.map((entry) => entry
 
 /** Our tokens and keys, the login rules, the browser flows, the authorization server and the development helpers. */
 export const TOKENS_AND_KEYS = group('Tokens and keys', {
-  JWT_PRIVATE_KEYS: pemList.meta({ default: 'generated in development', secret: true, description: 'PEM private keys, \\n escapes allowed; the first signs, all verify. Make one with: node dist/cli/keys.js generate', production: true }),
-  ENCRYPTION_KEYS: encryptionKeys.meta({ default: 'a fixed development key', secret: true, description: 'id:base64(32 bytes)[,id:key…] sealing provider tokens at rest; the first encrypts, all decrypt', production: true }),
-  JWT_ISSUER: string(undefined).meta({ default: 'PUBLIC_URL', example: 'https://auth.example.com', description: "iss of our access tokens, and our authorization server's issuer" }),
+  JWT_PRIVATE_KEYS: pemList.meta({
+    default: 'generated in development',
+    secret: true,
+    description: 'PEM private keys, \\n escapes allowed; the first signs, all verify. Make one with: node dist/cli/keys.js generate',
+    production: true,
+  }),
+  ENCRYPTION_KEYS: encryptionKeys.meta({
+    default: 'a fixed development key',
+    secret: true,
+    description: 'id:base64(32 bytes)[,id:key…] sealing provider tokens at rest; the first encrypts, all decrypt',
+    production: true,
+  }),
+  JWT_ISSUER: string(undefined).meta({
+    default: 'PUBLIC_URL',
+    example: 'https://auth.example.com',
+    description: "iss of our access tokens, and our authorization server's issuer",
+  }),
   JWT_AUDIENCE: string('nest-social-auth').meta({ description: 'aud of our access tokens' }),
   JWT_ALGORITHM: oneOf(['ES256', 'RS256'], 'ES256').meta({ description: 'ES256 (P-256) or RS256 (RSA 2048 or more)' }),
   JWT_KEYS_DIR: string('./data/keys').meta({ description: 'where a development key is generated and kept when JWT_PRIVATE_KEYS is empty' }),
@@ -50,7 +72,9 @@ export const TOKENS_AND_KEYS = group('Tokens and keys', {
   JWT_CHECK_SESSION: bool(false).meta({ description: "check on every request that the token's session is still live" }),
   JWT_SESSION_CHECK_CACHE_MS: int(5000, { min: 0, max: 300000 }).meta({ description: 'how long one such check is cached' }),
   REFRESH_TTL_SECONDS: int(30 * 86400, { min: 60 }).meta({ description: 'refresh-token lifetime (30 days)' }),
-  REFRESH_REUSE_GRACE_SECONDS: int(0, { min: 0, max: 60 }).meta({ description: 'a refresh token re-presented this soon after rotation is refused without ending the session (ADR 0003)' }),
+  REFRESH_REUSE_GRACE_SECONDS: int(0, { min: 0, max: 60 }).meta({
+    description: 'a refresh token re-presented this soon after rotation is refused without ending the session (ADR 0003)',
+  }),
 });
 
 export const LOGIN = group('Login', {
@@ -61,11 +85,16 @@ export const LOGIN = group('Login', {
   LOGIN_NONCE_REQUIRED: bool(false).meta({ description: 'refuse ID tokens without one of our nonces' }),
   LOGIN_NONCE_TTL_SECONDS: int(600, { min: 30, max: 3600 }).meta({ description: 'nonce lifetime' }),
   LOGIN_PENDING_TTL_SECONDS: int(600, { min: 1, max: 3600 }).meta({ description: 'lifetime of the pending_token of a paused login' }),
-  LOGIN_LINK_TOKEN_TTL_SECONDS: int(600, { min: 1, max: 3600 }).meta({ description: 'lifetime of the link_token of an account_link_required answer' }),
+  LOGIN_LINK_TOKEN_TTL_SECONDS: int(600, { min: 1, max: 3600 }).meta({
+    description: 'lifetime of the link_token of an account_link_required answer',
+  }),
 });
 
 export const BROWSER_SIGN_IN = group('Browser sign-in', {
-  AUTH_RETURN_TO_URLS: returnToUrls.meta({ example: 'https://app.example.com/signed-in', description: 'exact allow-list of frontend URLs the redirect flow may return to' }),
+  AUTH_RETURN_TO_URLS: returnToUrls.meta({
+    example: 'https://app.example.com/signed-in',
+    description: 'exact allow-list of frontend URLs the redirect flow may return to',
+  }),
   AUTH_CODE_PKCE_REQUIRED: bool(true).meta({ description: 'POST /auth/{provider}/code needs a code_verifier' }),
   AUTH_STATE_TTL_SECONDS: int(600, { min: 1, max: 1800 }).meta({ description: "lifetime of a redirect flow's state and its cookie" }),
   AUTH_LOGIN_CODE_TTL_SECONDS: int(30, { min: 1, max: 59 }).meta({ description: 'lifetime of the one-time login code (at most 59)' }),
@@ -77,18 +106,36 @@ export const AUTHORIZATION_SERVER = group('Authorization server', {
   OAUTH_ACCESS_TOKEN_TTL_SECONDS: int(900, { min: 30, max: 86400 }).meta({ description: 'third-party access-token lifetime' }),
   OAUTH_REFRESH_TOKEN_TTL_SECONDS: int(30 * 86400, { min: 60 }).meta({ description: 'third-party refresh-token (and grant) lifetime' }),
   OAUTH_SESSION_TTL_SECONDS: int(86400, { min: 60, max: 30 * 86400 }).meta({ description: 'lifetime of a sign-in at /oauth' }),
-  OAUTH_REFRESH_REUSE_GRACE_SECONDS: int(0, { min: 0, max: 60 }).meta({ description: 'a refresh token re-presented this soon after it was spent does not revoke the grant (ADR 0023)' }),
+  OAUTH_REFRESH_REUSE_GRACE_SECONDS: int(0, { min: 0, max: 60 }).meta({
+    description: 'a refresh token re-presented this soon after it was spent does not revoke the grant (ADR 0023)',
+  }),
   OAUTH_DYNAMIC_REGISTRATION_ENABLED: bool(false).meta({ description: 'dynamic client registration at /oauth/register (ADR 0024)' }),
-  OAUTH_REGISTRATION_INITIAL_ACCESS_TOKENS: initialAccessTokenHashes.meta({ description: 'sha256:… hashes of the initial access tokens that may register a client (node dist/cli/apps.js initial-token)' }),
-  OAUTH_CLIENT_CACHE_MS: int(5000, { min: 0, max: 300_000 }).meta({ description: "how long an instance remembers an application's registration" }),
-  OAUTH_RESERVED_CLIENT_NAMES: list(DEFAULT_RESERVED_CLIENT_NAMES).meta({ description: 'names an application (unless first-party) may not take or pass for: compared NFKC, case- and look-alike-insensitive, as whole words (ADR 0039)' }),
+  OAUTH_REGISTRATION_INITIAL_ACCESS_TOKENS: initialAccessTokenHashes.meta({
+    description: 'sha256:… hashes of the initial access tokens that may register a client (node dist/cli/apps.js initial-token)',
+  }),
+  OAUTH_CLIENT_CACHE_MS: int(5000, { min: 0, max: 300_000 }).meta({
+    description: "how long an instance remembers an application's registration",
+  }),
+  OAUTH_RESERVED_CLIENT_NAMES: list(DEFAULT_RESERVED_CLIENT_NAMES).meta({
+    description:
+      'names an application (unless first-party) may not take or pass for: compared NFKC, case- and look-alike-insensitive, as whole words (ADR 0039)',
+  }),
 });
 
 export const DEVELOPMENT = group('Development', {
   DEMO_ENABLED: bool(undefined).meta({ default: 'true except in production', description: 'serve the demo page at /demo' }),
-  DEV_IDP_ENABLED: bool(undefined).meta({ default: 'true in development only', description: 'the development identity provider, which signs anyone in (refused in production)' }),
+  DEV_IDP_ENABLED: bool(undefined).meta({
+    default: 'true in development only',
+    description: 'the development identity provider, which signs anyone in (refused in production)',
+  }),
   DEV_IDP_FORCE: bool(false).meta({ description: 'let production boot with the development identity provider' }),
-  DEV_IDP_REDIRECT_URIS: list([], redirectUriProblem).meta({ description: "your frontend's callback URLs, registered at the development identity provider" }),
+  DEV_IDP_REDIRECT_URIS: list([], redirectUriProblem).meta({
+    description: "your frontend's callback URLs, registered at the development identity provider",
+  }),
   // Holds the clients' secrets.
-  DEV_IDP_CLIENTS: devIdpClients.meta({ secret: true, description: 'other apps registered at the development identity provider, a JSON list (client_id, client_secret, redirect_uris, response_types, grant_types)' }),
+  DEV_IDP_CLIENTS: devIdpClients.meta({
+    secret: true,
+    description:
+      'other apps registered at the development identity provider, a JSON list (client_id, client_secret, redirect_uris, response_types, grant_types)',
+  }),
 });

@@ -25,9 +25,10 @@ function comment(text: string): string[] {
 
 function entry(setting: Setting): string[] {
   const shown = setting.secret ? '' : (setting.example ?? (/\s/.test(setting.default) ? '' : setting.default));
-  const described = setting.default && (setting.example || setting.secret || /\s/.test(setting.default))
-    ? `${setting.description}. Default: ${setting.default}.`
-    : `${setting.description}.`;
+  const described =
+    setting.default && (setting.example || setting.secret || /\s/.test(setting.default))
+      ? `${setting.description}. Default: ${setting.default}.`
+      : `${setting.description}.`;
   return [...comment(described), `${setting.production ? '' : '# '}${setting.name}=${shown}`];
 }
 

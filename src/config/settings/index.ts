@@ -5,14 +5,44 @@ import { DATABASE, LOGGING_AND_METRICS, RATE_LIMITS, REDIS, SERVER } from './ser
 import { isFamily, settingPattern, settingsOf, type Setting } from './setting.js';
 
 export type { Setting, SettingGroup } from './setting.js';
-export { AUTHORIZATION_SERVER, BROWSER_SIGN_IN, DATABASE, DEVELOPMENT, LOGGING_AND_METRICS, LOGIN, RATE_LIMITS, REDIS, SERVER, TOKENS_AND_KEYS };
+export {
+  AUTHORIZATION_SERVER,
+  BROWSER_SIGN_IN,
+  DATABASE,
+  DEVELOPMENT,
+  LOGGING_AND_METRICS,
+  LOGIN,
+  RATE_LIMITS,
+  REDIS,
+  SERVER,
+  TOKENS_AND_KEYS,
+};
 
-const GROUPS = [SERVER, LOGGING_AND_METRICS, RATE_LIMITS, DATABASE, REDIS, TOKENS_AND_KEYS, LOGIN, BROWSER_SIGN_IN, AUTHORIZATION_SERVER, DEVELOPMENT];
+const GROUPS = [
+  SERVER,
+  LOGGING_AND_METRICS,
+  RATE_LIMITS,
+  DATABASE,
+  REDIS,
+  TOKENS_AND_KEYS,
+  LOGIN,
+  BROWSER_SIGN_IN,
+  AUTHORIZATION_SERVER,
+  DEVELOPMENT,
+];
 
 /** Every variable with a fixed name outside the providers', in one schema: what `loadConfig` reads. */
 export const ENV = z.object({
-  ...SERVER.shape, ...LOGGING_AND_METRICS.shape, ...RATE_LIMITS.shape, ...DATABASE.shape, ...REDIS.shape,
-  ...TOKENS_AND_KEYS.shape, ...LOGIN.shape, ...BROWSER_SIGN_IN.shape, ...AUTHORIZATION_SERVER.shape, ...DEVELOPMENT.shape,
+  ...SERVER.shape,
+  ...LOGGING_AND_METRICS.shape,
+  ...RATE_LIMITS.shape,
+  ...DATABASE.shape,
+  ...REDIS.shape,
+  ...TOKENS_AND_KEYS.shape,
+  ...LOGIN.shape,
+  ...BROWSER_SIGN_IN.shape,
+  ...AUTHORIZATION_SERVER.shape,
+  ...DEVELOPMENT.shape,
 });
 
 /** Every environment variable the app reads, in the order `.env.example` lists them. */

@@ -7,9 +7,21 @@
 import { z } from 'zod';
 
 export type SettingGroup =
-  | 'Server' | 'Logging and metrics' | 'Rate limits' | 'Database' | 'Redis' | 'Tokens and keys' | 'Login'
-  | 'Browser sign-in' | 'Authorization server' | 'Providers' | 'Google' | 'Facebook' | 'GitHub'
-  | 'Declared providers' | 'Development';
+  | 'Server'
+  | 'Logging and metrics'
+  | 'Rate limits'
+  | 'Database'
+  | 'Redis'
+  | 'Tokens and keys'
+  | 'Login'
+  | 'Browser sign-in'
+  | 'Authorization server'
+  | 'Providers'
+  | 'Google'
+  | 'Facebook'
+  | 'GitHub'
+  | 'Declared providers'
+  | 'Development';
 
 export interface Setting {
   /** `PORT`, or a family of variables with an `<ID>` placeholder: `PROVIDER_<ID>_CLIENT_SECRET`. */
@@ -42,11 +54,14 @@ export type Report = (message: string) => void;
  * `fallback`, so every bad key is named in one boot message (EnvReader.read).
  */
 export function variable<T>(fallback: T, parse: (value: string, report: Report) => T): Variable<T> {
-  return z.string().optional().transform((raw, ctx): T => {
-    const value = raw?.trim();
-    if (value === undefined || value === '') return Array.isArray(fallback) ? ([...fallback] as T) : fallback;
-    return parse(value, (message) => void ctx.issues.push({ code: 'custom', message, input: raw }));
-  });
+  return z
+    .string()
+    .optional()
+    .transform((raw, ctx): T => {
+      const value = raw?.trim();
+      if (value === undefined || value === '') return Array.isArray(fallback) ? ([...fallback] as T) : fallback;
+      return parse(value, (message) => void ctx.issues.push({ code: 'custom', message, input: raw }));
+    });
 }
 
 export const string = <F extends string | undefined>(fallback: F) => variable<string | F>(fallback, (value) => value);
@@ -64,7 +79,10 @@ export const int = <F extends number | undefined>(fallback: F, range: { min?: nu
     return n;
   });
 
-const [TRUE, FALSE] = [['1', 'true', 'yes', 'on'], ['0', 'false', 'no', 'off']];
+const [TRUE, FALSE] = [
+  ['1', 'true', 'yes', 'on'],
+  ['0', 'false', 'no', 'off'],
+];
 
 export const bool = <F extends boolean | undefined>(fallback: F) =>
   variable<boolean | F>(fallback, (value, report) => {
@@ -82,7 +100,10 @@ export const oneOf = <const T extends string, F extends T | undefined>(allowed: 
 /** Comma-separated; each entry trimmed, empty ones dropped, each checked by `check` (its problem, or undefined). */
 export const list = (fallback: readonly string[] = [], check?: (entry: string) => string | undefined) =>
   variable<string[]>(fallback as string[], (value, report) => {
-    const entries = value.split(',').map((s) => s.trim()).filter(Boolean);
+    const entries = value
+      .split(',')
+      .map((s) => s.trim())
+      .filter(Boolean);
     for (const problem of entries.map((entry) => check?.(entry))) if (problem) report(problem);
     return entries;
   });

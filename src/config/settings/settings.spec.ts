@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from '@jest/globals';
-import { ConfigError, loadConfig } from '../app-config.js';
 import { PRESETS } from '../../providers/presets/index.js';
+import { ConfigError, loadConfig } from '../app-config.js';
 import { EnvReader } from '../env-reader.js';
 import { renderEnvExample } from './env-example.js';
 import { isDeclared, SETTINGS } from './index.js';
@@ -26,10 +26,13 @@ function keysRead(env: Record<string, string>): Set<string> {
 function readmeNames(): string[] {
   const readme = readFileSync('README.md', 'utf8');
   const table = readme.slice(readme.indexOf('## Configuration'), readme.indexOf('### The association pipeline'));
-  return table.split('\n').filter((line) => line.startsWith('| `')).flatMap((line) => {
-    const cell = line.split('|')[1]!;
-    return [...cell.matchAll(/`([A-Z_<>]+)`/g)].map(([, name]) => (name!.startsWith('_') ? `PROVIDER_<ID>${name}` : name!));
-  });
+  return table
+    .split('\n')
+    .filter((line) => line.startsWith('| `'))
+    .flatMap((line) => {
+      const cell = line.split('|')[1];
+      return [...cell.matchAll(/`([A-Z_<>]+)`/g)].map(([, name]) => (name.startsWith('_') ? `PROVIDER_<ID>${name}` : name));
+    });
 }
 
 describe('the configuration catalogue (src/config/settings/)', () => {
@@ -42,9 +45,15 @@ describe('the configuration catalogue (src/config/settings/)', () => {
       ...keysRead({}),
       ...keysRead({ NODE_ENV: 'development' }),
       ...keysRead({
-        NODE_ENV: 'development', PROVIDERS: 'acme,fruit',
-        PROVIDER_ACME_TYPE: 'oauth2', PROVIDER_ACME_DISPLAY_NAME: 'Acme', PROVIDER_ACME_CLIENT_IDS: 'a',
-        PROVIDER_FRUIT_PRESET: 'apple', PROVIDER_FRUIT_CLIENT_IDS: 'com.example', PROVIDER_FRUIT_TEAM_ID: 'T', PROVIDER_FRUIT_KEY_ID: 'K',
+        NODE_ENV: 'development',
+        PROVIDERS: 'acme,fruit',
+        PROVIDER_ACME_TYPE: 'oauth2',
+        PROVIDER_ACME_DISPLAY_NAME: 'Acme',
+        PROVIDER_ACME_CLIENT_IDS: 'a',
+        PROVIDER_FRUIT_PRESET: 'apple',
+        PROVIDER_FRUIT_CLIENT_IDS: 'com.example',
+        PROVIDER_FRUIT_TEAM_ID: 'T',
+        PROVIDER_FRUIT_KEY_ID: 'K',
       }),
     ]);
 
@@ -71,6 +80,8 @@ describe('the configuration catalogue (src/config/settings/)', () => {
     const documented = readmeNames();
 
     expect(SETTINGS.map((s) => s.name).filter((name) => !documented.includes(name))).toEqual([]);
-    expect(documented.filter((name) => (name.includes('<') ? !isDeclared(name.replace(/<[A-Z]+>/g, 'ACME')) : !plainNames.includes(name)))).toEqual([]);
+    expect(
+      documented.filter((name) => (name.includes('<') ? !isDeclared(name.replace(/<[A-Z]+>/g, 'ACME')) : !plainNames.includes(name))),
+    ).toEqual([]);
   });
 });

@@ -12,7 +12,9 @@ export class UnverifiedEmail1765000000000 implements MigrationInterface {
   async up(queryRunner: QueryRunner): Promise<void> {
     await queryRunner.query('ALTER TABLE "users" ADD COLUMN "unverifiedEmail" varchar(320) NULL');
     // Both right-hand sides read the row as it was, on SQLite as on PostgreSQL.
-    await queryRunner.query(`UPDATE "users" SET "unverifiedEmail" = "email", "email" = NULL WHERE "email" IS NOT NULL AND "emailVerified" = ${sqlBoolean(queryRunner, false)}`);
+    await queryRunner.query(
+      `UPDATE "users" SET "unverifiedEmail" = "email", "email" = NULL WHERE "email" IS NOT NULL AND "emailVerified" = ${sqlBoolean(queryRunner, false)}`,
+    );
   }
 
   /**

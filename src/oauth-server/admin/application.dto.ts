@@ -11,7 +11,10 @@ export class UpdateApplicationDto {
   @MaxLength(100)
   name?: string;
 
-  @ApiPropertyOptional({ type: [String], description: 'Exact URIs: https, http on loopback (RFC 8252), or a reverse-domain private-use scheme' })
+  @ApiPropertyOptional({
+    type: [String],
+    description: 'Exact URIs: https, http on loopback (RFC 8252), or a reverse-domain private-use scheme',
+  })
   @IsOptional()
   @IsArray()
   @ArrayMaxSize(20)
@@ -44,7 +47,10 @@ export class CreateApplicationDto extends UpdateApplicationDto {
   @MaxLength(100)
   declare name: string;
 
-  @ApiProperty({ enum: ['confidential', 'public'], description: 'public: a SPA, mobile or CLI app, which cannot keep a secret (PKCE is then required)' })
+  @ApiProperty({
+    enum: ['confidential', 'public'],
+    description: 'public: a SPA, mobile or CLI app, which cannot keep a secret (PKCE is then required)',
+  })
   @IsIn(['confidential', 'public'])
   type!: 'confidential' | 'public';
 }

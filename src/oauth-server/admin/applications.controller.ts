@@ -20,10 +20,22 @@ export class ApplicationsController {
   @ApiOperation({ summary: 'Register an application; a confidential one gets its client_secret in this answer only' })
   @ApiCreatedResponse({ type: ApplicationDto })
   @ApiErrors('validation_failed', 'invalid_token', 'admin_required')
-  async create(@Body() dto: CreateApplicationDto, @CurrentUser() auth: AuthenticatedUser, @Client() client: ClientInfo): Promise<ApplicationDto> {
-    const { application, clientSecret } = await this.applications.create({
-      name: dto.name, type: dto.type, redirectUris: dto.redirect_uris, grantTypes: dto.grant_types, scopes: dto.scopes, firstParty: dto.first_party,
-    }, { userId: auth.userId, client });
+  async create(
+    @Body() dto: CreateApplicationDto,
+    @CurrentUser() auth: AuthenticatedUser,
+    @Client() client: ClientInfo,
+  ): Promise<ApplicationDto> {
+    const { application, clientSecret } = await this.applications.create(
+      {
+        name: dto.name,
+        type: dto.type,
+        redirectUris: dto.redirect_uris,
+        grantTypes: dto.grant_types,
+        scopes: dto.scopes,
+        firstParty: dto.first_party,
+      },
+      { userId: auth.userId, client },
+    );
     return toApplicationDto(application, clientSecret);
   }
 
@@ -47,10 +59,25 @@ export class ApplicationsController {
   @ApiOperation({ summary: 'Change an application (its type is fixed)' })
   @ApiOkResponse({ type: ApplicationDto })
   @ApiErrors('validation_failed', 'invalid_token', 'admin_required', 'not_found')
-  async update(@Param('id') id: string, @Body() dto: UpdateApplicationDto, @CurrentUser() auth: AuthenticatedUser, @Client() client: ClientInfo): Promise<ApplicationDto> {
-    return toApplicationDto(await this.applications.update(id, {
-      name: dto.name, redirectUris: dto.redirect_uris, grantTypes: dto.grant_types, scopes: dto.scopes, firstParty: dto.first_party,
-    }, { userId: auth.userId, client }));
+  async update(
+    @Param('id') id: string,
+    @Body() dto: UpdateApplicationDto,
+    @CurrentUser() auth: AuthenticatedUser,
+    @Client() client: ClientInfo,
+  ): Promise<ApplicationDto> {
+    return toApplicationDto(
+      await this.applications.update(
+        id,
+        {
+          name: dto.name,
+          redirectUris: dto.redirect_uris,
+          grantTypes: dto.grant_types,
+          scopes: dto.scopes,
+          firstParty: dto.first_party,
+        },
+        { userId: auth.userId, client },
+      ),
+    );
   }
 
   @Post(':id/secret')

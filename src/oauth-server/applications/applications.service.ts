@@ -4,18 +4,18 @@ import { InjectRepository } from '@nestjs/typeorm';
 import { In, type EntityManager, type Repository } from 'typeorm';
 import type { AuditEventName } from '../../audit/audit-event.entity.js';
 import { AuditTrail } from '../../audit/audit-trail.service.js';
+import { isNativeRedirectUri } from '../../auth/browser/url-allow-list.js';
 import type { ClientInfo } from '../../auth/tokens/refresh-token.service.js';
 import { AppError } from '../../common/errors/app-error.js';
 import { APP_CONFIG, type AppConfig } from '../../config/app-config.js';
 import { redirectUriProblem } from '../../config/redirect-uri.js';
-import { isNativeRedirectUri } from '../../auth/browser/url-allow-list.js';
 import { TransactionRunner } from '../../database/transaction-runner.js';
 import type { AdapterPayload, OidcAdapter } from '../adapter.js';
 import { OAuthRecord } from '../oauth-record.entity.js';
-import { GrantLiveness } from '../tokens/grant-liveness.js';
 import { GRANT_TYPES, OIDC_SCOPES, SCOPE_NAMES } from '../scopes.js';
-import { Application, type ApplicationType } from './application.entity.js';
+import { GrantLiveness } from '../tokens/grant-liveness.js';
 import { hashClientSecret, newClientSecret } from './application-secrets.js';
+import { Application, type ApplicationType } from './application.entity.js';
 import { impersonatedName } from './client-name-policy.js';
 
 /** Our own client metadata (oidc-provider's `extraClientMetadata`). */
@@ -87,8 +87,12 @@ export class ApplicationsService {
   async update(clientId: string, changes: Partial<Omit<ApplicationInput, 'type'>>, actor?: AdminActor): Promise<Application> {
     const current = await this.get(clientId);
     const merged = this.validated({
-      name: changes.name ?? current.name, type: current.type, redirectUris: changes.redirectUris ?? current.redirectUris,
-      grantTypes: changes.grantTypes ?? current.grantTypes, scopes: changes.scopes ?? current.scopes, firstParty: changes.firstParty ?? current.firstParty,
+      name: changes.name ?? current.name,
+      type: current.type,
+      redirectUris: changes.redirectUris ?? current.redirectUris,
+      grantTypes: changes.grantTypes ?? current.grantTypes,
+      scopes: changes.scopes ?? current.scopes,
+      firstParty: changes.firstParty ?? current.firstParty,
     });
     await this.tx.run(async (manager) => {
       await manager.update(Application, { clientId }, merged);
@@ -113,7 +117,7 @@ export class ApplicationsService {
   /** Deletes the application and everything issued to it (grants, codes, refresh tokens): its access tokens stop too. */
   async remove(clientId: string, actor?: AdminActor): Promise<void> {
     await this.get(clientId);
-    const grantHashes = (await this.tx.run(async (manager) => {
+    const grantHashes = await this.tx.run(async (manager) => {
       const grants = await manager.find(OAuthRecord, { select: { idHash: true }, where: { model: 'Grant', clientId } });
       const hashes = grants.map((g) => g.idHash);
       if (hashes.length > 0) await manager.delete(OAuthRecord, { grantIdHash: In(hashes) });
@@ -121,7 +125,7 @@ export class ApplicationsService {
       await manager.delete(Application, { clientId });
       await this.audited(manager, actor, 'application_deleted', clientId);
       return hashes;
-    }));
+    });
     this.cache.delete(clientId);
     for (const hash of grantHashes) await this.liveness.ended(hash);
   }
@@ -144,12 +148,14 @@ export class ApplicationsService {
   async saveRegistered(clientId: string, input: ApplicationInput, secret: string | undefined): Promise<void> {
     const fields = this.validated({ ...input, firstParty: false });
     const existing = await this.applications.findOneBy({ clientId });
-    if (existing && existing.type !== fields.type) throw new AppError('validation_failed', 'token_endpoint_auth_method cannot change between none and a secret: register a new client');
+    if (existing && existing.type !== fields.type)
+      throw new AppError('validation_failed', 'token_endpoint_auth_method cannot change between none and a secret: register a new client');
     let secretHash: string | null = null;
     if (fields.type === 'confidential') {
       if (!secret) throw new AppError('validation_failed', 'a confidential client needs a secret');
       // A hash is only ever the stored one, handed back on an update.
-      if (secret.startsWith('sha256:') && secret !== existing?.secretHash) throw new AppError('validation_failed', 'client_secret does not match');
+      if (secret.startsWith('sha256:') && secret !== existing?.secretHash)
+        throw new AppError('validation_failed', 'client_secret does not match');
       secretHash = secret.startsWith('sha256:') ? secret : hashClientSecret(secret);
     }
     await this.tx.run(async (manager) => {
@@ -162,7 +168,9 @@ export class ApplicationsService {
   /** oidc-provider's storage for its `Client` model (`find` only: clients are managed here, not by it). */
   readonly clientAdapter: OidcAdapter = {
     find: (id) => this.clientMetadata(id),
-    upsert: async () => { throw new Error('Applications are registered through the admin API or the CLI'); },
+    upsert: async () => {
+      throw new Error('Applications are registered through the admin API or the CLI');
+    },
     findByUid: async () => undefined,
     findByUserCode: async () => undefined,
     consume: async () => undefined,
@@ -189,7 +197,9 @@ export class ApplicationsService {
     if (impersonated) problems.push(`name must not pass for "${impersonated}" (a reserved name: OAUTH_RESERVED_CLIENT_NAMES)`);
     if (input.type !== 'confidential' && input.type !== 'public') problems.push('type must be confidential or public');
     const grantTypes = [...new Set(input.grantTypes ?? ['authorization_code', 'refresh_token'])];
-    for (const grant of grantTypes) if (!(GRANT_TYPES as readonly string[]).includes(grant)) problems.push(`grant type "${grant}" is not one of ${GRANT_TYPES.join(', ')}`);
+    for (const grant of grantTypes)
+      if (!(GRANT_TYPES as readonly string[]).includes(grant))
+        problems.push(`grant type "${grant}" is not one of ${GRANT_TYPES.join(', ')}`);
     if (grantTypes.length === 0) problems.push('at least one grant type');
     if (input.type === 'public' && grantTypes.some((g) => g === 'client_credentials' || g.startsWith('urn:'))) {
       problems.push('a public application cannot use client_credentials or token exchange (it has no secret)');
@@ -199,7 +209,8 @@ export class ApplicationsService {
       const problem = redirectUriProblem(uri);
       if (problem) problems.push(`redirect_uris ${problem}`);
     }
-    if (grantTypes.includes('authorization_code') && redirectUris.length === 0) problems.push('authorization_code needs at least one redirect URI');
+    if (grantTypes.includes('authorization_code') && redirectUris.length === 0)
+      problems.push('authorization_code needs at least one redirect URI');
     const scopes = [...new Set(input.scopes ?? DEFAULT_SCOPES)];
     for (const scope of scopes) if (!SCOPE_NAMES.includes(scope)) problems.push(`scope "${scope}" is not one of ${SCOPE_NAMES.join(', ')}`);
     if (problems.length > 0) throw new AppError('validation_failed', problems.join('; '), { details: { problems } });

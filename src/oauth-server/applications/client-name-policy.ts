@@ -13,17 +13,67 @@ export { DEFAULT_RESERVED_CLIENT_NAMES } from '../../config/settings/auth.settin
 
 /** Look-alikes of Latin letters (Unicode's confusables.txt, the common ones), and digits read as letters. */
 const LOOKALIKES: Record<string, string> = {
-  а: 'a', в: 'b', с: 'c', ԁ: 'd', е: 'e', ё: 'e', һ: 'h', і: 'l', ї: 'l', ј: 'j', к: 'k', м: 'm', н: 'h', о: 'o', р: 'p',
-  ѕ: 's', т: 't', у: 'y', х: 'x', ү: 'y', ԛ: 'q', ԝ: 'w', ɡ: 'g', ɩ: 'l', ı: 'l',
-  α: 'a', β: 'b', ε: 'e', η: 'n', ι: 'l', κ: 'k', ν: 'v', ο: 'o', ρ: 'p', τ: 't', υ: 'u', χ: 'x', ω: 'w', ϲ: 'c',
-  '0': 'o', '1': 'l', '3': 'e', '4': 'a', '5': 's', '7': 't', '8': 'b', '9': 'g', i: 'l', '|': 'l',
+  а: 'a',
+  в: 'b',
+  с: 'c',
+  ԁ: 'd',
+  е: 'e',
+  ё: 'e',
+  һ: 'h',
+  і: 'l',
+  ї: 'l',
+  ј: 'j',
+  к: 'k',
+  м: 'm',
+  н: 'h',
+  о: 'o',
+  р: 'p',
+  ѕ: 's',
+  т: 't',
+  у: 'y',
+  х: 'x',
+  ү: 'y',
+  ԛ: 'q',
+  ԝ: 'w',
+  ɡ: 'g',
+  ɩ: 'l',
+  ı: 'l',
+  α: 'a',
+  β: 'b',
+  ε: 'e',
+  η: 'n',
+  ι: 'l',
+  κ: 'k',
+  ν: 'v',
+  ο: 'o',
+  ρ: 'p',
+  τ: 't',
+  υ: 'u',
+  χ: 'x',
+  ω: 'w',
+  ϲ: 'c',
+  '0': 'o',
+  '1': 'l',
+  '3': 'e',
+  '4': 'a',
+  '5': 's',
+  '7': 't',
+  '8': 'b',
+  '9': 'g',
+  i: 'l',
+  '|': 'l',
 };
 
 /** The skeleton of one word: what two words are compared by. */
 export function nameSkeleton(name: string): string {
   const folded = [...name.normalize('NFKC').toLowerCase()].map((c) => LOOKALIKES[c] ?? c).join('');
   // Letters run together read as another ("rn" as "m", "vv" as "w"); then only letters and digits count.
-  return folded.normalize('NFKD').replace(/\p{M}/gu, '').replace(/rn/g, 'm').replace(/vv/g, 'w').replace(/[^\p{L}\p{N}]/gu, '');
+  return folded
+    .normalize('NFKD')
+    .replace(/\p{M}/gu, '')
+    .replace(/rn/g, 'm')
+    .replace(/vv/g, 'w')
+    .replace(/[^\p{L}\p{N}]/gu, '');
 }
 
 /**
@@ -32,7 +82,10 @@ export function nameSkeleton(name: string): string {
  */
 function words(name: string): string[] {
   const visible = name.normalize('NFKC').replace(/[\p{Cf}\p{M}]/gu, '');
-  return visible.split(/[^\p{L}\p{N}|]+|(?<=\p{Ll})(?=\p{Lu})/u).map(nameSkeleton).filter(Boolean);
+  return visible
+    .split(/[^\p{L}\p{N}|]+|(?<=\p{Ll})(?=\p{Lu})/u)
+    .map(nameSkeleton)
+    .filter(Boolean);
 }
 
 /** The reserved name `name` passes for, if any: one of its runs of whole words reads as a reserved name. */

@@ -24,8 +24,11 @@ function formTokenToHeader(req: FastifyRequest, reply: FastifyReply, done: (erro
   const token = typeof body === 'object' && body !== null ? (body as Record<string, unknown>).access_token : undefined;
   if (req.method !== 'POST' || token === undefined) return done();
   if (typeof token !== 'string' || req.headers.authorization !== undefined) {
-    const message = typeof token !== 'string' ? 'Send one access_token' : 'Send the access token once: in the Authorization header or in the form body';
-    void reply.code(ERROR_STATUS.validation_failed).send({ statusCode: ERROR_STATUS.validation_failed, code: 'validation_failed', message });
+    const message =
+      typeof token !== 'string' ? 'Send one access_token' : 'Send the access token once: in the Authorization header or in the form body';
+    void reply
+      .code(ERROR_STATUS.validation_failed)
+      .send({ statusCode: ERROR_STATUS.validation_failed, code: 'validation_failed', message });
     return;
   }
   req.headers.authorization = `Bearer ${token}`;

@@ -59,7 +59,7 @@ export class UserinfoController {
   @Get('oauth/userinfo')
   @Scopes('openid')
   @Header('cache-control', 'no-store')
-  @ApiOperation({ summary: 'OpenID Connect userinfo: the claims the token\'s scopes allow (openid, profile, email)' })
+  @ApiOperation({ summary: "OpenID Connect userinfo: the claims the token's scopes allow (openid, profile, email)" })
   @ApiOkResponse({ type: UserinfoResponse })
   @ApiErrors('invalid_token', 'insufficient_scope', 'account_inactive')
   async userinfo(@CurrentUser() auth: AuthenticatedUser): Promise<UserinfoResponse> {

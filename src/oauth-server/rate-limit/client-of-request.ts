@@ -12,7 +12,7 @@ const FORM = 'application/x-www-form-urlencoded';
 export async function clientIdOf(req: IncomingMessage): Promise<{ clientId?: string; body?: Buffer }> {
   const basic = /^basic +([A-Za-z0-9+/=]+) *$/i.exec(req.headers.authorization ?? '');
   if (basic) {
-    const user = Buffer.from(basic[1]!, 'base64').toString('utf8').split(':')[0]!;
+    const user = Buffer.from(basic[1], 'base64').toString('utf8').split(':')[0];
     try {
       return { clientId: decodeURIComponent(user.replace(/\+/g, ' ')) };
     } catch {
@@ -21,7 +21,7 @@ export async function clientIdOf(req: IncomingMessage): Promise<{ clientId?: str
   }
   const query = new URLSearchParams(req.url!.split('?')[1] ?? '').get('client_id');
   if (query) return { clientId: query };
-  const type = (req.headers['content-type'] ?? '').split(';')[0]!.trim().toLowerCase();
+  const type = (req.headers['content-type'] ?? '').split(';')[0].trim().toLowerCase();
   const length = Number(req.headers['content-length'] ?? NaN);
   if (req.method !== 'POST' || type !== FORM || !(length <= BODY_LIMIT_BYTES)) return {};
   const chunks: Buffer[] = [];
@@ -37,8 +37,13 @@ export async function clientIdOf(req: IncomingMessage): Promise<{ clientId?: str
 export function replayWithBody(req: IncomingMessage, body: Buffer): IncomingMessage {
   const replay = new IncomingMessage(req.socket);
   Object.assign(replay, {
-    method: req.method, url: req.url, headers: req.headers, rawHeaders: req.rawHeaders,
-    httpVersion: req.httpVersion, httpVersionMajor: req.httpVersionMajor, httpVersionMinor: req.httpVersionMinor,
+    method: req.method,
+    url: req.url,
+    headers: req.headers,
+    rawHeaders: req.rawHeaders,
+    httpVersion: req.httpVersion,
+    httpVersionMajor: req.httpVersionMajor,
+    httpVersionMinor: req.httpVersionMinor,
     originalUrl: (req as { originalUrl?: string }).originalUrl,
     // Whole already: an IncomingMessage destroyed (at its end) while incomplete destroys the socket with it.
     complete: true,

@@ -49,7 +49,7 @@ export class OAuthRateLimiter {
   register(scope: FastifyInstance, path: string): void {
     if (!this.config.rateLimit.enabled) return;
     scope.addHook('onRequest', async (req: FastifyRequest, reply: FastifyReply) => {
-      const inner = req.url.split('?')[0]!.slice(path.length);
+      const inner = req.url.split('?')[0].slice(path.length);
       const provider = PROVIDER_ROUTES.test(inner);
       if (!provider && !(req.method === 'POST' && INTERACTION_POST.test(inner))) return;
       (req.raw as Counted)[CLIENT_IP] = req.ip;
@@ -66,7 +66,7 @@ export class OAuthRateLimiter {
   wrap(callback: RawCallback, path: string): RawCallback {
     if (!this.config.rateLimit.enabled) return callback;
     return (req, res) => {
-      const inner = req.url!.split('?')[0]!;
+      const inner = req.url!.split('?')[0];
       if (!PROVIDER_ROUTES.test(inner) || (req as Counted)[CLIENT_IP] === undefined) return callback(req, res);
       void (async () => {
         const { clientId, body } = await clientIdOf(req);
@@ -81,7 +81,13 @@ export class OAuthRateLimiter {
         const status = (error as { status?: number }).status === 503 ? 503 : 400;
         if (!res.headersSent) {
           res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-store' });
-          res.end(JSON.stringify(status === 503 ? { error: 'temporarily_unavailable', error_description: 'try again shortly' } : { error: 'invalid_request', error_description: 'the request body could not be read' }));
+          res.end(
+            JSON.stringify(
+              status === 503
+                ? { error: 'temporarily_unavailable', error_description: 'try again shortly' }
+                : { error: 'invalid_request', error_description: 'the request body could not be read' },
+            ),
+          );
         }
       });
     };

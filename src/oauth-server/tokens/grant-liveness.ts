@@ -23,8 +23,13 @@ export class GrantLiveness implements OnModuleInit, OnModuleDestroy {
     @InjectRepository(OAuthRecord) records: Repository<OAuthRecord>,
     @Inject(REDIS) redis: Redis | null,
   ) {
-    this.answers = new AnnouncedCache(GrantLiveness.name, redis, redisKey(config, 'grant-ended'), config.jwt.sessionCheckCacheMs,
-      (grantHash, now) => records.exists({ where: { model: 'Grant', idHash: grantHash, expiresAt: MoreThan(now) } }));
+    this.answers = new AnnouncedCache(
+      GrantLiveness.name,
+      redis,
+      redisKey(config, 'grant-ended'),
+      config.jwt.sessionCheckCacheMs,
+      (grantHash, now) => records.exists({ where: { model: 'Grant', idHash: grantHash, expiresAt: MoreThan(now) } }),
+    );
   }
 
   onModuleInit(): Promise<void> {

@@ -1,13 +1,13 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { decodeJwt, errors as joseErrors, jwtVerify } from 'jose';
+import { SigningKeyService, unverifiedHeader } from '../../auth/tokens/signing-keys.service.js';
 import type { AuthenticatedUser } from '../../common/decorators/current-user.decorator.js';
 import type { ThirdPartyTokenVerifier } from '../../common/decorators/scopes.decorator.js';
 import { AppError } from '../../common/errors/app-error.js';
 import { APP_CONFIG, type AppConfig } from '../../config/app-config.js';
-import { SigningKeyService, unverifiedHeader } from '../../auth/tokens/signing-keys.service.js';
+import { UsersService } from '../../users/users.service.js';
 import { ApplicationsService } from '../applications/applications.service.js';
 import { apiResource } from '../oauth-provider.service.js';
-import { UsersService } from '../../users/users.service.js';
 import { userIsActive } from './account-state.js';
 import { GrantLiveness } from './grant-liveness.js';
 
@@ -49,7 +49,8 @@ export class ThirdPartyAccessTokens implements ThirdPartyTokenVerifier {
     const live = claims.gid ? await this.grants.isLive(claims.gid) : (await this.applications.clientMetadata(clientId)) !== undefined;
     if (!live) throw new AppError('invalid_token', 'This authorization has been revoked');
     // A grant ends with its user: checked on every use, uncached, since a deactivation is announced nowhere (ADR 0039).
-    if (claims.gid && !(await userIsActive(this.users, claims.sub!))) throw new AppError('invalid_token', 'This authorization has ended: its account is no longer active');
+    if (claims.gid && !(await userIsActive(this.users, claims.sub!)))
+      throw new AppError('invalid_token', 'This authorization has ended: its account is no longer active');
     return {
       userId: claims.sub!,
       sessionId: claims.gid ?? '',
@@ -65,7 +66,11 @@ export class ThirdPartyAccessTokens implements ThirdPartyTokenVerifier {
     if (!key) throw new AppError('invalid_token', 'The access token is not signed by a key of ours');
     try {
       const { payload } = await jwtVerify<ThirdPartyClaims>(token, key.publicKey, {
-        algorithms: [key.algorithm], typ: 'at+jwt', issuer: this.config.jwt.issuer, audience: apiResource(this.config), requiredClaims: ['sub', 'client_id', 'exp', 'jti'],
+        algorithms: [key.algorithm],
+        typ: 'at+jwt',
+        issuer: this.config.jwt.issuer,
+        audience: apiResource(this.config),
+        requiredClaims: ['sub', 'client_id', 'exp', 'jti'],
       });
       return payload;
     } catch (error) {

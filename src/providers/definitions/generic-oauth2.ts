@@ -6,22 +6,30 @@
  * adds one). Presets extend it through the protected hooks.
  */
 import { AppError } from '../../common/errors/app-error.js';
-import type { ProviderHttpClient } from '../http/provider-http.client.js';
 import type { OAuth2ProviderConfig } from '../../config/custom-provider-config.js';
+import type { ProviderHttpClient } from '../http/provider-http.client.js';
 import {
-  type CodeFlow, type CodeGrant, type IdentityProvider, type LoginFlow, type NormalizedProfile, type ProviderDescription,
-  type ProviderTokens, type VerifiedIdentity,
+  type CodeFlow,
+  type CodeGrant,
+  type IdentityProvider,
+  type LoginFlow,
+  type NormalizedProfile,
+  type ProviderDescription,
+  type ProviderTokens,
+  type VerifiedIdentity,
 } from '../identity-provider.types.js';
-import { checkedProfile, type ClaimRules } from '../profile-claims.js';
-import { providerError } from '../provider-error.js';
 import { buildAuthorizationUrl, redeemAuthorizationCode, redeemRefreshToken, type ConfidentialClient } from '../oauth2/relying-party.js';
 import { providerTokensFrom } from '../oauth2/token-values.js';
+import { checkedProfile, type ClaimRules } from '../profile-claims.js';
+import { providerError } from '../provider-error.js';
 
 export type Json = Record<string, unknown>;
 
 /** `data.id` in `{ "data": { "id": 7 } }`; undefined when any step is missing. */
 export function atPath(json: unknown, path: string): unknown {
-  return path.split('.').reduce<unknown>((node, key) => (node !== null && typeof node === 'object' ? (node as Json)[key] : undefined), json);
+  return path
+    .split('.')
+    .reduce<unknown>((node, key) => (node !== null && typeof node === 'object' ? (node as Json)[key] : undefined), json);
 }
 
 export class GenericOAuth2IdentityProvider implements IdentityProvider {
@@ -41,11 +49,12 @@ export class GenericOAuth2IdentityProvider implements IdentityProvider {
     this.displayName = config.displayName;
     if (config.clientSecret === undefined) return;
     const { tokenUrl, clientIds, clientSecret, tokenAuthMethod: authMethod, scopes, scopeSeparator } = config;
-    const client = (this.client = { tokenUrl, clientId: clientIds[0]!, clientSecret, authMethod });
+    const client = (this.client = { tokenUrl, clientId: clientIds[0], clientSecret, authMethod });
     this.codeFlow = {
       redirectUris: config.redirectUris,
       returnsIdToken: false,
-      authorizationUrl: async (request) => buildAuthorizationUrl(config.authorizationUrl, { clientId: client.clientId, scopes, scopeSeparator }, request),
+      authorizationUrl: async (request) =>
+        buildAuthorizationUrl(config.authorizationUrl, { clientId: client.clientId, scopes, scopeSeparator }, request),
       exchangeCode: async (grant) => ({ identity: await this.exchangeCode(grant), nonce: undefined }),
     };
     this.refreshAccessToken = async (refreshToken) => providerTokensFrom(await redeemRefreshToken(this.http, this, client, refreshToken));
@@ -67,7 +76,10 @@ export class GenericOAuth2IdentityProvider implements IdentityProvider {
   protected async userinfo(accessToken: string): Promise<Json> {
     const answer = await this.http.send(this.id, { url: this.config.userinfoUrl, headers: { authorization: `Bearer ${accessToken}` } });
     if (answer.status === 401 || answer.status === 403) {
-      throw new AppError('invalid_provider_token', `${this.displayName} refused the access token at its userinfo endpoint (HTTP ${answer.status})`);
+      throw new AppError(
+        'invalid_provider_token',
+        `${this.displayName} refused the access token at its userinfo endpoint (HTTP ${answer.status})`,
+      );
     }
     if (answer.status !== 200 || answer.json === null || typeof answer.json !== 'object') {
       throw new AppError('provider_unavailable', `${this.displayName} answered its userinfo endpoint with HTTP ${answer.status}`);
@@ -82,7 +94,11 @@ export class GenericOAuth2IdentityProvider implements IdentityProvider {
     const uid = atPath(json, map.uid);
     // Nothing there at all is more likely our mapping than the user's token: the hint goes to the operator's log.
     if (uid === undefined || uid === null) {
-      throw providerError('provider_unavailable', `${this.displayName} answered without a user id`, `${this.id} userinfo has no user id at "${map.uid}" (check the provider's profile mapping)`);
+      throw providerError(
+        'provider_unavailable',
+        `${this.displayName} answered without a user id`,
+        `${this.id} userinfo has no user id at "${map.uid}" (check the provider's profile mapping)`,
+      );
     }
     const profile = checkedProfile(
       {

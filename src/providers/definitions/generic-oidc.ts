@@ -6,18 +6,33 @@
  */
 import type { JWTPayload } from 'jose';
 import { AppError } from '../../common/errors/app-error.js';
-import type { ProviderHttpClient } from '../http/provider-http.client.js';
 import type { OidcProviderConfig } from '../../config/custom-provider-config.js';
+import type { ProviderHttpClient } from '../http/provider-http.client.js';
 import {
-  optionalString, type AuthorizationRequest, type CodeFlow, type CodeGrant, type IdentityProvider, type LoginFlow, type NormalizedProfile,
-  type ProviderDescription, type ProviderTokens, type VerifiedIdentity,
+  optionalString,
+  type AuthorizationRequest,
+  type CodeFlow,
+  type CodeGrant,
+  type IdentityProvider,
+  type LoginFlow,
+  type NormalizedProfile,
+  type ProviderDescription,
+  type ProviderTokens,
+  type VerifiedIdentity,
 } from '../identity-provider.types.js';
-import { claimNonce, checkedProfile, type ClaimRules } from '../profile-claims.js';
-import { buildAuthorizationUrl, fetchUserinfo, introspect, redeemAuthorizationCode, redeemRefreshToken, type ConfidentialClient } from '../oauth2/relying-party.js';
+import {
+  buildAuthorizationUrl,
+  fetchUserinfo,
+  introspect,
+  redeemAuthorizationCode,
+  redeemRefreshToken,
+  type ConfidentialClient,
+} from '../oauth2/relying-party.js';
 import { dateFromEpochSeconds, providerTokensFrom } from '../oauth2/token-values.js';
 import { idTokenAlgorithms, OidcDiscovery, type EndpointRule, type OidcDiscoveryDocument } from '../oidc/discovery.js';
 import { verifyIdToken } from '../oidc/id-token.verifier.js';
 import { RemoteJwks, type JwksCachePolicy } from '../oidc/remote-jwks.js';
+import { claimNonce, checkedProfile, type ClaimRules } from '../profile-claims.js';
 
 export class GenericOidcIdentityProvider implements IdentityProvider {
   readonly id: string;
@@ -69,7 +84,10 @@ export class GenericOidcIdentityProvider implements IdentityProvider {
 
   async verifyIdToken(idToken: string): Promise<{ identity: VerifiedIdentity; nonce: string | undefined }> {
     const claims = await this.verifiedClaims(idToken, await this.discovery.get());
-    return { identity: { provider: this.id, profile: this.profile(claims), tokens: {}, extraData: this.extraData(claims) }, nonce: claimNonce(this.claimRules, claims.nonce) };
+    return {
+      identity: { provider: this.id, profile: this.profile(claims), tokens: {}, extraData: this.extraData(claims) },
+      nonce: claimNonce(this.claimRules, claims.nonce),
+    };
   }
 
   // Hooks for presets -------------------------------------------------------------------------------------------
@@ -115,8 +133,14 @@ export class GenericOidcIdentityProvider implements IdentityProvider {
   protected profile(claims: JWTPayload | Record<string, unknown>, _grant?: CodeGrant): NormalizedProfile {
     const profile = checkedProfile(
       {
-        uid: claims.sub, email: claims.email, emailVerified: claims[this.config.emailVerifiedClaim], username: claims.preferred_username,
-        name: claims.name, firstName: claims.given_name, lastName: claims.family_name, picture: claims.picture,
+        uid: claims.sub,
+        email: claims.email,
+        emailVerified: claims[this.config.emailVerifiedClaim],
+        username: claims.preferred_username,
+        name: claims.name,
+        firstName: claims.given_name,
+        lastName: claims.family_name,
+        picture: claims.picture,
       },
       this.claimRules,
     );
@@ -147,7 +171,12 @@ export class GenericOidcIdentityProvider implements IdentityProvider {
   private async authorizationUrl(request: AuthorizationRequest, params: Record<string, string>): Promise<string> {
     const doc = await this.discovery.get();
     if (!doc.authorization_endpoint) throw new AppError('provider_unavailable', `${this.id} publishes no authorization_endpoint`);
-    return buildAuthorizationUrl(doc.authorization_endpoint, { clientId: this.config.clientIds[0]!, scopes: this.config.scopes }, request, params);
+    return buildAuthorizationUrl(
+      doc.authorization_endpoint,
+      { clientId: this.config.clientIds[0], scopes: this.config.scopes },
+      request,
+      params,
+    );
   }
 
   /**
@@ -164,14 +193,26 @@ export class GenericOidcIdentityProvider implements IdentityProvider {
     // A `sub` that is no string is refused by `profile`, which names the claim in the log; userinfo is not asked then.
     if (doc.userinfo_endpoint && typeof claims.sub === 'string') {
       // A userinfo endpoint that refuses the token leaves the ID token's claims (OIDC Core 5.3.2 still holds for an answer).
-      const info = await fetchUserinfo(this.http, this, { issuer: doc.issuer, userinfo_endpoint: doc.userinfo_endpoint }, this.config.clientIds[0]!, answer.access_token, {
-        subject: claims.sub,
-        against: 'the ID token',
-      });
+      const info = await fetchUserinfo(
+        this.http,
+        this,
+        { issuer: doc.issuer, userinfo_endpoint: doc.userinfo_endpoint },
+        this.config.clientIds[0],
+        answer.access_token,
+        {
+          subject: claims.sub,
+          against: 'the ID token',
+        },
+      );
       merged = { ...info, ...claims };
     }
     return {
-      identity: { provider: this.id, profile: this.profile(merged, grant), tokens: providerTokensFrom(answer), extraData: { ...this.extraData(claims), scope: answer.scope } },
+      identity: {
+        provider: this.id,
+        profile: this.profile(merged, grant),
+        tokens: providerTokensFrom(answer),
+        extraData: { ...this.extraData(claims), scope: answer.scope },
+      },
       nonce: claimNonce(this.claimRules, claims.nonce),
     };
   }
@@ -185,9 +226,10 @@ export class GenericOidcIdentityProvider implements IdentityProvider {
     if (!doc.token_endpoint) throw new AppError('provider_unavailable', `${this.id} publishes no token_endpoint`);
     // OIDC Discovery 3: when the list is omitted, client_secret_basic is the default.
     const methods = doc.token_endpoint_auth_methods_supported ?? ['client_secret_basic'];
-    const discovered = methods.includes('client_secret_basic') || !methods.includes('client_secret_post') ? 'client_secret_basic' : 'client_secret_post';
+    const discovered =
+      methods.includes('client_secret_basic') || !methods.includes('client_secret_post') ? 'client_secret_basic' : 'client_secret_post';
     const authMethod = this.config.tokenAuthMethod ?? discovered;
-    return { tokenUrl: doc.token_endpoint, clientId: this.config.clientIds[0]!, clientSecret: await this.clientSecret(), authMethod };
+    return { tokenUrl: doc.token_endpoint, clientId: this.config.clientIds[0], clientSecret: await this.clientSecret(), authMethod };
   }
 
   /**
@@ -201,7 +243,7 @@ export class GenericOidcIdentityProvider implements IdentityProvider {
     }
     const [clientId] = this.config.clientIds;
     const endpoints = { issuer: doc.issuer, introspection_endpoint: doc.introspection_endpoint };
-    const info = await introspect(this.http, this, endpoints, { clientId: clientId!, clientSecret: this.config.clientSecret! }, accessToken);
+    const info = await introspect(this.http, this, endpoints, { clientId: clientId, clientSecret: this.config.clientSecret! }, accessToken);
     if (info.active !== true) throw new AppError('invalid_provider_token', `${this.displayName} says the access token is not active`);
     // The audience check of the token flow: a token the user gave another app must not log in here.
     // `client_id` says who the token was issued to; only without it do we fall back to `aud`.
@@ -211,10 +253,17 @@ export class GenericOidcIdentityProvider implements IdentityProvider {
     }
     if (!doc.userinfo_endpoint) throw new AppError('provider_unavailable', `${this.id} publishes no userinfo_endpoint`);
     // OIDC Core 5.3.2: the userinfo `sub` must be the subject the token was issued for.
-    const claims = await fetchUserinfo(this.http, this, { issuer: doc.issuer, userinfo_endpoint: doc.userinfo_endpoint }, clientId!, accessToken, {
-      subject: typeof info.sub === 'string' ? info.sub : undefined,
-      against: 'introspection',
-    });
+    const claims = await fetchUserinfo(
+      this.http,
+      this,
+      { issuer: doc.issuer, userinfo_endpoint: doc.userinfo_endpoint },
+      clientId,
+      accessToken,
+      {
+        subject: typeof info.sub === 'string' ? info.sub : undefined,
+        against: 'introspection',
+      },
+    );
     if (!claims) throw new AppError('invalid_provider_token', `${this.displayName} rejected the access token at userinfo`);
     return {
       provider: this.id,
@@ -225,7 +274,8 @@ export class GenericOidcIdentityProvider implements IdentityProvider {
   }
 
   private jwksOf(doc: OidcDiscoveryDocument): RemoteJwks {
-    if (this.jwks?.uri !== doc.jwks_uri) this.jwks = { uri: doc.jwks_uri, keys: new RemoteJwks(this.id, doc.jwks_uri, this.http, this.cache) };
+    if (this.jwks?.uri !== doc.jwks_uri)
+      this.jwks = { uri: doc.jwks_uri, keys: new RemoteJwks(this.id, doc.jwks_uri, this.http, this.cache) };
     return this.jwks.keys;
   }
 }

@@ -1,9 +1,9 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { AppError } from '../../common/errors/app-error.js';
 import { loadConfig } from '../../config/app-config.js';
 import { MetricsService } from '../../metrics/metrics.service.js';
-import { AppError } from '../../common/errors/app-error.js';
 import { ProviderHttpClient } from './provider-http.client.js';
 
 const send = (res: ServerResponse, status: number, contentType: string, body: string) =>
@@ -16,7 +16,8 @@ const HUGE = Buffer.from(JSON.stringify({ padding: 'x'.repeat(10 * 1024 * 1024) 
 const timers = new Set<NodeJS.Timeout>();
 const routes: Record<string, (req: IncomingMessage, res: ServerResponse, body: string) => void> = {
   '/ok': (_req, res) => send(res, 200, 'application/json; charset=utf-8', '{"sub":"123","email":"ann@example.com"}'),
-  '/echo': (req, res, body) => send(res, 200, 'application/json', JSON.stringify({ method: req.method, contentType: req.headers['content-type'], body })),
+  '/echo': (req, res, body) =>
+    send(res, 200, 'application/json', JSON.stringify({ method: req.method, contentType: req.headers['content-type'], body })),
   '/rejected': (_req, res) => send(res, 401, 'application/problem+json', '{"error":"invalid_token"}'),
   '/down': (_req, res) => send(res, 503, 'application/json', '{"error":"maintenance"}'),
   '/rate-limited': (_req, res) => send(res, 429, 'application/json', '{"error":"slow down"}'),
@@ -42,7 +43,8 @@ const routes: Record<string, (req: IncomingMessage, res: ServerResponse, body: s
     res.on('error', () => undefined);
     more();
   },
-  '/cached': (_req, res) => res.writeHead(200, { 'content-type': 'application/json', 'cache-control': 'public, max-age=120' }).end('{"keys":[]}'),
+  '/cached': (_req, res) =>
+    res.writeHead(200, { 'content-type': 'application/json', 'cache-control': 'public, max-age=120' }).end('{"keys":[]}'),
   '/slow': (_req, res) => {
     const timer = setTimeout(() => send(res, 200, 'application/json', '{}'), 5000);
     timers.add(timer);
@@ -65,7 +67,10 @@ function close(server: Server): Promise<void> {
 
 /** Rejection of `promise`, to assert on; fails the test when it resolves. */
 async function failureOf(promise: Promise<unknown>): Promise<AppError> {
-  const outcome = await promise.then(() => new Error('expected the call to fail'), (error: unknown) => error);
+  const outcome = await promise.then(
+    () => new Error('expected the call to fail'),
+    (error: unknown) => error,
+  );
   if (!(outcome instanceof AppError)) throw outcome;
   return outcome;
 }
@@ -102,7 +107,10 @@ describe(ProviderHttpClient.name, () => {
 
   describe('send', () => {
     it('should return the status and parsed body of a JSON answer', async () => {
-      await expect(sut.send('google', { url: `${baseUrl}/ok` })).resolves.toEqual({ status: 200, json: { sub: '123', email: 'ann@example.com' } });
+      await expect(sut.send('google', { url: `${baseUrl}/ok` })).resolves.toEqual({
+        status: 200,
+        json: { sub: '123', email: 'ann@example.com' },
+      });
     });
 
     it('should send an object body as JSON', async () => {
@@ -155,7 +163,10 @@ describe(ProviderHttpClient.name, () => {
     });
 
     it('should read an answer up to PROVIDER_MAX_RESPONSE_BYTES', async () => {
-      const small = new ProviderHttpClient(loadConfig({ NODE_ENV: 'test', PROVIDER_MAX_RESPONSE_BYTES: String(11 * 1024 * 1024) }), metrics);
+      const small = new ProviderHttpClient(
+        loadConfig({ NODE_ENV: 'test', PROVIDER_MAX_RESPONSE_BYTES: String(11 * 1024 * 1024) }),
+        metrics,
+      );
       try {
         const { json } = await small.send('google', { url: `${baseUrl}/huge-chunked` });
 
@@ -165,8 +176,12 @@ describe(ProviderHttpClient.name, () => {
       }
     });
 
-    it('should hand the caller the answer\'s Cache-Control', async () => {
-      await expect(sut.send('google', { url: `${baseUrl}/cached` })).resolves.toEqual({ status: 200, json: { keys: [] }, cacheControl: 'public, max-age=120' });
+    it("should hand the caller the answer's Cache-Control", async () => {
+      await expect(sut.send('google', { url: `${baseUrl}/cached` })).resolves.toEqual({
+        status: 200,
+        json: { keys: [] },
+        cacheControl: 'public, max-age=120',
+      });
     });
 
     it('should fail with provider_timeout when the provider is slower than PROVIDER_TIMEOUT_MS', async () => {

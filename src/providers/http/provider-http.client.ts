@@ -1,8 +1,8 @@
 import { Inject, Injectable, Logger, type OnModuleDestroy } from '@nestjs/common';
 import { Agent, request, type Dispatcher } from 'undici';
+import { AppError } from '../../common/errors/app-error.js';
 import { APP_CONFIG, type AppConfig } from '../../config/app-config.js';
 import { MetricsService } from '../../metrics/metrics.service.js';
-import { AppError } from '../../common/errors/app-error.js';
 
 export interface ProviderRequest {
   method?: 'GET' | 'POST';
@@ -84,7 +84,9 @@ export class ProviderHttpClient implements OnModuleDestroy {
       if (error instanceof ResponseTooLarge) {
         this.metrics.providerRequest(provider, 'unavailable', (performance.now() - started) / 1000);
         const how = error.announced ? 'announced' : 'sent';
-        this.logger.warn(`${provider} ${req.method ?? 'GET'} ${where} ${how} an answer longer than PROVIDER_MAX_RESPONSE_BYTES (${this.maxBytes}); refused unread`);
+        this.logger.warn(
+          `${provider} ${req.method ?? 'GET'} ${where} ${how} an answer longer than PROVIDER_MAX_RESPONSE_BYTES (${this.maxBytes}); refused unread`,
+        );
         throw new AppError('provider_unavailable', `${provider} answered more than we accept`);
       }
       const timedOut = isTimeout(error);
@@ -103,7 +105,9 @@ export class ProviderHttpClient implements OnModuleDestroy {
     }
     if (!/[/+]json\b/i.test(contentType)) {
       // The content type is the provider's text: for the log, not for the client.
-      this.logger.warn(`${provider} ${req.method ?? 'GET'} ${where} answered ${status} with content type ${JSON.stringify(contentType.slice(0, 100) || 'none')}, not JSON`);
+      this.logger.warn(
+        `${provider} ${req.method ?? 'GET'} ${where} answered ${status} with content type ${JSON.stringify(contentType.slice(0, 100) || 'none')}, not JSON`,
+      );
       throw new AppError('provider_unavailable', `${provider} answered ${status}, not with JSON`);
     }
     try {

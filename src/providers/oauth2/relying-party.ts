@@ -15,7 +15,9 @@ import { lifetimeSeconds, MAX_TOKEN_LENGTH, tokenString, type TokenEndpointRespo
 export type RelyingPartyOf = Pick<IdentityProvider, 'id' | 'displayName'>;
 
 /** The endpoints a relying party may call: a validated discovery document's (oidc/discovery.ts) or a declaration's. */
-export type Endpoints = Partial<Pick<oidc.ServerMetadata, 'issuer' | 'authorization_endpoint' | 'token_endpoint' | 'userinfo_endpoint' | 'introspection_endpoint'>>;
+export type Endpoints = Partial<
+  Pick<oidc.ServerMetadata, 'issuer' | 'authorization_endpoint' | 'token_endpoint' | 'userinfo_endpoint' | 'introspection_endpoint'>
+>;
 
 export interface ConfidentialClient {
   tokenUrl: string;
@@ -30,9 +32,18 @@ export interface ConfidentialClient {
  * JSON fails there with our codes (openid-client wraps them; `appErrorIn` finds them again), and only a JSON answer
  * below 500 reaches openid-client, rebuilt as a `Response`. `read` may change the JSON before openid-client reads it.
  */
-export function providerFetch(http: ProviderHttpClient, provider: string, read: (json: unknown) => unknown = (json) => json): oidc.CustomFetch {
+export function providerFetch(
+  http: ProviderHttpClient,
+  provider: string,
+  read: (json: unknown) => unknown = (json) => json,
+): oidc.CustomFetch {
   return async (url, { method, headers, body }) => {
-    const answer = await http.send(provider, { method: method === 'POST' ? 'POST' : 'GET', url, headers, body: body == null ? undefined : String(body) });
+    const answer = await http.send(provider, {
+      method: method === 'POST' ? 'POST' : 'GET',
+      url,
+      headers,
+      body: body == null ? undefined : String(body),
+    });
     return new Response(JSON.stringify(read(answer.json)), { status: answer.status, headers: { 'content-type': 'application/json' } });
   };
 }
@@ -42,9 +53,14 @@ export function providerFetch(http: ProviderHttpClient, provider: string, read: 
  * https rule (https, or http on loopback outside production) already admitted every URL here, so openid-client's
  * own https-only check is lifted exactly for the http URLs that rule let through (loopback fakes).
  */
-export function configurationOf(endpoints: Endpoints, clientId: string, auth: oidc.ClientAuth = oidc.None(), fetch?: oidc.CustomFetch): oidc.Configuration {
+export function configurationOf(
+  endpoints: Endpoints,
+  clientId: string,
+  auth: oidc.ClientAuth = oidc.None(),
+  fetch?: oidc.CustomFetch,
+): oidc.Configuration {
   const urls = Object.values(endpoints).filter((url): url is string => typeof url === 'string');
-  const config = new oidc.Configuration({ ...endpoints, issuer: endpoints.issuer ?? new URL(urls[0]!).origin }, clientId, undefined, auth);
+  const config = new oidc.Configuration({ ...endpoints, issuer: endpoints.issuer ?? new URL(urls[0]).origin }, clientId, undefined, auth);
   if (fetch) config[oidc.customFetch] = fetch;
   if (urls.some((url) => url.startsWith('http:'))) oidc.allowInsecureRequests(config);
   return config;
@@ -58,11 +74,18 @@ export function buildAuthorizationUrl(
   extra: Record<string, string> = {},
 ): string {
   const params: Record<string, string | undefined> = {
-    response_type: 'code', redirect_uri: request.redirectUri, scope: client.scopes.join(client.scopeSeparator ?? ' '), state: request.state,
-    code_challenge: request.codeChallenge, code_challenge_method: 'S256', nonce: request.nonce, ...extra,
+    response_type: 'code',
+    redirect_uri: request.redirectUri,
+    scope: client.scopes.join(client.scopeSeparator ?? ' '),
+    state: request.state,
+    code_challenge: request.codeChallenge,
+    code_challenge_method: 'S256',
+    nonce: request.nonce,
+    ...extra,
   };
   const defined = Object.entries(params).filter((entry): entry is [string, string] => entry[1] !== undefined && entry[1] !== '');
-  return oidc.buildAuthorizationUrl(configurationOf({ authorization_endpoint: endpoint }, client.clientId), Object.fromEntries(defined)).href;
+  return oidc.buildAuthorizationUrl(configurationOf({ authorization_endpoint: endpoint }, client.clientId), Object.fromEntries(defined))
+    .href;
 }
 
 /**
@@ -71,23 +94,49 @@ export function buildAuthorizationUrl(
  * state and nonce checks are plain comparisons, where ours are against one-time stores (ADR 0033). A code the
  * provider refuses (wrong, used, expired, verifier mismatch) is 400 `invalid_authorization_code`.
  */
-export function redeemAuthorizationCode(http: ProviderHttpClient, provider: RelyingPartyOf, client: ConfidentialClient, grant: CodeGrant): Promise<TokenEndpointResponse> {
+export function redeemAuthorizationCode(
+  http: ProviderHttpClient,
+  provider: RelyingPartyOf,
+  client: ConfidentialClient,
+  grant: CodeGrant,
+): Promise<TokenEndpointResponse> {
   const params: Record<string, string> = { code: grant.code, redirect_uri: grant.redirectUri };
   if (grant.codeVerifier !== undefined) params.code_verifier = grant.codeVerifier;
-  return tokenGrant(http, provider, client, (config) => oidc.genericGrantRequest(config, 'authorization_code', params), (error) =>
-    // Google answers a redirect_uri that differs from the authorization request's with its own error name.
-    error === 'invalid_grant' || error === 'redirect_uri_mismatch'
-      ? new AppError('invalid_authorization_code', `${provider.displayName} refused the authorization code (wrong, used, expired, or the code_verifier does not match)`)
-      : undefined,
+  return tokenGrant(
+    http,
+    provider,
+    client,
+    (config) => oidc.genericGrantRequest(config, 'authorization_code', params),
+    (error) =>
+      // Google answers a redirect_uri that differs from the authorization request's with its own error name.
+      error === 'invalid_grant' || error === 'redirect_uri_mismatch'
+        ? new AppError(
+            'invalid_authorization_code',
+            `${provider.displayName} refused the authorization code (wrong, used, expired, or the code_verifier does not match)`,
+          )
+        : undefined,
   );
 }
 
 /** The refresh grant (RFC 6749 6). A refused grant means the user must sign in with the provider again. */
-export function redeemRefreshToken(http: ProviderHttpClient, provider: RelyingPartyOf, client: ConfidentialClient, refreshToken: string): Promise<TokenEndpointResponse> {
-  return tokenGrant(http, provider, client, (config) => oidc.refreshTokenGrant(config, refreshToken), (error) =>
-    error === 'invalid_grant'
-      ? new AppError('provider_reauthentication_required', `${provider.displayName} no longer honours the stored grant; sign in with ${provider.displayName} again`)
-      : undefined,
+export function redeemRefreshToken(
+  http: ProviderHttpClient,
+  provider: RelyingPartyOf,
+  client: ConfidentialClient,
+  refreshToken: string,
+): Promise<TokenEndpointResponse> {
+  return tokenGrant(
+    http,
+    provider,
+    client,
+    (config) => oidc.refreshTokenGrant(config, refreshToken),
+    (error) =>
+      error === 'invalid_grant'
+        ? new AppError(
+            'provider_reauthentication_required',
+            `${provider.displayName} no longer honours the stored grant; sign in with ${provider.displayName} again`,
+          )
+        : undefined,
   );
 }
 
@@ -108,18 +157,31 @@ async function tokenGrant(
     if (!isObject(json)) return json;
     const { id_token, expires_in, refresh_token, ...rest } = json;
     idToken = id_token;
-    return { ...rest, ...(refresh_token == null ? {} : { refresh_token }), ...(lifetimeSeconds(expires_in) === undefined ? {} : { expires_in: lifetimeSeconds(expires_in) }) };
+    return {
+      ...rest,
+      ...(refresh_token == null ? {} : { refresh_token }),
+      ...(lifetimeSeconds(expires_in) === undefined ? {} : { expires_in: lifetimeSeconds(expires_in) }),
+    };
   };
-  const auth = client.authMethod === 'client_secret_post' ? oidc.ClientSecretPost(client.clientSecret) : clientSecretBasic(client.clientId, client.clientSecret);
+  const auth =
+    client.authMethod === 'client_secret_post'
+      ? oidc.ClientSecretPost(client.clientSecret)
+      : clientSecretBasic(client.clientId, client.clientSecret);
   let answer: oidc.TokenEndpointResponse;
   try {
-    answer = await grant(configurationOf({ token_endpoint: client.tokenUrl }, client.clientId, auth, providerFetch(http, provider.id, read)));
+    answer = await grant(
+      configurationOf({ token_endpoint: client.tokenUrl }, client.clientId, auth, providerFetch(http, provider.id, read)),
+    );
   } catch (error) {
     throw tokenEndpointError(provider, error, refusal);
   }
   // RFC 6749 5.1: the tokens are strings; ours must also be printable and bounded, since they are stored.
   const malformed = (member: string) =>
-    providerError('provider_unavailable', `${provider.displayName} token endpoint answered malformed tokens`, `${provider.id} token endpoint: "${member}" is not a string of 1-${MAX_TOKEN_LENGTH} printable characters`);
+    providerError(
+      'provider_unavailable',
+      `${provider.displayName} token endpoint answered malformed tokens`,
+      `${provider.id} token endpoint: "${member}" is not a string of 1-${MAX_TOKEN_LENGTH} printable characters`,
+    );
   const accessToken = tokenString(answer.access_token);
   if (accessToken === undefined) throw malformed('access_token');
   const refreshToken = tokenString(answer.refresh_token);
@@ -127,7 +189,11 @@ async function tokenGrant(
   const checkedIdToken = tokenString(idToken);
   if (checkedIdToken === undefined && idToken != null) throw malformed('id_token');
   return {
-    access_token: accessToken, token_type: shortString(answer.token_type), expires_in: answer.expires_in, refresh_token: refreshToken, id_token: checkedIdToken,
+    access_token: accessToken,
+    token_type: shortString(answer.token_type),
+    expires_in: answer.expires_in,
+    refresh_token: refreshToken,
+    id_token: checkedIdToken,
     scope: shortString(answer.scope),
   };
 }
@@ -154,7 +220,12 @@ export async function fetchUserinfo(
     if (codeOf(error) === 'OAUTH_JSON_ATTRIBUTE_COMPARISON_FAILED') {
       throw new AppError('provider_unavailable', `${provider.id} userinfo answered for another subject than ${expected.against}`);
     }
-    throw providerError('provider_unavailable', `${provider.displayName} answered malformed userinfo`, `${provider.id} userinfo: ${described(error)}`, { cause: error });
+    throw providerError(
+      'provider_unavailable',
+      `${provider.displayName} answered malformed userinfo`,
+      `${provider.id} userinfo: ${described(error)}`,
+      { cause: error },
+    );
   }
 }
 
@@ -166,15 +237,29 @@ export async function introspect(
   client: { clientId: string; clientSecret: string },
   token: string,
 ): Promise<oidc.IntrospectionResponse> {
-  const config = configurationOf(endpoints, client.clientId, clientSecretBasic(client.clientId, client.clientSecret), providerFetch(http, provider.id));
+  const config = configurationOf(
+    endpoints,
+    client.clientId,
+    clientSecretBasic(client.clientId, client.clientSecret),
+    providerFetch(http, provider.id),
+  );
   try {
     return await oidc.tokenIntrospection(config, token, { token_type_hint: 'access_token' });
   } catch (error) {
     const ours = appErrorIn(error);
     if (ours) throw ours;
     const status = error instanceof oidc.ResponseBodyError ? error.status : statusOf(error);
-    if (status !== undefined) throw new AppError('provider_unavailable', `${provider.id} refused our client credentials at its introspection endpoint (HTTP ${status})`);
-    throw providerError('provider_unavailable', `${provider.displayName} answered a malformed introspection`, `${provider.id} introspection: ${described(error)}`, { cause: error });
+    if (status !== undefined)
+      throw new AppError(
+        'provider_unavailable',
+        `${provider.id} refused our client credentials at its introspection endpoint (HTTP ${status})`,
+      );
+    throw providerError(
+      'provider_unavailable',
+      `${provider.displayName} answered a malformed introspection`,
+      `${provider.id} introspection: ${described(error)}`,
+      { cause: error },
+    );
   }
 }
 
@@ -184,7 +269,8 @@ export async function introspect(
  */
 function clientSecretBasic(clientId: string, clientSecret: string): oidc.ClientAuth {
   const formEncode = (value: string) => encodeURIComponent(value).replace(/%20/g, '+');
-  return (_as, _client, _body, headers) => headers.set('authorization', `Basic ${Buffer.from(`${formEncode(clientId)}:${formEncode(clientSecret)}`).toString('base64')}`);
+  return (_as, _client, _body, headers) =>
+    headers.set('authorization', `Basic ${Buffer.from(`${formEncode(clientId)}:${formEncode(clientSecret)}`).toString('base64')}`);
 }
 
 // What openid-client throws, in our codes ------------------------------------------------------------------------
@@ -211,13 +297,23 @@ function tokenEndpointError(provider: RelyingPartyOf, error: unknown, refusal: (
   if (ours) return ours;
   // invalid_client, unauthorized_client, a missing token: our configuration or the provider, not the user's input.
   // What the provider said is for the operator's log; the client learns only that the provider failed us.
-  const refused = (detail: string) => providerError('provider_unavailable', `${provider.displayName} token endpoint refused the request`, `${provider.id} token endpoint answered ${detail}`);
+  const refused = (detail: string) =>
+    providerError(
+      'provider_unavailable',
+      `${provider.displayName} token endpoint refused the request`,
+      `${provider.id} token endpoint answered ${detail}`,
+    );
   if (error instanceof oidc.ResponseBodyError) {
     return (error.status === 400 ? refusal(error.error) : undefined) ?? refused(`HTTP ${error.status}, ${oauthErrorName(error.error)}`);
   }
   const status = statusOf(error);
   if (status !== undefined) return refused(`HTTP ${status}`);
-  return providerError('provider_unavailable', `${provider.displayName} token endpoint answered malformed tokens`, `${provider.id} token endpoint: ${described(error)}`, { cause: error });
+  return providerError(
+    'provider_unavailable',
+    `${provider.displayName} token endpoint answered malformed tokens`,
+    `${provider.id} token endpoint: ${described(error)}`,
+    { cause: error },
+  );
 }
 
 function isObject(json: unknown): json is Record<string, unknown> {
@@ -225,5 +321,7 @@ function isObject(json: unknown): json is Record<string, unknown> {
 }
 
 function shortString(value: unknown): string | undefined {
-  return typeof value === 'string' && value.length <= 2000 && !/[\u0000-\u001f\u007f-\u009f]/.test(value) ? optionalString(value) : undefined;
+  return typeof value === 'string' && value.length <= 2000 && !/[\u0000-\u001f\u007f-\u009f]/.test(value)
+    ? optionalString(value)
+    : undefined;
 }

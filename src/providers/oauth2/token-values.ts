@@ -31,7 +31,9 @@ export function providerTokensFrom(response: TokenEndpointResponse): ProviderTok
 
 /** RFC 6749 A.12: a token is printable ASCII (VSCHAR); bounded, since it is encrypted and stored. */
 export function tokenString(value: unknown): string | undefined {
-  return typeof value === 'string' && value.length > 0 && value.length <= MAX_TOKEN_LENGTH && /^[\x20-\x7e]+$/.test(value) ? value : undefined;
+  return typeof value === 'string' && value.length > 0 && value.length <= MAX_TOKEN_LENGTH && /^[\x20-\x7e]+$/.test(value)
+    ? value
+    : undefined;
 }
 
 /**

@@ -2,9 +2,9 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it, jest } from '@je
 import { Logger } from '@nestjs/common';
 import { startLoopbackServer } from '../../../test/support/loopback-server.js';
 import { AppError } from '../../common/errors/app-error.js';
-import { ProviderHttpClient } from '../http/provider-http.client.js';
 import { loadConfig } from '../../config/app-config.js';
 import { MetricsService } from '../../metrics/metrics.service.js';
+import { ProviderHttpClient } from '../http/provider-http.client.js';
 import { discoveryUrl, idTokenAlgorithms, OidcDiscovery, type EndpointRule, type OidcDiscoveryDocument } from './discovery.js';
 
 const POLICY = { maxAgeMs: 600_000, cooldownMs: 30_000 };
@@ -17,7 +17,12 @@ describe(OidcDiscovery.name, () => {
   let fetches: number;
   let now: number;
   const http = new ProviderHttpClient(loadConfig({ NODE_ENV: 'test' }), new MetricsService());
-  const document = (extra: Partial<OidcDiscoveryDocument> = {}) => ({ issuer, jwks_uri: `${issuer}/jwks`, id_token_signing_alg_values_supported: ['RS256'], ...extra });
+  const document = (extra: Partial<OidcDiscoveryDocument> = {}) => ({
+    issuer,
+    jwks_uri: `${issuer}/jwks`,
+    id_token_signing_alg_values_supported: ['RS256'],
+    ...extra,
+  });
   const discovery = (endpoints: EndpointRule = { httpAllowed: true, trustedOrigins: [] }) =>
     new OidcDiscovery('acme', issuer, http, POLICY, endpoints, { now: () => now });
 
@@ -53,7 +58,9 @@ describe(OidcDiscovery.name, () => {
   it('should refuse a document that names another issuer (OIDC Discovery 4.3)', async () => {
     published.body = document({ issuer: 'https://evil.example' });
 
-    const error = await discovery().get().catch((e: unknown) => e);
+    const error = await discovery()
+      .get()
+      .catch((e: unknown) => e);
 
     expect(error).toMatchObject({ code: 'provider_unavailable' });
     // The provider's value is for our log (test/security/provider-claims.e2e-spec.ts), never for the client.
@@ -76,22 +83,32 @@ describe(OidcDiscovery.name, () => {
   });
 
   it.each(['token_endpoint', 'userinfo_endpoint', 'introspection_endpoint', 'revocation_endpoint', 'jwks_uri'] as const)(
-    'should refuse a document whose %s is on another origin, where our secret or a user\'s token would go, without naming it to the client',
+    "should refuse a document whose %s is on another origin, where our secret or a user's token would go, without naming it to the client",
     async (key) => {
       published.body = document({ [key]: 'https://collector.example/endpoint' });
 
       const logged = jest.spyOn(Logger.prototype, 'warn').mockImplementation(() => undefined);
 
-      await expect(discovery().get()).rejects.toMatchObject({ code: 'provider_unavailable', message: expect.not.stringContaining('collector.example') });
-      expect(logged.mock.calls.map(([line]) => String(line)).join('\n')).toContain(`${key} is on https://collector.example, neither the issuer's origin`);
+      await expect(discovery().get()).rejects.toMatchObject({
+        code: 'provider_unavailable',
+        message: expect.not.stringContaining('collector.example'),
+      });
+      expect(logged.mock.calls.map(([line]) => String(line)).join('\n')).toContain(
+        `${key} is on https://collector.example, neither the issuer's origin`,
+      );
       logged.mockRestore();
     },
   );
 
   it('should accept endpoints on an origin the declaration trusts, and the browser-facing authorization endpoint anywhere https', async () => {
-    published.body = document({ token_endpoint: 'https://api.acme.example/token', authorization_endpoint: 'https://login.acme.example/authorize' });
+    published.body = document({
+      token_endpoint: 'https://api.acme.example/token',
+      authorization_endpoint: 'https://login.acme.example/authorize',
+    });
 
-    await expect(discovery({ httpAllowed: true, trustedOrigins: ['https://api.acme.example'] }).get()).resolves.toMatchObject({ token_endpoint: 'https://api.acme.example/token' });
+    await expect(discovery({ httpAllowed: true, trustedOrigins: ['https://api.acme.example'] }).get()).resolves.toMatchObject({
+      token_endpoint: 'https://api.acme.example/token',
+    });
   });
 
   it('should not ask a failing provider again within the cooldown', async () => {
@@ -109,7 +126,11 @@ describe(OidcDiscovery.name, () => {
 });
 
 describe(idTokenAlgorithms.name, () => {
-  const doc = (algs: string[]) => ({ issuer: 'https://id.example', jwks_uri: 'https://id.example/jwks', id_token_signing_alg_values_supported: algs });
+  const doc = (algs: string[]) => ({
+    issuer: 'https://id.example',
+    jwks_uri: 'https://id.example/jwks',
+    id_token_signing_alg_values_supported: algs,
+  });
 
   it('should keep only the advertised algorithms of the safe set', () => {
     expect(idTokenAlgorithms('acme', doc(['none', 'HS256', 'RS256', 'ES256', 'RS384']))).toEqual(['RS256', 'ES256']);

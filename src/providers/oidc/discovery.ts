@@ -1,7 +1,7 @@
 import { allowInsecureRequests, ClientError, customFetch, discovery } from 'openid-client';
 import type { AppError } from '../../common/errors/app-error.js';
-import type { ProviderHttpClient } from '../http/provider-http.client.js';
 import { httpsUrlProblem } from '../../config/custom-provider-config.js';
+import type { ProviderHttpClient } from '../http/provider-http.client.js';
 import { appErrorIn, providerFetch } from '../oauth2/relying-party.js';
 import { providerError, quoted } from '../provider-error.js';
 import type { JwksCachePolicy } from './remote-jwks.js';
@@ -31,7 +31,11 @@ export const SAFE_ID_TOKEN_ALGORITHMS = ['RS256', 'PS256', 'ES256', 'EdDSA'];
 export function idTokenAlgorithms(provider: string, doc: OidcDiscoveryDocument): string[] {
   const algorithms = SAFE_ID_TOKEN_ALGORITHMS.filter((alg) => doc.id_token_signing_alg_values_supported.includes(alg));
   if (algorithms.length === 0) {
-    throw providerError('provider_unavailable', `${provider} publishes an unusable discovery document`, `${provider} signs ID tokens with none of ${SAFE_ID_TOKEN_ALGORITHMS.join(', ')}`);
+    throw providerError(
+      'provider_unavailable',
+      `${provider} publishes an unusable discovery document`,
+      `${provider} signs ID tokens with none of ${SAFE_ID_TOKEN_ALGORITHMS.join(', ')}`,
+    );
   }
   return algorithms;
 }
@@ -106,11 +110,20 @@ export class OidcDiscovery {
   private async fetch(): Promise<OidcDiscoveryDocument> {
     try {
       const execute = this.endpoints.httpAllowed || this.issuer.startsWith('http:') ? [allowInsecureRequests] : [];
-      const config = await discovery(new URL(discoveryUrl(this.issuer)), DISCOVERY_ONLY, undefined, undefined, { [customFetch]: providerFetch(this.http, this.provider), execute })
-        .catch((error: unknown) => {
-          const status = error instanceof ClientError && error.cause instanceof Response ? error.cause.status : undefined;
-          throw appErrorIn(error) ?? this.unavailable(status === undefined ? `answered an unreadable discovery document (${(error as Error).message})` : `answered HTTP ${status} for its discovery document`);
-        });
+      const config = await discovery(new URL(discoveryUrl(this.issuer)), DISCOVERY_ONLY, undefined, undefined, {
+        [customFetch]: providerFetch(this.http, this.provider),
+        execute,
+      }).catch((error: unknown) => {
+        const status = error instanceof ClientError && error.cause instanceof Response ? error.cause.status : undefined;
+        throw (
+          appErrorIn(error) ??
+          this.unavailable(
+            status === undefined
+              ? `answered an unreadable discovery document (${(error as Error).message})`
+              : `answered HTTP ${status} for its discovery document`,
+          )
+        );
+      });
       const doc = this.validate(config.serverMetadata());
       [this.doc, this.fetchedAt, this.failure] = [doc, this.now(), undefined];
       return doc;
@@ -125,7 +138,9 @@ export class OidcDiscovery {
     // OIDC Discovery 4.3: the issuer in the document MUST be identical to the one we asked; otherwise
     // another issuer's keys and endpoints would be trusted for this one (and its tokens would not match anyway).
     if (doc.issuer !== this.publishedIssuer) {
-      throw this.unavailable(`publishes issuer ${quoted(doc.issuer)} in its discovery document, not the expected "${this.publishedIssuer}" (OIDC Discovery 4.3)`);
+      throw this.unavailable(
+        `publishes issuer ${quoted(doc.issuer)} in its discovery document, not the expected "${this.publishedIssuer}" (OIDC Discovery 4.3)`,
+      );
     }
     const algs = doc.id_token_signing_alg_values_supported;
     if (!Array.isArray(algs) || !algs.every((a) => typeof a === 'string')) {
@@ -147,8 +162,10 @@ export class OidcDiscovery {
       // A document that can name any host would make us post our client secret, or a user's token, wherever it
       // says (server-side request forgery with credentials): only the issuer's origin and the declared ones.
       if (typeof url === 'string' && !this.allowedOrigins.has(new URL(url).origin)) {
-        throw this.unavailable(`discovery document ${key} is on ${new URL(url).origin}, neither the issuer's origin nor one of `
-          + `its trustedEndpointOrigins (${[...this.allowedOrigins].join(', ')}); refused. Add that origin to trustedEndpointOrigins if the provider documents it.`);
+        throw this.unavailable(
+          `discovery document ${key} is on ${new URL(url).origin}, neither the issuer's origin nor one of ` +
+            `its trustedEndpointOrigins (${[...this.allowedOrigins].join(', ')}); refused. Add that origin to trustedEndpointOrigins if the provider documents it.`,
+        );
       }
     }
     return doc as OidcDiscoveryDocument;

@@ -1,10 +1,10 @@
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, jest } from '@jest/globals';
-import { startLoopbackServer } from '../../../test/support/loopback-server.js';
 import { errors, exportJWK, generateKeyPair, jwtVerify, SignJWT, type JWK, type CryptoKey } from 'jose';
+import { startLoopbackServer } from '../../../test/support/loopback-server.js';
 import { AppError } from '../../common/errors/app-error.js';
-import { ProviderHttpClient } from '../http/provider-http.client.js';
 import { loadConfig } from '../../config/app-config.js';
 import { MetricsService } from '../../metrics/metrics.service.js';
+import { ProviderHttpClient } from '../http/provider-http.client.js';
 import { keySetLifetimeMs, MIN_KEY_SET_LIFETIME_MS, RemoteJwks, type JwksCachePolicy } from './remote-jwks.js';
 
 interface SigningKey {
@@ -104,7 +104,8 @@ describe(RemoteJwks.name, () => {
       published = { error: 'down' };
 
       await expect(jwtVerify(await idToken(newKey), sut.getKey)).rejects.toMatchObject({ code: 'provider_unavailable' });
-      for (let i = 0; i < 3; i++) await expect(jwtVerify(await idToken(newKey), sut.getKey)).rejects.toBeInstanceOf(errors.JWKSNoMatchingKey);
+      for (let i = 0; i < 3; i++)
+        await expect(jwtVerify(await idToken(newKey), sut.getKey)).rejects.toBeInstanceOf(errors.JWKSNoMatchingKey);
       expect(jwksRequests).toBe(2);
     });
 
@@ -138,7 +139,7 @@ describe(RemoteJwks.name, () => {
       expect(jwksRequests).toBe(2);
     });
 
-    it('should stop verifying with a removed key once the key set\'s Cache-Control max-age has passed', async () => {
+    it("should stop verifying with a removed key once the key set's Cache-Control max-age has passed", async () => {
       const sut = jwksAt('/jwks');
       cacheControl = 'public, max-age=120, must-revalidate';
       await jwtVerify(await idToken(oldKey), sut.getKey);

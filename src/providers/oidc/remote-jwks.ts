@@ -1,4 +1,14 @@
-import { createRemoteJWKSet, customFetch, jwksCache, type ExportedJWKSCache, type FlattenedJWSInput, type JSONWebKeySet, type JWKSCacheInput, type JWSHeaderParameters, type RemoteJWKSet } from 'jose';
+import {
+  createRemoteJWKSet,
+  customFetch,
+  jwksCache,
+  type ExportedJWKSCache,
+  type FlattenedJWSInput,
+  type JSONWebKeySet,
+  type JWKSCacheInput,
+  type JWSHeaderParameters,
+  type RemoteJWKSet,
+} from 'jose';
 import { AppError } from '../../common/errors/app-error.js';
 import type { ProviderHttpClient } from '../http/provider-http.client.js';
 
@@ -25,7 +35,10 @@ export const MIN_KEY_SET_LIFETIME_MS = 60_000;
  */
 export function keySetLifetimeMs(cacheControl: string | undefined, maxAgeMs: number): number {
   const floor = Math.min(MIN_KEY_SET_LIFETIME_MS, maxAgeMs);
-  const directives = (cacheControl ?? '').toLowerCase().split(',').map((d) => d.trim());
+  const directives = (cacheControl ?? '')
+    .toLowerCase()
+    .split(',')
+    .map((d) => d.trim());
   if (directives.some((d) => d === 'no-store' || d === 'no-cache')) return floor;
   const maxAge = directives.map((d) => /^max-age\s*=\s*"?(\d+)"?$/.exec(d)).find(Boolean);
   if (!maxAge) return maxAgeMs;

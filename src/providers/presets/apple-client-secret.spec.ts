@@ -5,14 +5,16 @@ import { APPLE_AUDIENCE, AppleClientSecret, appleKeyProblem } from './apple-clie
 
 const team = generateKeyPairSync('ec', { namedCurve: 'P-256' });
 const SIGNING = {
-  teamId: 'TEAM123456', keyId: 'KEY1234567', clientId: 'com.example.web',
+  teamId: 'TEAM123456',
+  keyId: 'KEY1234567',
+  clientId: 'com.example.web',
   privateKeyPem: team.privateKey.export({ type: 'pkcs8', format: 'pem' }).toString(),
 };
 const T0 = Date.UTC(2026, 0, 1);
 
 describe(AppleClientSecret.name, () => {
   describe('get', () => {
-    it('should be an ES256 JWT of the team for the client, verifiable with the team\'s public key', async () => {
+    it("should be an ES256 JWT of the team for the client, verifiable with the team's public key", async () => {
       const sut = new AppleClientSecret(SIGNING, () => T0);
 
       const jwt = await sut.get();

@@ -25,7 +25,9 @@ export interface AppleSigningKey {
 export function appleKeyProblem(pem: string): string | undefined {
   try {
     const key = createPrivateKey(pem);
-    return key.asymmetricKeyType === 'ec' && key.asymmetricKeyDetails?.namedCurve === 'prime256v1' ? undefined : 'must be an EC P-256 private key (the .p8 file)';
+    return key.asymmetricKeyType === 'ec' && key.asymmetricKeyDetails?.namedCurve === 'prime256v1'
+      ? undefined
+      : 'must be an EC P-256 private key (the .p8 file)';
   } catch {
     return 'must be a PEM private key (the .p8 file; "\\n" escapes allowed)';
   }

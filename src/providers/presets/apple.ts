@@ -59,7 +59,12 @@ class AppleIdentityProvider extends GenericOidcIdentityProvider {
 
   protected override clientSecret(): Promise<string> {
     const { teamId, keyId, privateKeyPem } = this.options;
-    this.secret ??= new AppleClientSecret({ teamId: teamId!, keyId: keyId!, privateKeyPem: privateKeyPem!, clientId: this.config.clientIds[0]! });
+    this.secret ??= new AppleClientSecret({
+      teamId: teamId!,
+      keyId: keyId!,
+      privateKeyPem: privateKeyPem!,
+      clientId: this.config.clientIds[0],
+    });
     return this.secret.get();
   }
 
@@ -87,6 +92,11 @@ export const apple = definePreset<AppleOptions, OidcProviderConfig>({
     if (problem) envProblem('PRIVATE_KEY', problem);
     return problem || (required && (!teamId || !keyId)) ? undefined : { teamId, keyId, privateKeyPem };
   },
-  defaults: () => ({ displayName: 'Apple', issuer: 'https://appleid.apple.com', scopes: ['openid', 'name', 'email'], tokenAuthMethod: 'client_secret_post' }),
+  defaults: () => ({
+    displayName: 'Apple',
+    issuer: 'https://appleid.apple.com',
+    scopes: ['openid', 'name', 'email'],
+    tokenAuthMethod: 'client_secret_post',
+  }),
   create: (config, _options, http, cache) => new AppleIdentityProvider(config, http, cache),
 });

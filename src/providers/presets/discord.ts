@@ -8,9 +8,9 @@
  *   `application`, so a frontend's access token is accepted (`token` flow) once that is one of our client ids.
  */
 import { AppError } from '../../common/errors/app-error.js';
-import type { ProviderHttpClient } from '../http/provider-http.client.js';
 import type { OAuth2ProviderConfig } from '../../config/custom-provider-config.js';
 import { GenericOAuth2IdentityProvider, type Json } from '../definitions/generic-oauth2.js';
+import type { ProviderHttpClient } from '../http/provider-http.client.js';
 import type { LoginFlow, NormalizedProfile, VerifiedIdentity } from '../identity-provider.types.js';
 import { claimStrings, type ClaimRules } from '../profile-claims.js';
 import { baseUrl, definePreset } from './preset.js';
@@ -56,7 +56,12 @@ class DiscordIdentityProvider extends GenericOAuth2IdentityProvider {
     }
     const expires = typeof authorization.expires === 'string' ? new Date(authorization.expires) : undefined;
     const scopes = claimStrings(authorization.scopes);
-    return { provider: this.id, profile, tokens: { accessToken, expiresAt: expires && !Number.isNaN(expires.getTime()) ? expires : undefined }, extraData: { scopes } };
+    return {
+      provider: this.id,
+      profile,
+      tokens: { accessToken, expiresAt: expires && !Number.isNaN(expires.getTime()) ? expires : undefined },
+      extraData: { scopes },
+    };
   }
 
   /** https://discord.com/developers/docs/resources/user#user-object: `id` is a snowflake (a string), `verified` a boolean. */

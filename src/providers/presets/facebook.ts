@@ -9,17 +9,22 @@
  */
 import { createHmac } from 'node:crypto';
 import { AppError } from '../../common/errors/app-error.js';
-import type { ProviderHttpClient } from '../http/provider-http.client.js';
 import type { OAuth2ProviderConfig } from '../../config/custom-provider-config.js';
 import { aliasDefaults, type ProviderClient } from '../../config/providers-config.js';
-import { verifyIdToken } from '../oidc/id-token.verifier.js';
-import { RemoteJwks } from '../oidc/remote-jwks.js';
+import type { ProviderHttpClient } from '../http/provider-http.client.js';
 import {
-  type CodeFlow, type CodeGrant, type IdentityProvider, type NormalizedProfile, type ProviderDescription, type ProviderTokens,
+  type CodeFlow,
+  type CodeGrant,
+  type IdentityProvider,
+  type NormalizedProfile,
+  type ProviderDescription,
+  type ProviderTokens,
   type VerifiedIdentity,
 } from '../identity-provider.types.js';
 import { buildAuthorizationUrl } from '../oauth2/relying-party.js';
 import { dateFromEpochSeconds, lifetimeSeconds, tokenString } from '../oauth2/token-values.js';
+import { verifyIdToken } from '../oidc/id-token.verifier.js';
+import { RemoteJwks } from '../oidc/remote-jwks.js';
 import { claimNonce, checkedProfile, claimId, claimStrings, type ClaimRules, type RawProfile } from '../profile-claims.js';
 import { clientsOf, definePreset, endpoints, type BuiltInSettings } from './preset.js';
 
@@ -72,12 +77,13 @@ class FacebookIdentityProvider implements IdentityProvider {
     private readonly http: ProviderHttpClient,
     private readonly jwks: RemoteJwks,
   ) {
-    const app = config.clients[0]!;
+    const app = config.clients[0];
     this.codeFlow = {
       redirectUris: config.redirectUris,
       returnsIdToken: false,
       // Facebook separates scopes with commas: https://developers.facebook.com/docs/facebook-login/guides/advanced/manual-flow
-      authorizationUrl: async (request) => buildAuthorizationUrl(config.authorizationUrl, { clientId: app.id, scopes: config.scopes, scopeSeparator: ',' }, request),
+      authorizationUrl: async (request) =>
+        buildAuthorizationUrl(config.authorizationUrl, { clientId: app.id, scopes: config.scopes, scopeSeparator: ',' }, request),
       exchangeCode: async (grant) => ({ identity: await this.exchangeCode(grant), nonce: undefined }),
     };
   }
@@ -88,7 +94,7 @@ class FacebookIdentityProvider implements IdentityProvider {
    * A refused code is Graph's `400 OAuthException` with code 100.
    */
   private async exchangeCode(grant: CodeGrant): Promise<VerifiedIdentity> {
-    const app = this.config.clients[0]!;
+    const app = this.config.clients[0];
     const url = new URL(`${this.config.graphUrl}/oauth/access_token`);
     url.searchParams.set('client_id', app.id);
     url.searchParams.set('client_secret', app.secret ?? '');
@@ -101,7 +107,8 @@ class FacebookIdentityProvider implements IdentityProvider {
       throw new AppError('invalid_authorization_code', 'Facebook refused the authorization code');
     }
     const accessToken = tokenString((answer.json as { access_token?: unknown } | null)?.access_token);
-    if (answer.status !== 200 || !accessToken) throw new AppError('provider_unavailable', `Facebook refused the code exchange (HTTP ${answer.status})`);
+    if (answer.status !== 200 || !accessToken)
+      throw new AppError('provider_unavailable', `Facebook refused the code exchange (HTTP ${answer.status})`);
     return this.verifyAccessToken(accessToken);
   }
 
@@ -111,7 +118,7 @@ class FacebookIdentityProvider implements IdentityProvider {
   }
 
   async verifyAccessToken(accessToken: string): Promise<VerifiedIdentity> {
-    const primary = this.config.clients[0]!;
+    const primary = this.config.clients[0];
     const debug = new URL(`${this.config.graphUrl}/debug_token`);
     debug.searchParams.set('input_token', accessToken);
     debug.searchParams.set('access_token', `${primary.id}|${primary.secret}`);
@@ -121,19 +128,33 @@ class FacebookIdentityProvider implements IdentityProvider {
       throw new AppError('provider_unavailable', `Facebook refused our app credentials at debug_token (HTTP ${checked.status})`);
     }
     const data = ((checked.json ?? {}) as { data?: DebugTokenData }).data;
-    if (data?.is_valid !== true || data.user_id === undefined) throw new AppError('invalid_provider_token', 'Facebook says the access token is not valid');
+    if (data?.is_valid !== true || data.user_id === undefined)
+      throw new AppError('invalid_provider_token', 'Facebook says the access token is not valid');
     const userId = claimId(FACEBOOK_CLAIMS, 'user_id', data.user_id);
     const app = this.config.clients.find((c) => c.id === data.app_id);
     if (!app) throw new AppError('provider_token_audience_mismatch', 'The Facebook access token was issued to another app');
 
     const me = new URL(`${this.config.graphUrl}/me`);
     me.searchParams.set('fields', FIELDS);
-    me.searchParams.set('appsecret_proof', createHmac('sha256', app.secret ?? '').update(accessToken).digest('hex'));
+    me.searchParams.set(
+      'appsecret_proof',
+      createHmac('sha256', app.secret ?? '')
+        .update(accessToken)
+        .digest('hex'),
+    );
     const answer = await this.http.send(this.id, { url: me.toString(), headers: { authorization: `Bearer ${accessToken}` } });
-    if (answer.status !== 200) throw new AppError('invalid_provider_token', `Facebook refused the access token at /me (HTTP ${answer.status})`);
+    if (answer.status !== 200)
+      throw new AppError('invalid_provider_token', `Facebook refused the access token at /me (HTTP ${answer.status})`);
     const graph = (answer.json ?? {}) as GraphMe;
     const picture = graph.picture?.data?.is_silhouette === true ? undefined : graph.picture?.data?.url;
-    const profile = this.profile({ uid: graph.id, email: graph.email, name: graph.name, firstName: graph.first_name, lastName: graph.last_name, picture });
+    const profile = this.profile({
+      uid: graph.id,
+      email: graph.email,
+      name: graph.name,
+      firstName: graph.first_name,
+      lastName: graph.last_name,
+      picture,
+    });
     if (profile.uid !== userId) throw new AppError('provider_unavailable', 'Facebook /me answered for another user than debug_token');
 
     return {
@@ -156,7 +177,14 @@ class FacebookIdentityProvider implements IdentityProvider {
       clientIds: this.config.clients.map((c) => c.id),
       algorithms: ['RS256'],
     });
-    const profile = this.profile({ uid: claims.sub, email: claims.email, name: claims.name, firstName: claims.given_name, lastName: claims.family_name, picture: claims.picture });
+    const profile = this.profile({
+      uid: claims.sub,
+      email: claims.email,
+      name: claims.name,
+      firstName: claims.given_name,
+      lastName: claims.family_name,
+      picture: claims.picture,
+    });
     // No access token: a Limited Login token cannot call the Graph API.
     const identity = { provider: this.id, profile, tokens: {}, extraData: { appId: String([claims.aud].flat()[0]), limitedLogin: true } };
     return { identity, nonce: claimNonce(FACEBOOK_CLAIMS, claims.nonce) };
@@ -167,9 +195,14 @@ class FacebookIdentityProvider implements IdentityProvider {
    * user must log in again. https://developers.facebook.com/docs/facebook-login/guides/access-tokens/get-long-lived
    */
   async extendAccessToken(accessToken: string, extraData: Record<string, unknown>): Promise<ProviderTokens> {
-    const app = this.config.clients.find((c) => c.id === extraData.appId) ?? this.config.clients[0]!;
+    const app = this.config.clients.find((c) => c.id === extraData.appId) ?? this.config.clients[0];
     const url = new URL(`${this.config.graphUrl}/oauth/access_token`);
-    url.search = new URLSearchParams({ grant_type: 'fb_exchange_token', client_id: app.id, client_secret: app.secret ?? '', fb_exchange_token: accessToken }).toString();
+    url.search = new URLSearchParams({
+      grant_type: 'fb_exchange_token',
+      client_id: app.id,
+      client_secret: app.secret ?? '',
+      fb_exchange_token: accessToken,
+    }).toString();
     const answer = await this.http.send(this.id, { url: url.toString() });
     const body = (answer.json ?? {}) as { access_token?: unknown; expires_in?: unknown; error?: { code?: unknown } };
     // Graph error 190 (OAuthException): the token is expired or was invalidated (password change, logout).
@@ -207,12 +240,26 @@ export const facebook = definePreset<FacebookOptions, OAuth2ProviderConfig>({
     return urls && typeof issuer === 'string' ? { ...urls, issuer, trustEmail: raw.trustEmail === true } : undefined;
   },
   defaults: ({ graphUrl }) => ({
-    displayName: 'Facebook', authorizationUrl: aliasDefaults('facebook').authorizationUrl, tokenUrl: `${graphUrl}/oauth/access_token`, userinfoUrl: `${graphUrl}/me`,
-    scopes: aliasDefaults('facebook').scopes, scopeSeparator: ',', profile: { uid: 'id', email: 'email', name: 'name' },
+    displayName: 'Facebook',
+    authorizationUrl: aliasDefaults('facebook').authorizationUrl,
+    tokenUrl: `${graphUrl}/oauth/access_token`,
+    userinfoUrl: `${graphUrl}/me`,
+    scopes: aliasDefaults('facebook').scopes,
+    scopeSeparator: ',',
+    profile: { uid: 'id', email: 'email', name: 'name' },
   }),
-  create: (config, options, http, cache) => new FacebookIdentityProvider(
-    config.id, config.displayName,
-    { ...options, clients: clientsOf(config, options), authorizationUrl: config.authorizationUrl, scopes: config.scopes, redirectUris: config.redirectUris },
-    http, new RemoteJwks(config.id, options.jwksUrl, http, cache),
-  ),
+  create: (config, options, http, cache) =>
+    new FacebookIdentityProvider(
+      config.id,
+      config.displayName,
+      {
+        ...options,
+        clients: clientsOf(config, options),
+        authorizationUrl: config.authorizationUrl,
+        scopes: config.scopes,
+        redirectUris: config.redirectUris,
+      },
+      http,
+      new RemoteJwks(config.id, options.jwksUrl, http, cache),
+    ),
 });

@@ -5,14 +5,21 @@
  * is the primary one *and* verified, from /user/emails. https://docs.github.com/en/rest/apps/oauth-applications#check-a-token
  */
 import { AppError } from '../../common/errors/app-error.js';
-import type { ProviderHttpClient } from '../http/provider-http.client.js';
 import type { OAuth2ProviderConfig } from '../../config/custom-provider-config.js';
 import { aliasDefaults, type ProviderClient } from '../../config/providers-config.js';
-import { optionalString, type CodeFlow, type CodeGrant, type IdentityProvider, type ProviderDescription, type VerifiedIdentity } from '../identity-provider.types.js';
+import type { ProviderHttpClient } from '../http/provider-http.client.js';
+import {
+  optionalString,
+  type CodeFlow,
+  type CodeGrant,
+  type IdentityProvider,
+  type ProviderDescription,
+  type VerifiedIdentity,
+} from '../identity-provider.types.js';
 import { buildAuthorizationUrl } from '../oauth2/relying-party.js';
 import { MAX_TOKEN_LENGTH } from '../oauth2/token-values.js';
-import { providerError, quoted } from '../provider-error.js';
 import { checkedProfile, claimId, claimStrings, type ClaimRules } from '../profile-claims.js';
+import { providerError, quoted } from '../provider-error.js';
 import { clientsOf, definePreset, endpoints, type BuiltInSettings } from './preset.js';
 
 /** GitHub's own fields. */
@@ -52,11 +59,12 @@ class GitHubIdentityProvider implements IdentityProvider {
     private readonly http: ProviderHttpClient,
   ) {
     // Every configured GitHub client has its secret (config requires it); the first one redeems codes.
-    const client = config.clients[0]!;
+    const client = config.clients[0];
     this.codeFlow = {
       redirectUris: config.redirectUris,
       returnsIdToken: false,
-      authorizationUrl: async (request) => buildAuthorizationUrl(config.authorizationUrl, { clientId: client.id, scopes: config.scopes }, request),
+      authorizationUrl: async (request) =>
+        buildAuthorizationUrl(config.authorizationUrl, { clientId: client.id, scopes: config.scopes }, request),
       exchangeCode: async (grant) => ({ identity: await this.exchangeCode(client, grant), nonce: undefined }),
     };
   }
@@ -76,7 +84,12 @@ class GitHubIdentityProvider implements IdentityProvider {
    * A token we redeemed ourselves needs no "check a token": it is ours by construction.
    */
   private async exchangeCode(client: ProviderClient, grant: CodeGrant): Promise<VerifiedIdentity> {
-    const form = new URLSearchParams({ client_id: client.id, client_secret: client.secret ?? '', code: grant.code, redirect_uri: grant.redirectUri });
+    const form = new URLSearchParams({
+      client_id: client.id,
+      client_secret: client.secret ?? '',
+      code: grant.code,
+      redirect_uri: grant.redirectUri,
+    });
     if (grant.codeVerifier !== undefined) form.set('code_verifier', grant.codeVerifier);
     const answer = await this.http.send(this.id, {
       method: 'POST',
@@ -90,9 +103,16 @@ class GitHubIdentityProvider implements IdentityProvider {
     if (body.error === 'bad_verification_code' || body.error === 'redirect_uri_mismatch') {
       throw providerError('invalid_authorization_code', 'GitHub refused the authorization code', `github refused the code: ${said}`);
     }
-    const accessToken = typeof body.access_token === 'string' && body.access_token !== '' && body.access_token.length <= MAX_TOKEN_LENGTH ? body.access_token : undefined;
+    const accessToken =
+      typeof body.access_token === 'string' && body.access_token !== '' && body.access_token.length <= MAX_TOKEN_LENGTH
+        ? body.access_token
+        : undefined;
     if (answer.status !== 200 || !accessToken) {
-      throw providerError('provider_unavailable', 'GitHub refused the code exchange', `github code exchange answered HTTP ${answer.status} without a usable access_token: ${said}`);
+      throw providerError(
+        'provider_unavailable',
+        'GitHub refused the code exchange',
+        `github code exchange answered HTTP ${answer.status} without a usable access_token: ${said}`,
+      );
     }
     const scopes = claimStrings((optionalString(body.scope) ?? '').split(',').filter(Boolean));
     return this.identityOf(accessToken, { scopes, clientId: client.id });
@@ -116,7 +136,14 @@ class GitHubIdentityProvider implements IdentityProvider {
     const primary = list.find((e): e is GitHubEmail => (e as GitHubEmail | null)?.primary === true && (e as GitHubEmail).verified === true);
     // https://docs.github.com/en/rest/users/users#get-the-authenticated-user: `id` is an integer, `login` a string.
     const profile = checkedProfile(
-      { uid: json.id, email: primary?.email, emailVerified: primary !== undefined, username: json.login, name: json.name, picture: json.avatar_url },
+      {
+        uid: json.id,
+        email: primary?.email,
+        emailVerified: primary !== undefined,
+        username: json.login,
+        name: json.name,
+        picture: json.avatar_url,
+      },
       GITHUB_CLAIMS,
     );
     if (check.userId !== undefined && json.id !== check.userId) {
@@ -166,11 +193,28 @@ export const github = definePreset<GitHubOptions, OAuth2ProviderConfig>({
   parse: (raw, { report }) => endpoints<GitHubOptions>(raw, aliasDefaults('github'), ['apiUrl'], [], report),
   defaults: ({ apiUrl }) => {
     const { authorizationUrl, tokenUrl, scopes } = aliasDefaults('github');
-    return { displayName: 'GitHub', authorizationUrl, tokenUrl, userinfoUrl: `${apiUrl}/user`, scopes, tokenAuthMethod: 'client_secret_post', profile: { uid: 'id', username: 'login' } };
+    return {
+      displayName: 'GitHub',
+      authorizationUrl,
+      tokenUrl,
+      userinfoUrl: `${apiUrl}/user`,
+      scopes,
+      tokenAuthMethod: 'client_secret_post',
+      profile: { uid: 'id', username: 'login' },
+    };
   },
-  create: (config, options, http) => new GitHubIdentityProvider(
-    config.id, config.displayName,
-    { ...options, clients: clientsOf(config, options), authorizationUrl: config.authorizationUrl, tokenUrl: config.tokenUrl, scopes: config.scopes, redirectUris: config.redirectUris },
-    http,
-  ),
+  create: (config, options, http) =>
+    new GitHubIdentityProvider(
+      config.id,
+      config.displayName,
+      {
+        ...options,
+        clients: clientsOf(config, options),
+        authorizationUrl: config.authorizationUrl,
+        tokenUrl: config.tokenUrl,
+        scopes: config.scopes,
+        redirectUris: config.redirectUris,
+      },
+      http,
+    ),
 });

@@ -6,19 +6,25 @@
  */
 import type { JWTPayload } from 'jose';
 import { AppError } from '../../common/errors/app-error.js';
-import type { ProviderHttpClient } from '../http/provider-http.client.js';
 import type { OidcProviderConfig } from '../../config/custom-provider-config.js';
 import { aliasDefaults, type ProviderClient } from '../../config/providers-config.js';
-import { verifyIdToken } from '../oidc/id-token.verifier.js';
-import { RemoteJwks } from '../oidc/remote-jwks.js';
+import type { ProviderHttpClient } from '../http/provider-http.client.js';
 import {
-  optionalString, type CodeFlow, type CodeGrant, type IdentityProvider, type NormalizedProfile, type ProviderDescription, type ProviderTokens,
+  optionalString,
+  type CodeFlow,
+  type CodeGrant,
+  type IdentityProvider,
+  type NormalizedProfile,
+  type ProviderDescription,
+  type ProviderTokens,
   type VerifiedIdentity,
 } from '../identity-provider.types.js';
-import { claimNonce, checkedProfile, claimText, type ClaimRules } from '../profile-claims.js';
-import { providerError } from '../provider-error.js';
 import { buildAuthorizationUrl, redeemAuthorizationCode, redeemRefreshToken, type ConfidentialClient } from '../oauth2/relying-party.js';
 import { dateFromEpochSeconds, providerTokensFrom } from '../oauth2/token-values.js';
+import { verifyIdToken } from '../oidc/id-token.verifier.js';
+import { RemoteJwks } from '../oidc/remote-jwks.js';
+import { claimNonce, checkedProfile, claimText, type ClaimRules } from '../profile-claims.js';
+import { providerError } from '../provider-error.js';
 import { clientsOf, definePreset, endpoints, type BuiltInSettings } from './preset.js';
 
 /** Google's own fields: its endpoints and the two spellings of its issuer. */
@@ -66,12 +72,18 @@ class GoogleIdentityProvider implements IdentityProvider {
     this.clientIds = config.clients.map((c) => c.id);
     const web = config.clients.find((c) => c.secret !== undefined);
     if (web) {
-      const client: ConfidentialClient = { tokenUrl: config.tokenUrl, clientId: web.id, clientSecret: web.secret!, authMethod: 'client_secret_post' };
+      const client: ConfidentialClient = {
+        tokenUrl: config.tokenUrl,
+        clientId: web.id,
+        clientSecret: web.secret!,
+        authMethod: 'client_secret_post',
+      };
       this.codeFlow = {
         redirectUris: config.redirectUris,
         returnsIdToken: true,
         // access_type=offline: a refresh token, so ProviderTokenService can act for the user later.
-        authorizationUrl: async (request) => buildAuthorizationUrl(config.authorizationUrl, { clientId: web.id, scopes: config.scopes }, request, { access_type: 'offline' }),
+        authorizationUrl: async (request) =>
+          buildAuthorizationUrl(config.authorizationUrl, { clientId: web.id, scopes: config.scopes }, request, { access_type: 'offline' }),
         exchangeCode: (grant) => this.exchangeCode(client, grant),
       };
     }
@@ -122,10 +134,17 @@ class GoogleIdentityProvider implements IdentityProvider {
   }
 
   /** https://developers.google.com/identity/protocols/oauth2/web-server#exchange-authorization-code: the ID token says who. */
-  private async exchangeCode(client: ConfidentialClient, grant: CodeGrant): Promise<{ identity: VerifiedIdentity; nonce: string | undefined }> {
+  private async exchangeCode(
+    client: ConfidentialClient,
+    grant: CodeGrant,
+  ): Promise<{ identity: VerifiedIdentity; nonce: string | undefined }> {
     const answer = await redeemAuthorizationCode(this.http, this, client, grant);
     if (!answer.id_token) {
-      throw providerError('provider_unavailable', 'Google answered the code without an ID token', `${this.id} answered the code without an id_token (is "openid" in its scopes?)`);
+      throw providerError(
+        'provider_unavailable',
+        'Google answered the code without an ID token',
+        `${this.id} answered the code without an id_token (is "openid" in its scopes?)`,
+      );
     }
     const { identity, nonce } = await this.verifyIdToken(answer.id_token);
     // The client that holds the grant: the one a later refresh must use.
@@ -141,8 +160,18 @@ class GoogleIdentityProvider implements IdentityProvider {
   async refreshAccessToken(refreshToken: string, extraData: Record<string, unknown> = {}): Promise<ProviderTokens> {
     const withSecret = this.config.clients.filter((c) => c.secret !== undefined);
     const client = withSecret.find((c) => c.id === extraData.clientId) ?? withSecret[0];
-    if (!client) throw providerError('provider_unavailable', 'Google tokens cannot be refreshed here', `${this.id} refresh needs a client secret (GOOGLE_CLIENT_SECRETS)`);
-    const confidential: ConfidentialClient = { tokenUrl: this.config.tokenUrl, clientId: client.id, clientSecret: client.secret!, authMethod: 'client_secret_post' };
+    if (!client)
+      throw providerError(
+        'provider_unavailable',
+        'Google tokens cannot be refreshed here',
+        `${this.id} refresh needs a client secret (GOOGLE_CLIENT_SECRETS)`,
+      );
+    const confidential: ConfidentialClient = {
+      tokenUrl: this.config.tokenUrl,
+      clientId: client.id,
+      clientSecret: client.secret!,
+      authMethod: 'client_secret_post',
+    };
     return providerTokensFrom(await redeemRefreshToken(this.http, this, confidential, refreshToken));
   }
 
@@ -153,7 +182,15 @@ class GoogleIdentityProvider implements IdentityProvider {
    */
   private profile(claims: GoogleClaims): NormalizedProfile {
     const profile = checkedProfile(
-      { uid: claims.sub, email: claims.email, emailVerified: claims.email_verified, name: claims.name, firstName: claims.given_name, lastName: claims.family_name, picture: claims.picture },
+      {
+        uid: claims.sub,
+        email: claims.email,
+        emailVerified: claims.email_verified,
+        name: claims.name,
+        firstName: claims.given_name,
+        lastName: claims.family_name,
+        picture: claims.picture,
+      },
       GOOGLE_CLAIMS,
     );
     const googleOwned = profile.email !== undefined && (profile.email.endsWith('@gmail.com') || this.hostedDomain(claims) !== undefined);
@@ -172,10 +209,21 @@ export const google = definePreset<GoogleOptions, OidcProviderConfig>({
   fields: { authorizationUrl: 'text', tokeninfoUrl: 'text', userinfoUrl: 'text', jwksUrl: 'text', tokenUrl: 'text', issuers: 'list' },
   // Google is not read through discovery: its endpoints are its own fields.
   locked: ['issuer', 'tokenAuthMethod', 'trustedEndpointOrigins', 'emailVerifiedClaim'],
-  parse: (raw, { report }) => endpoints<GoogleOptions>(raw, aliasDefaults('google'), ['authorizationUrl', 'tokeninfoUrl', 'userinfoUrl', 'jwksUrl', 'tokenUrl'], ['issuers'], report),
+  parse: (raw, { report }) =>
+    endpoints<GoogleOptions>(
+      raw,
+      aliasDefaults('google'),
+      ['authorizationUrl', 'tokeninfoUrl', 'userinfoUrl', 'jwksUrl', 'tokenUrl'],
+      ['issuers'],
+      report,
+    ),
   defaults: () => ({ displayName: 'Google', issuer: 'https://accounts.google.com', scopes: aliasDefaults('google').scopes }),
-  create: (config, options, http, cache) => new GoogleIdentityProvider(
-    config.id, config.displayName, { ...options, clients: clientsOf(config, options), scopes: config.scopes, redirectUris: config.redirectUris }, http,
-    new RemoteJwks(config.id, options.jwksUrl, http, cache),
-  ),
+  create: (config, options, http, cache) =>
+    new GoogleIdentityProvider(
+      config.id,
+      config.displayName,
+      { ...options, clients: clientsOf(config, options), scopes: config.scopes, redirectUris: config.redirectUris },
+      http,
+      new RemoteJwks(config.id, options.jwksUrl, http, cache),
+    ),
 });

@@ -3,11 +3,11 @@
  * definition: from its preset, or from the generic type it declares. A new built-in provider is one file in this
  * folder plus its line in `PRESETS`; configuration sees the table because the app hands it to `loadConfig`.
  */
-import type { ProviderHttpClient } from '../http/provider-http.client.js';
 import type { CustomProviderConfig } from '../../config/custom-provider-config.js';
 import type { AliasDeclaration } from '../../config/providers-config.js';
 import { GenericOAuth2IdentityProvider } from '../definitions/generic-oauth2.js';
 import { GenericOidcIdentityProvider } from '../definitions/generic-oidc.js';
+import type { ProviderHttpClient } from '../http/provider-http.client.js';
 import type { IdentityProvider } from '../identity-provider.types.js';
 import type { JwksCachePolicy } from '../oidc/remote-jwks.js';
 import { apple } from './apple.js';
@@ -21,7 +21,17 @@ import { microsoft } from './microsoft.js';
 import type { ProviderPreset } from './preset.js';
 import { x } from './x.js';
 
-export const PRESETS: Readonly<Record<string, ProviderPreset>> = { microsoft, apple, gitlab, discord, linkedin, x, google, facebook, github };
+export const PRESETS: Readonly<Record<string, ProviderPreset>> = {
+  microsoft,
+  apple,
+  gitlab,
+  discord,
+  linkedin,
+  x,
+  google,
+  facebook,
+  github,
+};
 
 export function presetNamed(name: unknown): ProviderPreset | undefined {
   return typeof name === 'string' && Object.hasOwn(PRESETS, name) ? PRESETS[name] : undefined;
@@ -38,9 +48,21 @@ export function createDeclaredProvider(config: CustomProviderConfig, http: Provi
  * the alias's values laid over them, and the alias as the preset's options. The three presets with aliases read
  * only the generic fields set here (ids, scopes, redirect URIs, endpoints), so the rest of a declaration is not made up.
  */
-export function createAliasedProvider(id: string, alias: AliasDeclaration, http: ProviderHttpClient, cache: JwksCachePolicy): IdentityProvider {
-  const preset = PRESETS[id]!;
+export function createAliasedProvider(
+  id: string,
+  alias: AliasDeclaration,
+  http: ProviderHttpClient,
+  cache: JwksCachePolicy,
+): IdentityProvider {
+  const preset = PRESETS[id];
   const { clients, enabled, ...fields } = alias;
-  const config = { ...preset.defaults(alias), ...fields, id, type: preset.type, clientIds: clients.map((c) => c.id), enabled } as CustomProviderConfig;
+  const config = {
+    ...preset.defaults(alias),
+    ...fields,
+    id,
+    type: preset.type,
+    clientIds: clients.map((c) => c.id),
+    enabled,
+  } as CustomProviderConfig;
   return preset.create(config, alias, http, cache);
 }

@@ -25,12 +25,19 @@ export const linkedin = definePreset<Record<string, never>, OidcProviderConfig>(
   fields: {},
   parse: () => ({}),
   defaults: () => ({
-    displayName: 'LinkedIn', issuer: 'https://www.linkedin.com/oauth', scopes: ['openid', 'profile', 'email'], tokenAuthMethod: 'client_secret_post',
+    displayName: 'LinkedIn',
+    issuer: 'https://www.linkedin.com/oauth',
+    scopes: ['openid', 'profile', 'email'],
+    tokenAuthMethod: 'client_secret_post',
     // Its discovery document sends userinfo to the API host: https://www.linkedin.com/oauth/.well-known/openid-configuration
     trustedEndpointOrigins: ['https://api.linkedin.com'],
   }),
   create: (config, _options, http, cache) => {
     const refused = refusedGrantAsInvalidGrant(/^Unable to retrieve access token/);
-    return new LinkedInIdentityProvider(config, withAnswerFix(http, (request) => request.method === 'POST', refused), cache);
+    return new LinkedInIdentityProvider(
+      config,
+      withAnswerFix(http, (request) => request.method === 'POST', refused),
+      cache,
+    );
   },
 });

@@ -16,8 +16,8 @@ import { strings, text, type OidcProviderConfig } from '../../config/custom-prov
 import { GenericOidcIdentityProvider } from '../definitions/generic-oidc.js';
 import type { CodeGrant, NormalizedProfile, VerifiedIdentity } from '../identity-provider.types.js';
 import { OidcDiscovery } from '../oidc/discovery.js';
-import { providerError } from '../provider-error.js';
 import { claimId } from '../profile-claims.js';
+import { providerError } from '../provider-error.js';
 import { baseUrl, definePreset, isTrue } from './preset.js';
 
 interface MicrosoftOptions {
@@ -58,7 +58,9 @@ class MicrosoftIdentityProvider extends GenericOidcIdentityProvider {
 
   /** The document publishes the template (or the consumers tenant's issuer); `issuersFor` holds each token to it. */
   protected override createDiscovery(): OidcDiscovery {
-    return new OidcDiscovery(this.id, this.config.issuer, this.http, this.cache, this.endpointRule(), { publishedIssuer: publishedIssuer(this.options) });
+    return new OidcDiscovery(this.id, this.config.issuer, this.http, this.cache, this.endpointRule(), {
+      publishedIssuer: publishedIssuer(this.options),
+    });
   }
 
   /** Read before the signature is checked, only to know which `iss` to demand: the verification then holds it to it. */
@@ -73,7 +75,10 @@ class MicrosoftIdentityProvider extends GenericOidcIdentityProvider {
     if (!GUID.test(tid)) throw new AppError('invalid_provider_token', 'The Microsoft ID token has no tenant id (tid) GUID');
     const { instance, tenant, allowedTenants } = this.options;
     const admitted =
-      (tenant === 'common' || (tenant === 'organizations' && tid !== CONSUMERS_TENANT) || (tenant === 'consumers' && tid === CONSUMERS_TENANT) || tid === tenant) &&
+      (tenant === 'common' ||
+        (tenant === 'organizations' && tid !== CONSUMERS_TENANT) ||
+        (tenant === 'consumers' && tid === CONSUMERS_TENANT) ||
+        tid === tenant) &&
       (allowedTenants === undefined || allowedTenants.includes(tid));
     if (!admitted) throw new AppError('login_not_allowed', `Users of Microsoft tenant ${tid} cannot sign in here`);
     return [`${instance}/${tid}/v2.0`];
@@ -82,7 +87,11 @@ class MicrosoftIdentityProvider extends GenericOidcIdentityProvider {
   protected override profile(claims: Record<string, unknown>, grant?: CodeGrant): NormalizedProfile {
     const standard = super.profile(claims, grant);
     if (claims.oid === undefined) {
-      throw providerError('invalid_provider_token', 'The Microsoft ID token has no oid claim', `${this.id} ID token has no oid claim (is "profile" in the declared scopes?)`);
+      throw providerError(
+        'invalid_provider_token',
+        'The Microsoft ID token has no oid claim',
+        `${this.id} ID token has no oid claim (is "profile" in the declared scopes?)`,
+      );
     }
     const oid = claimId(this.claimRules, 'oid', claims.oid);
     const emailVerified = standard.email !== undefined && (standard.emailVerified || isTrue(claims.xms_edov));
@@ -111,7 +120,9 @@ export const microsoft = definePreset<MicrosoftOptions, OidcProviderConfig>({
     return instance && tenant ? { instance, tenant, allowedTenants } : undefined;
   },
   defaults: ({ instance, tenant }) => ({
-    displayName: 'Microsoft', issuer: `${instance}/${tenant}/v2.0`, scopes: ['openid', 'email', 'profile'],
+    displayName: 'Microsoft',
+    issuer: `${instance}/${tenant}/v2.0`,
+    scopes: ['openid', 'email', 'profile'],
     trustedEndpointOrigins: GRAPH_OF_INSTANCE[instance] === undefined ? [] : [GRAPH_OF_INSTANCE[instance]],
   }),
   create: (config, _options, http, cache) => new MicrosoftIdentityProvider(config, http, cache),

@@ -4,10 +4,10 @@
  * fills in what the provider documents (issuer, endpoints, mapping, email rule), the operator's own generic
  * fields override that (endpoint base URLs for tests and egress proxies), and `create` builds the definition.
  */
-import type { ProviderHttpClient } from '../http/provider-http.client.js';
 import { httpsUrl, strings, type CustomProviderConfig, type Report } from '../../config/custom-provider-config.js';
 import type { PresetSpec } from '../../config/preset-spec.js';
 import type { ProviderClient } from '../../config/providers-config.js';
+import type { ProviderHttpClient } from '../http/provider-http.client.js';
 import type { IdentityProvider } from '../identity-provider.types.js';
 import type { JwksCachePolicy } from '../oidc/remote-jwks.js';
 
@@ -44,10 +44,18 @@ export function clientsOf(config: CustomProviderConfig, options: { clients?: Pro
 }
 
 /** A preset's own URL and list fields, each defaulting to the documented default of its alias variable (`GOOGLE_JWKS_URL`). */
-export function endpoints<T>(raw: Record<string, unknown>, defaults: Record<string, unknown>, urls: string[], lists: string[], report: Report): T | undefined {
+export function endpoints<T>(
+  raw: Record<string, unknown>,
+  defaults: Record<string, unknown>,
+  urls: string[],
+  lists: string[],
+  report: Report,
+): T | undefined {
   const fields = [
     ...urls.map((field) => [field, httpsUrl(raw[field] ?? defaults[field], field, report)] as const),
-    ...lists.map((field) => [field, raw[field] === undefined ? defaults[field] : strings(raw[field], field, report, { required: true })] as const),
+    ...lists.map(
+      (field) => [field, raw[field] === undefined ? defaults[field] : strings(raw[field], field, report, { required: true })] as const,
+    ),
   ];
   return fields.every(([, value]) => value !== undefined) ? (Object.fromEntries(fields) as T) : undefined;
 }

@@ -39,6 +39,9 @@ export const x = definePreset<XOptions, OAuth2ProviderConfig>({
   }),
   create: (config, _options, http) => {
     const refused = refusedGrantAsInvalidGrant(/authorization code was invalid|code verifier did not match|token was invalid/i);
-    return new GenericOAuth2IdentityProvider(config, withAnswerFix(http, (request) => request.url === config.tokenUrl, refused));
+    return new GenericOAuth2IdentityProvider(
+      config,
+      withAnswerFix(http, (request) => request.url === config.tokenUrl, refused),
+    );
   },
 });

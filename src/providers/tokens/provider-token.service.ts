@@ -51,9 +51,12 @@ export class ProviderTokenService {
     const accounts = await this.accounts.find({ where: { userId, provider }, take: 2 });
     if (accounts.length === 0) throw new AppError('not_found', `The user has no ${provider} account connected`);
     if (accounts.length > 1) {
-      throw new AppError('provider_account_ambiguous', `The user has several ${provider} accounts connected; ask for one by its social account id`);
+      throw new AppError(
+        'provider_account_ambiguous',
+        `The user has several ${provider} accounts connected; ask for one by its social account id`,
+      );
     }
-    return this.tokenOf(accounts[0]!);
+    return this.tokenOf(accounts[0]);
   }
 
   private async tokenOf(account: SocialAccount): Promise<string> {
@@ -100,7 +103,10 @@ export class ProviderTokenService {
         });
         if (tokens.accessToken === access) return access;
       } else {
-        throw new AppError('provider_reauthentication_required', `The stored ${provider.displayName} token has expired; sign in with ${provider.displayName} again`);
+        throw new AppError(
+          'provider_reauthentication_required',
+          `The stored ${provider.displayName} token has expired; sign in with ${provider.displayName} again`,
+        );
       }
     } catch (error) {
       if (error instanceof AppError && error.code === 'provider_reauthentication_required' && (access ?? refresh) !== undefined) {
@@ -135,8 +141,12 @@ export class ProviderTokenService {
     try {
       opened = this.secretBox.open(ciphertext, place);
     } catch (error) {
-      this.logger.warn(`The stored provider token ${column} of social account ${account.id} cannot be decrypted: ${(error as Error).message}`);
-      throw new AppError('provider_reauthentication_required', 'The stored provider token is unreadable; sign in with the provider again', { cause: error });
+      this.logger.warn(
+        `The stored provider token ${column} of social account ${account.id} cannot be decrypted: ${(error as Error).message}`,
+      );
+      throw new AppError('provider_reauthentication_required', 'The stored provider token is unreadable; sign in with the provider again', {
+        cause: error,
+      });
     }
     if (opened.stale) {
       const resealed = this.secretBox.seal(opened.plaintext, place);

@@ -23,7 +23,12 @@ export async function resealProviderTokens(dataSource: DataSource, box: SecretBo
   const repository = dataSource.getRepository(SocialAccount);
   let after = '';
   for (;;) {
-    const batch = await repository.find({ select: { id: true, accessTokenEncrypted: true, refreshTokenEncrypted: true }, where: { id: MoreThan(after) }, order: { id: 'ASC' }, take: batchSize });
+    const batch = await repository.find({
+      select: { id: true, accessTokenEncrypted: true, refreshTokenEncrypted: true },
+      where: { id: MoreThan(after) },
+      order: { id: 'ASC' },
+      take: batchSize,
+    });
     for (const account of batch) {
       for (const column of COLUMNS) {
         const ciphertext = account[column];
@@ -45,6 +50,6 @@ export async function resealProviderTokens(dataSource: DataSource, box: SecretBo
       }
     }
     if (batch.length < batchSize) return report;
-    after = batch[batch.length - 1]!.id;
+    after = batch[batch.length - 1].id;
   }
 }

@@ -88,7 +88,9 @@ describe(AssociationPipeline.name, () => {
     });
 
     it('should refuse a pipeline that breaks a rule of the built-in steps, saying which and why', async () => {
-      await expect(pipelineFor('first,make_user,social_user,social_uid')).rejects.toThrow(/social_uid must come before social_user: it looks the identity up/);
+      await expect(pipelineFor('first,make_user,social_user,social_uid')).rejects.toThrow(
+        /social_uid must come before social_user: it looks the identity up/,
+      );
     });
 
     it('should fail on an unknown step name, naming it', async () => {

@@ -44,7 +44,10 @@ export class AssociationPipeline implements OnModuleInit {
     return this.steps.map((s) => s.name);
   }
 
-  async run(identity: VerifiedIdentity, manager: EntityManager): Promise<AssociationContext & { user: NonNullable<AssociationContext['user']> }> {
+  async run(
+    identity: VerifiedIdentity,
+    manager: EntityManager,
+  ): Promise<AssociationContext & { user: NonNullable<AssociationContext['user']> }> {
     const context: AssociationContext = { identity, manager, profile: { ...identity.profile }, isNewUser: false };
     for (const { step } of this.steps) await step.run(context);
     // No step found or made a user: sign-up is closed (no create_user), or an application step declined.

@@ -29,7 +29,11 @@ describe(pipelineProblems.name, () => {
     ['social_user without social_uid', without('social_uid'), 'social_user needs social_uid before it'],
     ['create_user without social_details', without('social_details'), 'create_user needs social_details before it'],
     ['create_user without associate_user', without('associate_user'), 'create_user needs associate_user after it'],
-    ['associate_by_email after create_user', moved('associate_by_email', DEFAULT_PIPELINE.length - 1), 'associate_by_email must come before create_user'],
+    [
+      'associate_by_email after create_user',
+      moved('associate_by_email', DEFAULT_PIPELINE.length - 1),
+      'associate_by_email must come before create_user',
+    ],
     ['get_username after create_user', moved('get_username', DEFAULT_PIPELINE.length - 1), 'get_username must come before create_user'],
     ['load_extra_data before associate_user', moved('load_extra_data', 4), 'associate_user must come before load_extra_data'],
   ])('should refuse %s, saying why', (_name, pipeline, problem) => {

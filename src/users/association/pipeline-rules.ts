@@ -21,11 +21,21 @@ export const PIPELINE_RULES: readonly Rule[] = [
   { step: 'create_user', after: 'social_user', why: 'a returning person would get a new account on every login' },
   { step: 'create_user', after: 'social_details', why: 'it stores the profile, which social_details cuts to what our columns hold' },
   { step: 'create_user', after: 'get_username', why: 'it takes the username get_username chose', optional: true },
-  { step: 'create_user', after: 'associate_by_email', why: 'it would take the address before associate_by_email could link it', optional: true },
+  {
+    step: 'create_user',
+    after: 'associate_by_email',
+    why: 'it would take the address before associate_by_email could link it',
+    optional: true,
+  },
   { step: 'associate_user', after: 'social_uid', why: 'it stores the uid social_uid checks' },
   { step: 'associate_user', after: 'social_user', why: 'a returning identity would be stored twice' },
   { step: 'associate_user', after: 'create_user', why: 'a new user has no identity to store until create_user made it', optional: true },
-  { step: 'load_extra_data', after: 'associate_user', why: 'a new identity has nowhere to keep its data until associate_user stored it', optional: true },
+  {
+    step: 'load_extra_data',
+    after: 'associate_user',
+    why: 'a new identity has nowhere to keep its data until associate_user stored it',
+    optional: true,
+  },
   { step: 'user_details', after: 'social_details', why: 'it stores the profile, which social_details cuts to what our columns hold' },
   { step: 'user_details', after: 'social_user', why: 'it refreshes the returning user social_user finds' },
 ];

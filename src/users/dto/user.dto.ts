@@ -13,7 +13,8 @@ export class UserDto {
   email: string | null;
 
   @ApiProperty({
-    description: 'True when a provider we trust for it vouched for `email` (docs/email-trust.md). An unverified address may be on other accounts too: never send it anything that proves identity.',
+    description:
+      'True when a provider we trust for it vouched for `email` (docs/email-trust.md). An unverified address may be on other accounts too: never send it anything that proves identity.',
   })
   email_verified: boolean;
 

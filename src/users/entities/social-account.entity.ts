@@ -49,4 +49,7 @@ export class SocialAccount {
 export type TokenColumn = 'accessTokenEncrypted' | 'refreshTokenEncrypted';
 
 /** What a stored provider token is sealed for: this column of this row, so it cannot be moved to another. */
-export const tokenPlace = (accountId: string, column: TokenColumn): SealedPlace => ({ purpose: `social_accounts.${column}`, id: accountId });
+export const tokenPlace = (accountId: string, column: TokenColumn): SealedPlace => ({
+  purpose: `social_accounts.${column}`,
+  id: accountId,
+});

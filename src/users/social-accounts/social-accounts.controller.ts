@@ -1,8 +1,8 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, ParseUUIDPipe, Post, Req, UseGuards } from '@nestjs/common';
 import { ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiParam, ApiTags } from '@nestjs/swagger';
 import { Client } from '../../auth/client-info.js';
-import { ProviderTokenDto } from '../../auth/dto/provider-token.dto.js';
 import { ProviderCodeDto } from '../../auth/dto/provider-code.dto.js';
+import { ProviderTokenDto } from '../../auth/dto/provider-token.dto.js';
 import { ProviderCodeGrant, ProviderTokenGuard } from '../../auth/guards/provider-token.guard.js';
 import { LinkTokenService } from '../../auth/link-token.service.js';
 import type { ClientInfo } from '../../auth/tokens/refresh-token.service.js';
@@ -37,10 +37,20 @@ export class SocialAccountsController {
   @ApiOperation({ summary: 'Connect the identity of a login refused with account_link_required, by its link_token' })
   @ApiOkResponse({ type: SocialAccountDto })
   @ApiErrors(
-    'validation_failed', 'invalid_link_token', 'invalid_token', 'account_inactive', 'link_token_user_mismatch',
-    'social_account_in_use', 'payload_too_large', 'service_unavailable',
+    'validation_failed',
+    'invalid_link_token',
+    'invalid_token',
+    'account_inactive',
+    'link_token_user_mismatch',
+    'social_account_in_use',
+    'payload_too_large',
+    'service_unavailable',
   )
-  async link(@CurrentUser() auth: AuthenticatedUser, @Body() body: LinkSocialAccountDto, @Client() client: ClientInfo): Promise<SocialAccountDto> {
+  async link(
+    @CurrentUser() auth: AuthenticatedUser,
+    @Body() body: LinkSocialAccountDto,
+    @Client() client: ClientInfo,
+  ): Promise<SocialAccountDto> {
     const identity = await this.linkTokens.redeem(body.link_token, auth.userId);
     return toSocialAccountDto(await this.accounts.connect(auth.userId, identity, client, 'link_token'));
   }
@@ -53,11 +63,26 @@ export class SocialAccountsController {
   @ApiParam({ name: 'provider', description: 'An enabled provider', example: 'github' })
   @ApiOkResponse({ type: SocialAccountDto })
   @ApiErrors(
-    'validation_failed', 'invalid_nonce', 'unsupported_grant', 'unknown_provider', 'invalid_token', 'invalid_provider_token',
-    'provider_token_audience_mismatch', 'account_inactive', 'social_account_in_use', 'payload_too_large',
-    'provider_unavailable', 'service_unavailable', 'provider_timeout',
+    'validation_failed',
+    'invalid_nonce',
+    'unsupported_grant',
+    'unknown_provider',
+    'invalid_token',
+    'invalid_provider_token',
+    'provider_token_audience_mismatch',
+    'account_inactive',
+    'social_account_in_use',
+    'payload_too_large',
+    'provider_unavailable',
+    'service_unavailable',
+    'provider_timeout',
   )
-  async connect(@CurrentUser() auth: AuthenticatedUser, @Req() req: { user: VerifiedIdentity }, @Body() _body: ProviderTokenDto, @Client() client: ClientInfo): Promise<SocialAccountDto> {
+  async connect(
+    @CurrentUser() auth: AuthenticatedUser,
+    @Req() req: { user: VerifiedIdentity },
+    @Body() _body: ProviderTokenDto,
+    @Client() client: ClientInfo,
+  ): Promise<SocialAccountDto> {
     return toSocialAccountDto(await this.accounts.connect(auth.userId, req.user, client, 'token'));
   }
 
@@ -66,15 +91,35 @@ export class SocialAccountsController {
   @HttpCode(200)
   @ProviderCodeGrant()
   @UseGuards(ProviderTokenGuard)
-  @ApiOperation({ summary: 'Connect a provider account with an authorization code (+ PKCE verifier), checked like POST /auth/{provider}/code' })
+  @ApiOperation({
+    summary: 'Connect a provider account with an authorization code (+ PKCE verifier), checked like POST /auth/{provider}/code',
+  })
   @ApiParam({ name: 'provider', description: 'An enabled provider with a client secret', example: 'google' })
   @ApiOkResponse({ type: SocialAccountDto })
   @ApiErrors(
-    'validation_failed', 'redirect_uri_not_allowed', 'code_verifier_required', 'invalid_authorization_code', 'invalid_nonce', 'unsupported_grant',
-    'unknown_provider', 'invalid_token', 'invalid_provider_token', 'provider_token_audience_mismatch', 'account_inactive', 'social_account_in_use',
-    'payload_too_large', 'provider_unavailable', 'service_unavailable', 'provider_timeout',
+    'validation_failed',
+    'redirect_uri_not_allowed',
+    'code_verifier_required',
+    'invalid_authorization_code',
+    'invalid_nonce',
+    'unsupported_grant',
+    'unknown_provider',
+    'invalid_token',
+    'invalid_provider_token',
+    'provider_token_audience_mismatch',
+    'account_inactive',
+    'social_account_in_use',
+    'payload_too_large',
+    'provider_unavailable',
+    'service_unavailable',
+    'provider_timeout',
   )
-  async connectWithCode(@CurrentUser() auth: AuthenticatedUser, @Req() req: { user: VerifiedIdentity }, @Body() _body: ProviderCodeDto, @Client() client: ClientInfo): Promise<SocialAccountDto> {
+  async connectWithCode(
+    @CurrentUser() auth: AuthenticatedUser,
+    @Req() req: { user: VerifiedIdentity },
+    @Body() _body: ProviderCodeDto,
+    @Client() client: ClientInfo,
+  ): Promise<SocialAccountDto> {
     return toSocialAccountDto(await this.accounts.connect(auth.userId, req.user, client, 'code'));
   }
 
@@ -84,7 +129,11 @@ export class SocialAccountsController {
   @ApiParam({ name: 'id', format: 'uuid', description: 'An id from `GET /users/me/social-accounts`' })
   @ApiNoContentResponse({ description: 'Disconnected' })
   @ApiErrors('validation_failed', 'invalid_token', 'not_found', 'last_login_method')
-  async disconnect(@CurrentUser() auth: AuthenticatedUser, @Param('id', new ParseUUIDPipe()) id: string, @Client() client: ClientInfo): Promise<void> {
+  async disconnect(
+    @CurrentUser() auth: AuthenticatedUser,
+    @Param('id', new ParseUUIDPipe()) id: string,
+    @Client() client: ClientInfo,
+  ): Promise<void> {
     await this.accounts.disconnect(auth.userId, id, client);
   }
 }

@@ -1,8 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
-import type { ClientInfo } from '../../auth/tokens/refresh-token.service.js';
 import { AuditTrail } from '../../audit/audit-trail.service.js';
+import type { ClientInfo } from '../../auth/tokens/refresh-token.service.js';
 import { SecretBox } from '../../common/crypto/secret-box.js';
 import { AppError } from '../../common/errors/app-error.js';
 import { insertRow } from '../../database/entity-rows.js';
@@ -42,12 +42,14 @@ export class SocialAccountsService {
         if (account.userId !== userId) throw new AppError('social_account_in_use', 'This provider account is connected to another user');
         await saveProviderData(manager, this.secretBox, account, identity);
         // Connecting one's own identity again only refreshes its data: not an event.
-        if (!existing) await this.audit.record(manager, { event: 'account_linked', userId, client, provider: identity.provider, detail: { via } });
+        if (!existing)
+          await this.audit.record(manager, { event: 'account_linked', userId, client, provider: identity.provider, detail: { via } });
         return account;
       });
     } catch (error) {
       // Still losing after the retries: the identity belongs to someone else now.
-      if (isUniqueViolation(error)) throw new AppError('social_account_in_use', 'This provider account is connected to another user', { cause: error });
+      if (isUniqueViolation(error))
+        throw new AppError('social_account_in_use', 'This provider account is connected to another user', { cause: error });
       throw error;
     }
   }
@@ -57,7 +59,8 @@ export class SocialAccountsService {
     await this.tx.run(async (manager) => {
       // Two disconnects at once could each count the other account and leave none: on PostgreSQL they queue on
       // the user's row (TransactionRunner already runs SQLite transactions one at a time).
-      if (manager.connection.options.type === 'postgres') await manager.findOne(User, { where: { id: userId }, lock: { mode: 'pessimistic_write' } });
+      if (manager.connection.options.type === 'postgres')
+        await manager.findOne(User, { where: { id: userId }, lock: { mode: 'pessimistic_write' } });
       const account = await manager.findOne(SocialAccount, { where: { id: accountId, userId } });
       if (!account) throw new AppError('not_found', 'No such social account');
       if ((await manager.count(SocialAccount, { where: { userId } })) <= 1) {
@@ -71,8 +74,16 @@ export class SocialAccountsService {
   private async insert(manager: EntityManager, userId: string, provider: string, uid: string): Promise<SocialAccount> {
     const now = new Date();
     const account = manager.create(SocialAccount, {
-      id: randomUUID(), userId, provider, uid, extraData: null,
-      accessTokenEncrypted: null, refreshTokenEncrypted: null, tokenExpiresAt: null, createdAt: now, updatedAt: now,
+      id: randomUUID(),
+      userId,
+      provider,
+      uid,
+      extraData: null,
+      accessTokenEncrypted: null,
+      refreshTokenEncrypted: null,
+      tokenExpiresAt: null,
+      createdAt: now,
+      updatedAt: now,
     });
     await insertRow(manager, SocialAccount, account);
     return account;

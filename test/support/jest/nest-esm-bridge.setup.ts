@@ -4,4 +4,7 @@ import 'reflect-metadata';
 import * as common from '@nestjs/common';
 import * as core from '@nestjs/core';
 
-(globalThis as Record<symbol, unknown>)[Symbol.for('nest-social-auth.jest.nest-esm-bridge')] = { '@nestjs/common': common, '@nestjs/core': core };
+(globalThis as Record<symbol, unknown>)[Symbol.for('nest-social-auth.jest.nest-esm-bridge')] = {
+  '@nestjs/common': common,
+  '@nestjs/core': core,
+};

@@ -20,15 +20,25 @@ describe(AssociateByEmailStep.name, () => {
     await dataSource.destroy();
   });
 
-  const profileWith = (fields: Partial<NormalizedProfile> = {}): NormalizedProfile =>
-    ({ uid: 'g-123', email: 'ann@example.com', emailVerified: true, emailTrustedForLinking: true, ...fields });
+  const profileWith = (fields: Partial<NormalizedProfile> = {}): NormalizedProfile => ({
+    uid: 'g-123',
+    email: 'ann@example.com',
+    emailVerified: true,
+    emailTrustedForLinking: true,
+    ...fields,
+  });
 
   const contextWith = (profile: NormalizedProfile, extra: Partial<AssociationContext> = {}): AssociationContext =>
     associationContext(dataSource.manager, profile, { provider: 'google', ...extra });
 
   async function existingUser(fields: Partial<User> = {}): Promise<User> {
     const user = dataSource.manager.create(User, {
-      id: randomUUID(), username: `user-${randomUUID().slice(0, 8)}`, email: 'ann@example.com', emailVerified: true, isActive: true, ...fields,
+      id: randomUUID(),
+      username: `user-${randomUUID().slice(0, 8)}`,
+      email: 'ann@example.com',
+      emailVerified: true,
+      isActive: true,
+      ...fields,
     });
     await dataSource.manager.insert(User, user);
     return user;

@@ -1,7 +1,7 @@
 import { hydrate, perDataSource, selectWhere } from '../../../database/entity-rows.js';
 import { User } from '../../entities/user.entity.js';
-import { AccountLinkRequired } from '../login-outcomes.js';
 import { AssociationStep, type AssociationContext, type PipelineStep } from '../association.types.js';
+import { AccountLinkRequired } from '../login-outcomes.js';
 
 /**
  * associate_by_email: links a new identity to the account that owns its email, but only when both sides vouch
@@ -12,7 +12,9 @@ import { AssociationStep, type AssociationContext, type PipelineStep } from '../
  * signing up somewhere that does not verify emails.
  */
 /** The user holding a (trusted) address: prepared once, as every first login with an email runs it. */
-export const userByEmail = perDataSource((dataSource) => selectWhere(dataSource, User, `t.${dataSource.driver.escape('email')} = ${dataSource.driver.createParameter('email', 0)}`));
+export const userByEmail = perDataSource((dataSource) =>
+  selectWhere(dataSource, User, `t.${dataSource.driver.escape('email')} = ${dataSource.driver.createParameter('email', 0)}`),
+);
 
 @AssociationStep('associate_by_email')
 export class AssociateByEmailStep implements PipelineStep {

@@ -3,11 +3,11 @@ import { afterEach, beforeEach, describe, expect, it } from '@jest/globals';
 import type { DataSource } from 'typeorm';
 import { associationContext } from '../../../../test/support/association-context.js';
 import { createMigratedSqlite } from '../../../../test/support/sqlite-data-source.js';
+import { isUniqueViolation } from '../../../database/transaction-runner.js';
 import type { NormalizedProfile } from '../../../providers/identity-provider.types.js';
 import { User } from '../../entities/user.entity.js';
-import { isUniqueViolation } from '../../../database/transaction-runner.js';
-import { AccountLinkRequired } from '../login-outcomes.js';
 import type { AssociationContext } from '../association.types.js';
+import { AccountLinkRequired } from '../login-outcomes.js';
 import { CreateUserStep } from './create-user.step.js';
 
 describe(CreateUserStep.name, () => {
@@ -21,12 +21,24 @@ describe(CreateUserStep.name, () => {
     await dataSource.destroy();
   });
 
-  const profileWith = (fields: Partial<NormalizedProfile> = {}): NormalizedProfile =>
-    ({ uid: 'uid-1', email: 'ann@example.com', emailVerified: true, emailTrustedForLinking: true, ...fields });
+  const profileWith = (fields: Partial<NormalizedProfile> = {}): NormalizedProfile => ({
+    uid: 'uid-1',
+    email: 'ann@example.com',
+    emailVerified: true,
+    emailTrustedForLinking: true,
+    ...fields,
+  });
   const contextWith = (profile: NormalizedProfile, extra: Partial<AssociationContext> = {}): AssociationContext =>
     associationContext(dataSource.manager, profile, { provider: 'github', ...extra });
   const existingUser = (fields: Partial<User>) =>
-    dataSource.manager.insert(User, { id: randomUUID(), username: `u-${randomUUID().slice(0, 8)}`, email: null, emailVerified: false, isActive: true, ...fields });
+    dataSource.manager.insert(User, {
+      id: randomUUID(),
+      username: `u-${randomUUID().slice(0, 8)}`,
+      email: null,
+      emailVerified: false,
+      isActive: true,
+      ...fields,
+    });
   const stored = (context: AssociationContext) => dataSource.manager.findOneByOrFail(User, { id: context.user!.id });
 
   describe('run', () => {

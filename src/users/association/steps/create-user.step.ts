@@ -1,8 +1,8 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { insertRow, insertRowUnlessTaken } from '../../../database/entity-rows.js';
 import { User } from '../../entities/user.entity.js';
-import { AddressTaken } from '../login-outcomes.js';
 import { AssociationStep, type AssociationContext, type PipelineStep } from '../association.types.js';
+import { AddressTaken } from '../login-outcomes.js';
 import { userByEmail } from './associate-by-email.step.js';
 import { uniqueUsername } from './get-username.step.js';
 

@@ -49,8 +49,12 @@ describe(GetUsernameStep.name, () => {
     await dataSource.destroy();
   });
 
-  const profileWith = (fields: Partial<NormalizedProfile> = {}): NormalizedProfile =>
-    ({ uid: 'uid-1', emailVerified: false, emailTrustedForLinking: false, ...fields });
+  const profileWith = (fields: Partial<NormalizedProfile> = {}): NormalizedProfile => ({
+    uid: 'uid-1',
+    emailVerified: false,
+    emailTrustedForLinking: false,
+    ...fields,
+  });
 
   const contextWith = (profile: NormalizedProfile, extra: Partial<AssociationContext> = {}): AssociationContext =>
     associationContext(dataSource.manager, profile, { provider: 'github', ...extra });

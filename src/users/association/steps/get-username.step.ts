@@ -42,7 +42,10 @@ const takenUsernames = perDataSource((dataSource) => {
   const { driver } = dataSource;
   const placeholders = Array.from({ length: VARIANTS }, (_, i) => driver.createParameter(`u${i}`, i)).join(', ');
   const column = driver.escape('username');
-  return PreparedStatement.for(dataSource, `SELECT ${column} FROM ${tableOf(dataSource, dataSource.getMetadata(User))} WHERE ${column} IN (${placeholders})`);
+  return PreparedStatement.for(
+    dataSource,
+    `SELECT ${column} FROM ${tableOf(dataSource, dataSource.getMetadata(User))} WHERE ${column} IN (${placeholders})`,
+  );
 });
 
 /** `base` if free, else its first free variant `base-2`...`base-20`, else `base-<random hex>`. Shared with create_user. */

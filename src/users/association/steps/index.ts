@@ -12,7 +12,15 @@ import { UserDetailsStep } from './user-details.step.js';
 
 /** Our steps. Their order is not here but in `LOGIN_PIPELINE` (default `DEFAULT_PIPELINE`). */
 export const BUILT_IN_STEPS = [
-  SocialDetailsStep, SocialUidStep, AuthAllowedStep, SocialUserStep, GetUsernameStep,
-  AssociateByEmailStep, CreateUserStep, AssociateUserStep, LoadExtraDataStep, UserDetailsStep,
+  SocialDetailsStep,
+  SocialUidStep,
+  AuthAllowedStep,
+  SocialUserStep,
+  GetUsernameStep,
+  AssociateByEmailStep,
+  CreateUserStep,
+  AssociateUserStep,
+  LoadExtraDataStep,
+  UserDetailsStep,
   RequireEmailStep, // opt-in: add require_email to LOGIN_PIPELINE
 ];

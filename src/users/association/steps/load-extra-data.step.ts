@@ -18,7 +18,12 @@ export class LoadExtraDataStep implements PipelineStep {
  * Writes the identity's extra data and its tokens (encrypted) onto `account`, and updates `account` in memory.
  * Shared by this step and connecting an account from `/users/me/social-accounts`, so both store the same way.
  */
-export async function saveProviderData(manager: EntityManager, secretBox: SecretBox, account: SocialAccount, identity: VerifiedIdentity): Promise<void> {
+export async function saveProviderData(
+  manager: EntityManager,
+  secretBox: SecretBox,
+  account: SocialAccount,
+  identity: VerifiedIdentity,
+): Promise<void> {
   const { tokens, extraData } = identity;
   const changes: Partial<SocialAccount> = {
     extraData: Object.fromEntries(Object.entries(extraData).filter(([, v]) => v !== undefined)) as ExtraData,
@@ -28,9 +33,11 @@ export async function saveProviderData(manager: EntityManager, secretBox: Secret
     changes.tokenExpiresAt = tokens.expiresAt ?? null;
   }
   // A provider sends a refresh token only sometimes (first consent); keep the old one otherwise.
-  if (tokens.refreshToken) changes.refreshTokenEncrypted = secretBox.seal(tokens.refreshToken, tokenPlace(account.id, 'refreshTokenEncrypted'));
+  if (tokens.refreshToken)
+    changes.refreshTokenEncrypted = secretBox.seal(tokens.refreshToken, tokenPlace(account.id, 'refreshTokenEncrypted'));
   // No write when nothing changed (a returning ID-token login): concurrent logins of one person would queue on the row.
-  const unchanged = !tokens.accessToken && !tokens.refreshToken && JSON.stringify(changes.extraData) === JSON.stringify(account.extraData ?? {});
+  const unchanged =
+    !tokens.accessToken && !tokens.refreshToken && JSON.stringify(changes.extraData) === JSON.stringify(account.extraData ?? {});
   if (unchanged) return;
   await manager.update(SocialAccount, { id: account.id }, changes);
   Object.assign(account, changes);

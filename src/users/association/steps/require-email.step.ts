@@ -10,6 +10,10 @@ import { PipelinePause } from '../login-outcomes.js';
 export class RequireEmailStep implements PipelineStep {
   async run(context: AssociationContext): Promise<void> {
     if (context.profile.email || context.user?.email || context.user?.unverifiedEmail) return;
-    throw new PipelinePause('require_email', ['email'], 'The provider gave no email address; ask the user for one and send it to /auth/complete');
+    throw new PipelinePause(
+      'require_email',
+      ['email'],
+      'The provider gave no email address; ask the user for one and send it to /auth/complete',
+    );
   }
 }

@@ -12,10 +12,12 @@ const accountWithUser = perDataSource((dataSource) => {
   const { driver } = dataSource;
   const [accounts, users] = [SocialAccount, User].map((entity) => tableOf(dataSource, dataSource.getMetadata(entity)));
   const column = (name: string) => driver.escape(name);
-  return PreparedStatement.for(dataSource,
+  return PreparedStatement.for(
+    dataSource,
     `SELECT ${selectList(dataSource, SocialAccount, 'a', 'a_')}, ${selectList(dataSource, User, 'u', 'u_')} ` +
-    `FROM ${accounts} a INNER JOIN ${users} u ON u.${column('id')} = a.${column('userId')} ` +
-    `WHERE a.${column('provider')} = ${driver.createParameter('provider', 0)} AND a.${column('uid')} = ${driver.createParameter('uid', 1)}`);
+      `FROM ${accounts} a INNER JOIN ${users} u ON u.${column('id')} = a.${column('userId')} ` +
+      `WHERE a.${column('provider')} = ${driver.createParameter('provider', 0)} AND a.${column('uid')} = ${driver.createParameter('uid', 1)}`,
+  );
 });
 
 /** social_user: a returning person, found by (provider, uid) with their user. */

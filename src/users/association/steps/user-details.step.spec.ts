@@ -1,8 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { afterEach, beforeEach, describe, expect, it } from '@jest/globals';
 import type { DataSource } from 'typeorm';
-import { StatementRecorder } from '../../../../test/support/statement-recorder.js';
 import { createMigratedSqlite } from '../../../../test/support/sqlite-data-source.js';
+import { StatementRecorder } from '../../../../test/support/statement-recorder.js';
 import { loadConfig } from '../../../config/app-config.js';
 import type { NormalizedProfile } from '../../../providers/identity-provider.types.js';
 import { User } from '../../entities/user.entity.js';
@@ -27,16 +27,30 @@ describe(UserDetailsStep.name, () => {
 
   async function existingUser(): Promise<User> {
     const user = dataSource.manager.create(User, {
-      id: randomUUID(), username: 'ann', email: 'ann@example.com', emailVerified: true, isActive: true,
-      name: 'Ann Lee', firstName: 'Ann', lastName: 'Lee', picture: 'https://img.example/old.png',
+      id: randomUUID(),
+      username: 'ann',
+      email: 'ann@example.com',
+      emailVerified: true,
+      isActive: true,
+      name: 'Ann Lee',
+      firstName: 'Ann',
+      lastName: 'Lee',
+      picture: 'https://img.example/old.png',
     });
     await dataSource.manager.insert(User, user);
     return user;
   }
 
   const profileOf = (user: User, fields: Partial<NormalizedProfile> = {}): NormalizedProfile => ({
-    uid: 'g-1', email: user.email!, emailVerified: true, emailTrustedForLinking: true,
-    name: user.name!, firstName: user.firstName!, lastName: user.lastName!, picture: user.picture!, ...fields,
+    uid: 'g-1',
+    email: user.email!,
+    emailVerified: true,
+    emailTrustedForLinking: true,
+    name: user.name!,
+    firstName: user.firstName!,
+    lastName: user.lastName!,
+    picture: user.picture!,
+    ...fields,
   });
 
   const contextWith = (user: User | undefined, profile: NormalizedProfile, isNewUser = false): AssociationContext => ({
@@ -67,8 +81,8 @@ describe(UserDetailsStep.name, () => {
       await sut.run(contextWith(user, profileOf(user, { picture: 'https://img.example/new.png' })));
 
       expect(updates()).toHaveLength(1);
-      expect(updates()[0]!.parameters).toContain('https://img.example/new.png');
-      expect(updates()[0]!.sql).not.toMatch(/"(name|firstName|lastName)"/);
+      expect(updates()[0].parameters).toContain('https://img.example/new.png');
+      expect(updates()[0].sql).not.toMatch(/"(name|firstName|lastName)"/);
     });
 
     it('should not write when nothing changed', async () => {
@@ -103,7 +117,9 @@ describe(UserDetailsStep.name, () => {
       const user = await existingUser();
       const sut = stepWith({ LOGIN_PROTECTED_USER_FIELDS: 'name,picture' });
 
-      await sut.run(contextWith(user, profileOf(user, { name: 'Provider Name', picture: 'https://img.example/new.png', firstName: 'Annie' })));
+      await sut.run(
+        contextWith(user, profileOf(user, { name: 'Provider Name', picture: 'https://img.example/new.png', firstName: 'Annie' })),
+      );
 
       expect(await storedUser(user.id)).toMatchObject({ name: 'Ann Lee', picture: 'https://img.example/old.png', firstName: 'Annie' });
     });
