@@ -4,9 +4,9 @@ import { SHIPPED_NODE_ARGS, startAppServers, type ChildServer } from './servers.
 import type { Database } from './stores.js';
 
 /**
- * Server settings besides the ones servers.ts always sets (port, database, keys, fake Google). The /auth rate
- * limiter would answer 429 after 60 logins a minute from our one IP (20 per identity): its limits are raised out
- * of reach, so its cost is measured but it never rejects.
+ * Server settings besides the ones servers.ts always sets (port, database, keys, fake Google). The rate limiters
+ * would answer 429 after 60 logins a minute from our one IP (20 per identity) and, at /oauth/token, after 300 per IP
+ * and 600 per client (ADR 0039): their limits are raised out of reach, so their cost is measured but they never reject.
  */
 const SERVER_ENV: Record<string, string> = {
   NO_COLOR: '1',
@@ -16,6 +16,8 @@ const SERVER_ENV: Record<string, string> = {
   DEMO_ENABLED: 'false',
   RATE_LIMIT_AUTH_PER_IP: '1000000000',
   RATE_LIMIT_AUTH_PER_IDENTITY: '1000000000',
+  RATE_LIMIT_OAUTH_PER_IP: '1000000000',
+  RATE_LIMIT_OAUTH_PER_CLIENT: '1000000000',
   // The user-route stand-ins GET /bench/notes and /bench/public-notes (src/bench-routes/).
   BENCH_ROUTES: 'true',
 };
