@@ -6,6 +6,7 @@ import { DataSource } from 'typeorm';
 import { AppModule } from './app.module.js';
 import { createHttpAdapter, setupApp } from './app.setup.js';
 import { createAppLogger } from './common/logging/app-logger.js';
+import { writeBufferedLogs } from './common/logging/pino.js';
 import { exitOnSignals } from './common/shutdown/exit-on-signals.js';
 import { ConfigError, loadConfig, type AppConfig } from './config/app-config.js';
 import { pendingMigrations } from './database/pending-migrations.js';
@@ -47,10 +48,12 @@ async function bootstrap(): Promise<void> {
     // Not refused: one instance on in-memory stores is sound. Several would each accept a nonce, state or login code once.
     boot.warn('Production without REDIS_URL: nonces, login codes and rate-limit counters live in this process; run one instance only');
   }
+  writeBufferedLogs();
   await app.listen(config.http.port, config.http.host);
   const db = config.database.url ? 'PostgreSQL' : `SQLite at ${config.database.sqlitePath}`;
   boot.log(`Listening on http://${config.http.host}:${config.http.port} (${config.nodeEnv}, ${db})`);
   boot.log(startupUrls(config));
+  writeBufferedLogs();
 }
 
 void bootstrap();

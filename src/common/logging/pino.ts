@@ -88,6 +88,13 @@ class StdoutLog implements DestinationStream {
     this.out.flush();
   }
 
+  /** Writes what is buffered now, before the call returns (boot: its lines are out before the port opens). */
+  writeBuffered(): void {
+    if (!this.dirty) return;
+    this.dirty = false;
+    this.out.flushSync();
+  }
+
   writeSynchronously(): void {
     if (this.synchronous) return;
     this.synchronous = true;
@@ -100,6 +107,14 @@ let stdout: StdoutLog | undefined;
 
 function stdoutLog(): StdoutLog {
   return (stdout ??= new StdoutLog());
+}
+
+/**
+ * Writes the buffered lines now, once: main.ts calls it before the port opens and after the startup lines, so an
+ * operator (or a supervisor reading stdout) sees the boot's warnings before the first request is answered.
+ */
+export function writeBufferedLogs(): void {
+  stdout?.writeBuffered();
 }
 
 /** Writes the buffered lines now and every later line as it is logged: the process is about to end. */
