@@ -145,6 +145,17 @@ describe('the methods each endpoint of our discovery document answers', () => {
     expect(res.body.error).toBe('unsupported_media_type');
   });
 
+  it('should refuse an authorization POST whose form is over 64 KiB, with an OAuth error, not handed on', async () => {
+    const res = await t
+      .http()
+      .post(path('authorization_endpoint'))
+      .set('content-type', form)
+      .send(`client_id=${app.clientId}&response_type=code&state=${'s'.repeat(70 * 1024)}`)
+      .expect(413);
+    expect(res.body.error).toBe('payload_too_large');
+    expect(res.headers['cache-control']).toBe('no-store');
+  });
+
   it('should answer introspection and revocation by POST (RFC 7662, RFC 7009)', async () => {
     expect((await client.tokenIntrospection(config, tokens.refresh_token!)).active).toBe(true);
     await client.tokenRevocation(config, tokens.refresh_token!);
