@@ -15,13 +15,11 @@ import { AuthorizationStates } from './browser/authorization-states.js';
 import { LoginCodes } from './browser/login-codes.js';
 import { RedirectFlowService } from './browser/redirect-flow.service.js';
 import { CodeGrantService } from './code-grant.service.js';
-import { CodeExchangeController } from './controllers/code-exchange.controller.js';
-import { CompleteLoginController } from './controllers/complete-login.controller.js';
 import { JwksController } from './controllers/jwks.controller.js';
+import { LoginController } from './controllers/login.controller.js';
 import { ProvidersController } from './controllers/providers.controller.js';
 import { RedirectFlowController } from './controllers/redirect-flow.controller.js';
 import { SessionsController } from './controllers/sessions.controller.js';
-import { TokenExchangeController } from './controllers/token-exchange.controller.js';
 import { JwtAuthGuard } from './guards/jwt-auth.guard.js';
 import { ProviderTokenGuard } from './guards/provider-token.guard.js';
 import { LinkTokenService } from './link-token.service.js';
@@ -37,15 +35,7 @@ import { SigningKeyService } from './tokens/signing-keys.service.js';
 
 @Module({
   imports: [ProvidersModule, UsersModule, TypeOrmModule.forFeature([RefreshToken]), JwtModule.register({})],
-  controllers: [
-    TokenExchangeController,
-    CodeExchangeController,
-    RedirectFlowController,
-    SessionsController,
-    JwksController,
-    ProvidersController,
-    CompleteLoginController,
-  ],
+  controllers: [LoginController, RedirectFlowController, SessionsController, JwksController, ProvidersController],
   providers: [
     {
       provide: OneTimeStore,

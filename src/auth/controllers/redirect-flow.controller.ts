@@ -65,13 +65,44 @@ export class RedirectFlowController {
   @ApiParam({ name: 'provider', example: 'google' })
   @ApiResponse({ status: 302, description: 'To return_to, with the login code or an error code in the fragment (never in the query)' })
   @ApiErrors('validation_failed', 'invalid_state', 'state_browser_mismatch', 'unknown_provider', 'rate_limited', 'service_unavailable')
-  callback(
+  async callback(
     @Param() { provider }: ProviderParams,
     @CallbackQuery() params: CallbackParams,
     @Req() req: FastifyRequest,
     @Res() reply: FastifyReply,
   ): Promise<void> {
-    return this.finish(provider, params, req, reply);
+    const { state, result } = await this.flow.finish(provider, params, readCookies(req.headers.cookie));
+    const fragment = new URLSearchParams(result).toString();
+    const fallback = `${state.returnTo}#${fragment}`;
+    // `take` checked this state's cookie; it has served its purpose.
+    const clear = serializeCookie({
+      name: stateCookieName(params.state!),
+      value: '',
+      path: `/auth/${encodeURIComponent(state.provider)}/callback`,
+      maxAgeSeconds: 0,
+      secure: false,
+      sameSite: 'lax',
+    });
+    reply.header('set-cookie', clear);
+    if (state.mode === 'interaction') {
+      // Back to our authorization server's sign-in (src/oauth-server/): the outcome in a cookie only that page gets.
+      const outcome = serializeCookie({
+        name: INTERACTION_LOGIN_COOKIE,
+        value: encodeURIComponent(fragment),
+        path: new URL(state.returnTo).pathname,
+        maxAgeSeconds: 60,
+        secure: state.returnTo.startsWith('https:'),
+        sameSite: 'lax',
+      });
+      await reply.header('set-cookie', [clear, outcome]).redirect(state.returnTo, 303);
+      return;
+    }
+    if (state.mode === 'popup') {
+      const page = popupPage(new URL(state.returnTo).origin, result, fallback);
+      await reply.headers(page.headers).status(200).send(page.html);
+      return;
+    }
+    await reply.redirect(fallback, 302);
   }
 
   /** `response_mode=form_post` (Apple): the same callback as a cross-site form POST. */
@@ -90,12 +121,12 @@ export class RedirectFlowController {
     'service_unavailable',
   )
   callbackPost(
-    @Param() { provider }: ProviderParams,
+    @Param() provider: ProviderParams,
     @CallbackQuery() params: CallbackParams,
     @Req() req: FastifyRequest,
     @Res() reply: FastifyReply,
   ): Promise<void> {
-    return this.finish(provider, params, req, reply);
+    return this.callback(provider, params, req, reply);
   }
 
   @Post('login-code')
@@ -116,39 +147,5 @@ export class RedirectFlowController {
     const outcome = await this.loginCodes.redeem(body.login_code, body.code_verifier);
     if (outcome.kind === 'refused') throw new AppError(outcome.code, outcome.message, { details: outcome.details });
     return this.login.startSession(outcome.userId, outcome.isNewUser, client, outcome.provider);
-  }
-
-  private async finish(provider: string, params: CallbackParams, req: FastifyRequest, reply: FastifyReply): Promise<void> {
-    const { state, result } = await this.flow.finish(provider, params, readCookies(req.headers.cookie));
-    // `take` checked this state's cookie; it has served its purpose.
-    const clear = {
-      name: stateCookieName(params.state!),
-      value: '',
-      path: `/auth/${encodeURIComponent(state.provider)}/callback`,
-      maxAgeSeconds: 0,
-      secure: false,
-      sameSite: 'lax' as const,
-    };
-    const fallback = `${state.returnTo}#${new URLSearchParams(result).toString()}`;
-    reply.header('set-cookie', serializeCookie(clear));
-    if (state.mode === 'interaction') {
-      // Back to our authorization server's sign-in (src/oauth-server/): the outcome in a cookie only that page gets.
-      const outcome = {
-        name: INTERACTION_LOGIN_COOKIE,
-        value: encodeURIComponent(new URLSearchParams(result).toString()),
-        path: new URL(state.returnTo).pathname,
-        maxAgeSeconds: 60,
-        secure: state.returnTo.startsWith('https:'),
-        sameSite: 'lax' as const,
-      };
-      await reply.header('set-cookie', [serializeCookie(clear), serializeCookie(outcome)]).redirect(state.returnTo, 303);
-      return;
-    }
-    if (state.mode === 'popup') {
-      const page = popupPage(new URL(state.returnTo).origin, result, fallback);
-      await reply.headers(page.headers).status(200).send(page.html);
-      return;
-    }
-    await reply.redirect(fallback, 302);
   }
 }

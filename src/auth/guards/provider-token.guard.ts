@@ -10,6 +10,7 @@ import {
 import { Reflector } from '@nestjs/core';
 import { AuthGuard } from '@nestjs/passport';
 import { AppError } from '../../common/errors/app-error.js';
+import type { ErrorCode } from '../../common/errors/error-codes.js';
 import { LoginMetricsInterceptor, loginSeconds } from '../../metrics/login-metrics.interceptor.js';
 import { outcomeOf } from '../../metrics/login-timer.js';
 import { MetricsService } from '../../metrics/metrics.service.js';
@@ -19,6 +20,26 @@ import type { ProviderGrantKind, ProviderGrantOptions } from '../strategies/prov
 
 const GRANT_KEY = 'provider-grant';
 const LOGIN_KEY = 'provider-login';
+
+/** What a route that runs ProviderTokenGuard can answer, for a provider token or (`PROVIDER_CODE_ERRORS`) a code. */
+export const PROVIDER_TOKEN_ERRORS: ErrorCode[] = [
+  'validation_failed',
+  'invalid_nonce',
+  'unsupported_grant',
+  'unknown_provider',
+  'invalid_provider_token',
+  'provider_token_audience_mismatch',
+  'payload_too_large',
+  'provider_unavailable',
+  'service_unavailable',
+  'provider_timeout',
+];
+export const PROVIDER_CODE_ERRORS = [
+  ...PROVIDER_TOKEN_ERRORS,
+  'redirect_uri_not_allowed',
+  'code_verifier_required',
+  'invalid_authorization_code',
+] as const;
 
 /** The route's body holds an authorization code instead of a provider token. */
 export const ProviderCodeGrant = () => SetMetadata(GRANT_KEY, 'code' satisfies ProviderGrantKind);

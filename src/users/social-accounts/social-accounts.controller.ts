@@ -1,9 +1,14 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, ParseUUIDPipe, Post, Req, UseGuards } from '@nestjs/common';
-import { ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiParam, ApiTags } from '@nestjs/swagger';
+import { ApiBody, ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiParam, ApiTags } from '@nestjs/swagger';
 import { Client } from '../../auth/client-info.js';
 import { ProviderCodeDto } from '../../auth/dto/provider-code.dto.js';
 import { ProviderTokenDto } from '../../auth/dto/provider-token.dto.js';
-import { ProviderCodeGrant, ProviderTokenGuard } from '../../auth/guards/provider-token.guard.js';
+import {
+  PROVIDER_CODE_ERRORS,
+  PROVIDER_TOKEN_ERRORS,
+  ProviderCodeGrant,
+  ProviderTokenGuard,
+} from '../../auth/guards/provider-token.guard.js';
 import { LinkTokenService } from '../../auth/link-token.service.js';
 import type { ClientInfo } from '../../auth/tokens/refresh-token.service.js';
 import { CurrentUser, type AuthenticatedUser } from '../../common/decorators/current-user.decorator.js';
@@ -55,32 +60,18 @@ export class SocialAccountsController {
     return toSocialAccountDto(await this.accounts.connect(auth.userId, identity, client, 'link_token'));
   }
 
-  /** Verified exactly like a login (ProviderTokenGuard: the same strategy, nonce rules included). */
+  /** Verified exactly like a login (ProviderTokenGuard: the same strategy, nonce rules included), and validated by it alone (no @Body()). */
   @Post(':provider')
   @HttpCode(200)
   @UseGuards(ProviderTokenGuard)
   @ApiOperation({ summary: "Connect a provider account with its access token or ID token (idempotent for one's own)" })
   @ApiParam({ name: 'provider', description: 'An enabled provider', example: 'github' })
+  @ApiBody({ type: ProviderTokenDto })
   @ApiOkResponse({ type: SocialAccountDto })
-  @ApiErrors(
-    'validation_failed',
-    'invalid_nonce',
-    'unsupported_grant',
-    'unknown_provider',
-    'invalid_token',
-    'invalid_provider_token',
-    'provider_token_audience_mismatch',
-    'account_inactive',
-    'social_account_in_use',
-    'payload_too_large',
-    'provider_unavailable',
-    'service_unavailable',
-    'provider_timeout',
-  )
+  @ApiErrors(...PROVIDER_TOKEN_ERRORS, 'invalid_token', 'account_inactive', 'social_account_in_use')
   async connect(
     @CurrentUser() auth: AuthenticatedUser,
     @Req() req: { user: VerifiedIdentity },
-    @Body() _body: ProviderTokenDto,
     @Client() client: ClientInfo,
   ): Promise<SocialAccountDto> {
     return toSocialAccountDto(await this.accounts.connect(auth.userId, req.user, client, 'token'));
@@ -95,29 +86,12 @@ export class SocialAccountsController {
     summary: 'Connect a provider account with an authorization code (+ PKCE verifier), checked like POST /auth/{provider}/code',
   })
   @ApiParam({ name: 'provider', description: 'An enabled provider with a client secret', example: 'google' })
+  @ApiBody({ type: ProviderCodeDto })
   @ApiOkResponse({ type: SocialAccountDto })
-  @ApiErrors(
-    'validation_failed',
-    'redirect_uri_not_allowed',
-    'code_verifier_required',
-    'invalid_authorization_code',
-    'invalid_nonce',
-    'unsupported_grant',
-    'unknown_provider',
-    'invalid_token',
-    'invalid_provider_token',
-    'provider_token_audience_mismatch',
-    'account_inactive',
-    'social_account_in_use',
-    'payload_too_large',
-    'provider_unavailable',
-    'service_unavailable',
-    'provider_timeout',
-  )
+  @ApiErrors(...PROVIDER_CODE_ERRORS, 'invalid_token', 'account_inactive', 'social_account_in_use')
   async connectWithCode(
     @CurrentUser() auth: AuthenticatedUser,
     @Req() req: { user: VerifiedIdentity },
-    @Body() _body: ProviderCodeDto,
     @Client() client: ClientInfo,
   ): Promise<SocialAccountDto> {
     return toSocialAccountDto(await this.accounts.connect(auth.userId, req.user, client, 'code'));
