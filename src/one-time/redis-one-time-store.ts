@@ -16,14 +16,6 @@ export class RedisOneTimeStore extends OneTimeStore {
     super();
   }
 
-  async put(key: string, ttlSeconds: number): Promise<void> {
-    await this.call(() => this.redis.set(redisKey(this.config, 'once', key), '1', 'EX', ttlSeconds));
-  }
-
-  async take(key: string): Promise<boolean> {
-    return (await this.takeValue(key)) !== undefined;
-  }
-
   async putValue(key: string, value: string, ttlSeconds: number): Promise<void> {
     await this.call(() => this.redis.set(redisKey(this.config, 'once', key), value, 'EX', ttlSeconds));
   }

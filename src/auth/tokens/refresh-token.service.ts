@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { IsNull, MoreThan, type EntityManager, type Repository } from 'typeorm';
-import { AuditTrail } from '../../audit/audit-trail.service.js';
+import { AuditTrail, type AuditEntry } from '../../audit/audit-trail.service.js';
 import { randomToken, sha256 } from '../../common/crypto/random.js';
 import { AppError } from '../../common/errors/app-error.js';
 import { APP_CONFIG, type AppConfig } from '../../config/app-config.js';
@@ -25,14 +25,6 @@ export interface IssuedRefreshToken {
 
 export interface RotatedSession extends IssuedRefreshToken {
   user: User;
-}
-
-interface TokenArgs {
-  userId: string;
-  familyId: string;
-  sessionCreatedAt: Date;
-  client: ClientInfo;
-  now: Date;
 }
 
 type RotationOutcome =
@@ -66,7 +58,7 @@ export class RefreshTokenService {
    */
   newSession(userId: string, client: ClientInfo): { row: RowInsert<RefreshToken>; issued: IssuedRefreshToken } {
     const now = new Date();
-    return this.build({ userId, familyId: randomUUID(), sessionCreatedAt: now, client, now });
+    return this.build(userId, randomUUID(), now, client, now);
   }
 
   async rotate(token: string, client: ClientInfo): Promise<RotatedSession> {
@@ -87,16 +79,7 @@ export class RefreshTokenService {
   async revokeByToken(token: string, client: ClientInfo | null = null): Promise<void> {
     const row = await this.tokens.findOne({ where: { tokenHash: sha256(token) } });
     if (!row) throw new AppError('invalid_refresh_token', 'Unknown refresh token');
-    await this.tx.run(async (manager) => {
-      await this.revokeFamily(manager, row.familyId, 'logout');
-      await this.audit.record(manager, {
-        event: 'session_ended',
-        userId: row.userId,
-        client,
-        sessionId: row.familyId,
-        detail: { how: 'logout' },
-      });
-    });
+    await this.tx.run((manager) => this.endFamily(manager, row, 'logout', { event: 'session_ended', client, detail: { how: 'logout' } }));
     await this.liveness.ended(row.familyId);
   }
 
@@ -104,8 +87,7 @@ export class RefreshTokenService {
     const ended = await this.tx.run(async (manager) => {
       const live = await manager.count(RefreshToken, { where: { userId, familyId, revokedAt: IsNull(), usedAt: IsNull() } });
       if (live === 0) return false;
-      await this.revokeFamily(manager, familyId, 'logout');
-      await this.audit.record(manager, { event: 'session_ended', userId, client, sessionId: familyId, detail: { how: 'one' } });
+      await this.endFamily(manager, { userId, familyId }, 'logout', { event: 'session_ended', client, detail: { how: 'one' } });
       return true;
     });
     if (!ended) throw new AppError('not_found', 'No such session');
@@ -144,64 +126,57 @@ export class RefreshTokenService {
     if (row.usedAt) return this.onReuse(manager, row, now, client);
     if (row.expiresAt <= now) return { kind: 'invalid', message: 'The refresh token has expired' };
     if (!row.user.isActive) {
-      await this.revokeFamily(manager, row.familyId, 'inactive');
+      await this.endFamily(manager, row, 'inactive');
       return { kind: 'inactive', endedFamily: row.familyId };
     }
     const spent = await manager.update(RefreshToken, { id: row.id, usedAt: IsNull(), revokedAt: IsNull() }, { usedAt: now });
     if (spent.affected !== 1) return this.onReuse(manager, { ...row, usedAt: now }, now, client);
-    const next = await this.insert(manager, {
-      userId: row.userId,
-      familyId: row.familyId,
-      sessionCreatedAt: row.sessionCreatedAt,
-      client,
-      now,
-    });
-    return { kind: 'rotated', session: { ...next, user: row.user } };
+    const next = this.build(row.userId, row.familyId, row.sessionCreatedAt, client, now);
+    await insertRow(manager, next.row.entity, next.row.values);
+    return { kind: 'rotated', session: { ...next.issued, user: row.user } };
   }
 
   private async onReuse(manager: EntityManager, row: RefreshToken, now: Date, client: ClientInfo): Promise<RotationOutcome> {
     const graceMs = this.config.refresh.reuseGraceSeconds * 1000;
     if (graceMs > 0 && row.usedAt && now.getTime() - row.usedAt.getTime() < graceMs) return { kind: 'superseded' };
-    await this.revokeFamily(manager, row.familyId, 'reuse');
     // The client is whoever presented the spent token: possibly the thief, possibly the user after a theft.
-    await this.audit.record(manager, {
-      event: 'refresh_token_reused',
-      userId: row.userId,
-      client,
-      sessionId: row.familyId,
-      detail: { session_ended: true },
-    });
+    await this.endFamily(manager, row, 'reuse', { event: 'refresh_token_reused', client, detail: { session_ended: true } });
     return { kind: 'reused', endedFamily: row.familyId };
   }
 
-  private async revokeFamily(manager: EntityManager, familyId: string, reason: string): Promise<void> {
+  /** Revokes the family and, given an audit entry, records it for the family's session, in `manager`'s transaction. */
+  private async endFamily(
+    manager: EntityManager,
+    { userId, familyId }: Pick<RefreshToken, 'userId' | 'familyId'>,
+    reason: string,
+    entry?: Pick<AuditEntry, 'event' | 'client' | 'detail'>,
+  ): Promise<void> {
     // Callers announce the end (SessionLiveness.ended) after the commit, so no instance re-reads the row as live.
     await manager.update(RefreshToken, { familyId, revokedAt: IsNull() }, { revokedAt: new Date(), revokedReason: reason });
+    if (entry) await this.audit.record(manager, { ...entry, userId, sessionId: familyId });
   }
 
-  private async insert(manager: EntityManager, args: TokenArgs): Promise<IssuedRefreshToken> {
-    const { row, issued } = this.build(args);
-    await insertRow(manager, row.entity, row.values);
-    return issued;
-  }
-
-  private build(args: TokenArgs): { row: RowInsert<RefreshToken>; issued: IssuedRefreshToken } {
+  /** A token of the family, and the row that stores it. */
+  private build(userId: string, familyId: string, sessionCreatedAt: Date, client: ClientInfo, now: Date) {
     const token = randomToken();
     const values = {
       id: randomUUID(),
-      familyId: args.familyId,
-      userId: args.userId,
+      familyId,
+      userId,
       tokenHash: sha256(token),
-      device: args.client.device,
-      ip: args.client.ip,
-      sessionCreatedAt: args.sessionCreatedAt,
-      createdAt: args.now,
-      expiresAt: new Date(args.now.getTime() + this.config.refresh.ttlSeconds * 1000),
+      device: client.device,
+      ip: client.ip,
+      sessionCreatedAt,
+      createdAt: now,
+      expiresAt: new Date(now.getTime() + this.config.refresh.ttlSeconds * 1000),
       usedAt: null,
       revokedAt: null,
       revokedReason: null,
     };
-    return { row: { entity: RefreshToken, values }, issued: { token, familyId: args.familyId } };
+    return {
+      row: { entity: RefreshToken, values } satisfies RowInsert<RefreshToken>,
+      issued: { token, familyId } satisfies IssuedRefreshToken,
+    };
   }
 }
 
