@@ -4,9 +4,8 @@ import { HealthCheck, HealthCheckService, type HealthCheckResult, type HealthInd
 import { Public } from '../common/decorators/public.decorator.js';
 import { ApiErrors } from '../common/errors/api-errors.decorator.js';
 import { AppError } from '../common/errors/app-error.js';
-import { DatabaseHealth } from './database.health.js';
 import { HealthCheckResponse } from './health-check.response.js';
-import { RedisHealth } from './redis.health.js';
+import { ReadinessChecks } from './readiness-checks.js';
 
 /**
  * Probes for an orchestrator. Liveness checks nothing outside the process, so a database outage never gets
@@ -19,8 +18,7 @@ import { RedisHealth } from './redis.health.js';
 export class HealthController {
   constructor(
     private readonly health: HealthCheckService,
-    private readonly database: DatabaseHealth,
-    private readonly redis: RedisHealth,
+    private readonly readiness: ReadinessChecks,
   ) {}
 
   @Get('live')
@@ -38,9 +36,7 @@ export class HealthController {
   @ApiOkResponse({ type: HealthCheckResponse, description: 'One entry per checked part: `database`, and `redis` when configured' })
   @ApiErrors('service_unavailable')
   ready(): Promise<HealthCheckResult> {
-    const checks: HealthIndicatorFunction[] = [() => this.database.check()];
-    if (this.redis.enabled) checks.push(() => this.redis.check());
-    return this.checked(checks);
+    return this.checked(this.readiness.list());
   }
 
   /**

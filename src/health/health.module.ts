@@ -1,13 +1,12 @@
 import { Module } from '@nestjs/common';
 import { TerminusModule } from '@nestjs/terminus';
-import { DatabaseHealth } from './database.health.js';
 import { HealthController } from './health.controller.js';
-import { RedisHealth } from './redis.health.js';
+import { ReadinessChecks } from './readiness-checks.js';
 
-/** `GET /health/live` and `GET /health/ready`. Failed checks are logged by the indicators, with their causes. */
+/** `GET /health/live` and `GET /health/ready`. Failed checks are logged by ReadinessChecks, with their causes. */
 @Module({
   imports: [TerminusModule.forRoot({ logger: false })],
   controllers: [HealthController],
-  providers: [DatabaseHealth, RedisHealth],
+  providers: [ReadinessChecks],
 })
 export class HealthModule {}
