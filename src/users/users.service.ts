@@ -3,20 +3,16 @@ import { InjectRepository } from '@nestjs/typeorm';
 import type { Repository } from 'typeorm';
 import type { ColumnMetadata } from 'typeorm/metadata/ColumnMetadata.js';
 import { AppError } from '../common/errors/app-error.js';
-import { PreparedRead } from '../database/prepared-read.js';
+import { tableOf } from '../database/entity-rows.js';
+import { PreparedStatement } from '../database/prepared-statement.js';
 import { isUniqueViolation, TransactionRunner } from '../database/transaction-runner.js';
 import type { UpdateMeDto } from './dto/update-me.dto.js';
 import { User } from './entities/user.entity.js';
 
-/** "The user with this id", prepared once from the entity's metadata, and the columns it returns. */
-interface ByIdQuery {
-  read: PreparedRead;
-  columns: readonly ColumnMetadata[];
-}
-
 @Injectable()
 export class UsersService {
-  private byId: ByIdQuery | undefined;
+  /** "The user with this id", prepared once from the entity's metadata, and the columns it returns. */
+  private byId: { read: PreparedStatement; columns: readonly ColumnMetadata[] } | undefined;
 
   constructor(
     @InjectRepository(User) private readonly users: Repository<User>,
@@ -28,7 +24,7 @@ export class UsersService {
    * directly in the database, shows on the next request, on every instance.
    *
    * `GET /users/me` runs this on every call, so it is one prepared statement run on the driver's connection
-   * (PreparedRead) and hydrated by the driver's own column conversion, instead of `findOne`, whose query builder
+   * (PreparedStatement) and hydrated by the driver's own column conversion, instead of `findOne`, whose query builder
    * and query runner cost more than the rest of the request (docs/decisions/0006-request-path-performance.md).
    * users.service.spec.ts checks it returns what `findOne` does.
    */
@@ -59,18 +55,17 @@ export class UsersService {
     return this.get(id);
   }
 
-  private buildByIdQuery(): ByIdQuery {
-    const { metadata } = this.users;
-    const driver = this.users.manager.connection.driver;
-    const columns = metadata.columns;
-    const table = metadata.schema
-      ? `${driver.escape(metadata.schema)}.${driver.escape(metadata.tableName)}`
-      : driver.escape(metadata.tableName);
+  /** Outside any transaction, named `users_by_id` on PostgreSQL connections. */
+  private buildByIdQuery(): NonNullable<UsersService['byId']> {
+    const { metadata, manager } = this.users;
+    const { columns } = metadata;
+    const { driver } = manager.connection;
     const [primary, ...more] = metadata.primaryColumns;
     if (!primary || more.length > 0) throw new Error('UsersService expects one primary column on User');
     const list = columns.map((c) => driver.escape(c.databaseName)).join(', ');
-    const sql = `SELECT ${list} FROM ${table} WHERE ${driver.escape(primary.databaseName)} = ${driver.createParameter('id', 0)}`;
-    return { read: new PreparedRead(this.users.manager.connection, 'users_by_id', sql), columns };
+    const where = `${driver.escape(primary.databaseName)} = ${driver.createParameter('id', 0)}`;
+    const sql = `SELECT ${list} FROM ${tableOf(manager.connection, metadata)} WHERE ${where}`;
+    return { read: new PreparedStatement(manager.connection, sql, 'users_by_id'), columns };
   }
 
   /** Each column through the driver's conversion (SQLite 0/1 to booleans, date strings to Dates), as `find*` does. */

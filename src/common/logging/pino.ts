@@ -21,7 +21,7 @@ export function createPino(config: AppConfig['logging'], destination?: Destinati
         return reqId === undefined ? {} : { reqId };
       },
     },
-    destination ?? (config.pretty ? prettyDestination(process.stdout) : stdoutLog()),
+    destination ?? (config.pretty ? prettyDestination(process.stdout) : (stdout ??= new StdoutLog())),
   );
 }
 
@@ -81,18 +81,15 @@ class StdoutLog implements DestinationStream {
     if (this.synchronous || this.lastLevel >= FATAL) this.out.flushSync();
   }
 
-  /** Starts an asynchronous write of whatever is buffered (the timer's job). */
-  private flush(): void {
+  /**
+   * Writes out whatever is buffered: asynchronously (the timer's job), or `sync`, before the call returns (boot: its
+   * lines are out before the port opens).
+   */
+  flush(sync = false): void {
     if (!this.dirty) return;
     this.dirty = false;
-    this.out.flush();
-  }
-
-  /** Writes what is buffered now, before the call returns (boot: its lines are out before the port opens). */
-  writeBuffered(): void {
-    if (!this.dirty) return;
-    this.dirty = false;
-    this.out.flushSync();
+    if (sync) this.out.flushSync();
+    else this.out.flush();
   }
 
   writeSynchronously(): void {
@@ -105,16 +102,12 @@ class StdoutLog implements DestinationStream {
 
 let stdout: StdoutLog | undefined;
 
-function stdoutLog(): StdoutLog {
-  return (stdout ??= new StdoutLog());
-}
-
 /**
  * Writes the buffered lines now, once: main.ts calls it before the port opens and after the startup lines, so an
  * operator (or a supervisor reading stdout) sees the boot's warnings before the first request is answered.
  */
 export function writeBufferedLogs(): void {
-  stdout?.writeBuffered();
+  stdout?.flush(true);
 }
 
 /** Writes the buffered lines now and every later line as it is logged: the process is about to end. */

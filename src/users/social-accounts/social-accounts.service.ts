@@ -1,13 +1,12 @@
-import { randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
 import { AuditTrail } from '../../audit/audit-trail.service.js';
 import type { ClientInfo } from '../../auth/tokens/refresh-token.service.js';
 import { SecretBox } from '../../common/crypto/secret-box.js';
 import { AppError } from '../../common/errors/app-error.js';
-import { insertRow } from '../../database/entity-rows.js';
 import { isUniqueViolation, TransactionRunner } from '../../database/transaction-runner.js';
 import type { VerifiedIdentity } from '../../providers/identity-provider.types.js';
+import { insertSocialAccount } from '../association/steps/associate-user.step.js';
 import { saveProviderData } from '../association/steps/load-extra-data.step.js';
 import { SocialAccount } from '../entities/social-account.entity.js';
 import { User } from '../entities/user.entity.js';
@@ -38,7 +37,7 @@ export class SocialAccountsService {
       return await this.tx.runWithRetryOnConflict(async (manager) => {
         await activeUser(manager, userId);
         const existing = await manager.findOne(SocialAccount, { where: { provider: identity.provider, uid } });
-        const account = existing ?? (await this.insert(manager, userId, identity.provider, uid));
+        const account = existing ?? (await insertSocialAccount(manager, userId, identity.provider, uid));
         if (account.userId !== userId) throw new AppError('social_account_in_use', 'This provider account is connected to another user');
         await saveProviderData(manager, this.secretBox, account, identity);
         // Connecting one's own identity again only refreshes its data: not an event.
@@ -69,24 +68,6 @@ export class SocialAccountsService {
       await manager.delete(SocialAccount, { id: account.id, userId });
       await this.audit.record(manager, { event: 'account_unlinked', userId, client, provider: account.provider });
     });
-  }
-
-  private async insert(manager: EntityManager, userId: string, provider: string, uid: string): Promise<SocialAccount> {
-    const now = new Date();
-    const account = manager.create(SocialAccount, {
-      id: randomUUID(),
-      userId,
-      provider,
-      uid,
-      extraData: null,
-      accessTokenEncrypted: null,
-      refreshTokenEncrypted: null,
-      tokenExpiresAt: null,
-      createdAt: now,
-      updatedAt: now,
-    });
-    await insertRow(manager, SocialAccount, account);
-    return account;
   }
 }
 
