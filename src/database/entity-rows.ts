@@ -63,7 +63,7 @@ interface InsertStatement {
   statement: PreparedStatement;
   columns: ColumnMetadata[];
 }
-const insertStatements = new WeakMap<DataSource, Map<EntityMetadata, InsertStatement>>();
+const insertStatements = perDataSource(() => new Map<EntityMetadata, InsertStatement>());
 
 /**
  * INSERT of one row with every column given (no defaults, no follow-up SELECT of generated columns), prepared once
@@ -79,7 +79,7 @@ export async function insertRow<T extends ObjectLiteral>(
   await statement.rows(valuesOf(dataSource, columns, values), manager);
 }
 
-const insertsUnlessTaken = new WeakMap<DataSource, Map<string, PreparedStatement>>();
+const insertsUnlessTaken = perDataSource(() => new Map<string, PreparedStatement>());
 
 /**
  * insertRow, except that a row whose `property` value another row holds is not written (`ON CONFLICT (column) DO
@@ -95,8 +95,7 @@ export async function insertRowUnlessTaken<T extends ObjectLiteral>(
   const dataSource = manager.connection;
   const metadata = dataSource.getMetadata(entity);
   const { statement, columns } = insertStatementOf(dataSource, metadata);
-  let statements = insertsUnlessTaken.get(dataSource);
-  if (!statements) insertsUnlessTaken.set(dataSource, (statements = new Map<string, PreparedStatement>()));
+  const statements = insertsUnlessTaken(dataSource);
   const key = `${metadata.tableName}.${property}`;
   let unlessTaken = statements.get(key);
   if (!unlessTaken) {
@@ -115,7 +114,7 @@ export interface RowInsert<T extends ObjectLiteral = ObjectLiteral> {
   values: Partial<T>;
 }
 
-const combinedInserts = new WeakMap<DataSource, Map<string, PreparedStatement>>();
+const combinedInserts = perDataSource(() => new Map<string, PreparedStatement>());
 
 /**
  * Several rows, into one table or several, as one statement on PostgreSQL: each INSERT but the last becomes a
@@ -135,8 +134,7 @@ export async function insertRows(manager: EntityManager, rows: RowInsert[]): Pro
 }
 
 function combinedInsertOf(dataSource: DataSource, inserts: InsertStatement[]): PreparedStatement {
-  let statements = combinedInserts.get(dataSource);
-  if (!statements) combinedInserts.set(dataSource, (statements = new Map<string, PreparedStatement>()));
+  const statements = combinedInserts(dataSource);
   const key = inserts.map((insert) => insert.statement.sql).join('\n');
   let combined = statements.get(key);
   if (!combined) {
@@ -167,8 +165,7 @@ function valuesOf(dataSource: DataSource, columns: ColumnMetadata[], values: obj
 }
 
 function insertStatementOf(dataSource: DataSource, metadata: EntityMetadata): InsertStatement {
-  let statements = insertStatements.get(dataSource);
-  if (!statements) insertStatements.set(dataSource, (statements = new Map<EntityMetadata, InsertStatement>()));
+  const statements = insertStatements(dataSource);
   let insert = statements.get(metadata);
   if (!insert) {
     const { driver } = dataSource;

@@ -1,53 +1,30 @@
 import { createParamDecorator, type ExecutionContext } from '@nestjs/common';
-import { ApiPropertyOptional } from '@nestjs/swagger';
-import { IsOptional, IsString, MaxLength } from 'class-validator';
-import { validateDto } from '../../common/validation/validation.js';
+import { OptionalString, validateDto } from '../../common/validation/validation.js';
 
 /**
  * What a provider sends back to `/auth/{provider}/callback` (RFC 6749 §4.1.2, RFC 9207 `iss`, Apple's form_post
  * `user`). Each a single string: a repeated parameter arrives as an array and is refused with 400.
  */
 export class CallbackParams {
-  @ApiPropertyOptional({ description: 'Our state, echoed by the provider', maxLength: 512 })
-  @IsOptional()
-  @IsString()
-  @MaxLength(512)
+  @OptionalString(512, 'Our state, echoed by the provider')
   state?: string;
 
-  @ApiPropertyOptional({ description: 'The authorization code', maxLength: 4096 })
-  @IsOptional()
-  @IsString()
-  @MaxLength(4096)
+  @OptionalString(4096, 'The authorization code')
   code?: string;
 
-  @ApiPropertyOptional({ description: "The provider's OAuth error name (RFC 6749 §4.1.2.1)", maxLength: 256 })
-  @IsOptional()
-  @IsString()
-  @MaxLength(256)
+  @OptionalString(256, "The provider's OAuth error name (RFC 6749 §4.1.2.1)")
   error?: string;
 
-  @ApiPropertyOptional({ maxLength: 2048 })
-  @IsOptional()
-  @IsString()
-  @MaxLength(2048)
+  @OptionalString(2048)
   error_description?: string;
 
-  @ApiPropertyOptional({ maxLength: 2048 })
-  @IsOptional()
-  @IsString()
-  @MaxLength(2048)
+  @OptionalString(2048)
   error_uri?: string;
 
-  @ApiPropertyOptional({ description: 'The issuer (RFC 9207)', maxLength: 2048 })
-  @IsOptional()
-  @IsString()
-  @MaxLength(2048)
+  @OptionalString(2048, 'The issuer (RFC 9207)')
   iss?: string;
 
-  @ApiPropertyOptional({ description: "Apple (form_post), first sign-in only: the user's name as JSON", maxLength: 4096 })
-  @IsOptional()
-  @IsString()
-  @MaxLength(4096)
+  @OptionalString(4096, "Apple (form_post), first sign-in only: the user's name as JSON")
   user?: string;
 }
 

@@ -1,5 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsNotEmpty, IsOptional, IsString, Matches, MaxLength } from 'class-validator';
+import { OptionalString } from '../../common/validation/validation.js';
 
 /** `POST /auth/{provider}/code`: an authorization code the frontend (or native app) received, to be redeemed by us. */
 export class ProviderCodeDto {
@@ -38,9 +39,6 @@ export class ProviderCodeDto {
   @MaxLength(512)
   nonce?: string;
 
-  @ApiPropertyOptional({ description: 'Ignored (the session shows the User-Agent)', maxLength: 255 })
-  @IsOptional()
-  @IsString()
-  @MaxLength(255)
+  @OptionalString(255, 'Ignored (the session shows the User-Agent)')
   device_name?: string;
 }

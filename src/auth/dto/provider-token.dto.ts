@@ -1,5 +1,6 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
-import { IsDefined, IsNotEmpty, IsOptional, IsString, MaxLength, ValidateIf } from 'class-validator';
+import { IsDefined, IsNotEmpty, IsString, MaxLength, ValidateIf } from 'class-validator';
+import { OptionalString } from '../../common/validation/validation.js';
 
 /** `POST /auth/{provider}/token`: exactly one of a provider access token or an OpenID Connect ID token. */
 export class ProviderTokenDto {
@@ -29,9 +30,6 @@ export class ProviderTokenDto {
   readonly one_token_only?: never;
 
   /** Ignored by the server; listed so a frontend that sends its device name is not refused. */
-  @ApiPropertyOptional({ description: 'Ignored (the session shows the User-Agent)', maxLength: 255 })
-  @IsOptional()
-  @IsString()
-  @MaxLength(255)
+  @OptionalString(255, 'Ignored (the session shows the User-Agent)')
   device_name?: string;
 }

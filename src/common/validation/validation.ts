@@ -1,6 +1,7 @@
-import { ValidationPipe, type ArgumentMetadata, type ValidationError } from '@nestjs/common';
+import { applyDecorators, ValidationPipe, type ArgumentMetadata, type ValidationError } from '@nestjs/common';
+import { ApiPropertyOptional } from '@nestjs/swagger';
 import { plainToInstance } from 'class-transformer';
-import { validateSync } from 'class-validator';
+import { IsOptional, IsString, MaxLength, validateSync } from 'class-validator';
 import { AppError } from '../errors/app-error.js';
 
 /** `stopAtFirstError`: a field reports the rule it broke, not every rule it has (`must be a string; must not be empty; …`). */
@@ -60,3 +61,8 @@ export function validateDto<T extends object>(cls: new () => T, plain: unknown, 
   if (errors.length > 0) throw toAppError(errors);
   return instance;
 }
+
+/** A DTO's optional string field of at most `maxLength` characters, documented: `@IsOptional() @IsString() @MaxLength()`. */
+export const OptionalString = (maxLength: number, description?: string): PropertyDecorator =>
+  // The rules in the order the three stacked decorators would register them (bottom-up): the order they are checked in.
+  applyDecorators(MaxLength(maxLength), IsString(), IsOptional(), ApiPropertyOptional({ description, maxLength }));

@@ -1,6 +1,7 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
 import { IsOptional, IsString, Matches, MaxLength, MinLength } from 'class-validator';
 import { NoControlCharacters } from '../../common/validation/no-control-characters.js';
+import { OptionalString } from '../../common/validation/validation.js';
 
 const USERNAME = /^[a-z0-9](?:[a-z0-9._-]*[a-z0-9])?$/;
 
@@ -14,24 +15,15 @@ export class UpdateMeDto {
   @Matches(USERNAME, { message: 'username may hold a-z, 0-9, ".", "_" and "-", and starts and ends with a letter or digit' })
   username?: string;
 
-  @ApiPropertyOptional({ maxLength: 200 })
-  @IsOptional()
-  @IsString()
-  @MaxLength(200)
+  @OptionalString(200)
   @NoControlCharacters()
   name?: string;
 
-  @ApiPropertyOptional({ maxLength: 100 })
-  @IsOptional()
-  @IsString()
-  @MaxLength(100)
+  @OptionalString(100)
   @NoControlCharacters()
   first_name?: string;
 
-  @ApiPropertyOptional({ maxLength: 100 })
-  @IsOptional()
-  @IsString()
-  @MaxLength(100)
+  @OptionalString(100)
   @NoControlCharacters()
   last_name?: string;
 }
