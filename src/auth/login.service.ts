@@ -91,22 +91,15 @@ export class LoginService {
     manager: EntityManager,
     userId: string,
     client: ClientInfo,
-    how: { provider: string | null; flow: SignInFlow; isNewUser: boolean },
+    { provider, flow, isNewUser }: { provider: string | null; flow: SignInFlow; isNewUser: boolean },
   ): Promise<IssuedRefreshToken> {
-    const session = this.refreshTokens.newSession(userId, client);
+    const { row, issued } = this.refreshTokens.newSession(userId, client);
     await this.audit.record(
       manager,
-      {
-        event: 'sign_in',
-        userId,
-        client,
-        provider: how.provider,
-        sessionId: session.issued.familyId,
-        detail: { flow: how.flow, new_user: how.isNewUser },
-      },
-      [session.row],
+      { event: 'sign_in', userId, client, provider, sessionId: issued.familyId, detail: { flow, new_user: isNewUser } },
+      [row],
     );
-    return session.issued;
+    return issued;
   }
 
   async refresh(refreshToken: string, client: ClientInfo): Promise<TokenPairResponse> {

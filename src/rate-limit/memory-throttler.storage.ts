@@ -43,13 +43,18 @@ export class MemoryThrottlerStorage implements ThrottlerStorage {
     }
     counter.hits++;
     if (counter.hits === limit + 1) counter.endsAt = now + blockDuration;
-    const seconds = Math.max(1, Math.ceil((counter.endsAt - now) / 1000));
-    const isBlocked = counter.hits > limit;
-    return Promise.resolve({ totalHits: counter.hits, timeToExpire: seconds, isBlocked, timeToBlockExpire: isBlocked ? seconds : 0 });
+    return Promise.resolve(throttlerRecord(counter.hits, counter.endsAt - now, limit));
   }
 
   private sweep(now: number): void {
     for (const [key, counter] of this.counters) if (counter.endsAt <= now) this.counters.delete(key);
     this.nextSweepAt = now + SWEEP_EVERY_MS;
   }
+}
+
+/** What ThrottlerStorage answers for a counter at `hits` whose window (or block) ends in `leftMs`: whole seconds, at least one. */
+export function throttlerRecord(hits: number, leftMs: number, limit: number): ThrottlerStorageRecord {
+  const seconds = Math.max(1, Math.ceil(leftMs / 1000));
+  const isBlocked = hits > limit;
+  return { totalHits: hits, timeToExpire: seconds, isBlocked, timeToBlockExpire: isBlocked ? seconds : 0 };
 }

@@ -3,9 +3,7 @@ import type { Redis } from 'ioredis';
 import { AppError } from '../common/errors/app-error.js';
 import type { AppConfig } from '../config/app-config.js';
 import { redisKey } from '../redis/redis.module.js';
-
-/** Not exported by @nestjs/throttler's index; this is its shape. */
-type ThrottlerStorageRecord = Awaited<ReturnType<ThrottlerStorage['increment']>>;
+import { throttlerRecord } from './memory-throttler.storage.js';
 
 /**
  * One counter per key and window, atomic in one script: the first hit starts the window (PEXPIRE), the first hit
@@ -29,7 +27,7 @@ export class RedisThrottlerStorage implements ThrottlerStorage {
     private readonly config: AppConfig,
   ) {}
 
-  async increment(key: string, ttl: number, limit: number, blockDuration: number): Promise<ThrottlerStorageRecord> {
+  async increment(key: string, ttl: number, limit: number, blockDuration: number): ReturnType<ThrottlerStorage['increment']> {
     let result: [number, number];
     try {
       result = (await this.redis.eval(HIT, 1, redisKey(this.config, 'rate-limit', key), ttl, limit, blockDuration)) as [number, number];
@@ -37,9 +35,6 @@ export class RedisThrottlerStorage implements ThrottlerStorage {
       // As the other shared stores: refuse rather than silently drop the limit while Redis is away.
       throw new AppError('service_unavailable', 'The shared state store is unavailable; try again shortly', { cause: error });
     }
-    const [hits, leftMs] = result;
-    const seconds = Math.max(1, Math.ceil(leftMs / 1000));
-    const isBlocked = hits > limit;
-    return { totalHits: hits, timeToExpire: seconds, isBlocked, timeToBlockExpire: isBlocked ? seconds : 0 };
+    return throttlerRecord(result[0], result[1], limit);
   }
 }
