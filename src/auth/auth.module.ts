@@ -22,16 +22,15 @@ import { RedirectFlowController } from './controllers/redirect-flow.controller.j
 import { SessionsController } from './controllers/sessions.controller.js';
 import { JwtAuthGuard } from './guards/jwt-auth.guard.js';
 import { ProviderTokenGuard } from './guards/provider-token.guard.js';
-import { LinkTokenService } from './link-token.service.js';
 import { LoginService } from './login.service.js';
 import { NonceService } from './nonce.service.js';
-import { PendingLoginService } from './pending-login.service.js';
 import { ProviderStrategies } from './strategies/provider-strategies.js';
 import { AccessTokenService } from './tokens/access-token.service.js';
 import { RefreshToken } from './tokens/refresh-token.entity.js';
 import { RefreshTokenService } from './tokens/refresh-token.service.js';
 import { SessionLiveness } from './tokens/session-liveness.js';
 import { SigningKeyService } from './tokens/signing-keys.service.js';
+import { WaitingIdentities } from './waiting-identities.service.js';
 
 @Module({
   imports: [ProvidersModule, UsersModule, TypeOrmModule.forFeature([RefreshToken]), JwtModule.register({})],
@@ -50,8 +49,7 @@ import { SigningKeyService } from './tokens/signing-keys.service.js';
     NonceService,
     LoginService,
     SealedTickets,
-    PendingLoginService,
-    LinkTokenService,
+    WaitingIdentities,
     SecretBox,
     ProviderStrategies,
     ProviderTokenGuard,
@@ -62,6 +60,6 @@ import { SigningKeyService } from './tokens/signing-keys.service.js';
   ],
   // For /users/me/social-accounts (SocialAccountsModule): verifying a provider token, and redeeming link tokens.
   // SigningKeyService, RedirectFlowService, LoginCodes, LoginService: for the authorization server (src/oauth-server/).
-  exports: [ProviderTokenGuard, ProviderStrategies, LinkTokenService, SigningKeyService, RedirectFlowService, LoginCodes, LoginService],
+  exports: [ProviderTokenGuard, ProviderStrategies, WaitingIdentities, SigningKeyService, RedirectFlowService, LoginCodes, LoginService],
 })
 export class AuthModule {}

@@ -9,10 +9,9 @@ import { AccountLinkRequired, PipelinePause } from '../users/association/login-o
 import { toUserDto } from '../users/dto/user.dto.js';
 import { User } from '../users/entities/user.entity.js';
 import type { LoginResponse, TokenPairResponse } from './dto/token-pair.response.js';
-import { LinkTokenService } from './link-token.service.js';
-import { PendingLoginService, type SuppliedFields } from './pending-login.service.js';
 import { AccessTokenService } from './tokens/access-token.service.js';
 import { RefreshTokenService, type ClientInfo, type IssuedRefreshToken } from './tokens/refresh-token.service.js';
+import { WaitingIdentities, type SuppliedFields } from './waiting-identities.service.js';
 
 /** How a session began, for the audit trail: provider token, authorization code, redirect, or a completed paused login. */
 export type SignInFlow = 'token' | 'code' | 'redirect' | 'complete';
@@ -29,8 +28,7 @@ export class LoginService {
     private readonly pipeline: AssociationPipeline,
     private readonly accessTokens: AccessTokenService,
     private readonly refreshTokens: RefreshTokenService,
-    private readonly pending: PendingLoginService,
-    private readonly linkTokens: LinkTokenService,
+    private readonly waiting: WaitingIdentities,
     private readonly audit: AuditTrail,
   ) {}
 
@@ -74,16 +72,16 @@ export class LoginService {
       })
       .catch(async (error: unknown) => {
         // A step asked for more (PipelinePause): the transaction has rolled back; the identity waits for /auth/complete.
-        if (error instanceof PipelinePause) throw await this.pending.pause(identity, error);
+        if (error instanceof PipelinePause) throw await this.waiting.pause(identity, error);
         // An account has this email: the identity waits for that account to sign in and confirm the link.
-        if (error instanceof AccountLinkRequired) throw await this.linkTokens.offer(identity, error);
+        if (error instanceof AccountLinkRequired) throw await this.waiting.offerLink(identity, error);
         throw error;
       });
   }
 
   /** `POST /auth/complete`: the paused identity with the user's fields, through the whole pipeline again. */
   async complete(pendingToken: string, supplied: SuppliedFields, client: ClientInfo): Promise<LoginResponse> {
-    return this.login(await this.pending.resume(pendingToken, supplied), client, 'complete');
+    return this.login(await this.waiting.resume(pendingToken, supplied), client, 'complete');
   }
 
   /** The new session and its `sign_in` event: the login transaction's last statement (two on SQLite). */

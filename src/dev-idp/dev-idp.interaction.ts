@@ -8,9 +8,11 @@ import type { FastifyHelmetOptions } from '@fastify/helmet';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { slugify } from './dev-idp.accounts.js';
 import { errorPage, loginPage } from './dev-idp.pages.js';
-import type { OidcProvider } from './oidc-provider.types.js';
+import type { InteractionDetails, OidcProvider } from './oidc-provider.types.js';
 
 type InteractionRequest = FastifyRequest<{ Params: { uid: string }; Body: Record<string, unknown> | undefined }>;
+
+const html = (reply: FastifyReply, status: number, page: string) => reply.code(status).type('text/html; charset=utf-8').send(page);
 
 /** An expired or replaced interaction (its cookie is gone, or it is another tab's) is the user's to restart, not a 500. */
 async function detailsOf(provider: OidcProvider, req: InteractionRequest, reply: FastifyReply) {
@@ -20,7 +22,7 @@ async function detailsOf(provider: OidcProvider, req: InteractionRequest, reply:
   } catch (error) {
     if ((error as { statusCode?: number }).statusCode !== 400) throw error;
   }
-  void reply.code(400).type('text/html; charset=utf-8').send(errorPage('sign-in expired', 'This sign-in is no longer in progress.'));
+  void html(reply, 400, errorPage('sign-in expired', 'This sign-in is no longer in progress.'));
   return undefined;
 }
 
@@ -35,18 +37,21 @@ export function registerInteraction(
   scope.addContentTypeParser('application/x-www-form-urlencoded', { parseAs: 'string', bodyLimit: 4096 }, (_req, body, done) =>
     done(null, parse(body as string)),
   );
-  const page = (uid: string, form: { clientId: string; username?: string; problem?: string }) =>
-    loginPage({ action: `${basePath}/interaction/${uid}`, cancelAction: `${basePath}/interaction/${uid}/abort`, ...form });
+  const page = (details: InteractionDetails, form: { username?: string; problem?: string } = {}) =>
+    loginPage({
+      action: `${basePath}/interaction/${details.uid}`,
+      cancelAction: `${basePath}/interaction/${details.uid}/abort`,
+      clientId: String(details.params.client_id),
+      ...form,
+    });
+  const resume = async (req: InteractionRequest, reply: FastifyReply, result: Record<string, unknown>) =>
+    reply.redirect(await provider.interactionResult(req.raw, reply.raw, result, { mergeWithLastSubmission: false }), 303);
 
   scope.get('/interaction/:uid', { helmet }, async (req: InteractionRequest, reply) => {
     const details = await detailsOf(provider, req, reply);
     if (!details) return reply;
-    if (details.prompt.name !== 'login')
-      return reply.code(501).type('text/html; charset=utf-8').send(errorPage('unsupported prompt', details.prompt.name));
-    return reply
-      .header('cache-control', 'no-store')
-      .type('text/html; charset=utf-8')
-      .send(page(details.uid, { clientId: String(details.params.client_id) }));
+    if (details.prompt.name !== 'login') return html(reply, 501, errorPage('unsupported prompt', details.prompt.name));
+    return html(reply.header('cache-control', 'no-store'), 200, page(details));
   });
 
   scope.post('/interaction/:uid', { helmet }, async (req: InteractionRequest, reply) => {
@@ -54,22 +59,12 @@ export function registerInteraction(
     if (!details) return reply;
     const username = typeof req.body?.username === 'string' ? req.body.username : '';
     const accountId = slugify(username);
-    if (!accountId) {
-      const problem = 'Type a username with at least one letter or digit.';
-      return reply
-        .code(400)
-        .type('text/html; charset=utf-8')
-        .send(page(details.uid, { clientId: String(details.params.client_id), username, problem }));
-    }
-    return reply.redirect(
-      await provider.interactionResult(req.raw, reply.raw, { login: { accountId } }, { mergeWithLastSubmission: false }),
-      303,
-    );
+    if (!accountId) return html(reply, 400, page(details, { username, problem: 'Type a username with at least one letter or digit.' }));
+    return resume(req, reply, { login: { accountId } });
   });
 
   scope.post('/interaction/:uid/abort', { helmet }, async (req: InteractionRequest, reply) => {
     if (!(await detailsOf(provider, req, reply))) return reply;
-    const result = { error: 'access_denied', error_description: 'The user cancelled the Dev IdP sign-in' };
-    return reply.redirect(await provider.interactionResult(req.raw, reply.raw, result, { mergeWithLastSubmission: false }), 303);
+    return resume(req, reply, { error: 'access_denied', error_description: 'The user cancelled the Dev IdP sign-in' });
   });
 }

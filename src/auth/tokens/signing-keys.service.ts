@@ -4,20 +4,13 @@ import { join } from 'node:path';
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { decodeProtectedHeader, type ProtectedHeaderParameters } from 'jose';
 import { APP_CONFIG, type AppConfig, type SigningAlgorithm } from '../../config/app-config.js';
+import type { JwksResponse, PublicJwkDto } from '../dto/jwks.response.js';
 
 export interface SigningKey {
   kid: string;
   algorithm: SigningAlgorithm;
   privateKey: KeyObject;
   publicKey: KeyObject;
-}
-
-export interface PublicJwk {
-  kid: string;
-  kty: string;
-  alg: string;
-  use: 'sig';
-  [member: string]: string;
 }
 
 /**
@@ -30,7 +23,7 @@ export class SigningKeyService {
   private readonly logger = new Logger(SigningKeyService.name);
   readonly current: SigningKey;
   private readonly byKid: Map<string, SigningKey>;
-  readonly jwks: { keys: PublicJwk[] };
+  readonly jwks: JwksResponse;
 
   constructor(@Inject(APP_CONFIG) config: AppConfig) {
     const { algorithm } = config.jwt;
@@ -84,9 +77,9 @@ function thumbprint(publicKey: KeyObject): string {
   return createHash('sha256').update(canonical).digest('base64url');
 }
 
-function publicJwk(key: SigningKey): PublicJwk {
+function publicJwk(key: SigningKey): PublicJwkDto {
   const jwk = key.publicKey.export({ format: 'jwk' }) as Record<string, string>;
-  return { ...jwk, kid: key.kid, alg: key.algorithm, use: 'sig' } as PublicJwk;
+  return { ...jwk, kid: key.kid, alg: key.algorithm, use: 'sig' } as PublicJwkDto;
 }
 
 /** A token's JOSE header, unverified (the signature check follows): which of our keys, what `typ`. `{}` when unreadable. */

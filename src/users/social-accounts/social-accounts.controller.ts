@@ -9,8 +9,8 @@ import {
   ProviderCodeGrant,
   ProviderTokenGuard,
 } from '../../auth/guards/provider-token.guard.js';
-import { LinkTokenService } from '../../auth/link-token.service.js';
 import type { ClientInfo } from '../../auth/tokens/refresh-token.service.js';
+import { WaitingIdentities } from '../../auth/waiting-identities.service.js';
 import { CurrentUser, type AuthenticatedUser } from '../../common/decorators/current-user.decorator.js';
 import { ApiErrors } from '../../common/errors/api-errors.decorator.js';
 import { NoStore } from '../../common/http/no-store.js';
@@ -25,7 +25,7 @@ import { SocialAccountsService } from './social-accounts.service.js';
 export class SocialAccountsController {
   constructor(
     private readonly accounts: SocialAccountsService,
-    private readonly linkTokens: LinkTokenService,
+    private readonly waiting: WaitingIdentities,
   ) {}
 
   @Get()
@@ -56,11 +56,11 @@ export class SocialAccountsController {
     @Body() body: LinkSocialAccountDto,
     @Client() client: ClientInfo,
   ): Promise<SocialAccountDto> {
-    const identity = await this.linkTokens.redeem(body.link_token, auth.userId);
+    const identity = await this.waiting.redeemLink(body.link_token, auth.userId);
     return toSocialAccountDto(await this.accounts.connect(auth.userId, identity, client, 'link_token'));
   }
 
-  /** Verified exactly like a login (ProviderTokenGuard: the same strategy, nonce rules included), and validated by it alone (no @Body()). */
+  /** Verified exactly like a login (ProviderTokenGuard: the same strategy, nonce rules, and the only check of the body). */
   @Post(':provider')
   @HttpCode(200)
   @UseGuards(ProviderTokenGuard)
