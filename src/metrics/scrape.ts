@@ -1,12 +1,6 @@
 import { safeEqual, sha256 } from '../common/crypto/random.js';
 import type { MetricsService } from './metrics.service.js';
 
-export interface ScrapeAnswer {
-  status: number;
-  headers: Record<string, string>;
-  body: string;
-}
-
 const JSON_TYPE = 'application/json; charset=utf-8';
 
 /**
@@ -14,7 +8,11 @@ const JSON_TYPE = 'application/json; charset=utf-8';
  * refusals use the API's error shape. Both tokens are hashed first, so the constant-time comparison does not
  * reveal the token's length either.
  */
-export async function scrape(metrics: MetricsService, token: string | undefined, authorization: string | undefined): Promise<ScrapeAnswer> {
+export async function scrape(
+  metrics: MetricsService,
+  token: string | undefined,
+  authorization: string | undefined,
+): Promise<{ status: number; headers: Record<string, string>; body: string }> {
   if (token !== undefined) {
     const presented = /^Bearer (.+)$/i.exec(authorization ?? '')?.[1];
     if (presented === undefined || !safeEqual(sha256(presented), sha256(token))) {

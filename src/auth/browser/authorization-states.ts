@@ -20,13 +20,6 @@ export interface AuthorizationState {
   loginCodeChallenge?: string;
 }
 
-export interface IssuedState {
-  state: string;
-  codeChallenge: string;
-  nonce?: string;
-  cookie: { name: string; value: string; path: string; maxAgeSeconds: number };
-}
-
 /**
  * OAuth `state` (RFC 6749 10.12, RFC 9700 4.7): random, single use, expiring, and bound to the browser by a
  * short-lived HttpOnly cookie, so a state (or a whole callback URL) carried into another browser is refused:
@@ -39,13 +32,8 @@ export class AuthorizationStates {
     private readonly tickets: SealedTickets,
   ) {}
 
-  async issue(start: {
-    provider: string;
-    returnTo: string;
-    mode: CompletionMode;
-    loginCodeChallenge?: string;
-    withNonce: boolean;
-  }): Promise<IssuedState> {
+  /** The state, the PKCE challenge and nonce to send the provider, and the browser-binding cookie. */
+  async issue(start: Pick<AuthorizationState, 'provider' | 'returnTo' | 'mode' | 'loginCodeChallenge'> & { withNonce: boolean }) {
     const codeVerifier = randomToken();
     const nonce = start.withNonce ? randomToken() : undefined;
     const binding = randomToken();

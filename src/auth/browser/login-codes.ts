@@ -14,10 +14,7 @@ export type LoginOutcome =
   | { kind: 'signed-in'; userId: string; isNewUser: boolean; provider?: string }
   | { kind: 'refused'; code: ErrorCode; message: string; details?: Record<string, unknown> };
 
-interface SealedOutcome {
-  outcome: LoginOutcome;
-  challenge?: string;
-}
+type SealedOutcome = { outcome: LoginOutcome; challenge?: string };
 
 /**
  * The one-time login code the callback hands the frontend (in the URL fragment or by postMessage), traded at

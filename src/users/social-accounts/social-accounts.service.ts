@@ -8,6 +8,7 @@ import { isUniqueViolation, TransactionRunner } from '../../database/transaction
 import type { VerifiedIdentity } from '../../providers/identity-provider.types.js';
 import { insertSocialAccount } from '../association/steps/associate-user.step.js';
 import { saveProviderData } from '../association/steps/load-extra-data.step.js';
+import { usableUid } from '../association/steps/social-uid.step.js';
 import { SocialAccount } from '../entities/social-account.entity.js';
 import { User } from '../entities/user.entity.js';
 
@@ -31,8 +32,7 @@ export class SocialAccountsService {
    * winner's row, hence the same 409.
    */
   async connect(userId: string, identity: VerifiedIdentity, client: ClientInfo | null = null, via = 'token'): Promise<SocialAccount> {
-    const uid = identity.profile.uid?.trim();
-    if (!uid || uid.length > 255) throw new AppError('provider_unavailable', `${identity.provider} gave no usable account id`);
+    const uid = usableUid(identity.provider, identity.profile.uid);
     try {
       return await this.tx.runWithRetryOnConflict(async (manager) => {
         await activeUser(manager, userId);

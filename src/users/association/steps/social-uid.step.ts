@@ -5,8 +5,13 @@ import { AssociationStep, type AssociationContext, type PipelineStep } from '../
 @AssociationStep('social_uid')
 export class SocialUidStep implements PipelineStep {
   async run(context: AssociationContext): Promise<void> {
-    const uid = context.profile.uid?.trim();
-    if (!uid || uid.length > 255) throw new AppError('provider_unavailable', `${context.identity.provider} gave no usable account id`);
-    context.uid = uid;
+    context.uid = usableUid(context.identity.provider, context.profile.uid);
   }
+}
+
+/** The uid trimmed, as stored (at most 255 characters): `provider_unavailable` without one. Also for connecting an account. */
+export function usableUid(provider: string, uid: string | undefined): string {
+  const trimmed = uid?.trim();
+  if (!trimmed || trimmed.length > 255) throw new AppError('provider_unavailable', `${provider} gave no usable account id`);
+  return trimmed;
 }
