@@ -50,8 +50,7 @@ export class CodeGrantService {
 
   /** The redirect flow's callback: the redirect URI, verifier and nonce are the ones we sent with the state. */
   async verifyCallbackCode(provider: IdentityProvider, grant: CodeGrant, expectedNonce: string | undefined): Promise<VerifiedIdentity> {
-    const flow = codeFlowOf(provider);
-    const { identity, nonce } = await flow.exchangeCode(grant);
+    const { identity, nonce } = await codeFlowOf(provider).exchangeCode(grant);
     if (expectedNonce !== undefined)
       requireNonce(nonce, expectedNonce, `The ${provider.displayName} ID token does not carry the nonce of this sign-in`);
     return identity;

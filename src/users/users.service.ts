@@ -38,11 +38,8 @@ export class UsersService {
   }
 
   async update(id: string, dto: UpdateMeDto): Promise<User> {
-    const changes: Partial<User> = {};
-    if (dto.username !== undefined) changes.username = dto.username;
-    if (dto.name !== undefined) changes.name = dto.name;
-    if (dto.first_name !== undefined) changes.firstName = dto.first_name;
-    if (dto.last_name !== undefined) changes.lastName = dto.last_name;
+    const given = { username: dto.username, name: dto.name, firstName: dto.first_name, lastName: dto.last_name };
+    const changes: Partial<User> = Object.fromEntries(Object.entries(given).filter(([, value]) => value !== undefined));
     await this.get(id);
     if (Object.keys(changes).length > 0) {
       try {

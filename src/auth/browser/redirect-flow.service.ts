@@ -90,18 +90,16 @@ export class RedirectFlowService {
     }
     if (!params.code)
       return { state, result: { error: 'invalid_authorization_code', error_description: `${provider.displayName} sent no code` } };
+    const grant = {
+      code: params.code,
+      redirectUri: this.callbackUrl(provider.id),
+      codeVerifier: state.codeVerifier,
+      callbackParams: definedOnly(params),
+    };
     const timer = this.metrics.startLogin(provider.id);
     try {
       const signedIn = await timer.observe(
-        (async () => {
-          const grant = {
-            code: params.code!,
-            redirectUri: this.callbackUrl(provider.id),
-            codeVerifier: state.codeVerifier,
-            callbackParams: definedOnly(params),
-          };
-          return this.login.signIn(await this.codeGrants.verifyCallbackCode(provider, grant, state.nonce));
-        })(),
+        this.codeGrants.verifyCallbackCode(provider, grant, state.nonce).then((identity) => this.login.signIn(identity)),
       );
       const loginCode = await this.loginCodes.issue({ kind: 'signed-in', ...signedIn, provider: provider.id }, state.loginCodeChallenge);
       return { state, result: { login_code: loginCode } };

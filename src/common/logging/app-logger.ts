@@ -25,25 +25,11 @@ export class AppLogger implements LoggerService {
     this.write(typeof context === 'string' && BOOT_NARRATION.has(context) ? 'debug' : 'info', message, params);
   }
 
-  error(message: unknown, ...params: unknown[]): void {
-    this.write('error', message, params);
-  }
-
-  warn(message: unknown, ...params: unknown[]): void {
-    this.write('warn', message, params);
-  }
-
-  debug(message: unknown, ...params: unknown[]): void {
-    this.write('debug', message, params);
-  }
-
-  verbose(message: unknown, ...params: unknown[]): void {
-    this.write('trace', message, params);
-  }
-
-  fatal(message: unknown, ...params: unknown[]): void {
-    this.write('fatal', message, params);
-  }
+  readonly error = (message: unknown, ...params: unknown[]): void => this.write('error', message, params);
+  readonly warn = (message: unknown, ...params: unknown[]): void => this.write('warn', message, params);
+  readonly debug = (message: unknown, ...params: unknown[]): void => this.write('debug', message, params);
+  readonly verbose = (message: unknown, ...params: unknown[]): void => this.write('trace', message, params);
+  readonly fatal = (message: unknown, ...params: unknown[]): void => this.write('fatal', message, params);
 
   private write(level: Level, message: unknown, params: unknown[]): void {
     if (!this.pino.isLevelEnabled(level)) return;
