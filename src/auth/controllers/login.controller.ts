@@ -59,7 +59,7 @@ export class LoginController {
   // global pipe to validate again (≈ 20 µs a login, docs/decisions/0006); ApiBody keeps it in the OpenAPI document.
   @ApiBody({ type: ProviderTokenDto })
   @ApiOkResponse({ type: LoginResponse })
-  @ApiErrors(...PROVIDER_TOKEN_ERRORS, ...LOGIN_ERRORS)
+  @ApiErrors('validation_failed', ...PROVIDER_TOKEN_ERRORS, ...LOGIN_ERRORS)
   exchangeToken(@Req() req: { user: VerifiedIdentity }, @Client() client: ClientInfo): Promise<LoginResponse> {
     return this.login.login(req.user, client);
   }
@@ -73,7 +73,7 @@ export class LoginController {
   // Validated once, by the strategy (as /token): no @Body() for the global pipe to check again.
   @ApiBody({ type: ProviderCodeDto })
   @ApiOkResponse({ type: LoginResponse })
-  @ApiErrors(...PROVIDER_CODE_ERRORS, ...LOGIN_ERRORS)
+  @ApiErrors('validation_failed', ...PROVIDER_CODE_ERRORS, ...LOGIN_ERRORS)
   exchangeCode(@Req() req: { user: VerifiedIdentity }, @Client() client: ClientInfo): Promise<LoginResponse> {
     return this.login.login(req.user, client, 'code');
   }
@@ -90,7 +90,7 @@ export class LoginController {
   @HttpCode(200)
   @ApiOperation({ summary: 'Finish a login paused for missing profile fields, with the fields the user typed' })
   @ApiOkResponse({ type: LoginResponse })
-  @ApiErrors('validation_failed', 'invalid_pending_token', 'username_taken', 'payload_too_large', 'service_unavailable', ...LOGIN_ERRORS)
+  @ApiErrors('validation_failed', 'invalid_pending_token', ...LOGIN_ERRORS, 'username_taken', 'payload_too_large', 'service_unavailable')
   complete(@Body() body: CompleteLoginDto, @Client() client: ClientInfo): Promise<LoginResponse> {
     return this.login.complete(body.pending_token, { email: body.email }, client);
   }

@@ -21,9 +21,11 @@ import type { ProviderGrantKind, ProviderGrantOptions } from '../strategies/prov
 const GRANT_KEY = 'provider-grant';
 const LOGIN_KEY = 'provider-login';
 
-/** What a route that runs ProviderTokenGuard can answer, for a provider token or (`PROVIDER_CODE_ERRORS`) a code. */
+/**
+ * What a route that runs ProviderTokenGuard can answer, for a provider token or (`PROVIDER_CODE_ERRORS`) a code,
+ * besides `validation_failed`, which the routes name first (the OpenAPI descriptions list codes in the order given).
+ */
 export const PROVIDER_TOKEN_ERRORS: ErrorCode[] = [
-  'validation_failed',
   'invalid_nonce',
   'unsupported_grant',
   'unknown_provider',
@@ -34,12 +36,12 @@ export const PROVIDER_TOKEN_ERRORS: ErrorCode[] = [
   'service_unavailable',
   'provider_timeout',
 ];
-export const PROVIDER_CODE_ERRORS = [
-  ...PROVIDER_TOKEN_ERRORS,
+export const PROVIDER_CODE_ERRORS: ErrorCode[] = [
   'redirect_uri_not_allowed',
   'code_verifier_required',
   'invalid_authorization_code',
-] as const;
+  ...PROVIDER_TOKEN_ERRORS,
+];
 
 /** The route's body holds an authorization code instead of a provider token. */
 export const ProviderCodeGrant = () => SetMetadata(GRANT_KEY, 'code' satisfies ProviderGrantKind);

@@ -68,7 +68,7 @@ export class SocialAccountsController {
   @ApiParam({ name: 'provider', description: 'An enabled provider', example: 'github' })
   @ApiBody({ type: ProviderTokenDto })
   @ApiOkResponse({ type: SocialAccountDto })
-  @ApiErrors(...PROVIDER_TOKEN_ERRORS, 'invalid_token', 'account_inactive', 'social_account_in_use')
+  @ApiErrors('validation_failed', 'invalid_token', ...PROVIDER_TOKEN_ERRORS, 'account_inactive', 'social_account_in_use')
   async connect(
     @CurrentUser() auth: AuthenticatedUser,
     @Req() req: { user: VerifiedIdentity },
@@ -88,7 +88,7 @@ export class SocialAccountsController {
   @ApiParam({ name: 'provider', description: 'An enabled provider with a client secret', example: 'google' })
   @ApiBody({ type: ProviderCodeDto })
   @ApiOkResponse({ type: SocialAccountDto })
-  @ApiErrors(...PROVIDER_CODE_ERRORS, 'invalid_token', 'account_inactive', 'social_account_in_use')
+  @ApiErrors('validation_failed', 'invalid_token', ...PROVIDER_CODE_ERRORS, 'account_inactive', 'social_account_in_use')
   async connectWithCode(
     @CurrentUser() auth: AuthenticatedUser,
     @Req() req: { user: VerifiedIdentity },
