@@ -106,12 +106,11 @@ export class TypeOrmAdapter implements OidcAdapter {
 
   async findByUid(uid: string): Promise<AdapterPayload | undefined> {
     const row = await this.records.findOneBy({ model: this.model, uidHash: sha256Hex(uid) });
-    return row?.sealedId ? this.answer(row, this.deps.box.open(row.sealedId, sealedIdPlace(row.idHash)).plaintext) : undefined;
+    return row?.sealedId ? this.answer(row, openSealedId(this.deps.box, row.sealedId, row.idHash)) : undefined;
   }
 
-  async findByUserCode(userCode: string): Promise<AdapterPayload | undefined> {
-    // Only the device flow has user codes, and it is off: there is no id to give back with the payload.
-    void userCode;
+  /** Only the device flow has user codes, and it is off: there is no id to give back with the payload. */
+  async findByUserCode(): Promise<undefined> {
     return undefined;
   }
 
@@ -156,18 +155,26 @@ export async function latestGrantId(
     where: { model: 'Grant', accountId, clientId, expiresAt: MoreThan(new Date()) },
     order: { createdAt: 'DESC' },
   });
-  return row?.sealedId ? box.open(row.sealedId, sealedIdPlace(row.idHash)).plaintext : undefined;
+  return row?.sealedId ? openSealedId(box, row.sealedId, row.idHash) : undefined;
 }
 
 /** A sealed id opens only in its own row (docs/decisions/0016-sealed-for-their-place.md). */
-function sealedIdPlace(idHash: string): SealedPlace {
-  return { purpose: 'oauth_records.sealedId', id: idHash };
-}
+const sealedIdPlace = (idHash: string): SealedPlace => ({ purpose: 'oauth_records.sealedId', id: idHash });
+const openSealedId = (box: SecretBox, sealedId: string, idHash: string): string => box.open(sealedId, sealedIdPlace(idHash)).plaintext;
 
 /** Deletes every expired row (all models); answers how many. */
 export async function purgeExpired(dataSource: DataSource, tx: TransactionRunner): Promise<number> {
   const result = await tx.run((manager) => manager.delete(OAuthRecord, { expiresAt: LessThan(new Date()) }));
   return result.affected ?? 0;
+}
+
+/** Storage that only answers `find`: oidc-provider's writes are refused with `refusal`, the rest finds nothing. */
+export function readOnlyAdapter(find: OidcAdapter['find'], refusal: string): OidcAdapter {
+  const nothing = async (): Promise<undefined> => undefined;
+  const upsert = async (): Promise<never> => {
+    throw new Error(refusal);
+  };
+  return { find, upsert, findByUid: nothing, findByUserCode: nothing, consume: nothing, destroy: nothing, revokeByGrantId: nothing };
 }
 
 /** oidc-provider's `adapter` option: a constructor it calls with each model's name. */

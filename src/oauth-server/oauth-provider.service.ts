@@ -17,7 +17,7 @@ import { IdentityProviderRegistry } from '../providers/identity-provider.registr
 import { UsersService } from '../users/users.service.js';
 import { latestGrantId, purgeExpired, sha256Hex, typeOrmAdapterFactory, type AdapterPayload } from './adapter.js';
 import { clientSecretMatches, newClientSecret } from './applications/application-secrets.js';
-import { ApplicationsService, FIRST_PARTY, SCOPE_CEILING } from './applications/applications.service.js';
+import { ApplicationsService, ceilingOf, FIRST_PARTY, SCOPE_CEILING } from './applications/applications.service.js';
 import { CLAIMS_BY_SCOPE, claimsForScopes } from './claims.js';
 import type { KoaContext, OidcClient, ServerGrant, ServerProvider, ServerProviderModule } from './oidc-provider.types.js';
 import { errorPage } from './pages.js';
@@ -30,13 +30,16 @@ import {
   registrationPolicy,
 } from './registration.js';
 import { API_SCOPES, OIDC_SCOPES, SCOPE_NAMES } from './scopes.js';
-import { TOKEN_EXCHANGE, TOKEN_EXCHANGE_PARAMETERS, tokenExchangeHandler, type TokenExchangeDeps } from './token-exchange.js';
+import { TOKEN_EXCHANGE, TOKEN_EXCHANGE_PARAMETERS, tokenExchangeHandler } from './token-exchange.js';
 import { userIsActive } from './tokens/account-state.js';
 import { GrantLiveness } from './tokens/grant-liveness.js';
 
 /** A non-literal specifier, as in the dev IdP: the module is typed in oidc-provider.types.ts. */
 const OIDC_PROVIDER: string = 'oidc-provider';
 const PURGE_EVERY_MS = 10 * 60_000;
+
+const ownTokensOnly = async (_ctx: unknown, client: { clientId: string }, token: { clientId?: string }) =>
+  token.clientId === client.clientId;
 
 /** Scopes of our API a token may carry: the API's own, and OpenID's (our userinfo endpoint is part of the API). */
 const RESOURCE_SCOPES = new Set([...Object.keys(API_SCOPES), 'openid', 'profile', 'email']);
@@ -87,10 +90,6 @@ export class OAuthProviderService implements OnModuleDestroy {
     clearInterval(this.purger);
   }
 
-  purgeExpired(): Promise<number> {
-    return purgeExpired(this.dataSource, this.tx);
-  }
-
   private async create(): Promise<ServerProvider> {
     const config = this.config;
     const { oauthServer: settings } = config;
@@ -102,7 +101,7 @@ export class OAuthProviderService implements OnModuleDestroy {
     const cookieOptions = { httpOnly: true, sameSite: 'lax', secure, signed: true, overwrite: true };
     /** Our API as a resource server (RFC 8707): RFC 9068 JWTs, at most the application's ceiling. */
     const resourceServerInfo = (client: OidcClient) => ({
-      scope: [...RESOURCE_SCOPES].filter((s) => ceilingOf(client).has(s)).join(' '),
+      scope: resourceScopesOf(client),
       audience: resource,
       accessTokenTTL: settings.accessTokenTtlSeconds,
       accessTokenFormat: 'jwt',
@@ -147,26 +146,19 @@ export class OAuthProviderService implements OnModuleDestroy {
         long: cookieOptions,
         short: cookieOptions,
       },
+      // The token endpoint (`/token`), the key set (`/jwks`) and PAR (`/request`) keep oidc-provider's paths.
       routes: {
         authorization: '/authorize',
-        token: '/token',
         revocation: '/revoke',
         introspection: '/introspect',
-        jwks: '/jwks',
         registration: '/register',
-        userinfo: '/me',
         end_session: '/logout',
       },
       responseTypes: ['code'],
       scopes: SCOPE_NAMES.filter((s) => s in OIDC_SCOPES),
       claims: { ...CLAIMS_BY_SCOPE },
       clientAuthMethods: ['client_secret_basic', 'client_secret_post', 'none'],
-      clientDefaults: {
-        grant_types: ['authorization_code'],
-        response_types: ['code'],
-        id_token_signed_response_alg: algorithm,
-        token_endpoint_auth_method: 'client_secret_basic',
-      },
+      clientDefaults: { id_token_signed_response_alg: algorithm },
       // No HS*: the client secret we hold is a hash, not a key (and must not become one).
       enabledJWA: {
         idTokenSigningAlgValues: [algorithm],
@@ -195,7 +187,7 @@ export class OAuthProviderService implements OnModuleDestroy {
       issueRefreshToken: async (_ctx: unknown, client: OidcClient) => client.grantTypeAllowed('refresh_token'),
       // Tokens outlive the sign-in at /oauth: that session only spares the user a second social sign-in.
       expiresWithSession: async () => false,
-      findAccount: async (ctx: { oidc?: { session?: EndableSession } }, sub: string) => {
+      findAccount: async (ctx: { oidc?: { session?: Record<string, unknown> } }, sub: string) => {
         const user = await this.users.get(sub).catch(() => undefined);
         if (!user) {
           // The sign-in at /oauth of a user since deactivated or deleted ends here: oidc-provider would otherwise go on
@@ -219,17 +211,9 @@ export class OAuthProviderService implements OnModuleDestroy {
         // A client learns about its own tokens only: by default oidc-provider lets any confidential client introspect
         // any token, which would tell one partner who uses another's app and with which scopes. Our own API verifies
         // tokens itself and needs no introspection right over others' (RFC 7662 §4: the server decides who may ask).
-        introspection: {
-          enabled: true,
-          allowedPolicy: async (_ctx: unknown, client: { clientId: string }, token: { clientId?: string }) =>
-            token.clientId === client.clientId,
-        },
+        introspection: { enabled: true, allowedPolicy: ownTokensOnly },
         // RFC 7009 §2.1: only the client the token was issued to may revoke it (oidc-provider's default rule, stated).
-        revocation: {
-          enabled: true,
-          allowedPolicy: async (_ctx: unknown, client: { clientId: string }, token: { clientId?: string }) =>
-            token.clientId === client.clientId,
-        },
+        revocation: { enabled: true, allowedPolicy: ownTokensOnly },
         clientCredentials: { enabled: true },
         // Dynamic client registration (RFC 7591/7592): off unless OAUTH_DYNAMIC_REGISTRATION_ENABLED, and then only
         // with a configured initial access token, whose policy holds the client to our rules (ADR 0024).
@@ -278,9 +262,8 @@ export class OAuthProviderService implements OnModuleDestroy {
         login: this.login,
         resource,
         resourceServerInfo,
-        ceilingOf,
         latestGrantId: (accountId, clientId) => this.latestGrantId(accountId, clientId),
-        errors: errors as unknown as TokenExchangeDeps['errors'],
+        errors,
       }),
       TOKEN_EXCHANGE_PARAMETERS,
     );
@@ -305,7 +288,7 @@ export class OAuthProviderService implements OnModuleDestroy {
     provider.on('grant.revoked', (_ctx, grantId) => void this.liveness.ended(sha256Hex(String(grantId))));
     provider.on('server_error', (_ctx, error) => this.logger.error(error instanceof Error ? error.stack : String(error)));
     this.purger = setInterval(
-      () => void this.purgeExpired().catch((error: Error) => this.logger.warn(`purge: ${error.message}`)),
+      () => void purgeExpired(this.dataSource, this.tx).catch((error: Error) => this.logger.warn(`purge: ${error.message}`)),
       PURGE_EVERY_MS,
     ).unref();
     return provider;
@@ -328,8 +311,7 @@ export class OAuthProviderService implements OnModuleDestroy {
       grant ??= new provider_.Grant({ accountId, clientId: client.clientId });
       grant.addOIDCScope([...ctx.oidc.requestParamOIDCScopes].join(' '));
       grant.addOIDCClaims([...ctx.oidc.requestParamClaims]);
-      const ceiling = ceilingOf(client);
-      grant.addResourceScope(apiResource(this.config), [...RESOURCE_SCOPES].filter((s) => ceiling.has(s)).join(' '));
+      grant.addResourceScope(apiResource(this.config), resourceScopesOf(client));
       await grant.save();
     }
     return grant;
@@ -350,22 +332,11 @@ export class OAuthProviderService implements OnModuleDestroy {
   }
 }
 
-/** Every scope the application may be granted (its registered ceiling). */
-export const ceilingOf = (client: OidcClient): Set<string> =>
-  new Set(
-    String(client[SCOPE_CEILING] ?? '')
-      .split(' ')
-      .filter(Boolean),
-  );
-
-/** The fields of oidc-provider's session that name who signed in (models/session.js). */
-interface EndableSession {
-  accountId?: string;
-  loginTs?: number;
-  amr?: string[];
-  acr?: string;
-  authorizations?: Record<string, unknown>;
-}
+/** The scopes of our API (RESOURCE_SCOPES) within the application's ceiling. */
+const resourceScopesOf = (client: OidcClient): string => {
+  const ceiling = ceilingOf(client);
+  return [...RESOURCE_SCOPES].filter((s) => ceiling.has(s)).join(' ');
+};
 
 interface GrantContext {
   oidc: {

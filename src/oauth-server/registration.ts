@@ -10,7 +10,7 @@
  *   adapter (as SHA-256, like every token).
  */
 import { AppError } from '../common/errors/app-error.js';
-import type { AdapterPayload, OidcAdapter } from './adapter.js';
+import { readOnlyAdapter, type AdapterPayload, type OidcAdapter } from './adapter.js';
 import { hashClientSecret } from './applications/application-secrets.js';
 import {
   DEFAULT_SCOPES,
@@ -36,20 +36,13 @@ type InvalidClientMetadata = new (description: string) => Error;
  */
 export function configuredInitialAccessTokens(hashes: string[]): OidcAdapter {
   const known = new Set(hashes);
-  return {
-    find: async (id) =>
+  return readOnlyAdapter(
+    async (id) =>
       known.has(hashClientSecret(id))
         ? { kind: 'InitialAccessToken', jti: id, iat: Math.floor(Date.now() / 1000), policies: [REGISTRATION_POLICY] }
         : undefined,
-    upsert: async () => {
-      throw new Error('Initial access tokens are configured (OAUTH_REGISTRATION_INITIAL_ACCESS_TOKENS), not stored');
-    },
-    findByUid: async () => undefined,
-    findByUserCode: async () => undefined,
-    consume: async () => undefined,
-    destroy: async () => undefined,
-    revokeByGrantId: async () => undefined,
-  };
+    'Initial access tokens are configured (OAUTH_REGISTRATION_INITIAL_ACCESS_TOKENS), not stored',
+  );
 }
 
 /** A client's RFC 7591 metadata as our application. The ceiling is `scope` (the client's view) unless the policy set ours. */

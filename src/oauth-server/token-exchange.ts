@@ -11,7 +11,8 @@ import type { LoginService } from '../auth/login.service.js';
 import type { ProviderStrategies } from '../auth/strategies/provider-strategies.js';
 import { AppError } from '../common/errors/app-error.js';
 import type { IdentityProviderRegistry } from '../providers/identity-provider.registry.js';
-import type { OidcClient, ServerGrant } from './oidc-provider.types.js';
+import { ceilingOf } from './applications/applications.service.js';
+import type { OidcClient, ServerProvider, ServerProviderModule } from './oidc-provider.types.js';
 
 export const TOKEN_EXCHANGE = 'urn:ietf:params:oauth:grant-type:token-exchange';
 const ACCESS_TOKEN_TYPE = 'urn:ietf:params:oauth:token-type:access_token';
@@ -31,21 +32,12 @@ export interface TokenExchangeDeps {
   login: LoginService;
   resource: string;
   resourceServerInfo: (client: OidcClient) => Record<string, unknown>;
-  ceilingOf: (client: OidcClient) => Set<string>;
   latestGrantId: (accountId: string, clientId: string) => Promise<string | undefined>;
-  errors: Record<'InvalidRequest' | 'InvalidGrant' | 'InvalidScope', new (description: string, detail?: string) => Error>;
+  errors: ServerProviderModule['errors'];
 }
 
 interface ExchangeContext {
-  oidc: {
-    client: OidcClient;
-    params: Record<string, string | undefined>;
-    provider: {
-      Grant: { new (init: { accountId: string; clientId: string }): ServerGrant; find(id: string): Promise<ServerGrant | undefined> };
-      AccessToken: new (init: Record<string, unknown>) => { resourceServer?: unknown; expiration: number; save(): Promise<string> };
-      ResourceServer: new (identifier: string, info: Record<string, unknown>) => unknown;
-    };
-  };
+  oidc: { client: OidcClient; params: Record<string, string | undefined>; provider: ServerProvider };
   body: unknown;
 }
 
@@ -64,7 +56,7 @@ export function tokenExchangeHandler(deps: TokenExchangeDeps) {
       throw new errors.InvalidRequest('the only audience here is our API');
     const providerId = deps.registry.list().find((p) => p.id === issuer)?.id;
     if (!providerId) throw new errors.InvalidRequest('subject_issuer is not a provider of ours');
-    const ceiling = deps.ceilingOf(client);
+    const ceiling = ceilingOf(client);
     const scopes = (params.scope ?? 'openid profile:read').split(' ').filter(Boolean);
     const over = scopes.find((s) => !ceiling.has(s));
     if (over) throw new errors.InvalidScope('requested scope is not allowed', over);

@@ -10,7 +10,7 @@ import { AppError } from '../../common/errors/app-error.js';
 import { APP_CONFIG, type AppConfig } from '../../config/app-config.js';
 import { redirectUriProblem } from '../../config/redirect-uri.js';
 import { TransactionRunner } from '../../database/transaction-runner.js';
-import type { AdapterPayload, OidcAdapter } from '../adapter.js';
+import { readOnlyAdapter, type AdapterPayload } from '../adapter.js';
 import { OAuthRecord } from '../oauth-record.entity.js';
 import { GRANT_TYPES, OIDC_SCOPES, SCOPE_NAMES } from '../scopes.js';
 import { GrantLiveness } from '../tokens/grant-liveness.js';
@@ -21,6 +21,14 @@ import { impersonatedName } from './client-name-policy.js';
 /** Our own client metadata (oidc-provider's `extraClientMetadata`). */
 export const FIRST_PARTY = 'urn:nest-social-auth:first_party';
 export const SCOPE_CEILING = 'urn:nest-social-auth:scopes';
+/** Every scope the application may be granted (its registered ceiling). */
+export const ceilingOf = (client: Record<string, unknown>): Set<string> =>
+  new Set(
+    String(client[SCOPE_CEILING] ?? '')
+      .split(' ')
+      .filter(Boolean),
+  );
+
 /** The ceiling of an application registered without `scopes`, and the most a dynamically registered one may ask for. */
 export const DEFAULT_SCOPES = ['openid', 'profile', 'email', 'offline_access', 'profile:read'];
 
@@ -33,13 +41,13 @@ export interface ApplicationInput {
   firstParty?: boolean;
 }
 
-/** A made (or re-keyed) application and its secret, which is never readable again. */
 /** Who made a change through the admin API: recorded in their audit trail. */
 export interface AdminActor {
   userId: string;
   client: ClientInfo;
 }
 
+/** A made (or re-keyed) application and its secret, which is never readable again. */
 export interface WithSecret {
   application: Application;
   clientSecret?: string;
@@ -166,17 +174,7 @@ export class ApplicationsService {
   }
 
   /** oidc-provider's storage for its `Client` model (`find` only: clients are managed here, not by it). */
-  readonly clientAdapter: OidcAdapter = {
-    find: (id) => this.clientMetadata(id),
-    upsert: async () => {
-      throw new Error('Applications are registered through the admin API or the CLI');
-    },
-    findByUid: async () => undefined,
-    findByUserCode: async () => undefined,
-    consume: async () => undefined,
-    destroy: async () => undefined,
-    revokeByGrantId: async () => undefined,
-  };
+  readonly clientAdapter = readOnlyAdapter((id) => this.clientMetadata(id), 'Applications are registered through the admin API or the CLI');
 
   async clientMetadata(clientId: string): Promise<AdapterPayload | undefined> {
     const now = Date.now();
