@@ -9,6 +9,7 @@
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { RawCallback } from '../common/http/raw-mount.js';
+import { sendOAuthError } from './pages.js';
 
 /** Authorization requests are a few hundred bytes; a request object by value a few KiB. */
 const FORM_LIMIT_BYTES = 64 * 1024;
@@ -52,13 +53,8 @@ async function readForm(req: IncomingMessage): Promise<string | null | undefined
 }
 
 function answer(res: ServerResponse, status: number, error: string): void {
-  res.statusCode = status;
-  res.setHeader('content-type', 'application/json; charset=utf-8');
-  res.setHeader('cache-control', 'no-store');
-  res.end(
-    JSON.stringify({
-      error,
-      error_description: 'the authorization endpoint takes GET, or POST with a form body (application/x-www-form-urlencoded)',
-    }),
-  );
+  sendOAuthError(res, status, {
+    error,
+    error_description: 'the authorization endpoint takes GET, or POST with a form body (application/x-www-form-urlencoded)',
+  });
 }
