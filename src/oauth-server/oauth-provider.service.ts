@@ -13,6 +13,7 @@ import { SecretBox } from '../common/crypto/secret-box.js';
 import { APP_CONFIG, type AppConfig } from '../config/app-config.js';
 import { TransactionRunner } from '../database/transaction-runner.js';
 import { withNoticesLogged } from '../dev-idp/dev-idp.provider.js';
+import type { OidcContext } from '../dev-idp/oidc-provider.types.js';
 import { IdentityProviderRegistry } from '../providers/identity-provider.registry.js';
 import { UsersService } from '../users/users.service.js';
 import { latestGrantId, purgeExpired, sha256Hex, typeOrmAdapterFactory, type AdapterPayload } from './adapter.js';
@@ -302,13 +303,12 @@ export class OAuthProviderService implements OnModuleDestroy {
     const { provider, client, session, result } = ctx.oidc;
     const accountId = session.accountId;
     if (!accountId) return undefined;
-    const provider_ = provider as ServerProvider;
     const grantId =
       result?.consent?.grantId ?? session.grantIdFor(client.clientId) ?? (await this.latestGrantId(accountId, client.clientId));
-    let grant = grantId ? await provider_.Grant.find(grantId) : undefined;
+    let grant = grantId ? await provider.Grant.find(grantId) : undefined;
     if (grant && (grant.accountId !== accountId || grant.clientId !== client.clientId)) grant = undefined;
     if (client[FIRST_PARTY] === true) {
-      grant ??= new provider_.Grant({ accountId, clientId: client.clientId });
+      grant ??= new provider.Grant({ accountId, clientId: client.clientId });
       grant.addOIDCScope([...ctx.oidc.requestParamOIDCScopes].join(' '));
       grant.addOIDCClaims([...ctx.oidc.requestParamClaims]);
       grant.addResourceScope(apiResource(this.config), resourceScopesOf(client));
@@ -339,12 +339,5 @@ const resourceScopesOf = (client: OidcClient): string => {
 };
 
 interface GrantContext {
-  oidc: {
-    provider: unknown;
-    client: OidcClient;
-    session: { accountId?: string; grantIdFor(clientId: string): string | undefined };
-    result?: { consent?: { grantId?: string } };
-    requestParamOIDCScopes: Set<string>;
-    requestParamClaims: Set<string>;
-  };
+  oidc: Omit<OidcContext['oidc'], 'provider'> & { provider: ServerProvider; client: OidcClient; session: { accountId?: string } };
 }

@@ -15,12 +15,12 @@ import { hashClientSecret } from './applications/application-secrets.js';
 import {
   DEFAULT_SCOPES,
   FIRST_PARTY,
+  oidcScopeOf,
   SCOPE_CEILING,
   type ApplicationInput,
   type ApplicationsService,
 } from './applications/applications.service.js';
 import type { KoaContext } from './oidc-provider.types.js';
-import { OIDC_SCOPES } from './scopes.js';
 
 export const REGISTRATION_POLICY = 'nest-social-auth-rules';
 
@@ -97,17 +97,10 @@ export function registrationPolicy(applications: ApplicationsService, Invalid: I
     for (const scope of input.scopes ?? [])
       if (!DEFAULT_SCOPES.includes(scope))
         problems.push(`scope "${scope}" is over the ceiling of a registered client (${DEFAULT_SCOPES.join(' ')})`);
-    try {
-      applications.check(input);
-    } catch (error) {
-      if (!(error instanceof AppError)) throw error;
-      problems.push(...((error.details as { problems?: string[] } | undefined)?.problems ?? [error.message]));
-    }
-    if (problems.length > 0) throw refusal(problems, Invalid);
+    await asClientMetadataError(Invalid, async () => applications.check(input, problems));
     properties[SCOPE_CEILING] = input.scopes!.join(' ');
     properties[FIRST_PARTY] = false;
-    // oidc-provider checks `scope` against its OpenID scopes only; the whole ceiling is ours (as toClientMetadata).
-    properties.scope = input.scopes!.filter((s) => s in OIDC_SCOPES).join(' ') || 'openid';
+    properties.scope = oidcScopeOf(input.scopes!);
   };
 }
 

@@ -143,9 +143,9 @@ export class ApplicationsService {
     if (actor) await this.audit.record(manager, { event, userId: actor.userId, client: actor.client, detail: { client_id: clientId } });
   }
 
-  /** Our rules for an application, without storing it: throws `validation_failed` listing every problem. */
-  check(input: ApplicationInput): void {
-    this.validated(input);
+  /** Our rules for an application, without storing it: throws `validation_failed` listing every problem, `problems` first. */
+  check(input: ApplicationInput, problems: string[] = []): void {
+    this.validated(input, problems);
   }
 
   /**
@@ -187,8 +187,10 @@ export class ApplicationsService {
     return metadata;
   }
 
-  private validated(input: ApplicationInput): Omit<Application, 'clientId' | 'secretHash' | 'createdAt' | 'updatedAt'> {
-    const problems: string[] = [];
+  private validated(
+    input: ApplicationInput,
+    problems: string[] = [],
+  ): Omit<Application, 'clientId' | 'secretHash' | 'createdAt' | 'updatedAt'> {
     const name = input.name?.trim() ?? '';
     if (!name || name.length > 100) problems.push('name must be 1 to 100 characters');
     const impersonated = input.firstParty ? undefined : impersonatedName(name, this.config.oauthServer.reservedClientNames);
@@ -216,6 +218,12 @@ export class ApplicationsService {
   }
 }
 
+/**
+ * The client's `scope` for oidc-provider, which checks it against its OpenID scopes only: the whole ceiling (our
+ * API's scopes too) is ours. Never empty: an absent `scope` would let it ask for any of them.
+ */
+export const oidcScopeOf = (scopes: string[]): string => scopes.filter((s) => s in OIDC_SCOPES).join(' ') || 'openid';
+
 /** What oidc-provider knows of an application: RFC 7591 client metadata, with the secret's hash as `client_secret`. */
 export function toClientMetadata(application: Application): AdapterPayload {
   const usesCode = application.grantTypes.includes('authorization_code');
@@ -230,9 +238,7 @@ export function toClientMetadata(application: Application): AdapterPayload {
     redirect_uris: application.redirectUris,
     grant_types: application.grantTypes,
     response_types: usesCode ? ['code'] : [],
-    // oidc-provider checks `scope` against its OpenID scopes only; the whole ceiling (our API's scopes too) is ours.
-    // Never empty: an absent `scope` would let it ask for any of them.
-    scope: application.scopes.filter((s) => s in OIDC_SCOPES).join(' ') || 'openid',
+    scope: oidcScopeOf(application.scopes),
     [SCOPE_CEILING]: application.scopes.join(' '),
     [FIRST_PARTY]: application.firstParty,
   };
