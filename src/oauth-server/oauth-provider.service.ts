@@ -160,15 +160,9 @@ export class OAuthProviderService implements OnModuleDestroy {
       claims: { ...CLAIMS_BY_SCOPE },
       clientAuthMethods: ['client_secret_basic', 'client_secret_post', 'none'],
       clientDefaults: { id_token_signed_response_alg: algorithm },
-      // No HS*: the client secret we hold is a hash, not a key (and must not become one).
-      enabledJWA: {
-        idTokenSigningAlgValues: [algorithm],
-        userinfoSigningAlgValues: [algorithm],
-        introspectionSigningAlgValues: [algorithm],
-        authorizationSigningAlgValues: [algorithm],
-        requestObjectSigningAlgValues: [algorithm],
-        clientAuthSigningAlgValues: ['ES256', 'RS256'],
-      },
+      // No HS*: the client secret we hold is a hash, not a key (and must not become one). The other lists belong to
+      // features left off (JWT userinfo, introspection and responses, request objects): oidc-provider empties them.
+      enabledJWA: { idTokenSigningAlgValues: [algorithm], clientAuthSigningAlgValues: ['ES256', 'RS256'] },
       extraClientMetadata: { properties: [FIRST_PARTY, SCOPE_CEILING] },
       pkce: { required: (_ctx: unknown, client: OidcClient) => client.clientAuthMethod === 'none' },
       allowOmittingSingleRegisteredRedirectUri: false,

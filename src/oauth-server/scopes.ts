@@ -15,7 +15,6 @@ export const API_SCOPES = {
   'profile:write': 'Change your username and names',
 } as const;
 
-export type ApiScope = keyof typeof API_SCOPES;
 export const ALL_SCOPES: Record<string, string> = { ...OIDC_SCOPES, ...API_SCOPES };
 export const SCOPE_NAMES = Object.keys(ALL_SCOPES);
 
@@ -25,4 +24,3 @@ export const GRANT_TYPES = [
   'client_credentials',
   'urn:ietf:params:oauth:grant-type:token-exchange',
 ] as const;
-export type GrantType = (typeof GRANT_TYPES)[number];

@@ -46,7 +46,7 @@ export class ThirdPartyAccessTokens implements ThirdPartyTokenVerifier {
   async verify(token: string): Promise<AuthenticatedUser> {
     const claims = await this.verifySignatureAndClaims(token);
     const clientId = claims.client_id!;
-    const live = claims.gid ? await this.grants.isLive(claims.gid) : (await this.applications.clientMetadata(clientId)) !== undefined;
+    const live = claims.gid ? await this.grants.get(claims.gid) : (await this.applications.clientMetadata(clientId)) !== undefined;
     if (!live) throw new AppError('invalid_token', 'This authorization has been revoked');
     // A grant ends with its user: checked on every use, uncached, since a deactivation is announced nowhere (ADR 0039).
     if (claims.gid && !(await userIsActive(this.users, claims.sub!)))
