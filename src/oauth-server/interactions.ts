@@ -75,6 +75,10 @@ export function registerInteractions(scope: FastifyInstance, deps: InteractionDe
     return undefined;
   }
 
+  /** Hands the interaction's outcome back to oidc-provider: a redirect that resumes the authorization request. */
+  const resume = async (req: Req, reply: FastifyReply, result: Record<string, unknown>, mergeWithLastSubmission = false) =>
+    reply.redirect(await provider.interactionResult(req.raw, reply.raw, result, { mergeWithLastSubmission }), 303);
+
   async function clientOf(details: ServerInteractionDetails): Promise<ClientShown> {
     const client = await provider.Client.find(String(details.params.client_id));
     return {
@@ -93,9 +97,8 @@ export function registerInteractions(scope: FastifyInstance, deps: InteractionDe
   }
 
   /** The scopes the consent page names: only those not granted yet. */
-  function missingScopes(details: ServerInteractionDetails): string[] {
-    const missing = new Set(details.prompt.details.missingOIDCScope ?? []);
-    for (const scopes of Object.values(details.prompt.details.missingResourceScopes ?? {})) for (const s of scopes) missing.add(s);
+  function missingScopes({ missingOIDCScope, missingResourceScopes }: ServerInteractionDetails['prompt']['details']): string[] {
+    const missing = new Set([...(missingOIDCScope ?? []), ...Object.values(missingResourceScopes ?? {}).flat()]);
     return [...missing].filter((s) => s in ALL_SCOPES);
   }
 
@@ -107,18 +110,9 @@ export function registerInteractions(scope: FastifyInstance, deps: InteractionDe
     if (details.prompt.name !== 'consent') return html(reply, 400, errorPage('unsupported_prompt', details.prompt.name));
     const user = await deps.users.get(details.session!.accountId!).catch(() => undefined);
     if (!user) return showLogin(reply, details, client, 'Sign in again.');
-    const scopes = missingScopes(details).map((name) => ({ name, description: ALL_SCOPES[name] }));
-    return html(
-      reply,
-      200,
-      consentPage({
-        client,
-        scopes,
-        userName: user.name ?? user.username,
-        action: `${base}/${details.uid}/consent`,
-        abortAction: `${base}/${details.uid}/abort`,
-      }),
-    );
+    const scopes = missingScopes(details.prompt.details).map((name) => ({ name, description: ALL_SCOPES[name] }));
+    const [action, abortAction] = [`${base}/${details.uid}/consent`, `${base}/${details.uid}/abort`];
+    return html(reply, 200, consentPage({ client, scopes, userName: user.name ?? user.username, action, abortAction }));
   });
 
   scope.get(`${base}/:uid/provider/:provider`, { helmet: { ...helmet, crossOriginOpenerPolicy: false } }, async (req: Req, reply) => {
@@ -153,10 +147,7 @@ export function registerInteractions(scope: FastifyInstance, deps: InteractionDe
     try {
       const signedIn = await deps.loginCodes.redeem(loginCode, verifierFor(details.uid));
       if (signedIn.kind !== 'signed-in') return showLogin(reply, details, client, signedIn.message, 400);
-      const result = { login: { accountId: signedIn.userId, amr: ['fed'] } };
-      return reply
-        .header('cache-control', 'no-store')
-        .redirect(await provider.interactionResult(req.raw, reply.raw, result, { mergeWithLastSubmission: false }), 303);
+      return await resume(req, reply.header('cache-control', 'no-store'), { login: { accountId: signedIn.userId, amr: ['fed'] } });
     } catch (error) {
       if (!(error instanceof AppError) || error.status >= 500) throw error;
       return showLogin(reply, details, client, error.message, 400);
@@ -175,25 +166,16 @@ export function registerInteractions(scope: FastifyInstance, deps: InteractionDe
     const { missingOIDCScope, missingOIDCClaims, missingResourceScopes } = details.prompt.details;
     if (missingOIDCScope) grant.addOIDCScope(missingOIDCScope.join(' '));
     if (missingOIDCClaims) grant.addOIDCClaims(missingOIDCClaims);
-    for (const [indicator, scopes] of Object.entries(missingResourceScopes ?? {})) {
-      if (indicator === apiResource(config)) grant.addResourceScope(indicator, scopes.join(' '));
-    }
+    const resourceScopes = missingResourceScopes?.[apiResource(config)];
+    if (resourceScopes) grant.addResourceScope(apiResource(config), resourceScopes.join(' '));
     const grantId = await grant.save();
-    await deps.audit.recordAfter({
-      event: 'authorization_granted',
-      userId: accountId,
-      client: clientInfoOf(req),
-      detail: { client_id: clientId },
-    });
-    const result = { consent: { grantId } };
-    return reply
-      .header('cache-control', 'no-store')
-      .redirect(await provider.interactionResult(req.raw, reply.raw, result, { mergeWithLastSubmission: true }), 303);
+    const client = clientInfoOf(req);
+    await deps.audit.recordAfter({ event: 'authorization_granted', userId: accountId, client, detail: { client_id: clientId } });
+    return resume(req, reply.header('cache-control', 'no-store'), { consent: { grantId } }, true);
   });
 
   scope.post(`${base}/:uid/abort`, { helmet }, async (req: Req, reply) => {
     if (!(await detailsOf(req, reply))) return reply;
-    const result = { error: 'access_denied', error_description: 'The user did not allow the request' };
-    return reply.redirect(await provider.interactionResult(req.raw, reply.raw, result, { mergeWithLastSubmission: false }), 303);
+    return resume(req, reply, { error: 'access_denied', error_description: 'The user did not allow the request' });
   });
 }
