@@ -94,14 +94,8 @@ export class ApplicationsService {
   /** The type is fixed at creation: a public client turned confidential would have no secret, and the reverse a stale one. */
   async update(clientId: string, changes: Partial<Omit<ApplicationInput, 'type'>>, actor?: AdminActor): Promise<Application> {
     const current = await this.get(clientId);
-    const merged = this.validated({
-      name: changes.name ?? current.name,
-      type: current.type,
-      redirectUris: changes.redirectUris ?? current.redirectUris,
-      grantTypes: changes.grantTypes ?? current.grantTypes,
-      scopes: changes.scopes ?? current.scopes,
-      firstParty: changes.firstParty ?? current.firstParty,
-    });
+    const given = Object.entries(changes).filter(([, value]) => value !== undefined && value !== null);
+    const merged = this.validated({ ...current, ...Object.fromEntries(given), type: current.type });
     await this.tx.run(async (manager) => {
       await manager.update(Application, { clientId }, merged);
       await this.audited(manager, actor, 'application_updated', clientId);
@@ -187,36 +181,32 @@ export class ApplicationsService {
     return metadata;
   }
 
-  private validated(
-    input: ApplicationInput,
-    problems: string[] = [],
-  ): Omit<Application, 'clientId' | 'secretHash' | 'createdAt' | 'updatedAt'> {
+  private validated(input: ApplicationInput, problems: string[] = []) {
     const name = input.name?.trim() ?? '';
     if (!name || name.length > 100) problems.push('name must be 1 to 100 characters');
     const impersonated = input.firstParty ? undefined : impersonatedName(name, this.config.oauthServer.reservedClientNames);
     if (impersonated) problems.push(`name must not pass for "${impersonated}" (a reserved name: OAUTH_RESERVED_CLIENT_NAMES)`);
     if (input.type !== 'confidential' && input.type !== 'public') problems.push('type must be confidential or public');
     const grantTypes = [...new Set(input.grantTypes ?? ['authorization_code', 'refresh_token'])];
-    for (const grant of grantTypes)
-      if (!(GRANT_TYPES as readonly string[]).includes(grant))
-        problems.push(`grant type "${grant}" is not one of ${GRANT_TYPES.join(', ')}`);
+    problems.push(...outside(grantTypes, GRANT_TYPES, (grant) => `grant type "${grant}" is not one of ${GRANT_TYPES.join(', ')}`));
     if (grantTypes.length === 0) problems.push('at least one grant type');
     if (input.type === 'public' && grantTypes.some((g) => g === 'client_credentials' || g.startsWith('urn:'))) {
       problems.push('a public application cannot use client_credentials or token exchange (it has no secret)');
     }
     const redirectUris = [...new Set(input.redirectUris ?? [])];
-    for (const uri of redirectUris) {
-      const problem = redirectUriProblem(uri);
-      if (problem) problems.push(`redirect_uris ${problem}`);
-    }
+    problems.push(...redirectUris.flatMap((uri) => redirectUriProblem(uri) ?? []).map((problem) => `redirect_uris ${problem}`));
     if (grantTypes.includes('authorization_code') && redirectUris.length === 0)
       problems.push('authorization_code needs at least one redirect URI');
     const scopes = [...new Set(input.scopes ?? DEFAULT_SCOPES)];
-    for (const scope of scopes) if (!SCOPE_NAMES.includes(scope)) problems.push(`scope "${scope}" is not one of ${SCOPE_NAMES.join(', ')}`);
+    problems.push(...outside(scopes, SCOPE_NAMES, (scope) => `scope "${scope}" is not one of ${SCOPE_NAMES.join(', ')}`));
     if (problems.length > 0) throw new AppError('validation_failed', problems.join('; '), { details: { problems } });
     return { name, type: input.type, redirectUris, grantTypes, scopes, firstParty: input.firstParty ?? false };
   }
 }
+
+/** One problem for each of `values` not among `allowed`. */
+const outside = (values: string[], allowed: readonly string[], problem: (value: string) => string): string[] =>
+  values.filter((value) => !allowed.includes(value)).map(problem);
 
 /**
  * The client's `scope` for oidc-provider, which checks it against its OpenID scopes only: the whole ceiling (our
