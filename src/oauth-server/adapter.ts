@@ -60,8 +60,6 @@ export interface AdapterDependencies {
  */
 const SEALED_ID_MODELS = new Set(['Session', 'Grant']);
 
-const epoch = (date: Date): number => Math.floor(date.getTime() / 1000);
-
 export class TypeOrmAdapter implements OidcAdapter {
   private readonly records: Repository<OAuthRecord>;
 
@@ -75,12 +73,11 @@ export class TypeOrmAdapter implements OidcAdapter {
   async upsert(id: string, payload: AdapterPayload, expiresIn: number): Promise<void> {
     const { jti: _id, ...stored } = payload;
     const now = new Date();
-    const isGrant = this.model === 'Grant';
     const row: OAuthRecord = {
       model: this.model,
       idHash: sha256Hex(id),
       payload: JSON.stringify(stored),
-      grantIdHash: isGrant ? sha256Hex(id) : payload.grantId ? sha256Hex(payload.grantId) : null,
+      grantIdHash: this.model === 'Grant' ? sha256Hex(id) : payload.grantId ? sha256Hex(payload.grantId) : null,
       uidHash: payload.uid && this.model === 'Session' ? sha256Hex(payload.uid) : null,
       sealedId: SEALED_ID_MODELS.has(this.model) ? this.deps.box.seal(id, sealedIdPlace(sha256Hex(id))) : null,
       userCodeHash: payload.userCode ? sha256Hex(payload.userCode) : null,
@@ -139,7 +136,7 @@ export class TypeOrmAdapter implements OidcAdapter {
     if (!row || (row.expiresAt && row.expiresAt.getTime() <= Date.now())) return undefined;
     const payload = JSON.parse(row.payload) as AdapterPayload;
     payload.jti = id;
-    if (row.consumedAt) payload.consumed = epoch(row.consumedAt);
+    if (row.consumedAt) payload.consumed = Math.floor(row.consumedAt.getTime() / 1000);
     return payload;
   }
 }
