@@ -49,11 +49,9 @@ export interface KoaContext {
 
 export interface ServerProviderModule extends Omit<OidcProviderModule, 'default'> {
   default: new (issuer: string, configuration: Record<string, unknown>) => ServerProvider;
-  errors: {
-    InvalidRequest: new (description?: string) => Error;
-    InvalidClientMetadata: new (description: string) => Error;
-    InvalidGrant: new (description?: string) => Error;
-    InvalidTarget: new (description?: string) => Error;
-    InvalidScope: new (description: string, scope: string) => Error;
-  };
+  /** oidc-provider's OAuth errors: a description, and for `InvalidScope` the scope refused. */
+  errors: Record<
+    'InvalidRequest' | 'InvalidClientMetadata' | 'InvalidGrant' | 'InvalidTarget' | 'InvalidScope',
+    new (description: string, detail?: string) => Error
+  >;
 }

@@ -32,14 +32,8 @@ export const ceilingOf = (client: Record<string, unknown>): Set<string> =>
 /** The ceiling of an application registered without `scopes`, and the most a dynamically registered one may ask for. */
 export const DEFAULT_SCOPES = ['openid', 'profile', 'email', 'offline_access', 'profile:read'];
 
-export interface ApplicationInput {
-  name: string;
-  type: ApplicationType;
-  redirectUris?: string[];
-  grantTypes?: string[];
-  scopes?: string[];
-  firstParty?: boolean;
-}
+export type ApplicationInput = Pick<Application, 'name' | 'type'> &
+  Partial<Pick<Application, 'redirectUris' | 'grantTypes' | 'scopes' | 'firstParty'>>;
 
 /** Who made a change through the admin API: recorded in their audit trail. */
 export interface AdminActor {

@@ -1,5 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { decodeJwt, errors as joseErrors, jwtVerify } from 'jose';
+import { decodeJwt, errors as joseErrors, jwtVerify, type JWTPayload } from 'jose';
 import { SigningKeyService, unverifiedHeader } from '../../auth/tokens/signing-keys.service.js';
 import type { AuthenticatedUser } from '../../common/decorators/current-user.decorator.js';
 import type { ThirdPartyTokenVerifier } from '../../common/decorators/scopes.decorator.js';
@@ -11,11 +11,9 @@ import { apiResource } from '../oauth-provider.service.js';
 import { userIsActive } from './account-state.js';
 import { GrantLiveness } from './grant-liveness.js';
 
-interface ThirdPartyClaims {
-  sub?: string;
+interface ThirdPartyClaims extends JWTPayload {
   client_id?: string;
   scope?: string;
-  jti?: string;
   gid?: string;
 }
 
