@@ -15,7 +15,7 @@ import { OAuthRecord } from '../oauth-record.entity.js';
 import { GRANT_TYPES, OIDC_SCOPES, SCOPE_NAMES } from '../scopes.js';
 import { GrantLiveness } from '../tokens/grant-liveness.js';
 import { hashClientSecret, newClientSecret } from './application-secrets.js';
-import { Application, type ApplicationType } from './application.entity.js';
+import { Application } from './application.entity.js';
 import { impersonatedName } from './client-name-policy.js';
 
 /** Our own client metadata (oidc-provider's `extraClientMetadata`). */
