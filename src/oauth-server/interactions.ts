@@ -11,29 +11,19 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { AuditTrail } from '../audit/audit-trail.service.js';
 import { INTERACTION_LOGIN_COOKIE } from '../auth/browser/authorization-states.js';
 import { readCookies, serializeCookie } from '../auth/browser/cookies.js';
-import type { LoginCodes } from '../auth/browser/login-codes.js';
-import type { RedirectFlowService } from '../auth/browser/redirect-flow.service.js';
+import { LoginCodes } from '../auth/browser/login-codes.js';
+import { RedirectFlowService } from '../auth/browser/redirect-flow.service.js';
 import { clientInfoOf } from '../auth/client-info.js';
 import { sha256 } from '../common/crypto/random.js';
 import { AppError } from '../common/errors/app-error.js';
 import type { AppConfig } from '../config/app-config.js';
-import type { IdentityProviderRegistry } from '../providers/identity-provider.registry.js';
-import type { UsersService } from '../users/users.service.js';
+import { IdentityProviderRegistry } from '../providers/identity-provider.registry.js';
+import { UsersService } from '../users/users.service.js';
 import { FIRST_PARTY } from './applications/applications.service.js';
 import { apiResource, cookieKeys } from './oauth-provider.service.js';
 import type { ServerInteractionDetails, ServerProvider } from './oidc-provider.types.js';
 import { consentPage, destinationOf, errorPage, loginPage, type ClientShown } from './pages.js';
 import { ALL_SCOPES } from './scopes.js';
-
-export interface InteractionDeps {
-  config: AppConfig;
-  provider: ServerProvider;
-  registry: IdentityProviderRegistry;
-  flow: RedirectFlowService;
-  loginCodes: LoginCodes;
-  users: UsersService;
-  audit: AuditTrail;
-}
 
 type Req = FastifyRequest<{ Params: { uid: string; provider?: string } }>;
 
@@ -49,8 +39,19 @@ function safeDecode(value: string): string {
 const html = (reply: FastifyReply, status: number, body: string) =>
   reply.code(status).header('cache-control', 'no-store').type('text/html; charset=utf-8').send(body);
 
-export function registerInteractions(scope: FastifyInstance, deps: InteractionDeps, helmet: Omit<FastifyHelmetOptions, 'global'>): void {
-  const { config, provider } = deps;
+/** `get`: the app's instance of a service (the pages are mounted outside Nest's routing, after it has started). */
+export function registerInteractions(
+  scope: FastifyInstance,
+  config: AppConfig,
+  provider: ServerProvider,
+  get: <T>(type: new (...args: never[]) => T) => T,
+  helmet: Omit<FastifyHelmetOptions, 'global'>,
+): void {
+  const registry = get(IdentityProviderRegistry);
+  const flow = get(RedirectFlowService);
+  const loginCodes = get(LoginCodes);
+  const users = get(UsersService);
+  const audit = get(AuditTrail);
   const base = `${config.oauthServer.path}/interaction`;
   const publicBase = `${config.browser.publicUrl}${base}`;
   const secret = cookieKeys(config)[0];
@@ -89,7 +90,7 @@ export function registerInteractions(scope: FastifyInstance, deps: InteractionDe
   }
 
   function showLogin(reply: FastifyReply, details: ServerInteractionDetails, client: ClientShown, problem?: string, status = 200) {
-    const providers = deps.registry
+    const providers = registry
       .list()
       .filter((p) => p.codeFlow)
       .map((p) => ({ name: p.displayName, href: `${base}/${details.uid}/provider/${encodeURIComponent(p.id)}` }));
@@ -108,7 +109,7 @@ export function registerInteractions(scope: FastifyInstance, deps: InteractionDe
     const client = await clientOf(details);
     if (details.prompt.name === 'login') return showLogin(reply, details, client);
     if (details.prompt.name !== 'consent') return html(reply, 400, errorPage('unsupported_prompt', details.prompt.name));
-    const user = await deps.users.get(details.session!.accountId!).catch(() => undefined);
+    const user = await users.get(details.session!.accountId!).catch(() => undefined);
     if (!user) return showLogin(reply, details, client, 'Sign in again.');
     const scopes = missingScopes(details.prompt.details).map((name) => ({ name, description: ALL_SCOPES[name] }));
     const [action, abortAction] = [`${base}/${details.uid}/consent`, `${base}/${details.uid}/abort`];
@@ -119,7 +120,7 @@ export function registerInteractions(scope: FastifyInstance, deps: InteractionDe
     const details = await detailsOf(req, reply);
     if (!details) return reply;
     try {
-      const { location, cookie } = await deps.flow.startForInteraction(
+      const { location, cookie } = await flow.startForInteraction(
         req.params.provider!,
         `${publicBase}/${details.uid}/login`,
         sha256(verifierFor(details.uid)),
@@ -145,7 +146,7 @@ export function registerInteractions(scope: FastifyInstance, deps: InteractionDe
     if (!loginCode)
       return showLogin(reply, details, client, outcome.get('error_description') ?? 'The sign-in did not finish; try again.', 400);
     try {
-      const signedIn = await deps.loginCodes.redeem(loginCode, verifierFor(details.uid));
+      const signedIn = await loginCodes.redeem(loginCode, verifierFor(details.uid));
       if (signedIn.kind !== 'signed-in') return showLogin(reply, details, client, signedIn.message, 400);
       return await resume(req, reply.header('cache-control', 'no-store'), { login: { accountId: signedIn.userId, amr: ['fed'] } });
     } catch (error) {
@@ -170,7 +171,7 @@ export function registerInteractions(scope: FastifyInstance, deps: InteractionDe
     if (resourceScopes) grant.addResourceScope(apiResource(config), resourceScopes.join(' '));
     const grantId = await grant.save();
     const client = clientInfoOf(req);
-    await deps.audit.recordAfter({ event: 'authorization_granted', userId: accountId, client, detail: { client_id: clientId } });
+    await audit.recordAfter({ event: 'authorization_granted', userId: accountId, client, detail: { client_id: clientId } });
     return resume(req, reply.header('cache-control', 'no-store'), { consent: { grantId } }, true);
   });
 
