@@ -20,10 +20,10 @@ import type { AppConfig } from '../config/app-config.js';
 import { IdentityProviderRegistry } from '../providers/identity-provider.registry.js';
 import { UsersService } from '../users/users.service.js';
 import { FIRST_PARTY } from './applications/applications.service.js';
-import { apiResource, cookieKeys } from './oauth-provider.service.js';
+import { cookieKeys } from './oauth-provider.service.js';
 import type { ServerInteractionDetails, ServerProvider } from './oidc-provider.types.js';
 import { consentPage, destinationOf, errorPage, loginPage, type ClientShown } from './pages.js';
-import { ALL_SCOPES } from './scopes.js';
+import { ALL_SCOPES, apiResource } from './scopes.js';
 
 type Req = FastifyRequest<{ Params: { uid: string; provider?: string } }>;
 

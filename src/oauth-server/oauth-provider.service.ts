@@ -6,15 +6,12 @@
 import { hkdfSync } from 'node:crypto';
 import { Inject, Injectable, Logger, type OnModuleDestroy } from '@nestjs/common';
 import { DataSource } from 'typeorm';
-import { LoginService } from '../auth/login.service.js';
-import { ProviderStrategies } from '../auth/strategies/provider-strategies.js';
 import { SigningKeyService } from '../auth/tokens/signing-keys.service.js';
 import { SecretBox } from '../common/crypto/secret-box.js';
 import { APP_CONFIG, type AppConfig } from '../config/app-config.js';
 import { TransactionRunner } from '../database/transaction-runner.js';
 import { withNoticesLogged } from '../dev-idp/dev-idp.provider.js';
 import type { OidcContext } from '../dev-idp/oidc-provider.types.js';
-import { IdentityProviderRegistry } from '../providers/identity-provider.registry.js';
 import { UsersService } from '../users/users.service.js';
 import { latestGrantId, purgeExpired, sha256Hex, typeOrmAdapterFactory, type AdapterPayload } from './adapter.js';
 import { clientSecretMatches, newClientSecret } from './applications/application-secrets.js';
@@ -30,8 +27,8 @@ import {
   REGISTRATION_POLICY,
   registrationPolicy,
 } from './registration.js';
-import { API_SCOPES, OIDC_SCOPES, SCOPE_NAMES } from './scopes.js';
-import { TOKEN_EXCHANGE, TOKEN_EXCHANGE_PARAMETERS, tokenExchangeHandler } from './token-exchange.js';
+import { API_SCOPES, apiResource, OIDC_SCOPES, SCOPE_NAMES } from './scopes.js';
+import { TOKEN_EXCHANGE, TOKEN_EXCHANGE_PARAMETERS, TokenExchange } from './token-exchange.js';
 import { userIsActive } from './tokens/account-state.js';
 import { GrantLiveness } from './tokens/grant-liveness.js';
 
@@ -44,9 +41,6 @@ const ownTokensOnly = async (_ctx: unknown, client: { clientId: string }, token:
 
 /** Scopes of our API a token may carry: the API's own, and OpenID's (our userinfo endpoint is part of the API). */
 const RESOURCE_SCOPES = new Set([...Object.keys(API_SCOPES), 'openid', 'profile', 'email']);
-
-/** The resource indicator (RFC 8707) naming our API, and the `aud` of the access tokens for it. */
-export const apiResource = (config: AppConfig): string => `${config.browser.publicUrl}/`;
 
 /** The path our own interaction pages live at: `/oauth/interaction/:uid`. */
 export const interactionPath = (config: AppConfig, uid: string): string =>
@@ -77,9 +71,7 @@ export class OAuthProviderService implements OnModuleDestroy {
     private readonly users: UsersService,
     private readonly applications: ApplicationsService,
     private readonly liveness: GrantLiveness,
-    private readonly registry: IdentityProviderRegistry,
-    private readonly strategies: ProviderStrategies,
-    private readonly login: LoginService,
+    private readonly tokenExchange: TokenExchange,
   ) {}
 
   provider(): Promise<ServerProvider> {
@@ -249,19 +241,7 @@ export class OAuthProviderService implements OnModuleDestroy {
     // Koa knows only "behind a proxy or not": with TRUST_PROXY naming our proxies, take X-Forwarded-Proto for the
     // secure cookies; the issuer is fixed, so a forged X-Forwarded-Host builds no URL.
     provider.proxy = config.http.trustProxy !== false;
-    provider.registerGrantType(
-      TOKEN_EXCHANGE,
-      tokenExchangeHandler({
-        registry: this.registry,
-        strategies: this.strategies,
-        login: this.login,
-        resource,
-        resourceServerInfo,
-        latestGrantId: (accountId, clientId) => this.latestGrantId(accountId, clientId),
-        errors,
-      }),
-      TOKEN_EXCHANGE_PARAMETERS,
-    );
+    provider.registerGrantType(TOKEN_EXCHANGE, this.tokenExchange.handler(errors, resourceServerInfo), TOKEN_EXCHANGE_PARAMETERS);
     // The stored `client_secret` is the secret's hash (applications/application-secrets.ts).
     provider.Client.prototype.compareClientSecret = async function (this: { clientSecret?: string }, actual: string) {
       return clientSecretMatches(this.clientSecret, actual);
@@ -298,7 +278,9 @@ export class OAuthProviderService implements OnModuleDestroy {
     const accountId = session.accountId;
     if (!accountId) return undefined;
     const grantId =
-      result?.consent?.grantId ?? session.grantIdFor(client.clientId) ?? (await this.latestGrantId(accountId, client.clientId));
+      result?.consent?.grantId ??
+      session.grantIdFor(client.clientId) ??
+      (await latestGrantId(this.dataSource, this.box, accountId, client.clientId));
     let grant = grantId ? await provider.Grant.find(grantId) : undefined;
     if (grant && (grant.accountId !== accountId || grant.clientId !== client.clientId)) grant = undefined;
     if (client[FIRST_PARTY] === true) {
@@ -319,10 +301,6 @@ export class OAuthProviderService implements OnModuleDestroy {
     const body = ctx.body as { active?: unknown; sub?: unknown } | undefined;
     if (ctx.oidc?.route !== 'introspection' || typeof body !== 'object' || body?.active !== true || typeof body.sub !== 'string') return;
     if (!(await userIsActive(this.users, body.sub))) ctx.body = { active: false };
-  }
-
-  private latestGrantId(accountId: string, clientId: string): Promise<string | undefined> {
-    return latestGrantId(this.dataSource, this.box, accountId, clientId);
   }
 }
 

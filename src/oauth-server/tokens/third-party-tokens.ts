@@ -7,7 +7,7 @@ import { AppError } from '../../common/errors/app-error.js';
 import { APP_CONFIG, type AppConfig } from '../../config/app-config.js';
 import { UsersService } from '../../users/users.service.js';
 import { ApplicationsService } from '../applications/applications.service.js';
-import { apiResource } from '../oauth-provider.service.js';
+import { apiResource } from '../scopes.js';
 import { userIsActive } from './account-state.js';
 import { GrantLiveness } from './grant-liveness.js';
 
