@@ -9,7 +9,6 @@ export interface OidcClient {
   clientName?: string;
   clientAuthMethod: string;
   redirectUris: string[];
-  scope?: string;
   grantTypeAllowed(type: string): boolean;
   [metadata: string]: unknown;
 }

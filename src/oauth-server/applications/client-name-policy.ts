@@ -8,9 +8,6 @@
  * its letters ("Pineapple Notes").
  */
 
-/** OAUTH_RESERVED_CLIENT_NAMES's default, declared with the setting. */
-export { DEFAULT_RESERVED_CLIENT_NAMES } from '../../config/settings/auth.settings.js';
-
 /** Per Latin letter, its look-alikes (Unicode's confusables.txt, the common ones) and the digits read as it. */
 const LOOKALIKES_OF: Record<string, string> = {
   a: 'аα4',
