@@ -60,8 +60,6 @@ export interface AdapterDependencies {
  */
 const SEALED_ID_MODELS = new Set(['Session', 'Grant']);
 
-const epoch = (date: Date): number => Math.floor(date.getTime() / 1000);
-
 export class TypeOrmAdapter implements OidcAdapter {
   private readonly records: Repository<OAuthRecord>;
 
@@ -75,12 +73,11 @@ export class TypeOrmAdapter implements OidcAdapter {
   async upsert(id: string, payload: AdapterPayload, expiresIn: number): Promise<void> {
     const { jti: _id, ...stored } = payload;
     const now = new Date();
-    const isGrant = this.model === 'Grant';
     const row: OAuthRecord = {
       model: this.model,
       idHash: sha256Hex(id),
       payload: JSON.stringify(stored),
-      grantIdHash: isGrant ? sha256Hex(id) : payload.grantId ? sha256Hex(payload.grantId) : null,
+      grantIdHash: this.model === 'Grant' ? sha256Hex(id) : payload.grantId ? sha256Hex(payload.grantId) : null,
       uidHash: payload.uid && this.model === 'Session' ? sha256Hex(payload.uid) : null,
       sealedId: SEALED_ID_MODELS.has(this.model) ? this.deps.box.seal(id, sealedIdPlace(sha256Hex(id))) : null,
       userCodeHash: payload.userCode ? sha256Hex(payload.userCode) : null,
@@ -106,12 +103,11 @@ export class TypeOrmAdapter implements OidcAdapter {
 
   async findByUid(uid: string): Promise<AdapterPayload | undefined> {
     const row = await this.records.findOneBy({ model: this.model, uidHash: sha256Hex(uid) });
-    return row?.sealedId ? this.answer(row, this.deps.box.open(row.sealedId, sealedIdPlace(row.idHash)).plaintext) : undefined;
+    return row?.sealedId ? this.answer(row, openSealedId(this.deps.box, row.sealedId, row.idHash)) : undefined;
   }
 
-  async findByUserCode(userCode: string): Promise<AdapterPayload | undefined> {
-    // Only the device flow has user codes, and it is off: there is no id to give back with the payload.
-    void userCode;
+  /** Only the device flow has user codes, and it is off: there is no id to give back with the payload. */
+  async findByUserCode(): Promise<undefined> {
     return undefined;
   }
 
@@ -140,7 +136,7 @@ export class TypeOrmAdapter implements OidcAdapter {
     if (!row || (row.expiresAt && row.expiresAt.getTime() <= Date.now())) return undefined;
     const payload = JSON.parse(row.payload) as AdapterPayload;
     payload.jti = id;
-    if (row.consumedAt) payload.consumed = epoch(row.consumedAt);
+    if (row.consumedAt) payload.consumed = Math.floor(row.consumedAt.getTime() / 1000);
     return payload;
   }
 }
@@ -156,18 +152,26 @@ export async function latestGrantId(
     where: { model: 'Grant', accountId, clientId, expiresAt: MoreThan(new Date()) },
     order: { createdAt: 'DESC' },
   });
-  return row?.sealedId ? box.open(row.sealedId, sealedIdPlace(row.idHash)).plaintext : undefined;
+  return row?.sealedId ? openSealedId(box, row.sealedId, row.idHash) : undefined;
 }
 
 /** A sealed id opens only in its own row (docs/decisions/0016-sealed-for-their-place.md). */
-function sealedIdPlace(idHash: string): SealedPlace {
-  return { purpose: 'oauth_records.sealedId', id: idHash };
-}
+const sealedIdPlace = (idHash: string): SealedPlace => ({ purpose: 'oauth_records.sealedId', id: idHash });
+const openSealedId = (box: SecretBox, sealedId: string, idHash: string): string => box.open(sealedId, sealedIdPlace(idHash)).plaintext;
 
 /** Deletes every expired row (all models); answers how many. */
 export async function purgeExpired(dataSource: DataSource, tx: TransactionRunner): Promise<number> {
   const result = await tx.run((manager) => manager.delete(OAuthRecord, { expiresAt: LessThan(new Date()) }));
   return result.affected ?? 0;
+}
+
+/** Storage that only answers `find`: oidc-provider's writes are refused with `refusal`, the rest finds nothing. */
+export function readOnlyAdapter(find: OidcAdapter['find'], refusal: string): OidcAdapter {
+  const nothing = async (): Promise<undefined> => undefined;
+  const upsert = async (): Promise<never> => {
+    throw new Error(refusal);
+  };
+  return { find, upsert, findByUid: nothing, findByUserCode: nothing, consume: nothing, destroy: nothing, revokeByGrantId: nothing };
 }
 
 /** oidc-provider's `adapter` option: a constructor it calls with each model's name. */

@@ -7,8 +7,8 @@ import { AppError } from '../common/errors/app-error.js';
 import { APP_CONFIG, type AppConfig } from '../config/app-config.js';
 import { TransactionRunner } from '../database/transaction-runner.js';
 import { ApplicationsService } from './applications/applications.service.js';
-import { apiResource } from './oauth-provider.service.js';
 import { OAuthRecord } from './oauth-record.entity.js';
+import { apiResource } from './scopes.js';
 import { GrantLiveness } from './tokens/grant-liveness.js';
 
 /** A user's grants (oidc-provider's `Grant` rows, one per application they consented to), listed and revoked. */

@@ -9,10 +9,11 @@
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { RawCallback } from '../common/http/raw-mount.js';
+import { sendOAuthError } from './pages.js';
+import { isForm } from './rate-limit/client-of-request.js';
 
 /** Authorization requests are a few hundred bytes; a request object by value a few KiB. */
 const FORM_LIMIT_BYTES = 64 * 1024;
-const FORM = 'application/x-www-form-urlencoded';
 
 export function authorizeByPost(callback: RawCallback): RawCallback {
   return (req, res) => {
@@ -35,8 +36,7 @@ export function authorizeByPost(callback: RawCallback): RawCallback {
 
 /** The form body as a query string; `null` when it is not a form, `undefined` when it is too large. */
 async function readForm(req: IncomingMessage): Promise<string | null | undefined> {
-  const type = (req.headers['content-type'] ?? '').split(';')[0].trim().toLowerCase();
-  if (type !== FORM) {
+  if (!isForm(req)) {
     req.resume();
     return null;
   }
@@ -52,13 +52,8 @@ async function readForm(req: IncomingMessage): Promise<string | null | undefined
 }
 
 function answer(res: ServerResponse, status: number, error: string): void {
-  res.statusCode = status;
-  res.setHeader('content-type', 'application/json; charset=utf-8');
-  res.setHeader('cache-control', 'no-store');
-  res.end(
-    JSON.stringify({
-      error,
-      error_description: 'the authorization endpoint takes GET, or POST with a form body (application/x-www-form-urlencoded)',
-    }),
-  );
+  sendOAuthError(res, status, {
+    error,
+    error_description: 'the authorization endpoint takes GET, or POST with a form body (application/x-www-form-urlencoded)',
+  });
 }

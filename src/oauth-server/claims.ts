@@ -7,8 +7,9 @@ export const CLAIMS_BY_SCOPE = {
   email: ['email', 'email_verified'],
 } as const;
 
-export function userClaims(user: User): Record<string, unknown> {
-  return {
+/** The claims these scopes allow, of all the user's. */
+export function claimsForScopes(user: User, scopes: ReadonlySet<string>): Record<string, unknown> {
+  const all: Record<string, unknown> = {
     sub: user.id,
     name: user.name ?? undefined,
     preferred_username: user.username,
@@ -21,15 +22,6 @@ export function userClaims(user: User): Record<string, unknown> {
     email: user.email ?? user.unverifiedEmail ?? undefined,
     email_verified: user.email ? user.emailVerified : user.unverifiedEmail ? false : undefined,
   };
-}
-
-/** The claims these scopes allow, of all the user's. */
-export function claimsForScopes(user: User, scopes: ReadonlySet<string>): Record<string, unknown> {
-  const all = userClaims(user);
-  const out: Record<string, unknown> = {};
-  for (const [scope, names] of Object.entries(CLAIMS_BY_SCOPE)) {
-    if (!scopes.has(scope)) continue;
-    for (const name of names) if (all[name] !== undefined) out[name] = all[name];
-  }
-  return out;
+  const allowed = Object.entries(CLAIMS_BY_SCOPE).flatMap(([scope, names]) => (scopes.has(scope) ? names : []));
+  return Object.fromEntries(allowed.filter((name) => all[name] !== undefined).map((name) => [name, all[name]]));
 }

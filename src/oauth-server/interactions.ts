@@ -11,29 +11,19 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { AuditTrail } from '../audit/audit-trail.service.js';
 import { INTERACTION_LOGIN_COOKIE } from '../auth/browser/authorization-states.js';
 import { readCookies, serializeCookie } from '../auth/browser/cookies.js';
-import type { LoginCodes } from '../auth/browser/login-codes.js';
-import type { RedirectFlowService } from '../auth/browser/redirect-flow.service.js';
+import { LoginCodes } from '../auth/browser/login-codes.js';
+import { RedirectFlowService } from '../auth/browser/redirect-flow.service.js';
 import { clientInfoOf } from '../auth/client-info.js';
 import { sha256 } from '../common/crypto/random.js';
 import { AppError } from '../common/errors/app-error.js';
 import type { AppConfig } from '../config/app-config.js';
-import type { IdentityProviderRegistry } from '../providers/identity-provider.registry.js';
-import type { UsersService } from '../users/users.service.js';
+import { IdentityProviderRegistry } from '../providers/identity-provider.registry.js';
+import { UsersService } from '../users/users.service.js';
 import { FIRST_PARTY } from './applications/applications.service.js';
-import { apiResource, cookieKeys } from './oauth-provider.service.js';
+import { cookieKeys } from './oauth-provider.service.js';
 import type { ServerInteractionDetails, ServerProvider } from './oidc-provider.types.js';
 import { consentPage, destinationOf, errorPage, loginPage, type ClientShown } from './pages.js';
-import { ALL_SCOPES } from './scopes.js';
-
-export interface InteractionDeps {
-  config: AppConfig;
-  provider: ServerProvider;
-  registry: IdentityProviderRegistry;
-  flow: RedirectFlowService;
-  loginCodes: LoginCodes;
-  users: UsersService;
-  audit: AuditTrail;
-}
+import { ALL_SCOPES, apiResource } from './scopes.js';
 
 type Req = FastifyRequest<{ Params: { uid: string; provider?: string } }>;
 
@@ -49,8 +39,19 @@ function safeDecode(value: string): string {
 const html = (reply: FastifyReply, status: number, body: string) =>
   reply.code(status).header('cache-control', 'no-store').type('text/html; charset=utf-8').send(body);
 
-export function registerInteractions(scope: FastifyInstance, deps: InteractionDeps, helmet: Omit<FastifyHelmetOptions, 'global'>): void {
-  const { config, provider } = deps;
+/** `get`: the app's instance of a service (the pages are mounted outside Nest's routing, after it has started). */
+export function registerInteractions(
+  scope: FastifyInstance,
+  config: AppConfig,
+  provider: ServerProvider,
+  get: <T>(type: new (...args: never[]) => T) => T,
+  helmet: Omit<FastifyHelmetOptions, 'global'>,
+): void {
+  const registry = get(IdentityProviderRegistry);
+  const flow = get(RedirectFlowService);
+  const loginCodes = get(LoginCodes);
+  const users = get(UsersService);
+  const audit = get(AuditTrail);
   const base = `${config.oauthServer.path}/interaction`;
   const publicBase = `${config.browser.publicUrl}${base}`;
   const secret = cookieKeys(config)[0];
@@ -75,6 +76,10 @@ export function registerInteractions(scope: FastifyInstance, deps: InteractionDe
     return undefined;
   }
 
+  /** Hands the interaction's outcome back to oidc-provider: a redirect that resumes the authorization request. */
+  const resume = async (req: Req, reply: FastifyReply, result: Record<string, unknown>, mergeWithLastSubmission = false) =>
+    reply.redirect(await provider.interactionResult(req.raw, reply.raw, result, { mergeWithLastSubmission }), 303);
+
   async function clientOf(details: ServerInteractionDetails): Promise<ClientShown> {
     const client = await provider.Client.find(String(details.params.client_id));
     return {
@@ -85,7 +90,7 @@ export function registerInteractions(scope: FastifyInstance, deps: InteractionDe
   }
 
   function showLogin(reply: FastifyReply, details: ServerInteractionDetails, client: ClientShown, problem?: string, status = 200) {
-    const providers = deps.registry
+    const providers = registry
       .list()
       .filter((p) => p.codeFlow)
       .map((p) => ({ name: p.displayName, href: `${base}/${details.uid}/provider/${encodeURIComponent(p.id)}` }));
@@ -93,9 +98,8 @@ export function registerInteractions(scope: FastifyInstance, deps: InteractionDe
   }
 
   /** The scopes the consent page names: only those not granted yet. */
-  function missingScopes(details: ServerInteractionDetails): string[] {
-    const missing = new Set(details.prompt.details.missingOIDCScope ?? []);
-    for (const scopes of Object.values(details.prompt.details.missingResourceScopes ?? {})) for (const s of scopes) missing.add(s);
+  function missingScopes({ missingOIDCScope, missingResourceScopes }: ServerInteractionDetails['prompt']['details']): string[] {
+    const missing = new Set([...(missingOIDCScope ?? []), ...Object.values(missingResourceScopes ?? {}).flat()]);
     return [...missing].filter((s) => s in ALL_SCOPES);
   }
 
@@ -105,27 +109,18 @@ export function registerInteractions(scope: FastifyInstance, deps: InteractionDe
     const client = await clientOf(details);
     if (details.prompt.name === 'login') return showLogin(reply, details, client);
     if (details.prompt.name !== 'consent') return html(reply, 400, errorPage('unsupported_prompt', details.prompt.name));
-    const user = await deps.users.get(details.session!.accountId!).catch(() => undefined);
+    const user = await users.get(details.session!.accountId!).catch(() => undefined);
     if (!user) return showLogin(reply, details, client, 'Sign in again.');
-    const scopes = missingScopes(details).map((name) => ({ name, description: ALL_SCOPES[name] }));
-    return html(
-      reply,
-      200,
-      consentPage({
-        client,
-        scopes,
-        userName: user.name ?? user.username,
-        action: `${base}/${details.uid}/consent`,
-        abortAction: `${base}/${details.uid}/abort`,
-      }),
-    );
+    const scopes = missingScopes(details.prompt.details).map((name) => ({ name, description: ALL_SCOPES[name] }));
+    const [action, abortAction] = [`${base}/${details.uid}/consent`, `${base}/${details.uid}/abort`];
+    return html(reply, 200, consentPage({ client, scopes, userName: user.name ?? user.username, action, abortAction }));
   });
 
   scope.get(`${base}/:uid/provider/:provider`, { helmet: { ...helmet, crossOriginOpenerPolicy: false } }, async (req: Req, reply) => {
     const details = await detailsOf(req, reply);
     if (!details) return reply;
     try {
-      const { location, cookie } = await deps.flow.startForInteraction(
+      const { location, cookie } = await flow.startForInteraction(
         req.params.provider!,
         `${publicBase}/${details.uid}/login`,
         sha256(verifierFor(details.uid)),
@@ -151,12 +146,9 @@ export function registerInteractions(scope: FastifyInstance, deps: InteractionDe
     if (!loginCode)
       return showLogin(reply, details, client, outcome.get('error_description') ?? 'The sign-in did not finish; try again.', 400);
     try {
-      const signedIn = await deps.loginCodes.redeem(loginCode, verifierFor(details.uid));
+      const signedIn = await loginCodes.redeem(loginCode, verifierFor(details.uid));
       if (signedIn.kind !== 'signed-in') return showLogin(reply, details, client, signedIn.message, 400);
-      const result = { login: { accountId: signedIn.userId, amr: ['fed'] } };
-      return reply
-        .header('cache-control', 'no-store')
-        .redirect(await provider.interactionResult(req.raw, reply.raw, result, { mergeWithLastSubmission: false }), 303);
+      return await resume(req, reply.header('cache-control', 'no-store'), { login: { accountId: signedIn.userId, amr: ['fed'] } });
     } catch (error) {
       if (!(error instanceof AppError) || error.status >= 500) throw error;
       return showLogin(reply, details, client, error.message, 400);
@@ -175,25 +167,16 @@ export function registerInteractions(scope: FastifyInstance, deps: InteractionDe
     const { missingOIDCScope, missingOIDCClaims, missingResourceScopes } = details.prompt.details;
     if (missingOIDCScope) grant.addOIDCScope(missingOIDCScope.join(' '));
     if (missingOIDCClaims) grant.addOIDCClaims(missingOIDCClaims);
-    for (const [indicator, scopes] of Object.entries(missingResourceScopes ?? {})) {
-      if (indicator === apiResource(config)) grant.addResourceScope(indicator, scopes.join(' '));
-    }
+    const resourceScopes = missingResourceScopes?.[apiResource(config)];
+    if (resourceScopes) grant.addResourceScope(apiResource(config), resourceScopes.join(' '));
     const grantId = await grant.save();
-    await deps.audit.recordAfter({
-      event: 'authorization_granted',
-      userId: accountId,
-      client: clientInfoOf(req),
-      detail: { client_id: clientId },
-    });
-    const result = { consent: { grantId } };
-    return reply
-      .header('cache-control', 'no-store')
-      .redirect(await provider.interactionResult(req.raw, reply.raw, result, { mergeWithLastSubmission: true }), 303);
+    const client = clientInfoOf(req);
+    await audit.recordAfter({ event: 'authorization_granted', userId: accountId, client, detail: { client_id: clientId } });
+    return resume(req, reply.header('cache-control', 'no-store'), { consent: { grantId } }, true);
   });
 
   scope.post(`${base}/:uid/abort`, { helmet }, async (req: Req, reply) => {
     if (!(await detailsOf(req, reply))) return reply;
-    const result = { error: 'access_denied', error_description: 'The user did not allow the request' };
-    return reply.redirect(await provider.interactionResult(req.raw, reply.raw, result, { mergeWithLastSubmission: false }), 303);
+    return resume(req, reply, { error: 'access_denied', error_description: 'The user did not allow the request' });
   });
 }

@@ -6,18 +6,16 @@
 import { hkdfSync } from 'node:crypto';
 import { Inject, Injectable, Logger, type OnModuleDestroy } from '@nestjs/common';
 import { DataSource } from 'typeorm';
-import { LoginService } from '../auth/login.service.js';
-import { ProviderStrategies } from '../auth/strategies/provider-strategies.js';
 import { SigningKeyService } from '../auth/tokens/signing-keys.service.js';
 import { SecretBox } from '../common/crypto/secret-box.js';
 import { APP_CONFIG, type AppConfig } from '../config/app-config.js';
 import { TransactionRunner } from '../database/transaction-runner.js';
 import { withNoticesLogged } from '../dev-idp/dev-idp.provider.js';
-import { IdentityProviderRegistry } from '../providers/identity-provider.registry.js';
+import type { OidcContext } from '../dev-idp/oidc-provider.types.js';
 import { UsersService } from '../users/users.service.js';
 import { latestGrantId, purgeExpired, sha256Hex, typeOrmAdapterFactory, type AdapterPayload } from './adapter.js';
 import { clientSecretMatches, newClientSecret } from './applications/application-secrets.js';
-import { ApplicationsService, FIRST_PARTY, SCOPE_CEILING } from './applications/applications.service.js';
+import { ApplicationsService, ceilingOf, FIRST_PARTY, SCOPE_CEILING } from './applications/applications.service.js';
 import { CLAIMS_BY_SCOPE, claimsForScopes } from './claims.js';
 import type { KoaContext, OidcClient, ServerGrant, ServerProvider, ServerProviderModule } from './oidc-provider.types.js';
 import { errorPage } from './pages.js';
@@ -29,8 +27,8 @@ import {
   REGISTRATION_POLICY,
   registrationPolicy,
 } from './registration.js';
-import { API_SCOPES, OIDC_SCOPES, SCOPE_NAMES } from './scopes.js';
-import { TOKEN_EXCHANGE, TOKEN_EXCHANGE_PARAMETERS, tokenExchangeHandler, type TokenExchangeDeps } from './token-exchange.js';
+import { API_SCOPES, apiResource, OIDC_SCOPES, SCOPE_NAMES } from './scopes.js';
+import { TOKEN_EXCHANGE, TOKEN_EXCHANGE_PARAMETERS, TokenExchange } from './token-exchange.js';
 import { userIsActive } from './tokens/account-state.js';
 import { GrantLiveness } from './tokens/grant-liveness.js';
 
@@ -38,11 +36,11 @@ import { GrantLiveness } from './tokens/grant-liveness.js';
 const OIDC_PROVIDER: string = 'oidc-provider';
 const PURGE_EVERY_MS = 10 * 60_000;
 
+const ownTokensOnly = async (_ctx: unknown, client: { clientId: string }, token: { clientId?: string }) =>
+  token.clientId === client.clientId;
+
 /** Scopes of our API a token may carry: the API's own, and OpenID's (our userinfo endpoint is part of the API). */
 const RESOURCE_SCOPES = new Set([...Object.keys(API_SCOPES), 'openid', 'profile', 'email']);
-
-/** The resource indicator (RFC 8707) naming our API, and the `aud` of the access tokens for it. */
-export const apiResource = (config: AppConfig): string => `${config.browser.publicUrl}/`;
 
 /** The path our own interaction pages live at: `/oauth/interaction/:uid`. */
 export const interactionPath = (config: AppConfig, uid: string): string =>
@@ -73,9 +71,7 @@ export class OAuthProviderService implements OnModuleDestroy {
     private readonly users: UsersService,
     private readonly applications: ApplicationsService,
     private readonly liveness: GrantLiveness,
-    private readonly registry: IdentityProviderRegistry,
-    private readonly strategies: ProviderStrategies,
-    private readonly login: LoginService,
+    private readonly tokenExchange: TokenExchange,
   ) {}
 
   provider(): Promise<ServerProvider> {
@@ -85,10 +81,6 @@ export class OAuthProviderService implements OnModuleDestroy {
 
   onModuleDestroy(): void {
     clearInterval(this.purger);
-  }
-
-  purgeExpired(): Promise<number> {
-    return purgeExpired(this.dataSource, this.tx);
   }
 
   private async create(): Promise<ServerProvider> {
@@ -102,7 +94,7 @@ export class OAuthProviderService implements OnModuleDestroy {
     const cookieOptions = { httpOnly: true, sameSite: 'lax', secure, signed: true, overwrite: true };
     /** Our API as a resource server (RFC 8707): RFC 9068 JWTs, at most the application's ceiling. */
     const resourceServerInfo = (client: OidcClient) => ({
-      scope: [...RESOURCE_SCOPES].filter((s) => ceilingOf(client).has(s)).join(' '),
+      scope: resourceScopesOf(client),
       audience: resource,
       accessTokenTTL: settings.accessTokenTtlSeconds,
       accessTokenFormat: 'jwt',
@@ -147,35 +139,22 @@ export class OAuthProviderService implements OnModuleDestroy {
         long: cookieOptions,
         short: cookieOptions,
       },
+      // The token endpoint (`/token`), the key set (`/jwks`) and PAR (`/request`) keep oidc-provider's paths.
       routes: {
         authorization: '/authorize',
-        token: '/token',
         revocation: '/revoke',
         introspection: '/introspect',
-        jwks: '/jwks',
         registration: '/register',
-        userinfo: '/me',
         end_session: '/logout',
       },
       responseTypes: ['code'],
       scopes: SCOPE_NAMES.filter((s) => s in OIDC_SCOPES),
       claims: { ...CLAIMS_BY_SCOPE },
       clientAuthMethods: ['client_secret_basic', 'client_secret_post', 'none'],
-      clientDefaults: {
-        grant_types: ['authorization_code'],
-        response_types: ['code'],
-        id_token_signed_response_alg: algorithm,
-        token_endpoint_auth_method: 'client_secret_basic',
-      },
-      // No HS*: the client secret we hold is a hash, not a key (and must not become one).
-      enabledJWA: {
-        idTokenSigningAlgValues: [algorithm],
-        userinfoSigningAlgValues: [algorithm],
-        introspectionSigningAlgValues: [algorithm],
-        authorizationSigningAlgValues: [algorithm],
-        requestObjectSigningAlgValues: [algorithm],
-        clientAuthSigningAlgValues: ['ES256', 'RS256'],
-      },
+      clientDefaults: { id_token_signed_response_alg: algorithm },
+      // No HS*: the client secret we hold is a hash, not a key (and must not become one). The other lists belong to
+      // features left off (JWT userinfo, introspection and responses, request objects): oidc-provider empties them.
+      enabledJWA: { idTokenSigningAlgValues: [algorithm], clientAuthSigningAlgValues: ['ES256', 'RS256'] },
       extraClientMetadata: { properties: [FIRST_PARTY, SCOPE_CEILING] },
       pkce: { required: (_ctx: unknown, client: OidcClient) => client.clientAuthMethod === 'none' },
       allowOmittingSingleRegisteredRedirectUri: false,
@@ -195,7 +174,7 @@ export class OAuthProviderService implements OnModuleDestroy {
       issueRefreshToken: async (_ctx: unknown, client: OidcClient) => client.grantTypeAllowed('refresh_token'),
       // Tokens outlive the sign-in at /oauth: that session only spares the user a second social sign-in.
       expiresWithSession: async () => false,
-      findAccount: async (ctx: { oidc?: { session?: EndableSession } }, sub: string) => {
+      findAccount: async (ctx: { oidc?: { session?: Record<string, unknown> } }, sub: string) => {
         const user = await this.users.get(sub).catch(() => undefined);
         if (!user) {
           // The sign-in at /oauth of a user since deactivated or deleted ends here: oidc-provider would otherwise go on
@@ -219,17 +198,9 @@ export class OAuthProviderService implements OnModuleDestroy {
         // A client learns about its own tokens only: by default oidc-provider lets any confidential client introspect
         // any token, which would tell one partner who uses another's app and with which scopes. Our own API verifies
         // tokens itself and needs no introspection right over others' (RFC 7662 §4: the server decides who may ask).
-        introspection: {
-          enabled: true,
-          allowedPolicy: async (_ctx: unknown, client: { clientId: string }, token: { clientId?: string }) =>
-            token.clientId === client.clientId,
-        },
+        introspection: { enabled: true, allowedPolicy: ownTokensOnly },
         // RFC 7009 §2.1: only the client the token was issued to may revoke it (oidc-provider's default rule, stated).
-        revocation: {
-          enabled: true,
-          allowedPolicy: async (_ctx: unknown, client: { clientId: string }, token: { clientId?: string }) =>
-            token.clientId === client.clientId,
-        },
+        revocation: { enabled: true, allowedPolicy: ownTokensOnly },
         clientCredentials: { enabled: true },
         // Dynamic client registration (RFC 7591/7592): off unless OAUTH_DYNAMIC_REGISTRATION_ENABLED, and then only
         // with a configured initial access token, whose policy holds the client to our rules (ADR 0024).
@@ -270,20 +241,7 @@ export class OAuthProviderService implements OnModuleDestroy {
     // Koa knows only "behind a proxy or not": with TRUST_PROXY naming our proxies, take X-Forwarded-Proto for the
     // secure cookies; the issuer is fixed, so a forged X-Forwarded-Host builds no URL.
     provider.proxy = config.http.trustProxy !== false;
-    provider.registerGrantType(
-      TOKEN_EXCHANGE,
-      tokenExchangeHandler({
-        registry: this.registry,
-        strategies: this.strategies,
-        login: this.login,
-        resource,
-        resourceServerInfo,
-        ceilingOf,
-        latestGrantId: (accountId, clientId) => this.latestGrantId(accountId, clientId),
-        errors: errors as unknown as TokenExchangeDeps['errors'],
-      }),
-      TOKEN_EXCHANGE_PARAMETERS,
-    );
+    provider.registerGrantType(TOKEN_EXCHANGE, this.tokenExchange.handler(errors, resourceServerInfo), TOKEN_EXCHANGE_PARAMETERS);
     // The stored `client_secret` is the secret's hash (applications/application-secrets.ts).
     provider.Client.prototype.compareClientSecret = async function (this: { clientSecret?: string }, actual: string) {
       return clientSecretMatches(this.clientSecret, actual);
@@ -305,7 +263,7 @@ export class OAuthProviderService implements OnModuleDestroy {
     provider.on('grant.revoked', (_ctx, grantId) => void this.liveness.ended(sha256Hex(String(grantId))));
     provider.on('server_error', (_ctx, error) => this.logger.error(error instanceof Error ? error.stack : String(error)));
     this.purger = setInterval(
-      () => void this.purgeExpired().catch((error: Error) => this.logger.warn(`purge: ${error.message}`)),
+      () => void purgeExpired(this.dataSource, this.tx).catch((error: Error) => this.logger.warn(`purge: ${error.message}`)),
       PURGE_EVERY_MS,
     ).unref();
     return provider;
@@ -319,17 +277,17 @@ export class OAuthProviderService implements OnModuleDestroy {
     const { provider, client, session, result } = ctx.oidc;
     const accountId = session.accountId;
     if (!accountId) return undefined;
-    const provider_ = provider as ServerProvider;
     const grantId =
-      result?.consent?.grantId ?? session.grantIdFor(client.clientId) ?? (await this.latestGrantId(accountId, client.clientId));
-    let grant = grantId ? await provider_.Grant.find(grantId) : undefined;
+      result?.consent?.grantId ??
+      session.grantIdFor(client.clientId) ??
+      (await latestGrantId(this.dataSource, this.box, accountId, client.clientId));
+    let grant = grantId ? await provider.Grant.find(grantId) : undefined;
     if (grant && (grant.accountId !== accountId || grant.clientId !== client.clientId)) grant = undefined;
     if (client[FIRST_PARTY] === true) {
-      grant ??= new provider_.Grant({ accountId, clientId: client.clientId });
+      grant ??= new provider.Grant({ accountId, clientId: client.clientId });
       grant.addOIDCScope([...ctx.oidc.requestParamOIDCScopes].join(' '));
       grant.addOIDCClaims([...ctx.oidc.requestParamClaims]);
-      const ceiling = ceilingOf(client);
-      grant.addResourceScope(apiResource(this.config), [...RESOURCE_SCOPES].filter((s) => ceiling.has(s)).join(' '));
+      grant.addResourceScope(apiResource(this.config), resourceScopesOf(client));
       await grant.save();
     }
     return grant;
@@ -344,36 +302,14 @@ export class OAuthProviderService implements OnModuleDestroy {
     if (ctx.oidc?.route !== 'introspection' || typeof body !== 'object' || body?.active !== true || typeof body.sub !== 'string') return;
     if (!(await userIsActive(this.users, body.sub))) ctx.body = { active: false };
   }
-
-  private latestGrantId(accountId: string, clientId: string): Promise<string | undefined> {
-    return latestGrantId(this.dataSource, this.box, accountId, clientId);
-  }
 }
 
-/** Every scope the application may be granted (its registered ceiling). */
-export const ceilingOf = (client: OidcClient): Set<string> =>
-  new Set(
-    String(client[SCOPE_CEILING] ?? '')
-      .split(' ')
-      .filter(Boolean),
-  );
-
-/** The fields of oidc-provider's session that name who signed in (models/session.js). */
-interface EndableSession {
-  accountId?: string;
-  loginTs?: number;
-  amr?: string[];
-  acr?: string;
-  authorizations?: Record<string, unknown>;
-}
+/** The scopes of our API (RESOURCE_SCOPES) within the application's ceiling. */
+const resourceScopesOf = (client: OidcClient): string => {
+  const ceiling = ceilingOf(client);
+  return [...RESOURCE_SCOPES].filter((s) => ceiling.has(s)).join(' ');
+};
 
 interface GrantContext {
-  oidc: {
-    provider: unknown;
-    client: OidcClient;
-    session: { accountId?: string; grantIdFor(clientId: string): string | undefined };
-    result?: { consent?: { grantId?: string } };
-    requestParamOIDCScopes: Set<string>;
-    requestParamClaims: Set<string>;
-  };
+  oidc: Omit<OidcContext['oidc'], 'provider'> & { provider: ServerProvider; client: OidcClient; session: { accountId?: string } };
 }

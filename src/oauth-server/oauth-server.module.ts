@@ -14,6 +14,7 @@ import { AuthorizationsController } from './controllers/authorizations.controlle
 import { UserinfoController } from './controllers/userinfo.controller.js';
 import { OAuthProviderService } from './oauth-provider.service.js';
 import { OAuthRecord } from './oauth-record.entity.js';
+import { TokenExchange } from './token-exchange.js';
 import { GrantLiveness } from './tokens/grant-liveness.js';
 import { ThirdPartyAccessTokens } from './tokens/third-party-tokens.js';
 
@@ -34,6 +35,7 @@ import { ThirdPartyAccessTokens } from './tokens/third-party-tokens.js';
     GrantLiveness,
     ThirdPartyAccessTokens,
     AuthorizationsService,
+    TokenExchange,
     { provide: THIRD_PARTY_TOKENS, useExisting: ThirdPartyAccessTokens },
   ],
   exports: [OAuthProviderService, ApplicationsService, THIRD_PARTY_TOKENS],

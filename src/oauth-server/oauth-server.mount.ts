@@ -7,14 +7,9 @@
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { getStorageToken, type ThrottlerStorage } from '@nestjs/throttler';
 import type { FastifyInstance } from 'fastify';
-import { AuditTrail } from '../audit/audit-trail.service.js';
-import { LoginCodes } from '../auth/browser/login-codes.js';
-import { RedirectFlowService } from '../auth/browser/redirect-flow.service.js';
 import { mountRaw, underPrefix } from '../common/http/raw-mount.js';
 import type { AppConfig } from '../config/app-config.js';
 import { MetricsService } from '../metrics/metrics.service.js';
-import { IdentityProviderRegistry } from '../providers/identity-provider.registry.js';
-import { UsersService } from '../users/users.service.js';
 import { authorizeByPost } from './authorize-by-post.js';
 import { registerUserinfoFormToken } from './controllers/userinfo-form-token.js';
 import { registerInteractions } from './interactions.js';
@@ -56,20 +51,6 @@ export function registerOAuthServer(fastify: FastifyInstance, app: NestFastifyAp
       ],
       HELMET,
     );
-    void scope.register(async (pages) =>
-      registerInteractions(
-        pages,
-        {
-          config,
-          provider,
-          registry: get(IdentityProviderRegistry),
-          flow: get(RedirectFlowService),
-          loginCodes: get(LoginCodes),
-          users: get(UsersService),
-          audit: get(AuditTrail),
-        },
-        HELMET,
-      ),
-    );
+    void scope.register(async (pages) => registerInteractions(pages, config, provider, get, HELMET));
   });
 }

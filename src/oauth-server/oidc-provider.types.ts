@@ -2,46 +2,31 @@
  * The parts of `oidc-provider` (v9) our authorization server uses, beyond the dev IdP's
  * (src/dev-idp/oidc-provider.types.ts; the package ships no types).
  */
-import type { InteractionDetails, OidcProvider, OidcProviderModule } from '../dev-idp/oidc-provider.types.js';
+import type { InteractionDetails, OidcGrant, OidcProvider, OidcProviderModule } from '../dev-idp/oidc-provider.types.js';
 
 export interface OidcClient {
   clientId: string;
   clientName?: string;
   clientAuthMethod: string;
   redirectUris: string[];
-  scope?: string;
   grantTypeAllowed(type: string): boolean;
   [metadata: string]: unknown;
 }
 
-export interface ServerGrant {
-  jti: string;
-  accountId: string;
+export interface ServerGrant extends OidcGrant {
   clientId: string;
-  openid?: { scope?: string; claims?: string[] };
-  resources?: Record<string, string>;
-  addOIDCScope(scope: string): void;
-  addOIDCClaims(claims: string[]): void;
   addResourceScope(resource: string, scope: string): void;
-  getOIDCScope(): string;
-  getResourceScope(resource: string): string;
-  save(): Promise<string>;
-  destroy(): Promise<void>;
 }
 
 export interface ServerInteractionDetails extends InteractionDetails {
   session?: { accountId?: string };
   grantId?: string;
-  lastSubmission?: Record<string, unknown>;
-  prompt: {
-    name: string;
-    reasons: string[];
+  prompt: InteractionDetails['prompt'] & {
     details: { missingOIDCScope?: string[]; missingOIDCClaims?: string[]; missingResourceScopes?: Record<string, string[]> };
   };
 }
 
 export interface ServerProvider extends Omit<OidcProvider, 'Grant' | 'interactionDetails' | 'on'> {
-  issuer: string;
   interactionDetails(...args: Parameters<OidcProvider['interactionDetails']>): Promise<ServerInteractionDetails>;
   use(middleware: (ctx: KoaContext, next: () => Promise<void>) => Promise<void>): void;
   Client: {
@@ -49,14 +34,13 @@ export interface ServerProvider extends Omit<OidcProvider, 'Grant' | 'interactio
     find(id: string): Promise<OidcClient | undefined>;
   };
   Grant: { new (init: { accountId: string; clientId: string }): ServerGrant; find(id: string): Promise<ServerGrant | undefined> };
+  AccessToken: new (init: Record<string, unknown>) => { resourceServer?: unknown; expiration: number; save(): Promise<string> };
+  ResourceServer: new (identifier: string, info: Record<string, unknown>) => unknown;
   on(event: string, listener: (...args: unknown[]) => void): void;
   registerGrantType(name: string, handler: (ctx: never) => Promise<void>, parameters: string[]): void;
 }
 
 export interface KoaContext {
-  path: string;
-  method: string;
-  status: number;
   body: unknown;
   type: string;
   oidc?: { route?: string };
@@ -64,11 +48,9 @@ export interface KoaContext {
 
 export interface ServerProviderModule extends Omit<OidcProviderModule, 'default'> {
   default: new (issuer: string, configuration: Record<string, unknown>) => ServerProvider;
-  errors: {
-    InvalidRequest: new (description?: string) => Error;
-    InvalidClientMetadata: new (description: string) => Error;
-    InvalidGrant: new (description?: string) => Error;
-    InvalidTarget: new (description?: string) => Error;
-    InvalidScope: new (description: string, scope: string) => Error;
-  };
+  /** oidc-provider's OAuth errors: a description, and for `InvalidScope` the scope refused. */
+  errors: Record<
+    'InvalidRequest' | 'InvalidClientMetadata' | 'InvalidGrant' | 'InvalidTarget' | 'InvalidScope',
+    new (description: string, detail?: string) => Error
+  >;
 }

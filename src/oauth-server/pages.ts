@@ -3,6 +3,7 @@
  * no script; the one inline style is allowed by its hash, so the CSP stays `default-src 'none'` (a provider's
  * sign-in is a link, not a form).
  */
+import type { ServerResponse } from 'node:http';
 import { cspHashSource } from '../common/security/helmet.js';
 
 const STYLE = [
@@ -109,6 +110,12 @@ ${items ? `<p>It asks to:</p>\n<ul>\n${items}\n</ul>` : ''}
 <form method="post" action="${escapeHtml(options.action)}"><button type="submit" class="primary">Allow</button></form>
 </div>`,
   );
+}
+
+/** An OAuth error body (RFC 6749 §5.2's shape) on a raw response, where oidc-provider does not answer: never cached. */
+export function sendOAuthError(res: ServerResponse, status: number, body: object, headers: Record<string, string> = {}): void {
+  res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-store', ...headers });
+  res.end(JSON.stringify(body));
 }
 
 export function errorPage(error: string, description?: string): string {

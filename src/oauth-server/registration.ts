@@ -10,17 +10,17 @@
  *   adapter (as SHA-256, like every token).
  */
 import { AppError } from '../common/errors/app-error.js';
-import type { AdapterPayload, OidcAdapter } from './adapter.js';
+import { readOnlyAdapter, type AdapterPayload, type OidcAdapter } from './adapter.js';
 import { hashClientSecret } from './applications/application-secrets.js';
 import {
   DEFAULT_SCOPES,
   FIRST_PARTY,
+  oidcScopeOf,
   SCOPE_CEILING,
   type ApplicationInput,
   type ApplicationsService,
 } from './applications/applications.service.js';
 import type { KoaContext } from './oidc-provider.types.js';
-import { OIDC_SCOPES } from './scopes.js';
 
 export const REGISTRATION_POLICY = 'nest-social-auth-rules';
 
@@ -36,20 +36,13 @@ type InvalidClientMetadata = new (description: string) => Error;
  */
 export function configuredInitialAccessTokens(hashes: string[]): OidcAdapter {
   const known = new Set(hashes);
-  return {
-    find: async (id) =>
+  return readOnlyAdapter(
+    async (id) =>
       known.has(hashClientSecret(id))
         ? { kind: 'InitialAccessToken', jti: id, iat: Math.floor(Date.now() / 1000), policies: [REGISTRATION_POLICY] }
         : undefined,
-    upsert: async () => {
-      throw new Error('Initial access tokens are configured (OAUTH_REGISTRATION_INITIAL_ACCESS_TOKENS), not stored');
-    },
-    findByUid: async () => undefined,
-    findByUserCode: async () => undefined,
-    consume: async () => undefined,
-    destroy: async () => undefined,
-    revokeByGrantId: async () => undefined,
-  };
+    'Initial access tokens are configured (OAUTH_REGISTRATION_INITIAL_ACCESS_TOKENS), not stored',
+  );
 }
 
 /** A client's RFC 7591 metadata as our application. The ceiling is `scope` (the client's view) unless the policy set ours. */
@@ -104,17 +97,10 @@ export function registrationPolicy(applications: ApplicationsService, Invalid: I
     for (const scope of input.scopes ?? [])
       if (!DEFAULT_SCOPES.includes(scope))
         problems.push(`scope "${scope}" is over the ceiling of a registered client (${DEFAULT_SCOPES.join(' ')})`);
-    try {
-      applications.check(input);
-    } catch (error) {
-      if (!(error instanceof AppError)) throw error;
-      problems.push(...((error.details as { problems?: string[] } | undefined)?.problems ?? [error.message]));
-    }
-    if (problems.length > 0) throw refusal(problems, Invalid);
+    await asClientMetadataError(Invalid, async () => applications.check(input, problems));
     properties[SCOPE_CEILING] = input.scopes!.join(' ');
     properties[FIRST_PARTY] = false;
-    // oidc-provider checks `scope` against its OpenID scopes only; the whole ceiling is ours (as toClientMetadata).
-    properties.scope = input.scopes!.filter((s) => s in OIDC_SCOPES).join(' ') || 'openid';
+    properties.scope = oidcScopeOf(input.scopes!);
   };
 }
 

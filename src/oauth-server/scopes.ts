@@ -1,3 +1,5 @@
+import type { AppConfig } from '../config/app-config.js';
+
 /**
  * Every scope our authorization server knows, with the sentence the consent page shows. OpenID Connect's own
  * scopes say what the ID token and userinfo carry; the `resource:action` ones guard our API (`@Scopes()`).
@@ -15,7 +17,6 @@ export const API_SCOPES = {
   'profile:write': 'Change your username and names',
 } as const;
 
-export type ApiScope = keyof typeof API_SCOPES;
 export const ALL_SCOPES: Record<string, string> = { ...OIDC_SCOPES, ...API_SCOPES };
 export const SCOPE_NAMES = Object.keys(ALL_SCOPES);
 
@@ -25,4 +26,6 @@ export const GRANT_TYPES = [
   'client_credentials',
   'urn:ietf:params:oauth:grant-type:token-exchange',
 ] as const;
-export type GrantType = (typeof GRANT_TYPES)[number];
+
+/** The resource indicator (RFC 8707) naming our API, and the `aud` of the access tokens for it. */
+export const apiResource = (config: AppConfig): string => `${config.browser.publicUrl}/`;

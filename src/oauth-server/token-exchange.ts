@@ -7,11 +7,18 @@
  * nonce) and then the association pipeline (LoginService.signIn). No consent page: the application already holds
  * the user's token, issued to one of our own client ids.
  */
-import type { LoginService } from '../auth/login.service.js';
-import type { ProviderStrategies } from '../auth/strategies/provider-strategies.js';
+import { Inject, Injectable } from '@nestjs/common';
+import { DataSource } from 'typeorm';
+import { LoginService } from '../auth/login.service.js';
+import { ProviderStrategies } from '../auth/strategies/provider-strategies.js';
+import { SecretBox } from '../common/crypto/secret-box.js';
 import { AppError } from '../common/errors/app-error.js';
-import type { IdentityProviderRegistry } from '../providers/identity-provider.registry.js';
-import type { OidcClient, ServerGrant } from './oidc-provider.types.js';
+import { APP_CONFIG, type AppConfig } from '../config/app-config.js';
+import { IdentityProviderRegistry } from '../providers/identity-provider.registry.js';
+import { latestGrantId } from './adapter.js';
+import { ceilingOf } from './applications/applications.service.js';
+import type { OidcClient, ServerProvider, ServerProviderModule } from './oidc-provider.types.js';
+import { apiResource } from './scopes.js';
 
 export const TOKEN_EXCHANGE = 'urn:ietf:params:oauth:grant-type:token-exchange';
 const ACCESS_TOKEN_TYPE = 'urn:ietf:params:oauth:token-type:access_token';
@@ -25,86 +32,80 @@ export const TOKEN_EXCHANGE_PARAMETERS = [
   'audience',
 ];
 
-export interface TokenExchangeDeps {
-  registry: IdentityProviderRegistry;
-  strategies: ProviderStrategies;
-  login: LoginService;
-  resource: string;
-  resourceServerInfo: (client: OidcClient) => Record<string, unknown>;
-  ceilingOf: (client: OidcClient) => Set<string>;
-  latestGrantId: (accountId: string, clientId: string) => Promise<string | undefined>;
-  errors: Record<'InvalidRequest' | 'InvalidGrant' | 'InvalidScope', new (description: string, detail?: string) => Error>;
-}
-
 interface ExchangeContext {
-  oidc: {
-    client: OidcClient;
-    params: Record<string, string | undefined>;
-    provider: {
-      Grant: { new (init: { accountId: string; clientId: string }): ServerGrant; find(id: string): Promise<ServerGrant | undefined> };
-      AccessToken: new (init: Record<string, unknown>) => { resourceServer?: unknown; expiration: number; save(): Promise<string> };
-      ResourceServer: new (identifier: string, info: Record<string, unknown>) => unknown;
-    };
-  };
+  oidc: { client: OidcClient; params: Record<string, string | undefined>; provider: ServerProvider };
   body: unknown;
 }
 
-export function tokenExchangeHandler(deps: TokenExchangeDeps) {
-  const { errors } = deps;
-  return async function tokenExchange(ctx: ExchangeContext): Promise<void> {
-    const { client, params, provider } = ctx.oidc;
-    const { subject_token: token, subject_token_type: type, subject_issuer: issuer } = params;
-    if (!token || !type || !issuer)
-      throw new errors.InvalidRequest('subject_token, subject_token_type and subject_issuer (our provider id) are required');
-    if (type !== ACCESS_TOKEN_TYPE && type !== ID_TOKEN_TYPE)
-      throw new errors.InvalidRequest('subject_token_type must be an access_token or id_token token type');
-    if (params.requested_token_type !== undefined && params.requested_token_type !== ACCESS_TOKEN_TYPE)
-      throw new errors.InvalidRequest('only access tokens are issued');
-    if (params.audience !== undefined && params.audience !== deps.resource)
-      throw new errors.InvalidRequest('the only audience here is our API');
-    const providerId = deps.registry.list().find((p) => p.id === issuer)?.id;
-    if (!providerId) throw new errors.InvalidRequest('subject_issuer is not a provider of ours');
-    const ceiling = deps.ceilingOf(client);
-    const scopes = (params.scope ?? 'openid profile:read').split(' ').filter(Boolean);
-    const over = scopes.find((s) => !ceiling.has(s));
-    if (over) throw new errors.InvalidScope('requested scope is not allowed', over);
+@Injectable()
+export class TokenExchange {
+  constructor(
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+    private readonly dataSource: DataSource,
+    private readonly box: SecretBox,
+    private readonly registry: IdentityProviderRegistry,
+    private readonly strategies: ProviderStrategies,
+    private readonly login: LoginService,
+  ) {}
 
-    let userId: string;
-    try {
-      const identity = await deps.strategies.verifyToken(
-        providerId,
-        type === ID_TOKEN_TYPE ? { id_token: token } : { access_token: token },
-      );
-      ({ userId } = await deps.login.signIn(identity));
-    } catch (error) {
-      // A refused token (or account) is the client's problem: invalid_grant, with our reason; anything else is ours.
-      if (error instanceof AppError && error.status < 500) throw new errors.InvalidGrant(`${error.code}: ${error.message}`);
-      throw error;
-    }
+  /** The grant's handler (`registerGrantType`): with oidc-provider's errors, and our API as its resource server. */
+  handler(errors: ServerProviderModule['errors'], resourceServerInfo: (client: OidcClient) => Record<string, unknown>) {
+    const resource = apiResource(this.config);
+    return async (ctx: ExchangeContext): Promise<void> => {
+      const { client, params, provider } = ctx.oidc;
+      const { subject_token: token, subject_token_type: type, subject_issuer: issuer } = params;
+      if (!token || !type || !issuer)
+        throw new errors.InvalidRequest('subject_token, subject_token_type and subject_issuer (our provider id) are required');
+      if (type !== ACCESS_TOKEN_TYPE && type !== ID_TOKEN_TYPE)
+        throw new errors.InvalidRequest('subject_token_type must be an access_token or id_token token type');
+      if (params.requested_token_type !== undefined && params.requested_token_type !== ACCESS_TOKEN_TYPE)
+        throw new errors.InvalidRequest('only access tokens are issued');
+      if (params.audience !== undefined && params.audience !== resource)
+        throw new errors.InvalidRequest('the only audience here is our API');
+      const providerId = this.registry.list().find((p) => p.id === issuer)?.id;
+      if (!providerId) throw new errors.InvalidRequest('subject_issuer is not a provider of ours');
+      const ceiling = ceilingOf(client);
+      const scopes = (params.scope ?? 'openid profile:read').split(' ').filter(Boolean);
+      const over = scopes.find((s) => !ceiling.has(s));
+      if (over) throw new errors.InvalidScope('requested scope is not allowed', over);
 
-    const grantId = await deps.latestGrantId(userId, client.clientId);
-    const existing = grantId ? await provider.Grant.find(grantId) : undefined;
-    const grant = existing ?? new provider.Grant({ accountId: userId, clientId: client.clientId });
-    const resourceScopes = scopes.filter((s) => s !== 'offline_access');
-    grant.addResourceScope(deps.resource, resourceScopes.join(' '));
-    if (scopes.includes('openid')) grant.addOIDCScope('openid');
-    const savedGrantId = await grant.save();
+      let userId: string;
+      try {
+        const identity = await this.strategies.verifyToken(
+          providerId,
+          type === ID_TOKEN_TYPE ? { id_token: token } : { access_token: token },
+        );
+        ({ userId } = await this.login.signIn(identity));
+      } catch (error) {
+        // A refused token (or account) is the client's problem: invalid_grant, with our reason; anything else is ours.
+        if (error instanceof AppError && error.status < 500) throw new errors.InvalidGrant(`${error.code}: ${error.message}`);
+        throw error;
+      }
 
-    const accessToken = new provider.AccessToken({
-      accountId: userId,
-      client,
-      grantId: savedGrantId,
-      gty: TOKEN_EXCHANGE,
-      scope: resourceScopes.join(' '),
-    });
-    accessToken.resourceServer = new provider.ResourceServer(deps.resource, deps.resourceServerInfo(client));
-    const value = await accessToken.save();
-    ctx.body = {
-      access_token: value,
-      issued_token_type: ACCESS_TOKEN_TYPE,
-      token_type: 'Bearer',
-      expires_in: accessToken.expiration,
-      scope: resourceScopes.join(' '),
+      const grantId = await latestGrantId(this.dataSource, this.box, userId, client.clientId);
+      const existing = grantId ? await provider.Grant.find(grantId) : undefined;
+      const grant = existing ?? new provider.Grant({ accountId: userId, clientId: client.clientId });
+      const resourceScopes = scopes.filter((s) => s !== 'offline_access');
+      grant.addResourceScope(resource, resourceScopes.join(' '));
+      if (scopes.includes('openid')) grant.addOIDCScope('openid');
+      const savedGrantId = await grant.save();
+
+      const accessToken = new provider.AccessToken({
+        accountId: userId,
+        client,
+        grantId: savedGrantId,
+        gty: TOKEN_EXCHANGE,
+        scope: resourceScopes.join(' '),
+      });
+      accessToken.resourceServer = new provider.ResourceServer(resource, resourceServerInfo(client));
+      const value = await accessToken.save();
+      ctx.body = {
+        access_token: value,
+        issued_token_type: ACCESS_TOKEN_TYPE,
+        token_type: 'Bearer',
+        expires_in: accessToken.expiration,
+        scope: resourceScopes.join(' '),
+      };
     };
-  };
+  }
 }

@@ -1,6 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { ArrayMaxSize, IsArray, IsBoolean, IsIn, IsOptional, IsString, MaxLength, MinLength } from 'class-validator';
 import type { Application } from '../applications/application.entity.js';
+import type { ApplicationInput } from '../applications/applications.service.js';
 import { GRANT_TYPES, SCOPE_NAMES } from '../scopes.js';
 
 export class UpdateApplicationDto {
@@ -83,6 +84,15 @@ export class ApplicationDto {
   @ApiPropertyOptional({ description: 'Only when it was just made: it is stored hashed and can never be read again' })
   client_secret?: string;
 }
+
+/** What the admin API was sent, as ApplicationsService takes it (the type only on creation). */
+export const toApplicationInput = (dto: UpdateApplicationDto): Partial<ApplicationInput> => ({
+  name: dto.name,
+  redirectUris: dto.redirect_uris,
+  grantTypes: dto.grant_types,
+  scopes: dto.scopes,
+  firstParty: dto.first_party,
+});
 
 export function toApplicationDto(application: Application, clientSecret?: string): ApplicationDto {
   return {

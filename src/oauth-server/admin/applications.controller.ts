@@ -6,7 +6,7 @@ import { CurrentUser, type AuthenticatedUser } from '../../common/decorators/cur
 import { ApiErrors } from '../../common/errors/api-errors.decorator.js';
 import { ApplicationsService } from '../applications/applications.service.js';
 import { AdminGuard } from './admin.guard.js';
-import { ApplicationDto, CreateApplicationDto, toApplicationDto, UpdateApplicationDto } from './application.dto.js';
+import { ApplicationDto, CreateApplicationDto, toApplicationDto, toApplicationInput, UpdateApplicationDto } from './application.dto.js';
 
 /** Registering third-party applications (OAuth clients); the admin role only. The same operations: `npm run apps`. */
 @ApiTags('admin')
@@ -25,17 +25,8 @@ export class ApplicationsController {
     @CurrentUser() auth: AuthenticatedUser,
     @Client() client: ClientInfo,
   ): Promise<ApplicationDto> {
-    const { application, clientSecret } = await this.applications.create(
-      {
-        name: dto.name,
-        type: dto.type,
-        redirectUris: dto.redirect_uris,
-        grantTypes: dto.grant_types,
-        scopes: dto.scopes,
-        firstParty: dto.first_party,
-      },
-      { userId: auth.userId, client },
-    );
+    const input = { ...toApplicationInput(dto), name: dto.name, type: dto.type };
+    const { application, clientSecret } = await this.applications.create(input, { userId: auth.userId, client });
     return toApplicationDto(application, clientSecret);
   }
 
@@ -65,19 +56,7 @@ export class ApplicationsController {
     @CurrentUser() auth: AuthenticatedUser,
     @Client() client: ClientInfo,
   ): Promise<ApplicationDto> {
-    return toApplicationDto(
-      await this.applications.update(
-        id,
-        {
-          name: dto.name,
-          redirectUris: dto.redirect_uris,
-          grantTypes: dto.grant_types,
-          scopes: dto.scopes,
-          firstParty: dto.first_party,
-        },
-        { userId: auth.userId, client },
-      ),
-    );
+    return toApplicationDto(await this.applications.update(id, toApplicationInput(dto), { userId: auth.userId, client }));
   }
 
   @Post(':id/secret')

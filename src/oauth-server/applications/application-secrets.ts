@@ -1,5 +1,4 @@
-import { createHash, timingSafeEqual } from 'node:crypto';
-import { randomToken } from '../../common/crypto/random.js';
+import { randomToken, safeEqual, sha256 } from '../../common/crypto/random.js';
 
 /**
  * Client secrets are 256 random bits, shown once and stored as `sha256:<base64url>`: a fast hash suffices for
@@ -9,11 +8,7 @@ import { randomToken } from '../../common/crypto/random.js';
  */
 export const newClientSecret = (): string => randomToken(32);
 
-export const hashClientSecret = (secret: string): string => `sha256:${createHash('sha256').update(secret).digest('base64url')}`;
+export const hashClientSecret = (secret: string): string => `sha256:${sha256(secret)}`;
 
-export function clientSecretMatches(stored: string | undefined, presented: string): boolean {
-  if (!stored?.startsWith('sha256:')) return false;
-  const a = Buffer.from(stored);
-  const b = Buffer.from(hashClientSecret(presented));
-  return a.length === b.length && timingSafeEqual(a, b);
-}
+export const clientSecretMatches = (stored: string | undefined, presented: string): boolean =>
+  stored?.startsWith('sha256:') === true && safeEqual(stored, hashClientSecret(presented));

@@ -10,36 +10,38 @@ import { AppError } from '../../common/errors/app-error.js';
 import { APP_CONFIG, type AppConfig } from '../../config/app-config.js';
 import { redirectUriProblem } from '../../config/redirect-uri.js';
 import { TransactionRunner } from '../../database/transaction-runner.js';
-import type { AdapterPayload, OidcAdapter } from '../adapter.js';
+import { readOnlyAdapter, type AdapterPayload } from '../adapter.js';
 import { OAuthRecord } from '../oauth-record.entity.js';
 import { GRANT_TYPES, OIDC_SCOPES, SCOPE_NAMES } from '../scopes.js';
 import { GrantLiveness } from '../tokens/grant-liveness.js';
 import { hashClientSecret, newClientSecret } from './application-secrets.js';
-import { Application, type ApplicationType } from './application.entity.js';
+import { Application } from './application.entity.js';
 import { impersonatedName } from './client-name-policy.js';
 
 /** Our own client metadata (oidc-provider's `extraClientMetadata`). */
 export const FIRST_PARTY = 'urn:nest-social-auth:first_party';
 export const SCOPE_CEILING = 'urn:nest-social-auth:scopes';
+/** Every scope the application may be granted (its registered ceiling). */
+export const ceilingOf = (client: Record<string, unknown>): Set<string> =>
+  new Set(
+    String(client[SCOPE_CEILING] ?? '')
+      .split(' ')
+      .filter(Boolean),
+  );
+
 /** The ceiling of an application registered without `scopes`, and the most a dynamically registered one may ask for. */
 export const DEFAULT_SCOPES = ['openid', 'profile', 'email', 'offline_access', 'profile:read'];
 
-export interface ApplicationInput {
-  name: string;
-  type: ApplicationType;
-  redirectUris?: string[];
-  grantTypes?: string[];
-  scopes?: string[];
-  firstParty?: boolean;
-}
+export type ApplicationInput = Pick<Application, 'name' | 'type'> &
+  Partial<Pick<Application, 'redirectUris' | 'grantTypes' | 'scopes' | 'firstParty'>>;
 
-/** A made (or re-keyed) application and its secret, which is never readable again. */
 /** Who made a change through the admin API: recorded in their audit trail. */
 export interface AdminActor {
   userId: string;
   client: ClientInfo;
 }
 
+/** A made (or re-keyed) application and its secret, which is never readable again. */
 export interface WithSecret {
   application: Application;
   clientSecret?: string;
@@ -86,14 +88,8 @@ export class ApplicationsService {
   /** The type is fixed at creation: a public client turned confidential would have no secret, and the reverse a stale one. */
   async update(clientId: string, changes: Partial<Omit<ApplicationInput, 'type'>>, actor?: AdminActor): Promise<Application> {
     const current = await this.get(clientId);
-    const merged = this.validated({
-      name: changes.name ?? current.name,
-      type: current.type,
-      redirectUris: changes.redirectUris ?? current.redirectUris,
-      grantTypes: changes.grantTypes ?? current.grantTypes,
-      scopes: changes.scopes ?? current.scopes,
-      firstParty: changes.firstParty ?? current.firstParty,
-    });
+    const given = Object.entries(changes).filter(([, value]) => value !== undefined && value !== null);
+    const merged = this.validated({ ...current, ...Object.fromEntries(given), type: current.type });
     await this.tx.run(async (manager) => {
       await manager.update(Application, { clientId }, merged);
       await this.audited(manager, actor, 'application_updated', clientId);
@@ -135,9 +131,9 @@ export class ApplicationsService {
     if (actor) await this.audit.record(manager, { event, userId: actor.userId, client: actor.client, detail: { client_id: clientId } });
   }
 
-  /** Our rules for an application, without storing it: throws `validation_failed` listing every problem. */
-  check(input: ApplicationInput): void {
-    this.validated(input);
+  /** Our rules for an application, without storing it: throws `validation_failed` listing every problem, `problems` first. */
+  check(input: ApplicationInput, problems: string[] = []): void {
+    this.validated(input, problems);
   }
 
   /**
@@ -166,17 +162,7 @@ export class ApplicationsService {
   }
 
   /** oidc-provider's storage for its `Client` model (`find` only: clients are managed here, not by it). */
-  readonly clientAdapter: OidcAdapter = {
-    find: (id) => this.clientMetadata(id),
-    upsert: async () => {
-      throw new Error('Applications are registered through the admin API or the CLI');
-    },
-    findByUid: async () => undefined,
-    findByUserCode: async () => undefined,
-    consume: async () => undefined,
-    destroy: async () => undefined,
-    revokeByGrantId: async () => undefined,
-  };
+  readonly clientAdapter = readOnlyAdapter((id) => this.clientMetadata(id), 'Applications are registered through the admin API or the CLI');
 
   async clientMetadata(clientId: string): Promise<AdapterPayload | undefined> {
     const now = Date.now();
@@ -189,34 +175,38 @@ export class ApplicationsService {
     return metadata;
   }
 
-  private validated(input: ApplicationInput): Omit<Application, 'clientId' | 'secretHash' | 'createdAt' | 'updatedAt'> {
-    const problems: string[] = [];
+  private validated(input: ApplicationInput, problems: string[] = []) {
     const name = input.name?.trim() ?? '';
     if (!name || name.length > 100) problems.push('name must be 1 to 100 characters');
     const impersonated = input.firstParty ? undefined : impersonatedName(name, this.config.oauthServer.reservedClientNames);
     if (impersonated) problems.push(`name must not pass for "${impersonated}" (a reserved name: OAUTH_RESERVED_CLIENT_NAMES)`);
     if (input.type !== 'confidential' && input.type !== 'public') problems.push('type must be confidential or public');
     const grantTypes = [...new Set(input.grantTypes ?? ['authorization_code', 'refresh_token'])];
-    for (const grant of grantTypes)
-      if (!(GRANT_TYPES as readonly string[]).includes(grant))
-        problems.push(`grant type "${grant}" is not one of ${GRANT_TYPES.join(', ')}`);
+    problems.push(...outside(grantTypes, GRANT_TYPES, (grant) => `grant type "${grant}" is not one of ${GRANT_TYPES.join(', ')}`));
     if (grantTypes.length === 0) problems.push('at least one grant type');
     if (input.type === 'public' && grantTypes.some((g) => g === 'client_credentials' || g.startsWith('urn:'))) {
       problems.push('a public application cannot use client_credentials or token exchange (it has no secret)');
     }
     const redirectUris = [...new Set(input.redirectUris ?? [])];
-    for (const uri of redirectUris) {
-      const problem = redirectUriProblem(uri);
-      if (problem) problems.push(`redirect_uris ${problem}`);
-    }
+    problems.push(...redirectUris.flatMap((uri) => redirectUriProblem(uri) ?? []).map((problem) => `redirect_uris ${problem}`));
     if (grantTypes.includes('authorization_code') && redirectUris.length === 0)
       problems.push('authorization_code needs at least one redirect URI');
     const scopes = [...new Set(input.scopes ?? DEFAULT_SCOPES)];
-    for (const scope of scopes) if (!SCOPE_NAMES.includes(scope)) problems.push(`scope "${scope}" is not one of ${SCOPE_NAMES.join(', ')}`);
+    problems.push(...outside(scopes, SCOPE_NAMES, (scope) => `scope "${scope}" is not one of ${SCOPE_NAMES.join(', ')}`));
     if (problems.length > 0) throw new AppError('validation_failed', problems.join('; '), { details: { problems } });
     return { name, type: input.type, redirectUris, grantTypes, scopes, firstParty: input.firstParty ?? false };
   }
 }
+
+/** One problem for each of `values` not among `allowed`. */
+const outside = (values: string[], allowed: readonly string[], problem: (value: string) => string): string[] =>
+  values.filter((value) => !allowed.includes(value)).map(problem);
+
+/**
+ * The client's `scope` for oidc-provider, which checks it against its OpenID scopes only: the whole ceiling (our
+ * API's scopes too) is ours. Never empty: an absent `scope` would let it ask for any of them.
+ */
+export const oidcScopeOf = (scopes: string[]): string => scopes.filter((s) => s in OIDC_SCOPES).join(' ') || 'openid';
 
 /** What oidc-provider knows of an application: RFC 7591 client metadata, with the secret's hash as `client_secret`. */
 export function toClientMetadata(application: Application): AdapterPayload {
@@ -232,9 +222,7 @@ export function toClientMetadata(application: Application): AdapterPayload {
     redirect_uris: application.redirectUris,
     grant_types: application.grantTypes,
     response_types: usesCode ? ['code'] : [],
-    // oidc-provider checks `scope` against its OpenID scopes only; the whole ceiling (our API's scopes too) is ours.
-    // Never empty: an absent `scope` would let it ask for any of them.
-    scope: application.scopes.filter((s) => s in OIDC_SCOPES).join(' ') || 'openid',
+    scope: oidcScopeOf(application.scopes),
     [SCOPE_CEILING]: application.scopes.join(' '),
     [FIRST_PARTY]: application.firstParty,
   };

@@ -1,5 +1,6 @@
 import { describe, expect, it } from '@jest/globals';
-import { DEFAULT_RESERVED_CLIENT_NAMES, impersonatedName, nameSkeleton } from './client-name-policy.js';
+import { DEFAULT_RESERVED_CLIENT_NAMES } from '../../config/settings/auth.settings.js';
+import { impersonatedName, nameSkeleton } from './client-name-policy.js';
 
 describe(impersonatedName.name, () => {
   it.each([

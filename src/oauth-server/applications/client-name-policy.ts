@@ -8,61 +8,34 @@
  * its letters ("Pineapple Notes").
  */
 
-/** OAUTH_RESERVED_CLIENT_NAMES's default, declared with the setting. */
-export { DEFAULT_RESERVED_CLIENT_NAMES } from '../../config/settings/auth.settings.js';
-
-/** Look-alikes of Latin letters (Unicode's confusables.txt, the common ones), and digits read as letters. */
-const LOOKALIKES: Record<string, string> = {
-  а: 'a',
-  в: 'b',
-  с: 'c',
-  ԁ: 'd',
-  е: 'e',
-  ё: 'e',
-  һ: 'h',
-  і: 'l',
-  ї: 'l',
-  ј: 'j',
-  к: 'k',
-  м: 'm',
-  н: 'h',
-  о: 'o',
-  р: 'p',
-  ѕ: 's',
-  т: 't',
-  у: 'y',
-  х: 'x',
-  ү: 'y',
-  ԛ: 'q',
-  ԝ: 'w',
-  ɡ: 'g',
-  ɩ: 'l',
-  ı: 'l',
-  α: 'a',
-  β: 'b',
-  ε: 'e',
-  η: 'n',
-  ι: 'l',
-  κ: 'k',
-  ν: 'v',
-  ο: 'o',
-  ρ: 'p',
-  τ: 't',
-  υ: 'u',
-  χ: 'x',
-  ω: 'w',
-  ϲ: 'c',
-  '0': 'o',
-  '1': 'l',
-  '3': 'e',
-  '4': 'a',
-  '5': 's',
-  '7': 't',
-  '8': 'b',
-  '9': 'g',
-  i: 'l',
-  '|': 'l',
+/** Per Latin letter, its look-alikes (Unicode's confusables.txt, the common ones) and the digits read as it. */
+const LOOKALIKES_OF: Record<string, string> = {
+  a: 'аα4',
+  b: 'вβ8',
+  c: 'сϲ',
+  d: 'ԁ',
+  e: 'еёε3',
+  g: 'ɡ9',
+  h: 'һн',
+  j: 'ј',
+  k: 'кκ',
+  l: 'іїɩıι1i|',
+  m: 'м',
+  n: 'η',
+  o: 'оο0',
+  p: 'рρ',
+  q: 'ԛ',
+  s: 'ѕ5',
+  t: 'тτ7',
+  u: 'υ',
+  v: 'ν',
+  w: 'ԝω',
+  x: 'хχ',
+  y: 'уү',
 };
+const LOOKALIKES: Record<string, string> = Object.fromEntries(
+  Object.entries(LOOKALIKES_OF).flatMap(([latin, alikes]) => [...alikes].map((c) => [c, latin])),
+);
 
 /** The skeleton of one word: what two words are compared by. */
 export function nameSkeleton(name: string): string {

@@ -13,15 +13,13 @@ export const USERINFO_ROUTE = '/oauth/userinfo';
  */
 export function registerUserinfoFormToken(fastify: FastifyInstance): void {
   fastify.addHook('onRoute', (route) => {
-    const methods = [route.method].flat();
-    if (route.url !== USERINFO_ROUTE || !methods.includes('POST')) return;
+    if (route.url !== USERINFO_ROUTE || ![route.method].flat().includes('POST')) return;
     route.preHandler = [...[route.preHandler ?? []].flat(), formTokenToHeader];
   });
 }
 
 function formTokenToHeader(req: FastifyRequest, reply: FastifyReply, done: (error?: Error) => void): void {
-  const body = req.body;
-  const token = typeof body === 'object' && body !== null ? (body as Record<string, unknown>).access_token : undefined;
+  const token = (req.body as { access_token?: unknown } | null | undefined)?.access_token;
   if (req.method !== 'POST' || token === undefined) return done();
   if (typeof token !== 'string' || req.headers.authorization !== undefined) {
     const message =

@@ -7,8 +7,7 @@ import { ApiErrors } from '../../common/errors/api-errors.decorator.js';
 import { APP_CONFIG, type AppConfig } from '../../config/app-config.js';
 import { UsersService } from '../../users/users.service.js';
 import { claimsForScopes } from '../claims.js';
-import { apiResource } from '../oauth-provider.service.js';
-import { API_SCOPES } from '../scopes.js';
+import { API_SCOPES, apiResource } from '../scopes.js';
 
 export class UserinfoResponse {
   @ApiProperty({ description: 'Our user id' })

@@ -2,7 +2,10 @@ import { IncomingMessage } from 'node:http';
 
 /** oidc-provider refuses bodies over 56 KiB itself; this reads no more than that. */
 const BODY_LIMIT_BYTES = 56 * 1024;
-const FORM = 'application/x-www-form-urlencoded';
+
+/** Whether the body is a form (`application/x-www-form-urlencoded`, whatever its parameters). */
+export const isForm = (req: IncomingMessage): boolean =>
+  (req.headers['content-type'] ?? '').split(';')[0].trim().toLowerCase() === 'application/x-www-form-urlencoded';
 
 /**
  * The client a request to oidc-provider names, as its client authentication reads it (RFC 6749 §2.3.1): the
@@ -21,9 +24,8 @@ export async function clientIdOf(req: IncomingMessage): Promise<{ clientId?: str
   }
   const query = new URLSearchParams(req.url!.split('?')[1] ?? '').get('client_id');
   if (query) return { clientId: query };
-  const type = (req.headers['content-type'] ?? '').split(';')[0].trim().toLowerCase();
   const length = Number(req.headers['content-length'] ?? NaN);
-  if (req.method !== 'POST' || type !== FORM || !(length <= BODY_LIMIT_BYTES)) return {};
+  if (req.method !== 'POST' || !isForm(req) || !(length <= BODY_LIMIT_BYTES)) return {};
   const chunks: Buffer[] = [];
   for await (const chunk of req as AsyncIterable<Buffer>) chunks.push(chunk);
   const body = Buffer.concat(chunks);

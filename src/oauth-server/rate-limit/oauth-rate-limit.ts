@@ -5,20 +5,22 @@
  * oidc-provider ones also per client (RATE_LIMIT_OAUTH_PER_CLIENT). The counters are the ones /auth/* uses (its
  * ThrottlerStorage: Redis when configured, else memory), under keys of their own, in the same window.
  */
-import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { IncomingMessage } from 'node:http';
 import type { ThrottlerStorage } from '@nestjs/throttler';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { labelledHash } from '../../common/crypto/random.js';
 import type { RawCallback } from '../../common/http/raw-mount.js';
 import type { AppConfig } from '../../config/app-config.js';
 import type { RateLimitListener } from '../../rate-limit/auth-rate-limit.guard.js';
-import { errorPage } from '../pages.js';
+import { errorPage, sendOAuthError } from '../pages.js';
 import { clientIdOf, replayWithBody } from './client-of-request.js';
 
 /** oidc-provider's routes (ours: oauth-provider.service.ts `routes`) that take a secret, a code or a token. */
 const PROVIDER_ROUTES = /^\/(token|introspect|revoke|register(\/[^/?]*)?|request)$/;
 /** Our interaction pages' form posts: the sign-in's outcome, consent, abort. */
 const INTERACTION_POST = /^\/interaction\/[^/]+(\/[^/]+)*$/;
+/** The route a limit is reported for: a registered client's own URL under one name. */
+const routeOf = (inner: string): string => inner.replace(/^\/register\/.*/, '/register/:clientId');
 /** Where a request's IP travels from our Fastify hook to the raw hand-over. */
 const CLIENT_IP = Symbol('oauth rate limit ip');
 
@@ -55,7 +57,7 @@ export class OAuthRateLimiter {
       (req.raw as Counted)[CLIENT_IP] = req.ip;
       const wait = await this.hit('ip', req.ip);
       if (wait === undefined) return;
-      this.listener?.rateLimited(`${path}${provider ? inner.replace(/^\/register\/.*/, '/register/:clientId') : '/interaction/:uid'}`);
+      this.listener?.rateLimited(`${path}${provider ? routeOf(inner) : '/interaction/:uid'}`);
       void reply.code(429).header('retry-after', String(wait)).header('cache-control', 'no-store');
       if (provider) return reply.send(oauthError(wait));
       return reply.type('text/html; charset=utf-8').send(errorPage('rate_limited', `Too many requests; retry in ${wait} s`));
@@ -71,24 +73,15 @@ export class OAuthRateLimiter {
       void (async () => {
         const { clientId, body } = await clientIdOf(req);
         const wait = clientId === undefined ? undefined : await this.hit('client', clientId);
-        if (wait !== undefined) {
-          this.listener?.rateLimited(`${path}${inner.replace(/^\/register\/.*/, '/register/:clientId')}`);
-          return answer(res, wait);
-        }
-        callback(body === undefined ? req : replayWithBody(req, body), res);
+        if (wait === undefined) return callback(body === undefined ? req : replayWithBody(req, body), res);
+        this.listener?.rateLimited(`${path}${routeOf(inner)}`);
+        sendOAuthError(res, 429, oauthError(wait), { 'retry-after': String(wait) });
       })().catch((error: unknown) => {
         // The shared store away (503 from RedisThrottlerStorage), or a body that could not be read.
-        const status = (error as { status?: number }).status === 503 ? 503 : 400;
-        if (!res.headersSent) {
-          res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-store' });
-          res.end(
-            JSON.stringify(
-              status === 503
-                ? { error: 'temporarily_unavailable', error_description: 'try again shortly' }
-                : { error: 'invalid_request', error_description: 'the request body could not be read' },
-            ),
-          );
-        }
+        if (res.headersSent) return;
+        if ((error as { status?: number }).status === 503)
+          sendOAuthError(res, 503, { error: 'temporarily_unavailable', error_description: 'try again shortly' });
+        else sendOAuthError(res, 400, { error: 'invalid_request', error_description: 'the request body could not be read' });
       });
     };
   }
@@ -100,9 +93,4 @@ export class OAuthRateLimiter {
  */
 function oauthError(wait: number): { error: string; error_description: string } {
   return { error: 'rate_limited', error_description: `Too many requests; retry in ${wait} s` };
-}
-
-function answer(res: ServerResponse, wait: number): void {
-  res.writeHead(429, { 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-store', 'retry-after': String(wait) });
-  res.end(JSON.stringify(oauthError(wait)));
 }

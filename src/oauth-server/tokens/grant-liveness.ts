@@ -9,43 +9,28 @@ import { OAuthRecord } from '../oauth-record.entity.js';
 
 /**
  * "Is this grant still live?" for third-party access tokens, which are JWTs nobody stores: each names its grant
- * (`gid`, the grant id's SHA-256), and our API asks here on every request. Answers are cached for
+ * (`gid`, the grant id's SHA-256), and our API asks here (`get`) on every request. Answers are cached for
  * JWT_SESSION_CHECK_CACHE_MS, like first-party sessions (src/auth/tokens/session-liveness.ts); a revocation here
  * clears the entry at once, and on every other instance through Redis pub/sub when configured. So a revoked grant
- * (RFC 7009 revocation, the user, an admin deleting the application) stops its tokens within that time at most.
+ * (`ended`: RFC 7009 revocation, the user, an admin deleting the application) stops its tokens within that time at most.
  */
 @Injectable()
-export class GrantLiveness implements OnModuleInit, OnModuleDestroy {
-  private readonly answers: AnnouncedCache;
-
+export class GrantLiveness extends AnnouncedCache implements OnModuleInit, OnModuleDestroy {
   constructor(
     @Inject(APP_CONFIG) config: AppConfig,
     @InjectRepository(OAuthRecord) records: Repository<OAuthRecord>,
     @Inject(REDIS) redis: Redis | null,
   ) {
-    this.answers = new AnnouncedCache(
-      GrantLiveness.name,
-      redis,
-      redisKey(config, 'grant-ended'),
-      config.jwt.sessionCheckCacheMs,
-      (grantHash, now) => records.exists({ where: { model: 'Grant', idHash: grantHash, expiresAt: MoreThan(now) } }),
+    super(GrantLiveness.name, redis, redisKey(config, 'grant-ended'), config.jwt.sessionCheckCacheMs, (grantHash, now) =>
+      records.exists({ where: { model: 'Grant', idHash: grantHash, expiresAt: MoreThan(now) } }),
     );
   }
 
   onModuleInit(): Promise<void> {
-    return this.answers.listen();
+    return this.listen();
   }
 
   onModuleDestroy(): Promise<void> {
-    return this.answers.close();
-  }
-
-  isLive(grantHash: string): Promise<boolean> {
-    return this.answers.get(grantHash);
-  }
-
-  /** Called after a grant was revoked: forget it here and everywhere. */
-  ended(grantHash: string): Promise<void> {
-    return this.answers.ended(grantHash);
+    return this.close();
   }
 }

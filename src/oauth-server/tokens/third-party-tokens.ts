@@ -1,5 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { decodeJwt, errors as joseErrors, jwtVerify } from 'jose';
+import { decodeJwt, errors as joseErrors, jwtVerify, type JWTPayload } from 'jose';
 import { SigningKeyService, unverifiedHeader } from '../../auth/tokens/signing-keys.service.js';
 import type { AuthenticatedUser } from '../../common/decorators/current-user.decorator.js';
 import type { ThirdPartyTokenVerifier } from '../../common/decorators/scopes.decorator.js';
@@ -7,15 +7,13 @@ import { AppError } from '../../common/errors/app-error.js';
 import { APP_CONFIG, type AppConfig } from '../../config/app-config.js';
 import { UsersService } from '../../users/users.service.js';
 import { ApplicationsService } from '../applications/applications.service.js';
-import { apiResource } from '../oauth-provider.service.js';
+import { apiResource } from '../scopes.js';
 import { userIsActive } from './account-state.js';
 import { GrantLiveness } from './grant-liveness.js';
 
-interface ThirdPartyClaims {
-  sub?: string;
+interface ThirdPartyClaims extends JWTPayload {
   client_id?: string;
   scope?: string;
-  jti?: string;
   gid?: string;
 }
 
@@ -46,7 +44,7 @@ export class ThirdPartyAccessTokens implements ThirdPartyTokenVerifier {
   async verify(token: string): Promise<AuthenticatedUser> {
     const claims = await this.verifySignatureAndClaims(token);
     const clientId = claims.client_id!;
-    const live = claims.gid ? await this.grants.isLive(claims.gid) : (await this.applications.clientMetadata(clientId)) !== undefined;
+    const live = claims.gid ? await this.grants.get(claims.gid) : (await this.applications.clientMetadata(clientId)) !== undefined;
     if (!live) throw new AppError('invalid_token', 'This authorization has been revoked');
     // A grant ends with its user: checked on every use, uncached, since a deactivation is announced nowhere (ADR 0039).
     if (claims.gid && !(await userIsActive(this.users, claims.sub!)))
