@@ -167,14 +167,25 @@ async function tokenGrant(
     client.authMethod === 'client_secret_post'
       ? oidc.ClientSecretPost(client.clientSecret)
       : clientSecretBasic(client.clientId, client.clientSecret);
-  let answer: oidc.TokenEndpointResponse;
-  try {
-    answer = await grant(
-      configurationOf({ token_endpoint: client.tokenUrl }, client.clientId, auth, providerFetch(http, provider.id, read)),
-    );
-  } catch (error) {
-    throw tokenEndpointError(provider, error, refusal);
-  }
+  const config = configurationOf({ token_endpoint: client.tokenUrl }, client.clientId, auth, providerFetch(http, provider.id, read));
+  // invalid_client, unauthorized_client, a missing token: our configuration or the provider, not the user's input.
+  // What the provider said is for the operator's log; the client learns only that the provider failed us.
+  const answer = await mapped(
+    provider,
+    'token endpoint',
+    'token endpoint answered malformed tokens',
+    () => grant(config),
+    (status, body) => {
+      throw (
+        (body && status === 400 ? refusal(body.error) : undefined) ??
+        providerError(
+          'provider_unavailable',
+          `${provider.displayName} token endpoint refused the request`,
+          `${provider.id} token endpoint answered HTTP ${status}${body ? `, ${oauthErrorName(body.error)}` : ''}`,
+        )
+      );
+    },
+  );
   // RFC 6749 5.1: the tokens are strings; ours must also be printable and bounded, since they are stored.
   const malformed = (member: string) =>
     providerError(
@@ -211,22 +222,12 @@ export async function fetchUserinfo(
   expected: { subject?: string; against: string },
 ): Promise<Record<string, unknown> | undefined> {
   const config = configurationOf(endpoints, clientId, undefined, providerFetch(http, provider.id));
-  try {
-    return await oidc.fetchUserInfo(config, accessToken, expected.subject ?? oidc.skipSubjectCheck);
-  } catch (error) {
-    const ours = appErrorIn(error);
-    if (ours) throw ours;
-    if (error instanceof oidc.ResponseBodyError || statusOf(error) !== undefined) return undefined;
-    if (codeOf(error) === 'OAUTH_JSON_ATTRIBUTE_COMPARISON_FAILED') {
+  const call = () =>
+    oidc.fetchUserInfo(config, accessToken, expected.subject ?? oidc.skipSubjectCheck).catch((error: unknown) => {
+      if (codeOf(error) !== 'OAUTH_JSON_ATTRIBUTE_COMPARISON_FAILED') throw error;
       throw new AppError('provider_unavailable', `${provider.id} userinfo answered for another subject than ${expected.against}`);
-    }
-    throw providerError(
-      'provider_unavailable',
-      `${provider.displayName} answered malformed userinfo`,
-      `${provider.id} userinfo: ${described(error)}`,
-      { cause: error },
-    );
-  }
+    });
+  return mapped(provider, 'userinfo', 'answered malformed userinfo', call, () => undefined);
 }
 
 /** RFC 7662 with our client's credentials (client_secret_basic, the method RFC 8414 assumes for introspection). */
@@ -243,24 +244,18 @@ export async function introspect(
     clientSecretBasic(client.clientId, client.clientSecret),
     providerFetch(http, provider.id),
   );
-  try {
-    return await oidc.tokenIntrospection(config, token, { token_type_hint: 'access_token' });
-  } catch (error) {
-    const ours = appErrorIn(error);
-    if (ours) throw ours;
-    const status = error instanceof oidc.ResponseBodyError ? error.status : statusOf(error);
-    if (status !== undefined)
+  return mapped(
+    provider,
+    'introspection',
+    'answered a malformed introspection',
+    () => oidc.tokenIntrospection(config, token, { token_type_hint: 'access_token' }),
+    (status) => {
       throw new AppError(
         'provider_unavailable',
         `${provider.id} refused our client credentials at its introspection endpoint (HTTP ${status})`,
       );
-    throw providerError(
-      'provider_unavailable',
-      `${provider.displayName} answered a malformed introspection`,
-      `${provider.id} introspection: ${described(error)}`,
-      { cause: error },
-    );
-  }
+    },
+  );
 }
 
 /**
@@ -292,28 +287,29 @@ const codeOf = (error: unknown) => (error instanceof oidc.ClientError ? error.co
 /** openid-client's own words (never a token: it names members, not values), for the operator's log. */
 const described = (error: unknown) => `${codeOf(error) ?? (error as Error).name}: ${(error as Error).message}`;
 
-function tokenEndpointError(provider: RelyingPartyOf, error: unknown, refusal: (error: string) => AppError | undefined): AppError {
-  const ours = appErrorIn(error);
-  if (ours) return ours;
-  // invalid_client, unauthorized_client, a missing token: our configuration or the provider, not the user's input.
-  // What the provider said is for the operator's log; the client learns only that the provider failed us.
-  const refused = (detail: string) =>
-    providerError(
-      'provider_unavailable',
-      `${provider.displayName} token endpoint refused the request`,
-      `${provider.id} token endpoint answered ${detail}`,
-    );
-  if (error instanceof oidc.ResponseBodyError) {
-    return (error.status === 400 ? refusal(error.error) : undefined) ?? refused(`HTTP ${error.status}, ${oauthErrorName(error.error)}`);
+/**
+ * An openid-client call with what it throws in our codes: our HTTP client's failure as it was; an answer refused for
+ * its status (with its error body, if it had one) as `refused` says; anything else is a malformed answer of `where`.
+ */
+async function mapped<T>(
+  provider: RelyingPartyOf,
+  where: string,
+  malformed: string,
+  call: () => Promise<T>,
+  refused: (status: number, body?: oidc.ResponseBodyError) => T,
+): Promise<T> {
+  try {
+    return await call();
+  } catch (error) {
+    const ours = appErrorIn(error);
+    if (ours) throw ours;
+    if (error instanceof oidc.ResponseBodyError) return refused(error.status, error);
+    const status = statusOf(error);
+    if (status !== undefined) return refused(status);
+    throw providerError('provider_unavailable', `${provider.displayName} ${malformed}`, `${provider.id} ${where}: ${described(error)}`, {
+      cause: error,
+    });
   }
-  const status = statusOf(error);
-  if (status !== undefined) return refused(`HTTP ${status}`);
-  return providerError(
-    'provider_unavailable',
-    `${provider.displayName} token endpoint answered malformed tokens`,
-    `${provider.id} token endpoint: ${described(error)}`,
-    { cause: error },
-  );
 }
 
 function isObject(json: unknown): json is Record<string, unknown> {

@@ -11,22 +11,14 @@ import { createHmac } from 'node:crypto';
 import { AppError } from '../../common/errors/app-error.js';
 import type { OAuth2ProviderConfig } from '../../config/custom-provider-config.js';
 import { aliasDefaults, type ProviderClient } from '../../config/providers-config.js';
+import { atPath, type Json } from '../definitions/generic-oauth2.js';
 import type { ProviderHttpClient } from '../http/provider-http.client.js';
-import {
-  type CodeFlow,
-  type CodeGrant,
-  type IdentityProvider,
-  type NormalizedProfile,
-  type ProviderDescription,
-  type ProviderTokens,
-  type VerifiedIdentity,
-} from '../identity-provider.types.js';
-import { buildAuthorizationUrl } from '../oauth2/relying-party.js';
-import { dateFromEpochSeconds, lifetimeSeconds, tokenString } from '../oauth2/token-values.js';
+import type { CodeGrant, NormalizedProfile, ProviderTokens, VerifiedIdentity } from '../identity-provider.types.js';
+import { dateFromEpochSeconds, lifetimeSeconds, providerTokensFrom, tokenString } from '../oauth2/token-values.js';
 import { verifyIdToken } from '../oidc/id-token.verifier.js';
 import { RemoteJwks } from '../oidc/remote-jwks.js';
 import { claimNonce, checkedProfile, claimId, claimStrings, type ClaimRules, type RawProfile } from '../profile-claims.js';
-import { clientsOf, definePreset, endpoints, type BuiltInSettings } from './preset.js';
+import { BuiltInIdentityProvider, builtInSettings, definePreset, endpoints, type BuiltInSettings } from './preset.js';
 
 /** Facebook's own fields. */
 interface FacebookOptions {
@@ -40,52 +32,32 @@ interface FacebookOptions {
   clients?: ProviderClient[];
 }
 
-type FacebookSettings = BuiltInSettings & FacebookOptions;
-
-interface DebugTokenData {
-  app_id?: unknown;
-  user_id?: unknown;
-  is_valid?: unknown;
-  expires_at?: unknown;
-  scopes?: unknown;
-}
-
-interface GraphMe {
-  id?: unknown;
-  name?: unknown;
-  email?: unknown;
-  first_name?: unknown;
-  last_name?: unknown;
-  picture?: { data?: { url?: unknown; is_silhouette?: unknown } };
-}
+type FacebookSettings = BuiltInSettings<OAuth2ProviderConfig, FacebookOptions>;
 
 /** Graph ids are strings (https://developers.facebook.com/docs/graph-api/reference/user/), and so is Limited Login's `sub`. */
 const FACEBOOK_CLAIMS: ClaimRules = { provider: 'facebook' };
 
 const FIELDS = 'id,name,email,first_name,last_name,picture';
 
-class FacebookIdentityProvider implements IdentityProvider {
+class FacebookIdentityProvider extends BuiltInIdentityProvider<FacebookSettings> {
   readonly flows = ['token', 'id_token'] as const;
   /** Long-lived tokens last about 60 days; renewing in their last week keeps a returning user's token alive. */
   readonly extendWithinMs = 7 * 86_400_000;
-  readonly codeFlow: CodeFlow;
+  // Facebook separates scopes with commas: https://developers.facebook.com/docs/facebook-login/guides/advanced/manual-flow
+  readonly codeFlow = this.codeFlowOf(
+    this.config.clients[0],
+    async (grant) => ({ identity: await this.exchangeCode(grant), nonce: undefined }),
+    {
+      scopeSeparator: ',',
+    },
+  );
 
   constructor(
-    readonly id: string,
-    readonly displayName: string,
-    private readonly config: FacebookSettings,
-    private readonly http: ProviderHttpClient,
+    config: FacebookSettings,
+    http: ProviderHttpClient,
     private readonly jwks: RemoteJwks,
   ) {
-    const app = config.clients[0];
-    this.codeFlow = {
-      redirectUris: config.redirectUris,
-      returnsIdToken: false,
-      // Facebook separates scopes with commas: https://developers.facebook.com/docs/facebook-login/guides/advanced/manual-flow
-      authorizationUrl: async (request) =>
-        buildAuthorizationUrl(config.authorizationUrl, { clientId: app.id, scopes: config.scopes, scopeSeparator: ',' }, request),
-      exchangeCode: async (grant) => ({ identity: await this.exchangeCode(grant), nonce: undefined }),
-    };
+    super(config, http);
   }
 
   /**
@@ -94,14 +66,12 @@ class FacebookIdentityProvider implements IdentityProvider {
    * A refused code is Graph's `400 OAuthException` with code 100.
    */
   private async exchangeCode(grant: CodeGrant): Promise<VerifiedIdentity> {
-    const app = this.config.clients[0];
-    const url = new URL(`${this.config.graphUrl}/oauth/access_token`);
-    url.searchParams.set('client_id', app.id);
-    url.searchParams.set('client_secret', app.secret ?? '');
-    url.searchParams.set('redirect_uri', grant.redirectUri);
-    url.searchParams.set('code', grant.code);
-    if (grant.codeVerifier !== undefined) url.searchParams.set('code_verifier', grant.codeVerifier);
-    const answer = await this.http.send(this.id, { url: url.toString() });
+    const { redirectUri: redirect_uri, code, codeVerifier: code_verifier } = grant;
+    const answer = await this.accessTokenRequest(this.config.clients[0], {
+      redirect_uri,
+      code,
+      ...(code_verifier === undefined ? {} : { code_verifier }),
+    });
     const error = (answer.json as { error?: { type?: string; code?: number } } | undefined)?.error;
     if (answer.status === 400 && error?.type === 'OAuthException' && error.code === 100) {
       throw new AppError('invalid_authorization_code', 'Facebook refused the authorization code');
@@ -112,9 +82,11 @@ class FacebookIdentityProvider implements IdentityProvider {
     return this.verifyAccessToken(accessToken);
   }
 
-  async describe(): Promise<ProviderDescription> {
-    const { clients, scopes, authorizationUrl } = this.config;
-    return { type: 'built-in', clientIds: clients.map((c) => c.id), scopes, authorizationEndpoint: authorizationUrl };
+  /** Graph's `/oauth/access_token`, a GET with the app's credentials: codes and long-lived tokens alike. */
+  private accessTokenRequest(app: ProviderClient, params: Record<string, string>) {
+    const url = new URL(`${this.config.graphUrl}/oauth/access_token`);
+    url.search = new URLSearchParams({ client_id: app.id, client_secret: app.secret ?? '', ...params }).toString();
+    return this.http.send(this.id, { url: url.toString() });
   }
 
   async verifyAccessToken(accessToken: string): Promise<VerifiedIdentity> {
@@ -127,7 +99,7 @@ class FacebookIdentityProvider implements IdentityProvider {
       // debug_token answers 200 for a bad *user* token; a 4xx means Facebook refused our app credentials.
       throw new AppError('provider_unavailable', `Facebook refused our app credentials at debug_token (HTTP ${checked.status})`);
     }
-    const data = ((checked.json ?? {}) as { data?: DebugTokenData }).data;
+    const data = atPath(checked.json, 'data') as Json | undefined;
     if (data?.is_valid !== true || data.user_id === undefined)
       throw new AppError('invalid_provider_token', 'Facebook says the access token is not valid');
     const userId = claimId(FACEBOOK_CLAIMS, 'user_id', data.user_id);
@@ -145,8 +117,8 @@ class FacebookIdentityProvider implements IdentityProvider {
     const answer = await this.http.send(this.id, { url: me.toString(), headers: { authorization: `Bearer ${accessToken}` } });
     if (answer.status !== 200)
       throw new AppError('invalid_provider_token', `Facebook refused the access token at /me (HTTP ${answer.status})`);
-    const graph = (answer.json ?? {}) as GraphMe;
-    const picture = graph.picture?.data?.is_silhouette === true ? undefined : graph.picture?.data?.url;
+    const graph = (answer.json ?? {}) as Json;
+    const picture = atPath(graph, 'picture.data.is_silhouette') === true ? undefined : atPath(graph, 'picture.data.url');
     const profile = this.profile({
       uid: graph.id,
       email: graph.email,
@@ -196,14 +168,7 @@ class FacebookIdentityProvider implements IdentityProvider {
    */
   async extendAccessToken(accessToken: string, extraData: Record<string, unknown>): Promise<ProviderTokens> {
     const app = this.config.clients.find((c) => c.id === extraData.appId) ?? this.config.clients[0];
-    const url = new URL(`${this.config.graphUrl}/oauth/access_token`);
-    url.search = new URLSearchParams({
-      grant_type: 'fb_exchange_token',
-      client_id: app.id,
-      client_secret: app.secret ?? '',
-      fb_exchange_token: accessToken,
-    }).toString();
-    const answer = await this.http.send(this.id, { url: url.toString() });
+    const answer = await this.accessTokenRequest(app, { grant_type: 'fb_exchange_token', fb_exchange_token: accessToken });
     const body = (answer.json ?? {}) as { access_token?: unknown; expires_in?: unknown; error?: { code?: unknown } };
     // Graph error 190 (OAuthException): the token is expired or was invalidated (password change, logout).
     if (answer.status === 400 && body.error?.code === 190) {
@@ -213,8 +178,7 @@ class FacebookIdentityProvider implements IdentityProvider {
     if (answer.status !== 200 || !extended) {
       throw new AppError('provider_unavailable', `Facebook refused the token exchange (HTTP ${answer.status})`);
     }
-    const seconds = lifetimeSeconds(body.expires_in);
-    return { accessToken: extended, expiresAt: seconds === undefined ? undefined : new Date(Date.now() + seconds * 1000) };
+    return providerTokensFrom({ access_token: extended, expires_in: lifetimeSeconds(body.expires_in) });
   }
 
   /** Facebook does not tell whether an address was confirmed: trust it only when the deployment says so. */
@@ -249,17 +213,5 @@ export const facebook = definePreset<FacebookOptions, OAuth2ProviderConfig>({
     profile: { uid: 'id', email: 'email', name: 'name' },
   }),
   create: (config, options, http, cache) =>
-    new FacebookIdentityProvider(
-      config.id,
-      config.displayName,
-      {
-        ...options,
-        clients: clientsOf(config, options),
-        authorizationUrl: config.authorizationUrl,
-        scopes: config.scopes,
-        redirectUris: config.redirectUris,
-      },
-      http,
-      new RemoteJwks(config.id, options.jwksUrl, http, cache),
-    ),
+    new FacebookIdentityProvider(builtInSettings(config, options), http, new RemoteJwks(config.id, options.jwksUrl, http, cache)),
 });

@@ -4,7 +4,6 @@
  * trusted; ID tokens (Google Identity Services, One Tap, mobile SDKs) are verified locally against Google's JWKS.
  * https://developers.google.com/identity/gsi/web/guides/verify-google-id-token
  */
-import type { JWTPayload } from 'jose';
 import { AppError } from '../../common/errors/app-error.js';
 import type { OidcProviderConfig } from '../../config/custom-provider-config.js';
 import { aliasDefaults, type ProviderClient } from '../../config/providers-config.js';
@@ -13,19 +12,17 @@ import {
   optionalString,
   type CodeFlow,
   type CodeGrant,
-  type IdentityProvider,
   type NormalizedProfile,
-  type ProviderDescription,
   type ProviderTokens,
   type VerifiedIdentity,
 } from '../identity-provider.types.js';
-import { buildAuthorizationUrl, redeemAuthorizationCode, redeemRefreshToken, type ConfidentialClient } from '../oauth2/relying-party.js';
+import { redeemAuthorizationCode, redeemRefreshToken, type ConfidentialClient } from '../oauth2/relying-party.js';
 import { dateFromEpochSeconds, providerTokensFrom } from '../oauth2/token-values.js';
 import { verifyIdToken } from '../oidc/id-token.verifier.js';
 import { RemoteJwks } from '../oidc/remote-jwks.js';
 import { claimNonce, checkedProfile, claimText, type ClaimRules } from '../profile-claims.js';
 import { providerError } from '../provider-error.js';
-import { clientsOf, definePreset, endpoints, type BuiltInSettings } from './preset.js';
+import { BuiltInIdentityProvider, builtInSettings, definePreset, endpoints, type BuiltInSettings } from './preset.js';
 
 /** Google's own fields: its endpoints and the two spellings of its issuer. */
 interface GoogleOptions {
@@ -40,58 +37,25 @@ interface GoogleOptions {
   clients?: ProviderClient[];
 }
 
-type GoogleSettings = BuiltInSettings & GoogleOptions;
-
-interface GoogleClaims {
-  sub?: unknown;
-  email?: unknown;
-  email_verified?: unknown;
-  hd?: unknown;
-  name?: unknown;
-  given_name?: unknown;
-  family_name?: unknown;
-  picture?: unknown;
-}
-
 /** Google documents `email_verified` as a boolean, and as "true"/"false" in older tokens and tokeninfo. */
 const GOOGLE_CLAIMS: ClaimRules = { provider: 'google', verifiedAsString: true };
 
-class GoogleIdentityProvider implements IdentityProvider {
+class GoogleIdentityProvider extends BuiltInIdentityProvider<BuiltInSettings<OidcProviderConfig, GoogleOptions>> {
   readonly flows = ['token', 'id_token'] as const;
   /** With the web client's secret: codes from frontends, native apps and our redirect flow. */
   readonly codeFlow?: CodeFlow;
-  private readonly clientIds: string[];
+  private readonly clientIds = this.config.clients.map((c) => c.id);
 
   constructor(
-    readonly id: string,
-    readonly displayName: string,
-    private readonly config: GoogleSettings,
-    private readonly http: ProviderHttpClient,
+    config: BuiltInSettings<OidcProviderConfig, GoogleOptions>,
+    http: ProviderHttpClient,
     private readonly jwks: RemoteJwks,
   ) {
-    this.clientIds = config.clients.map((c) => c.id);
+    super(config, http);
     const web = config.clients.find((c) => c.secret !== undefined);
-    if (web) {
-      const client: ConfidentialClient = {
-        tokenUrl: config.tokenUrl,
-        clientId: web.id,
-        clientSecret: web.secret!,
-        authMethod: 'client_secret_post',
-      };
-      this.codeFlow = {
-        redirectUris: config.redirectUris,
-        returnsIdToken: true,
-        // access_type=offline: a refresh token, so ProviderTokenService can act for the user later.
-        authorizationUrl: async (request) =>
-          buildAuthorizationUrl(config.authorizationUrl, { clientId: web.id, scopes: config.scopes }, request, { access_type: 'offline' }),
-        exchangeCode: (grant) => this.exchangeCode(client, grant),
-      };
-    }
-  }
-
-  async describe(): Promise<ProviderDescription> {
-    const { clients, scopes, authorizationUrl } = this.config;
-    return { type: 'built-in', clientIds: clients.map((c) => c.id), scopes, authorizationEndpoint: authorizationUrl };
+    // access_type=offline: a refresh token, so ProviderTokenService can act for the user later.
+    const extra = { access_type: 'offline' };
+    if (web) this.codeFlow = this.codeFlowOf(web, (grant) => this.exchangeCode(web, grant), { returnsIdToken: true, extra });
   }
 
   async verifyAccessToken(accessToken: string): Promise<VerifiedIdentity> {
@@ -106,7 +70,7 @@ class GoogleIdentityProvider implements IdentityProvider {
     }
     const userinfo = await this.http.send(this.id, { url: this.config.userinfoUrl, headers: { authorization: `Bearer ${accessToken}` } });
     if (userinfo.status !== 200) throw new AppError('invalid_provider_token', 'Google rejected the access token at userinfo');
-    const claims = (userinfo.json ?? {}) as GoogleClaims;
+    const claims = (userinfo.json ?? {}) as Record<string, unknown>;
     const profile = this.profile(claims);
     if (profile.uid !== tokeninfo.sub) {
       throw new AppError('provider_unavailable', 'Google userinfo answered for another subject than tokeninfo');
@@ -120,7 +84,7 @@ class GoogleIdentityProvider implements IdentityProvider {
   }
 
   async verifyIdToken(idToken: string): Promise<{ identity: VerifiedIdentity; nonce: string | undefined }> {
-    const claims: JWTPayload & GoogleClaims = await verifyIdToken(idToken, {
+    const claims = await verifyIdToken(idToken, {
       provider: this.id,
       jwks: this.jwks,
       issuers: this.config.issuers,
@@ -134,11 +98,8 @@ class GoogleIdentityProvider implements IdentityProvider {
   }
 
   /** https://developers.google.com/identity/protocols/oauth2/web-server#exchange-authorization-code: the ID token says who. */
-  private async exchangeCode(
-    client: ConfidentialClient,
-    grant: CodeGrant,
-  ): Promise<{ identity: VerifiedIdentity; nonce: string | undefined }> {
-    const answer = await redeemAuthorizationCode(this.http, this, client, grant);
+  private async exchangeCode(client: ProviderClient, grant: CodeGrant): Promise<{ identity: VerifiedIdentity; nonce: string | undefined }> {
+    const answer = await redeemAuthorizationCode(this.http, this, this.confidential(client), grant);
     if (!answer.id_token) {
       throw providerError(
         'provider_unavailable',
@@ -148,7 +109,7 @@ class GoogleIdentityProvider implements IdentityProvider {
     }
     const { identity, nonce } = await this.verifyIdToken(answer.id_token);
     // The client that holds the grant: the one a later refresh must use.
-    identity.extraData = { ...identity.extraData, scope: answer.scope, clientId: client.clientId };
+    identity.extraData = { ...identity.extraData, scope: answer.scope, clientId: client.id };
     return { identity: { ...identity, tokens: providerTokensFrom(answer) }, nonce };
   }
 
@@ -166,13 +127,11 @@ class GoogleIdentityProvider implements IdentityProvider {
         'Google tokens cannot be refreshed here',
         `${this.id} refresh needs a client secret (GOOGLE_CLIENT_SECRETS)`,
       );
-    const confidential: ConfidentialClient = {
-      tokenUrl: this.config.tokenUrl,
-      clientId: client.id,
-      clientSecret: client.secret!,
-      authMethod: 'client_secret_post',
-    };
-    return providerTokensFrom(await redeemRefreshToken(this.http, this, confidential, refreshToken));
+    return providerTokensFrom(await redeemRefreshToken(this.http, this, this.confidential(client), refreshToken));
+  }
+
+  private confidential(client: ProviderClient): ConfidentialClient {
+    return { tokenUrl: this.config.tokenUrl, clientId: client.id, clientSecret: client.secret!, authMethod: 'client_secret_post' };
   }
 
   /**
@@ -180,7 +139,7 @@ class GoogleIdentityProvider implements IdentityProvider {
    * @gmail.com address, or any address of a Workspace domain (the `hd` claim), may link accounts; other
    * addresses Google merely saw once may not.
    */
-  private profile(claims: GoogleClaims): NormalizedProfile {
+  private profile(claims: Record<string, unknown>): NormalizedProfile {
     const profile = checkedProfile(
       {
         uid: claims.sub,
@@ -198,7 +157,7 @@ class GoogleIdentityProvider implements IdentityProvider {
   }
 
   /** `hd`: the Workspace domain of the account, absent for personal accounts. */
-  private hostedDomain(claims: GoogleClaims): string | undefined {
+  private hostedDomain(claims: Record<string, unknown>): string | undefined {
     return claimText(GOOGLE_CLAIMS, 'hd', claims.hd);
   }
 }
@@ -219,11 +178,5 @@ export const google = definePreset<GoogleOptions, OidcProviderConfig>({
     ),
   defaults: () => ({ displayName: 'Google', issuer: 'https://accounts.google.com', scopes: aliasDefaults('google').scopes }),
   create: (config, options, http, cache) =>
-    new GoogleIdentityProvider(
-      config.id,
-      config.displayName,
-      { ...options, clients: clientsOf(config, options), scopes: config.scopes, redirectUris: config.redirectUris },
-      http,
-      new RemoteJwks(config.id, options.jwksUrl, http, cache),
-    ),
+    new GoogleIdentityProvider(builtInSettings(config, options), http, new RemoteJwks(config.id, options.jwksUrl, http, cache)),
 });
