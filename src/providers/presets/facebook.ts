@@ -12,11 +12,8 @@ import { AppError } from '../../common/errors/app-error.js';
 import type { OAuth2ProviderConfig } from '../../config/custom-provider-config.js';
 import { aliasDefaults, type ProviderClient } from '../../config/providers-config.js';
 import { atPath, type Json } from '../definitions/generic-oauth2.js';
-import type { ProviderHttpClient } from '../http/provider-http.client.js';
 import type { CodeGrant, NormalizedProfile, ProviderTokens, VerifiedIdentity } from '../identity-provider.types.js';
 import { dateFromEpochSeconds, lifetimeSeconds, providerTokensFrom, tokenString } from '../oauth2/token-values.js';
-import { verifyIdToken } from '../oidc/id-token.verifier.js';
-import { RemoteJwks } from '../oidc/remote-jwks.js';
 import { claimNonce, checkedProfile, claimId, claimStrings, type ClaimRules, type RawProfile } from '../profile-claims.js';
 import { BuiltInIdentityProvider, builtInSettings, definePreset, endpoints, type BuiltInSettings } from './preset.js';
 
@@ -51,14 +48,6 @@ class FacebookIdentityProvider extends BuiltInIdentityProvider<FacebookSettings>
       scopeSeparator: ',',
     },
   );
-
-  constructor(
-    config: FacebookSettings,
-    http: ProviderHttpClient,
-    private readonly jwks: RemoteJwks,
-  ) {
-    super(config, http);
-  }
 
   /**
    * https://developers.facebook.com/docs/facebook-login/guides/advanced/manual-flow#exchangecode: a GET with the
@@ -142,13 +131,7 @@ class FacebookIdentityProvider extends BuiltInIdentityProvider<FacebookSettings>
    * user id, the same id Graph's /me answers for that app, so both flows land on one social account.
    */
   async verifyIdToken(idToken: string): Promise<{ identity: VerifiedIdentity; nonce: string | undefined }> {
-    const claims = await verifyIdToken(idToken, {
-      provider: this.id,
-      jwks: this.jwks,
-      issuers: [this.config.issuer],
-      clientIds: this.config.clients.map((c) => c.id),
-      algorithms: ['RS256'],
-    });
+    const claims = await this.verifiedIdToken(idToken, [this.config.issuer]);
     const profile = this.profile({
       uid: claims.sub,
       email: claims.email,
@@ -212,6 +195,5 @@ export const facebook = definePreset<FacebookOptions, OAuth2ProviderConfig>({
     scopeSeparator: ',',
     profile: { uid: 'id', email: 'email', name: 'name' },
   }),
-  create: (config, options, http, cache) =>
-    new FacebookIdentityProvider(builtInSettings(config, options), http, new RemoteJwks(config.id, options.jwksUrl, http, cache)),
+  create: (config, options, http, cache) => new FacebookIdentityProvider(builtInSettings(config, options), http, cache),
 });

@@ -162,5 +162,5 @@ export const github = definePreset<GitHubOptions, OAuth2ProviderConfig>({
       profile: { uid: 'id', username: 'login' },
     };
   },
-  create: (config, options, http) => new GitHubIdentityProvider(builtInSettings(config, options), http),
+  create: (config, options, http, cache) => new GitHubIdentityProvider(builtInSettings(config, options), http, cache),
 });

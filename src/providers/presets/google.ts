@@ -7,10 +7,8 @@
 import { AppError } from '../../common/errors/app-error.js';
 import type { OidcProviderConfig } from '../../config/custom-provider-config.js';
 import { aliasDefaults, type ProviderClient } from '../../config/providers-config.js';
-import type { ProviderHttpClient } from '../http/provider-http.client.js';
 import {
   optionalString,
-  type CodeFlow,
   type CodeGrant,
   type NormalizedProfile,
   type ProviderTokens,
@@ -18,8 +16,6 @@ import {
 } from '../identity-provider.types.js';
 import { redeemAuthorizationCode, redeemRefreshToken, type ConfidentialClient } from '../oauth2/relying-party.js';
 import { dateFromEpochSeconds, providerTokensFrom } from '../oauth2/token-values.js';
-import { verifyIdToken } from '../oidc/id-token.verifier.js';
-import { RemoteJwks } from '../oidc/remote-jwks.js';
 import { claimNonce, checkedProfile, claimText, type ClaimRules } from '../profile-claims.js';
 import { providerError } from '../provider-error.js';
 import { BuiltInIdentityProvider, builtInSettings, definePreset, endpoints, type BuiltInSettings } from './preset.js';
@@ -42,21 +38,13 @@ const GOOGLE_CLAIMS: ClaimRules = { provider: 'google', verifiedAsString: true }
 
 class GoogleIdentityProvider extends BuiltInIdentityProvider<BuiltInSettings<OidcProviderConfig, GoogleOptions>> {
   readonly flows = ['token', 'id_token'] as const;
+  private readonly web = this.config.clients.find((c) => c.secret !== undefined);
   /** With the web client's secret: codes from frontends, native apps and our redirect flow. */
-  readonly codeFlow?: CodeFlow;
-  private readonly clientIds = this.config.clients.map((c) => c.id);
-
-  constructor(
-    config: BuiltInSettings<OidcProviderConfig, GoogleOptions>,
-    http: ProviderHttpClient,
-    private readonly jwks: RemoteJwks,
-  ) {
-    super(config, http);
-    const web = config.clients.find((c) => c.secret !== undefined);
+  readonly codeFlow =
+    this.web &&
     // access_type=offline: a refresh token, so ProviderTokenService can act for the user later.
-    const extra = { access_type: 'offline' };
-    if (web) this.codeFlow = this.codeFlowOf(web, (grant) => this.exchangeCode(web, grant), { returnsIdToken: true, extra });
-  }
+    this.codeFlowOf(this.web, (grant) => this.exchangeCode(this.web!, grant), { returnsIdToken: true, extra: { access_type: 'offline' } });
+  private readonly clientIds = this.config.clients.map((c) => c.id);
 
   async verifyAccessToken(accessToken: string): Promise<VerifiedIdentity> {
     const url = new URL(this.config.tokeninfoUrl);
@@ -84,13 +72,7 @@ class GoogleIdentityProvider extends BuiltInIdentityProvider<BuiltInSettings<Oid
   }
 
   async verifyIdToken(idToken: string): Promise<{ identity: VerifiedIdentity; nonce: string | undefined }> {
-    const claims = await verifyIdToken(idToken, {
-      provider: this.id,
-      jwks: this.jwks,
-      issuers: this.config.issuers,
-      clientIds: this.clientIds,
-      algorithms: ['RS256'],
-    });
+    const claims = await this.verifiedIdToken(idToken, this.config.issuers);
     return {
       identity: { provider: this.id, profile: this.profile(claims), tokens: {}, extraData: { hd: this.hostedDomain(claims) } },
       nonce: claimNonce(GOOGLE_CLAIMS, claims.nonce),
@@ -177,6 +159,5 @@ export const google = definePreset<GoogleOptions, OidcProviderConfig>({
       report,
     ),
   defaults: () => ({ displayName: 'Google', issuer: 'https://accounts.google.com', scopes: aliasDefaults('google').scopes }),
-  create: (config, options, http, cache) =>
-    new GoogleIdentityProvider(builtInSettings(config, options), http, new RemoteJwks(config.id, options.jwksUrl, http, cache)),
+  create: (config, options, http, cache) => new GoogleIdentityProvider(builtInSettings(config, options), http, cache),
 });

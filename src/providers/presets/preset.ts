@@ -4,13 +4,15 @@
  * fills in what the provider documents (issuer, endpoints, mapping, email rule), the operator's own generic
  * fields override that (endpoint base URLs for tests and egress proxies), and `create` builds the definition.
  */
+import type { JWTPayload } from 'jose';
 import { httpsUrl, strings, type CustomProviderConfig, type Report } from '../../config/custom-provider-config.js';
 import type { PresetSpec } from '../../config/preset-spec.js';
 import type { ProviderClient } from '../../config/providers-config.js';
 import type { ProviderHttpClient } from '../http/provider-http.client.js';
 import type { CodeFlow, IdentityProvider, LoginFlow, ProviderDescription } from '../identity-provider.types.js';
 import { buildAuthorizationUrl } from '../oauth2/relying-party.js';
-import type { JwksCachePolicy } from '../oidc/remote-jwks.js';
+import { verifyIdToken } from '../oidc/id-token.verifier.js';
+import { RemoteJwks, type JwksCachePolicy } from '../oidc/remote-jwks.js';
 
 /** A preset: what configuration reads (src/config/preset-spec.ts), and how the provider is built from it. */
 export interface ProviderPreset<Options = unknown, Config extends CustomProviderConfig = CustomProviderConfig> extends PresetSpec<Options> {
@@ -46,18 +48,28 @@ export function builtInSettings<Config extends CustomProviderConfig, Options ext
 
 /** The classes of the three oldest presets (google.ts, facebook.ts, github.ts): what they share. */
 export abstract class BuiltInIdentityProvider<
-  Settings extends BuiltInSettings<CustomProviderConfig, { authorizationUrl: string }>,
+  Settings extends BuiltInSettings<CustomProviderConfig, { authorizationUrl: string; jwksUrl?: string }>,
 > implements IdentityProvider {
   abstract readonly flows: readonly LoginFlow[];
   readonly id: string;
   readonly displayName: string;
+  /** Where Google and Facebook (Limited Login) publish the keys of their ID tokens. */
+  private readonly jwks: RemoteJwks | undefined;
 
   constructor(
     protected readonly config: Settings,
     protected readonly http: ProviderHttpClient,
+    cache: JwksCachePolicy,
   ) {
     this.id = config.id;
     this.displayName = config.displayName;
+    this.jwks = config.jwksUrl === undefined ? undefined : new RemoteJwks(config.id, config.jwksUrl, http, cache);
+  }
+
+  /** Their ID tokens are RS256-signed, with the issuer(s) they document, and issued to one of our clients. */
+  protected verifiedIdToken(idToken: string, issuers: string[]): Promise<JWTPayload> {
+    const clientIds = this.config.clients.map((c) => c.id);
+    return verifyIdToken(idToken, { provider: this.id, jwks: this.jwks!, issuers, clientIds, algorithms: ['RS256'] });
   }
 
   async describe(): Promise<ProviderDescription> {
