@@ -41,15 +41,19 @@ export function tokenString(value: unknown): string | undefined {
  * number or a numeric string; anything else, or a moment past year 9999, is no expiry rather than a date we cannot store.
  */
 export function dateFromEpochSeconds(value: unknown): Date | undefined {
-  const n = typeof value === 'number' ? value : typeof value === 'string' && /^\d{1,12}$/.test(value) ? Number(value) : NaN;
-  return Number.isSafeInteger(n) && n > 0 && n <= LAST_EPOCH_SECOND ? new Date(n * 1000) : undefined;
+  const n = wholeNumber(value, 12, LAST_EPOCH_SECOND);
+  return n === undefined ? undefined : new Date(n * 1000);
 }
 
 /**
  * `expires_in` (RFC 6749 5.1: a number of seconds; some providers send it as a string). Only an annotation: a value
  * that is no positive whole number of at most ten years is ignored, never a date we cannot store.
  */
-export function lifetimeSeconds(value: unknown): number | undefined {
-  const n = typeof value === 'number' ? value : typeof value === 'string' && /^\d{1,10}$/.test(value) ? Number(value) : NaN;
-  return Number.isSafeInteger(n) && n > 0 && n <= MAX_LIFETIME_SECONDS ? n : undefined;
+export const lifetimeSeconds = (value: unknown) => wholeNumber(value, 10, MAX_LIFETIME_SECONDS);
+
+/** A positive whole number up to `max`, sent as a number or as a string of at most `digits` digits. */
+function wholeNumber(value: unknown, digits: number, max: number): number | undefined {
+  const n =
+    typeof value === 'number' ? value : typeof value === 'string' && value.length <= digits && /^\d+$/.test(value) ? Number(value) : NaN;
+  return Number.isSafeInteger(n) && n > 0 && n <= max ? n : undefined;
 }
