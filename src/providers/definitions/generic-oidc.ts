@@ -67,7 +67,10 @@ export class GenericOidcIdentityProvider implements IdentityProvider {
         authorizationUrl: (request) => this.authorizationUrl(request, params),
         exchangeCode: (grant) => this.exchangeCode(grant),
       };
-      this.refreshAccessToken = (refreshToken) => this.refresh(refreshToken);
+      this.refreshAccessToken = async (refreshToken) => {
+        const client = await this.confidentialClient(await this.discovery.get());
+        return providerTokensFrom(await redeemRefreshToken(this.http, this, client, refreshToken));
+      };
     }
   }
 
@@ -199,11 +202,6 @@ export class GenericOidcIdentityProvider implements IdentityProvider {
       },
       nonce: claimNonce(this.claimRules, claims.nonce),
     };
-  }
-
-  private async refresh(refreshToken: string): Promise<ProviderTokens> {
-    const client = await this.confidentialClient(await this.discovery.get());
-    return providerTokensFrom(await redeemRefreshToken(this.http, this, client, refreshToken));
   }
 
   private async confidentialClient(doc: OidcDiscoveryDocument): Promise<ConfidentialClient> {

@@ -41,26 +41,18 @@ class FacebookIdentityProvider extends BuiltInIdentityProvider<FacebookSettings>
   /** Long-lived tokens last about 60 days; renewing in their last week keeps a returning user's token alive. */
   readonly extendWithinMs = 7 * 86_400_000;
   // Facebook separates scopes with commas: https://developers.facebook.com/docs/facebook-login/guides/advanced/manual-flow
-  readonly codeFlow = this.codeFlowOf(
-    this.config.clients[0],
-    async (grant) => ({ identity: await this.exchangeCode(grant), nonce: undefined }),
-    {
-      scopeSeparator: ',',
-    },
-  );
+  readonly codeFlow = this.codeFlowOf(this.config.clients[0], (grant) => this.exchangeCode(grant), { scopeSeparator: ',' });
 
   /**
    * https://developers.facebook.com/docs/facebook-login/guides/advanced/manual-flow#exchangecode: a GET with the
    * app secret (server to Facebook only). The token is then checked like any other, which also fetches the profile.
    * A refused code is Graph's `400 OAuthException` with code 100.
    */
-  private async exchangeCode(grant: CodeGrant): Promise<VerifiedIdentity> {
-    const { redirectUri: redirect_uri, code, codeVerifier: code_verifier } = grant;
-    const answer = await this.accessTokenRequest(this.config.clients[0], {
-      redirect_uri,
-      code,
-      ...(code_verifier === undefined ? {} : { code_verifier }),
-    });
+  private async exchangeCode({ code, redirectUri, codeVerifier }: CodeGrant): Promise<{ identity: VerifiedIdentity; nonce: undefined }> {
+    const app = this.config.clients[0];
+    const params: Record<string, string> = { client_id: app.id, client_secret: app.secret ?? '', redirect_uri: redirectUri, code };
+    if (codeVerifier !== undefined) params.code_verifier = codeVerifier;
+    const answer = await this.graph('oauth/access_token', params);
     const error = (answer.json as { error?: { type?: string; code?: number } } | undefined)?.error;
     if (answer.status === 400 && error?.type === 'OAuthException' && error.code === 100) {
       throw new AppError('invalid_authorization_code', 'Facebook refused the authorization code');
@@ -68,22 +60,19 @@ class FacebookIdentityProvider extends BuiltInIdentityProvider<FacebookSettings>
     const accessToken = tokenString((answer.json as { access_token?: unknown } | null)?.access_token);
     if (answer.status !== 200 || !accessToken)
       throw new AppError('provider_unavailable', `Facebook refused the code exchange (HTTP ${answer.status})`);
-    return this.verifyAccessToken(accessToken);
+    return { identity: await this.verifyAccessToken(accessToken), nonce: undefined };
   }
 
-  /** Graph's `/oauth/access_token`, a GET with the app's credentials: codes and long-lived tokens alike. */
-  private accessTokenRequest(app: ProviderClient, params: Record<string, string>) {
-    const url = new URL(`${this.config.graphUrl}/oauth/access_token`);
-    url.search = new URLSearchParams({ client_id: app.id, client_secret: app.secret ?? '', ...params }).toString();
-    return this.http.send(this.id, { url: url.toString() });
+  /** A GET of the Graph API. Tokens and secrets ride in its query: our HTTP client logs only host and path. */
+  private graph(path: string, params: Record<string, string>, headers?: Record<string, string>) {
+    const url = new URL(`${this.config.graphUrl}/${path}`);
+    url.search = new URLSearchParams(params).toString();
+    return this.http.send(this.id, { url: url.toString(), headers });
   }
 
   async verifyAccessToken(accessToken: string): Promise<VerifiedIdentity> {
     const primary = this.config.clients[0];
-    const debug = new URL(`${this.config.graphUrl}/debug_token`);
-    debug.searchParams.set('input_token', accessToken);
-    debug.searchParams.set('access_token', `${primary.id}|${primary.secret}`);
-    const checked = await this.http.send(this.id, { url: debug.toString() });
+    const checked = await this.graph('debug_token', { input_token: accessToken, access_token: `${primary.id}|${primary.secret}` });
     if (checked.status !== 200) {
       // debug_token answers 200 for a bad *user* token; a 4xx means Facebook refused our app credentials.
       throw new AppError('provider_unavailable', `Facebook refused our app credentials at debug_token (HTTP ${checked.status})`);
@@ -95,15 +84,10 @@ class FacebookIdentityProvider extends BuiltInIdentityProvider<FacebookSettings>
     const app = this.config.clients.find((c) => c.id === data.app_id);
     if (!app) throw new AppError('provider_token_audience_mismatch', 'The Facebook access token was issued to another app');
 
-    const me = new URL(`${this.config.graphUrl}/me`);
-    me.searchParams.set('fields', FIELDS);
-    me.searchParams.set(
-      'appsecret_proof',
-      createHmac('sha256', app.secret ?? '')
-        .update(accessToken)
-        .digest('hex'),
-    );
-    const answer = await this.http.send(this.id, { url: me.toString(), headers: { authorization: `Bearer ${accessToken}` } });
+    const appsecret_proof = createHmac('sha256', app.secret ?? '')
+      .update(accessToken)
+      .digest('hex');
+    const answer = await this.graph('me', { fields: FIELDS, appsecret_proof }, { authorization: `Bearer ${accessToken}` });
     if (answer.status !== 200)
       throw new AppError('invalid_provider_token', `Facebook refused the access token at /me (HTTP ${answer.status})`);
     const graph = (answer.json ?? {}) as Json;
@@ -151,7 +135,8 @@ class FacebookIdentityProvider extends BuiltInIdentityProvider<FacebookSettings>
    */
   async extendAccessToken(accessToken: string, extraData: Record<string, unknown>): Promise<ProviderTokens> {
     const app = this.config.clients.find((c) => c.id === extraData.appId) ?? this.config.clients[0];
-    const answer = await this.accessTokenRequest(app, { grant_type: 'fb_exchange_token', fb_exchange_token: accessToken });
+    const params = { client_id: app.id, client_secret: app.secret ?? '', fb_exchange_token: accessToken };
+    const answer = await this.graph('oauth/access_token', { grant_type: 'fb_exchange_token', ...params });
     const body = (answer.json ?? {}) as { access_token?: unknown; expires_in?: unknown; error?: { code?: unknown } };
     // Graph error 190 (OAuthException): the token is expired or was invalidated (password change, logout).
     if (answer.status === 400 && body.error?.code === 190) {

@@ -27,10 +27,7 @@ const GITHUB_CLAIMS: ClaimRules = { provider: 'github', ids: 'number' };
 class GitHubIdentityProvider extends BuiltInIdentityProvider<BuiltInSettings<OAuth2ProviderConfig, GitHubOptions>> {
   readonly flows = ['token'] as const;
   // Every configured GitHub client has its secret (config requires it); the first one redeems codes.
-  readonly codeFlow = this.codeFlowOf(this.config.clients[0], async (grant) => ({
-    identity: await this.exchangeCode(grant),
-    nonce: undefined,
-  }));
+  readonly codeFlow = this.codeFlowOf(this.config.clients[0], (grant) => this.exchangeCode(grant));
 
   async verifyAccessToken(accessToken: string): Promise<VerifiedIdentity> {
     return this.identityOf(accessToken, await this.checkToken(accessToken));
@@ -41,7 +38,7 @@ class GitHubIdentityProvider extends BuiltInIdentityProvider<BuiltInSettings<OAu
    * GitHub's quirk: a refused code is HTTP 200 with an `error` member (`bad_verification_code`, `incorrect_client_credentials`).
    * A token we redeemed ourselves needs no "check a token": it is ours by construction.
    */
-  private async exchangeCode(grant: CodeGrant): Promise<VerifiedIdentity> {
+  private async exchangeCode(grant: CodeGrant): Promise<{ identity: VerifiedIdentity; nonce: undefined }> {
     const client = this.config.clients[0];
     const form = new URLSearchParams({
       client_id: client.id,
@@ -74,7 +71,7 @@ class GitHubIdentityProvider extends BuiltInIdentityProvider<BuiltInSettings<OAu
       );
     }
     const scopes = claimStrings((optionalString(body.scope) ?? '').split(',').filter(Boolean));
-    return this.identityOf(accessToken, { scopes, clientId: client.id });
+    return { identity: await this.identityOf(accessToken, { scopes, clientId: client.id }), nonce: undefined };
   }
 
   private bearer(accessToken: string): Record<string, string> {
