@@ -6,6 +6,7 @@
  */
 import * as oidc from 'openid-client';
 import { AppError } from '../../common/errors/app-error.js';
+import type { ErrorCode } from '../../common/errors/error-codes.js';
 import type { ProviderHttpClient } from '../http/provider-http.client.js';
 import { optionalString, type AuthorizationRequest, type CodeGrant, type IdentityProvider } from '../identity-provider.types.js';
 import { providerError } from '../provider-error.js';
@@ -102,20 +103,12 @@ export function redeemAuthorizationCode(
 ): Promise<TokenEndpointResponse> {
   const params: Record<string, string> = { code: grant.code, redirect_uri: grant.redirectUri };
   if (grant.codeVerifier !== undefined) params.code_verifier = grant.codeVerifier;
-  return tokenGrant(
-    http,
-    provider,
-    client,
-    (config) => oidc.genericGrantRequest(config, 'authorization_code', params),
-    (error) =>
-      // Google answers a redirect_uri that differs from the authorization request's with its own error name.
-      error === 'invalid_grant' || error === 'redirect_uri_mismatch'
-        ? new AppError(
-            'invalid_authorization_code',
-            `${provider.displayName} refused the authorization code (wrong, used, expired, or the code_verifier does not match)`,
-          )
-        : undefined,
-  );
+  return tokenGrant(http, provider, client, (config) => oidc.genericGrantRequest(config, 'authorization_code', params), {
+    // Google answers a redirect_uri that differs from the authorization request's with its own error name.
+    errors: ['invalid_grant', 'redirect_uri_mismatch'],
+    code: 'invalid_authorization_code',
+    message: `${provider.displayName} refused the authorization code (wrong, used, expired, or the code_verifier does not match)`,
+  });
 }
 
 /** The refresh grant (RFC 6749 6). A refused grant means the user must sign in with the provider again. */
@@ -125,19 +118,11 @@ export function redeemRefreshToken(
   client: ConfidentialClient,
   refreshToken: string,
 ): Promise<TokenEndpointResponse> {
-  return tokenGrant(
-    http,
-    provider,
-    client,
-    (config) => oidc.refreshTokenGrant(config, refreshToken),
-    (error) =>
-      error === 'invalid_grant'
-        ? new AppError(
-            'provider_reauthentication_required',
-            `${provider.displayName} no longer honours the stored grant; sign in with ${provider.displayName} again`,
-          )
-        : undefined,
-  );
+  return tokenGrant(http, provider, client, (config) => oidc.refreshTokenGrant(config, refreshToken), {
+    errors: ['invalid_grant'],
+    code: 'provider_reauthentication_required',
+    message: `${provider.displayName} no longer honours the stored grant; sign in with ${provider.displayName} again`,
+  });
 }
 
 /**
@@ -150,7 +135,8 @@ async function tokenGrant(
   provider: RelyingPartyOf,
   client: ConfidentialClient,
   grant: (config: oidc.Configuration) => Promise<oidc.TokenEndpointResponse>,
-  refusal: (error: string) => AppError | undefined,
+  /** The 400 `error`s that mean the grant itself was refused, and what the user is told then. */
+  refusal: { errors: string[]; code: ErrorCode; message: string },
 ): Promise<TokenEndpointResponse> {
   let idToken: unknown;
   const read = (json: unknown) => {
@@ -176,13 +162,11 @@ async function tokenGrant(
     'token endpoint answered malformed tokens',
     () => grant(config),
     (status, body) => {
-      throw (
-        (body && status === 400 ? refusal(body.error) : undefined) ??
-        providerError(
-          'provider_unavailable',
-          `${provider.displayName} token endpoint refused the request`,
-          `${provider.id} token endpoint answered HTTP ${status}${body ? `, ${oauthErrorName(body.error)}` : ''}`,
-        )
+      if (body && status === 400 && refusal.errors.includes(body.error)) throw new AppError(refusal.code, refusal.message);
+      throw providerError(
+        'provider_unavailable',
+        `${provider.displayName} token endpoint refused the request`,
+        `${provider.id} token endpoint answered HTTP ${status}${body ? `, ${oauthErrorName(body.error)}` : ''}`,
       );
     },
   );
