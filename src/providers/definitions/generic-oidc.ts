@@ -10,7 +10,6 @@ import type { OidcProviderConfig } from '../../config/custom-provider-config.js'
 import type { ProviderHttpClient } from '../http/provider-http.client.js';
 import {
   optionalString,
-  type AuthorizationRequest,
   type CodeFlow,
   type CodeGrant,
   type IdentityProvider,
@@ -64,7 +63,11 @@ export class GenericOidcIdentityProvider implements IdentityProvider {
         redirectUris: config.redirectUris,
         returnsIdToken: this.sendsNonce(),
         responseMode: params.response_mode === 'form_post' ? 'form_post' : 'query',
-        authorizationUrl: (request) => this.authorizationUrl(request, params),
+        authorizationUrl: async (request) => {
+          const { authorization_endpoint: endpoint } = await this.discovery.get();
+          if (!endpoint) throw new AppError('provider_unavailable', `${this.id} publishes no authorization_endpoint`);
+          return buildAuthorizationUrl(endpoint, { clientId: config.clientIds[0], scopes: config.scopes }, request, params);
+        },
         exchangeCode: (grant) => this.exchangeCode(grant),
       };
       this.refreshAccessToken = async (refreshToken) => {
@@ -166,17 +169,6 @@ export class GenericOidcIdentityProvider implements IdentityProvider {
       clientIds: this.config.clientIds,
       algorithms: idTokenAlgorithms(this.id, doc),
     });
-  }
-
-  private async authorizationUrl(request: AuthorizationRequest, params: Record<string, string>): Promise<string> {
-    const doc = await this.discovery.get();
-    if (!doc.authorization_endpoint) throw new AppError('provider_unavailable', `${this.id} publishes no authorization_endpoint`);
-    return buildAuthorizationUrl(
-      doc.authorization_endpoint,
-      { clientId: this.config.clientIds[0], scopes: this.config.scopes },
-      request,
-      params,
-    );
   }
 
   /**

@@ -156,12 +156,10 @@ async function tokenGrant(
   const config = configurationOf({ token_endpoint: client.tokenUrl }, client.clientId, auth, providerFetch(http, provider.id, read));
   // invalid_client, unauthorized_client, a missing token: our configuration or the provider, not the user's input.
   // What the provider said is for the operator's log; the client learns only that the provider failed us.
-  const answer = await mapped(
-    provider,
-    'token endpoint',
-    'token endpoint answered malformed tokens',
-    () => grant(config),
-    (status, body) => {
+  const answer = await mapped(provider, () => grant(config), {
+    where: 'token endpoint',
+    malformed: 'token endpoint answered malformed tokens',
+    refused: (status, body) => {
       if (body && status === 400 && refusal.errors.includes(body.error)) throw new AppError(refusal.code, refusal.message);
       throw providerError(
         'provider_unavailable',
@@ -169,7 +167,7 @@ async function tokenGrant(
         `${provider.id} token endpoint answered HTTP ${status}${body ? `, ${oauthErrorName(body.error)}` : ''}`,
       );
     },
-  );
+  });
   // RFC 6749 5.1: the tokens are strings; ours must also be printable and bounded, since they are stored.
   const malformed = (member: string) =>
     providerError(
@@ -211,7 +209,7 @@ export async function fetchUserinfo(
       if (codeOf(error) !== 'OAUTH_JSON_ATTRIBUTE_COMPARISON_FAILED') throw error;
       throw new AppError('provider_unavailable', `${provider.id} userinfo answered for another subject than ${expected.against}`);
     });
-  return mapped(provider, 'userinfo', 'answered malformed userinfo', call, () => undefined);
+  return mapped(provider, call, { where: 'userinfo', malformed: 'answered malformed userinfo', refused: () => undefined });
 }
 
 /** RFC 7662 with our client's credentials (client_secret_basic, the method RFC 8414 assumes for introspection). */
@@ -222,24 +220,18 @@ export async function introspect(
   client: { clientId: string; clientSecret: string },
   token: string,
 ): Promise<oidc.IntrospectionResponse> {
-  const config = configurationOf(
-    endpoints,
-    client.clientId,
-    clientSecretBasic(client.clientId, client.clientSecret),
-    providerFetch(http, provider.id),
-  );
-  return mapped(
-    provider,
-    'introspection',
-    'answered a malformed introspection',
-    () => oidc.tokenIntrospection(config, token, { token_type_hint: 'access_token' }),
-    (status) => {
+  const auth = clientSecretBasic(client.clientId, client.clientSecret);
+  const config = configurationOf(endpoints, client.clientId, auth, providerFetch(http, provider.id));
+  return mapped(provider, () => oidc.tokenIntrospection(config, token, { token_type_hint: 'access_token' }), {
+    where: 'introspection',
+    malformed: 'answered a malformed introspection',
+    refused: (status) => {
       throw new AppError(
         'provider_unavailable',
         `${provider.id} refused our client credentials at its introspection endpoint (HTTP ${status})`,
       );
     },
-  );
+  });
 }
 
 /**
@@ -273,26 +265,29 @@ const described = (error: unknown) => `${codeOf(error) ?? (error as Error).name}
 
 /**
  * An openid-client call with what it throws in our codes: our HTTP client's failure as it was; an answer refused for
- * its status (with its error body, if it had one) as `refused` says; anything else is a malformed answer of `where`.
+ * its status (with its error body, if it had one) as `on.refused` says; anything else is a malformed answer of `on.where`.
  */
 async function mapped<T>(
   provider: RelyingPartyOf,
-  where: string,
-  malformed: string,
   call: () => Promise<T>,
-  refused: (status: number, body?: oidc.ResponseBodyError) => T,
+  on: { where: string; malformed: string; refused: (status: number, body?: oidc.ResponseBodyError) => T },
 ): Promise<T> {
   try {
     return await call();
   } catch (error) {
     const ours = appErrorIn(error);
     if (ours) throw ours;
-    if (error instanceof oidc.ResponseBodyError) return refused(error.status, error);
+    if (error instanceof oidc.ResponseBodyError) return on.refused(error.status, error);
     const status = statusOf(error);
-    if (status !== undefined) return refused(status);
-    throw providerError('provider_unavailable', `${provider.displayName} ${malformed}`, `${provider.id} ${where}: ${described(error)}`, {
-      cause: error,
-    });
+    if (status !== undefined) return on.refused(status);
+    throw providerError(
+      'provider_unavailable',
+      `${provider.displayName} ${on.malformed}`,
+      `${provider.id} ${on.where}: ${described(error)}`,
+      {
+        cause: error,
+      },
+    );
   }
 }
 
