@@ -10,7 +10,6 @@
 import { AppError } from '../../common/errors/app-error.js';
 import type { OAuth2ProviderConfig } from '../../config/custom-provider-config.js';
 import { atPath, GenericOAuth2IdentityProvider, type Json } from '../definitions/generic-oauth2.js';
-import type { ProviderHttpClient } from '../http/provider-http.client.js';
 import type { LoginFlow, NormalizedProfile, VerifiedIdentity } from '../identity-provider.types.js';
 import { claimStrings, type ClaimRules } from '../profile-claims.js';
 import { baseUrl, definePreset } from './preset.js';
@@ -25,12 +24,8 @@ const CDN = 'https://cdn.discordapp.com';
 class DiscordIdentityProvider extends GenericOAuth2IdentityProvider {
   override readonly flows: readonly LoginFlow[] = ['token'];
 
-  constructor(
-    config: OAuth2ProviderConfig,
-    private readonly apiUrl: string,
-    http: ProviderHttpClient,
-  ) {
-    super(config, http);
+  private get apiUrl(): string {
+    return (this.config.preset!.options as DiscordOptions).apiUrl;
   }
 
   /** The audience check first: a token the user gave another Discord app must not sign in here. */
@@ -87,5 +82,5 @@ export const discord = definePreset<DiscordOptions, OAuth2ProviderConfig>({
     scopes: ['identify', 'email'],
     profile: { uid: 'id', email: 'email', emailVerified: 'verified', username: 'username', name: 'global_name' },
   }),
-  create: (config, { apiUrl }, http) => new DiscordIdentityProvider(config, apiUrl, http),
+  create: (config, _options, http) => new DiscordIdentityProvider(config, http),
 });

@@ -10,7 +10,7 @@
 import { createHmac } from 'node:crypto';
 import { AppError } from '../../common/errors/app-error.js';
 import type { OAuth2ProviderConfig } from '../../config/custom-provider-config.js';
-import { aliasDefaults, type ProviderClient } from '../../config/providers-config.js';
+import { aliasDefaults } from '../../config/providers-config.js';
 import { atPath, type Json } from '../definitions/generic-oauth2.js';
 import type { CodeGrant, NormalizedProfile, ProviderTokens, VerifiedIdentity } from '../identity-provider.types.js';
 import { dateFromEpochSeconds, lifetimeSeconds, providerTokensFrom, tokenString } from '../oauth2/token-values.js';
@@ -25,8 +25,6 @@ interface FacebookOptions {
   /** Limited Login (iOS): its OIDC-style tokens are verified against these keys and this issuer. */
   jwksUrl: string;
   issuer: string;
-  /** From the alias (FACEBOOK_CLIENT_SECRETS): each app with its secret. */
-  clients?: ProviderClient[];
 }
 
 type FacebookSettings = BuiltInSettings<OAuth2ProviderConfig, FacebookOptions>;

@@ -18,8 +18,6 @@ import { BuiltInIdentityProvider, builtInSettings, definePreset, endpoints, type
 interface GitHubOptions {
   /** The REST API (GitHub Enterprise Server: `https://HOST/api/v3`). */
   apiUrl: string;
-  /** From the alias (GITHUB_CLIENT_SECRETS): each OAuth app with its secret. */
-  clients?: ProviderClient[];
 }
 
 const GITHUB_CLAIMS: ClaimRules = { provider: 'github', ids: 'number' };

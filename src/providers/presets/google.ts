@@ -29,8 +29,6 @@ interface GoogleOptions {
   /** Refresh-token grant; needs the web client's secret. */
   tokenUrl: string;
   issuers: string[];
-  /** From the alias (GOOGLE_CLIENT_SECRETS): each client with its secret, if it has one. */
-  clients?: ProviderClient[];
 }
 
 /** Google documents `email_verified` as a boolean, and as "true"/"false" in older tokens and tokeninfo. */
