@@ -162,9 +162,11 @@ export class GenericOidcIdentityProvider implements IdentityProvider {
   // ------------------------------------------------------------------------------------------------------------
 
   private verifiedClaims(idToken: string, doc: OidcDiscoveryDocument): Promise<JWTPayload> {
+    if (this.jwks?.uri !== doc.jwks_uri)
+      this.jwks = { uri: doc.jwks_uri, keys: new RemoteJwks(this.id, doc.jwks_uri, this.http, this.cache) };
     return verifyIdToken(idToken, {
       provider: this.id,
-      jwks: this.jwksOf(doc),
+      jwks: this.jwks.keys,
       issuers: this.issuersFor(idToken),
       clientIds: this.config.clientIds,
       algorithms: idTokenAlgorithms(this.id, doc),
@@ -242,11 +244,5 @@ export class GenericOidcIdentityProvider implements IdentityProvider {
     if (!doc.userinfo_endpoint) return undefined;
     const endpoints = { issuer: doc.issuer, userinfo_endpoint: doc.userinfo_endpoint };
     return fetchUserinfo(this.http, this, endpoints, this.config.clientIds[0], accessToken, { subject, against });
-  }
-
-  private jwksOf(doc: OidcDiscoveryDocument): RemoteJwks {
-    if (this.jwks?.uri !== doc.jwks_uri)
-      this.jwks = { uri: doc.jwks_uri, keys: new RemoteJwks(this.id, doc.jwks_uri, this.http, this.cache) };
-    return this.jwks.keys;
   }
 }

@@ -42,7 +42,6 @@ class GoogleIdentityProvider extends BuiltInIdentityProvider<BuiltInSettings<Oid
     this.web &&
     // access_type=offline: a refresh token, so ProviderTokenService can act for the user later.
     this.codeFlowOf(this.web, (grant) => this.exchangeCode(this.web!, grant), { returnsIdToken: true, extra: { access_type: 'offline' } });
-  private readonly clientIds = this.config.clients.map((c) => c.id);
 
   async verifyAccessToken(accessToken: string): Promise<VerifiedIdentity> {
     const url = new URL(this.config.tokeninfoUrl);
@@ -51,7 +50,7 @@ class GoogleIdentityProvider extends BuiltInIdentityProvider<BuiltInSettings<Oid
     if (info.status !== 200) throw new AppError('invalid_provider_token', 'Google rejected the access token');
     const tokeninfo = (info.json ?? {}) as { aud?: unknown; azp?: unknown; sub?: unknown; exp?: unknown; scope?: unknown };
     // The audience check that passport-google-token skips: a token minted for someone else's app must not log in here.
-    if (!this.clientIds.some((id) => id === tokeninfo.aud || id === tokeninfo.azp)) {
+    if (!this.config.clients.some(({ id }) => id === tokeninfo.aud || id === tokeninfo.azp)) {
       throw new AppError('provider_token_audience_mismatch', 'The Google access token was issued to another application');
     }
     const userinfo = await this.http.send(this.id, { url: this.config.userinfoUrl, headers: { authorization: `Bearer ${accessToken}` } });
