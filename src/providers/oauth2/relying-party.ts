@@ -11,9 +11,12 @@ import type { ProviderHttpClient } from '../http/provider-http.client.js';
 import { optionalString, type AuthorizationRequest, type CodeGrant, type IdentityProvider } from '../identity-provider.types.js';
 import { providerError } from '../provider-error.js';
 import { oauthErrorName } from './oauth-error.js';
-import { lifetimeSeconds, MAX_TOKEN_LENGTH, tokenString, type TokenEndpointResponse } from './token-values.js';
+import { lifetimeSeconds, MAX_TOKEN_LENGTH, tokenString } from './token-values.js';
 
 export type RelyingPartyOf = Pick<IdentityProvider, 'id' | 'displayName'>;
+
+/** RFC 6749 5.1, plus the OIDC `id_token`: what the grants return, each member checked (`tokenGrant`). */
+export type TokenEndpointResponse = Awaited<ReturnType<typeof tokenGrant>>;
 
 /** The endpoints a relying party may call: a validated discovery document's (oidc/discovery.ts) or a declaration's. */
 export type Endpoints = Partial<
@@ -137,7 +140,7 @@ async function tokenGrant(
   grant: (config: oidc.Configuration) => Promise<oidc.TokenEndpointResponse>,
   /** The 400 `error`s that mean the grant itself was refused, and what the user is told then. */
   refusal: { errors: string[]; code: ErrorCode; message: string },
-): Promise<TokenEndpointResponse> {
+) {
   let idToken: unknown;
   const read = (json: unknown) => {
     if (!isObject(json)) return json;

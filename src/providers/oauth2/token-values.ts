@@ -10,18 +10,8 @@ const MAX_LIFETIME_SECONDS = 10 * 365 * 86_400;
 /** Year 9999: any later "expiry" is garbage, and beyond what a JavaScript Date or a SQL timestamp holds. */
 const LAST_EPOCH_SECOND = 253_402_300_799;
 
-/** RFC 6749 5.1, plus the OIDC `id_token`: what the grants of relying-party.ts return. */
-export interface TokenEndpointResponse {
-  access_token: string;
-  token_type?: string;
-  expires_in?: number;
-  refresh_token?: string;
-  id_token?: string;
-  scope?: string;
-}
-
 /** What we store from a token answer. Providers that send no new refresh token keep the old one (the caller's merge). */
-export function providerTokensFrom(response: TokenEndpointResponse): ProviderTokens {
+export function providerTokensFrom(response: { access_token: string; refresh_token?: string; expires_in?: number }): ProviderTokens {
   return {
     accessToken: response.access_token,
     refreshToken: response.refresh_token,
