@@ -21,6 +21,7 @@ interface GitHubOptions {
 }
 
 const GITHUB_CLAIMS: ClaimRules = { provider: 'github', ids: 'number' };
+const API_VERSION = { 'x-github-api-version': '2022-11-28' };
 
 class GitHubIdentityProvider extends BuiltInIdentityProvider<BuiltInSettings<OAuth2ProviderConfig, GitHubOptions>> {
   readonly flows = ['token'] as const;
@@ -72,13 +73,9 @@ class GitHubIdentityProvider extends BuiltInIdentityProvider<BuiltInSettings<OAu
     return { identity: await this.identityOf(accessToken, { scopes, clientId: client.id }), nonce: undefined };
   }
 
-  private bearer(accessToken: string): Record<string, string> {
-    return { authorization: `Bearer ${accessToken}`, 'x-github-api-version': '2022-11-28' };
-  }
-
   /** `check.userId`: whom "check a token" said the token is for; /user must agree. */
   private async identityOf(accessToken: string, check: { userId?: number; scopes: string[]; clientId: string }): Promise<VerifiedIdentity> {
-    const bearer = this.bearer(accessToken);
+    const bearer = { authorization: `Bearer ${accessToken}`, ...API_VERSION };
     const [user, emails] = await Promise.all([
       this.http.send(this.id, { url: `${this.config.apiUrl}/user`, headers: bearer }),
       this.http.send(this.id, { url: `${this.config.apiUrl}/user/emails`, headers: bearer }),
@@ -117,7 +114,7 @@ class GitHubIdentityProvider extends BuiltInIdentityProvider<BuiltInSettings<OAu
       const answer = await this.http.send(this.id, {
         method: 'POST',
         url: `${this.config.apiUrl}/applications/${encodeURIComponent(client.id)}/token`,
-        headers: { authorization: basicAuth(client), 'x-github-api-version': '2022-11-28' },
+        headers: { authorization: basicAuth(client), ...API_VERSION },
         body: { access_token: accessToken },
       });
       if (answer.status === 404 || answer.status === 422) continue;
