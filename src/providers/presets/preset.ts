@@ -34,9 +34,9 @@ export function baseUrl(value: unknown, fallback: string, field: string, report:
 export type BuiltInSettings<Config extends CustomProviderConfig, Options> = Config & Options & { clients: ProviderClient[] };
 
 /**
- * A declaration's clients: the alias's own list (`GOOGLE_CLIENT_SECRETS`, `GITHUB_CLIENT_SECRETS`: each client with its secret), or the declared
- * ids with `PROVIDER_<ID>_CLIENT_SECRET` on the first, the confidential one. For an alias, the declaration's generic
- * fields and its options hold the same values.
+ * A declaration's clients: the alias's own list (`GOOGLE_CLIENT_SECRETS`, `GITHUB_CLIENT_SECRETS`: each client with
+ * its secret), or the declared ids with `PROVIDER_<ID>_CLIENT_SECRET` on the first, the confidential one. For an
+ * alias, the declaration's generic fields and its options hold the same values.
  */
 export function builtInSettings<Config extends CustomProviderConfig, Options>(
   config: Config,
