@@ -30,13 +30,12 @@ export class IdentityProviderRegistry {
 
   get(id: string): IdentityProvider {
     const provider = this.providers.get(id);
-    if (!provider)
-      throw unknownProvider(
-        id,
-        [...this.providers.keys()],
-        this.config.providers.custom.map((custom) => custom.id),
-      );
-    return provider;
+    if (provider) return provider;
+    throw unknownProvider(
+      id,
+      [...this.providers.keys()],
+      this.config.providers.custom.map((custom) => custom.id),
+    );
   }
 
   list(): IdentityProvider[] {

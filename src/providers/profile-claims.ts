@@ -35,16 +35,7 @@ export interface ClaimRules {
 }
 
 /** The profile's members as the provider sent them, each still `unknown`. */
-export interface RawProfile {
-  uid: unknown;
-  email?: unknown;
-  emailVerified?: unknown;
-  username?: unknown;
-  name?: unknown;
-  firstName?: unknown;
-  lastName?: unknown;
-  picture?: unknown;
-}
+export type RawProfile = { uid: unknown } & Partial<Record<Exclude<keyof NormalizedProfile, 'uid' | 'emailTrustedForLinking'>, unknown>>;
 
 /**
  * The checked profile; `emailTrustedForLinking` is each provider's own policy, so the caller adds it.

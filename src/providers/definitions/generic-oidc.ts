@@ -10,7 +10,6 @@ import type { OidcProviderConfig } from '../../config/custom-provider-config.js'
 import type { ProviderHttpClient } from '../http/provider-http.client.js';
 import {
   optionalString,
-  type AuthorizationRequest,
   type CodeFlow,
   type CodeGrant,
   type IdentityProvider,
@@ -29,7 +28,7 @@ import {
   type ConfidentialClient,
 } from '../oauth2/relying-party.js';
 import { dateFromEpochSeconds, providerTokensFrom } from '../oauth2/token-values.js';
-import { idTokenAlgorithms, OidcDiscovery, type EndpointRule, type OidcDiscoveryDocument } from '../oidc/discovery.js';
+import { idTokenAlgorithms, OidcDiscovery, type OidcDiscoveryDocument } from '../oidc/discovery.js';
 import { verifyIdToken } from '../oidc/id-token.verifier.js';
 import { RemoteJwks, type JwksCachePolicy } from '../oidc/remote-jwks.js';
 import { claimNonce, checkedProfile, type ClaimRules } from '../profile-claims.js';
@@ -42,7 +41,7 @@ export class GenericOidcIdentityProvider implements IdentityProvider {
   /** Absent without our client's credentials: the code is redeemed by our confidential client (the first client id). */
   readonly codeFlow?: CodeFlow;
   readonly refreshAccessToken?: (refreshToken: string) => Promise<ProviderTokens>;
-  protected readonly discovery: OidcDiscovery;
+  private readonly discovery: OidcDiscovery;
   /** Built from the discovered `jwks_uri`; rebuilt if a refreshed discovery document moves it. */
   private jwks: { uri: string; keys: RemoteJwks } | undefined;
 
@@ -54,7 +53,9 @@ export class GenericOidcIdentityProvider implements IdentityProvider {
     this.id = config.id;
     this.displayName = config.displayName;
     // The hooks called here run before a subclass's own fields exist: they may read `config` only.
-    this.discovery = this.createDiscovery();
+    // Where its discovery document may send us (src/providers/oidc/discovery.ts).
+    const endpoints = { httpAllowed: config.insecureHttpAllowed, trustedOrigins: config.trustedEndpointOrigins };
+    this.discovery = new OidcDiscovery(config.id, config.issuer, http, cache, endpoints, { publishedIssuer: this.publishedIssuer() });
     if (config.clientSecret !== undefined) this.verifyAccessToken = (token) => this.verifyOpaqueAccessToken(token);
     if (this.hasClientCredentials()) {
       const params = this.authorizationParams();
@@ -62,10 +63,17 @@ export class GenericOidcIdentityProvider implements IdentityProvider {
         redirectUris: config.redirectUris,
         returnsIdToken: this.sendsNonce(),
         responseMode: params.response_mode === 'form_post' ? 'form_post' : 'query',
-        authorizationUrl: (request) => this.authorizationUrl(request, params),
+        authorizationUrl: async (request) => {
+          const { authorization_endpoint: endpoint } = await this.discovery.get();
+          if (!endpoint) throw new AppError('provider_unavailable', `${this.id} publishes no authorization_endpoint`);
+          return buildAuthorizationUrl(endpoint, { clientId: config.clientIds[0], scopes: config.scopes }, request, params);
+        },
         exchangeCode: (grant) => this.exchangeCode(grant),
       };
-      this.refreshAccessToken = (refreshToken) => this.refresh(refreshToken);
+      this.refreshAccessToken = async (refreshToken) => {
+        const client = await this.confidentialClient(await this.discovery.get());
+        return providerTokensFrom(await redeemRefreshToken(this.http, this, client, refreshToken));
+      };
     }
   }
 
@@ -92,14 +100,9 @@ export class GenericOidcIdentityProvider implements IdentityProvider {
 
   // Hooks for presets -------------------------------------------------------------------------------------------
 
-  /** Entra's multi-tenant discovery document names an issuer template instead of its own URL. */
-  protected createDiscovery(): OidcDiscovery {
-    return new OidcDiscovery(this.config.id, this.config.issuer, this.http, this.cache, this.endpointRule());
-  }
-
-  /** Where its discovery document may send us (src/providers/oidc/discovery.ts). */
-  protected endpointRule(): EndpointRule {
-    return { httpAllowed: this.config.insecureHttpAllowed, trustedOrigins: this.config.trustedEndpointOrigins };
+  /** The `issuer` its discovery document publishes: Entra's multi-tenant one names a template instead of its own URL. */
+  protected publishedIssuer(): string {
+    return this.config.issuer;
   }
 
   /** Whether we can authenticate at the token endpoint (Apple: a signing key instead of a secret). */
@@ -159,24 +162,15 @@ export class GenericOidcIdentityProvider implements IdentityProvider {
   // ------------------------------------------------------------------------------------------------------------
 
   private verifiedClaims(idToken: string, doc: OidcDiscoveryDocument): Promise<JWTPayload> {
+    if (this.jwks?.uri !== doc.jwks_uri)
+      this.jwks = { uri: doc.jwks_uri, keys: new RemoteJwks(this.id, doc.jwks_uri, this.http, this.cache) };
     return verifyIdToken(idToken, {
       provider: this.id,
-      jwks: this.jwksOf(doc),
+      jwks: this.jwks.keys,
       issuers: this.issuersFor(idToken),
       clientIds: this.config.clientIds,
       algorithms: idTokenAlgorithms(this.id, doc),
     });
-  }
-
-  private async authorizationUrl(request: AuthorizationRequest, params: Record<string, string>): Promise<string> {
-    const doc = await this.discovery.get();
-    if (!doc.authorization_endpoint) throw new AppError('provider_unavailable', `${this.id} publishes no authorization_endpoint`);
-    return buildAuthorizationUrl(
-      doc.authorization_endpoint,
-      { clientId: this.config.clientIds[0], scopes: this.config.scopes },
-      request,
-      params,
-    );
   }
 
   /**
@@ -189,23 +183,10 @@ export class GenericOidcIdentityProvider implements IdentityProvider {
     const answer = await redeemAuthorizationCode(this.http, this, await this.confidentialClient(doc), grant);
     if (!answer.id_token) throw new AppError('provider_unavailable', `${this.id} answered the code without an id_token`);
     const claims = await this.verifiedClaims(answer.id_token, doc);
-    let merged: Record<string, unknown> = claims;
     // A `sub` that is no string is refused by `profile`, which names the claim in the log; userinfo is not asked then.
-    if (doc.userinfo_endpoint && typeof claims.sub === 'string') {
-      // A userinfo endpoint that refuses the token leaves the ID token's claims (OIDC Core 5.3.2 still holds for an answer).
-      const info = await fetchUserinfo(
-        this.http,
-        this,
-        { issuer: doc.issuer, userinfo_endpoint: doc.userinfo_endpoint },
-        this.config.clientIds[0],
-        answer.access_token,
-        {
-          subject: claims.sub,
-          against: 'the ID token',
-        },
-      );
-      merged = { ...info, ...claims };
-    }
+    // A userinfo endpoint that refuses the token leaves the ID token's claims (OIDC Core 5.3.2 still holds for an answer).
+    const info = typeof claims.sub === 'string' ? await this.userinfo(doc, answer.access_token, claims.sub, 'the ID token') : undefined;
+    const merged = { ...info, ...claims };
     return {
       identity: {
         provider: this.id,
@@ -215,11 +196,6 @@ export class GenericOidcIdentityProvider implements IdentityProvider {
       },
       nonce: claimNonce(this.claimRules, claims.nonce),
     };
-  }
-
-  private async refresh(refreshToken: string): Promise<ProviderTokens> {
-    const answer = await redeemRefreshToken(this.http, this, await this.confidentialClient(await this.discovery.get()), refreshToken);
-    return providerTokensFrom(answer);
   }
 
   private async confidentialClient(doc: OidcDiscoveryDocument): Promise<ConfidentialClient> {
@@ -241,9 +217,9 @@ export class GenericOidcIdentityProvider implements IdentityProvider {
     if (!doc.introspection_endpoint) {
       throw new AppError('unsupported_grant', `${this.displayName} cannot introspect access tokens; send an id_token`);
     }
-    const [clientId] = this.config.clientIds;
     const endpoints = { issuer: doc.issuer, introspection_endpoint: doc.introspection_endpoint };
-    const info = await introspect(this.http, this, endpoints, { clientId: clientId, clientSecret: this.config.clientSecret! }, accessToken);
+    const client = { clientId: this.config.clientIds[0], clientSecret: this.config.clientSecret! };
+    const info = await introspect(this.http, this, endpoints, client, accessToken);
     if (info.active !== true) throw new AppError('invalid_provider_token', `${this.displayName} says the access token is not active`);
     // The audience check of the token flow: a token the user gave another app must not log in here.
     // `client_id` says who the token was issued to; only without it do we fall back to `aud`.
@@ -253,17 +229,7 @@ export class GenericOidcIdentityProvider implements IdentityProvider {
     }
     if (!doc.userinfo_endpoint) throw new AppError('provider_unavailable', `${this.id} publishes no userinfo_endpoint`);
     // OIDC Core 5.3.2: the userinfo `sub` must be the subject the token was issued for.
-    const claims = await fetchUserinfo(
-      this.http,
-      this,
-      { issuer: doc.issuer, userinfo_endpoint: doc.userinfo_endpoint },
-      clientId,
-      accessToken,
-      {
-        subject: typeof info.sub === 'string' ? info.sub : undefined,
-        against: 'introspection',
-      },
-    );
+    const claims = await this.userinfo(doc, accessToken, typeof info.sub === 'string' ? info.sub : undefined, 'introspection');
     if (!claims) throw new AppError('invalid_provider_token', `${this.displayName} rejected the access token at userinfo`);
     return {
       provider: this.id,
@@ -273,9 +239,10 @@ export class GenericOidcIdentityProvider implements IdentityProvider {
     };
   }
 
-  private jwksOf(doc: OidcDiscoveryDocument): RemoteJwks {
-    if (this.jwks?.uri !== doc.jwks_uri)
-      this.jwks = { uri: doc.jwks_uri, keys: new RemoteJwks(this.id, doc.jwks_uri, this.http, this.cache) };
-    return this.jwks.keys;
+  /** OIDC Core 5.3 at the discovered endpoint, if there is one; `against`: where the expected `sub` came from. */
+  private async userinfo(doc: OidcDiscoveryDocument, accessToken: string, subject: string | undefined, against: string) {
+    if (!doc.userinfo_endpoint) return undefined;
+    const endpoints = { issuer: doc.issuer, userinfo_endpoint: doc.userinfo_endpoint };
+    return fetchUserinfo(this.http, this, endpoints, this.config.clientIds[0], accessToken, { subject, against });
   }
 }

@@ -19,13 +19,6 @@ export interface ProviderResponse {
   cacheControl?: string;
 }
 
-/** The answer was longer than `PROVIDER_MAX_RESPONSE_BYTES`; `announced` when Content-Length said so before any byte was read. */
-class ResponseTooLarge extends Error {
-  constructor(readonly announced: boolean) {
-    super('provider answer too large');
-  }
-}
-
 /**
  * The one door to identity providers' HTTP APIs. Keep-alive connections (measured 4-5x faster than global
  * fetch here), a hard timeout on every call, and one mapping of failures: no answer in time is
@@ -55,7 +48,7 @@ export class ProviderHttpClient implements OnModuleDestroy {
 
   async send(provider: string, req: ProviderRequest): Promise<ProviderResponse> {
     const url = new URL(req.url);
-    const where = `${url.host}${url.pathname}`;
+    const what = `${provider} ${req.method ?? 'GET'} ${url.host}${url.pathname}`;
     const headers: Record<string, string> = { accept: 'application/json', ...req.headers };
     let body: string | undefined;
     if (req.body !== undefined) {
@@ -63,55 +56,43 @@ export class ProviderHttpClient implements OnModuleDestroy {
       headers['content-type'] ??= 'application/json';
     }
     const started = performance.now();
-    let status: number;
-    let contentType: string;
-    let cacheControl: string | undefined;
+    let res: Dispatcher.ResponseData;
     let text: string;
     try {
-      const res = await request(url, {
+      res = await request(url, {
         method: req.method ?? 'GET',
         headers,
         body,
         dispatcher: this.agent,
         signal: AbortSignal.timeout(this.timeoutMs),
       });
-      status = res.statusCode;
-      contentType = String(res.headers['content-type'] ?? '');
-      const cc = res.headers['cache-control'];
-      cacheControl = cc === undefined ? undefined : [cc].flat().join(', ');
-      text = await this.readCapped(res.body, res.headers['content-length']);
+      text = await this.readCapped(provider, what, res.body, res.headers['content-length']);
     } catch (error) {
-      if (error instanceof ResponseTooLarge) {
-        this.metrics.providerRequest(provider, 'unavailable', (performance.now() - started) / 1000);
-        const how = error.announced ? 'announced' : 'sent';
-        this.logger.warn(
-          `${provider} ${req.method ?? 'GET'} ${where} ${how} an answer longer than PROVIDER_MAX_RESPONSE_BYTES (${this.maxBytes}); refused unread`,
-        );
-        throw new AppError('provider_unavailable', `${provider} answered more than we accept`);
-      }
       const timedOut = isTimeout(error);
       this.metrics.providerRequest(provider, timedOut ? 'timeout' : 'unavailable', (performance.now() - started) / 1000);
+      if (error instanceof AppError) throw error; // too large (readCapped)
       if (timedOut) {
         throw new AppError('provider_timeout', `${provider} did not answer within ${this.timeoutMs} ms`, { cause: error });
       }
       throw new AppError('provider_unavailable', `${provider} could not be reached`, { cause: error });
     }
+    const status = res.statusCode;
+    const contentType = String(res.headers['content-type'] ?? '');
+    const cacheControl = res.headers['cache-control'];
     const ms = performance.now() - started;
     // By status class, whatever it means to the caller: a provider answering 4xx or 5xx more often shows here.
     this.metrics.providerRequest(provider, `${Math.floor(status / 100)}xx`, ms / 1000);
-    this.logger.debug(`${provider} ${req.method ?? 'GET'} ${where} -> ${status} in ${ms.toFixed(0)} ms`);
+    this.logger.debug(`${what} -> ${status} in ${ms.toFixed(0)} ms`);
     if (status >= 500 || status === 429) {
       throw new AppError('provider_unavailable', `${provider} answered ${status}`);
     }
     if (!/[/+]json\b/i.test(contentType)) {
       // The content type is the provider's text: for the log, not for the client.
-      this.logger.warn(
-        `${provider} ${req.method ?? 'GET'} ${where} answered ${status} with content type ${JSON.stringify(contentType.slice(0, 100) || 'none')}, not JSON`,
-      );
+      this.logger.warn(`${what} answered ${status} with content type ${JSON.stringify(contentType.slice(0, 100) || 'none')}, not JSON`);
       throw new AppError('provider_unavailable', `${provider} answered ${status}, not with JSON`);
     }
     try {
-      return { status, json: JSON.parse(text), ...(cacheControl === undefined ? {} : { cacheControl }) };
+      return { status, json: JSON.parse(text), ...(cacheControl === undefined ? {} : { cacheControl: [cacheControl].flat().join(', ') }) };
     } catch (error) {
       throw new AppError('provider_unavailable', `${provider} answered malformed JSON`, { cause: error });
     }
@@ -122,20 +103,24 @@ export class ProviderHttpClient implements OnModuleDestroy {
    * body without one (chunked) is abandoned the moment it passes the limit. Destroying the stream closes the
    * connection rather than returning it to the pool half-read.
    */
-  private async readCapped(body: Dispatcher.ResponseData['body'], contentLength: string | string[] | undefined): Promise<string> {
-    const announced = Number([contentLength].flat()[0]);
-    if (Number.isFinite(announced) && announced > this.maxBytes) {
+  private async readCapped(
+    provider: string,
+    what: string,
+    body: Dispatcher.ResponseData['body'],
+    contentLength: string | string[] | undefined,
+  ): Promise<string> {
+    const tooLarge = (how: string) => {
       body.destroy();
-      throw new ResponseTooLarge(true);
-    }
+      this.logger.warn(`${what} ${how} an answer longer than PROVIDER_MAX_RESPONSE_BYTES (${this.maxBytes}); refused unread`);
+      return new AppError('provider_unavailable', `${provider} answered more than we accept`);
+    };
+    const announced = Number([contentLength].flat()[0]);
+    if (Number.isFinite(announced) && announced > this.maxBytes) throw tooLarge('announced');
     const chunks: Buffer[] = [];
     let length = 0;
     for await (const chunk of body as AsyncIterable<Buffer>) {
       length += chunk.length;
-      if (length > this.maxBytes) {
-        body.destroy();
-        throw new ResponseTooLarge(false);
-      }
+      if (length > this.maxBytes) throw tooLarge('sent');
       chunks.push(chunk);
     }
     return Buffer.concat(chunks, length).toString('utf8');

@@ -6,13 +6,17 @@
  */
 import * as oidc from 'openid-client';
 import { AppError } from '../../common/errors/app-error.js';
+import type { ErrorCode } from '../../common/errors/error-codes.js';
 import type { ProviderHttpClient } from '../http/provider-http.client.js';
 import { optionalString, type AuthorizationRequest, type CodeGrant, type IdentityProvider } from '../identity-provider.types.js';
 import { providerError } from '../provider-error.js';
 import { oauthErrorName } from './oauth-error.js';
-import { lifetimeSeconds, MAX_TOKEN_LENGTH, tokenString, type TokenEndpointResponse } from './token-values.js';
+import { lifetimeSeconds, MAX_TOKEN_LENGTH, tokenString } from './token-values.js';
 
 export type RelyingPartyOf = Pick<IdentityProvider, 'id' | 'displayName'>;
+
+/** RFC 6749 5.1, plus the OIDC `id_token`: what the grants return, each member checked (`tokenGrant`). */
+export type TokenEndpointResponse = Awaited<ReturnType<typeof tokenGrant>>;
 
 /** The endpoints a relying party may call: a validated discovery document's (oidc/discovery.ts) or a declaration's. */
 export type Endpoints = Partial<
@@ -102,20 +106,12 @@ export function redeemAuthorizationCode(
 ): Promise<TokenEndpointResponse> {
   const params: Record<string, string> = { code: grant.code, redirect_uri: grant.redirectUri };
   if (grant.codeVerifier !== undefined) params.code_verifier = grant.codeVerifier;
-  return tokenGrant(
-    http,
-    provider,
-    client,
-    (config) => oidc.genericGrantRequest(config, 'authorization_code', params),
-    (error) =>
-      // Google answers a redirect_uri that differs from the authorization request's with its own error name.
-      error === 'invalid_grant' || error === 'redirect_uri_mismatch'
-        ? new AppError(
-            'invalid_authorization_code',
-            `${provider.displayName} refused the authorization code (wrong, used, expired, or the code_verifier does not match)`,
-          )
-        : undefined,
-  );
+  return tokenGrant(http, provider, client, (config) => oidc.genericGrantRequest(config, 'authorization_code', params), {
+    // Google answers a redirect_uri that differs from the authorization request's with its own error name.
+    errors: ['invalid_grant', 'redirect_uri_mismatch'],
+    code: 'invalid_authorization_code',
+    message: `${provider.displayName} refused the authorization code (wrong, used, expired, or the code_verifier does not match)`,
+  });
 }
 
 /** The refresh grant (RFC 6749 6). A refused grant means the user must sign in with the provider again. */
@@ -125,19 +121,11 @@ export function redeemRefreshToken(
   client: ConfidentialClient,
   refreshToken: string,
 ): Promise<TokenEndpointResponse> {
-  return tokenGrant(
-    http,
-    provider,
-    client,
-    (config) => oidc.refreshTokenGrant(config, refreshToken),
-    (error) =>
-      error === 'invalid_grant'
-        ? new AppError(
-            'provider_reauthentication_required',
-            `${provider.displayName} no longer honours the stored grant; sign in with ${provider.displayName} again`,
-          )
-        : undefined,
-  );
+  return tokenGrant(http, provider, client, (config) => oidc.refreshTokenGrant(config, refreshToken), {
+    errors: ['invalid_grant'],
+    code: 'provider_reauthentication_required',
+    message: `${provider.displayName} no longer honours the stored grant; sign in with ${provider.displayName} again`,
+  });
 }
 
 /**
@@ -150,8 +138,9 @@ async function tokenGrant(
   provider: RelyingPartyOf,
   client: ConfidentialClient,
   grant: (config: oidc.Configuration) => Promise<oidc.TokenEndpointResponse>,
-  refusal: (error: string) => AppError | undefined,
-): Promise<TokenEndpointResponse> {
+  /** The 400 `error`s that mean the grant itself was refused, and what the user is told then. */
+  refusal: { errors: string[]; code: ErrorCode; message: string },
+) {
   let idToken: unknown;
   const read = (json: unknown) => {
     if (!isObject(json)) return json;
@@ -167,14 +156,21 @@ async function tokenGrant(
     client.authMethod === 'client_secret_post'
       ? oidc.ClientSecretPost(client.clientSecret)
       : clientSecretBasic(client.clientId, client.clientSecret);
-  let answer: oidc.TokenEndpointResponse;
-  try {
-    answer = await grant(
-      configurationOf({ token_endpoint: client.tokenUrl }, client.clientId, auth, providerFetch(http, provider.id, read)),
-    );
-  } catch (error) {
-    throw tokenEndpointError(provider, error, refusal);
-  }
+  const config = configurationOf({ token_endpoint: client.tokenUrl }, client.clientId, auth, providerFetch(http, provider.id, read));
+  // invalid_client, unauthorized_client, a missing token: our configuration or the provider, not the user's input.
+  // What the provider said is for the operator's log; the client learns only that the provider failed us.
+  const answer = await mapped(provider, () => grant(config), {
+    where: 'token endpoint',
+    malformed: 'token endpoint answered malformed tokens',
+    refused: (status, body) => {
+      if (body && status === 400 && refusal.errors.includes(body.error)) throw new AppError(refusal.code, refusal.message);
+      throw providerError(
+        'provider_unavailable',
+        `${provider.displayName} token endpoint refused the request`,
+        `${provider.id} token endpoint answered HTTP ${status}${body ? `, ${oauthErrorName(body.error)}` : ''}`,
+      );
+    },
+  });
   // RFC 6749 5.1: the tokens are strings; ours must also be printable and bounded, since they are stored.
   const malformed = (member: string) =>
     providerError(
@@ -211,22 +207,12 @@ export async function fetchUserinfo(
   expected: { subject?: string; against: string },
 ): Promise<Record<string, unknown> | undefined> {
   const config = configurationOf(endpoints, clientId, undefined, providerFetch(http, provider.id));
-  try {
-    return await oidc.fetchUserInfo(config, accessToken, expected.subject ?? oidc.skipSubjectCheck);
-  } catch (error) {
-    const ours = appErrorIn(error);
-    if (ours) throw ours;
-    if (error instanceof oidc.ResponseBodyError || statusOf(error) !== undefined) return undefined;
-    if (codeOf(error) === 'OAUTH_JSON_ATTRIBUTE_COMPARISON_FAILED') {
+  const call = () =>
+    oidc.fetchUserInfo(config, accessToken, expected.subject ?? oidc.skipSubjectCheck).catch((error: unknown) => {
+      if (codeOf(error) !== 'OAUTH_JSON_ATTRIBUTE_COMPARISON_FAILED') throw error;
       throw new AppError('provider_unavailable', `${provider.id} userinfo answered for another subject than ${expected.against}`);
-    }
-    throw providerError(
-      'provider_unavailable',
-      `${provider.displayName} answered malformed userinfo`,
-      `${provider.id} userinfo: ${described(error)}`,
-      { cause: error },
-    );
-  }
+    });
+  return mapped(provider, call, { where: 'userinfo', malformed: 'answered malformed userinfo', refused: () => undefined });
 }
 
 /** RFC 7662 with our client's credentials (client_secret_basic, the method RFC 8414 assumes for introspection). */
@@ -237,30 +223,18 @@ export async function introspect(
   client: { clientId: string; clientSecret: string },
   token: string,
 ): Promise<oidc.IntrospectionResponse> {
-  const config = configurationOf(
-    endpoints,
-    client.clientId,
-    clientSecretBasic(client.clientId, client.clientSecret),
-    providerFetch(http, provider.id),
-  );
-  try {
-    return await oidc.tokenIntrospection(config, token, { token_type_hint: 'access_token' });
-  } catch (error) {
-    const ours = appErrorIn(error);
-    if (ours) throw ours;
-    const status = error instanceof oidc.ResponseBodyError ? error.status : statusOf(error);
-    if (status !== undefined)
+  const auth = clientSecretBasic(client.clientId, client.clientSecret);
+  const config = configurationOf(endpoints, client.clientId, auth, providerFetch(http, provider.id));
+  return mapped(provider, () => oidc.tokenIntrospection(config, token, { token_type_hint: 'access_token' }), {
+    where: 'introspection',
+    malformed: 'answered a malformed introspection',
+    refused: (status) => {
       throw new AppError(
         'provider_unavailable',
         `${provider.id} refused our client credentials at its introspection endpoint (HTTP ${status})`,
       );
-    throw providerError(
-      'provider_unavailable',
-      `${provider.displayName} answered a malformed introspection`,
-      `${provider.id} introspection: ${described(error)}`,
-      { cause: error },
-    );
-  }
+    },
+  });
 }
 
 /**
@@ -292,28 +266,32 @@ const codeOf = (error: unknown) => (error instanceof oidc.ClientError ? error.co
 /** openid-client's own words (never a token: it names members, not values), for the operator's log. */
 const described = (error: unknown) => `${codeOf(error) ?? (error as Error).name}: ${(error as Error).message}`;
 
-function tokenEndpointError(provider: RelyingPartyOf, error: unknown, refusal: (error: string) => AppError | undefined): AppError {
-  const ours = appErrorIn(error);
-  if (ours) return ours;
-  // invalid_client, unauthorized_client, a missing token: our configuration or the provider, not the user's input.
-  // What the provider said is for the operator's log; the client learns only that the provider failed us.
-  const refused = (detail: string) =>
-    providerError(
+/**
+ * An openid-client call with what it throws in our codes: our HTTP client's failure as it was; an answer refused for
+ * its status (with its error body, if it had one) as `on.refused` says; anything else is a malformed answer of `on.where`.
+ */
+async function mapped<T>(
+  provider: RelyingPartyOf,
+  call: () => Promise<T>,
+  on: { where: string; malformed: string; refused: (status: number, body?: oidc.ResponseBodyError) => T },
+): Promise<T> {
+  try {
+    return await call();
+  } catch (error) {
+    const ours = appErrorIn(error);
+    if (ours) throw ours;
+    if (error instanceof oidc.ResponseBodyError) return on.refused(error.status, error);
+    const status = statusOf(error);
+    if (status !== undefined) return on.refused(status);
+    throw providerError(
       'provider_unavailable',
-      `${provider.displayName} token endpoint refused the request`,
-      `${provider.id} token endpoint answered ${detail}`,
+      `${provider.displayName} ${on.malformed}`,
+      `${provider.id} ${on.where}: ${described(error)}`,
+      {
+        cause: error,
+      },
     );
-  if (error instanceof oidc.ResponseBodyError) {
-    return (error.status === 400 ? refusal(error.error) : undefined) ?? refused(`HTTP ${error.status}, ${oauthErrorName(error.error)}`);
   }
-  const status = statusOf(error);
-  if (status !== undefined) return refused(`HTTP ${status}`);
-  return providerError(
-    'provider_unavailable',
-    `${provider.displayName} token endpoint answered malformed tokens`,
-    `${provider.id} token endpoint: ${described(error)}`,
-    { cause: error },
-  );
 }
 
 function isObject(json: unknown): json is Record<string, unknown> {

@@ -10,18 +10,8 @@ const MAX_LIFETIME_SECONDS = 10 * 365 * 86_400;
 /** Year 9999: any later "expiry" is garbage, and beyond what a JavaScript Date or a SQL timestamp holds. */
 const LAST_EPOCH_SECOND = 253_402_300_799;
 
-/** RFC 6749 5.1, plus the OIDC `id_token`: what the grants of relying-party.ts return. */
-export interface TokenEndpointResponse {
-  access_token: string;
-  token_type?: string;
-  expires_in?: number;
-  refresh_token?: string;
-  id_token?: string;
-  scope?: string;
-}
-
 /** What we store from a token answer. Providers that send no new refresh token keep the old one (the caller's merge). */
-export function providerTokensFrom(response: TokenEndpointResponse): ProviderTokens {
+export function providerTokensFrom(response: { access_token: string; refresh_token?: string; expires_in?: number }): ProviderTokens {
   return {
     accessToken: response.access_token,
     refreshToken: response.refresh_token,
@@ -41,15 +31,19 @@ export function tokenString(value: unknown): string | undefined {
  * number or a numeric string; anything else, or a moment past year 9999, is no expiry rather than a date we cannot store.
  */
 export function dateFromEpochSeconds(value: unknown): Date | undefined {
-  const n = typeof value === 'number' ? value : typeof value === 'string' && /^\d{1,12}$/.test(value) ? Number(value) : NaN;
-  return Number.isSafeInteger(n) && n > 0 && n <= LAST_EPOCH_SECOND ? new Date(n * 1000) : undefined;
+  const n = wholeNumber(value, 12, LAST_EPOCH_SECOND);
+  return n === undefined ? undefined : new Date(n * 1000);
 }
 
 /**
  * `expires_in` (RFC 6749 5.1: a number of seconds; some providers send it as a string). Only an annotation: a value
  * that is no positive whole number of at most ten years is ignored, never a date we cannot store.
  */
-export function lifetimeSeconds(value: unknown): number | undefined {
-  const n = typeof value === 'number' ? value : typeof value === 'string' && /^\d{1,10}$/.test(value) ? Number(value) : NaN;
-  return Number.isSafeInteger(n) && n > 0 && n <= MAX_LIFETIME_SECONDS ? n : undefined;
+export const lifetimeSeconds = (value: unknown) => wholeNumber(value, 10, MAX_LIFETIME_SECONDS);
+
+/** A positive whole number up to `max`, sent as a number or as a string of at most `digits` digits. */
+function wholeNumber(value: unknown, digits: number, max: number): number | undefined {
+  const n =
+    typeof value === 'number' ? value : typeof value === 'string' && value.length <= digits && /^\d+$/.test(value) ? Number(value) : NaN;
+  return Number.isSafeInteger(n) && n > 0 && n <= max ? n : undefined;
 }

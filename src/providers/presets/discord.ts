@@ -9,8 +9,7 @@
  */
 import { AppError } from '../../common/errors/app-error.js';
 import type { OAuth2ProviderConfig } from '../../config/custom-provider-config.js';
-import { GenericOAuth2IdentityProvider, type Json } from '../definitions/generic-oauth2.js';
-import type { ProviderHttpClient } from '../http/provider-http.client.js';
+import { atPath, GenericOAuth2IdentityProvider, type Json } from '../definitions/generic-oauth2.js';
 import type { LoginFlow, NormalizedProfile, VerifiedIdentity } from '../identity-provider.types.js';
 import { claimStrings, type ClaimRules } from '../profile-claims.js';
 import { baseUrl, definePreset } from './preset.js';
@@ -20,24 +19,13 @@ interface DiscordOptions {
   apiUrl: string;
 }
 
-interface CurrentAuthorization {
-  application?: { id?: unknown };
-  scopes?: unknown;
-  expires?: unknown;
-  user?: { id?: unknown };
-}
-
 const CDN = 'https://cdn.discordapp.com';
 
 class DiscordIdentityProvider extends GenericOAuth2IdentityProvider {
   override readonly flows: readonly LoginFlow[] = ['token'];
 
-  constructor(
-    config: OAuth2ProviderConfig,
-    private readonly apiUrl: string,
-    http: ProviderHttpClient,
-  ) {
-    super(config, http);
+  private get apiUrl(): string {
+    return (this.config.preset!.options as DiscordOptions).apiUrl;
   }
 
   /** The audience check first: a token the user gave another Discord app must not sign in here. */
@@ -45,13 +33,14 @@ class DiscordIdentityProvider extends GenericOAuth2IdentityProvider {
     const answer = await this.http.send(this.id, { url: `${this.apiUrl}/oauth2/@me`, headers: { authorization: `Bearer ${accessToken}` } });
     if (answer.status === 401) throw new AppError('invalid_provider_token', 'Discord says the access token is not valid');
     if (answer.status !== 200) throw new AppError('provider_unavailable', `Discord answered /oauth2/@me with HTTP ${answer.status}`);
-    const authorization = (answer.json ?? {}) as CurrentAuthorization;
-    if (!this.config.clientIds.includes(String(authorization.application?.id))) {
+    const authorization = (answer.json ?? {}) as Json;
+    if (!this.config.clientIds.includes(String(atPath(authorization, 'application.id')))) {
       throw new AppError('provider_token_audience_mismatch', 'The Discord access token was issued to another application');
     }
     const userinfo = await this.userinfo(accessToken);
     const profile = this.profile(userinfo);
-    if (authorization.user?.id !== undefined && String(authorization.user.id) !== profile.uid) {
+    const userId = atPath(authorization, 'user.id');
+    if (userId !== undefined && String(userId) !== profile.uid) {
       throw new AppError('provider_unavailable', 'Discord /users/@me answered for another user than /oauth2/@me');
     }
     const expires = typeof authorization.expires === 'string' ? new Date(authorization.expires) : undefined;
@@ -93,5 +82,5 @@ export const discord = definePreset<DiscordOptions, OAuth2ProviderConfig>({
     scopes: ['identify', 'email'],
     profile: { uid: 'id', email: 'email', emailVerified: 'verified', username: 'username', name: 'global_name' },
   }),
-  create: (config, { apiUrl }, http) => new DiscordIdentityProvider(config, apiUrl, http),
+  create: (config, _options, http) => new DiscordIdentityProvider(config, http),
 });

@@ -10,23 +10,12 @@
 import { createHmac } from 'node:crypto';
 import { AppError } from '../../common/errors/app-error.js';
 import type { OAuth2ProviderConfig } from '../../config/custom-provider-config.js';
-import { aliasDefaults, type ProviderClient } from '../../config/providers-config.js';
-import type { ProviderHttpClient } from '../http/provider-http.client.js';
-import {
-  type CodeFlow,
-  type CodeGrant,
-  type IdentityProvider,
-  type NormalizedProfile,
-  type ProviderDescription,
-  type ProviderTokens,
-  type VerifiedIdentity,
-} from '../identity-provider.types.js';
-import { buildAuthorizationUrl } from '../oauth2/relying-party.js';
-import { dateFromEpochSeconds, lifetimeSeconds, tokenString } from '../oauth2/token-values.js';
-import { verifyIdToken } from '../oidc/id-token.verifier.js';
-import { RemoteJwks } from '../oidc/remote-jwks.js';
+import { aliasDefaults } from '../../config/providers-config.js';
+import { atPath, type Json } from '../definitions/generic-oauth2.js';
+import type { CodeGrant, NormalizedProfile, ProviderTokens, VerifiedIdentity } from '../identity-provider.types.js';
+import { dateFromEpochSeconds, lifetimeSeconds, providerTokensFrom, tokenString } from '../oauth2/token-values.js';
 import { claimNonce, checkedProfile, claimId, claimStrings, type ClaimRules, type RawProfile } from '../profile-claims.js';
-import { clientsOf, definePreset, endpoints, type BuiltInSettings } from './preset.js';
+import { BuiltInIdentityProvider, builtInSettings, definePreset, endpoints, type BuiltInSettings } from './preset.js';
 
 /** Facebook's own fields. */
 interface FacebookOptions {
@@ -36,72 +25,32 @@ interface FacebookOptions {
   /** Limited Login (iOS): its OIDC-style tokens are verified against these keys and this issuer. */
   jwksUrl: string;
   issuer: string;
-  /** From the alias (FACEBOOK_CLIENT_SECRETS): each app with its secret. */
-  clients?: ProviderClient[];
 }
 
-type FacebookSettings = BuiltInSettings & FacebookOptions;
-
-interface DebugTokenData {
-  app_id?: unknown;
-  user_id?: unknown;
-  is_valid?: unknown;
-  expires_at?: unknown;
-  scopes?: unknown;
-}
-
-interface GraphMe {
-  id?: unknown;
-  name?: unknown;
-  email?: unknown;
-  first_name?: unknown;
-  last_name?: unknown;
-  picture?: { data?: { url?: unknown; is_silhouette?: unknown } };
-}
+type FacebookSettings = BuiltInSettings<OAuth2ProviderConfig, FacebookOptions>;
 
 /** Graph ids are strings (https://developers.facebook.com/docs/graph-api/reference/user/), and so is Limited Login's `sub`. */
 const FACEBOOK_CLAIMS: ClaimRules = { provider: 'facebook' };
 
 const FIELDS = 'id,name,email,first_name,last_name,picture';
 
-class FacebookIdentityProvider implements IdentityProvider {
+class FacebookIdentityProvider extends BuiltInIdentityProvider<FacebookSettings> {
   readonly flows = ['token', 'id_token'] as const;
   /** Long-lived tokens last about 60 days; renewing in their last week keeps a returning user's token alive. */
   readonly extendWithinMs = 7 * 86_400_000;
-  readonly codeFlow: CodeFlow;
-
-  constructor(
-    readonly id: string,
-    readonly displayName: string,
-    private readonly config: FacebookSettings,
-    private readonly http: ProviderHttpClient,
-    private readonly jwks: RemoteJwks,
-  ) {
-    const app = config.clients[0];
-    this.codeFlow = {
-      redirectUris: config.redirectUris,
-      returnsIdToken: false,
-      // Facebook separates scopes with commas: https://developers.facebook.com/docs/facebook-login/guides/advanced/manual-flow
-      authorizationUrl: async (request) =>
-        buildAuthorizationUrl(config.authorizationUrl, { clientId: app.id, scopes: config.scopes, scopeSeparator: ',' }, request),
-      exchangeCode: async (grant) => ({ identity: await this.exchangeCode(grant), nonce: undefined }),
-    };
-  }
+  // Facebook separates scopes with commas: https://developers.facebook.com/docs/facebook-login/guides/advanced/manual-flow
+  readonly codeFlow = this.codeFlowOf(this.config.clients[0], (grant) => this.exchangeCode(grant), { scopeSeparator: ',' });
 
   /**
    * https://developers.facebook.com/docs/facebook-login/guides/advanced/manual-flow#exchangecode: a GET with the
    * app secret (server to Facebook only). The token is then checked like any other, which also fetches the profile.
    * A refused code is Graph's `400 OAuthException` with code 100.
    */
-  private async exchangeCode(grant: CodeGrant): Promise<VerifiedIdentity> {
+  private async exchangeCode({ code, redirectUri, codeVerifier }: CodeGrant): Promise<{ identity: VerifiedIdentity; nonce: undefined }> {
     const app = this.config.clients[0];
-    const url = new URL(`${this.config.graphUrl}/oauth/access_token`);
-    url.searchParams.set('client_id', app.id);
-    url.searchParams.set('client_secret', app.secret ?? '');
-    url.searchParams.set('redirect_uri', grant.redirectUri);
-    url.searchParams.set('code', grant.code);
-    if (grant.codeVerifier !== undefined) url.searchParams.set('code_verifier', grant.codeVerifier);
-    const answer = await this.http.send(this.id, { url: url.toString() });
+    const params: Record<string, string> = { client_id: app.id, client_secret: app.secret ?? '', redirect_uri: redirectUri, code };
+    if (codeVerifier !== undefined) params.code_verifier = codeVerifier;
+    const answer = await this.graph('oauth/access_token', params);
     const error = (answer.json as { error?: { type?: string; code?: number } } | undefined)?.error;
     if (answer.status === 400 && error?.type === 'OAuthException' && error.code === 100) {
       throw new AppError('invalid_authorization_code', 'Facebook refused the authorization code');
@@ -109,44 +58,38 @@ class FacebookIdentityProvider implements IdentityProvider {
     const accessToken = tokenString((answer.json as { access_token?: unknown } | null)?.access_token);
     if (answer.status !== 200 || !accessToken)
       throw new AppError('provider_unavailable', `Facebook refused the code exchange (HTTP ${answer.status})`);
-    return this.verifyAccessToken(accessToken);
+    return { identity: await this.verifyAccessToken(accessToken), nonce: undefined };
   }
 
-  async describe(): Promise<ProviderDescription> {
-    const { clients, scopes, authorizationUrl } = this.config;
-    return { type: 'built-in', clientIds: clients.map((c) => c.id), scopes, authorizationEndpoint: authorizationUrl };
+  /** A GET of the Graph API. Tokens and secrets ride in its query: our HTTP client logs only host and path. */
+  private graph(path: string, params: Record<string, string>, headers?: Record<string, string>) {
+    const url = new URL(`${this.config.graphUrl}/${path}`);
+    url.search = new URLSearchParams(params).toString();
+    return this.http.send(this.id, { url: url.toString(), headers });
   }
 
   async verifyAccessToken(accessToken: string): Promise<VerifiedIdentity> {
     const primary = this.config.clients[0];
-    const debug = new URL(`${this.config.graphUrl}/debug_token`);
-    debug.searchParams.set('input_token', accessToken);
-    debug.searchParams.set('access_token', `${primary.id}|${primary.secret}`);
-    const checked = await this.http.send(this.id, { url: debug.toString() });
+    const checked = await this.graph('debug_token', { input_token: accessToken, access_token: `${primary.id}|${primary.secret}` });
     if (checked.status !== 200) {
       // debug_token answers 200 for a bad *user* token; a 4xx means Facebook refused our app credentials.
       throw new AppError('provider_unavailable', `Facebook refused our app credentials at debug_token (HTTP ${checked.status})`);
     }
-    const data = ((checked.json ?? {}) as { data?: DebugTokenData }).data;
+    const data = atPath(checked.json, 'data') as Json | undefined;
     if (data?.is_valid !== true || data.user_id === undefined)
       throw new AppError('invalid_provider_token', 'Facebook says the access token is not valid');
     const userId = claimId(FACEBOOK_CLAIMS, 'user_id', data.user_id);
     const app = this.config.clients.find((c) => c.id === data.app_id);
     if (!app) throw new AppError('provider_token_audience_mismatch', 'The Facebook access token was issued to another app');
 
-    const me = new URL(`${this.config.graphUrl}/me`);
-    me.searchParams.set('fields', FIELDS);
-    me.searchParams.set(
-      'appsecret_proof',
-      createHmac('sha256', app.secret ?? '')
-        .update(accessToken)
-        .digest('hex'),
-    );
-    const answer = await this.http.send(this.id, { url: me.toString(), headers: { authorization: `Bearer ${accessToken}` } });
+    const appsecret_proof = createHmac('sha256', app.secret ?? '')
+      .update(accessToken)
+      .digest('hex');
+    const answer = await this.graph('me', { fields: FIELDS, appsecret_proof }, { authorization: `Bearer ${accessToken}` });
     if (answer.status !== 200)
       throw new AppError('invalid_provider_token', `Facebook refused the access token at /me (HTTP ${answer.status})`);
-    const graph = (answer.json ?? {}) as GraphMe;
-    const picture = graph.picture?.data?.is_silhouette === true ? undefined : graph.picture?.data?.url;
+    const graph = (answer.json ?? {}) as Json;
+    const picture = atPath(graph, 'picture.data.is_silhouette') === true ? undefined : atPath(graph, 'picture.data.url');
     const profile = this.profile({
       uid: graph.id,
       email: graph.email,
@@ -170,13 +113,7 @@ class FacebookIdentityProvider implements IdentityProvider {
    * user id, the same id Graph's /me answers for that app, so both flows land on one social account.
    */
   async verifyIdToken(idToken: string): Promise<{ identity: VerifiedIdentity; nonce: string | undefined }> {
-    const claims = await verifyIdToken(idToken, {
-      provider: this.id,
-      jwks: this.jwks,
-      issuers: [this.config.issuer],
-      clientIds: this.config.clients.map((c) => c.id),
-      algorithms: ['RS256'],
-    });
+    const claims = await this.verifiedIdToken(idToken, [this.config.issuer]);
     const profile = this.profile({
       uid: claims.sub,
       email: claims.email,
@@ -196,14 +133,8 @@ class FacebookIdentityProvider implements IdentityProvider {
    */
   async extendAccessToken(accessToken: string, extraData: Record<string, unknown>): Promise<ProviderTokens> {
     const app = this.config.clients.find((c) => c.id === extraData.appId) ?? this.config.clients[0];
-    const url = new URL(`${this.config.graphUrl}/oauth/access_token`);
-    url.search = new URLSearchParams({
-      grant_type: 'fb_exchange_token',
-      client_id: app.id,
-      client_secret: app.secret ?? '',
-      fb_exchange_token: accessToken,
-    }).toString();
-    const answer = await this.http.send(this.id, { url: url.toString() });
+    const params = { client_id: app.id, client_secret: app.secret ?? '', fb_exchange_token: accessToken };
+    const answer = await this.graph('oauth/access_token', { grant_type: 'fb_exchange_token', ...params });
     const body = (answer.json ?? {}) as { access_token?: unknown; expires_in?: unknown; error?: { code?: unknown } };
     // Graph error 190 (OAuthException): the token is expired or was invalidated (password change, logout).
     if (answer.status === 400 && body.error?.code === 190) {
@@ -213,8 +144,7 @@ class FacebookIdentityProvider implements IdentityProvider {
     if (answer.status !== 200 || !extended) {
       throw new AppError('provider_unavailable', `Facebook refused the token exchange (HTTP ${answer.status})`);
     }
-    const seconds = lifetimeSeconds(body.expires_in);
-    return { accessToken: extended, expiresAt: seconds === undefined ? undefined : new Date(Date.now() + seconds * 1000) };
+    return providerTokensFrom({ access_token: extended, expires_in: lifetimeSeconds(body.expires_in) });
   }
 
   /** Facebook does not tell whether an address was confirmed: trust it only when the deployment says so. */
@@ -248,18 +178,5 @@ export const facebook = definePreset<FacebookOptions, OAuth2ProviderConfig>({
     scopeSeparator: ',',
     profile: { uid: 'id', email: 'email', name: 'name' },
   }),
-  create: (config, options, http, cache) =>
-    new FacebookIdentityProvider(
-      config.id,
-      config.displayName,
-      {
-        ...options,
-        clients: clientsOf(config, options),
-        authorizationUrl: config.authorizationUrl,
-        scopes: config.scopes,
-        redirectUris: config.redirectUris,
-      },
-      http,
-      new RemoteJwks(config.id, options.jwksUrl, http, cache),
-    ),
+  create: (config, options, http, cache) => new FacebookIdentityProvider(builtInSettings(config, options), http, cache),
 });

@@ -7,72 +7,26 @@
 import { AppError } from '../../common/errors/app-error.js';
 import type { OAuth2ProviderConfig } from '../../config/custom-provider-config.js';
 import { aliasDefaults, type ProviderClient } from '../../config/providers-config.js';
-import type { ProviderHttpClient } from '../http/provider-http.client.js';
-import {
-  optionalString,
-  type CodeFlow,
-  type CodeGrant,
-  type IdentityProvider,
-  type ProviderDescription,
-  type VerifiedIdentity,
-} from '../identity-provider.types.js';
-import { buildAuthorizationUrl } from '../oauth2/relying-party.js';
+import { atPath, type Json } from '../definitions/generic-oauth2.js';
+import { optionalString, type CodeGrant, type VerifiedIdentity } from '../identity-provider.types.js';
 import { MAX_TOKEN_LENGTH } from '../oauth2/token-values.js';
 import { checkedProfile, claimId, claimStrings, type ClaimRules } from '../profile-claims.js';
 import { providerError, quoted } from '../provider-error.js';
-import { clientsOf, definePreset, endpoints, type BuiltInSettings } from './preset.js';
+import { BuiltInIdentityProvider, builtInSettings, definePreset, endpoints, type BuiltInSettings } from './preset.js';
 
 /** GitHub's own fields. */
 interface GitHubOptions {
   /** The REST API (GitHub Enterprise Server: `https://HOST/api/v3`). */
   apiUrl: string;
-  /** From the alias (GITHUB_CLIENT_SECRETS): each OAuth app with its secret. */
-  clients?: ProviderClient[];
-}
-
-/** `tokenUrl`, code exchange: https://docs.github.com/en/apps/oauth-apps/building-oauth-apps/authorizing-oauth-apps#2-users-are-redirected-back-to-your-site-by-github */
-type GitHubSettings = BuiltInSettings & GitHubOptions & { tokenUrl: string };
-
-interface GitHubUser {
-  id?: unknown;
-  login?: unknown;
-  name?: unknown;
-  avatar_url?: unknown;
-}
-
-interface GitHubEmail {
-  email: unknown;
-  primary: boolean;
-  verified: boolean;
 }
 
 const GITHUB_CLAIMS: ClaimRules = { provider: 'github', ids: 'number' };
+const API_VERSION = { 'x-github-api-version': '2022-11-28' };
 
-class GitHubIdentityProvider implements IdentityProvider {
+class GitHubIdentityProvider extends BuiltInIdentityProvider<BuiltInSettings<OAuth2ProviderConfig, GitHubOptions>> {
   readonly flows = ['token'] as const;
-  readonly codeFlow: CodeFlow;
-
-  constructor(
-    readonly id: string,
-    readonly displayName: string,
-    private readonly config: GitHubSettings,
-    private readonly http: ProviderHttpClient,
-  ) {
-    // Every configured GitHub client has its secret (config requires it); the first one redeems codes.
-    const client = config.clients[0];
-    this.codeFlow = {
-      redirectUris: config.redirectUris,
-      returnsIdToken: false,
-      authorizationUrl: async (request) =>
-        buildAuthorizationUrl(config.authorizationUrl, { clientId: client.id, scopes: config.scopes }, request),
-      exchangeCode: async (grant) => ({ identity: await this.exchangeCode(client, grant), nonce: undefined }),
-    };
-  }
-
-  async describe(): Promise<ProviderDescription> {
-    const { clients, scopes, authorizationUrl } = this.config;
-    return { type: 'built-in', clientIds: clients.map((c) => c.id), scopes, authorizationEndpoint: authorizationUrl };
-  }
+  // Every configured GitHub client has its secret (config requires it); the first one redeems codes.
+  readonly codeFlow = this.codeFlowOf(this.config.clients[0], (grant) => this.exchangeCode(grant));
 
   async verifyAccessToken(accessToken: string): Promise<VerifiedIdentity> {
     return this.identityOf(accessToken, await this.checkToken(accessToken));
@@ -83,7 +37,8 @@ class GitHubIdentityProvider implements IdentityProvider {
    * GitHub's quirk: a refused code is HTTP 200 with an `error` member (`bad_verification_code`, `incorrect_client_credentials`).
    * A token we redeemed ourselves needs no "check a token": it is ours by construction.
    */
-  private async exchangeCode(client: ProviderClient, grant: CodeGrant): Promise<VerifiedIdentity> {
+  private async exchangeCode(grant: CodeGrant): Promise<{ identity: VerifiedIdentity; nonce: undefined }> {
+    const client = this.config.clients[0];
     const form = new URLSearchParams({
       client_id: client.id,
       client_secret: client.secret ?? '',
@@ -115,30 +70,26 @@ class GitHubIdentityProvider implements IdentityProvider {
       );
     }
     const scopes = claimStrings((optionalString(body.scope) ?? '').split(',').filter(Boolean));
-    return this.identityOf(accessToken, { scopes, clientId: client.id });
-  }
-
-  private bearer(accessToken: string): Record<string, string> {
-    return { authorization: `Bearer ${accessToken}`, 'x-github-api-version': '2022-11-28' };
+    return { identity: await this.identityOf(accessToken, { scopes, clientId: client.id }), nonce: undefined };
   }
 
   /** `check.userId`: whom "check a token" said the token is for; /user must agree. */
   private async identityOf(accessToken: string, check: { userId?: number; scopes: string[]; clientId: string }): Promise<VerifiedIdentity> {
-    const bearer = this.bearer(accessToken);
+    const bearer = { authorization: `Bearer ${accessToken}`, ...API_VERSION };
     const [user, emails] = await Promise.all([
       this.http.send(this.id, { url: `${this.config.apiUrl}/user`, headers: bearer }),
       this.http.send(this.id, { url: `${this.config.apiUrl}/user/emails`, headers: bearer }),
     ]);
     if (user.status !== 200) throw new AppError('invalid_provider_token', `GitHub refused the access token at /user (HTTP ${user.status})`);
-    const json = (user.json ?? {}) as GitHubUser;
+    const json = (user.json ?? {}) as Json;
     // Without the user:email scope the list is 404: the user simply has no email for us.
     const list: unknown[] = emails.status === 200 && Array.isArray(emails.json) ? emails.json : [];
-    const primary = list.find((e): e is GitHubEmail => (e as GitHubEmail | null)?.primary === true && (e as GitHubEmail).verified === true);
+    const primary = list.find((e) => atPath(e, 'primary') === true && atPath(e, 'verified') === true);
     // https://docs.github.com/en/rest/users/users#get-the-authenticated-user: `id` is an integer, `login` a string.
     const profile = checkedProfile(
       {
         uid: json.id,
-        email: primary?.email,
+        email: atPath(primary, 'email'),
         emailVerified: primary !== undefined,
         username: json.login,
         name: json.name,
@@ -163,14 +114,14 @@ class GitHubIdentityProvider implements IdentityProvider {
       const answer = await this.http.send(this.id, {
         method: 'POST',
         url: `${this.config.apiUrl}/applications/${encodeURIComponent(client.id)}/token`,
-        headers: { authorization: basicAuth(client), 'x-github-api-version': '2022-11-28' },
+        headers: { authorization: basicAuth(client), ...API_VERSION },
         body: { access_token: accessToken },
       });
       if (answer.status === 404 || answer.status === 422) continue;
       if (answer.status !== 200) {
         throw new AppError('provider_unavailable', `GitHub refused our OAuth app credentials (HTTP ${answer.status})`);
       }
-      const body = (answer.json ?? {}) as { user?: GitHubUser; scopes?: unknown; app?: { client_id?: unknown } };
+      const body = (answer.json ?? {}) as { user?: Json; scopes?: unknown; app?: Json };
       if (body.app?.client_id !== client.id) {
         throw new AppError('provider_token_audience_mismatch', 'The GitHub token belongs to another OAuth app');
       }
@@ -203,18 +154,5 @@ export const github = definePreset<GitHubOptions, OAuth2ProviderConfig>({
       profile: { uid: 'id', username: 'login' },
     };
   },
-  create: (config, options, http) =>
-    new GitHubIdentityProvider(
-      config.id,
-      config.displayName,
-      {
-        ...options,
-        clients: clientsOf(config, options),
-        authorizationUrl: config.authorizationUrl,
-        tokenUrl: config.tokenUrl,
-        scopes: config.scopes,
-        redirectUris: config.redirectUris,
-      },
-      http,
-    ),
+  create: (config, options, http, cache) => new GitHubIdentityProvider(builtInSettings(config, options), http, cache),
 });

@@ -4,28 +4,21 @@
  * trusted; ID tokens (Google Identity Services, One Tap, mobile SDKs) are verified locally against Google's JWKS.
  * https://developers.google.com/identity/gsi/web/guides/verify-google-id-token
  */
-import type { JWTPayload } from 'jose';
 import { AppError } from '../../common/errors/app-error.js';
 import type { OidcProviderConfig } from '../../config/custom-provider-config.js';
 import { aliasDefaults, type ProviderClient } from '../../config/providers-config.js';
-import type { ProviderHttpClient } from '../http/provider-http.client.js';
 import {
   optionalString,
-  type CodeFlow,
   type CodeGrant,
-  type IdentityProvider,
   type NormalizedProfile,
-  type ProviderDescription,
   type ProviderTokens,
   type VerifiedIdentity,
 } from '../identity-provider.types.js';
-import { buildAuthorizationUrl, redeemAuthorizationCode, redeemRefreshToken, type ConfidentialClient } from '../oauth2/relying-party.js';
+import { redeemAuthorizationCode, redeemRefreshToken, type ConfidentialClient } from '../oauth2/relying-party.js';
 import { dateFromEpochSeconds, providerTokensFrom } from '../oauth2/token-values.js';
-import { verifyIdToken } from '../oidc/id-token.verifier.js';
-import { RemoteJwks } from '../oidc/remote-jwks.js';
 import { claimNonce, checkedProfile, claimText, type ClaimRules } from '../profile-claims.js';
 import { providerError } from '../provider-error.js';
-import { clientsOf, definePreset, endpoints, type BuiltInSettings } from './preset.js';
+import { BuiltInIdentityProvider, builtInSettings, definePreset, endpoints, type BuiltInSettings } from './preset.js';
 
 /** Google's own fields: its endpoints and the two spellings of its issuer. */
 interface GoogleOptions {
@@ -36,63 +29,19 @@ interface GoogleOptions {
   /** Refresh-token grant; needs the web client's secret. */
   tokenUrl: string;
   issuers: string[];
-  /** From the alias (GOOGLE_CLIENT_SECRETS): each client with its secret, if it has one. */
-  clients?: ProviderClient[];
-}
-
-type GoogleSettings = BuiltInSettings & GoogleOptions;
-
-interface GoogleClaims {
-  sub?: unknown;
-  email?: unknown;
-  email_verified?: unknown;
-  hd?: unknown;
-  name?: unknown;
-  given_name?: unknown;
-  family_name?: unknown;
-  picture?: unknown;
 }
 
 /** Google documents `email_verified` as a boolean, and as "true"/"false" in older tokens and tokeninfo. */
 const GOOGLE_CLAIMS: ClaimRules = { provider: 'google', verifiedAsString: true };
 
-class GoogleIdentityProvider implements IdentityProvider {
+class GoogleIdentityProvider extends BuiltInIdentityProvider<BuiltInSettings<OidcProviderConfig, GoogleOptions>> {
   readonly flows = ['token', 'id_token'] as const;
+  private readonly web = this.config.clients.find((c) => c.secret !== undefined);
   /** With the web client's secret: codes from frontends, native apps and our redirect flow. */
-  readonly codeFlow?: CodeFlow;
-  private readonly clientIds: string[];
-
-  constructor(
-    readonly id: string,
-    readonly displayName: string,
-    private readonly config: GoogleSettings,
-    private readonly http: ProviderHttpClient,
-    private readonly jwks: RemoteJwks,
-  ) {
-    this.clientIds = config.clients.map((c) => c.id);
-    const web = config.clients.find((c) => c.secret !== undefined);
-    if (web) {
-      const client: ConfidentialClient = {
-        tokenUrl: config.tokenUrl,
-        clientId: web.id,
-        clientSecret: web.secret!,
-        authMethod: 'client_secret_post',
-      };
-      this.codeFlow = {
-        redirectUris: config.redirectUris,
-        returnsIdToken: true,
-        // access_type=offline: a refresh token, so ProviderTokenService can act for the user later.
-        authorizationUrl: async (request) =>
-          buildAuthorizationUrl(config.authorizationUrl, { clientId: web.id, scopes: config.scopes }, request, { access_type: 'offline' }),
-        exchangeCode: (grant) => this.exchangeCode(client, grant),
-      };
-    }
-  }
-
-  async describe(): Promise<ProviderDescription> {
-    const { clients, scopes, authorizationUrl } = this.config;
-    return { type: 'built-in', clientIds: clients.map((c) => c.id), scopes, authorizationEndpoint: authorizationUrl };
-  }
+  readonly codeFlow =
+    this.web &&
+    // access_type=offline: a refresh token, so ProviderTokenService can act for the user later.
+    this.codeFlowOf(this.web, (grant) => this.exchangeCode(this.web!, grant), { returnsIdToken: true, extra: { access_type: 'offline' } });
 
   async verifyAccessToken(accessToken: string): Promise<VerifiedIdentity> {
     const url = new URL(this.config.tokeninfoUrl);
@@ -101,12 +50,12 @@ class GoogleIdentityProvider implements IdentityProvider {
     if (info.status !== 200) throw new AppError('invalid_provider_token', 'Google rejected the access token');
     const tokeninfo = (info.json ?? {}) as { aud?: unknown; azp?: unknown; sub?: unknown; exp?: unknown; scope?: unknown };
     // The audience check that passport-google-token skips: a token minted for someone else's app must not log in here.
-    if (!this.clientIds.some((id) => id === tokeninfo.aud || id === tokeninfo.azp)) {
+    if (!this.config.clients.some(({ id }) => id === tokeninfo.aud || id === tokeninfo.azp)) {
       throw new AppError('provider_token_audience_mismatch', 'The Google access token was issued to another application');
     }
     const userinfo = await this.http.send(this.id, { url: this.config.userinfoUrl, headers: { authorization: `Bearer ${accessToken}` } });
     if (userinfo.status !== 200) throw new AppError('invalid_provider_token', 'Google rejected the access token at userinfo');
-    const claims = (userinfo.json ?? {}) as GoogleClaims;
+    const claims = (userinfo.json ?? {}) as Record<string, unknown>;
     const profile = this.profile(claims);
     if (profile.uid !== tokeninfo.sub) {
       throw new AppError('provider_unavailable', 'Google userinfo answered for another subject than tokeninfo');
@@ -120,13 +69,7 @@ class GoogleIdentityProvider implements IdentityProvider {
   }
 
   async verifyIdToken(idToken: string): Promise<{ identity: VerifiedIdentity; nonce: string | undefined }> {
-    const claims: JWTPayload & GoogleClaims = await verifyIdToken(idToken, {
-      provider: this.id,
-      jwks: this.jwks,
-      issuers: this.config.issuers,
-      clientIds: this.clientIds,
-      algorithms: ['RS256'],
-    });
+    const claims = await this.verifiedIdToken(idToken, this.config.issuers);
     return {
       identity: { provider: this.id, profile: this.profile(claims), tokens: {}, extraData: { hd: this.hostedDomain(claims) } },
       nonce: claimNonce(GOOGLE_CLAIMS, claims.nonce),
@@ -134,11 +77,8 @@ class GoogleIdentityProvider implements IdentityProvider {
   }
 
   /** https://developers.google.com/identity/protocols/oauth2/web-server#exchange-authorization-code: the ID token says who. */
-  private async exchangeCode(
-    client: ConfidentialClient,
-    grant: CodeGrant,
-  ): Promise<{ identity: VerifiedIdentity; nonce: string | undefined }> {
-    const answer = await redeemAuthorizationCode(this.http, this, client, grant);
+  private async exchangeCode(client: ProviderClient, grant: CodeGrant): Promise<{ identity: VerifiedIdentity; nonce: string | undefined }> {
+    const answer = await redeemAuthorizationCode(this.http, this, this.confidential(client), grant);
     if (!answer.id_token) {
       throw providerError(
         'provider_unavailable',
@@ -148,7 +88,7 @@ class GoogleIdentityProvider implements IdentityProvider {
     }
     const { identity, nonce } = await this.verifyIdToken(answer.id_token);
     // The client that holds the grant: the one a later refresh must use.
-    identity.extraData = { ...identity.extraData, scope: answer.scope, clientId: client.clientId };
+    identity.extraData = { ...identity.extraData, scope: answer.scope, clientId: client.id };
     return { identity: { ...identity, tokens: providerTokensFrom(answer) }, nonce };
   }
 
@@ -166,13 +106,11 @@ class GoogleIdentityProvider implements IdentityProvider {
         'Google tokens cannot be refreshed here',
         `${this.id} refresh needs a client secret (GOOGLE_CLIENT_SECRETS)`,
       );
-    const confidential: ConfidentialClient = {
-      tokenUrl: this.config.tokenUrl,
-      clientId: client.id,
-      clientSecret: client.secret!,
-      authMethod: 'client_secret_post',
-    };
-    return providerTokensFrom(await redeemRefreshToken(this.http, this, confidential, refreshToken));
+    return providerTokensFrom(await redeemRefreshToken(this.http, this, this.confidential(client), refreshToken));
+  }
+
+  private confidential(client: ProviderClient): ConfidentialClient {
+    return { tokenUrl: this.config.tokenUrl, clientId: client.id, clientSecret: client.secret!, authMethod: 'client_secret_post' };
   }
 
   /**
@@ -180,7 +118,7 @@ class GoogleIdentityProvider implements IdentityProvider {
    * @gmail.com address, or any address of a Workspace domain (the `hd` claim), may link accounts; other
    * addresses Google merely saw once may not.
    */
-  private profile(claims: GoogleClaims): NormalizedProfile {
+  private profile(claims: Record<string, unknown>): NormalizedProfile {
     const profile = checkedProfile(
       {
         uid: claims.sub,
@@ -198,7 +136,7 @@ class GoogleIdentityProvider implements IdentityProvider {
   }
 
   /** `hd`: the Workspace domain of the account, absent for personal accounts. */
-  private hostedDomain(claims: GoogleClaims): string | undefined {
+  private hostedDomain(claims: Record<string, unknown>): string | undefined {
     return claimText(GOOGLE_CLAIMS, 'hd', claims.hd);
   }
 }
@@ -218,12 +156,5 @@ export const google = definePreset<GoogleOptions, OidcProviderConfig>({
       report,
     ),
   defaults: () => ({ displayName: 'Google', issuer: 'https://accounts.google.com', scopes: aliasDefaults('google').scopes }),
-  create: (config, options, http, cache) =>
-    new GoogleIdentityProvider(
-      config.id,
-      config.displayName,
-      { ...options, clients: clientsOf(config, options), scopes: config.scopes, redirectUris: config.redirectUris },
-      http,
-      new RemoteJwks(config.id, options.jwksUrl, http, cache),
-    ),
+  create: (config, options, http, cache) => new GoogleIdentityProvider(builtInSettings(config, options), http, cache),
 });

@@ -4,6 +4,7 @@
  * folder plus its line in `PRESETS`; configuration sees the table because the app hands it to `loadConfig`.
  */
 import type { CustomProviderConfig } from '../../config/custom-provider-config.js';
+import { presetNamed } from '../../config/preset-spec.js';
 import type { AliasDeclaration } from '../../config/providers-config.js';
 import { GenericOAuth2IdentityProvider } from '../definitions/generic-oauth2.js';
 import { GenericOidcIdentityProvider } from '../definitions/generic-oidc.js';
@@ -33,12 +34,8 @@ export const PRESETS: Readonly<Record<string, ProviderPreset>> = {
   github,
 };
 
-export function presetNamed(name: unknown): ProviderPreset | undefined {
-  return typeof name === 'string' && Object.hasOwn(PRESETS, name) ? PRESETS[name] : undefined;
-}
-
 export function createDeclaredProvider(config: CustomProviderConfig, http: ProviderHttpClient, cache: JwksCachePolicy): IdentityProvider {
-  const preset = presetNamed(config.preset?.name);
+  const preset = presetNamed(PRESETS, config.preset?.name) as ProviderPreset | undefined;
   if (preset) return preset.create(config, config.preset!.options, http, cache);
   return config.type === 'oidc' ? new GenericOidcIdentityProvider(config, http, cache) : new GenericOAuth2IdentityProvider(config, http);
 }

@@ -15,7 +15,6 @@ import { AppError } from '../../common/errors/app-error.js';
 import { strings, text, type OidcProviderConfig } from '../../config/custom-provider-config.js';
 import { GenericOidcIdentityProvider } from '../definitions/generic-oidc.js';
 import type { CodeGrant, NormalizedProfile, VerifiedIdentity } from '../identity-provider.types.js';
-import { OidcDiscovery } from '../oidc/discovery.js';
 import { claimId } from '../profile-claims.js';
 import { providerError } from '../provider-error.js';
 import { baseUrl, definePreset, isTrue } from './preset.js';
@@ -45,22 +44,16 @@ const GRAPH_OF_INSTANCE: Readonly<Record<string, string>> = {
   'https://login.chinacloudapi.cn': 'https://microsoftgraph.chinacloudapi.cn',
 };
 
-/** The issuer the tenant's discovery document publishes. */
-function publishedIssuer({ instance, tenant }: MicrosoftOptions): string {
-  if (tenant === 'consumers') return `${instance}/${CONSUMERS_TENANT}/v2.0`;
-  return `${instance}/${ALIASES.includes(tenant) ? '{tenantid}' : tenant}/v2.0`;
-}
-
 class MicrosoftIdentityProvider extends GenericOidcIdentityProvider {
   private get options(): MicrosoftOptions {
     return this.config.preset!.options as MicrosoftOptions;
   }
 
   /** The document publishes the template (or the consumers tenant's issuer); `issuersFor` holds each token to it. */
-  protected override createDiscovery(): OidcDiscovery {
-    return new OidcDiscovery(this.id, this.config.issuer, this.http, this.cache, this.endpointRule(), {
-      publishedIssuer: publishedIssuer(this.options),
-    });
+  protected override publishedIssuer(): string {
+    const { instance, tenant } = this.options;
+    if (tenant === 'consumers') return `${instance}/${CONSUMERS_TENANT}/v2.0`;
+    return `${instance}/${ALIASES.includes(tenant) ? '{tenantid}' : tenant}/v2.0`;
   }
 
   /** Read before the signature is checked, only to know which `iss` to demand: the verification then holds it to it. */

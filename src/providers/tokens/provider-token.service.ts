@@ -66,12 +66,6 @@ export class ProviderTokenService {
     return this.lock.run(account.id, () => this.renew(definition, account.id));
   }
 
-  private async read(accountId: string): Promise<SocialAccount> {
-    const account = await this.accounts.findOne({ where: { id: accountId } });
-    if (!account) throw new AppError('not_found', 'The social account was disconnected');
-    return account;
-  }
-
   /** The stored access token when it needs no renewal. No expiry (GitHub OAuth app tokens) means it lives until revoked. */
   private async usable(provider: IdentityProvider, account: SocialAccount): Promise<string | undefined> {
     if (!account.accessTokenEncrypted) return undefined;
@@ -85,7 +79,8 @@ export class ProviderTokenService {
 
   private async renew(provider: IdentityProvider, accountId: string): Promise<string> {
     // Re-read under the lock: the flight or instance before us may have renewed it already.
-    const account = await this.read(accountId);
+    const account = await this.accounts.findOne({ where: { id: accountId } });
+    if (!account) throw new AppError('not_found', 'The social account was disconnected');
     const usable = await this.usable(provider, account);
     if (usable !== undefined) return usable;
     const access = await this.open(account, 'accessTokenEncrypted');

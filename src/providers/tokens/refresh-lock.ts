@@ -44,7 +44,11 @@ export class RefreshLock {
     const lock = redisKey(this.config, 'provider-token-refresh', key);
     const owner = randomToken();
     const deadline = Date.now() + this.lockMs;
-    while ((await this.call(() => redis.set(lock, owner, 'PX', this.lockMs, 'NX'))) !== 'OK') {
+    const acquire = () =>
+      redis.set(lock, owner, 'PX', this.lockMs, 'NX').catch((error: unknown) => {
+        throw new AppError('service_unavailable', 'The shared state store is unavailable; try again shortly', { cause: error });
+      });
+    while ((await acquire()) !== 'OK') {
       if (Date.now() > deadline) throw new AppError('service_unavailable', 'Another instance is still refreshing this provider token');
       await sleep(POLL_MS);
     }
@@ -52,14 +56,6 @@ export class RefreshLock {
       return await work();
     } finally {
       await redis.eval(RELEASE, 1, lock, owner).catch(() => undefined); // it expires anyway
-    }
-  }
-
-  private async call<T>(command: () => Promise<T>): Promise<T> {
-    try {
-      return await command();
-    } catch (error) {
-      throw new AppError('service_unavailable', 'The shared state store is unavailable; try again shortly', { cause: error });
     }
   }
 }
