@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import * as client from 'openid-client';
 import { AccessTokenService } from '../../src/auth/tokens/access-token.service.js';
+import { BrowserSession } from '../../src/cli/browser-session.js';
 import { authorize } from './authorize-flow.js';
 import { startOAuthApp, type OAuthTestApp } from './oauth-app.js';
 
@@ -53,6 +54,21 @@ describe('authorization code + PKCE with openid-client, signing in with our soci
     expect(claims.scope.split(' ').sort()).toEqual(['email', 'openid', 'profile', 'profile:read']);
     const me = await api(tokens.access_token).expect(200);
     expect(me.body.id).toBe(tokens.claims()!.sub);
+  });
+
+  it("should set each cookie once when our social login's callback returns to the sign-in page (the state cookie cleared once)", async () => {
+    const callbacks: string[][] = [];
+    class RecordingBrowser extends BrowserSession {
+      override async get(url: string | URL): Promise<Response> {
+        const res = await super.get(url);
+        if (/^\/auth\/[^/]+\/callback$/.test(new URL(url).pathname)) callbacks.push(res.headers.getSetCookie().map((c) => c.split('=')[0]));
+        return res;
+      }
+    }
+    await authorize(config, { redirectUri: REDIRECT, scope: 'openid', browser: new RecordingBrowser() });
+    expect(callbacks).toHaveLength(1);
+    expect(callbacks[0].length).toBe(2);
+    expect(new Set(callbacks[0]).size).toBe(2);
   });
 
   it('should answer userinfo for openid profile email with the access token the client got', async () => {

@@ -94,7 +94,8 @@ export class RedirectFlowController {
         secure: state.returnTo.startsWith('https:'),
         sameSite: 'lax',
       });
-      await reply.header('set-cookie', [clear, outcome]).redirect(state.returnTo, 303);
+      // Fastify appends a second set-cookie to the one above: the state cookie is cleared once, not twice.
+      await reply.header('set-cookie', outcome).redirect(state.returnTo, 303);
       return;
     }
     if (state.mode === 'popup') {
