@@ -162,7 +162,7 @@ function compose(r: EnvReader, presets: PresetCatalog) {
       /** Lifetime of the `link_token` answered with `account_link_required`. */
       linkTokenTtlSeconds: env.LOGIN_LINK_TOKEN_TTL_SECONDS,
     },
-    providers: parseProvidersConfig(r, production, presets),
+    providers: parseProvidersConfig(r, { production, devIdpEnabled: browser.devIdp.enabled }, presets),
     /** Code exchange, the redirect flow, the demo page and the development identity provider. */
     browser,
     /** Our own authorization server for third-party applications (src/oauth-server/). */

@@ -20,6 +20,8 @@ import {
 } from './custom-provider-config.js';
 import type { EnvReader } from './env-reader.js';
 import { presetNamed, type PresetCatalog } from './preset-spec.js';
+import { DECLARED_PROVIDERS } from './settings/providers.settings.js';
+import { bool, list, string, variable, type Variable } from './settings/setting.js';
 
 export type { CustomProviderConfig } from './custom-provider-config.js';
 /** The presets that also have alias variables of their own (GOOGLE_*, …): their ids are taken by those. */
@@ -30,15 +32,17 @@ const ID_PATTERN = /^[a-z0-9][a-z0-9_-]{0,49}$/;
 /** The development identity provider's id (src/dev-idp/), taken while it is on. */
 export const DEV_IDP_PROVIDER_ID = 'dev';
 
-/** DEV_IDP_ENABLED as browser-flow-config.ts reads it (default: on in development only; unset NODE_ENV is production), without reporting its problems twice. */
-function devIdpEnabled(r: EnvReader): boolean {
-  const value = r.raw('DEV_IDP_ENABLED')?.toLowerCase();
-  return value === undefined ? r.raw('NODE_ENV') === 'development' : ['1', 'true', 'yes', 'on'].includes(value);
-}
+/** How `PROVIDER_<ID>_<FIELD>` is read, by the field's kind: scopes are split on commas or spaces. */
+const BY_KIND: Record<Exclude<FieldKind, 'profile'>, Variable> = {
+  text: string(undefined),
+  list: list(),
+  words: variable<string[]>([], (value) => value.split(/[\s,]+/).filter(Boolean)),
+  flag: bool(false),
+};
 
 /**
  * `PROVIDER_ACME_*` as the same shape a file entry has (a preset's own fields included): lists are comma
- * separated, scopes commas or spaces, the profile mapping `PROVIDER_ACME_PROFILE_UID` and so on.
+ * separated, the profile mapping `PROVIDER_ACME_PROFILE_UID` and so on.
  */
 function fromEnv(r: EnvReader, id: string, presets: PresetCatalog): Record<string, unknown> {
   const raw: Record<string, unknown> = { id };
@@ -51,15 +55,7 @@ function fromEnv(r: EnvReader, id: string, presets: PresetCatalog): Record<strin
         raw[field] = Object.fromEntries(
           entries.map(([k, v]) => [k, k === 'emailVerified' && /^(true|false)$/.test(v!) ? v === 'true' : v]),
         );
-    } else if (field === 'id' || r.raw(key) === undefined) continue;
-    else if (kind === 'flag') raw[field] = r.bool(key, false);
-    else if (kind === 'words')
-      raw[field] = r
-        .raw(key)!
-        .split(/[\s,]+/)
-        .filter(Boolean);
-    else if (kind === 'list') raw[field] = r.list(key, []);
-    else raw[field] = r.raw(key);
+    } else if (field !== 'id' && r.raw(key) !== undefined) raw[field] = r.read(key, BY_KIND[kind]);
   }
   return raw;
 }
@@ -107,7 +103,7 @@ function declarations(r: EnvReader, presets: PresetCatalog): Declared[] {
     raw,
     reporter: (id) => (field, message) => r.problem('PROVIDERS_FILE', `providers[${i}]${id ? ` (id "${id}")` : ''}: ${field} ${message}`),
   }));
-  const fromVars = r.list('PROVIDERS', []).map((id): Declared => ({
+  const fromVars = r.read('PROVIDERS', DECLARED_PROVIDERS.shape.PROVIDERS).map((id): Declared => ({
     raw: fromEnv(r, id, presets),
     reporter: () => (field, message) =>
       field === 'id' ? r.problem('PROVIDERS', `id "${id}" ${message}`) : r.problem(envKey(id, field), message),
@@ -183,11 +179,15 @@ function refuseHttpUrls(config: CustomProviderConfig, report: Report): void {
   }
 }
 
-/** Where plain http is tolerated: see `insecureHttpAllowed` (custom-provider-config.ts). */
-export interface HttpRule {
+/**
+ * What the declarations are checked against besides themselves. Where plain http is tolerated: see
+ * `insecureHttpAllowed` (custom-provider-config.ts); `insecureHttpAllowed` here is PROVIDER_INSECURE_HTTP_ALLOWED.
+ * While the dev IdP is on (`devIdpEnabled`, browser-flow-config.ts), its id is taken.
+ */
+export interface DeclarationRules {
   production: boolean;
-  /** PROVIDER_INSECURE_HTTP_ALLOWED: provider ids. */
   insecureHttpAllowed: string[];
+  devIdpEnabled: boolean;
 }
 
 /**
@@ -196,7 +196,7 @@ export interface HttpRule {
  */
 export function parseCustomProviders(
   r: EnvReader,
-  http: HttpRule,
+  rules: DeclarationRules,
   presets: PresetCatalog,
   declaredIds: string[] = [],
 ): CustomProviderConfig[] {
@@ -211,7 +211,7 @@ export function parseCustomProviders(
     else if (!ID_PATTERN.test(id)) report('id', `must match ${ID_PATTERN.source}, got ${JSON.stringify(entry.id ?? null)}`);
     else if (BUILT_IN_PROVIDERS.includes(id)) report('id', 'is a built-in provider; choose another id');
     else if (RESERVED_IDS.includes(id)) report('id', 'is a path our routes use; choose another id');
-    else if (id === DEV_IDP_PROVIDER_ID && devIdpEnabled(r))
+    else if (id === DEV_IDP_PROVIDER_ID && rules.devIdpEnabled)
       report('id', 'is the development identity provider (DEV_IDP_ENABLED); choose another id or turn it off');
     // Ids must not share variables either: "acme-eu" and "acme_eu" would both read PROVIDER_ACME_EU_CLIENT_SECRET.
     else if (byPrefix.has(envPrefix(id))) {
@@ -221,7 +221,7 @@ export function parseCustomProviders(
       byPrefix.set(envPrefix(id), id);
       declaredIds.push(id);
       const config = declare(entry, id, r, report, presets);
-      const insecureHttpAllowed = !http.production || http.insecureHttpAllowed.includes(id);
+      const insecureHttpAllowed = !rules.production || rules.insecureHttpAllowed.includes(id);
       if (config && !insecureHttpAllowed) refuseHttpUrls(config, report);
       if (config) result.push({ ...config, insecureHttpAllowed });
     }

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { AUTHORIZATION_SERVER, BROWSER_SIGN_IN, DEVELOPMENT, LOGIN, TOKENS_AND_KEYS } from './auth.settings.js';
-import { PROVIDER_SETTINGS } from './providers.settings.js';
+import { DECLARED_PROVIDERS, FACEBOOK, GITHUB, GOOGLE, PROVIDERS } from './providers.settings.js';
 import { DATABASE, LOGGING_AND_METRICS, RATE_LIMITS, REDIS, SERVER } from './server.settings.js';
 import { isFamily, settingPattern, settingsOf, type Setting } from './setting.js';
 
@@ -29,6 +29,11 @@ const GROUPS = [
   BROWSER_SIGN_IN,
   AUTHORIZATION_SERVER,
   DEVELOPMENT,
+  PROVIDERS,
+  GOOGLE,
+  FACEBOOK,
+  GITHUB,
+  DECLARED_PROVIDERS,
 ];
 
 /** Every variable with a fixed name outside the providers', in one schema: what `loadConfig` reads. */
@@ -46,7 +51,7 @@ export const ENV = z.object({
 });
 
 /** Every environment variable the app reads, in the order `.env.example` lists them. */
-export const SETTINGS: readonly Setting[] = [...GROUPS.flatMap(settingsOf), ...PROVIDER_SETTINGS];
+export const SETTINGS: readonly Setting[] = GROUPS.flatMap(settingsOf);
 
 const NAMES = new Set(SETTINGS.filter((s) => !isFamily(s)).map((s) => s.name));
 const FAMILIES = SETTINGS.filter(isFamily).map((s) => settingPattern(s.name));

@@ -66,6 +66,12 @@ export function variable<T>(fallback: T, parse: (value: string, report: Report) 
 
 export const string = <F extends string | undefined>(fallback: F) => variable<string | F>(fallback, (value) => value);
 
+export const isHttpUrl = (value: string) => URL.canParse(value) && /^https?:$/.test(new URL(value).protocol);
+
+/** An http(s) URL; where plain http is refused (production) is decided with the other settings. */
+export const httpUrl = (fallback: string) =>
+  variable(fallback, (value, report) => (isHttpUrl(value) || report(`must be an http(s) URL, got "${value}"`), value));
+
 export const pattern = (shape: RegExp, hint: string) =>
   variable<string | undefined>(undefined, (value, report) => (shape.test(value) || report(`must be ${hint}`), value));
 
