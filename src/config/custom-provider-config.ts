@@ -9,82 +9,6 @@ import { httpsUrlProblem, isLoopback, redirectUriProblem } from './redirect-uri.
 
 export { httpsUrlProblem, isLoopback };
 
-/** RFC 6749 2.3.1: Basic is the one servers must support; some providers only read the form. */
-export type TokenAuthMethod = 'client_secret_basic' | 'client_secret_post';
-
-/**
- * Where an `oauth2` provider's userinfo JSON keeps each profile field: dot paths (`data.id`). There is no path
- * for anything but these, so a mapping cannot smuggle in an identity of its own choosing.
- */
-export interface ProfileMapping {
-  /** The provider's stable user id (a string or a number in the JSON). */
-  uid: string;
-  email?: string;
-  /**
-   * A path to a boolean (`true` or `"true"`) saying the email was verified, or `true`: the provider only ever
-   * releases verified addresses (say so only when its documentation does). Absent: never verified.
-   */
-  emailVerified?: string | true;
-  name?: string;
-  username?: string;
-  picture?: string;
-}
-
-interface DeclaredProvider {
-  id: string;
-  displayName: string;
-  /** `aud` of ID tokens / `client_id` of access tokens must be one of these. The first is the confidential one. */
-  clientIds: string[];
-  /** From `PROVIDER_<ID>_CLIENT_SECRET`, never from the file. */
-  clientSecret?: string;
-  scopes: string[];
-  redirectUris: string[];
-  enabled: boolean;
-  /** A declared provider does not get to link accounts by email unless the operator says so (docs/email-trust.md). */
-  trustEmailForLinking: boolean;
-  /** Declared from a preset (src/providers/presets/): its name, and its own fields as that preset parsed them. */
-  preset?: { name: string; options: unknown };
-  /**
-   * Plain http (on loopback hosts only) is accepted for this provider's URLs: always outside production, and in
-   * production only when PROVIDER_INSECURE_HTTP_ALLOWED names it. Set by providers-file.ts, never by a declaration.
-   */
-  insecureHttpAllowed: boolean;
-}
-
-export interface OidcProviderConfig extends DeclaredProvider {
-  type: 'oidc';
-  /** Exactly as the provider spells it in its discovery document (OIDC Discovery 4.3). */
-  issuer: string;
-  emailVerifiedClaim: string;
-  /** How the code is redeemed; absent: what the discovery document supports, Basic first. */
-  tokenAuthMethod?: TokenAuthMethod;
-  /**
-   * Origins besides the issuer's that its discovery document may send us to (token, userinfo, keys, introspection,
-   * revocation): our client secret and the user's tokens travel there. Presets declare their provider's own
-   * (Microsoft's graph.microsoft.com, LinkedIn's api.linkedin.com); anything else is refused.
-   */
-  trustedEndpointOrigins: string[];
-}
-
-export interface OAuth2ProviderConfig extends DeclaredProvider {
-  type: 'oauth2';
-  authorizationUrl: string;
-  tokenUrl: string;
-  /** Read with the access token after the code is redeemed; `profile` maps its JSON. */
-  userinfoUrl: string;
-  tokenAuthMethod: TokenAuthMethod;
-  /** RFC 6749 3.3 says a space; some providers want a comma. */
-  scopeSeparator: string;
-  profile: ProfileMapping;
-  /**
-   * The operator's word that `profile.uid` maps a claim that can pass to another person (an email, a username):
-   * refused at boot without it (MUTABLE_UID_NAMES).
-   */
-  acknowledgeMutableSubject: boolean;
-}
-
-export type CustomProviderConfig = OidcProviderConfig | OAuth2ProviderConfig;
-
 /** How a field is read from `PROVIDER_<ID>_<FIELD>`: as text, a comma list, words (commas or spaces), a boolean, or `PROFILE_<KEY>` variables. */
 export type FieldKind = 'text' | 'list' | 'words' | 'flag' | 'profile';
 
@@ -128,7 +52,7 @@ export const envKey = (id: string, field: string) =>
     .toUpperCase()}`;
 
 /** Claim and field names whose value can be given to another person later: not an identity (the nOAuth class). */
-export const MUTABLE_UID_NAMES = [
+const MUTABLE_UID_NAMES = [
   'email',
   'mail',
   'emails',
@@ -151,7 +75,7 @@ export const MUTABLE_UID_NAMES = [
 ];
 
 /** The last segment of a dot path names the field: `data.attributes.email` is an email. */
-export const isMutableUidPath = (path: string) => MUTABLE_UID_NAMES.includes(path.split('.').pop()!.toLowerCase());
+const isMutableUidPath = (path: string) => MUTABLE_UID_NAMES.includes(path.split('.').pop()!.toLowerCase());
 
 export function strings(value: unknown, field: string, report: Report, { required = false } = {}): string[] | undefined {
   if (value === undefined) {
@@ -191,25 +115,28 @@ const isSecretName = (key: string) => /secret|private.?key/i.test(key);
 // The declaration schema. Every message is ours: it names what the field must be, never echoes a value we did not
 // ask for, and a list gets one message however many of its elements are wrong.
 
-/** A check zod runs after the value has its shape: `problem` says why it is still wrong, or undefined. */
-const checked =
-  <T>(problem: (value: T) => string | undefined) =>
-  (value: T, ctx: z.RefinementCtx) => {
-    const message = problem(value);
-    if (message) ctx.addIssue({ code: 'custom', message });
-  };
+/** `shape`, then a check zod runs once the value has it: `problem` says why it is still wrong, or undefined. */
+const where = <T>(shape: z.ZodType<T>, problem: (value: T) => string | undefined) =>
+  shape.pipe(
+    z.custom<T>().superRefine((value, ctx) => {
+      const message = problem(value);
+      if (message) ctx.addIssue({ code: 'custom', message });
+    }),
+  );
 
 const requiredText = z
   .string({ error: (issue) => (issue.input === undefined ? 'is required' : 'must be a non-empty string') })
   .trim()
   .min(1, { error: 'must be a non-empty string' });
-const list = (message: string) => z.array(z.string({ error: message }).trim().min(1, { error: message }), { error: message });
+const list = (message = 'must be an array of non-empty strings') =>
+  z.array(z.string({ error: message }).trim().min(1, { error: message }), { error: message });
 const flag = z.boolean({ error: 'must be true or false' });
 const oneOf = <T extends string>(allowed: readonly [T, ...T[]]) =>
   z.enum(allowed, { error: (issue) => `must be one of ${allowed.map((a) => `"${a}"`).join(', ')}, got ${JSON.stringify(issue.input)}` });
 /** An endpoint keys or tokens travel to: https, or http on loopback only (production narrows it: providers-file.ts). */
-const endpoint = requiredText.pipe(z.string().superRefine(checked(httpsUrlProblem)));
-const authMethod = oneOf<TokenAuthMethod>(['client_secret_basic', 'client_secret_post']);
+const endpoint = where(requiredText, httpsUrlProblem);
+/** How the code is redeemed. RFC 6749 2.3.1: Basic is the one servers must support; some providers only read the form. */
+const authMethod = oneOf(['client_secret_basic', 'client_secret_post']);
 
 const CLAIM_PATTERN = /^[A-Za-z0-9_.:-]{1,100}$/;
 const PATH_PATTERN = /^[A-Za-z0-9_@$:-]+(\.[A-Za-z0-9_@$:-]+){0,9}$/;
@@ -219,67 +146,70 @@ const dotPath = (orTrue = '', required = 'must be a dot path like "data.id"') =>
     .regex(PATH_PATTERN, { error: `must be a dot path like "data.id"${orTrue}` });
 
 /** `https://graph.microsoft.com`, each as the origin it is (no path); http only on loopback hosts. */
-const origins = list('must be an array of non-empty strings').pipe(
-  z
-    .array(z.string())
-    .superRefine(
-      checked((list) =>
-        list
-          .map(
-            (origin) =>
-              httpsUrlProblem(origin) ??
-              (new URL(origin).origin === origin
-                ? undefined
-                : `has "${origin}": each must be an origin, scheme://host[:port] without path or trailing slash`),
-          )
-          .find(Boolean),
-      ),
-    ),
+const origins = where(list(), (origins) =>
+  origins
+    .map(
+      (origin) =>
+        httpsUrlProblem(origin) ??
+        (new URL(origin).origin === origin
+          ? undefined
+          : `has "${origin}": each must be an origin, scheme://host[:port] without path or trailing slash`),
+    )
+    .find(Boolean),
 );
 
 const common = {
   id: z.string(),
   displayName: requiredText,
+  /** `aud` of ID tokens / `client_id` of access tokens must be one of these. The first is the confidential one. */
   clientIds: list('must be a non-empty array of non-empty strings').min(1, { error: 'must be a non-empty array of non-empty strings' }),
-  redirectUris: list('must be an array of non-empty strings')
-    .pipe(z.array(z.string()).superRefine(checked((uris) => uris.map(redirectUriProblem).find(Boolean))))
-    .default([]),
+  redirectUris: where(list(), (uris) => uris.map(redirectUriProblem).find(Boolean)).default([]),
   enabled: flag.default(true),
+  /** A declared provider does not get to link accounts by email unless the operator says so (docs/email-trust.md). */
   trustEmailForLinking: flag.default(false),
 };
 
 const oidcSchema = z.strictObject({
   ...common,
   type: z.literal('oidc'),
-  issuer: requiredText.pipe(
-    z
-      .string()
-      .superRefine(
-        checked(
-          (issuer) => httpsUrlProblem(issuer) ?? (/[?#]/.test(issuer) ? 'must have no query or fragment (OIDC Discovery 4)' : undefined),
-        ),
-      ),
+  /** Exactly as the provider spells it in its discovery document (OIDC Discovery 4.3). */
+  issuer: where(
+    requiredText,
+    (issuer) => httpsUrlProblem(issuer) ?? (/[?#]/.test(issuer) ? 'must have no query or fragment (OIDC Discovery 4)' : undefined),
   ),
-  scopes: list('must be an array of non-empty strings')
-    .pipe(
-      z
-        .array(z.string())
-        .superRefine(checked((scopes) => (scopes.includes('openid') ? undefined : 'must include "openid" (OIDC Core 3.1.2.1)'))),
-    )
-    .default(['openid', 'email', 'profile']),
+  scopes: where(list(), (scopes) => (scopes.includes('openid') ? undefined : 'must include "openid" (OIDC Core 3.1.2.1)')).default([
+    'openid',
+    'email',
+    'profile',
+  ]),
   emailVerifiedClaim: z
     .string({ error: 'must be a claim name' })
     .regex(CLAIM_PATTERN, { error: 'must be a claim name' })
     .default('email_verified'),
+  /** Absent: what the discovery document supports, Basic first. */
   tokenAuthMethod: authMethod.optional(),
+  /**
+   * Origins besides the issuer's that its discovery document may send us to (token, userinfo, keys, introspection,
+   * revocation): our client secret and the user's tokens travel there. Presets declare their provider's own
+   * (Microsoft's graph.microsoft.com, LinkedIn's api.linkedin.com); anything else is refused.
+   */
   trustedEndpointOrigins: origins.default([]),
 });
 
+/**
+ * Where an `oauth2` provider's userinfo JSON keeps each profile field: dot paths (`data.id`). There is no path
+ * for anything but these, so a mapping cannot smuggle in an identity of its own choosing.
+ */
 const profileSchema = z.strictObject(
   {
+    /** The provider's stable user id (a string or a number in the JSON). */
     uid: dotPath('', "is required: the path to the provider's stable user id"),
     email: dotPath().optional(),
-    // `false` is the default spelled out: no address from this provider counts as verified.
+    /**
+     * A path to a boolean (`true` or `"true"`) saying the email was verified, or `true`: the provider only ever
+     * releases verified addresses (say so only when its documentation does). Absent, or `false` (the default spelled
+     * out): never verified.
+     */
     emailVerified: z
       .union([z.boolean(), dotPath(', or true')], { error: 'must be a dot path like "data.id", or true' })
       .transform((value) => (value === false ? undefined : value))
@@ -305,18 +235,38 @@ const oauth2Schema = z.strictObject({
   tokenUrl: endpoint,
   /** Read with the access token after the code is redeemed; `profile` maps its JSON. */
   userinfoUrl: endpoint,
-  scopes: list('must be an array of non-empty strings').default([]),
-  // Not trimmed: the separator is usually a space.
+  scopes: list().default([]),
+  /** RFC 6749 3.3 says a space; some providers want a comma. Not trimmed: the separator is usually a space. */
   scopeSeparator: z
     .string({ error: 'must be one of " ", ",", "+", ";"' })
     .regex(/^[ ,+;]$/, { error: 'must be one of " ", ",", "+", ";"' })
     .default(' '),
   tokenAuthMethod: authMethod.default('client_secret_basic'),
   profile: profileSchema,
+  /**
+   * The operator's word that `profile.uid` maps a claim that can pass to another person (an email, a username):
+   * refused at boot without it (MUTABLE_UID_NAMES).
+   */
   acknowledgeMutableSubject: flag.default(false),
 });
 
 const SCHEMAS = { oidc: oidcSchema, oauth2: oauth2Schema } as const;
+
+/** What a declaration does not say itself. */
+interface Resolved {
+  /** From `PROVIDER_<ID>_CLIENT_SECRET`, never from the file. */
+  clientSecret?: string;
+  /** Declared from a preset (src/providers/presets/): its name, and its own fields as that preset parsed them. */
+  preset?: { name: string; options: unknown };
+  /**
+   * Plain http (on loopback hosts only) is accepted for this provider's URLs: always outside production, and in
+   * production only when PROVIDER_INSECURE_HTTP_ALLOWED names it. Set by providers-file.ts, never by a declaration.
+   */
+  insecureHttpAllowed: boolean;
+}
+export type OidcProviderConfig = z.output<typeof oidcSchema> & Resolved;
+export type OAuth2ProviderConfig = z.output<typeof oauth2Schema> & Resolved;
+export type CustomProviderConfig = OidcProviderConfig | OAuth2ProviderConfig;
 
 /** zod's issues as our problems: one per field and message, unknown keys named one by one with what is known. */
 function reportIssues(issues: readonly z.core.$ZodIssue[], type: 'oidc' | 'oauth2', report: Report): void {
