@@ -171,9 +171,7 @@ function compose(r: EnvReader, presets: PresetCatalog) {
 }
 
 export type AppConfig = ReturnType<typeof compose>;
-export type NodeEnv = AppConfig['nodeEnv'];
 export type SigningAlgorithm = AppConfig['jwt']['algorithm'];
-export type LogLevel = AppConfig['logging']['level'];
 
 /** `presets`: the provider presets declarations may name; the app passes src/providers/presets/ (ADR 0034). */
 export function loadConfig(env: NodeJS.ProcessEnv = process.env, presets: PresetCatalog = {}): AppConfig {

@@ -8,20 +8,16 @@ import type { z } from 'zod';
 import { readDevIdpClients } from './dev-idp-clients.js';
 import type { EnvReader } from './env-reader.js';
 import type { ENV } from './settings/index.js';
-import { variable } from './settings/setting.js';
+import { isHttpUrl, list } from './settings/setting.js';
 
 /** Compared as whole strings, after URL normalisation; a fragment is where we put the login code. */
-export const returnToUrls = variable<string[]>([], (value, report) =>
-  value
-    .split(',')
-    .map((s) => s.trim())
-    .filter(Boolean)
-    .map((url) => {
-      if (!URL.canParse(url) || !/^https?:$/.test(new URL(url).protocol)) report(`has "${url}": each must be an http(s) URL`);
-      else if (new URL(url).hash !== '') report(`has "${url}": a fragment is where we put the login code`);
-      return URL.canParse(url) ? new URL(url).href : url;
-    }),
-);
+export const returnToUrls = list([], (url) =>
+  !isHttpUrl(url)
+    ? `has "${url}": each must be an http(s) URL`
+    : new URL(url).hash !== ''
+      ? `has "${url}": a fragment is where we put the login code`
+      : undefined,
+).transform((urls) => urls.map((url) => (URL.canParse(url) ? new URL(url).href : url)));
 
 export function browserFlowConfig(env: Omit<z.output<typeof ENV>, 'DEV_IDP_CLIENTS'>, r: EnvReader) {
   const production = env.NODE_ENV === 'production';
@@ -80,5 +76,3 @@ export function browserFlowConfig(env: Omit<z.output<typeof ENV>, 'DEV_IDP_CLIEN
     },
   };
 }
-
-export type BrowserFlowConfig = ReturnType<typeof browserFlowConfig>;

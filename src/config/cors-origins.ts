@@ -6,13 +6,12 @@
  * such a page would read our answers with the user's credentials.
  */
 import { isLoopback } from './custom-provider-config.js';
-import { list } from './settings/setting.js';
+import { isHttpUrl, list } from './settings/setting.js';
 
 function originProblem(value: string): string | undefined {
   if (value === '*' || value.toLowerCase() === 'null')
     return `has "${value}": list each origin by name (credentials are sent, so no wildcard and no "null")`;
-  const url = URL.canParse(value) ? new URL(value) : undefined;
-  if (!url || !/^https?:$/.test(url.protocol) || url.origin !== value) {
+  if (!isHttpUrl(value) || new URL(value).origin !== value) {
     return `has "${value}": each must be an origin, scheme://host[:port] without path or trailing slash`;
   }
   return undefined;

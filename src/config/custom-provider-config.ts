@@ -77,32 +77,6 @@ const MUTABLE_UID_NAMES = [
 /** The last segment of a dot path names the field: `data.attributes.email` is an email. */
 const isMutableUidPath = (path: string) => MUTABLE_UID_NAMES.includes(path.split('.').pop()!.toLowerCase());
 
-export function strings(value: unknown, field: string, report: Report, { required = false } = {}): string[] | undefined {
-  if (value === undefined) {
-    if (required) report(field, 'is required');
-    return undefined;
-  }
-  if (!Array.isArray(value) || value.some((v) => typeof v !== 'string' || v.trim() === '') || (required && value.length === 0)) {
-    report(field, `must be ${required ? 'a non-empty' : 'an'} array of non-empty strings`);
-    return undefined;
-  }
-  return value.map((v: string) => v.trim());
-}
-
-export function text(value: unknown, field: string, report: Report, { required = true } = {}): string | undefined {
-  if (typeof value === 'string' && value.trim() !== '') return value.trim();
-  if (value !== undefined || required) report(field, value === undefined ? 'is required' : 'must be a non-empty string');
-  return undefined;
-}
-
-/** An endpoint keys or tokens travel to: https, or http on loopback only. */
-export function httpsUrl(value: unknown, field: string, report: Report, { required = true } = {}): string | undefined {
-  const url = text(value, field, report, { required });
-  const problem = url && httpsUrlProblem(url);
-  if (problem) report(field, problem);
-  return problem ? undefined : url;
-}
-
 /** Secrets and key material live in the environment only: a file is copied, committed and read by more people. */
 export function refuseSecrets(raw: Record<string, unknown>, id: string, report: Report): void {
   for (const key of Object.keys(raw)) {
@@ -128,8 +102,12 @@ const requiredText = z
   .string({ error: (issue) => (issue.input === undefined ? 'is required' : 'must be a non-empty string') })
   .trim()
   .min(1, { error: 'must be a non-empty string' });
-const list = (message = 'must be an array of non-empty strings') =>
-  z.array(z.string({ error: message }).trim().min(1, { error: message }), { error: message });
+const NON_EMPTY = 'must be a non-empty array of non-empty strings';
+const list = (message = 'must be an array of non-empty strings', missing = message) =>
+  z.array(z.string({ error: message }).trim().min(1, { error: message }), {
+    error: (issue) => (issue.input === undefined ? missing : message),
+  });
+const nonEmptyList = (missing = NON_EMPTY) => list(NON_EMPTY, missing).min(1, { error: NON_EMPTY });
 const flag = z.boolean({ error: 'must be true or false' });
 const oneOf = <T extends string>(allowed: readonly [T, ...T[]]) =>
   z.enum(allowed, { error: (issue) => `must be one of ${allowed.map((a) => `"${a}"`).join(', ')}, got ${JSON.stringify(issue.input)}` });
@@ -162,7 +140,7 @@ const common = {
   id: z.string(),
   displayName: requiredText,
   /** `aud` of ID tokens / `client_id` of access tokens must be one of these. The first is the confidential one. */
-  clientIds: list('must be a non-empty array of non-empty strings').min(1, { error: 'must be a non-empty array of non-empty strings' }),
+  clientIds: nonEmptyList(),
   redirectUris: where(list(), (uris) => uris.map(redirectUriProblem).find(Boolean)).default([]),
   enabled: flag.default(true),
   /** A declared provider does not get to link accounts by email unless the operator says so (docs/email-trust.md). */
@@ -251,6 +229,21 @@ const oauth2Schema = z.strictObject({
 });
 
 const SCHEMAS = { oidc: oidcSchema, oauth2: oauth2Schema } as const;
+
+// The same rules for the fields presets parse themselves (src/providers/presets/): the first problem is reported.
+function parsed<T>(schema: z.ZodType<T>, value: unknown, field: string, report: Report): T | undefined {
+  const result = schema.safeParse(value);
+  if (!result.success) report(field, result.error.issues[0].message);
+  return result.data;
+}
+
+export const strings = (value: unknown, field: string, report: Report, { required = false } = {}) =>
+  parsed(required ? nonEmptyList('is required') : list().optional(), value, field, report);
+export const text = (value: unknown, field: string, report: Report, { required = true } = {}) =>
+  parsed(required ? requiredText : requiredText.optional(), value, field, report);
+/** An endpoint keys or tokens travel to: https, or http on loopback only. */
+export const httpsUrl = (value: unknown, field: string, report: Report, { required = true } = {}) =>
+  parsed(required ? endpoint : endpoint.optional(), value, field, report);
 
 /** What a declaration does not say itself. */
 interface Resolved {

@@ -61,8 +61,6 @@ export function oauthServerConfig(env: z.output<typeof AUTHORIZATION_SERVER>, r:
   };
 }
 
-export type OAuthServerConfig = ReturnType<typeof oauthServerConfig>;
-
 /** oidc-provider refuses an issuer with a query or fragment; ours is JWT_ISSUER, the `iss` of our first-party tokens too. */
 export function issuerProblem(issuer: string): string | undefined {
   if (!URL.canParse(issuer)) return `must be a URL when the OAuth server is on (it is the server's issuer), got "${issuer}"`;

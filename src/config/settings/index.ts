@@ -4,7 +4,7 @@ import { DECLARED_PROVIDERS, FACEBOOK, GITHUB, GOOGLE, PROVIDERS } from './provi
 import { DATABASE, LOGGING_AND_METRICS, RATE_LIMITS, REDIS, SERVER } from './server.settings.js';
 import { isFamily, settingPattern, settingsOf, type Setting } from './setting.js';
 
-export type { Setting, SettingGroup } from './setting.js';
+export type { Setting } from './setting.js';
 export {
   AUTHORIZATION_SERVER,
   BROWSER_SIGN_IN,

@@ -6,27 +6,11 @@
  */
 import { z } from 'zod';
 
-export type SettingGroup =
-  | 'Server'
-  | 'Logging and metrics'
-  | 'Rate limits'
-  | 'Database'
-  | 'Redis'
-  | 'Tokens and keys'
-  | 'Login'
-  | 'Browser sign-in'
-  | 'Authorization server'
-  | 'Providers'
-  | 'Google'
-  | 'Facebook'
-  | 'GitHub'
-  | 'Declared providers'
-  | 'Development';
-
 export interface Setting {
   /** `PORT`, or a family of variables with an `<ID>` placeholder: `PROVIDER_<ID>_CLIENT_SECRET`. */
   name: string;
-  group: SettingGroup;
+  /** Its heading in `.env.example`: the `group` it is declared in. */
+  group: string;
   /** The default as documented (what an unset variable means); empty when unset means "none" or "off". */
   default: string;
   /** One sentence for `.env.example`; the README's configuration table says more. */
@@ -115,7 +99,7 @@ export const list = (fallback: readonly string[] = [], check?: (entry: string) =
   });
 
 /** A group of the catalogue: its variables, in the order `.env.example` and the README list them. */
-export const group = <S extends Record<string, Variable>>(name: SettingGroup, shape: S) => z.object(shape).meta({ title: name });
+export const group = <S extends Record<string, Variable>>(name: string, shape: S) => z.object(shape).meta({ title: name });
 
 /** What an unset variable means, as documented: the meta's `default`, or what the schema parses nothing into. */
 function documentedDefault(schema: Variable, meta: SettingMeta): string {
@@ -126,7 +110,7 @@ function documentedDefault(schema: Variable, meta: SettingMeta): string {
 
 /** The catalogue entries of a group, read off its schema. */
 export function settingsOf(schema: z.ZodObject<Record<string, Variable>>): Setting[] {
-  const group = schema.meta()!.title as SettingGroup;
+  const group = schema.meta()!.title!;
   return Object.entries(schema.shape).map(([name, variable]) => {
     const meta = (variable.meta() ?? {}) as SettingMeta;
     return { name, group, ...meta, default: documentedDefault(variable, meta) };
