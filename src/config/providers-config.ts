@@ -7,7 +7,7 @@
 import { httpsUrlProblem } from './custom-provider-config.js';
 import type { EnvReader } from './env-reader.js';
 import type { PresetCatalog } from './preset-spec.js';
-import { BUILT_IN_PROVIDERS, parseCustomProviders, type DeclarationRules } from './providers-file.js';
+import { parseCustomProviders, type DeclarationRules } from './providers-file.js';
 import { FACEBOOK, GITHUB, GOOGLE, PROVIDERS } from './settings/providers.settings.js';
 
 export interface ProviderClient {
@@ -84,12 +84,8 @@ export function parseProvidersConfig(
   const [google, facebook, github] = (['google', 'facebook', 'github'] as const).map((id) =>
     readAlias(r, id, !production || insecureHttpAllowed.includes(id)),
   );
-  const declared: string[] = [];
   /** Providers declared by configuration (`PROVIDERS_FILE`, `PROVIDERS`): src/config/providers-file.ts. */
-  const custom = parseCustomProviders(r, { production, insecureHttpAllowed, devIdpEnabled }, presets, declared);
-  // PROVIDER_INSECURE_HTTP_ALLOWED may only name providers that exist: a typo would otherwise go unnoticed.
-  for (const id of insecureHttpAllowed.filter((id) => ![...BUILT_IN_PROVIDERS, ...declared].includes(id)))
-    r.problem('PROVIDER_INSECURE_HTTP_ALLOWED', `names "${id}", which is not a configured provider`);
+  const custom = parseCustomProviders(r, { production, insecureHttpAllowed, devIdpEnabled }, presets);
   return {
     timeoutMs: env.PROVIDER_TIMEOUT_MS,
     /** A provider answer (JSON, keys, discovery) longer than this is refused unread: `502 provider_unavailable`. */

@@ -64,20 +64,15 @@ function fromEnv(r: EnvReader, id: string, presets: PresetCatalog): Record<strin
  * YAML: the core schema (no custom tags), a duplicate key is an error, and so is a warning (an unknown tag): the
  * value it stands for would silently be read as something else. Its errors name the line.
  */
-function parseFile(path: string): unknown {
-  const content = readFileSync(path, 'utf8');
-  if (!/\.ya?ml$/i.test(path)) return JSON.parse(content);
-  const doc = parseDocument(content, { prettyErrors: true, logLevel: 'silent' });
-  const [problem] = [...doc.errors, ...doc.warnings];
-  if (problem) throw problem;
-  return doc.toJS();
-}
-
 function readFile(r: EnvReader, path: string): unknown[] {
   const format = /\.ya?ml$/i.test(path) ? 'YAML' : 'JSON';
   let doc: unknown;
   try {
-    doc = parseFile(path);
+    const content = readFileSync(path, 'utf8');
+    const yaml = format === 'YAML' ? parseDocument(content, { prettyErrors: true, logLevel: 'silent' }) : undefined;
+    const [problem] = yaml ? [...yaml.errors, ...yaml.warnings] : [];
+    if (problem) throw problem;
+    doc = yaml ? yaml.toJS() : JSON.parse(content);
   } catch (error) {
     // yaml's message is "… at line 3, column 5:" followed by an excerpt of the file; the first line is enough.
     r.problem('PROVIDERS_FILE', `cannot be read as ${format} (${path}): ${(error as Error).message.split('\n')[0].replace(/:$/, '')}`);
@@ -190,16 +185,8 @@ export interface DeclarationRules {
   devIdpEnabled: boolean;
 }
 
-/**
- * Every provider declared by `PROVIDERS_FILE` and `PROVIDERS`, validated; problems are reported on `r`. `declaredIds`
- * receives every well-formed id, valid declaration or not.
- */
-export function parseCustomProviders(
-  r: EnvReader,
-  rules: DeclarationRules,
-  presets: PresetCatalog,
-  declaredIds: string[] = [],
-): CustomProviderConfig[] {
+/** Every provider declared by `PROVIDERS_FILE` and `PROVIDERS`, validated; problems are reported on `r`. */
+export function parseCustomProviders(r: EnvReader, rules: DeclarationRules, presets: PresetCatalog): CustomProviderConfig[] {
   const byPrefix = new Map<string, string>();
   const result: CustomProviderConfig[] = [];
   for (const { raw, reporter } of declarations(r, presets)) {
@@ -219,12 +206,16 @@ export function parseCustomProviders(
       report('id', other === id ? 'is declared twice; ids must be unique' : `shares ${envPrefix(id)}* with "${other}"; ids must be unique`);
     } else {
       byPrefix.set(envPrefix(id), id);
-      declaredIds.push(id);
       const config = declare(entry, id, r, report, presets);
       const insecureHttpAllowed = !rules.production || rules.insecureHttpAllowed.includes(id);
       if (config && !insecureHttpAllowed) refuseHttpUrls(config, report);
       if (config) result.push({ ...config, insecureHttpAllowed });
     }
   }
+  // PROVIDER_INSECURE_HTTP_ALLOWED may only name providers that exist (a well-formed id declared, valid or not):
+  // a typo would otherwise go unnoticed.
+  const known = [...BUILT_IN_PROVIDERS, ...byPrefix.values()];
+  for (const id of rules.insecureHttpAllowed.filter((id) => !known.includes(id)))
+    r.problem('PROVIDER_INSECURE_HTTP_ALLOWED', `names "${id}", which is not a configured provider`);
   return result;
 }
