@@ -108,10 +108,8 @@ function declarations(r: EnvReader, presets: PresetCatalog): Declared[] {
 
 /** The three oldest presets come last in the list: their own variables (GOOGLE_*, …) declare them too. */
 function unknownPreset(presets: PresetCatalog, name: unknown): string {
-  const [newer, oldest] = [
-    Object.keys(presets).filter((p) => !BUILT_IN_PROVIDERS.includes(p)),
-    BUILT_IN_PROVIDERS.filter((p) => p in presets),
-  ];
+  const newer = Object.keys(presets).filter((p) => !BUILT_IN_PROVIDERS.includes(p));
+  const oldest = BUILT_IN_PROVIDERS.filter((p) => p in presets);
   return `must be one of ${newer.join(', ')}, got ${JSON.stringify(name)}${oldest.length > 0 ? ` (or ${oldest.join(', ')})` : ''}`;
 }
 
