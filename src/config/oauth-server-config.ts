@@ -10,14 +10,8 @@ import { list } from './settings/setting.js';
 const TOKEN_HASH = /^sha256:[A-Za-z0-9_-]{43}$/;
 
 /** The configuration holds no usable token, only hashes (ADR 0024). */
-export const initialAccessTokenHashes = list().check((ctx) => {
-  if (ctx.value.some((hash) => !TOKEN_HASH.test(hash))) {
-    ctx.issues.push({
-      code: 'custom',
-      input: ctx.value,
-      message: 'must list sha256:<base64url> hashes, as `npm run apps -- initial-token` prints them (never the tokens themselves)',
-    });
-  }
+export const initialAccessTokenHashes = list().refine((hashes) => hashes.every((hash) => TOKEN_HASH.test(hash)), {
+  error: 'must list sha256:<base64url> hashes, as `npm run apps -- initial-token` prints them (never the tokens themselves)',
 });
 
 export function oauthServerConfig(env: z.output<typeof AUTHORIZATION_SERVER>, r: EnvReader) {
