@@ -5,7 +5,7 @@
  * anyone can make), and in production so is plain http off this machine: a network attacker who can write into
  * such a page would read our answers with the user's credentials.
  */
-import { isLoopback } from './custom-provider-config.js';
+import { isLoopback } from './redirect-uri.js';
 import { isHttpUrl, list } from './settings/setting.js';
 
 function originProblem(value: string): string | undefined {

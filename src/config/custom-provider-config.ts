@@ -5,9 +5,7 @@
  */
 import { z } from 'zod';
 import type { EnvReader } from './env-reader.js';
-import { httpsUrlProblem, isLoopback, redirectUriProblem } from './redirect-uri.js';
-
-export { httpsUrlProblem, isLoopback };
+import { httpsUrlProblem, redirectUriProblem } from './redirect-uri.js';
 
 /** How a field is read from `PROVIDER_<ID>_<FIELD>`: as text, a comma list, words (commas or spaces), a boolean, or `PROFILE_<KEY>` variables. */
 export type FieldKind = 'text' | 'list' | 'words' | 'flag' | 'profile';

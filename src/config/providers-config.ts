@@ -4,10 +4,10 @@
  * declare them, read here from the settings catalogue (ADR 0034). Every endpoint URL defaults to the real
  * provider and can be pointed elsewhere (tests, corporate egress proxies).
  */
-import { httpsUrlProblem } from './custom-provider-config.js';
 import type { EnvReader } from './env-reader.js';
 import type { PresetCatalog } from './preset-spec.js';
 import { parseCustomProviders, type DeclarationRules } from './providers-file.js';
+import { httpsUrlProblem } from './redirect-uri.js';
 import { FACEBOOK, GITHUB, GOOGLE, PROVIDERS } from './settings/providers.settings.js';
 
 export interface ProviderClient {

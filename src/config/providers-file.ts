@@ -10,7 +10,6 @@ import {
   envKey,
   envPrefix,
   FIELDS,
-  httpsUrlProblem,
   PROFILE_KEYS,
   refuseSecrets,
   validateCustomProvider,
@@ -20,10 +19,10 @@ import {
 } from './custom-provider-config.js';
 import type { EnvReader } from './env-reader.js';
 import { presetNamed, type PresetCatalog } from './preset-spec.js';
+import { httpsUrlProblem } from './redirect-uri.js';
 import { DECLARED_PROVIDERS } from './settings/providers.settings.js';
 import { bool, list, string, variable, type Variable } from './settings/setting.js';
 
-export type { CustomProviderConfig } from './custom-provider-config.js';
 /** The presets that also have alias variables of their own (GOOGLE_*, …): their ids are taken by those. */
 export const BUILT_IN_PROVIDERS: readonly string[] = ['google', 'facebook', 'github'];
 /** Path segments our routes use where a provider id could stand (`/users/me/social-accounts/link`, `/auth/refresh`, …). */
