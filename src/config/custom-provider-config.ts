@@ -35,7 +35,6 @@ const TYPE_FIELDS = {
 } as const;
 /** Every field a declaration of any type may have, with how the environment spells it. */
 export const FIELDS: Readonly<Record<string, FieldKind>> = { ...COMMON_FIELDS, ...TYPE_FIELDS.oidc, ...TYPE_FIELDS.oauth2 };
-export const PROFILE_KEYS = ['uid', 'email', 'emailVerified', 'name', 'username', 'picture'] as const;
 
 export type Report = (field: string, message: string) => void;
 
@@ -199,6 +198,8 @@ const profileSchema = z.strictObject(
       issue.input === undefined ? 'is required (at least { "uid": "<path to the user id>" })' : 'must be an object of dot paths',
   },
 );
+
+export const PROFILE_KEYS = Object.keys(profileSchema.shape) as Array<keyof typeof profileSchema.shape>;
 
 /**
  * A plain OAuth 2.0 provider. Its only flows are `code` and `redirect`, which need our client secret: an opaque

@@ -63,9 +63,8 @@ export const int = <F extends number | undefined>(fallback: F, range: { min?: nu
   variable<number | F>(fallback, (value, report) => {
     const n = Number(value);
     if (!Number.isInteger(n)) return (report(`must be a whole number, got "${value}"`), n);
-    if ((range.min !== undefined && n < range.min) || (range.max !== undefined && n > range.max)) {
+    if (n < (range.min ?? -Infinity) || n > (range.max ?? Infinity))
       report(`must be between ${range.min ?? '-∞'} and ${range.max ?? '∞'}, got ${n}`);
-    }
     return n;
   });
 
