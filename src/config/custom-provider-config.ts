@@ -279,26 +279,6 @@ function reportIssues(issues: readonly z.core.$ZodIssue[], type: 'oidc' | 'oauth
   }
 }
 
-/** What the schema cannot see alone: the secret in the environment, and a user id the provider can reassign (nOAuth). */
-function crossFieldProblems(raw: Record<string, unknown>, id: string, r: EnvReader, report: Report, secretOptional: boolean): void {
-  if (raw.type !== 'oauth2') return;
-  const uid = (raw.profile as { uid?: unknown } | undefined)?.uid;
-  if (typeof uid === 'string' && isMutableUidPath(uid) && raw.acknowledgeMutableSubject !== true) {
-    report(
-      'profile.uid',
-      `maps "${uid}", a value the provider can give to another person later (an address or a name is reassigned ` +
-        "when its owner leaves or renames): that person would sign in as this user. Map the provider's immutable user id instead, " +
-        `or set acknowledgeMutableSubject: true (${envKey(id, 'acknowledgeMutableSubject')}=true) if this provider never reassigns it`,
-    );
-  }
-  if (r.raw(envKey(id, 'clientSecret')) === undefined && !secretOptional) {
-    r.problem(
-      envKey(id, 'clientSecret'),
-      `is required: "${id}" is an oauth2 provider, whose only flows redeem codes with our client secret`,
-    );
-  }
-}
-
 /**
  * One declared provider, already known to have a well-formed unique id (and, from a preset, its defaults filled
  * in). Problems go to `report`. `secretOptional`: a preset that can check access tokens without our secret.
@@ -317,8 +297,22 @@ export function validateCustomProvider(
   const declared = Object.fromEntries(Object.entries(raw).filter(([key]) => !isSecretName(key)));
   const parsed = SCHEMAS[raw.type].safeParse({ ...declared, id });
   if (!parsed.success) reportIssues(parsed.error.issues, raw.type, report);
-  crossFieldProblems(raw, id, r, report, secretOptional);
-  if (!parsed.success) return undefined;
-  // Decided by parseCustomProviders from PROVIDER_INSECURE_HTTP_ALLOWED; the loopback-http rule above is the laxest.
-  return { ...parsed.data, clientSecret: r.raw(envKey(id, 'clientSecret')), insecureHttpAllowed: true };
+  // What the schema cannot see alone: a user id the provider can reassign (nOAuth), and the secret in the environment.
+  const uid = raw.type === 'oauth2' ? (raw.profile as { uid?: unknown } | undefined)?.uid : undefined;
+  if (typeof uid === 'string' && isMutableUidPath(uid) && raw.acknowledgeMutableSubject !== true) {
+    report(
+      'profile.uid',
+      `maps "${uid}", a value the provider can give to another person later (an address or a name is reassigned ` +
+        "when its owner leaves or renames): that person would sign in as this user. Map the provider's immutable user id instead, " +
+        `or set acknowledgeMutableSubject: true (${envKey(id, 'acknowledgeMutableSubject')}=true) if this provider never reassigns it`,
+    );
+  }
+  const secret = r.raw(envKey(id, 'clientSecret'));
+  if (raw.type === 'oauth2' && secret === undefined && !secretOptional)
+    r.problem(
+      envKey(id, 'clientSecret'),
+      `is required: "${id}" is an oauth2 provider, whose only flows redeem codes with our client secret`,
+    );
+  // insecureHttpAllowed is decided by parseCustomProviders from PROVIDER_INSECURE_HTTP_ALLOWED; the loopback-http rule above is the laxest.
+  return parsed.success ? { ...parsed.data, clientSecret: secret, insecureHttpAllowed: true } : undefined;
 }
