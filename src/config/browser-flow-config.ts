@@ -58,8 +58,6 @@ export function browserFlowConfig(env: Omit<z.output<typeof ENV>, 'DEV_IDP_CLIEN
     demo: { enabled: demoEnabled },
     devIdp: {
       enabled: devIdpEnabled,
-      /** Set with DEV_IDP_FORCE in production: the boot then logs a warning instead of refusing. */
-      forced: env.DEV_IDP_FORCE,
       /** Mount path of the development OpenID provider inside this app; its issuer is `publicUrl + path`. */
       path: '/dev-idp',
       /** Generated per boot: the dev IdP and our `dev` provider are the same process. */
