@@ -85,11 +85,8 @@ function readFile(r: EnvReader, path: string): unknown[] {
   return [];
 }
 
-interface Declared {
-  raw: unknown;
-  /** How problems about this entry are worded: which key, and which provider and field. */
-  reporter: (id: string) => Report;
-}
+/** An entry, and how problems about it are worded (`reporter(id)`): which key, and which provider and field. */
+type Declared = { raw: unknown; reporter: (id: string) => Report };
 
 function declarations(r: EnvReader, presets: PresetCatalog): Declared[] {
   const file = r.raw('PROVIDERS_FILE');
@@ -176,11 +173,7 @@ function refuseHttpUrls(config: CustomProviderConfig, report: Report): void {
  * `insecureHttpAllowed` (custom-provider-config.ts); `insecureHttpAllowed` here is PROVIDER_INSECURE_HTTP_ALLOWED.
  * While the dev IdP is on (`devIdpEnabled`, browser-flow-config.ts), its id is taken.
  */
-export interface DeclarationRules {
-  production: boolean;
-  insecureHttpAllowed: string[];
-  devIdpEnabled: boolean;
-}
+export type DeclarationRules = { production: boolean; insecureHttpAllowed: string[]; devIdpEnabled: boolean };
 
 /** Every provider declared by `PROVIDERS_FILE` and `PROVIDERS`, validated; problems are reported on `r`. */
 export function parseCustomProviders(r: EnvReader, rules: DeclarationRules, presets: PresetCatalog): CustomProviderConfig[] {
