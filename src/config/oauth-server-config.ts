@@ -57,9 +57,8 @@ export function oauthServerConfig(env: z.output<typeof AUTHORIZATION_SERVER>, r:
 
 /** oidc-provider refuses an issuer with a query or fragment; ours is JWT_ISSUER, the `iss` of our first-party tokens too. */
 export function issuerProblem(issuer: string): string | undefined {
-  if (!URL.canParse(issuer)) return `must be a URL when the OAuth server is on (it is the server's issuer), got "${issuer}"`;
-  const url = new URL(issuer);
-  if (!/^https?:$/.test(url.protocol) || url.search || url.hash)
-    return 'must be an http(s) URL with no query or fragment when the OAuth server is on';
-  return undefined;
+  const url = URL.parse(issuer);
+  if (!url) return `must be a URL when the OAuth server is on (it is the server's issuer), got "${issuer}"`;
+  if (/^https?:$/.test(url.protocol) && !url.search && !url.hash) return undefined;
+  return 'must be an http(s) URL with no query or fragment when the OAuth server is on';
 }

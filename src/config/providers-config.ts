@@ -10,11 +10,8 @@ import { parseCustomProviders, type DeclarationRules } from './providers-file.js
 import { httpsUrlProblem } from './redirect-uri.js';
 import { FACEBOOK, GITHUB, GOOGLE, PROVIDERS } from './settings/providers.settings.js';
 
-export interface ProviderClient {
-  id: string;
-  /** Needed where the provider checks tokens with the app's credentials (Facebook, GitHub). */
-  secret?: string;
-}
+/** A client of ours at the provider; the secret is needed where it checks tokens with the app's credentials (Facebook, GitHub). */
+export type ProviderClient = { id: string; secret?: string };
 
 /**
  * A preset declared by its alias variables (`GOOGLE_CLIENT_IDS`, …): the preset's options, as the preset of the
