@@ -76,9 +76,8 @@ const isMutableUidPath = (path: string) => MUTABLE_UID_NAMES.includes(path.split
 
 /** Secrets and key material live in the environment only: a file is copied, committed and read by more people. */
 export function refuseSecrets(raw: Record<string, unknown>, id: string, report: Report): void {
-  for (const key of Object.keys(raw)) {
-    if (isSecretName(key)) report(key, `must not be in the configuration file: set ${envKey(id, key)} in the environment`);
-  }
+  for (const key of Object.keys(raw).filter(isSecretName))
+    report(key, `must not be in the configuration file: set ${envKey(id, key)} in the environment`);
 }
 
 const isSecretName = (key: string) => /secret|private.?key/i.test(key);
@@ -265,17 +264,14 @@ function reportIssues(issues: readonly z.core.$ZodIssue[], type: 'oidc' | 'oauth
   const seen = new Set<string>();
   const once = (field: string, message: string) =>
     !seen.has(`${field} ${message}`) && (seen.add(`${field} ${message}`), report(field, message));
+  const known = Object.keys({ ...COMMON_FIELDS, ...TYPE_FIELDS[type] }).join(', ');
   for (const issue of issues) {
     const field = issue.path.filter((p) => typeof p === 'string').join('.');
     if (issue.code !== 'unrecognized_keys') once(field, issue.message);
     else if (field === 'profile')
       for (const key of issue.keys) once(`profile.${key}`, `is not a known profile field (known: ${PROFILE_KEYS.join(', ')})`);
-    else
-      for (const key of issue.keys.filter((k) => !isSecretName(k)))
-        once(
-          key,
-          `is not a known field of an ${type} provider (known: ${Object.keys({ ...COMMON_FIELDS, ...TYPE_FIELDS[type] }).join(', ')})`,
-        );
+    // Secret names are not among them: validateCustomProvider refused and removed those.
+    else for (const key of issue.keys) once(key, `is not a known field of an ${type} provider (known: ${known})`);
   }
 }
 
