@@ -4,6 +4,7 @@
  * in a preset's defaults before this file sees the declaration).
  */
 import { z } from 'zod';
+import { notAnOrigin } from './cors-origins.js';
 import type { EnvReader } from './env-reader.js';
 import { httpsUrlProblem, redirectUriProblem } from './redirect-uri.js';
 
@@ -120,17 +121,7 @@ const dotPath = (orTrue = '', required = 'must be a dot path like "data.id"') =>
     .regex(PATH_PATTERN, { error: `must be a dot path like "data.id"${orTrue}` });
 
 /** `https://graph.microsoft.com`, each as the origin it is (no path); http only on loopback hosts. */
-const origins = where(list(), (origins) =>
-  origins
-    .map(
-      (origin) =>
-        httpsUrlProblem(origin) ??
-        (new URL(origin).origin === origin
-          ? undefined
-          : `has "${origin}": each must be an origin, scheme://host[:port] without path or trailing slash`),
-    )
-    .find(Boolean),
-);
+const origins = where(list(), (origins) => origins.map((origin) => httpsUrlProblem(origin) ?? notAnOrigin(origin)).find(Boolean));
 
 const common = {
   id: z.string(),

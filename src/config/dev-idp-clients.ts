@@ -78,7 +78,6 @@ export type DevIdpClient = NonNullable<ReturnType<typeof parseClient>>;
 
 /** The JSON list, each client checked; whether the dev IdP is on is `readDevIdpClients`'s question. */
 export const devIdpClients = variable<DevIdpClient[]>([], (value, problem: Report) => {
-  const reservedIds = [DEV_IDP_CLIENT_ID];
   let list: unknown;
   try {
     list = JSON.parse(value);
@@ -88,10 +87,10 @@ export const devIdpClients = variable<DevIdpClient[]>([], (value, problem: Repor
   }
   if (!Array.isArray(list)) return (problem('must be a JSON list of clients, [{"client_id": …, "redirect_uris": […]}]'), []);
   const clients = list.map((entry, i) => parseClient(entry, `[${i}]`, problem)).filter((client) => client !== undefined);
-  const ids = [...reservedIds, ...clients.map((client) => client.clientId)];
+  const ids = [DEV_IDP_CLIENT_ID, ...clients.map((client) => client.clientId)];
   for (const id of new Set(ids.filter((id, i) => ids.indexOf(id) !== i))) {
     problem(
-      `names client_id "${id}" twice${reservedIds.includes(id) ? ' (it is the dev IdP\'s own client for the "dev" provider)' : ''}; ids must be unique`,
+      `names client_id "${id}" twice${id === DEV_IDP_CLIENT_ID ? ' (it is the dev IdP\'s own client for the "dev" provider)' : ''}; ids must be unique`,
     );
   }
   return clients;

@@ -32,15 +32,11 @@ export interface AliasDeclaration {
 
 const ALIASES = { google: GOOGLE, facebook: FACEBOOK, github: GITHUB } as const;
 
+const camelCase = (name: string) => name.toLowerCase().replace(/_([a-z])/g, (_, letter: string) => letter.toUpperCase());
+
 /** An alias's values by field: `GOOGLE_TOKENINFO_URL` → `tokeninfoUrl`. */
 function byField(id: string, values: Record<string, unknown>) {
-  const fields = Object.entries(values).map(([key, value]): [string, unknown] => [
-    key
-      .slice(id.length + 1)
-      .toLowerCase()
-      .replace(/_([a-z])/g, (_, letter: string) => letter.toUpperCase()),
-    value,
-  ]);
+  const fields = Object.entries(values).map(([key, value]) => [camelCase(key.slice(id.length + 1)), value]);
   return Object.fromEntries(fields) as { clientIds: string[]; clientSecrets: string[]; redirectUris: string[]; [field: string]: unknown };
 }
 
