@@ -23,7 +23,6 @@ export const corsOrigins = list([], (value) =>
 /** Production's rule, applied by app-config.ts to origins `corsOrigins` accepted. */
 export function productionOriginProblem(origin: string): string | undefined {
   const url = new URL(origin);
-  if (url.protocol === 'http:' && !isLoopback(url.hostname))
-    return `has "${origin}": must be https in production (http only for loopback hosts)`;
-  return undefined;
+  const refused = url.protocol === 'http:' && !isLoopback(url.hostname);
+  return refused ? `has "${origin}": must be https in production (http only for loopback hosts)` : undefined;
 }

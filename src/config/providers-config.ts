@@ -53,9 +53,8 @@ function readAlias(r: EnvReader, id: keyof typeof ALIASES, httpAllowed: boolean)
   }
   const { clientIds, clientSecrets, redirectUris, ...fields } = byField(id, values);
   const prefix = id.toUpperCase();
-  if (clientIds.length > 0 && id !== 'google' && clientSecrets.length !== clientIds.length) {
+  if (clientIds.length > 0 && id !== 'google' && clientSecrets.length !== clientIds.length)
     r.problem(`${prefix}_CLIENT_SECRETS`, `must list one secret per client id in ${prefix}_CLIENT_IDS (${clientIds.length})`);
-  }
   const clients = clientIds.map((clientId, i) => ({ id: clientId, secret: clientSecrets[i] }));
   return { ...(fields as Pick<AliasDeclaration, 'authorizationUrl' | 'scopes'>), enabled: clients.length > 0, clients, redirectUris };
 }

@@ -123,10 +123,7 @@ function declare(
   const { preset: name, ...fields } = entry;
   if (name === undefined) return validateCustomProvider(fields, id, r, report);
   const preset = presetNamed(presets, name);
-  if (!preset) {
-    report('preset', unknownPreset(presets, name));
-    return undefined;
-  }
+  if (!preset) return void report('preset', unknownPreset(presets, name));
   const own = Object.fromEntries(Object.entries(fields).filter(([key]) => key in preset.fields));
   const generic = Object.fromEntries(Object.entries(fields).filter(([key]) => !(key in preset.fields)));
   refuseSecrets(own, id, report);
