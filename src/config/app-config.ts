@@ -53,12 +53,11 @@ export function loadDatabaseConfig(env: NodeJS.ProcessEnv = process.env): AppCon
 /** JWT_ALGORITHM and JWT_PRIVATE_KEYS alone, for the key commands (src/cli/keys.ts), which need nothing else. */
 export function loadSigningKeys(env: NodeJS.ProcessEnv = process.env) {
   const r = new EnvReader(env);
-  const keys = {
-    pems: r.read('JWT_PRIVATE_KEYS', TOKENS_AND_KEYS.shape.JWT_PRIVATE_KEYS),
-    algorithm: r.read('JWT_ALGORITHM', TOKENS_AND_KEYS.shape.JWT_ALGORITHM),
-  };
+  const { JWT_PRIVATE_KEYS: pems, JWT_ALGORITHM: algorithm } = r.readAll(
+    TOKENS_AND_KEYS.pick({ JWT_PRIVATE_KEYS: true, JWT_ALGORITHM: true }),
+  );
   r.throwIfProblems();
-  return keys;
+  return { pems, algorithm };
 }
 
 function compose(r: EnvReader, presets: PresetCatalog) {
@@ -78,15 +77,12 @@ function compose(r: EnvReader, presets: PresetCatalog) {
   if (production) {
     if (env.TRUST_PROXY === true) r.problem('TRUST_PROXY', TRUST_PROXY_TRUE_REFUSED);
     for (const problem of env.CORS_ORIGINS.map(productionOriginProblem)) if (problem) r.problem('CORS_ORIGINS', problem);
-    if (env.JWT_PRIVATE_KEYS.length === 0 && !r.hasProblem('JWT_PRIVATE_KEYS')) {
+    if (env.JWT_PRIVATE_KEYS.length === 0 && !r.hasProblem('JWT_PRIVATE_KEYS'))
       r.problem('JWT_PRIVATE_KEYS', 'is required in production (generated keys are for development only)');
-    }
-    if (env.ENCRYPTION_KEYS === undefined && !r.hasProblem('ENCRYPTION_KEYS')) {
+    if (env.ENCRYPTION_KEYS === undefined && !r.hasProblem('ENCRYPTION_KEYS'))
       r.problem('ENCRYPTION_KEYS', 'is required in production (id:base64-of-32-bytes, comma separated)');
-    }
-    if (env.METRICS_ENABLED && !env.METRICS_TOKEN && env.METRICS_PORT === undefined) {
+    if (env.METRICS_ENABLED && !env.METRICS_TOKEN && env.METRICS_PORT === undefined)
       r.problem('METRICS_TOKEN', 'or METRICS_PORT is required in production, so /metrics is not open on the API port');
-    }
     if (env.DATABASE_URL === undefined && !env.DATABASE_ALLOW_SQLITE_IN_PRODUCTION && !r.hasProblem('DATABASE_URL')) {
       r.problem(
         'DATABASE_URL',
@@ -162,7 +158,7 @@ function compose(r: EnvReader, presets: PresetCatalog) {
       /** Lifetime of the `link_token` answered with `account_link_required`. */
       linkTokenTtlSeconds: env.LOGIN_LINK_TOKEN_TTL_SECONDS,
     },
-    providers: parseProvidersConfig(r, production, presets),
+    providers: parseProvidersConfig(r, { production, devIdpEnabled: browser.devIdp.enabled }, presets),
     /** Code exchange, the redirect flow, the demo page and the development identity provider. */
     browser,
     /** Our own authorization server for third-party applications (src/oauth-server/). */
@@ -171,9 +167,7 @@ function compose(r: EnvReader, presets: PresetCatalog) {
 }
 
 export type AppConfig = ReturnType<typeof compose>;
-export type NodeEnv = AppConfig['nodeEnv'];
 export type SigningAlgorithm = AppConfig['jwt']['algorithm'];
-export type LogLevel = AppConfig['logging']['level'];
 
 /** `presets`: the provider presets declarations may name; the app passes src/providers/presets/ (ADR 0034). */
 export function loadConfig(env: NodeJS.ProcessEnv = process.env, presets: PresetCatalog = {}): AppConfig {

@@ -8,20 +8,16 @@ import type { z } from 'zod';
 import { readDevIdpClients } from './dev-idp-clients.js';
 import type { EnvReader } from './env-reader.js';
 import type { ENV } from './settings/index.js';
-import { variable } from './settings/setting.js';
+import { isHttpUrl, list } from './settings/setting.js';
 
 /** Compared as whole strings, after URL normalisation; a fragment is where we put the login code. */
-export const returnToUrls = variable<string[]>([], (value, report) =>
-  value
-    .split(',')
-    .map((s) => s.trim())
-    .filter(Boolean)
-    .map((url) => {
-      if (!URL.canParse(url) || !/^https?:$/.test(new URL(url).protocol)) report(`has "${url}": each must be an http(s) URL`);
-      else if (new URL(url).hash !== '') report(`has "${url}": a fragment is where we put the login code`);
-      return URL.canParse(url) ? new URL(url).href : url;
-    }),
-);
+export const returnToUrls = list([], (url) =>
+  !isHttpUrl(url)
+    ? `has "${url}": each must be an http(s) URL`
+    : new URL(url).hash !== ''
+      ? `has "${url}": a fragment is where we put the login code`
+      : undefined,
+).transform((urls) => urls.map((url) => (URL.canParse(url) ? new URL(url).href : url)));
 
 export function browserFlowConfig(env: Omit<z.output<typeof ENV>, 'DEV_IDP_CLIENTS'>, r: EnvReader) {
   const production = env.NODE_ENV === 'production';
@@ -62,8 +58,6 @@ export function browserFlowConfig(env: Omit<z.output<typeof ENV>, 'DEV_IDP_CLIEN
     demo: { enabled: demoEnabled },
     devIdp: {
       enabled: devIdpEnabled,
-      /** Set with DEV_IDP_FORCE in production: the boot then logs a warning instead of refusing. */
-      forced: env.DEV_IDP_FORCE,
       /** Mount path of the development OpenID provider inside this app; its issuer is `publicUrl + path`. */
       path: '/dev-idp',
       /** Generated per boot: the dev IdP and our `dev` provider are the same process. */
@@ -80,5 +74,3 @@ export function browserFlowConfig(env: Omit<z.output<typeof ENV>, 'DEV_IDP_CLIEN
     },
   };
 }
-
-export type BrowserFlowConfig = ReturnType<typeof browserFlowConfig>;

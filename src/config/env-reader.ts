@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { isDeclared } from './settings/index.js';
-import { bool, int, list, string, type Variable } from './settings/setting.js';
+import type { Variable } from './settings/setting.js';
 
 /** The one boot error: every bad key, each problem on its own line, named by its variable. */
 export class ConfigError extends Error {
@@ -57,28 +57,5 @@ export class EnvReader {
     return Object.fromEntries(Object.entries(schema.shape).map(([key, variable]) => [key, this.read(key, variable)])) as z.output<
       z.ZodObject<S>
     >;
-  }
-
-  // Shorthands for variables read by name (families, the providers' own prefixes), with the catalogue's parsers.
-  string(key: string, fallback: string): string {
-    return this.read(key, string(fallback));
-  }
-
-  int(key: string, fallback: number, range: { min?: number; max?: number } = {}): number {
-    return this.read(key, int(fallback, range));
-  }
-
-  bool(key: string, fallback: boolean): boolean {
-    return this.read(key, bool(fallback));
-  }
-
-  list(key: string, fallback: string[]): string[] {
-    return this.read(key, list(fallback));
-  }
-
-  url(key: string, fallback: string): string {
-    const value = this.string(key, fallback);
-    if (!URL.canParse(value) || !/^https?:$/.test(new URL(value).protocol)) this.problem(key, `must be an http(s) URL, got "${value}"`);
-    return value;
   }
 }

@@ -10,14 +10,8 @@ import { list } from './settings/setting.js';
 const TOKEN_HASH = /^sha256:[A-Za-z0-9_-]{43}$/;
 
 /** The configuration holds no usable token, only hashes (ADR 0024). */
-export const initialAccessTokenHashes = list().check((ctx) => {
-  if (ctx.value.some((hash) => !TOKEN_HASH.test(hash))) {
-    ctx.issues.push({
-      code: 'custom',
-      input: ctx.value,
-      message: 'must list sha256:<base64url> hashes, as `npm run apps -- initial-token` prints them (never the tokens themselves)',
-    });
-  }
+export const initialAccessTokenHashes = list().refine((hashes) => hashes.every((hash) => TOKEN_HASH.test(hash)), {
+  error: 'must list sha256:<base64url> hashes, as `npm run apps -- initial-token` prints them (never the tokens themselves)',
 });
 
 export function oauthServerConfig(env: z.output<typeof AUTHORIZATION_SERVER>, r: EnvReader) {
@@ -61,13 +55,10 @@ export function oauthServerConfig(env: z.output<typeof AUTHORIZATION_SERVER>, r:
   };
 }
 
-export type OAuthServerConfig = ReturnType<typeof oauthServerConfig>;
-
 /** oidc-provider refuses an issuer with a query or fragment; ours is JWT_ISSUER, the `iss` of our first-party tokens too. */
 export function issuerProblem(issuer: string): string | undefined {
-  if (!URL.canParse(issuer)) return `must be a URL when the OAuth server is on (it is the server's issuer), got "${issuer}"`;
-  const url = new URL(issuer);
-  if (!/^https?:$/.test(url.protocol) || url.search || url.hash)
-    return 'must be an http(s) URL with no query or fragment when the OAuth server is on';
-  return undefined;
+  const url = URL.parse(issuer);
+  if (!url) return `must be a URL when the OAuth server is on (it is the server's issuer), got "${issuer}"`;
+  if (/^https?:$/.test(url.protocol) && !url.search && !url.hash) return undefined;
+  return 'must be an http(s) URL with no query or fragment when the OAuth server is on';
 }

@@ -5,15 +5,6 @@
  */
 import type { FieldKind, Report } from './custom-provider-config.js';
 
-export interface PresetContext {
-  id: string;
-  report: Report;
-  /** `PROVIDER_<ID>_<suffix>` from the environment: key material never sits in the file. */
-  env: (suffix: string) => string | undefined;
-  /** A problem with that variable, reported under its name. */
-  envProblem: (suffix: string, message: string) => void;
-}
-
 /** Method syntax on purpose: a table of presets with different options is one `PresetSpec`. */
 export interface PresetSpec<Options = unknown> {
   readonly type: 'oidc' | 'oauth2';
@@ -25,8 +16,14 @@ export interface PresetSpec<Options = unknown> {
   readonly locked?: readonly string[];
   /** It can tie an access token to our client without our secret (Discord): the secret is then optional. */
   readonly verifiesAccessTokens?: boolean;
-  /** Reads the preset's own fields; problems go to `ctx.report`. */
-  parse(raw: Record<string, unknown>, ctx: PresetContext): Options | undefined;
+  /**
+   * Reads the preset's own fields; problems go to `ctx.report`. `ctx.env(suffix)` is `PROVIDER_<ID>_<suffix>` from the
+   * environment (key material never sits in the file), `ctx.envProblem` a problem with that variable, under its name.
+   */
+  parse(
+    raw: Record<string, unknown>,
+    ctx: { id: string; report: Report; env: (suffix: string) => string | undefined; envProblem: (suffix: string, message: string) => void },
+  ): Options | undefined;
   /** The generic declaration it stands for; the operator's generic fields are laid over it. */
   defaults(options: Options): Record<string, unknown>;
 }

@@ -10,7 +10,6 @@ import {
   envKey,
   envPrefix,
   FIELDS,
-  httpsUrlProblem,
   PROFILE_KEYS,
   refuseSecrets,
   validateCustomProvider,
@@ -20,8 +19,10 @@ import {
 } from './custom-provider-config.js';
 import type { EnvReader } from './env-reader.js';
 import { presetNamed, type PresetCatalog } from './preset-spec.js';
+import { httpsUrlProblem } from './redirect-uri.js';
+import { DECLARED_PROVIDERS } from './settings/providers.settings.js';
+import { bool, list, string, variable, type Variable } from './settings/setting.js';
 
-export type { CustomProviderConfig } from './custom-provider-config.js';
 /** The presets that also have alias variables of their own (GOOGLE_*, …): their ids are taken by those. */
 export const BUILT_IN_PROVIDERS: readonly string[] = ['google', 'facebook', 'github'];
 /** Path segments our routes use where a provider id could stand (`/users/me/social-accounts/link`, `/auth/refresh`, …). */
@@ -30,15 +31,17 @@ const ID_PATTERN = /^[a-z0-9][a-z0-9_-]{0,49}$/;
 /** The development identity provider's id (src/dev-idp/), taken while it is on. */
 export const DEV_IDP_PROVIDER_ID = 'dev';
 
-/** DEV_IDP_ENABLED as browser-flow-config.ts reads it (default: on in development only; unset NODE_ENV is production), without reporting its problems twice. */
-function devIdpEnabled(r: EnvReader): boolean {
-  const value = r.raw('DEV_IDP_ENABLED')?.toLowerCase();
-  return value === undefined ? r.raw('NODE_ENV') === 'development' : ['1', 'true', 'yes', 'on'].includes(value);
-}
+/** How `PROVIDER_<ID>_<FIELD>` is read, by the field's kind: scopes are split on commas or spaces. */
+const BY_KIND: Record<Exclude<FieldKind, 'profile'>, Variable> = {
+  text: string(undefined),
+  list: list(),
+  words: variable<string[]>([], (value) => value.split(/[\s,]+/).filter(Boolean)),
+  flag: bool(false),
+};
 
 /**
  * `PROVIDER_ACME_*` as the same shape a file entry has (a preset's own fields included): lists are comma
- * separated, scopes commas or spaces, the profile mapping `PROVIDER_ACME_PROFILE_UID` and so on.
+ * separated, the profile mapping `PROVIDER_ACME_PROFILE_UID` and so on.
  */
 function fromEnv(r: EnvReader, id: string, presets: PresetCatalog): Record<string, unknown> {
   const raw: Record<string, unknown> = { id };
@@ -51,15 +54,7 @@ function fromEnv(r: EnvReader, id: string, presets: PresetCatalog): Record<strin
         raw[field] = Object.fromEntries(
           entries.map(([k, v]) => [k, k === 'emailVerified' && /^(true|false)$/.test(v!) ? v === 'true' : v]),
         );
-    } else if (field === 'id' || r.raw(key) === undefined) continue;
-    else if (kind === 'flag') raw[field] = r.bool(key, false);
-    else if (kind === 'words')
-      raw[field] = r
-        .raw(key)!
-        .split(/[\s,]+/)
-        .filter(Boolean);
-    else if (kind === 'list') raw[field] = r.list(key, []);
-    else raw[field] = r.raw(key);
+    } else if (field !== 'id' && r.raw(key) !== undefined) raw[field] = r.read(key, BY_KIND[kind]);
   }
   return raw;
 }
@@ -68,20 +63,15 @@ function fromEnv(r: EnvReader, id: string, presets: PresetCatalog): Record<strin
  * YAML: the core schema (no custom tags), a duplicate key is an error, and so is a warning (an unknown tag): the
  * value it stands for would silently be read as something else. Its errors name the line.
  */
-function parseFile(path: string): unknown {
-  const content = readFileSync(path, 'utf8');
-  if (!/\.ya?ml$/i.test(path)) return JSON.parse(content);
-  const doc = parseDocument(content, { prettyErrors: true, logLevel: 'silent' });
-  const [problem] = [...doc.errors, ...doc.warnings];
-  if (problem) throw problem;
-  return doc.toJS();
-}
-
 function readFile(r: EnvReader, path: string): unknown[] {
   const format = /\.ya?ml$/i.test(path) ? 'YAML' : 'JSON';
   let doc: unknown;
   try {
-    doc = parseFile(path);
+    const content = readFileSync(path, 'utf8');
+    const yaml = format === 'YAML' ? parseDocument(content, { prettyErrors: true, logLevel: 'silent' }) : undefined;
+    const [problem] = yaml ? [...yaml.errors, ...yaml.warnings] : [];
+    if (problem) throw problem;
+    doc = yaml ? yaml.toJS() : JSON.parse(content);
   } catch (error) {
     // yaml's message is "… at line 3, column 5:" followed by an excerpt of the file; the first line is enough.
     r.problem('PROVIDERS_FILE', `cannot be read as ${format} (${path}): ${(error as Error).message.split('\n')[0].replace(/:$/, '')}`);
@@ -95,11 +85,8 @@ function readFile(r: EnvReader, path: string): unknown[] {
   return [];
 }
 
-interface Declared {
-  raw: unknown;
-  /** How problems about this entry are worded: which key, and which provider and field. */
-  reporter: (id: string) => Report;
-}
+/** An entry, and how problems about it are worded (`reporter(id)`): which key, and which provider and field. */
+type Declared = { raw: unknown; reporter: (id: string) => Report };
 
 function declarations(r: EnvReader, presets: PresetCatalog): Declared[] {
   const file = r.raw('PROVIDERS_FILE');
@@ -107,7 +94,7 @@ function declarations(r: EnvReader, presets: PresetCatalog): Declared[] {
     raw,
     reporter: (id) => (field, message) => r.problem('PROVIDERS_FILE', `providers[${i}]${id ? ` (id "${id}")` : ''}: ${field} ${message}`),
   }));
-  const fromVars = r.list('PROVIDERS', []).map((id): Declared => ({
+  const fromVars = r.read('PROVIDERS', DECLARED_PROVIDERS.shape.PROVIDERS).map((id): Declared => ({
     raw: fromEnv(r, id, presets),
     reporter: () => (field, message) =>
       field === 'id' ? r.problem('PROVIDERS', `id "${id}" ${message}`) : r.problem(envKey(id, field), message),
@@ -117,10 +104,8 @@ function declarations(r: EnvReader, presets: PresetCatalog): Declared[] {
 
 /** The three oldest presets come last in the list: their own variables (GOOGLE_*, …) declare them too. */
 function unknownPreset(presets: PresetCatalog, name: unknown): string {
-  const [newer, oldest] = [
-    Object.keys(presets).filter((p) => !BUILT_IN_PROVIDERS.includes(p)),
-    BUILT_IN_PROVIDERS.filter((p) => p in presets),
-  ];
+  const newer = Object.keys(presets).filter((p) => !BUILT_IN_PROVIDERS.includes(p));
+  const oldest = BUILT_IN_PROVIDERS.filter((p) => p in presets);
   return `must be one of ${newer.join(', ')}, got ${JSON.stringify(name)}${oldest.length > 0 ? ` (or ${oldest.join(', ')})` : ''}`;
 }
 
@@ -138,10 +123,7 @@ function declare(
   const { preset: name, ...fields } = entry;
   if (name === undefined) return validateCustomProvider(fields, id, r, report);
   const preset = presetNamed(presets, name);
-  if (!preset) {
-    report('preset', unknownPreset(presets, name));
-    return undefined;
-  }
+  if (!preset) return void report('preset', unknownPreset(presets, name));
   const own = Object.fromEntries(Object.entries(fields).filter(([key]) => key in preset.fields));
   const generic = Object.fromEntries(Object.entries(fields).filter(([key]) => !(key in preset.fields)));
   refuseSecrets(own, id, report);
@@ -183,23 +165,15 @@ function refuseHttpUrls(config: CustomProviderConfig, report: Report): void {
   }
 }
 
-/** Where plain http is tolerated: see `insecureHttpAllowed` (custom-provider-config.ts). */
-export interface HttpRule {
-  production: boolean;
-  /** PROVIDER_INSECURE_HTTP_ALLOWED: provider ids. */
-  insecureHttpAllowed: string[];
-}
-
 /**
- * Every provider declared by `PROVIDERS_FILE` and `PROVIDERS`, validated; problems are reported on `r`. `declaredIds`
- * receives every well-formed id, valid declaration or not.
+ * What the declarations are checked against besides themselves. Where plain http is tolerated: see
+ * `insecureHttpAllowed` (custom-provider-config.ts); `insecureHttpAllowed` here is PROVIDER_INSECURE_HTTP_ALLOWED.
+ * While the dev IdP is on (`devIdpEnabled`, browser-flow-config.ts), its id is taken.
  */
-export function parseCustomProviders(
-  r: EnvReader,
-  http: HttpRule,
-  presets: PresetCatalog,
-  declaredIds: string[] = [],
-): CustomProviderConfig[] {
+export type DeclarationRules = { production: boolean; insecureHttpAllowed: string[]; devIdpEnabled: boolean };
+
+/** Every provider declared by `PROVIDERS_FILE` and `PROVIDERS`, validated; problems are reported on `r`. */
+export function parseCustomProviders(r: EnvReader, rules: DeclarationRules, presets: PresetCatalog): CustomProviderConfig[] {
   const byPrefix = new Map<string, string>();
   const result: CustomProviderConfig[] = [];
   for (const { raw, reporter } of declarations(r, presets)) {
@@ -211,7 +185,7 @@ export function parseCustomProviders(
     else if (!ID_PATTERN.test(id)) report('id', `must match ${ID_PATTERN.source}, got ${JSON.stringify(entry.id ?? null)}`);
     else if (BUILT_IN_PROVIDERS.includes(id)) report('id', 'is a built-in provider; choose another id');
     else if (RESERVED_IDS.includes(id)) report('id', 'is a path our routes use; choose another id');
-    else if (id === DEV_IDP_PROVIDER_ID && devIdpEnabled(r))
+    else if (id === DEV_IDP_PROVIDER_ID && rules.devIdpEnabled)
       report('id', 'is the development identity provider (DEV_IDP_ENABLED); choose another id or turn it off');
     // Ids must not share variables either: "acme-eu" and "acme_eu" would both read PROVIDER_ACME_EU_CLIENT_SECRET.
     else if (byPrefix.has(envPrefix(id))) {
@@ -219,12 +193,16 @@ export function parseCustomProviders(
       report('id', other === id ? 'is declared twice; ids must be unique' : `shares ${envPrefix(id)}* with "${other}"; ids must be unique`);
     } else {
       byPrefix.set(envPrefix(id), id);
-      declaredIds.push(id);
       const config = declare(entry, id, r, report, presets);
-      const insecureHttpAllowed = !http.production || http.insecureHttpAllowed.includes(id);
+      const insecureHttpAllowed = !rules.production || rules.insecureHttpAllowed.includes(id);
       if (config && !insecureHttpAllowed) refuseHttpUrls(config, report);
       if (config) result.push({ ...config, insecureHttpAllowed });
     }
   }
+  // PROVIDER_INSECURE_HTTP_ALLOWED may only name providers that exist (a well-formed id declared, valid or not):
+  // a typo would otherwise go unnoticed.
+  const known = [...BUILT_IN_PROVIDERS, ...byPrefix.values()];
+  for (const id of rules.insecureHttpAllowed.filter((id) => !known.includes(id)))
+    r.problem('PROVIDER_INSECURE_HTTP_ALLOWED', `names "${id}", which is not a configured provider`);
   return result;
 }

@@ -17,12 +17,8 @@ export function redirectUriProblem(uri: string): string | undefined {
  * an OP locally), and only where `httpAllowed` (in production, a provider PROVIDER_INSECURE_HTTP_ALLOWED names).
  */
 export function httpsUrlProblem(value: string, httpAllowed = true): string | undefined {
-  let url: URL;
-  try {
-    url = new URL(value);
-  } catch {
-    return `must be an https URL, got "${value}"`;
-  }
+  const url = URL.parse(value);
+  if (!url) return `must be an https URL, got "${value}"`;
   if (url.protocol === 'https:' || (httpAllowed && url.protocol === 'http:' && isLoopback(url.hostname))) return undefined;
   return httpAllowed
     ? `must be an https URL (http only for loopback hosts), got "${value}"`

@@ -7,7 +7,7 @@
  * takes them. (A number of hops is not offered: Fastify 5 trusts no peer for one, since it cannot check who sent it.)
  */
 import { isIP } from 'node:net';
-import { variable } from './settings/setting.js';
+import { bool, variable } from './settings/setting.js';
 
 export type TrustProxy = boolean | string[];
 
@@ -24,8 +24,8 @@ const isAddressOrCidr = (entry: string) => {
 
 /** Parsed without NODE_ENV: `true` is refused in production by app-config.ts (TRUST_PROXY_TRUE_REFUSED). */
 export const trustProxy = variable<TrustProxy>(false, (value, report) => {
-  if (/^(false|0|no|off)$/i.test(value)) return false;
-  if (/^(true|1|yes|on)$/i.test(value)) return true;
+  const flag = bool(undefined).safeParse(value).data;
+  if (flag !== undefined) return flag;
   const entries = value
     .split(',')
     .map((s) => s.trim())

@@ -9,19 +9,8 @@ const HEADER = [
   '# Commented: optional, shown with an example or the value an unset variable means.',
 ];
 
-/** Wraps a comment at about 116 columns, on spaces. */
-function comment(text: string): string[] {
-  const lines: string[] = [];
-  let line = '#';
-  for (const word of text.split(' ')) {
-    if (line.length + word.length + 1 > 116 && line !== '#') {
-      lines.push(line);
-      line = '#';
-    }
-    line += ` ${word}`;
-  }
-  return [...lines, line];
-}
+/** Wraps a comment at 116 columns, on spaces: `# ` and as many words as fit in 114. */
+const comment = (text: string) => text.match(/\S.{0,113}(?=\s|$)/g)!.map((line) => `# ${line}`);
 
 function entry(setting: Setting): string[] {
   const shown = setting.secret ? '' : (setting.example ?? (/\s/.test(setting.default) ? '' : setting.default));

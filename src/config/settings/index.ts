@@ -1,24 +1,14 @@
 import { z } from 'zod';
 import { AUTHORIZATION_SERVER, BROWSER_SIGN_IN, DEVELOPMENT, LOGIN, TOKENS_AND_KEYS } from './auth.settings.js';
-import { PROVIDER_SETTINGS } from './providers.settings.js';
+import { DECLARED_PROVIDERS, FACEBOOK, GITHUB, GOOGLE, PROVIDERS } from './providers.settings.js';
 import { DATABASE, LOGGING_AND_METRICS, RATE_LIMITS, REDIS, SERVER } from './server.settings.js';
 import { isFamily, settingPattern, settingsOf, type Setting } from './setting.js';
 
-export type { Setting, SettingGroup } from './setting.js';
-export {
-  AUTHORIZATION_SERVER,
-  BROWSER_SIGN_IN,
-  DATABASE,
-  DEVELOPMENT,
-  LOGGING_AND_METRICS,
-  LOGIN,
-  RATE_LIMITS,
-  REDIS,
-  SERVER,
-  TOKENS_AND_KEYS,
-};
+export type { Setting } from './setting.js';
+export { DATABASE, SERVER, TOKENS_AND_KEYS };
 
-const GROUPS = [
+/** The groups of the variables with a fixed name outside the providers' (src/config/providers-config.ts reads those). */
+const FIXED = [
   SERVER,
   LOGGING_AND_METRICS,
   RATE_LIMITS,
@@ -30,23 +20,14 @@ const GROUPS = [
   AUTHORIZATION_SERVER,
   DEVELOPMENT,
 ];
+const GROUPS = [...FIXED, PROVIDERS, GOOGLE, FACEBOOK, GITHUB, DECLARED_PROVIDERS];
 
-/** Every variable with a fixed name outside the providers', in one schema: what `loadConfig` reads. */
-export const ENV = z.object({
-  ...SERVER.shape,
-  ...LOGGING_AND_METRICS.shape,
-  ...RATE_LIMITS.shape,
-  ...DATABASE.shape,
-  ...REDIS.shape,
-  ...TOKENS_AND_KEYS.shape,
-  ...LOGIN.shape,
-  ...BROWSER_SIGN_IN.shape,
-  ...AUTHORIZATION_SERVER.shape,
-  ...DEVELOPMENT.shape,
-});
+type Intersection<U> = (U extends unknown ? (shape: U) => void : never) extends (shape: infer I) => void ? I : never;
+/** Every variable of `FIXED` in one schema: what `loadConfig` reads. */
+export const ENV = z.object(Object.assign({}, ...FIXED.map((group) => group.shape)) as Intersection<(typeof FIXED)[number]['shape']>);
 
 /** Every environment variable the app reads, in the order `.env.example` lists them. */
-export const SETTINGS: readonly Setting[] = [...GROUPS.flatMap(settingsOf), ...PROVIDER_SETTINGS];
+export const SETTINGS: readonly Setting[] = GROUPS.flatMap(settingsOf);
 
 const NAMES = new Set(SETTINGS.filter((s) => !isFamily(s)).map((s) => s.name));
 const FAMILIES = SETTINGS.filter(isFamily).map((s) => settingPattern(s.name));

@@ -1,11 +1,11 @@
 import { corsOrigins } from '../cors-origins.js';
 import { trustProxy } from '../trust-proxy.js';
-import { bool, group, int, oneOf, pattern, string, variable } from './setting.js';
+import { bool, group, int, isHttpUrl, oneOf, pattern, string, variable } from './setting.js';
 
 /** Without a trailing slash; production's rules (set, https) are in app-config.ts. */
 const publicUrl = variable<string | undefined>(undefined, (value, report) => {
   const url = value.replace(/\/+$/, '');
-  if (!URL.canParse(url) || !/^https?:$/.test(new URL(url).protocol)) report(`must be an http(s) URL, got "${value}"`);
+  if (!isHttpUrl(url)) report(`must be an http(s) URL, got "${value}"`);
   else if (/[?#]/.test(url)) report('must have no query or fragment');
   return url;
 });

@@ -6,27 +6,11 @@
  */
 import { z } from 'zod';
 
-export type SettingGroup =
-  | 'Server'
-  | 'Logging and metrics'
-  | 'Rate limits'
-  | 'Database'
-  | 'Redis'
-  | 'Tokens and keys'
-  | 'Login'
-  | 'Browser sign-in'
-  | 'Authorization server'
-  | 'Providers'
-  | 'Google'
-  | 'Facebook'
-  | 'GitHub'
-  | 'Declared providers'
-  | 'Development';
-
 export interface Setting {
   /** `PORT`, or a family of variables with an `<ID>` placeholder: `PROVIDER_<ID>_CLIENT_SECRET`. */
   name: string;
-  group: SettingGroup;
+  /** Its heading in `.env.example`: the `group` it is declared in. */
+  group: string;
   /** The default as documented (what an unset variable means); empty when unset means "none" or "off". */
   default: string;
   /** One sentence for `.env.example`; the README's configuration table says more. */
@@ -66,6 +50,12 @@ export function variable<T>(fallback: T, parse: (value: string, report: Report) 
 
 export const string = <F extends string | undefined>(fallback: F) => variable<string | F>(fallback, (value) => value);
 
+export const isHttpUrl = (value: string) => URL.canParse(value) && /^https?:$/.test(new URL(value).protocol);
+
+/** An http(s) URL; where plain http is refused (production) is decided with the other settings. */
+export const httpUrl = (fallback: string) =>
+  variable(fallback, (value, report) => (isHttpUrl(value) || report(`must be an http(s) URL, got "${value}"`), value));
+
 export const pattern = (shape: RegExp, hint: string) =>
   variable<string | undefined>(undefined, (value, report) => (shape.test(value) || report(`must be ${hint}`), value));
 
@@ -73,9 +63,8 @@ export const int = <F extends number | undefined>(fallback: F, range: { min?: nu
   variable<number | F>(fallback, (value, report) => {
     const n = Number(value);
     if (!Number.isInteger(n)) return (report(`must be a whole number, got "${value}"`), n);
-    if ((range.min !== undefined && n < range.min) || (range.max !== undefined && n > range.max)) {
+    if (n < (range.min ?? -Infinity) || n > (range.max ?? Infinity))
       report(`must be between ${range.min ?? '-∞'} and ${range.max ?? '∞'}, got ${n}`);
-    }
     return n;
   });
 
@@ -109,7 +98,7 @@ export const list = (fallback: readonly string[] = [], check?: (entry: string) =
   });
 
 /** A group of the catalogue: its variables, in the order `.env.example` and the README list them. */
-export const group = <S extends Record<string, Variable>>(name: SettingGroup, shape: S) => z.object(shape).meta({ title: name });
+export const group = <S extends Record<string, Variable>>(name: string, shape: S) => z.object(shape).meta({ title: name });
 
 /** What an unset variable means, as documented: the meta's `default`, or what the schema parses nothing into. */
 function documentedDefault(schema: Variable, meta: SettingMeta): string {
@@ -120,7 +109,7 @@ function documentedDefault(schema: Variable, meta: SettingMeta): string {
 
 /** The catalogue entries of a group, read off its schema. */
 export function settingsOf(schema: z.ZodObject<Record<string, Variable>>): Setting[] {
-  const group = schema.meta()!.title as SettingGroup;
+  const group = schema.meta()!.title!;
   return Object.entries(schema.shape).map(([name, variable]) => {
     const meta = (variable.meta() ?? {}) as SettingMeta;
     return { name, group, ...meta, default: documentedDefault(variable, meta) };

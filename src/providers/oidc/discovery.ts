@@ -1,6 +1,6 @@
 import { allowInsecureRequests, ClientError, customFetch, discovery } from 'openid-client';
 import type { AppError } from '../../common/errors/app-error.js';
-import { httpsUrlProblem } from '../../config/custom-provider-config.js';
+import { httpsUrlProblem } from '../../config/redirect-uri.js';
 import type { ProviderHttpClient } from '../http/provider-http.client.js';
 import { appErrorIn, providerFetch } from '../oauth2/relying-party.js';
 import { providerError, quoted } from '../provider-error.js';
