@@ -2,6 +2,7 @@
  * The dev IdP's two pages, plain HTML with no script: the sign-in form and an error page (used for oidc-provider's
  * errors too). Their one inline style is allowed by its hash, so the CSP stays `default-src 'none'`.
  */
+import { escapeHtml } from '../common/http/escape-html.js';
 import { cspHashSource } from '../common/security/helmet.js';
 
 const STYLE =
@@ -20,13 +21,10 @@ export const DEV_IDP_CSP_DIRECTIVES = {
   frameAncestors: ["'none'"],
 };
 
-const escape = (text: string) =>
-  text.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
-
 function layout(title: string, body: string): string {
   return `<!doctype html>
 <html lang="en">
-<head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><title>${escape(title)}</title><style>${STYLE}</style></head>
+<head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><title>${escapeHtml(title)}</title><style>${STYLE}</style></head>
 <body>
 <h1>Dev IdP</h1>
 ${body}
@@ -45,21 +43,21 @@ export function loginPage(options: {
   return layout(
     'Dev IdP — sign in',
     `<p class="note">Development identity provider — any username signs in. There is no password.</p>
-<p>Signing in to <strong>${escape(options.clientId)}</strong>.</p>
-${options.problem ? `<p class="error" role="alert">${escape(options.problem)}</p>` : ''}
-<form method="post" action="${escape(options.action)}">
+<p>Signing in to <strong>${escapeHtml(options.clientId)}</strong>.</p>
+${options.problem ? `<p class="error" role="alert">${escapeHtml(options.problem)}</p>` : ''}
+<form method="post" action="${escapeHtml(options.action)}">
 <label for="username">Username</label>
-<input id="username" name="username" value="${escape(options.username ?? '')}" autocomplete="off" autofocus required maxlength="60">
+<input id="username" name="username" value="${escapeHtml(options.username ?? '')}" autocomplete="off" autofocus required maxlength="60">
 <button type="submit">Sign in</button>
 </form>
-<form class="cancel" method="post" action="${escape(options.cancelAction)}"><button type="submit">Cancel</button></form>`,
+<form class="cancel" method="post" action="${escapeHtml(options.cancelAction)}"><button type="submit">Cancel</button></form>`,
   );
 }
 
 export function errorPage(error: string, description?: string): string {
   return layout(
     'Dev IdP — error',
-    `<p class="error" role="alert"><strong>${escape(error)}</strong>${description ? `: ${escape(description)}` : ''}</p>
+    `<p class="error" role="alert"><strong>${escapeHtml(error)}</strong>${description ? `: ${escapeHtml(description)}` : ''}</p>
 <p class="note">Start the sign-in again from the app.</p>`,
   );
 }

@@ -4,6 +4,7 @@
  * sign-in is a link, not a form).
  */
 import type { ServerResponse } from 'node:http';
+import { escapeHtml } from '../common/http/escape-html.js';
 import { cspHashSource } from '../common/security/helmet.js';
 
 const STYLE = [
@@ -30,9 +31,6 @@ export const OAUTH_PAGES_CSP_DIRECTIVES = {
   baseUri: ["'none'"],
   frameAncestors: ["'none'"],
 };
-
-export const escapeHtml = (text: string): string =>
-  text.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
 
 function layout(title: string, body: string): string {
   return `<!doctype html>
