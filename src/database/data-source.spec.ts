@@ -1,5 +1,9 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from '@jest/globals';
-import { buildDataSourceOptions } from './data-source.js';
+import { DataSource } from 'typeorm';
+import { buildDataSourceOptions, SQLITE_WAL_AUTOCHECKPOINT_PAGES } from './data-source.js';
 
 const database = { url: undefined, sqlitePath: ':memory:', allowSqliteInProduction: false, runMigrationsOnStart: false, logging: false };
 
@@ -20,5 +24,29 @@ describe(buildDataSourceOptions.name, () => {
 
     expect(pragmas).toContain('synchronous = FULL');
     expect(pragmas).not.toContain('synchronous = NORMAL');
+  });
+
+  it('should checkpoint the WAL every 10,000 pages, not every 1,000, in production as elsewhere', () => {
+    for (const allowSqliteInProduction of [false, true]) {
+      expect(pragmasOf(buildDataSourceOptions({ ...database, allowSqliteInProduction }, []))).toContain(
+        `wal_autocheckpoint = ${SQLITE_WAL_AUTOCHECKPOINT_PAGES}`,
+      );
+    }
+    expect(SQLITE_WAL_AUTOCHECKPOINT_PAGES).toBe(10_000);
+  });
+
+  it('should open a SQLite file with those pragmas in force', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'nsa-pragmas-'));
+    const dataSource = new DataSource(buildDataSourceOptions({ ...database, sqlitePath: join(dir, 'db.sqlite') }, []));
+    await dataSource.initialize();
+    try {
+      const pragma = async (name: string) => Object.values(((await dataSource.query(`PRAGMA ${name}`)) as object[])[0])[0];
+      expect(await pragma('journal_mode')).toBe('wal');
+      expect(await pragma('synchronous')).toBe(1); // NORMAL
+      expect(await pragma('wal_autocheckpoint')).toBe(SQLITE_WAL_AUTOCHECKPOINT_PAGES);
+    } finally {
+      await dataSource.destroy();
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

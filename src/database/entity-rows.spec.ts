@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { QueryFailedError, type DataSource } from 'typeorm';
 import { associationContext } from '../../test/support/association-context.js';
 import { createMigratedSqlite } from '../../test/support/sqlite-data-source.js';
+import { StatementRecorder } from '../../test/support/statement-recorder.js';
 import { SocialUserStep } from '../users/association/steps/social-user.step.js';
 import { SocialAccount } from '../users/entities/social-account.entity.js';
 import { User } from '../users/entities/user.entity.js';
@@ -73,6 +74,29 @@ describe('entity-rows', () => {
     expect(context.user).toBeInstanceOf(User);
     expect(context.socialAccount).toEqual(expected);
     expect(context.user).toEqual(expected.user);
+  });
+
+  it("should find social_user's account and user through indexes, never by scanning a table", async () => {
+    const user = newUser();
+    const account = newAccount(user);
+    await insertRow(dataSource.manager, User, user);
+    await insertRow(dataSource.manager, SocialAccount, account);
+    const [read] = await StatementRecorder.during(dataSource, () =>
+      new SocialUserStep().run(
+        associationContext(
+          dataSource.manager,
+          { uid: account.uid, emailVerified: false, emailTrustedForLinking: false },
+          { uid: account.uid },
+        ),
+      ),
+    );
+
+    const plan = (await dataSource.query(`EXPLAIN QUERY PLAN ${read.sql}`, read.parameters)) as Array<{ detail: string }>;
+
+    const steps = plan.map((p) => p.detail);
+    expect(steps.filter((d) => d.startsWith('SCAN'))).toEqual([]);
+    expect(steps.some((d) => d.includes('UQ_social_accounts_provider_uid (provider=? AND uid=?)'))).toBe(true);
+    expect(steps.some((d) => /^SEARCH u USING .*INDEX \S+ \(id=\?\)/.test(d))).toBe(true);
   });
 
   it('should refuse a row with a column left out instead of storing a default', async () => {
