@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, it, jest } from '@jest/globals';
 import { JwtService } from '@nestjs/jwt';
+import { jwtVerify } from 'jose';
 import { loadConfig } from '../../config/app-config.js';
 import { AccessTokenService } from './access-token.service.js';
 import { generateSigningKeyPem, SigningKeyService } from './signing-keys.service.js';
@@ -11,6 +12,49 @@ const serviceFor = (config = configWith()) => new AccessTokenService(config, new
 describe(AccessTokenService.name, () => {
   afterEach(() => {
     jest.useRealTimers();
+  });
+
+  describe('sign', () => {
+    it('should sign the header and claims @nestjs/jwt signed before, verifiable by jose as an RFC 9068 access token', async () => {
+      const config = configWith({ JWT_ISSUER: 'https://api.example.com', JWT_AUDIENCE: 'example-api' });
+      const keys = new SigningKeyService(config);
+      const sut = new AccessTokenService(config, new JwtService(), keys);
+      jest.useFakeTimers({ now: new Date('2026-12-06T15:00:00.500Z'), doNotFake: ['nextTick', 'setImmediate'] });
+
+      const token = sut.sign('user-1', 'session-1');
+
+      const now = Date.parse('2026-12-06T15:00:00Z') / 1000;
+      const [header, claims] = token
+        .split('.')
+        .slice(0, 2)
+        .map((part) => JSON.parse(Buffer.from(part, 'base64url').toString()) as object);
+      expect(header).toEqual({ alg: 'ES256', typ: 'at+jwt', kid: keys.current.kid });
+      expect(claims).toEqual({
+        sid: 'session-1',
+        iat: now,
+        exp: now + 60,
+        aud: 'example-api',
+        iss: 'https://api.example.com',
+        sub: 'user-1',
+        jti: expect.stringMatching(/^[0-9a-f-]{36}$/),
+      });
+      jest.useRealTimers();
+      const { payload } = await jwtVerify(token, keys.current.publicKey, {
+        issuer: 'https://api.example.com',
+        audience: 'example-api',
+        typ: 'at+jwt',
+        algorithms: ['ES256'],
+        currentDate: new Date((now + 1) * 1000),
+      });
+      expect(payload.sub).toBe('user-1');
+    });
+
+    it('should give every token its own jti', () => {
+      const sut = serviceFor();
+      const ids = new Set(Array.from({ length: 50 }, () => new JwtService().decode<{ jti: string }>(sut.sign('user-1', 'session-1')).jti));
+
+      expect(ids.size).toBe(50);
+    });
   });
 
   describe('verify', () => {

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
 import { JwtService } from '@nestjs/jwt';
+import jws from 'jws';
 import type { AuthenticatedUser } from '../../common/decorators/current-user.decorator.js';
 import { AppError } from '../../common/errors/app-error.js';
 import { APP_CONFIG, type AppConfig } from '../../config/app-config.js';
@@ -36,22 +37,29 @@ export class AccessTokenService {
     return this.config.jwt.accessTokenTtlSeconds;
   }
 
+  /**
+   * Signed by `jws`, the JWS library under jsonwebtoken, with the claims set here: jsonwebtoken's `sign` (through
+   * @nestjs/jwt) spent as long re-checking and merging its options as signing (≈ 75 µs a login against ≈ 45 µs;
+   * docs/decisions/0006, "Login path, fourth pass"). Same header and claims, in the same order; `verify` still
+   * goes through jsonwebtoken's full checks.
+   */
   sign(userId: string, sessionId: string): string {
     const key = this.keys.current;
-    return this.jwt.sign(
-      { sid: sessionId },
-      {
-        privateKey: key.privateKey as unknown as string,
-        algorithm: key.algorithm,
-        keyid: key.kid,
-        header: { alg: key.algorithm, typ: TYP },
-        issuer: this.config.jwt.issuer,
-        audience: this.config.jwt.audience,
-        subject: userId,
-        jwtid: randomUUID(),
-        expiresIn: this.config.jwt.accessTokenTtlSeconds,
-      },
-    );
+    const iat = Math.floor(Date.now() / 1000);
+    const claims = {
+      sid: sessionId,
+      iat,
+      exp: iat + this.config.jwt.accessTokenTtlSeconds,
+      aud: this.config.jwt.audience,
+      iss: this.config.jwt.issuer,
+      sub: userId,
+      jti: randomUUID(),
+    };
+    return jws.sign({
+      header: { alg: key.algorithm, typ: TYP, kid: key.kid },
+      payload: JSON.stringify(claims),
+      privateKey: key.privateKey,
+    });
   }
 
   /**
