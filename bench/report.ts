@@ -1,6 +1,17 @@
 /** The table `npm run bench` prints: a row per scenario, its target and verdict, then notes and flags. */
 import { cpus } from 'node:os';
-import { flags, fmtInt, fmtMs, knobs, NOISE_WARN_CPUS, notes, serverEnvOverrides, settings, type NodeRuntime } from './context.js';
+import {
+  flags,
+  fmtInt,
+  fmtMs,
+  knobs,
+  NOISE_WARN_CPUS,
+  notes,
+  serverEnvOverrides,
+  settings,
+  loginSettings,
+  type NodeRuntime,
+} from './context.js';
 import { fmtCpuMs } from './cpu.js';
 import { describeLoadSettings } from './load.js';
 import type { Measured } from './scenario.js';
@@ -112,7 +123,7 @@ export function printReport(rows: Row[]): void {
   out.push(
     `Machine: ${cpu.length} CPUs (${cpu[0]?.model.trim() ?? 'unknown'}), bench process on Node ${process.version}, ${process.platform}`,
   );
-  out.push(`Load:    ${describeLoadSettings(settings)}`);
+  out.push(`Load:    ${describeLoadSettings(settings)}; the login rows (3, 4) after a ${loginSettings.warmupSeconds} s warm-up`);
   const overrides = Object.entries(serverEnvOverrides)
     .map(([k, v]) => `${k}=${v}`)
     .join(' ');

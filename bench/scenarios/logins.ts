@@ -3,7 +3,7 @@
  * session each time), then with a new identity on every request (a new user, social account and session). Judged
  * on server CPU per login, which the machine's other work hardly moves.
  */
-import { flags, settings } from '../context.js';
+import { flags, loginSettings } from '../context.js';
 import { newIdentityPool, poolRanOut } from '../identities.js';
 import type { LoadResult } from '../load.js';
 import { cpuVerdict, throughputRow, type Row } from '../report.js';
@@ -33,7 +33,7 @@ export async function measureLogins(setup: Setup, returningBody: string, countLo
         url: loginUrl,
         ...JSON_POST,
         body: returningBody,
-        settings,
+        settings: loginSettings,
         sampleErrorBodies: true,
         expectInBody: '"is_new_user":false',
       },
@@ -42,7 +42,7 @@ export async function measureLogins(setup: Setup, returningBody: string, countLo
   );
 
   // Not repeated when noisy: the pre-signed identities would run out.
-  const pool = await newIdentityPool(returning.okPerSecond, settings.warmupSeconds + settings.durationSeconds, db.kind);
+  const pool = await newIdentityPool(returning.okPerSecond, loginSettings.warmupSeconds + loginSettings.durationSeconds, db.kind);
   const first = await scenario(
     servers,
     `first logins (${db.label}, ${where.node.version}, ${pool.size} pre-signed identities)`,
@@ -51,7 +51,7 @@ export async function measureLogins(setup: Setup, returningBody: string, countLo
         url: loginUrl,
         ...JSON_POST,
         nextBody: pool.next,
-        settings,
+        settings: loginSettings,
         sampleErrorBodies: true,
         expectInBody: '"is_new_user":true',
       },

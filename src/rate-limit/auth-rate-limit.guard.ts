@@ -1,7 +1,7 @@
 import { Inject, Injectable, Optional, type CanActivate, type ExecutionContext } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
-import { InjectThrottlerOptions, InjectThrottlerStorage, ThrottlerGuard } from '@nestjs/throttler';
-import type { ThrottlerLimitDetail, ThrottlerModuleOptions, ThrottlerStorage } from '@nestjs/throttler';
+import { InjectThrottlerOptions, InjectThrottlerStorage, normalizeIp } from '@nestjs/throttler';
+import type { ThrottlerGenerateKeyFunction, ThrottlerModuleOptions, ThrottlerOptions, ThrottlerStorage } from '@nestjs/throttler';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { IS_PUBLIC } from '../common/decorators/public.decorator.js';
 import { AppError } from '../common/errors/app-error.js';
@@ -17,32 +17,62 @@ export interface RateLimitListener {
 
 type Request = FastifyRequest & RateLimitedRequest;
 
-/** @nestjs/throttler's guard with our skip rules and our 429: what AuthRateLimitGuard (below) runs on /auth routes. */
+/**
+ * The limits of ThrottlerModule's options (rate-limit.module.ts) counted in its storage, in order, as
+ * @nestjs/throttler's ThrottlerGuard counts them (same keys, trackers, skip rules and blocks), answering our 429.
+ * Not ThrottlerGuard itself: for every limit of every request it re-read five decorators we never set and awaited
+ * each value, ≈ 70 µs of a login's ≈ 900 (docs/decisions/0006, "Login path, fourth pass"). Per-route `@Throttle()`
+ * overrides are therefore not read: /auth has one budget per IP and one per identity, whatever the route.
+ */
 @Injectable()
-export class AuthThrottler extends ThrottlerGuard {
+export class AuthThrottler {
+  private readonly limits: Array<
+    ThrottlerOptions & { name: string; ttl: number; limit: number; generateKey: ThrottlerGenerateKeyFunction }
+  >;
+
   constructor(
     @InjectThrottlerOptions() options: ThrottlerModuleOptions,
-    @InjectThrottlerStorage() storage: ThrottlerStorage,
-    reflector: Reflector,
+    @InjectThrottlerStorage() private readonly storage: ThrottlerStorage,
+    private readonly reflector: Reflector,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     @Optional() @Inject(RATE_LIMIT_LISTENER) private readonly listener?: RateLimitListener,
   ) {
-    super(options, storage, reflector);
+    // Each limit's own skipIf, getTracker and generateKey, else the options' common ones, as ThrottlerGuard merges them.
+    const [throttlers, common] = Array.isArray(options) ? [options, {}] : [options.throttlers, options];
+    this.limits = throttlers.map((t, i) => {
+      const generateKey = t.generateKey ?? common.generateKey;
+      if (typeof t.ttl !== 'number' || typeof t.limit !== 'number' || !generateKey)
+        throw new Error(`AuthThrottler: limit ${t.name ?? i} needs a numeric ttl and limit, and a generateKey`);
+      const [skipIf, getTracker] = [t.skipIf ?? common.skipIf, t.getTracker ?? common.getTracker];
+      return { ...t, name: t.name ?? 'default', ttl: t.ttl, limit: t.limit, generateKey, skipIf, getTracker };
+    });
   }
 
-  protected override async shouldSkip(context: ExecutionContext): Promise<boolean> {
+  canActivate(context: ExecutionContext): boolean | Promise<boolean> {
     if (!this.config.rateLimit.enabled || context.getType() !== 'http') return true;
     const req = context.switchToHttp().getRequest<Request>();
-    if (!isAuthRoute(routeOf(req))) return true;
     if (this.reflector.getAllAndOverride<boolean>(NOT_RATE_LIMITED, [context.getHandler(), context.getClass()])) return true;
     const isPublic = this.reflector.getAllAndOverride<boolean>(IS_PUBLIC, [context.getHandler(), context.getClass()]);
     if (!isPublic && !req.auth) throw new Error('AuthRateLimitGuard ran before JwtAuthGuard: import RateLimitModule after AuthModule');
-    return false;
+    return this.count(context, req);
   }
 
-  protected override async throwThrottlingException(context: ExecutionContext, detail: ThrottlerLimitDetail): Promise<void> {
+  /** Each limit in turn; the first one spent answers 429 and the later ones are not counted. */
+  private async count(context: ExecutionContext, req: Request): Promise<boolean> {
+    for (const limit of this.limits) {
+      if (limit.skipIf?.(context)) continue;
+      const tracker = limit.getTracker ? await limit.getTracker(req, context) : normalizeIp(req.ip);
+      const key = limit.generateKey(context, tracker, limit.name);
+      const blockDuration = typeof limit.blockDuration === 'number' ? limit.blockDuration : limit.ttl;
+      const hit = await this.storage.increment(key, limit.ttl, limit.limit, blockDuration, limit.name);
+      if (hit.isBlocked) this.refuse(context, hit.timeToBlockExpire);
+    }
+    return true;
+  }
+
+  private refuse(context: ExecutionContext, timeToBlockExpire: number): never {
     const http = context.switchToHttp();
-    const retryAfter = Math.max(1, detail.timeToBlockExpire);
+    const retryAfter = Math.max(1, timeToBlockExpire);
     void http.getResponse<FastifyReply>().header('retry-after', String(retryAfter));
     this.listener?.rateLimited(routeOf(http.getRequest<Request>()));
     throw new AppError('rate_limited', `Too many requests; retry in ${retryAfter} s`);
