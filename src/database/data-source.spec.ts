@@ -40,7 +40,7 @@ describe(buildDataSourceOptions.name, () => {
     const dataSource = new DataSource(buildDataSourceOptions({ ...database, sqlitePath: join(dir, 'db.sqlite') }, []));
     await dataSource.initialize();
     try {
-      const pragma = async (name: string) => Object.values(((await dataSource.query(`PRAGMA ${name}`)) as object[])[0])[0];
+      const pragma = async (name: string) => Object.values((await dataSource.query<object[]>(`PRAGMA ${name}`))[0])[0];
       expect(await pragma('journal_mode')).toBe('wal');
       expect(await pragma('synchronous')).toBe(1); // NORMAL
       expect(await pragma('wal_autocheckpoint')).toBe(SQLITE_WAL_AUTOCHECKPOINT_PAGES);

@@ -91,7 +91,7 @@ describe('entity-rows', () => {
       ),
     );
 
-    const plan = (await dataSource.query(`EXPLAIN QUERY PLAN ${read.sql}`, read.parameters)) as Array<{ detail: string }>;
+    const plan = await dataSource.query<Array<{ detail: string }>>(`EXPLAIN QUERY PLAN ${read.sql}`, read.parameters);
 
     const steps = plan.map((p) => p.detail);
     expect(steps.filter((d) => d.startsWith('SCAN'))).toEqual([]);
