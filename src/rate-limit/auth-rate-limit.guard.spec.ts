@@ -35,7 +35,7 @@ const options = (perIp: number, perIdentity: number): ThrottlerModuleOptions => 
       ttl: 60_000,
       limit: perIdentity,
       skipIf: (context) => !context.switchToHttp().getRequest<{ body: { id?: string } }>().body.id,
-      getTracker: (req: { body: { id: string } }) => req.body.id,
+      getTracker: (req: Record<string, unknown>) => (req.body as { id: string }).id,
     },
   ],
 });
