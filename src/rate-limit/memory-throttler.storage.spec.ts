@@ -62,4 +62,16 @@ describe(MemoryThrottlerStorage.name, () => {
 
     expect(sut.size).toBe(1);
   });
+
+  it('should count several limits in order and stop after the first one over its limit', async () => {
+    const sut = new MemoryThrottlerStorage(clock().now);
+    const hits = [
+      { name: 'ip', key: 'ip:a', ttl: 60_000, limit: 1, blockDuration: 60_000 },
+      { name: 'identity', key: 'identity:x', ttl: 60_000, limit: 5, blockDuration: 60_000 },
+    ];
+
+    expect((await sut.countEach(hits)).map((r) => r.totalHits)).toEqual([1, 1]);
+    expect((await sut.countEach(hits)).map((r) => [r.totalHits, r.isBlocked])).toEqual([[2, true]]);
+    expect((await sut.increment('identity:x', 60_000, 5, 60_000)).totalHits).toBe(2);
+  });
 });

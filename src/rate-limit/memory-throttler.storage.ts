@@ -1,7 +1,25 @@
 import type { ThrottlerStorage } from '@nestjs/throttler';
 
 /** Not exported by @nestjs/throttler's index; this is its shape. */
-type ThrottlerStorageRecord = Awaited<ReturnType<ThrottlerStorage['increment']>>;
+export type ThrottlerStorageRecord = Awaited<ReturnType<ThrottlerStorage['increment']>>;
+
+/** One limit's counter to add a hit to: `ttl` and `blockDuration` in ms, as `ThrottlerStorage.increment` takes them. */
+export interface LimitHit {
+  /** The limit's name (ThrottlerStorage's `throttlerName`). */
+  name: string;
+  key: string;
+  ttl: number;
+  limit: number;
+  blockDuration: number;
+}
+
+/**
+ * A storage that adds a hit to several counters in one call, in order, stopping after the first one over its limit
+ * (the later ones are not counted): AuthThrottler's two limits of a request in one Redis round trip, not two.
+ */
+export interface CountsEach {
+  countEach(hits: readonly LimitHit[]): Promise<ThrottlerStorageRecord[]>;
+}
 
 interface Counter {
   hits: number;
@@ -22,7 +40,7 @@ const SWEEP_EVERY_MS = 10_000;
  * about 100 MB after 20,000 logins (docs/decisions/0006-request-path-performance.md). Here a hit is O(1), a key costs
  * one small object, and counters whose window ended are swept while hits arrive.
  */
-export class MemoryThrottlerStorage implements ThrottlerStorage {
+export class MemoryThrottlerStorage implements ThrottlerStorage, CountsEach {
   private readonly counters = new Map<string, Counter>();
   private nextSweepAt = 0;
 
@@ -44,6 +62,16 @@ export class MemoryThrottlerStorage implements ThrottlerStorage {
     counter.hits++;
     if (counter.hits === limit + 1) counter.endsAt = now + blockDuration;
     return Promise.resolve(throttlerRecord(counter.hits, counter.endsAt - now, limit));
+  }
+
+  async countEach(hits: readonly LimitHit[]): Promise<ThrottlerStorageRecord[]> {
+    const records: ThrottlerStorageRecord[] = [];
+    for (const { key, ttl, limit, blockDuration } of hits) {
+      const record = await this.increment(key, ttl, limit, blockDuration);
+      records.push(record);
+      if (record.isBlocked) break;
+    }
+    return records;
   }
 
   private sweep(now: number): void {

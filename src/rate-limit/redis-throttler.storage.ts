@@ -3,38 +3,56 @@ import type { Redis } from 'ioredis';
 import { AppError } from '../common/errors/app-error.js';
 import type { AppConfig } from '../config/app-config.js';
 import { redisKey } from '../redis/redis.module.js';
-import { throttlerRecord } from './memory-throttler.storage.js';
+import { throttlerRecord, type CountsEach, type LimitHit, type ThrottlerStorageRecord } from './memory-throttler.storage.js';
 
 /**
  * One counter per key and window, atomic in one script: the first hit starts the window (PEXPIRE), the first hit
  * over the limit starts the block (PEXPIRE again, to `blockDuration`). Every instance sees the same counter,
  * and a key without expiry (a crash between two commands) cannot exist, as it could with INCR then PEXPIRE.
- * KEYS[1] = counter; ARGV = ttl ms, limit, block ms. Returns { hits, ms left }.
+ * Several counters at once, in order, stopping after the first one over its limit (the later ones are not counted):
+ * KEYS[i] = counter i; ARGV[3i-2], ARGV[3i-1], ARGV[3i] = its ttl ms, limit, block ms. Returns { hits, ms left } per
+ * counter counted, flattened.
  */
 const HIT = `
-local hits = redis.call('INCR', KEYS[1])
-if hits == 1 then redis.call('PEXPIRE', KEYS[1], ARGV[1]) end
-if hits == tonumber(ARGV[2]) + 1 then redis.call('PEXPIRE', KEYS[1], ARGV[3]) end
-local left = redis.call('PTTL', KEYS[1])
-if left < 0 then redis.call('PEXPIRE', KEYS[1], ARGV[1]); left = tonumber(ARGV[1]) end
-return { hits, left }
+local out = {}
+for i, key in ipairs(KEYS) do
+  local ttl, limit, block = tonumber(ARGV[3 * i - 2]), tonumber(ARGV[3 * i - 1]), tonumber(ARGV[3 * i])
+  local hits = redis.call('INCR', key)
+  if hits == 1 then redis.call('PEXPIRE', key, ttl) end
+  if hits == limit + 1 then redis.call('PEXPIRE', key, block) end
+  local left = redis.call('PTTL', key)
+  if left < 0 then redis.call('PEXPIRE', key, ttl); left = ttl end
+  out[#out + 1] = hits
+  out[#out + 1] = left
+  if hits > limit then break end
+end
+return out
 `;
 
-/** `ThrottlerStorage` on the shared Redis client, for `REDIS_URL` deployments (several instances, one limit). */
-export class RedisThrottlerStorage implements ThrottlerStorage {
+/**
+ * `ThrottlerStorage` on the shared Redis client, for `REDIS_URL` deployments (several instances, one limit). A
+ * request's limits are counted in one round trip (`countEach`): each is one more command a login waits for.
+ */
+export class RedisThrottlerStorage implements ThrottlerStorage, CountsEach {
   constructor(
     private readonly redis: Redis,
     private readonly config: AppConfig,
   ) {}
 
-  async increment(key: string, ttl: number, limit: number, blockDuration: number): ReturnType<ThrottlerStorage['increment']> {
-    let result: [number, number];
+  async increment(key: string, ttl: number, limit: number, blockDuration: number, name: string): Promise<ThrottlerStorageRecord> {
+    return (await this.countEach([{ name, key, ttl, limit, blockDuration }]))[0];
+  }
+
+  async countEach(hits: readonly LimitHit[]): Promise<ThrottlerStorageRecord[]> {
+    const keys = hits.map((hit) => redisKey(this.config, 'rate-limit', hit.key));
+    const args = hits.flatMap((hit) => [hit.ttl, hit.limit, hit.blockDuration]);
+    let result: number[];
     try {
-      result = (await this.redis.eval(HIT, 1, redisKey(this.config, 'rate-limit', key), ttl, limit, blockDuration)) as [number, number];
+      result = (await this.redis.eval(HIT, keys.length, ...keys, ...args)) as number[];
     } catch (error) {
       // As the other shared stores: refuse rather than silently drop the limit while Redis is away.
       throw new AppError('service_unavailable', 'The shared state store is unavailable; try again shortly', { cause: error });
     }
-    return throttlerRecord(result[0], result[1], limit);
+    return hits.slice(0, result.length / 2).map((hit, i) => throttlerRecord(result[2 * i], result[2 * i + 1], hit.limit));
   }
 }

@@ -45,4 +45,31 @@ describe('rate limits in Redis', () => {
     expect(keys.join('\n')).not.toContain(createHash('sha256').update('raw-refresh-token-value').digest('base64url'));
     expect(Math.min(...(await Promise.all(keys.map((k) => redis.pttl(k)))))).toBeGreaterThan(0);
   });
+
+  it("should count a request's two limits (its address, its token) in one Redis round trip", async () => {
+    const monitor = await redis.monitor();
+    const marker = `marker-${randomUUID()}`;
+    const seen: string[][] = [];
+    const markerSeen = new Promise<void>((resolve) =>
+      monitor.on('monitor', (_time: string, args: string[], source: string) => {
+        if (args.includes(marker)) resolve();
+        // What a client sent, not the commands the script runs inside Redis (their source is "lua").
+        else if (source !== 'lua' && args.some((arg) => arg.startsWith(`${prefix}rate-limit:`))) seen.push(args);
+      }),
+    );
+    try {
+      await refresh(a, freshIp(), 'one-more-refresh-token');
+      // Redis feeds MONITOR in the order it runs commands: once the marker shows, every command of the request has.
+      await redis.echo(marker);
+      await markerSeen;
+    } finally {
+      monitor.disconnect();
+    }
+
+    expect(seen.map((args) => args[0].toLowerCase())).toEqual(['eval']);
+    const keys = seen[0].filter((arg) => arg.startsWith(`${prefix}rate-limit:`));
+    expect(keys).toHaveLength(2);
+    expect(keys[0]).toMatch(/rate-limit:ip:/);
+    expect(keys[1]).toMatch(/rate-limit:identity:refresh:/);
+  });
 });
