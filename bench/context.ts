@@ -35,11 +35,10 @@ export const settings: LoadSettings = {
 };
 
 /**
- * Rows 3 and 4 (logins): the same load, after a longer warm-up. Server CPU per returning login falls by about a
- * third over the first ~15 s of login load on a fresh server (V8 optimizing the login path, the heap and SQLite's
- * files growing to their working size: ADR 0006, "Login path, fourth pass"), then holds. A deployed server is past
- * that within its first minute, so the rows measure the server after it; BENCH_LOGIN_WARMUP_SECONDS=2 shows the
- * fresh server.
+ * Rows 3 and 4 (logins): the same load, after a longer warm-up. Server CPU per returning login is highest over the
+ * first ~15 s of login load on a fresh server (V8 optimizing the login path, the heap growing to its working size),
+ * then levels off (ADR 0006, "Login path, fourth pass"): a deployed server is past that within its first minute, so
+ * the rows measure the server after it. BENCH_LOGIN_WARMUP_SECONDS=2 shows the fresh server.
  */
 export const loginSettings: LoadSettings = {
   ...settings,

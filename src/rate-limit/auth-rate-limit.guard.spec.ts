@@ -95,4 +95,11 @@ describe(AuthThrottler.name, () => {
 
     expect(() => new AuthThrottler(withoutKeys, new MemoryThrottlerStorage(), new Reflector(), config)).toThrow('needs a numeric ttl');
   });
+
+  it('should refuse at boot a storage that can only count one limit per call', () => {
+    const memory = new MemoryThrottlerStorage();
+    const oneAtATime = { increment: memory.increment.bind(memory) } as unknown as MemoryThrottlerStorage;
+
+    expect(() => new AuthThrottler(options(1, 1), oneAtATime, new Reflector(), config)).toThrow('counts several limits at once');
+  });
 });

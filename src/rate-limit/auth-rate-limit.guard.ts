@@ -6,7 +6,7 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import { IS_PUBLIC } from '../common/decorators/public.decorator.js';
 import { AppError } from '../common/errors/app-error.js';
 import { APP_CONFIG, type AppConfig } from '../config/app-config.js';
-import type { CountsEach, LimitHit, ThrottlerStorageRecord } from './memory-throttler.storage.js';
+import type { CountsEach, LimitHit } from './memory-throttler.storage.js';
 import { NOT_RATE_LIMITED } from './not-rate-limited.decorator.js';
 import type { RateLimitedRequest } from './rate-limit-identity.js';
 
@@ -24,6 +24,7 @@ type Request = FastifyRequest & RateLimitedRequest;
  * Not ThrottlerGuard itself: for every limit of every request it re-read five decorators we never set and awaited
  * each value, ≈ 70 µs of a login's ≈ 900 (docs/decisions/0006, "Login path, fourth pass"). Per-route `@Throttle()`
  * overrides are therefore not read: /auth has one budget per IP and one per identity, whatever the route.
+ * AuthRateLimitGuard (below) hands it the /auth requests only.
  */
 @Injectable()
 export class AuthThrottler {
@@ -33,11 +34,13 @@ export class AuthThrottler {
 
   constructor(
     @InjectThrottlerOptions() options: ThrottlerModuleOptions,
-    @InjectThrottlerStorage() private readonly storage: ThrottlerStorage,
+    @InjectThrottlerStorage() private readonly storage: ThrottlerStorage & CountsEach,
     private readonly reflector: Reflector,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     @Optional() @Inject(RATE_LIMIT_LISTENER) private readonly listener?: RateLimitListener,
   ) {
+    if (typeof (storage as Partial<CountsEach>).countEach !== 'function')
+      throw new Error('AuthThrottler needs a storage that counts several limits at once (CountsEach)');
     // Each limit's own skipIf, getTracker and generateKey, else the options' common ones, as ThrottlerGuard merges them.
     const [throttlers, common] = Array.isArray(options) ? [options, {}] : [options.throttlers, options];
     this.limits = throttlers.map((t, i) => {
@@ -60,7 +63,7 @@ export class AuthThrottler {
 
   /**
    * Each limit that applies, counted in order; the first one spent answers 429 and the later ones are not counted.
-   * A storage that counts several at once (both of ours) does it in one call: one Redis round trip per request.
+   * In one storage call: one Redis round trip per request.
    */
   private async count(context: ExecutionContext, req: Request): Promise<boolean> {
     const hits: LimitHit[] = [];
@@ -76,19 +79,10 @@ export class AuthThrottler {
         blockDuration: typeof limit.blockDuration === 'number' ? limit.blockDuration : limit.ttl,
       });
     }
-    const records = countsEach(this.storage) ? await this.storage.countEach(hits) : await this.oneByOne(hits);
+    const records = await this.storage.countEach(hits);
     const refused = records.find((record) => record.isBlocked);
     if (refused) this.refuse(context, refused.timeToBlockExpire);
     return true;
-  }
-
-  private async oneByOne(hits: readonly LimitHit[]): Promise<ThrottlerStorageRecord[]> {
-    const records: ThrottlerStorageRecord[] = [];
-    for (const { name, key, ttl, limit, blockDuration } of hits) {
-      records.push(await this.storage.increment(key, ttl, limit, blockDuration, name));
-      if (records.at(-1)!.isBlocked) break;
-    }
-    return records;
   }
 
   private refuse(context: ExecutionContext, timeToBlockExpire: number): never {
@@ -129,8 +123,4 @@ function routeOf(req: FastifyRequest): string {
 
 function isAuthRoute(route: string): boolean {
   return route === '/auth' || route.startsWith('/auth/');
-}
-
-function countsEach(storage: ThrottlerStorage): storage is ThrottlerStorage & CountsEach {
-  return typeof (storage as Partial<CountsEach>).countEach === 'function';
 }
