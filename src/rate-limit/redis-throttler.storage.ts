@@ -44,6 +44,7 @@ export class RedisThrottlerStorage implements ThrottlerStorage, CountsEach {
   }
 
   async countEach(hits: readonly LimitHit[]): Promise<ThrottlerStorageRecord[]> {
+    if (hits.length === 0) return [];
     const keys = hits.map((hit) => redisKey(this.config, 'rate-limit', hit.key));
     const args = hits.flatMap((hit) => [hit.ttl, hit.limit, hit.blockDuration]);
     let result: number[];
