@@ -9,8 +9,8 @@ import { AssociationStep, type AssociationContext, type PipelineStep } from '../
  * prepared once, as every returning login runs it.
  *
  * The account is named by its id from a subquery, not by `WHERE a.provider = ? AND a.uid = ?` on the join: SQLite
- * recompiles a join whose WHERE compares a column with a bound parameter at every run (its planner takes the
- * bound values into account), ≈ 40 µs a login here; the subquery, a single-table lookup, is compiled once
+ * recompiles a join whose WHERE compares a column with a bound parameter at every run (measured: its cost grows
+ * with the SQL's length, and vanishes with literals), ≈ 40 µs a login here; the subquery, a single-table lookup, is compiled once
  * (docs/decisions/0006-request-path-performance.md). Both forms search the same indexes.
  */
 const accountWithUser = perDataSource((dataSource) => {
