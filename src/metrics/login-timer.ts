@@ -12,8 +12,8 @@ export function outcomeOf(error: unknown): string {
 
 /**
  * One login, timed from its start to its outcome, recorded exactly once. For a login that one call spans (the
- * redirect flow's callback); the request routes' logins are recorded by LoginMetricsInterceptor and
- * ProviderTokenGuard, from the request's arrival (docs/decisions/0036).
+ * redirect flow's callback); the request routes' logins are recorded from the request's arrival, by ProviderTokenGuard
+ * when it refuses them and by login-outcome.ts when their answer is out (docs/decisions/0036).
  */
 export class LoginTimer {
   private readonly started = performance.now();

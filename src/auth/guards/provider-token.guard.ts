@@ -1,17 +1,9 @@
-import {
-  Injectable,
-  SetMetadata,
-  applyDecorators,
-  UseGuards,
-  UseInterceptors,
-  type CanActivate,
-  type ExecutionContext,
-} from '@nestjs/common';
+import { Injectable, SetMetadata, applyDecorators, UseGuards, type CanActivate, type ExecutionContext } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import { AuthGuard } from '@nestjs/passport';
 import { AppError } from '../../common/errors/app-error.js';
 import type { ErrorCode } from '../../common/errors/error-codes.js';
-import { LoginMetricsInterceptor, loginSeconds } from '../../metrics/login-metrics.interceptor.js';
+import { markLoginAdmitted } from '../../metrics/login-outcome.js';
 import { outcomeOf } from '../../metrics/login-timer.js';
 import { MetricsService } from '../../metrics/metrics.service.js';
 import { IdentityProviderRegistry } from '../../providers/identity-provider.registry.js';
@@ -48,15 +40,15 @@ export const ProviderCodeGrant = () => SetMetadata(GRANT_KEY, 'code' satisfies P
 
 /**
  * A login route: the provider's strategy (ProviderTokenGuard), and `nsa_logins_total` / `nsa_login_duration_seconds`
- * recorded once per login — by LoginMetricsInterceptor when the guard let it through, by the guard when it refused.
+ * recorded once per login — when its answer is out if the guard let it through (login-outcome.ts), by the guard when
+ * it refused.
  */
-export const ProviderLogin = () =>
-  applyDecorators(SetMetadata(LOGIN_KEY, true), UseGuards(ProviderTokenGuard), UseInterceptors(LoginMetricsInterceptor));
+export const ProviderLogin = () => applyDecorators(SetMetadata(LOGIN_KEY, true), UseGuards(ProviderTokenGuard));
 
 /**
  * Runs the passport strategy of the provider named in the route (`:provider`), for a token or
  * (`@ProviderCodeGrant()`) a code, through that provider's @nestjs/passport `AuthGuard`; unknown providers are 404.
- * Nest runs guards before interceptors, so a login this guard refuses is counted here, the one place that sees it.
+ * A login this guard refuses is counted here; one it lets through is marked, and counted when its answer is out.
  */
 @Injectable()
 export class ProviderTokenGuard implements CanActivate {
@@ -73,12 +65,17 @@ export class ProviderTokenGuard implements CanActivate {
   }
 
   async canActivate(context: ExecutionContext): Promise<boolean> {
-    const provider = this.registry.get(context.switchToHttp().getRequest<{ params: { provider: string } }>().params.provider);
+    const http = context.switchToHttp();
+    const provider = this.registry.get(http.getRequest<{ params: { provider: string } }>().params.provider);
+    const reply = http.getResponse<{ elapsedTime: number }>();
+    const isLogin = this.reflector.get<boolean | undefined>(LOGIN_KEY, context.getHandler()) === true;
     try {
-      return await this.guards.get(provider.id)!.canActivate(context);
+      const admitted = await this.guards.get(provider.id)!.canActivate(context);
+      if (admitted && isLogin) markLoginAdmitted(reply, provider.id);
+      return admitted;
     } catch (error) {
-      if (this.reflector.get<boolean | undefined>(LOGIN_KEY, context.getHandler()))
-        this.metrics.loginEnded(provider.id, outcomeOf(error), loginSeconds(context));
+      // Timed from the request's arrival: Fastify's own clock of the reply.
+      if (isLogin) this.metrics.loginEnded(provider.id, outcomeOf(error), reply.elapsedTime / 1000);
       throw error;
     }
   }

@@ -1,5 +1,6 @@
 import { Catch, HttpException, Logger, type ArgumentsHost, type ExceptionFilter } from '@nestjs/common';
 import type { FastifyReply } from 'fastify';
+import { markAnsweredCode } from './answered-code.js';
 import { AppError } from './app-error.js';
 import type { ErrorBody } from './error-body.js';
 import type { ErrorCode } from './error-codes.js';
@@ -43,6 +44,7 @@ export class HttpErrorFilter implements ExceptionFilter {
       const cause = c ? ` (cause: ${c.name ?? 'unknown'}${c.code ? ` ${c.code}` : ''})` : '';
       this.logger.warn(`${body.code}: ${body.message}${cause}`);
     }
+    markAnsweredCode(reply, body.code);
     void reply.status(body.statusCode).header('content-type', 'application/json; charset=utf-8').send(body);
   }
 
