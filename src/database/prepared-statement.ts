@@ -12,10 +12,22 @@ interface SqliteConnection {
   prepare(sql: string): SqliteStatement;
 }
 interface PgQueryable {
-  query(config: { name: string; text: string; values: unknown[] }): Promise<{ rows: Row[] }>;
+  query(config: { name: string | undefined; text: string; values: unknown[] }): Promise<{ rows: Row[] }>;
 }
 
 type Runner = (params: unknown[], manager: EntityManager | undefined) => Promise<Row[]>;
+
+export interface StatementOptions {
+  /**
+   * PostgreSQL: plan the statement at every run, with that run's values (the unnamed statement), instead of keeping
+   * it prepared on each connection. After five runs of a named statement PostgreSQL may switch to one generic plan
+   * and keep it; made while the table was small, that plan can be a sequential scan, which then stays as the table
+   * grows, until autovacuum next analyzes it (measured: a fresh deployment's username lookup read the whole users
+   * table on every first login). For statements whose best plan depends on the values and the table's size, such as
+   * an IN list probing an index; a lookup by one unique key gets an index scan from any plan. SQLite: no difference.
+   */
+  readonly planEachRun?: boolean;
+}
 
 /** Statements already prepared, per DataSource, by SQL text: a step made with `new` finds the one prepared before. */
 const prepared = new WeakMap<DataSource, Map<string, PreparedStatement>>();
@@ -38,11 +50,11 @@ export class PreparedStatement {
   private runner: Runner | undefined;
 
   /** The statement for `sql` on `dataSource`, prepared at its first run and kept for the DataSource's lifetime. */
-  static for(dataSource: DataSource, sql: string): PreparedStatement {
+  static for(dataSource: DataSource, sql: string, options: StatementOptions = {}): PreparedStatement {
     let statements = prepared.get(dataSource);
     if (!statements) prepared.set(dataSource, (statements = new Map<string, PreparedStatement>()));
     let statement = statements.get(sql);
-    if (!statement) statements.set(sql, (statement = new PreparedStatement(dataSource, sql)));
+    if (!statement) statements.set(sql, (statement = new PreparedStatement(dataSource, sql, undefined, options)));
     return statement;
   }
 
@@ -51,6 +63,7 @@ export class PreparedStatement {
     private readonly dataSource: DataSource,
     readonly sql: string,
     private readonly name = `nsa_${createHash('sha1').update(sql).digest('hex').slice(0, 20)}`,
+    private readonly options: StatementOptions = {},
   ) {}
 
   /** The rows it returns (none for a write). `manager`: the transaction to run in, on PostgreSQL. */
@@ -83,11 +96,13 @@ export class PreparedStatement {
     }
     if (options.type === 'postgres') {
       const pg = driver as unknown as { master: PgQueryable };
+      // Without a name, node-postgres sends the unnamed statement: parsed and planned with each run's values.
+      const name = this.options.planEachRun ? undefined : this.name;
       return async (params, manager) => {
         // In a transaction: its connection (TypeORM connected it at BEGIN); elsewhere any pooled connection.
         const client = (manager?.queryRunner as { databaseConnection?: PgQueryable } | undefined)?.databaseConnection ?? pg.master;
         try {
-          return (await client.query({ name: this.name, text: this.sql, values: params })).rows;
+          return (await client.query({ name, text: this.sql, values: params })).rows;
         } catch (error) {
           throw this.failed(error, params);
         }

@@ -37,7 +37,10 @@ export class GetUsernameStep implements PipelineStep {
   }
 }
 
-/** Which of VARIANTS usernames are taken: one statement on the unique index, prepared once. */
+/**
+ * Which of VARIANTS usernames are taken: one statement on the unique index. Planned at each run on PostgreSQL: a
+ * generic plan of the IN list made while the users table was small is a sequential scan, kept as the table grows.
+ */
 const takenUsernames = perDataSource((dataSource) => {
   const { driver } = dataSource;
   const placeholders = Array.from({ length: VARIANTS }, (_, i) => driver.createParameter(`u${i}`, i)).join(', ');
@@ -45,6 +48,7 @@ const takenUsernames = perDataSource((dataSource) => {
   return PreparedStatement.for(
     dataSource,
     `SELECT ${column} FROM ${tableOf(dataSource, dataSource.getMetadata(User))} WHERE ${column} IN (${placeholders})`,
+    { planEachRun: true },
   );
 });
 
