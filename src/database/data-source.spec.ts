@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from '@jest/globals';
 import { DataSource } from 'typeorm';
-import { buildDataSourceOptions, SQLITE_WAL_AUTOCHECKPOINT_PAGES } from './data-source.js';
+import { buildDataSourceOptions, SQLITE_PAGE_CACHE_KIB, SQLITE_WAL_AUTOCHECKPOINT_PAGES } from './data-source.js';
 
 const database = { url: undefined, sqlitePath: ':memory:', allowSqliteInProduction: false, runMigrationsOnStart: false, logging: false };
 
@@ -44,6 +44,9 @@ describe(buildDataSourceOptions.name, () => {
       expect(await pragma('journal_mode')).toBe('wal');
       expect(await pragma('synchronous')).toBe(1); // NORMAL
       expect(await pragma('wal_autocheckpoint')).toBe(SQLITE_WAL_AUTOCHECKPOINT_PAGES);
+      // A negative cache_size is in KiB. better-sqlite3 opens connections with -16000.
+      expect(await pragma('cache_size')).toBe(-SQLITE_PAGE_CACHE_KIB);
+      expect(SQLITE_PAGE_CACHE_KIB).toBe(2_000);
     } finally {
       await dataSource.destroy();
       rmSync(dir, { recursive: true, force: true });
