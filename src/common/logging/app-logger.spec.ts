@@ -114,6 +114,21 @@ describe(AppLogger.name, () => {
     expect(raw()).toContain('"PORT":"3000"');
   });
 
+  it("should redact a declared provider's secrets, whose names only its environment spells", () => {
+    const declared = { PROVIDER_ACME_CLIENT_SECRET: 's-acme-secret', PROVIDER_APPLE_PRIVATE_KEY: 's-apple-key' };
+    Object.assign(process.env, declared);
+    try {
+      const { logger, raw } = capture();
+
+      logger.warn({ env: { ...declared, PROVIDER_ACME_ISSUER: 'https://acme.example' }, ...declared }, 'Test');
+
+      expect(raw()).not.toMatch(/"s-[a-z-]+"/);
+      expect(raw()).toContain('"PROVIDER_ACME_ISSUER":"https://acme.example"');
+    } finally {
+      for (const name of Object.keys(declared)) delete process.env[name];
+    }
+  });
+
   it('should write nothing when the level is silent', () => {
     const { logger, raw } = capture('silent');
 

@@ -1,7 +1,7 @@
 import { pino, type DestinationStream, type Logger } from 'pino';
 import type { AppConfig } from '../../config/app-config.js';
 import { prettyDestination } from './pretty-destination.js';
-import { REDACT_PATHS, REDACTED } from './redact-paths.js';
+import { redactPaths, REDACTED } from './redact-paths.js';
 import { currentRequestId } from './request-context.js';
 
 /**
@@ -15,7 +15,7 @@ export function createPino(config: AppConfig['logging'], destination?: Destinati
       level: config.level,
       timestamp: isoTimeOncePerMillisecond,
       formatters: { level: (label) => ({ level: label }) },
-      redact: { paths: REDACT_PATHS, censor: REDACTED },
+      redact: { paths: redactPaths(process.env), censor: REDACTED },
       mixin: () => {
         const reqId = currentRequestId();
         return reqId === undefined ? {} : { reqId };

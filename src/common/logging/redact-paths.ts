@@ -7,7 +7,7 @@
  * (`*.token`) cost 10-40 µs on every line, the request line included (measured with pino 10).
  * A credential under a holder not listed here is NOT redacted: log a new shape of object, add its holder.
  */
-import { SECRET_SETTING_NAMES } from '../../config/settings/index.js';
+import { secretSettingNames } from '../../config/settings/index.js';
 
 const SECRET_HEADERS = ['authorization', 'cookie', 'set-cookie', 'x-api-key'];
 
@@ -60,11 +60,15 @@ const FIELD_HOLDERS = [
 /** Where environment variables sit: a logged environment (`{ env: process.env }`) or one of its values. */
 const ENV_HOLDERS = ['', 'env'];
 
-export const REDACT_PATHS: string[] = [
-  ...HEADER_HOLDERS.flatMap((holder) => SECRET_HEADERS.map((name) => `${holder}["${name}"]`)),
-  ...FIELD_HOLDERS.flatMap((holder) => SECRET_FIELDS.map((field) => (holder ? `${holder}.${field}` : field))),
-  // The settings the configuration catalogue marks secret (src/config/settings/): JWT_PRIVATE_KEYS, DATABASE_URL…
-  ...ENV_HOLDERS.flatMap((holder) => SECRET_SETTING_NAMES.map((name) => (holder ? `${holder}.${name}` : name))),
-];
+/** The paths for a process whose environment is `env` (the secret settings' names depend on its declared providers). */
+export function redactPaths(env: NodeJS.ProcessEnv): string[] {
+  return [
+    ...HEADER_HOLDERS.flatMap((holder) => SECRET_HEADERS.map((name) => `${holder}["${name}"]`)),
+    ...FIELD_HOLDERS.flatMap((holder) => SECRET_FIELDS.map((field) => (holder ? `${holder}.${field}` : field))),
+    // The settings the configuration catalogue marks secret (src/config/settings/): JWT_PRIVATE_KEYS, DATABASE_URL…,
+    // and those of a secret family set in this environment: PROVIDER_ACME_CLIENT_SECRET, PROVIDER_APPLE_PRIVATE_KEY…
+    ...ENV_HOLDERS.flatMap((holder) => secretSettingNames(env).map((name) => (holder ? `${holder}.${name}` : name))),
+  ];
+}
 
 export const REDACTED = '[Redacted]';

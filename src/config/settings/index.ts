@@ -37,5 +37,15 @@ export function isDeclared(key: string): boolean {
   return NAMES.has(key) || FAMILIES.some((pattern) => pattern.test(key));
 }
 
-/** Plain names of the variables whose schema is marked secret: the log redaction list (families have no fixed name). */
+/** Plain names of the variables whose schema is marked secret (families have no fixed name: `secretSettingNames`). */
 export const SECRET_SETTING_NAMES: readonly string[] = SETTINGS.filter((s) => s.secret && !isFamily(s)).map((s) => s.name);
+
+const SECRET_FAMILIES = SETTINGS.filter((s) => s.secret && isFamily(s)).map((s) => settingPattern(s.name));
+
+/**
+ * The secret variables' names as `env` spells them: the plain ones, and each variable of `env` that belongs to a
+ * secret family (`PROVIDER_ACME_CLIENT_SECRET`), whose names exist only once a deployment declares its providers.
+ */
+export function secretSettingNames(env: NodeJS.ProcessEnv): string[] {
+  return [...SECRET_SETTING_NAMES, ...Object.keys(env).filter((key) => SECRET_FAMILIES.some((pattern) => pattern.test(key)))];
+}
