@@ -20,6 +20,7 @@ import type { AppConfig } from '../config/app-config.js';
 import { IdentityProviderRegistry } from '../providers/identity-provider.registry.js';
 import { UsersService } from '../users/users.service.js';
 import { FIRST_PARTY } from './applications/applications.service.js';
+import { impersonatedName } from './applications/client-name-policy.js';
 import { cookieKeys } from './oauth-provider.service.js';
 import type { ServerInteractionDetails, ServerProvider } from './oidc-provider.types.js';
 import { consentPage, destinationOf, errorPage, loginPage, type ClientShown } from './pages.js';
@@ -80,13 +81,18 @@ export function registerInteractions(
   const resume = async (req: Req, reply: FastifyReply, result: Record<string, unknown>, mergeWithLastSubmission = false) =>
     reply.redirect(await provider.interactionResult(req.raw, reply.raw, result, { mergeWithLastSubmission }), 303);
 
+  /**
+   * How the pages name the application: its own name, checked again against OAUTH_RESERVED_CLIENT_NAMES as they are
+   * now. A name registered before the list named what it passes for (the list grew, a provider was added) shows as
+   * the client_id, which the application cannot choose.
+   */
   async function clientOf(details: ServerInteractionDetails): Promise<ClientShown> {
-    const client = await provider.Client.find(String(details.params.client_id));
-    return {
-      name: client?.clientName ?? String(details.params.client_id),
-      firstParty: client?.[FIRST_PARTY] === true,
-      destination: destinationOf(details.params.redirect_uri),
-    };
+    const clientId = String(details.params.client_id);
+    const client = await provider.Client.find(clientId);
+    const firstParty = client?.[FIRST_PARTY] === true;
+    const claimed = client?.clientName;
+    const trusted = claimed !== undefined && (firstParty || !impersonatedName(claimed, config.oauthServer.reservedClientNames));
+    return { name: trusted ? claimed : clientId, firstParty, destination: destinationOf(details.params.redirect_uri) };
   }
 
   function showLogin(reply: FastifyReply, details: ServerInteractionDetails, client: ClientShown, problem?: string, status = 200) {

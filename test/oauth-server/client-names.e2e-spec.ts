@@ -3,6 +3,7 @@ import * as client from 'openid-client';
 import { AccessTokenService } from '../../src/auth/tokens/access-token.service.js';
 import { BrowserSession } from '../../src/cli/browser-session.js';
 import { hashClientSecret } from '../../src/oauth-server/applications/application-secrets.js';
+import { Application } from '../../src/oauth-server/applications/application.entity.js';
 import { User } from '../../src/users/entities/user.entity.js';
 import { authorize } from './authorize-flow.js';
 import { startOAuthApp, type OAuthTestApp } from './oauth-app.js';
@@ -78,6 +79,19 @@ describe('application names on the consent page', () => {
     expect(page).toContain('not checked by us');
     expect(page).toContain('<strong class="destination">partner.example.test</strong>');
     for (const raw of ['<img', '<script', '<b>', '<i>', 't"x']) expect(page).not.toContain(raw);
+    await client.authorizationCodeGrant(config, done.callback, { pkceCodeVerifier: done.verifier, expectedState: done.state });
+  });
+
+  it('should show the client_id instead of a name that passes for a reserved one since it was registered', async () => {
+    const app = await t.register({ name: 'Partner Sync', type: 'confidential', redirectUris: [REDIRECT], scopes: ['openid'] });
+    // Accepted when registered; since then OAUTH_RESERVED_CLIENT_NAMES (or the providers on our sign-in page) grew.
+    await t.dataSource.getRepository(Application).update({ clientId: app.clientId }, { name: 'Partner Google Sync' });
+    const config = await t.discover(app.clientId, app.clientSecret);
+    const done = await authorize(config, { redirectUri: REDIRECT, scope: 'openid', username: 'mary-jackson' });
+    const page = done.consentPage!;
+    expect(page).not.toContain('Google Sync');
+    expect(page).toContain(app.clientId);
+    expect(page).toContain('not checked by us');
     await client.authorizationCodeGrant(config, done.callback, { pkceCodeVerifier: done.verifier, expectedState: done.state });
   });
 
