@@ -83,8 +83,8 @@ export function registerInteractions(
 
   /**
    * How the pages name the application: its own name, checked again against OAUTH_RESERVED_CLIENT_NAMES as they are
-   * now. A name registered before the list named what it passes for (the list grew, a provider was added) shows as
-   * the client_id, which the application cannot choose.
+   * now. A name registered before the list named what it passes for (an operator added to the list, say with a new
+   * provider) shows as the client_id, which the application cannot choose.
    */
   async function clientOf(details: ServerInteractionDetails): Promise<ClientShown> {
     const clientId = String(details.params.client_id);

@@ -84,7 +84,7 @@ describe('application names on the consent page', () => {
 
   it('should show the client_id instead of a name that passes for a reserved one since it was registered', async () => {
     const app = await t.register({ name: 'Partner Sync', type: 'confidential', redirectUris: [REDIRECT], scopes: ['openid'] });
-    // Accepted when registered; since then OAUTH_RESERVED_CLIENT_NAMES (or the providers on our sign-in page) grew.
+    // Accepted when registered; since then an operator added to OAUTH_RESERVED_CLIENT_NAMES.
     await t.dataSource.getRepository(Application).update({ clientId: app.clientId }, { name: 'Partner Google Sync' });
     const config = await t.discover(app.clientId, app.clientSecret);
     const done = await authorize(config, { redirectUri: REDIRECT, scope: 'openid', username: 'mary-jackson' });

@@ -17,8 +17,8 @@ async function usersTableScans(manager: EntityManager): Promise<{ seq: number; i
 /**
  * PostgreSQL keeps one generic plan for a named prepared statement after its first five runs. A fresh deployment
  * runs its first logins on an empty users table, where the generic plan of get_username's IN list is a sequential
- * scan; kept, every later first login read the whole table (the bench's first logins: 14-34 ms per lookup with a
- * few thousand users). The lookup must use the unique index however small the table was when it first ran.
+ * scan; kept, every later first login read the whole table (auto_explain during the bench's first logins: 14-34 ms
+ * per lookup). The lookup must use the unique index however small the table was when it first ran.
  */
 describe('the free-username lookup on PostgreSQL', () => {
   let dataSource: DataSource;
