@@ -17,6 +17,7 @@ import { loginBody } from './identities.js';
 import { LoginCounter, measureRss, measureSoak } from './memory.js';
 import { printReport, throughputRow, type Row } from './report.js';
 import { scenario, type Setup } from './scenario.js';
+import { measureFloor } from './scenarios/floor.js';
 import { measureGuarded } from './scenarios/guarded.js';
 import { measureInstances, type SingleResults } from './scenarios/instances.js';
 import { measureLogins } from './scenarios/logins.js';
@@ -52,6 +53,9 @@ async function measureNode(node: NodeRuntime): Promise<Row[]> {
   ).finally(() => baselineServer.stop());
   const baselineRate = baseline.okPerSecond;
   const rows = [throughputRow('1. Baseline: node:http JSON hello', { node, db: '-' }, baseline, baselineRate, 'req/s')];
+  // Rows 1a/1b, the floor under row 2: wherever row 2 runs on SQLite.
+  if (!knobs.soakOnly && !knobs.loginsOnly && !knobs.tokenEndpointOnly && !knobs.instancesOnly)
+    rows.push(...(await measureFloor(node, baselineRate)));
 
   if (knobs.instancesOnly && !(databaseUrl && redisUrl)) throw new Error('BENCH_ONLY=instances needs DATABASE_URL and REDIS_URL');
   const databases: Database[] = knobs.instancesOnly ? [] : [{ label: 'SQLite', key: `sqlite-${node.tag}`, kind: 'sqlite' }];

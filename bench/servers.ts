@@ -88,6 +88,20 @@ export async function startBaseline(tmpDir: string, node?: string): Promise<Chil
   });
 }
 
+/** Rows 1a/1b's floor: NestJS on Fastify with only the work row 2 requires (bench/floor-server.ts). */
+export async function startFloor(tmpDir: string, node: string | undefined, nodeArgs: string[]): Promise<ChildServer> {
+  const port = await freePort();
+  return spawnServer({
+    name: 'floor',
+    node,
+    nodeArgs,
+    script: join(PROJECT_ROOT, 'dist-bench', 'bench', 'floor-server.js'),
+    env: { ...baseEnv(), PORT: String(port), HOST, FLOOR_DIR: join(tmpDir, `floor-${port}`) },
+    port,
+    logFile: join(tmpDir, `floor-${port}.log`),
+  });
+}
+
 /**
  * `count` servers (`node dist/main.js`) on consecutive free ports, sharing one database and one signing key, as
  * several instances behind a load balancer would. Started one after the other, so the first one generates the
