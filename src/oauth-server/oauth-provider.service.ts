@@ -19,6 +19,7 @@ import { ApplicationsService, ceilingOf, FIRST_PARTY, SCOPE_CEILING } from './ap
 import { CLAIMS_BY_SCOPE, claimsForScopes } from './claims.js';
 import type { KoaContext, OidcClient, ServerGrant, ServerProvider, ServerProviderModule } from './oidc-provider.types.js';
 import { errorPage } from './pages.js';
+import { pkceRequired } from './pkce-policy.js';
 import {
   asClientMetadataError,
   configuredInitialAccessTokens,
@@ -156,7 +157,7 @@ export class OAuthProviderService implements OnModuleDestroy {
       // features left off (JWT userinfo, introspection and responses, request objects): oidc-provider empties them.
       enabledJWA: { idTokenSigningAlgValues: [algorithm], clientAuthSigningAlgValues: ['ES256', 'RS256'] },
       extraClientMetadata: { properties: [FIRST_PARTY, SCOPE_CEILING] },
-      pkce: { required: (_ctx: unknown, client: OidcClient) => client.clientAuthMethod === 'none' },
+      pkce: { required: pkceRequired },
       allowOmittingSingleRegisteredRedirectUri: false,
       ttl: {
         AccessToken: settings.accessTokenTtlSeconds,

@@ -10,6 +10,7 @@ import type { FastifyInstance } from 'fastify';
 import { mountRaw, underPrefix } from '../common/http/raw-mount.js';
 import type { AppConfig } from '../config/app-config.js';
 import { MetricsService } from '../metrics/metrics.service.js';
+import type { ReadsCounters } from '../rate-limit/memory-throttler.storage.js';
 import { authorizeByPost } from './authorize-by-post.js';
 import { registerUserinfoFormToken } from './controllers/userinfo-form-token.js';
 import { registerInteractions } from './interactions.js';
@@ -30,7 +31,11 @@ export function registerOAuthServer(fastify: FastifyInstance, app: NestFastifyAp
   void fastify.register(async (scope) => {
     const provider = await get(OAuthProviderService).provider();
     const mountPath = `${new URL(config.browser.publicUrl).pathname.replace(/\/$/, '')}${path}`;
-    const limiter = new OAuthRateLimiter(config, app.get<ThrottlerStorage>(getStorageToken(), { strict: false }), get(MetricsService));
+    const limiter = new OAuthRateLimiter(
+      config,
+      app.get<ThrottlerStorage & ReadsCounters>(getStorageToken(), { strict: false }),
+      get(MetricsService),
+    );
     limiter.register(scope, path);
     mountRaw(
       scope,

@@ -74,4 +74,18 @@ describe(MemoryThrottlerStorage.name, () => {
     expect((await sut.countEach(hits)).map((r) => [r.totalHits, r.isBlocked])).toEqual([[2, true]]);
     expect((await sut.increment('identity:x', 60_000, 5, 60_000)).totalHits).toBe(2);
   });
+
+  it('should read a counter without adding a hit, and read an absent or ended window as 0 hits', async () => {
+    const time = clock();
+    const sut = new MemoryThrottlerStorage(time.now);
+    expect(await sut.peek('client:a', 2)).toEqual({ totalHits: 0, timeToExpire: 1, isBlocked: false, timeToBlockExpire: 0 });
+
+    await sut.increment('client:a', 60_000, 2, 60_000);
+    time.advance(15_000);
+    expect(await sut.peek('client:a', 2)).toEqual({ totalHits: 1, timeToExpire: 45, isBlocked: false, timeToBlockExpire: 0 });
+    expect((await sut.peek('client:a', 2)).totalHits).toBe(1);
+
+    time.advance(45_000);
+    expect((await sut.peek('client:a', 2)).totalHits).toBe(0);
+  });
 });

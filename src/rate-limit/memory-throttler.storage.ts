@@ -21,6 +21,15 @@ export interface CountsEach {
   countEach(hits: readonly LimitHit[]): Promise<ThrottlerStorageRecord[]>;
 }
 
+/**
+ * A storage that reads a counter without adding a hit: for a limit whose hits are counted after the answer, only for
+ * some answers (OAuthRateLimiter's per-client limit counts a client's successful requests).
+ */
+export interface ReadsCounters {
+  /** The counter as it stands (no window yet, or an ended one: 0 hits), as `increment` would report it without the hit. */
+  peek(key: string, limit: number): Promise<ThrottlerStorageRecord>;
+}
+
 interface Counter {
   hits: number;
   /** When the window (or, once over the limit, the block) ends, in ms since the epoch. */
@@ -40,7 +49,7 @@ const SWEEP_EVERY_MS = 10_000;
  * about 100 MB after 20,000 logins (docs/decisions/0006-request-path-performance.md). Here a hit is O(1), a key costs
  * one small object, and counters whose window ended are swept while hits arrive.
  */
-export class MemoryThrottlerStorage implements ThrottlerStorage, CountsEach {
+export class MemoryThrottlerStorage implements ThrottlerStorage, CountsEach, ReadsCounters {
   private readonly counters = new Map<string, Counter>();
   private nextSweepAt = 0;
 
@@ -62,6 +71,13 @@ export class MemoryThrottlerStorage implements ThrottlerStorage, CountsEach {
     counter.hits++;
     if (counter.hits === limit + 1) counter.endsAt = now + blockDuration;
     return Promise.resolve(throttlerRecord(counter.hits, counter.endsAt - now, limit));
+  }
+
+  peek(key: string, limit: number): Promise<ThrottlerStorageRecord> {
+    const now = this.now();
+    const counter = this.counters.get(key);
+    const live = counter !== undefined && counter.endsAt > now;
+    return Promise.resolve(throttlerRecord(live ? counter.hits : 0, live ? counter.endsAt - now : 0, limit));
   }
 
   async countEach(hits: readonly LimitHit[]): Promise<ThrottlerStorageRecord[]> {

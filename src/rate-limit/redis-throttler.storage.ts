@@ -3,7 +3,13 @@ import type { Redis } from 'ioredis';
 import { AppError } from '../common/errors/app-error.js';
 import type { AppConfig } from '../config/app-config.js';
 import { redisKey } from '../redis/redis.module.js';
-import { throttlerRecord, type CountsEach, type LimitHit, type ThrottlerStorageRecord } from './memory-throttler.storage.js';
+import {
+  throttlerRecord,
+  type CountsEach,
+  type LimitHit,
+  type ReadsCounters,
+  type ThrottlerStorageRecord,
+} from './memory-throttler.storage.js';
 
 /**
  * One counter per key and window, atomic in one script: the first hit starts the window (PEXPIRE), the first hit
@@ -29,11 +35,19 @@ end
 return out
 `;
 
+/** One counter as it stands, without a hit: { hits, ms left } (a missing key: 0 hits). */
+const PEEK = `
+local hits = tonumber(redis.call('GET', KEYS[1]) or '0')
+local left = redis.call('PTTL', KEYS[1])
+if left < 0 then return {0, 0} end
+return {hits, left}
+`;
+
 /**
  * `ThrottlerStorage` on the shared Redis client, for `REDIS_URL` deployments (several instances, one limit). A
  * request's limits are counted in one round trip (`countEach`): each is one more command a login waits for.
  */
-export class RedisThrottlerStorage implements ThrottlerStorage, CountsEach {
+export class RedisThrottlerStorage implements ThrottlerStorage, CountsEach, ReadsCounters {
   constructor(
     private readonly redis: Redis,
     private readonly config: AppConfig,
@@ -43,17 +57,25 @@ export class RedisThrottlerStorage implements ThrottlerStorage, CountsEach {
     return (await this.countEach([{ name, key, ttl, limit, blockDuration }]))[0];
   }
 
+  async peek(key: string, limit: number): Promise<ThrottlerStorageRecord> {
+    const [hits, left] = await this.script(PEEK, [redisKey(this.config, 'rate-limit', key)], []);
+    return throttlerRecord(hits, left, limit);
+  }
+
   async countEach(hits: readonly LimitHit[]): Promise<ThrottlerStorageRecord[]> {
     if (hits.length === 0) return [];
     const keys = hits.map((hit) => redisKey(this.config, 'rate-limit', hit.key));
     const args = hits.flatMap((hit) => [hit.ttl, hit.limit, hit.blockDuration]);
-    let result: number[];
+    const result = await this.script(HIT, keys, args);
+    return hits.slice(0, result.length / 2).map((hit, i) => throttlerRecord(result[2 * i], result[2 * i + 1], hit.limit));
+  }
+
+  private async script(source: string, keys: string[], args: number[]): Promise<number[]> {
     try {
-      result = (await this.redis.eval(HIT, keys.length, ...keys, ...args)) as number[];
+      return (await this.redis.eval(source, keys.length, ...keys, ...args)) as number[];
     } catch (error) {
       // As the other shared stores: refuse rather than silently drop the limit while Redis is away.
       throw new AppError('service_unavailable', 'The shared state store is unavailable; try again shortly', { cause: error });
     }
-    return hits.slice(0, result.length / 2).map((hit, i) => throttlerRecord(result[2 * i], result[2 * i + 1], hit.limit));
   }
 }

@@ -229,6 +229,33 @@ describe('authorization code + PKCE with openid-client, signing in with our soci
     await client.authorizationCodeGrant(config, done.callback, { pkceCodeVerifier: done.verifier, expectedState: done.state });
   });
 
+  // OAuth 2.1 ("Authorization Code Injection"): PKCE is enforced for every client, unless a confidential client sends an
+  // OpenID Connect request with a nonce, which the ID token then returns (src/oauth-server/pkce-policy.ts).
+  it('should refuse a confidential client asking for a code without PKCE, unless it is an OpenID Connect request with a nonce', async () => {
+    for (const scope of ['profile:read', 'openid profile:read']) {
+      const refused = await authorize(config, { redirectUri: REDIRECT, scope, pkce: false });
+      expect(refused.callback.searchParams.get('error')).toBe('invalid_request');
+      expect(refused.callback.searchParams.get('error_description')).toMatch(/PKCE/);
+      expect(refused.callback.searchParams.get('code')).toBeNull();
+    }
+
+    const nonce = client.randomNonce();
+    const done = await authorize(config, { redirectUri: REDIRECT, scope: 'openid profile:read', pkce: false, extra: { nonce } });
+    expect(done.callback.searchParams.get('error')).toBeNull();
+    const tokens = await client.authorizationCodeGrant(config, done.callback, { expectedState: done.state, expectedNonce: nonce });
+    expect(tokens.claims()!.nonce).toBe(nonce);
+    await api(tokens.access_token).expect(200);
+  });
+
+  it('should refuse a code_verifier for a code that was issued without a code_challenge (PKCE downgrade)', async () => {
+    const nonce = client.randomNonce();
+    const done = await authorize(config, { redirectUri: REDIRECT, scope: 'openid', pkce: false, extra: { nonce } });
+    const error = await client
+      .authorizationCodeGrant(config, done.callback, { pkceCodeVerifier: done.verifier, expectedState: done.state, expectedNonce: nonce })
+      .catch((e: unknown) => e);
+    expect(error).toMatchObject({ error: 'invalid_grant' });
+  });
+
   describe('a public single-page application', () => {
     const SPA = 'https://spa.example.test';
     let spaConfig: client.Configuration;

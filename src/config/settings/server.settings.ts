@@ -76,7 +76,8 @@ export const RATE_LIMITS = group('Rate limits', {
       "requests per window from one client IP to the authorization server's token, introspection, revocation, registration and PAR endpoints and its sign-in and consent form posts",
   }),
   RATE_LIMIT_OAUTH_PER_CLIENT: int(600, { min: 1 }).meta({
-    description: 'requests per window to those endpoints naming one client_id (a busy partner backend refreshes for all its users)',
+    description:
+      'successful (2xx) requests per window to those endpoints by one client; failed ones count per IP only (a busy partner backend refreshes for all its users)',
   }),
   RATE_LIMIT_WINDOW_SECONDS: int(60, { min: 1, max: 3600 }).meta({ description: 'the window of every limit' }),
 });
