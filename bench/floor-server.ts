@@ -6,10 +6,10 @@
  * Per request, as in the app: Fastify's request id echoed in `X-Request-Id` and held in the request context
  * (AsyncLocalStorage) for the rest of the request; the app's security headers, computed once by the app's own helmet
  * code and set on the raw response; CORS by `enableCors` with the app's options; one access line per request by the
- * app's access-line writer, into a buffered file; a global guard, synchronous, that admits a bearer token it has seen
- * before (on the measured path the app's guard does the same: `AccessTokenService.remembered`, a Map lookup); and on
- * `GET /users/me` one read of the user by primary key with better-sqlite3 (WAL, as the app opens it), answered as the
- * app's `UserDto`. Left out: everything else the app is (its modules, metrics, the 405 hook, the rate limiter's
+ * app's access-line writer, into a buffered file; a global guard, synchronous, that reads the bearer token with the
+ * app's `bearerCredentials` and admits one it has seen before (on the measured path the app's guard does the same:
+ * `AccessTokenService.remembered`, a Map lookup); and on `GET /users/me` one read of the user by primary key with
+ * better-sqlite3 (WAL, as the app opens it), answered by the app's `toUserDto`. Left out: everything else the app is (its modules, metrics, the 405 hook, the rate limiter's
  * guard, the validation pipe, the error filter, TypeORM).
  *
  * The token is not verified: the floor has no keys, and a first verification is not on the measured path. So the
@@ -24,10 +24,14 @@ import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import Database from 'better-sqlite3';
 import { pino } from 'pino';
+import { bearerCredentials } from '../src/auth/guards/jwt-auth.guard.js';
+import { corsOptions } from '../src/common/http/cors.js';
 import { accessLineWriter } from '../src/common/logging/access-line.js';
 import { REQUEST_ID_HEADER, requestIdFrom, runWithRequestId } from '../src/common/logging/request-context.js';
 import { computeSecurityHeaders, helmetOptions } from '../src/common/security/helmet.js';
 import type { AppConfig } from '../src/config/app-config.js';
+import { toUserDto, type UserDto } from '../src/users/dto/user.dto.js';
+import type { User } from '../src/users/entities/user.entity.js';
 
 const port = Number(process.env.PORT ?? 0);
 const host = process.env.HOST ?? '127.0.0.1';
@@ -65,7 +69,6 @@ interface UserRow {
 
 const NOTES = { notes: [{ id: 1, text: 'A constant note: the bench measures the route, not the data' }] };
 const remembered = new Map<string, { userId: string }>();
-const BEARER = /^Bearer +([A-Za-z0-9._~+/-]+=*) *$/i;
 
 type FloorRequest = { headers: Record<string, string | string[] | undefined>; url: string; auth?: { userId: string } };
 
@@ -74,9 +77,8 @@ class RememberedTokenGuard implements CanActivate {
   canActivate(context: ExecutionContext): boolean {
     const req = context.switchToHttp().getRequest<FloorRequest>();
     if (req.url.startsWith('/public')) return true;
-    const header = req.headers.authorization;
-    const token = typeof header === 'string' ? BEARER.exec(header)?.[1] : undefined;
-    if (token === undefined) return false;
+    const token = bearerCredentials(req.headers.authorization);
+    if (typeof token !== 'string') return false;
     let auth = remembered.get(token);
     if (auth === undefined) remembered.set(token, (auth = { userId: USER_ID }));
     req.auth = auth;
@@ -92,20 +94,17 @@ class FloorController {
   }
 
   @Get('users/me')
-  me(@Req() req: FloorRequest): Record<string, unknown> {
-    const user = byId.get(req.auth!.userId) as UserRow | undefined;
-    if (!user?.isActive) throw new Error('the floor user is missing');
-    return {
-      id: user.id,
-      username: user.username,
-      email: user.email ?? user.unverifiedEmail,
-      email_verified: user.email !== null && user.emailVerified === 1,
-      name: user.name,
-      first_name: user.firstName,
-      last_name: user.lastName,
-      picture: user.picture,
-      created_at: new Date(`${user.createdAt.replace(' ', 'T')}Z`).toISOString(),
+  me(@Req() req: FloorRequest): UserDto {
+    const row = byId.get(req.auth!.userId) as UserRow | undefined;
+    if (!row?.isActive) throw new Error('the floor user is missing');
+    // The row's SQLite types to the entity's (0/1 to booleans, the UTC date text to a Date), then the app's DTO.
+    const user = {
+      ...row,
+      emailVerified: row.emailVerified === 1,
+      isActive: true,
+      createdAt: new Date(`${row.createdAt.replace(' ', 'T')}Z`),
     };
+    return toUserDto(user as unknown as User);
   }
 }
 
@@ -141,14 +140,8 @@ fastify.addHook('onResponse', (req, reply, done) => {
   });
   done();
 });
-// The options registerCors gives; no origin, as the bench's app servers have (CORS_ORIGINS unset).
-app.enableCors({
-  origin: [],
-  credentials: true,
-  methods: ['GET', 'POST', 'PATCH', 'DELETE'],
-  allowedHeaders: ['authorization', 'content-type'],
-  maxAge: 600,
-});
+// The app's options, with no origin, as the bench's app servers have (CORS_ORIGINS unset).
+app.enableCors(corsOptions([]));
 app.useGlobalGuards(new RememberedTokenGuard());
 await app.listen(port, host);
 process.stdout.write(`floor listening on http://${host}:${port}\n`);

@@ -18,13 +18,7 @@ export const REMEMBERED_REFUSED_ORIGINS = 1000;
 export function registerCors(app: NestFastifyApplication, hooks: PerRequestHooks, config: AppConfig, logger: Logger): void {
   const allowed = new Set(config.http.corsOrigins);
   const warned = new Set<string>();
-  const options = {
-    origin: config.http.corsOrigins,
-    credentials: true,
-    methods: ['GET', 'POST', 'PATCH', 'DELETE'],
-    allowedHeaders: ['authorization', 'content-type'],
-    maxAge: 600,
-  };
+  const options = corsOptions(config.http.corsOrigins);
   // Static options: @fastify/cors normalizes them once. A delegator (which the warning used to live in) made it
   // rebuild them on every request, and Nest's hook answers the preflight before any hook of ours can run, so
   // the warning is given in `onResponse` (a step of our one hook), which every answer passes once, the preflight's included.
@@ -43,6 +37,17 @@ export function registerCors(app: NestFastifyApplication, hooks: PerRequestHooks
       }
     }
   });
+}
+
+/** The API's CORS options for `enableCors` (also the bench's floor, bench/floor-server.ts). */
+export function corsOptions(origins: readonly string[]) {
+  return {
+    origin: [...origins],
+    credentials: true,
+    methods: ['GET', 'POST', 'PATCH', 'DELETE'],
+    allowedHeaders: ['authorization', 'content-type'],
+    maxAge: 600,
+  };
 }
 
 function refusedPreflightOrigin(req: FastifyRequest, route: MatchedRoute, allowed: ReadonlySet<string>): string | undefined {
