@@ -9,8 +9,8 @@
  * app's access-line writer, into a buffered file; a global guard, synchronous, that reads the bearer token with the
  * app's `bearerCredentials` and admits one it has seen before (on the measured path the app's guard does the same:
  * `AccessTokenService.remembered`, a Map lookup); and on `GET /users/me` one read of the user by primary key with
- * better-sqlite3 (WAL, as the app opens it), answered by the app's `toUserDto`. Left out: everything else the app is (its modules, metrics, the 405 hook, the rate limiter's
- * guard, the validation pipe, the error filter, TypeORM).
+ * better-sqlite3 (WAL, as the app opens it), answered by the app's `toUserDto`. Left out: everything else the app is
+ * (its modules, metrics, the 405 hook, the rate limiter's guard, the validation pipe, the error filter, TypeORM).
  *
  * The token is not verified: the floor has no keys, and a first verification is not on the measured path. So the
  * floor measures the framework and the required work, not our implementation of them (bench/README.md, "The floor").
