@@ -1,7 +1,7 @@
 import type { OidcClient } from './oidc-provider.types.js';
 
-/** What the policy reads of an authorization request: its parameters, as oidc-provider parsed them. */
-export interface AuthorizationRequestOf {
+/** What the policy reads of oidc-provider's context for an authorization request: its parameters, as parsed. */
+export interface AuthorizationRequestContext {
   oidc?: { params?: Record<string, unknown> };
 }
 
@@ -16,7 +16,7 @@ export interface AuthorizationRequestOf {
  * A `code_verifier` at the token endpoint for a code issued without a challenge is refused by oidc-provider itself
  * (PKCE downgrade, RFC 9700 §2.1.1), and only S256 is accepted.
  */
-export function pkceRequired(ctx: AuthorizationRequestOf, client: Pick<OidcClient, 'clientAuthMethod'>): boolean {
+export function pkceRequired(ctx: AuthorizationRequestContext, client: Pick<OidcClient, 'clientAuthMethod'>): boolean {
   if (client.clientAuthMethod === 'none') return true;
   const params = ctx.oidc?.params ?? {};
   const openid = typeof params.scope === 'string' && params.scope.split(' ').includes('openid');
